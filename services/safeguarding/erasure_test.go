@@ -107,8 +107,15 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 
 	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+	answers := func() int {
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, `SELECT count(*) FROM requests WHERE outcome IS NOT NULL AND request_id IN
+			(SELECT request_id::uuid FROM events WHERE family_id = $1 AND request_id IS NOT NULL)`, family).Scan(&n))
+		return n
+	}
 	require.Eventually(t, waiting, 30*time.Second, 20*time.Millisecond, "the erasure waits")
 	require.False(t, shredded())
+	require.NotZero(t, answers(), "the concern's and hold's answers are kept while the erasure waits")
 	require.Equal(t, "A bruise on the child's arm", text(), "the open concern still reads whole")
 
 	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
@@ -123,6 +130,7 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 	require.Eventually(t, shredded, 30*time.Second, 20*time.Millisecond, "the last record ended: the key is destroyed")
 	require.Eventually(t, func() bool { return !waiting() }, 30*time.Second, 20*time.Millisecond)
 	require.Empty(t, text(), "and the concern reads without its text")
+	require.Zero(t, answers(), "and no answer about the family is kept (decision 278)")
 }
 
 // A family's erasure waits while one of its observation reports is not released (hostile review

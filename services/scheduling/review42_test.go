@@ -86,12 +86,19 @@ func TestAnExplainedNoShowSaysWhyAndKeepsItSealed(t *testing.T) {
 	require.False(t, unexplained.GetExplained())
 	require.Empty(t, unexplained.GetSealedExplanation())
 
-	// The family's erasure (referral's FamilyErased) destroys scheduling's key for it too.
+	// The family's erasure (referral's FamilyErased) destroys scheduling's key for it too, and the
+	// answers recorded for its commands with it (decision 278).
+	answers := func() int {
+		return g.count(t, `SELECT count(*) FROM requests WHERE outcome IS NOT NULL AND request_id IN
+			(SELECT request_id::uuid FROM events WHERE family_id = $1 AND request_id IS NOT NULL)`, f.id)
+	}
+	require.NotZero(t, answers(), "the bookings' and no-shows' answers are kept until the erasure")
 	g.publishReferral(t, f, g.centre, &referralv1.FamilyErased{ReferralId: f.referral.String(), FamilyId: f.id.String(),
 		CentreId: g.centre.String()})
 	shredded, err := g.sealer.Shredded(ctx, f.id)
 	require.NoError(t, err)
 	require.True(t, shredded, "the family's key in scheduling's key store is destroyed")
+	require.Zero(t, answers(), "no answer about the family is kept")
 	_, err = g.sealer.OpenString(ctx, f.id, seal.At(id, "sealed_explanation"), ev.GetSealedExplanation())
 	require.ErrorIs(t, err, seal.ErrShredded)
 }

@@ -101,6 +101,12 @@ func answered[R proto.Message](ctx context.Context, store *eventstore.Store, id 
 	if errors.Is(err, eventstore.ErrRequestReused) {
 		return zero, false, problem.Invalid("request_id", "was already used for a different request: choose a new id for a new request")
 	}
+	if errors.Is(err, eventstore.ErrAnswerErased) {
+		// Carried out before the family's erasure, whose personal details its answer held
+		// (decision 278): nothing is done again, and the caller reads what stands now.
+		return zero, false, problem.Rule("FAMILY_ERASED", "this request was carried out before the family's personal details were erased, and its answer went with them: "+
+			"it is not carried out again; read the record for what stands now")
+	}
 	if err != nil || !found {
 		return zero, false, err
 	}

@@ -246,3 +246,81 @@ func TestARequestsFingerprintTakesTheAccountInAnyCase(t *testing.T) {
 	require.Equal(t, as("h.ward@example.org"), as("H.Ward@Example.org"))
 	require.NotEqual(t, as("h.ward@example.org"), as("j.ward@example.org"), "another account is another request")
 }
+
+// familyCommand appends one CounterIncremented about family to the stream the request names.
+func familyCommand(store *eventstore.Store, req *testingv1.IncrementCounterRequest, family uuid.UUID) command.Decide[*testingv1.IncrementCounterResponse] {
+	return func(ctx context.Context, md eventstore.Metadata) (*testingv1.IncrementCounterResponse, *eventstore.UnitOfWork, error) {
+		loaded, err := store.Load(ctx, req.GetCounter())
+		if err != nil {
+			return nil, nil, err
+		}
+		e, err := eventstore.NewEvent(&testingv1.CounterIncremented{Value: req.GetBy()}, family, uuid.Nil, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		version := int64(len(loaded))
+		return &testingv1.IncrementCounterResponse{Version: version + 1, Nonce: uuid.NewString()},
+			new(eventstore.UnitOfWork).Append(req.GetCounter(), version, e), nil
+	}
+}
+
+// Decision 278: an answer recorded for a request about a family goes when the family's personal
+// details are erased (EraseAnswers, in the unit of work of the service destroying its key). A
+// retry still appends nothing, and is told why it gets no answer; the id still cannot be used for
+// another request; another family's answers, on its own stream or on one the two share, stay.
+func TestAnErasedFamilysAnswersGoAndTheirRetriesAppendNothing(t *testing.T) {
+	db := testkit.Postgres(t)
+	db.Migrate(t, eventstore.Migrations())
+	store := eventstore.New(db.Pool(t))
+	ctx := caller("coordinator-1")
+	erased, kept := uuid.New(), uuid.New()
+	requests := map[string]*testingv1.IncrementCounterRequest{
+		"erased's own":    {RequestId: uuid.NewString(), Counter: "family-" + erased.String(), By: 1},
+		"erased's shared": {RequestId: uuid.NewString(), Counter: "timetable", By: 1},
+		"kept's own":      {RequestId: uuid.NewString(), Counter: "family-" + kept.String(), By: 1},
+		"kept's shared":   {RequestId: uuid.NewString(), Counter: "timetable", By: 2},
+	}
+	familyOf := func(name string) uuid.UUID {
+		if strings.HasPrefix(name, "erased") {
+			return erased
+		}
+		return kept
+	}
+	answers := map[string]*testingv1.IncrementCounterResponse{}
+	for _, name := range []string{"erased's own", "erased's shared", "kept's own", "kept's shared"} {
+		req := requests[name]
+		answer, err := command.Once(ctx, store, req, familyCommand(store, req, familyOf(name)))
+		require.NoError(t, err, name)
+		answers[name] = answer
+	}
+
+	_, err := store.Commit(t.Context(), new(eventstore.UnitOfWork).EraseAnswers(erased))
+	require.NoError(t, err, "the runtime role clears answers")
+
+	for name, req := range requests {
+		again, err := command.Once(ctx, store, req, familyCommand(store, req, familyOf(name)))
+		if familyOf(name) == kept {
+			require.NoError(t, err, name)
+			require.Equal(t, answers[name].GetNonce(), again.GetNonce(), "%s: the first answer still", name)
+			continue
+		}
+		var rule *problem.RuleError
+		require.ErrorAs(t, err, &rule, name)
+		require.Equal(t, "FAMILY_ERASED", rule.Reason, name)
+		require.Contains(t, rule.Message, "not carried out again", name)
+	}
+	for stream, want := range map[string]int{"family-" + erased.String(): 1, "family-" + kept.String(): 1, "timetable": 2} {
+		loaded, err := store.Load(t.Context(), stream)
+		require.NoError(t, err)
+		require.Len(t, loaded, want, "%s: no retry appended", stream)
+	}
+
+	other := &testingv1.IncrementCounterRequest{RequestId: requests["erased's own"].GetRequestId(), Counter: "elsewhere", By: 5}
+	_, err = command.Once(ctx, store, other, familyCommand(store, other, erased))
+	var invalid *problem.InvalidError
+	require.ErrorAs(t, err, &invalid, "an erased answer's id is still not another request's")
+
+	var stored int
+	require.NoError(t, db.OwnerPool(t).QueryRow(t.Context(), "SELECT count(*) FROM requests WHERE outcome IS NOT NULL").Scan(&stored))
+	require.Equal(t, 2, stored, "only the kept family's answers are kept")
+}

@@ -687,10 +687,12 @@ type familyStream struct {
 
 // Answered returns the answer recorded for a request id, if a unit of work carrying it has
 // committed (UnitOfWork.Answer). The same id recorded with another fingerprint, meaning another
-// request, is ErrRequestReused.
+// request, is ErrRequestReused; an answer erased since with its family's personal details is
+// ErrAnswerErased (UnitOfWork.EraseAnswers).
 func (s *Store) Answered(ctx context.Context, request uuid.UUID, fingerprint []byte) (outcome []byte, found bool, err error) {
 	var stored []byte
-	err = s.pool.QueryRow(ctx, "SELECT fingerprint, outcome FROM requests WHERE request_id = $1", request).Scan(&stored, &outcome)
+	var erased bool
+	err = s.pool.QueryRow(ctx, "SELECT fingerprint, outcome, outcome IS NULL FROM requests WHERE request_id = $1", request).Scan(&stored, &outcome, &erased)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return nil, false, nil
@@ -698,6 +700,8 @@ func (s *Store) Answered(ctx context.Context, request uuid.UUID, fingerprint []b
 		return nil, false, fmt.Errorf("read request: %w", err)
 	case !bytes.Equal(stored, fingerprint):
 		return nil, false, ErrRequestReused
+	case erased:
+		return nil, false, ErrAnswerErased
 	}
 	return outcome, true, nil
 }

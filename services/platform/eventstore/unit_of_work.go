@@ -134,6 +134,27 @@ func (u *UnitOfWork) Answer(request uuid.UUID, fingerprint, outcome []byte) *Uni
 	return u
 }
 
+// EraseAnswers clears the recorded answers (Answer) of every request that appended an event about
+// the family, when the unit commits: the service destroying the family's data key calls it in the
+// same consumer's unit of work (decision 278). An answer was kept as it was given, outside the
+// family's seal (a referral's summary carries its children's birth months), and would otherwise
+// outlive the erasure. The request ids and fingerprints stay: a retry still appends nothing, and
+// is told its answer was erased (ErrAnswerErased).
+func (u *UnitOfWork) EraseAnswers(family uuid.UUID) *UnitOfWork {
+	return u.Exec(eraseAnswers, family)
+}
+
+// eraseAnswers finds the family's events through family_streams (the streams holding events about
+// it), and takes only the events about the family itself: a stream shared with other families (a
+// centre's timetable) keeps their answers. Request ids are UUIDs (command.Once); the pattern keeps
+// anything else recorded there from failing the cast.
+const eraseAnswers = `UPDATE requests SET outcome = NULL
+	WHERE outcome IS NOT NULL AND request_id IN (
+		SELECT e.request_id::uuid FROM events e
+		WHERE e.stream_id IN (SELECT stream_id FROM family_streams WHERE family_id = $1)
+			AND e.family_id = $1
+			AND e.request_id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')`
+
 // Guard makes the unit commit only if stream, which it read and does not append to, is still at
 // version; otherwise Commit fails with a *ConflictError for stream and writes nothing. The check
 // is a statement of the unit (so it is still group-committed), made under key's lock held to the
@@ -324,6 +345,10 @@ var ErrAlreadyHandled = errors.New("event already handled")
 // ErrRequestAnswered means the unit of work's request id was already carried out, by another unit
 // that committed first: Store.Answered has its answer.
 var ErrRequestAnswered = errors.New("request already carried out")
+
+// ErrAnswerErased means a request id was carried out, but its recorded answer was erased with its
+// family's personal details (UnitOfWork.EraseAnswers): the request is not carried out again.
+var ErrAnswerErased = errors.New("request carried out; its answer was erased with the family's personal details")
 
 // ErrRequestReused means a request id was used before for a different request (another RPC, caller
 // or request body). It is refused, never answered with the other request's outcome.

@@ -81,12 +81,16 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 // FamilyErased carries out the erasure the service itself recorded: it destroys the family's
 // data key, so that its names, contact details and notes in every event of the service (the
 // referral and the records of who opened it) no longer open, and forgets its children's keyed
-// hashes on uow, so that a new referral is no longer matched to them. Nothing is recorded in the
-// log: FamilyErased is the record. Both steps are idempotent.
+// hashes and the answers recorded for its commands on uow, so that a new referral is no longer
+// matched to them and no answer gives its details back. Nothing is recorded in the log:
+// FamilyErased is the record. Every step is idempotent.
 func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
 	if err := a.referrals.Shred(ctx, family); err != nil {
 		return err
 	}
 	adapters.ForgetMatches(uow, family)
+	// The answers recorded for the family's commands (a summary carries its children's birth
+	// months) go with the key: kept, they would outlive the erasure (decision 278).
+	uow.EraseAnswers(family)
 	return nil
 }

@@ -36,7 +36,17 @@ func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, fami
 		adapters.WaitErasure(uow, family)
 		return nil
 	}
-	return a.records.Shred(ctx, family)
+	return a.shred(ctx, uow, family)
+}
+
+// shred destroys the family's data key, and clears on uow the answers recorded for its commands
+// (a report's recipients, a record's summary), which would otherwise outlive the key (decision 278).
+func (a *App) shred(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	if err := a.records.Shred(ctx, family); err != nil {
+		return err
+	}
+	uow.EraseAnswers(family)
+	return nil
 }
 
 // ErasureOrdered refuses with refusal anything new about a family whose erasure referral ordered,
@@ -71,7 +81,7 @@ func (a *App) RecordEnded(ctx context.Context, uow *eventstore.UnitOfWork, famil
 	if err != nil || inUse > 0 {
 		return err
 	}
-	if err := a.records.Shred(ctx, family); err != nil {
+	if err := a.shred(ctx, uow, family); err != nil {
 		return err
 	}
 	adapters.ErasureDone(uow, family)

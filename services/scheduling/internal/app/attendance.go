@@ -478,7 +478,13 @@ func (a *App) sealExplanation(ctx context.Context, family uuid.UUID, ev *schedul
 // FamilyErased carries out a family's erasure ordered in referral (referral's FamilyErased):
 // scheduling's data key for the family is destroyed, so its explained no-shows' explanations no
 // longer open and none is sealed for it again. Nothing is recorded: referral's event is the
-// record, and scheduling's read models hold ids, dates and categories only.
-func (a *App) FamilyErased(ctx context.Context, family uuid.UUID) error {
-	return a.keys.Shred(ctx, family)
+// record, and scheduling's read models hold ids, dates and categories only. The answers recorded
+// for the family's commands are cleared on uow with the key (decision 278), as in the services
+// that seal more.
+func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
+	if err := a.keys.Shred(ctx, family); err != nil {
+		return err
+	}
+	uow.EraseAnswers(family)
+	return nil
 }

@@ -176,7 +176,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil {
 				return err
 			}
-			return a.FamilyErased(ctx, u[0])
+			return a.FamilyErased(ctx, uow, u[0])
 		case "familytime.referral.v1.CaseReopened":
 			ev, err := decode(d, &referralv1.CaseReopened{})
 			if err != nil {

@@ -2,6 +2,7 @@ package referral_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -170,8 +171,68 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldLifted{HoldId: hold.String(), FamilyId: family.String(),
 		CentreId: centre.String()}, family, centre)
 	wait("hold", 0, "the lifted hold is no longer in force")
-	require.NoError(t, erase(), "nothing open: the family is erased")
+	// Nothing open; the closed concern is still on record, so the request to erase is refused,
+	// and the erasure once the retention ends is carried out (decision 279).
+	refused(t, erase(), codes.FailedPrecondition, "SAFEGUARDING_RECORDS_KEPT")
+	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+	require.NoError(t, err, "nothing open: the family is erased when its retention ends")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM safeguarding_open WHERE kind = 'concern'"), "the other family's concern is still open")
+}
+
+// A request to erase does not end a safeguarding record's retention (review 48, decision 279): an
+// erasure at the family's request was carried out a week after its concern went to the police,
+// and destroyed the concern, the lead's action and the police's reference. A family with a
+// concern on record, open or closed, escalated or not, is refused SAFEGUARDING_RECORDS_KEPT,
+// saying how many and how many were referred on, appending nothing; another family's concerns do
+// not count; the erasure when the retention ends is not refused.
+func TestARequestToEraseDoesNotEndTheRetentionOfSafeguardingRecords(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
+	withdrawn := func() uuid.UUID {
+		ref := w.submit(supported)
+		_, err := w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref.GetReferralId(),
+			CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+		require.NoError(t, err)
+		return uuid.MustParse(ref.GetFamilyId())
+	}
+	erase := func(family uuid.UUID, reason referralv1.ErasureReason) error {
+		_, err := admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
+			CentreId: centre.String(), Reason: reason})
+		return err
+	}
+	kept := func(family uuid.UUID) string {
+		return fmt.Sprint(g.count(t, "SELECT count(*) FROM safeguarding_concerns WHERE family_id = $1", family), "/",
+			g.count(t, "SELECT count(*) FROM safeguarding_concerns WHERE family_id = $1 AND escalated", family))
+	}
+	family, untouched := withdrawn(), withdrawn()
+	raised, referredOn := uuid.New(), uuid.New()
+	for _, concern := range []uuid.UUID{raised, referredOn} {
+		publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernRaised{ConcernId: concern.String(),
+			FamilyId: family.String(), CentreId: centre.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM}, family, centre)
+	}
+	publish(t, g.safeguarding, "concern-"+referredOn.String(), &safeguardingv1.ConcernEscalated{ConcernId: referredOn.String(),
+		FamilyId: family.String(), CentreId: centre.String(), Agency: safeguardingv1.Agency_AGENCY_POLICE}, family, centre)
+	for _, concern := range []uuid.UUID{raised, referredOn} {
+		publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernClosed{ConcernId: concern.String(),
+			FamilyId: family.String(), CentreId: centre.String()}, family, centre)
+	}
+	require.Eventually(t, func() bool {
+		return kept(family) == "2/1" && g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1", family) == 0
+	}, 30*time.Second, 10*time.Millisecond, "referral keeps both concerns, one referred on, both closed")
+
+	before := g.events(t)
+	err := erase(family, referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED)
+	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_RECORDS_KEPT")
+	require.Contains(t, err.Error(), "2 concern(s) about the family on record (1 referred to the local authority or the police)")
+	require.Contains(t, err.Error(), "retention-ended")
+	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
+
+	require.NoError(t, erase(untouched, referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED), "another family's concerns do not count")
+	require.NoError(t, erase(family, referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED), "the retention ended: erased")
 }
 
 // A family is not erased while one of its observation reports is not released (hostile review 16:

@@ -49,8 +49,11 @@ since the staff need the names of who may collect the children until they have g
 the next day). Domestic abuse disclosed on the family's referral, or carried to it from an earlier
 referral of its child, must have been weighed: the safeguarding lead's screen without a finding,
 or a risk assessment of the family (familytime safeguarding risk); until then DISCLOSURE_NOT_WEIGHED,
-since once erased a later referral of the child could no longer be matched to it. A family is
-erased once.
+since once erased a later referral of the child could no longer be matched to it. A request
+(--reason requested) does not end the retention of safeguarding records: a family with a
+safeguarding concern on record, open or closed, is refused SAFEGUARDING_RECORDS_KEPT (saying how
+many went to the local authority or the police); tell the person who asked that those records are
+kept and why, and erase with retention-ended when the retention ends. A family is erased once.
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended

@@ -65,6 +65,32 @@ func GuardHolds(uow *eventstore.UnitOfWork, family uuid.UUID, read []uuid.UUID) 
 			WHERE family_id = $2 AND kind = 'hold') IS DISTINCT FROM $3::uuid[]`, holdsKey(family), family, read)
 }
 
+// NoteConcernKept records a concern raised about the family, and NoteConcernEscalated that it was
+// referred to an agency (safeguarding_concerns, migration 0012): kept for good, closed or not, so
+// that a requested erasure is refused while the family has any (decision 279). Both idempotent; an
+// escalation seen before its concern (another stream's order) is kept too.
+func NoteConcernKept(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
+	uow.Exec(`INSERT INTO safeguarding_concerns (concern_id, family_id) VALUES ($1, $2)
+		ON CONFLICT (concern_id) DO NOTHING`, concern, family)
+}
+
+// NoteConcernEscalated: see NoteConcernKept.
+func NoteConcernEscalated(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
+	uow.Exec(`INSERT INTO safeguarding_concerns (concern_id, family_id, escalated) VALUES ($1, $2, true)
+		ON CONFLICT (concern_id) DO UPDATE SET escalated = true`, concern, family)
+}
+
+// ConcernsKept counts the safeguarding concerns ever raised about the family, and how many of them
+// were referred to the local authority or the police.
+func (r *Referrals) ConcernsKept(ctx context.Context, family uuid.UUID) (concerns, escalated int, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE escalated)
+		FROM safeguarding_concerns WHERE family_id = $1`, family).Scan(&concerns, &escalated)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the family's safeguarding concerns: %w", err)
+	}
+	return concerns, escalated, nil
+}
+
 // OpenSafeguarding counts the family's open concerns and holds in force.
 func (r *Referrals) OpenSafeguarding(ctx context.Context, family uuid.UUID) (concerns, holds int, err error) {
 	err = r.store.Pool().QueryRow(ctx, `SELECT count(*) FILTER (WHERE kind = 'concern'), count(*) FILTER (WHERE kind = 'hold')

@@ -20,7 +20,8 @@ import (
 // erasure is done at least once even if a service is down when it is ordered. A family of another
 // centre is not found, as for referrals (docs/decisions.md 38). A family about which safeguarding
 // has a concern open or a hold in force is not erased (SAFEGUARDING_OPEN), nor one with an
-// observation report not yet released (REPORT_NOT_RELEASED).
+// observation report not yet released (REPORT_NOT_RELEASED), nor at its request one with a concern
+// on record (SAFEGUARDING_RECORDS_KEPT, decision 279).
 func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason referralv1.ErasureReason, md eventstore.Metadata) (Decision, error) {
 	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
 	if err != nil {
@@ -41,6 +42,11 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 	if err != nil {
 		return Decision{}, err
 	}
+	// And the concerns ever raised about it, which a request to erase does not destroy (decision 279).
+	kept, escalated, err := a.referrals.ConcernsKept(ctx, family)
+	if err != nil {
+		return Decision{}, err
+	}
 	// A family has one referral: its id is minted with the referral (docs/decisions.md 35).
 	dec, err := a.change(ctx, ids[0], centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		events, err := r.Erase(reason, today)
@@ -51,6 +57,9 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 			return nil, err
 		}
 		if err := domain.ReportsNotReleased(reports); err != nil {
+			return nil, err
+		}
+		if err := domain.SafeguardingKept(reason, kept, escalated); err != nil {
 			return nil, err
 		}
 		// The children may be in the building: their names and who may collect them are needed

@@ -59,8 +59,17 @@ func (a *App) HoldLifted(ctx context.Context, uow *eventstore.UnitOfWork, family
 // ConcernRaised notes a safeguarding concern open about the family (safeguarding's ConcernRaised),
 // and ConcernClosed that it was closed: the family is not erased while one is open
 // (docs/decisions.md 86). Nothing is recorded in the referral's stream.
+// It is also kept for good, as one escalated is (ConcernEscalated): a requested erasure is refused
+// while the family has any (decision 279).
 func (a *App) ConcernRaised(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
 	adapters.NoteOpened(uow, adapters.OpenConcern, concern, family)
+	adapters.NoteConcernKept(uow, family, concern)
+}
+
+// ConcernEscalated notes that a concern about the family was referred to the local authority or
+// the police (safeguarding's ConcernEscalated). Nothing is recorded in the referral's stream.
+func (a *App) ConcernEscalated(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
+	adapters.NoteConcernEscalated(uow, family, concern)
 }
 
 // SessionStarted notes that someone was checked in for one of the family's bookings at the

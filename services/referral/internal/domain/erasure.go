@@ -82,6 +82,22 @@ func SafeguardingOpen(concerns, holds int) error {
 		"and erasing the family would leave them unreadable", concerns, holds))
 }
 
+// SafeguardingKept refuses an erasure at a data subject's request of a family that has safeguarding
+// concerns on record, open or closed (ErrSafeguardingKept), saying how many and how many went to the
+// local authority or the police: a centre keeps its safeguarding records for their retention
+// period, which a request to erase does not end (UK GDPR article 17(3)), and the family's key opens
+// them. A request erased a concern that had gone to the police a week before (review 48, decision
+// 279). The erasure when the retention ends is not refused. nil otherwise.
+func SafeguardingKept(reason referralv1.ErasureReason, concerns, escalated int) error {
+	if reason != referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED || concerns == 0 {
+		return nil
+	}
+	return problem.Rule(ErrSafeguardingKept.Reason, fmt.Sprintf("safeguarding keeps %d concern(s) about the family on record (%d referred "+
+		"to the local authority or the police): a centre keeps its safeguarding records for their retention period, and a request "+
+		"to erase does not end it (UK GDPR article 17(3)); tell the person who asked that these records are kept and why, and "+
+		"erase the family with reason retention-ended once the retention ends", concerns, escalated))
+}
+
 // shownReports is how many reports not released ReportsNotReleased names; it counts the rest.
 const shownReports = 5
 

@@ -79,6 +79,10 @@ var (
 	// in force about it; SafeguardingOpen says how many.
 	ErrSafeguardingOpen = problem.Rule("SAFEGUARDING_OPEN", "safeguarding has records about the family still in use: "+
 		"close the family's open concerns and lift its holds first; safeguarding records are never deleted while in use")
+	// ErrSafeguardingKept: a family is not erased at its request while it has safeguarding concerns
+	// on record; SafeguardingKept says how many.
+	ErrSafeguardingKept = problem.Rule("SAFEGUARDING_RECORDS_KEPT", "safeguarding keeps concerns about the family on record for "+
+		"their retention period, which a request to erase does not end")
 	// ErrDisclosureNotWeighed: a family is not erased while domestic abuse disclosed on its referral,
 	// or carried to it from an earlier referral of its child, stands with no safeguarding lead
 	// having weighed it (Referral.DisclosureUnweighed, review 28, decision 197): erased, it could

@@ -67,13 +67,15 @@ var BookingSubjects = []string{
 // SafeguardingSubjects are the safeguarding events referral acts on: holds suspend the case and
 // their lifting resumes it; a lead's risk assessment decides whether domestic abuse is found; and
 // a family is not erased while a concern is open, a hold in force (docs/decisions.md 86) or an
-// observation report not released (hostile review 16).
+// observation report not released (hostile review 16), nor at its request while it has a concern
+// on record (decision 279).
 var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.HoldPlaced",
 	"ft.safeguarding.*.HoldLifted",
 	"ft.safeguarding.*.RiskAssessed",
 	"ft.safeguarding.*.ConcernRaised",
 	"ft.safeguarding.*.ConcernClosed",
+	"ft.safeguarding.*.ConcernEscalated",
 	"ft.safeguarding.*.ReportDue",
 	"ft.safeguarding.*.ReportReleased",
 }
@@ -235,6 +237,16 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.ConcernClosed(uow, concern)
+		case "familytime.safeguarding.v1.ConcernEscalated":
+			ev := &safeguardingv1.ConcernEscalated{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family, concern, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetConcernId())
+			if err != nil {
+				return err
+			}
+			a.ConcernEscalated(uow, family, concern)
 		case "familytime.safeguarding.v1.ReportDue":
 			ev := &safeguardingv1.ReportDue{}
 			if err := d.Payload(ev); err != nil {

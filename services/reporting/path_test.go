@@ -252,6 +252,7 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, codes.NotFound, status.Code(err), "another centre's family is not found")
 	_, err = coordinator.GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.b.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a centre not the caller's")
+	require.Equal(t, auth.ReasonOutsideCentres, reasonOf(err), "with its reason (review 50)")
 	_, err = g.client(t, "volunteer-1", []auth.Role{auth.RoleVolunteer}, s.a).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "a volunteer may not read it")
 	// A coordinator reads it only while the centre's staff register clears them (decision 110):
@@ -296,6 +297,7 @@ func TestFamilyHistory(t *testing.T) {
 	_, err = reportingv1.NewReportingServiceClient(conn).GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.a.String(),
 		Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
 	require.Equal(t, codes.PermissionDenied, status.Code(err), "nor this centre's exact figures")
+	require.Equal(t, auth.ReasonOutsideCentres, reasonOf(err), "with its reason (review 50)")
 	_, err = reportingv1.NewReportingServiceClient(conn).GetFigures(ctx, &reportingv1.GetFiguresRequest{CentreId: s.b.String(),
 		Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: 2026, Number: 1}})
 	require.NoError(t, err, "the centre they coordinate")
@@ -531,6 +533,7 @@ func TestFiguresByHand(t *testing.T) {
 	require.Equal(t, 1.0, value(own, "children_served|centre|"+northWest+"|"+s.b.String()+"||"))
 	_, err = g.coordinator(t, s.b).GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: quarter, Year: 2026, Number: 1}})
 	require.Equal(t, codes.PermissionDenied, status.Code(err))
+	require.Equal(t, auth.ReasonCentreRequired, reasonOf(err), "with its reason (review 50)")
 }
 
 // Every read of a family's history is recorded before it is answered, with who, in which role,

@@ -115,6 +115,11 @@ const (
 // which imports this package).
 const ErrorDomain = "familytime"
 
+// Denied is a PermissionDenied refusal with its reason: the one way a handler refuses a caller, so
+// that its refusal carries a reason to switch on as the policy's do (review 50: a coordinator's
+// figures of another centre had none).
+func Denied(reason, format string, args ...any) error { return denied(reason, format, args...) }
+
 // denied is a PermissionDenied refusal with its reason.
 func denied(reason, format string, args ...any) error {
 	st, err := status.New(codes.PermissionDenied, fmt.Sprintf(format, args...)).

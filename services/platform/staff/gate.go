@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	"github.com/familytime/familytime/services/platform/auth"
 )
@@ -48,7 +46,7 @@ func (g Gate) Staff(ctx context.Context, method string, centre uuid.UUID) (conte
 	}
 	if !slices.Contains(c.Centres, centre) {
 		// A national role passed the policy; the staff role is not held at this centre.
-		return ctx, status.Errorf(codes.PermissionDenied, "you act as %s, and centre %s is not one of yours", acting, centre)
+		return ctx, auth.Denied(auth.ReasonOutsideCentres, "you act as %s, and centre %s is not one of yours", acting, centre)
 	}
 	register, err := g.Register(ctx, centre)
 	if err != nil {

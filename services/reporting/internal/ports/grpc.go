@@ -3,14 +3,11 @@ package ports
 import (
 	"context"
 	"encoding/hex"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -98,7 +95,7 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	}
 	centre, family := uuid.MustParse(req.GetCentreId()), uuid.MustParse(req.GetFamilyId())
 	if c, _ := auth.FromContext(ctx); c == nil || !slices.Contains(c.Centres, centre) {
-		return nil, status.Errorf(codes.PermissionDenied, "a family's history is read by its centre's coordinator: centre %s is not one of the caller's", centre)
+		return nil, auth.Denied(auth.ReasonOutsideCentres, "a family's history is read by its centre's coordinator: centre %s is not one of the caller's", centre)
 	}
 	// The read is recorded before the history is answered, and nothing is shown if it cannot be.
 	// Its commit runs beside the history's query rather than before it, so the reader does not
@@ -240,11 +237,11 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 	if c, ok := auth.FromContext(ctx); ok && !c.National() {
 		switch {
 		case centre == uuid.Nil:
-			return nil, permissionDenied("a coordinator sees the figures of their own centre: name it (centre_id; --centre in the CLI)")
+			return nil, auth.Denied(auth.ReasonCentreRequired, "a coordinator sees the figures of their own centre: name it (centre_id; --centre in the CLI)")
 		case !slices.Contains(c.RolesAt(centre), auth.RoleCoordinator):
 			// The coordinator of that centre: a token's coordinator role at another centre does
 			// not open this one's exact figures (decision 106).
-			return nil, permissionDenied(fmt.Sprintf("centre %s is not one the caller coordinates: a coordinator sees the figures of their own centre", centre))
+			return nil, auth.Denied(auth.ReasonOutsideCentres, "centre %s is not one the caller coordinates: a coordinator sees the figures of their own centre", centre)
 		}
 		// Their centre's exact figures, small counts of its children, are for a coordinator its
 		// staff register clears today, not one who left with their token (decision 110).
@@ -298,5 +295,3 @@ func (s *Server) RebuildProjections(_ *reportingv1.RebuildProjectionsRequest, st
 	}
 	return sendErr
 }
-
-func permissionDenied(msg string) error { return status.Error(codes.PermissionDenied, msg) }

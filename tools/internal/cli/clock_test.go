@@ -228,7 +228,7 @@ func TestADataFolderKeptOnASimulatedClockNeverGoesBack(t *testing.T) {
 	refused := cfg
 	refused.Clock, refused.ClockStart, refused.SeedFrom = devserver.ClockSimulated, time.Date(2031, 1, 1, 0, 0, 0, 0, london), time.Now().AddDate(0, 0, -56)
 	_, err := devserver.Start(t.Context(), refused)
-	require.ErrorContains(t, err, "cannot be combined with a simulated clock")
+	require.ErrorContains(t, err, "--clock-start cannot be combined with --seed")
 	_, err = os.Stat(devserver.ClockFile(dir))
 	require.ErrorIs(t, err, os.ErrNotExist, "a refused start keeps no clock")
 
@@ -252,4 +252,49 @@ func TestADataFolderKeptOnASimulatedClockNeverGoesBack(t *testing.T) {
 	require.Equal(t, devserver.ClockSimulated, p.Info.Clock)
 	require.True(t, p.Info.ClockResumed)
 	require.True(t, p.Clock().Now().Equal(ahead), "%s", p.Clock().Now())
+}
+
+// Review 50 (and 48, 49): `dev --seed --clock simulated` was refused, so every reviewer seeded on
+// the real clock and restarted on a simulated one. Seeded on a simulated clock, the platform now
+// hands over to a simulated clock standing at the start of today, kept in the data folder, rather
+// than to the real clock; the next start resumes it.
+func TestASeededPlatformOnASimulatedClockStaysOnIt(t *testing.T) {
+	db := testkit.Postgres(t)
+	dir := t.TempDir()
+	cfg := devserver.Config{DataDir: dir, DatabaseURL: db.OwnerURL, DatabasePrefix: db.Name + "_", Clock: devserver.ClockSimulated,
+		SeedFrom: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -seedDays)}
+	t.Cleanup(func() { dropDevDatabases(t, db, cfg.DatabasePrefix) })
+	p, err := devserver.Start(t.Context(), cfg)
+	require.NoError(t, err)
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = p.Stop(context.Background())
+		}
+	}()
+	require.True(t, p.Seeding(), "an empty platform is seeded on a clock of its own")
+	require.True(t, p.Clock().Now().Equal(cfg.SeedFrom), "%s", p.Clock().Now())
+	_, err = os.Stat(devserver.ClockFile(dir))
+	require.ErrorIs(t, err, os.ErrNotExist, "no clock is kept while seeding")
+
+	require.NoError(t, p.EndSeeding(t.Context()))
+	today := devserver.StartOfToday(time.Now())
+	require.Equal(t, devserver.ClockSimulated, p.Info.Clock)
+	require.True(t, p.Clock().Now().Equal(today), "the clock stands at the start of today: %s", p.Clock().Now())
+	out, err := run(t, "clock", "show", "--json", "--data", dir)
+	require.NoError(t, err)
+	var shown clockAnswer
+	require.NoError(t, json.Unmarshal([]byte(out), &shown), out)
+	require.True(t, shown.Now.Equal(today), "%s", shown.Now)
+	require.NoError(t, p.Stop(context.Background()))
+	stopped = true
+
+	again := cfg
+	again.Clock, again.SeedFrom = "", time.Time{}
+	p, err = devserver.Start(t.Context(), again)
+	require.NoError(t, err)
+	stopped = false
+	require.Equal(t, devserver.ClockSimulated, p.Info.Clock, "the next start resumes the simulated clock")
+	require.True(t, p.Info.ClockResumed)
+	require.True(t, p.Clock().Now().Equal(today), "%s", p.Clock().Now())
 }

@@ -45,7 +45,10 @@ func newDevCommand() *cobra.Command {
     anywhere, then only forward. It is kept in <data>/clock from the start and resumes there on
     the next start, --clock simulated or not (a later --clock-start is for a new data folder);
     such a folder is refused the real clock while its simulated time is ahead of today, as its
-    services would see time go back (decision 269). dev.log and the lines printed say which clock, and its time
+    services would see time go back (decision 269). dev.log and the lines printed say which clock, and its time.
+    With --seed the demo's eight weeks are recorded first on a clock of their own, then the
+    services run on the real clock, or with --clock simulated on a simulated clock standing at
+    the start of today (not with --clock-start)
 A second start with the same --data reuses the data. The addresses are printed and written to
 <data>/dev.json for other commands to find.`,
 		Example: `  familytime dev
@@ -128,7 +131,7 @@ A second start with the same --data reuses the data. The addresses are printed a
 	cmd.Flags().IntVar(&cfg.NATSPort, "nats-port", 0, "NATS client port (0: a free port, since another NATS may hold 4222)")
 	cmd.Flags().StringVar(&cfg.DatabaseURL, "database-url", "", "owner URL of an existing PostgreSQL (default: $DATABASE_URL, else a private cluster)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the addresses as JSON, for scripts")
-	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks, with their next sessions booked")
+	cmd.Flags().BoolVar(&seed, "seed", false, "on an empty platform, record demo data first: a few centres and families at every stage, over the last eight weeks, with their next sessions booked; then the real clock, or with --clock simulated a simulated one standing at the start of today")
 	cmd.Flags().BoolVar(&cfg.Processes, "processes", false, "run each service in an OS process of its own (its PID and metrics URL in dev.json), to see each one's memory; not with --seed")
 	cmd.Flags().StringVar(&cfg.Clock, "clock", "", "the services' clock: real, or simulated (moved forward by familytime clock advance and familytime simulate; dev only); default: the data folder's, simulated if it keeps a simulated clock, else real")
 	cmd.Flags().StringVar(&clockStart, "clock-start", "", "where a new simulated clock stands: 2026-03-01 (its start, UK time), 2026-03-01T09:00 or an instant with its zone (default: the start of today, UK time)")
@@ -184,8 +187,9 @@ func printInfo(w io.Writer, info devserver.Info) {
 const seedDays = 56
 
 // seedDemo fills an empty platform with a small simulation (familytime simulate) over the last
-// eight weeks, on a simulated clock, then hands the services over to the real clock. A platform
-// that already has data is left as it is.
+// eight weeks, on a simulated clock, then hands the services over to the real clock (with --clock
+// simulated, to a simulated clock standing at the start of today). A platform that already has
+// data is left as it is.
 func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) error {
 	w := cmd.ErrOrStderr()
 	if !p.Seeding() {
@@ -205,16 +209,20 @@ func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) e
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	if err := p.FollowRealTime(cmd.Context()); err != nil {
+	if err := p.EndSeeding(cmd.Context()); err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	fmt.Fprintf(w, "demo data: %d centres, %d referrals (%d commands); the services now run on the real clock\n",
-		res.Centres, res.Families, res.Commands)
+	clock := "on the real clock"
+	if p.Info.Clock == devserver.ClockSimulated {
+		clock = "on a simulated clock standing at " + inWords(p.Info.ClockStart) + " (familytime clock advance moves it)"
+	}
+	fmt.Fprintf(w, "demo data: %d centres, %d referrals (%d commands); the services now run %s\n",
+		res.Centres, res.Families, res.Commands, clock)
 	data := ""
 	if cfg.DataDir != defaultDataDir {
 		data = " --data " + cfg.DataDir
 	}
-	printNextSessions(w, res.Next, data)
+	printNextSessions(w, res.Next, data, p.Info.Clock == devserver.ClockSimulated)
 	return nil
 }
 
@@ -222,7 +230,8 @@ func seedDemo(cmd *cobra.Command, p *devserver.Platform, cfg devserver.Config) e
 // command that reads its day sheet as the centre's staff, who read it.
 // data is " --data D" for a platform started in another data folder than the default, so that the
 // command runs as printed (review 46).
-func printNextSessions(w io.Writer, next []simulate.NextSession, data string) {
+// simulated adds, for each, the command that moves a simulated clock to the session's morning.
+func printNextSessions(w io.Writer, next []simulate.NextSession, data string, simulated bool) {
 	fmt.Fprintln(w, "the demo's opening patterns stay open (no last date); next sessions with families booked:")
 	for _, n := range next {
 		if n.Date.IsZero() {
@@ -234,6 +243,9 @@ func printNextSessions(w io.Writer, next []simulate.NextSession, data string) {
 			families = "family"
 		}
 		fmt.Fprintf(w, "  %s at %s, %d %s booked:\n", n.Date.Format("Monday 2 January 2006"), n.Name, n.Families, families)
+		if simulated {
+			fmt.Fprintf(w, "    familytime clock advance --to %sT09:00%s\n", n.Date.Format(time.DateOnly), data)
+		}
 		fmt.Fprintf(w, "    familytime schedule daysheet --centre %s --date %s%s --token \"$(familytime token --role %s --centre %s --subject %s%s)\"\n",
 			n.Centre, n.Date.Format(time.DateOnly), data, n.Role, n.Centre, n.Staff, data)
 	}

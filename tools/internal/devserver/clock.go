@@ -35,7 +35,7 @@ const (
 	// (familytime simulate); it resumes from <data>/clock on the next start.
 	ClockSimulated = "simulated"
 	// ClockSeeding: the services run on a simulated clock while the demo data is recorded, then on
-	// the real one (FollowRealTime).
+	// the real one, or a simulated one standing at today (EndSeeding).
 	ClockSeeding = "seeding"
 )
 
@@ -92,16 +92,20 @@ func (p *Platform) chooseClock(ctx context.Context, cfg Config) error {
 	default:
 		return fmt.Errorf("--clock %q: choose %s or %s", cfg.Clock, ClockReal, ClockSimulated)
 	}
-	if !cfg.SeedFrom.IsZero() {
-		if p.clock != nil {
-			return errors.New("--seed runs on the real clock once the demo data is in: it cannot be combined with a simulated clock " +
-				"(--clock simulated, or a data folder that keeps one: seed another --data folder)")
+	if !cfg.SeedFrom.IsZero() && !hasKept {
+		if !cfg.ClockStart.IsZero() {
+			return errors.New("--seed records the demo's eight weeks up to today, and a seeded simulated clock stands at the start " +
+				"of today: --clock-start cannot be combined with --seed (start without it, then familytime clock advance)")
 		}
 		empty, err := p.empty(ctx)
 		if err != nil {
 			return err
 		}
 		if empty {
+			// Seeded on a clock of its own; EndSeeding then hands over to the real clock, or, with
+			// --clock simulated, to a simulated one standing at the start of today (review 50:
+			// every reviewer wanted the demo on a clock they could move to its Saturday).
+			p.seedThenSimulate = mode == ClockSimulated
 			p.clock, p.Info.Clock, p.Info.ClockStart = newSimClock(cfg.SeedFrom), ClockSeeding, cfg.SeedFrom.UTC()
 		}
 	}
@@ -214,19 +218,36 @@ func (p *Platform) Clock() clock.Clock {
 	return p.clock
 }
 
-// FollowRealTime ends seeding: the platform settles, and from then on the services run on the
-// real clock.
-func (p *Platform) FollowRealTime(ctx context.Context) error {
+// EndSeeding ends seeding: the platform settles, and from then on the services run on the real
+// clock, or, for a platform started with a simulated clock (Config.Clock), on a simulated clock
+// standing at the start of today (UK time; later if seeding took the clock past it), kept in the
+// data folder as any simulated clock is, so that familytime clock advance moves it to the demo's
+// next session day.
+func (p *Platform) EndSeeding(ctx context.Context) error {
 	if p.Info.Clock != ClockSeeding {
 		return errors.New("the platform is not seeding")
 	}
 	if _, err := p.Settle(ctx); err != nil {
 		return err
 	}
-	if err := p.clock.FollowReal(); err != nil {
+	if !p.seedThenSimulate {
+		if err := p.clock.FollowReal(); err != nil {
+			return err
+		}
+		p.Info.Clock = ClockReal
+		return p.writeInfo()
+	}
+	at := StartOfToday(time.Now())
+	if now := p.clock.Now(); now.After(at) {
+		at = now
+	}
+	if err := p.clock.Set(at); err != nil {
 		return err
 	}
-	p.Info.Clock = ClockReal
+	if err := keepClock(p.Info.DataDir, at); err != nil {
+		return err
+	}
+	p.Info.Clock, p.Info.ClockStart = ClockSimulated, at.UTC()
 	return p.writeInfo()
 }
 

@@ -94,7 +94,8 @@ type Config struct {
 	ClockStart time.Time
 	// SeedFrom, when set and no service has recorded an event yet, runs the services on a
 	// simulated clock standing at SeedFrom while the demo data is recorded (Seeding), until
-	// FollowRealTime hands over to the real clock.
+	// EndSeeding hands over to the real clock (or, with Clock simulated, to a simulated one
+	// standing at the start of today).
 	SeedFrom time.Time
 	// Processes runs each service in an OS process of its own (this program again, as
 	// ServiceProcess), so that each has its own resident memory and /metrics; the dev process
@@ -159,12 +160,14 @@ type Platform struct {
 	pools     []*pgxpool.Pool
 	poolOf    map[string]*pgxpool.Pool
 	clock     *simClock
-	running   []*host.Running
-	keks      *seal.KeyRing
-	busKey    bus.Key
-	rewraps   []func()
-	procs     []*serviceProcess
-	failed    chan error
+	// seedThenSimulate: seeding hands over to a simulated clock, not the real one (EndSeeding).
+	seedThenSimulate bool
+	running          []*host.Running
+	keks             *seal.KeyRing
+	busKey           bus.Key
+	rewraps          []func()
+	procs            []*serviceProcess
+	failed           chan error
 }
 
 // Start brings the platform up. Every error says what to do about it.

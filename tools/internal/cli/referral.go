@@ -59,7 +59,7 @@ Every command names the centre (--centre): the services check it against the cen
 is for. Casework is a coordinator's: administrators see summaries only and cannot open families
 (they alone erase one), so with familytime dev use a coordinator's token for the centre, for an
 account on its staff register (familytime staff list --centre <centre id>; on the demo,
-sim-coordinator-NNN, NNN the centre's number in its name):
+sim-coordinator-281, 281 the centre's number in its name):
 
   export FAMILYTIME_TOKEN="$(familytime token --role coordinator --centre <centre id> --subject <account>)"`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
@@ -169,11 +169,7 @@ func replayNote(r *referralv1.Referral) string {
 	if !r.GetReplayed() {
 		return ""
 	}
-	note := "already recorded"
-	if at := r.GetAnsweredAt(); at != nil {
-		note += " at " + at.AsTime().In(london).Format("2006-01-02 15:04") + " (UK time)"
-	}
-	note += ": this is the answer given then"
+	note := alreadyRecorded(r.GetAnsweredAt())
 	if r.GetCentreId() != "" {
 		note += ", not the referral as it stands now (familytime referral show " + r.GetReferralId() + " --centre " + r.GetCentreId() + ")"
 	}
@@ -270,6 +266,11 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"contact began on", dateString(r.GetFirstSessionOn())},
 		{"review due on", reviewDueText(r)},
 		{"possible duplicate of", dupes},
+	}
+	if on := flaggedOnText(r); on != "" {
+		// The flag is recorded on the other referral; this case's coordinator is told of it too
+		// (review 49, decision 281).
+		fields = append(fields, [2]string{"flagged as a possible duplicate on", on})
 	}
 	if m := r.GetSecondApplicantMatches(); len(m) > 0 {
 		// The applicant was not told (decision 192); the coordinator checks before screening.
@@ -575,6 +576,21 @@ func printableError(err error) error {
 		return errors.New(printable(msg, true))
 	}
 	return err
+}
+
+// flaggedOnText says which other referrals at the centre were flagged as possible duplicates of
+// this one (the flag is recorded there, Referral.flagged_as_duplicate_on), how their child matches
+// and whether the flag still stands; empty for none.
+func flaggedOnText(r *referralv1.Referral) string {
+	words := make([]string, len(r.GetFlaggedAsDuplicateOn()))
+	for i, d := range r.GetFlaggedAsDuplicateOn() {
+		words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch())
+		if d.GetNoLongerStands() {
+			words[i] += "; no longer stands: it is closed, and no safeguarding hold, domestic-abuse finding or disclosure stands on it now"
+		}
+		words[i] += ")"
+	}
+	return strings.Join(words, ", ")
 }
 
 // childMatchWords says how a possible duplicate's child matches one on the referral (decision 200).

@@ -184,8 +184,8 @@ hold is refused as for accept (DUPLICATE_UNDER_HOLD, until the lead's check-dupl
 
 func (r *referralCommand) declineCommand() *cobra.Command {
 	var (
-		reasonFlag, note, redirectedTo string
-		reason                         referralv1.DeclineReason
+		reasonFlag, note, redirectedTo, duplicateOf string
+		reason                                      referralv1.DeclineReason
 	)
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "decline REFERRAL_ID --reason REASON",
@@ -199,10 +199,18 @@ A referral the centre cannot proceed with (a parent's contact details never give
 parent's application never made) is declined without a screening, for a reason that needs none
 (no-agreement, other with a note, ...). A decline for risk needs the screening: risk-too-high,
 and domestic-abuse-supported-only (a screening that found domestic abuse, at a centre offering no
-supervised contact).`,
+supervised contact).
+
+The same family's request made twice (a Cafcass officer referring a child the solicitor already
+referred here) is declined with --reason duplicate and --duplicate-of naming the open referral at
+this centre that goes on: one of its possible duplicates, flagged on either referral (referral show:
+"possible duplicate of", "flagged as a possible duplicate on"), that the safeguarding lead has not
+checked to be another family. The national figures count the request once, as that referral: a
+duplicate is neither a referral received nor one declined (decision 281).`,
 		Example: `  familytime referral decline $REFERRAL --centre $CENTRE --reason domestic-abuse-supported-only \
     --note "Supported contact only here"
-  familytime referral decline $REFERRAL --centre $CENTRE --reason redirected --redirected-to $OTHER_CENTRE`,
+  familytime referral decline $REFERRAL --centre $CENTRE --reason redirected --redirected-to $OTHER_CENTRE
+  familytime referral decline $REFERRAL --centre $CENTRE --reason duplicate --duplicate-of $FIRST_REFERRAL`,
 	}, func() (err error) {
 		if reason, err = parseEnum[referralv1.DeclineReason]("reason", reasonFlag, "DECLINE_REASON_", referralv1.DeclineReason_value); err != nil {
 			return err
@@ -218,19 +226,31 @@ supervised contact).`,
 		case reason == referralv1.DeclineReason_DECLINE_REASON_REDIRECTED:
 			return fmt.Errorf("--reason redirected needs --redirected-to: the centre (id) the family is passed to")
 		}
+		switch {
+		case duplicateOf != "":
+			if _, err := uuid.Parse(duplicateOf); err != nil {
+				return fmt.Errorf("--duplicate-of %q is not a referral id (a UUID)", duplicateOf)
+			}
+			if reason != referralv1.DeclineReason_DECLINE_REASON_DUPLICATE {
+				return fmt.Errorf("--duplicate-of is given only with --reason duplicate")
+			}
+		case reason == referralv1.DeclineReason_DECLINE_REASON_DUPLICATE:
+			return fmt.Errorf("--reason duplicate needs --duplicate-of: the open referral (id) at this centre that it duplicates (referral show lists its possible duplicates)")
+		}
 		if reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && strings.TrimSpace(note) == "" {
 			return fmt.Errorf("--reason other needs --note saying why the referral is declined")
 		}
 		return nil
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.DeclineReferral(cmd.Context(), &referralv1.DeclineReferralRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, Reason: reason, Note: note, RedirectedToCentreId: redirectedTo})
+			CentreId: centre, Reason: reason, Note: note, RedirectedToCentreId: redirectedTo, DuplicateOfReferralId: duplicateOf})
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
 	f.StringVar(&reasonFlag, "reason", "", "why: "+enumNames("DECLINE_REASON_", referralv1.DeclineReason_name))
 	f.StringVar(&note, "note", "", "the explanation (required with --reason other)")
 	f.StringVar(&redirectedTo, "redirected-to", "", "with --reason redirected: the centre (id) the family is passed to")
+	f.StringVar(&duplicateOf, "duplicate-of", "", "with --reason duplicate: the open referral (id) at this centre it duplicates, one of its possible duplicates")
 	_ = cmd.MarkFlagRequired("reason")
 	complete(cmd, "reason", "DECLINE_REASON_", referralv1.DeclineReason_name)
 	return cmd

@@ -54,6 +54,11 @@ since once erased a later referral of the child could no longer be matched to it
 safeguarding concern on record, open or closed, is refused SAFEGUARDING_RECORDS_KEPT (saying how
 many went to the local authority or the police); tell the person who asked that those records are
 kept and why, and erase with retention-ended when the retention ends. A family is erased once.
+Only the family named is erased: the other referrals flagged as possible duplicates of its referral
+(another referral of the same child, by another referrer) keep their families' details, and erase
+names them on standard error (referral, family and centre ids). Another family may be another
+person's record (the other parent's): check with the centre's coordinator what the request covers,
+and erase each family it covers too (decision 281).
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended
@@ -68,7 +73,8 @@ body's administrators: with familytime dev, the default token is one.`,
 			if _, err := uuid.Parse(family); err != nil {
 				return fmt.Errorf("family id %q is not a UUID", family)
 			}
-			reason, ok := erasureReasons[strings.ToLower(strings.TrimSpace(reasonFlag))]
+			reasonWord := strings.ToLower(strings.TrimSpace(reasonFlag))
+			reason, ok := erasureReasons[reasonWord]
 			if !ok {
 				return fmt.Errorf("--reason %q is not one of: retention-ended, requested", reasonFlag)
 			}
@@ -91,6 +97,8 @@ body's administrators: with familytime dev, the default token is one.`,
 			if err != nil {
 				return r.describe(err) // a referrer is told what a referrer does
 			}
+			// Said on standard error, as a warning is, so that --json stays the referral alone.
+			fmt.Fprint(cmd.ErrOrStderr(), notErasedText(resp.GetDuplicatesNotErased(), reasonWord))
 			w := stdout(cmd)
 			if err := printReferral(w, &out, resp.GetReferral()); err != nil || out.json {
 				return err
@@ -109,4 +117,25 @@ body's administrators: with familytime dev, the default token is one.`,
 	request.register(f)
 	out.register(f)
 	return cmd
+}
+
+// notErasedText tells the administrator of the other referrals flagged as possible duplicates of
+// the erased family's, whose families' details were not erased (review 49: a family erased at its
+// request left the same parents' details on the Cafcass referral of its child, unsaid), with the
+// command that erases each; empty for none. Nothing is erased for them: another family id may be
+// another person's record, for a person to decide (decision 281).
+func notErasedText(others []*referralv1.DuplicateNotErased, reason string) string {
+	if len(others) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "warning: NOT ERASED: %d other referral(s) were flagged as possible duplicates of this family's (a child matched), "+
+		"and their families' personal details are kept:\n", len(others))
+	for _, o := range others {
+		fmt.Fprintf(&b, "  referral %s (family %s, centre %s): familytime referral erase %s --centre %s --reason %s\n",
+			o.GetReferralId(), o.GetFamilyId(), o.GetCentreId(), o.GetFamilyId(), o.GetCentreId(), reason)
+	}
+	b.WriteString("Each may be the same people under another family id, or another person's record (the other parent's): " +
+		"check with the centre's coordinator what the request covers, and erase each family it covers too.\n")
+	return b.String()
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -438,9 +439,9 @@ func daysText(n int32) string {
 }
 
 // possibleDuplicates is the list's column of the referrals a child on this one may also be on
-// (decision 37: a person checks), shortened ids; "-" for none. A flag that no longer stands
-// (PossibleDuplicate.no_longer_stands: review 35) is left out; show says it is recorded and why it
-// no longer stands.
+// (decision 37: a person checks), shortened ids; "-" for none: those flagged on this referral, then
+// those at the centre that flagged it (review 49, decision 281). A flag that no longer stands
+// (no_longer_stands: review 35) is left out; show says it is recorded and why it no longer stands.
 func possibleDuplicates(r *referralv1.Referral) string {
 	ids := r.GetPossibleDuplicateOf()
 	if ds := r.GetPossibleDuplicates(); len(ds) > 0 {
@@ -449,6 +450,11 @@ func possibleDuplicates(r *referralv1.Referral) string {
 			if !d.GetNoLongerStands() {
 				ids = append(ids, d.GetReferralId())
 			}
+		}
+	}
+	for _, d := range r.GetFlaggedAsDuplicateOn() {
+		if !d.GetNoLongerStands() && !slices.Contains(ids, d.GetReferralId()) {
+			ids = append(ids, d.GetReferralId())
 		}
 	}
 	if len(ids) == 0 {

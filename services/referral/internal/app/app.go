@@ -62,6 +62,9 @@ type Decision struct {
 	// AccreditationRanOut is a warning: the day the centre's accreditation ran out by date, with
 	// no renewal recorded in the directory; zero when it did not (docs/decisions.md 77).
 	AccreditationRanOut time.Time
+	// DuplicatesNotErased are, for an erasure, the other referrals flagged as possible duplicates
+	// of the erased family's, either way, whose families' details stay (decision 281).
+	DuplicatesNotErased []adapters.FlaggedBy
 }
 
 // load reads a referral that must belong to centre. A referral of another centre is reported as

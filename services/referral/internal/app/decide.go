@@ -372,8 +372,32 @@ func (a *App) Decline(ctx context.Context, id, centre uuid.UUID, d domain.Declin
 		}
 	}
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		if d.Reason == referralv1.DeclineReason_DECLINE_REASON_DUPLICATE && d.DuplicateOf != uuid.Nil && d.DuplicateOf != id {
+			var err error
+			if d.Duplicated, err = a.duplicated(ctx, r, d.DuplicateOf); err != nil {
+				return nil, err
+			}
+		}
 		return r.Decline(d, dir, today)
 	})
+}
+
+// duplicated is what a decline of r as a duplicate of other needs to know of other: whether it is
+// a referral at r's centre (another centre's, or none, is not found: nothing is said of it), open
+// and not erased, whether it flagged r as a possible duplicate, and whether the lead checked there
+// that r's family is another (decision 281).
+func (a *App) duplicated(ctx context.Context, r *domain.Referral, other uuid.UUID) (domain.Duplicated, error) {
+	o, err := a.load(ctx, other, r.CentreID())
+	if errors.Is(err, domain.ErrReferralNotFound) {
+		return domain.Duplicated{}, nil
+	}
+	if err != nil {
+		return domain.Duplicated{}, err
+	}
+	_, erased := o.ErasedOn()
+	checked, _ := o.CheckedNotTheFamily(r.ID())
+	return domain.Duplicated{Found: true, Open: !domain.Final(o.State()) && !erased, CheckedAnother: checked,
+		FlaggedIt: slices.Contains(o.PossibleDuplicates(), r.ID())}, nil
 }
 
 // Withdraw records that the referral was withdrawn, and by whom.

@@ -84,7 +84,44 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 	if errors.Is(err, domain.ErrReferralNotFound) {
 		return Decision{}, domain.ErrFamilyNotFound
 	}
+	if err != nil || dec.Work == nil {
+		return dec, err
+	}
+	dec.DuplicatesNotErased, err = a.duplicatesNotErased(ctx, dec.Referral)
 	return dec, err
+}
+
+// duplicatesNotErased are the other referrals flagged as possible duplicates of r, either way (its
+// own flags, at any centre, and the referrals at every centre that flagged it), whose families are
+// not erased. An erasure at a data subject's request erases their family's details only: review 49
+// erased a family with no word of the Cafcass referral flagged as its child's duplicate, which
+// still held the same parents' names, phones and addresses under another family id. That family
+// may be another person's record (the other parent's), so the administrator, told of it, decides;
+// nothing else is erased (decision 281). Ids only: the administrator sees every centre.
+func (a *App) duplicatesNotErased(ctx context.Context, r *domain.Referral) ([]adapters.FlaggedBy, error) {
+	var out []adapters.FlaggedBy
+	seen := map[uuid.UUID]bool{}
+	for _, d := range r.Duplicates() {
+		family, centre, erased, found, err := a.referrals.FamilyOf(ctx, d.Other)
+		if err != nil {
+			return nil, err
+		}
+		if found && !erased && !seen[d.Other] {
+			seen[d.Other] = true
+			out = append(out, adapters.FlaggedBy{ID: d.Other, Family: family, Centre: centre, Match: d.Match})
+		}
+	}
+	flagged, err := a.referrals.FlaggedOn(ctx, []uuid.UUID{r.ID()}, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, by := range flagged[r.ID()] {
+		if !by.Erased && !seen[by.ID] {
+			seen[by.ID] = true
+			out = append(out, by)
+		}
+	}
+	return out, nil
 }
 
 // FamilyErased carries out the erasure the service itself recorded: it destroys the family's

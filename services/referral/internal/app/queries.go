@@ -77,7 +77,8 @@ func (a *App) ListReferrals(ctx context.Context, centre uuid.UUID, state domain.
 // stands as they are read (PossibleDuplicate.no_longer_stands; duplicateStands). It depends on
 // holds, findings and erasures recorded in other streams since the flag, so it is read now, never
 // kept with the summary; the flag itself stays recorded (review 35: another centre's flag was
-// shown after the hold was lifted, the case ended and the family erased).
+// shown after the hold was lifted, the case ended and the family erased). It lists too the
+// referrals at the centre that flagged each one (withFlaggedOn), read the same way.
 func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) error {
 	type pair struct{ centre, other uuid.UUID }
 	stands := map[pair]bool{} // a page may name the same referral more than once
@@ -99,6 +100,56 @@ func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) err
 				stands[pair{centre, other}] = ok
 			}
 			d.NoLongerStands = !ok
+		}
+	}
+	return a.withFlaggedOn(ctx, page, func(centre, other uuid.UUID) (bool, error) {
+		ok, seen := stands[pair{centre, other}]
+		if seen {
+			return ok, nil
+		}
+		ok, err := a.duplicateStands(ctx, centre, other)
+		stands[pair{centre, other}] = ok
+		return ok, err
+	})
+}
+
+// withFlaggedOn lists on each summary the other referrals at its centre that flagged it as a
+// possible duplicate (Referral.flagged_as_duplicate_on), each saying whether it still stands: the
+// flag is recorded on one referral only, and review 49 found the coordinator of the other, an
+// open case, never told (decision 281). Another centre's referral is never listed: that a child
+// is known elsewhere is no other centre's business (decision 173).
+func (a *App) withFlaggedOn(ctx context.Context, page []*referralv1.Referral, stands func(centre, other uuid.UUID) (bool, error)) error {
+	ids := make([]uuid.UUID, 0, len(page))
+	for _, s := range page {
+		s.FlaggedAsDuplicateOn = nil
+		if s.GetErasedOn() != nil {
+			continue // nothing of an erased family is matched any more
+		}
+		id, err := uuid.Parse(s.GetReferralId())
+		if err != nil {
+			return fmt.Errorf("referrals that flagged %q: %w", s.GetReferralId(), err)
+		}
+		ids = append(ids, id)
+	}
+	flagged, err := a.referrals.FlaggedOn(ctx, ids, true)
+	if err != nil {
+		return err
+	}
+	for _, s := range page {
+		centre, err := uuid.Parse(s.GetCentreId())
+		if err != nil {
+			return fmt.Errorf("referrals that flagged %s: centre %q: %w", s.GetReferralId(), s.GetCentreId(), err)
+		}
+		for _, by := range flagged[uuid.MustParse(s.GetReferralId())] {
+			if by.Erased {
+				continue
+			}
+			ok, err := stands(centre, by.ID)
+			if err != nil {
+				return err
+			}
+			s.FlaggedAsDuplicateOn = append(s.FlaggedAsDuplicateOn, &referralv1.DuplicateFlaggedOn{ReferralId: by.ID.String(),
+				Match: by.Match, NoLongerStands: !ok})
 		}
 	}
 	return nil

@@ -145,6 +145,24 @@ type Decline struct {
 	// RedirectedTo is the centre the family was passed to, required for the reason REDIRECTED
 	// and given for no other.
 	RedirectedTo uuid.UUID
+	// DuplicateOf is the referral this one duplicates, required for the reason DUPLICATE and
+	// given for no other; Duplicated is what the application found of it.
+	DuplicateOf uuid.UUID
+	Duplicated  Duplicated
+}
+
+// Duplicated is the referral a decline as a duplicate names, as the application found it.
+type Duplicated struct {
+	// Found: a referral at this referral's centre (another centre's is not found, decision 38).
+	Found bool
+	// FlaggedIt: the other referral flagged this one as a possible duplicate (the flag is recorded
+	// there; this referral's own flags it reads itself).
+	FlaggedIt bool
+	// Open: the other referral is neither declined, withdrawn nor ended.
+	Open bool
+	// CheckedAnother is the day the safeguarding lead checked, on the other referral, that this
+	// one's family is another; zero if never.
+	CheckedAnother time.Time
 }
 
 // Decline declines the referral with a reason code and a note. Final. dir holds what the
@@ -187,6 +205,7 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 			v.add("redirected_to_centre_id", "is a centre without supervised contact, which the domestic-abuse finding needs")
 		}
 	}
+	r.checkDuplicateOf(d, &v)
 	if d.Reason == referralv1.DeclineReason_DECLINE_REASON_OTHER && note == "" {
 		v.add("note", "is required when the reason is other: say why the referral is declined")
 	} else {
@@ -221,7 +240,45 @@ func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.M
 	if d.RedirectedTo != uuid.Nil {
 		ev.RedirectedToCentreId = d.RedirectedTo.String()
 	}
+	if d.DuplicateOf != uuid.Nil {
+		ev.DuplicateOfReferralId = d.DuplicateOf.String()
+	}
 	return r.record(ev)
+}
+
+// checkDuplicateOf adds to v what is wrong with a decline's duplicate_of_referral_id. DUPLICATE
+// says the family's request was made twice and goes on as the other referral, so the national
+// figures count it once, as that one (decision 281): the other must be a possible duplicate of
+// this referral at its centre, flagged either way (a person checks a match; a guess would take a
+// family's request out of the figures), still open (a referral made once the other closed is the
+// family's new request, not a duplicate), and not checked by the lead to be another family.
+func (r *Referral) checkDuplicateOf(d Decline, v *Invalid) {
+	const field = "duplicate_of_referral_id"
+	if d.Reason != referralv1.DeclineReason_DECLINE_REASON_DUPLICATE {
+		if d.DuplicateOf != uuid.Nil {
+			v.add(field, "is given only when the referral is declined as a duplicate")
+		}
+		return
+	}
+	flaggedHere := slices.ContainsFunc(r.duplicates, func(p PossibleDuplicate) bool { return p.Other == d.DuplicateOf })
+	checked, checkedHere := r.CheckedNotTheFamily(d.DuplicateOf)
+	if !checkedHere {
+		checked = d.Duplicated.CheckedAnother
+	}
+	switch {
+	case d.DuplicateOf == uuid.Nil:
+		v.add(field, "is required when the referral is declined as a duplicate: the referral it duplicates, one of its possible duplicates (referral show)")
+	case d.DuplicateOf == r.id:
+		v.add(field, "must be another referral")
+	case !flaggedHere && !(d.Duplicated.Found && d.Duplicated.FlaggedIt):
+		v.add(field, "is not a possible duplicate of this referral: a referral is declined as a duplicate only of one flagged as its possible duplicate (referral show lists them)")
+	case !d.Duplicated.Found:
+		v.add(field, "is a referral at another centre: a referral duplicates only another at its own centre; decline it for another reason")
+	case !checked.IsZero():
+		v.add(field, fmt.Sprintf("is another family: the safeguarding lead checked so on %s", checked.Format(time.DateOnly)))
+	case !d.Duplicated.Open:
+		v.add(field, "is closed: a referral made once the other is declined, withdrawn or ended is the family's new request, not a duplicate; decline it for another reason")
+	}
 }
 
 // Withdraw records that the referral was withdrawn before contact began. Final. Once contact has

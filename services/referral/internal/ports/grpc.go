@@ -233,7 +233,8 @@ func (s *Server) WaitlistReferral(ctx context.Context, req *referralv1.WaitlistR
 
 // DeclineReferral declines a referral with a reason.
 func (s *Server) DeclineReferral(ctx context.Context, req *referralv1.DeclineReferralRequest) (*referralv1.DeclineReferralResponse, error) {
-	d := domain.Decline{Reason: req.GetReason(), Note: req.GetNote(), RedirectedTo: id(req.GetRedirectedToCentreId())}
+	d := domain.Decline{Reason: req.GetReason(), Note: req.GetNote(), RedirectedTo: id(req.GetRedirectedToCentreId()),
+		DuplicateOf: id(req.GetDuplicateOfReferralId())}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.DeclineReferralResponse {
 		return &referralv1.DeclineReferralResponse{Referral: r}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
@@ -351,10 +352,17 @@ func (s *Server) ReopenCase(ctx context.Context, req *referralv1.ReopenCaseReque
 
 // EraseFamily records the erasure of a family's personal data; the keys are destroyed on the event.
 func (s *Server) EraseFamily(ctx context.Context, req *referralv1.EraseFamilyRequest) (*referralv1.EraseFamilyResponse, error) {
+	var others []*referralv1.DuplicateNotErased
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.EraseFamilyResponse {
-		return &referralv1.EraseFamilyResponse{Referral: r}
+		return &referralv1.EraseFamilyResponse{Referral: r, DuplicatesNotErased: others}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		return s.app.EraseFamily(ctx, id(req.GetFamilyId()), id(req.GetCentreId()), req.GetReason(), md)
+		dec, err := s.app.EraseFamily(ctx, id(req.GetFamilyId()), id(req.GetCentreId()), req.GetReason(), md)
+		others = nil // decided again after a conflict, the answer is the last decision's
+		for _, d := range dec.DuplicatesNotErased {
+			others = append(others, &referralv1.DuplicateNotErased{ReferralId: d.ID.String(), FamilyId: d.Family.String(),
+				CentreId: d.Centre.String()})
+		}
+		return dec, err
 	})
 }
 

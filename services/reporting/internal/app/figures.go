@@ -282,6 +282,13 @@ const attendanceOfChildren = `reporting.attendance a LEFT JOIN ` + canonicalChil
 // the id their referral gave them.
 const childID = `coalesce(k.canonical_id, a.child_id)`
 
+// notDuplicate leaves out a referral declined as a duplicate of another open referral at its
+// centre (DECLINE_REASON_DUPLICATE, decision 281): the same family's request made twice, which
+// goes on as the other referral and is counted as that one. Counted as a referral received and
+// declined, it made demand and refusals look higher than they were (review 49), so it is in
+// neither; the event stays in the family's history.
+var notDuplicate = ` AND decline_reason <> ` + strconv.Itoa(int(referralv1.DeclineReason_DECLINE_REASON_DUPLICATE))
+
 // measures are computed in this order; names are the return's field names.
 var measures = []measure{
 	// A child is counted by the canonical id of the children a person confirmed are one (decision
@@ -294,17 +301,17 @@ var measures = []measure{
 	dated(count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)")),
 	dated(count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)")),
 	dated(count("sessions_cancelled", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'cancelled'`, "count(*)")),
-	dated(count("referrals_received", "source", sources, `SELECT centre_id, source AS dim, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("referrals_received", "source", sources, `SELECT centre_id, source AS dim, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2`+notDuplicate, "count(*)")),
 	// Involvement as safeguarding reads it (decisions 140 and 148): the referral says so, or comes
 	// from a court (Cafcass). Referral refuses one that says otherwise since decision 148; one
 	// received before it is counted by its source too. A court order, or Cafcass among the other
 	// agencies, is not in reporting's rows: referral has required the flag with either since.
 	dated(count("referrals_court_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2
-		AND (court_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_COURT))+`)`, "count(*)")),
+		AND (court_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_COURT))+`)`+notDuplicate, "count(*)")),
 	dated(count("referrals_cafcass_involved", "", nil, `SELECT centre_id, received_on AS d FROM reporting.referrals WHERE received_on BETWEEN $1 AND $2
-		AND (cafcass_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS))+`)`, "count(*)")),
+		AND (cafcass_involved OR source = `+strconv.Itoa(int(commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS))+`)`+notDuplicate, "count(*)")),
 	dated(count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, accepted_on AS d FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)")),
-	dated(count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim, declined_on AS d FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`, "count(*)")),
+	dated(count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim, declined_on AS d FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`+notDuplicate, "count(*)")),
 	dated(count("referrals_withdrawn", "", nil, `SELECT centre_id, withdrawn_on AS d FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)")),
 	count("referrals_never_attended", "", nil, `SELECT centre_id FROM reporting.referrals
 		WHERE accepted_on IS NOT NULL AND first_session_on IS NULL AND (ended_on BETWEEN $1 AND $2 OR withdrawn_on BETWEEN $1 AND $2)`, "count(*)"),

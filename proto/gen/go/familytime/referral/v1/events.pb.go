@@ -705,9 +705,12 @@ type ReferralDeclined struct {
 	// The centre the family was redirected to (UUID), when the reason is REDIRECTED and it is known.
 	RedirectedToCentreId string `protobuf:"bytes,6,opt,name=redirected_to_centre_id,json=redirectedToCentreId,proto3" json:"redirected_to_centre_id,omitempty"`
 	// The explanation: a serialised Note, sealed; never published in clear. Empty when none.
-	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	SealedNote []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// The referral this one duplicates (UUID), when the reason is DUPLICATE: an open referral at the
+	// same centre, flagged as its possible duplicate (decision 281). Empty otherwise.
+	DuplicateOfReferralId string `protobuf:"bytes,8,opt,name=duplicate_of_referral_id,json=duplicateOfReferralId,proto3" json:"duplicate_of_referral_id,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *ReferralDeclined) Reset() {
@@ -787,6 +790,13 @@ func (x *ReferralDeclined) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *ReferralDeclined) GetDuplicateOfReferralId() string {
+	if x != nil {
+		return x.DuplicateOfReferralId
+	}
+	return ""
 }
 
 // ReferralWithdrawn: the referral was withdrawn before contact began. Final.
@@ -3932,7 +3942,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12?\n" +
 	"\rwaitlisted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\fwaitlistedOn\x12D\n" +
 	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12G\n" +
-	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\"\xc1\x02\n" +
+	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\"\xfa\x02\n" +
 	"\x10ReferralDeclined\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3943,7 +3953,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x06reason\x18\x05 \x01(\x0e2%.familytime.referral.v1.DeclineReasonR\x06reason\x125\n" +
 	"\x17redirected_to_centre_id\x18\x06 \x01(\tR\x14redirectedToCentreId\x12\x1f\n" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
-	"sealedNote\"\x96\x02\n" +
+	"sealedNote\x127\n" +
+	"\x18duplicate_of_referral_id\x18\b \x01(\tR\x15duplicateOfReferralId\"\x96\x02\n" +
 	"\x11ReferralWithdrawn\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

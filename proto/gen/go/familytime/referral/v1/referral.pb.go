@@ -913,8 +913,14 @@ type Referral struct {
 	// since it, or a risk assessment noted since. False while it waits for the lead, when nothing was
 	// disclosed, and once the family is erased (decision 256).
 	DisclosureWeighed bool `protobuf:"varint,35,opt,name=disclosure_weighed,json=disclosureWeighed,proto3" json:"disclosure_weighed,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The other referrals at this centre on which this one was flagged as a possible duplicate: the
+	// flag is recorded on the referral whose submission (or amendment) found the match, usually the
+	// later one, and is shown here too, so that whoever works on this case knows of the other
+	// (decision 281). Read as the matches stand: a referral whose family was erased, or whose child
+	// no longer matches, is not listed. Another centre's referral never is (decision 173).
+	FlaggedAsDuplicateOn []*DuplicateFlaggedOn `protobuf:"bytes,36,rep,name=flagged_as_duplicate_on,json=flaggedAsDuplicateOn,proto3" json:"flagged_as_duplicate_on,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1192,6 +1198,80 @@ func (x *Referral) GetDisclosureWeighed() bool {
 	return false
 }
 
+func (x *Referral) GetFlaggedAsDuplicateOn() []*DuplicateFlaggedOn {
+	if x != nil {
+		return x.FlaggedAsDuplicateOn
+	}
+	return nil
+}
+
+// DuplicateFlaggedOn is another referral at the same centre on which this referral was flagged as
+// a possible duplicate (PossibleDuplicateFlagged naming this one), for a person to check.
+type DuplicateFlaggedOn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The other referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// How its child matches one on this referral; the closest match it was flagged with.
+	Match ChildMatch `protobuf:"varint,2,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
+	// Set when the other referral is closed (declined, withdrawn or ended) and no safeguarding hold,
+	// domestic-abuse finding or disclosure stands on it: it is recorded, but asks nothing of this
+	// case now.
+	NoLongerStands bool `protobuf:"varint,3,opt,name=no_longer_stands,json=noLongerStands,proto3" json:"no_longer_stands,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *DuplicateFlaggedOn) Reset() {
+	*x = DuplicateFlaggedOn{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DuplicateFlaggedOn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DuplicateFlaggedOn) ProtoMessage() {}
+
+func (x *DuplicateFlaggedOn) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DuplicateFlaggedOn.ProtoReflect.Descriptor instead.
+func (*DuplicateFlaggedOn) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *DuplicateFlaggedOn) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *DuplicateFlaggedOn) GetMatch() ChildMatch {
+	if x != nil {
+		return x.Match
+	}
+	return ChildMatch_CHILD_MATCH_UNSPECIFIED
+}
+
+func (x *DuplicateFlaggedOn) GetNoLongerStands() bool {
+	if x != nil {
+		return x.NoLongerStands
+	}
+	return false
+}
+
 // PossibleDuplicate is another referral whose child may be one on this referral, for a person to
 // check.
 type PossibleDuplicate struct {
@@ -1224,7 +1304,7 @@ type PossibleDuplicate struct {
 
 func (x *PossibleDuplicate) Reset() {
 	*x = PossibleDuplicate{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1236,7 +1316,7 @@ func (x *PossibleDuplicate) String() string {
 func (*PossibleDuplicate) ProtoMessage() {}
 
 func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1249,7 +1329,7 @@ func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicate.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicate) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PossibleDuplicate) GetReferralId() string {
@@ -1336,7 +1416,7 @@ type Family struct {
 
 func (x *Family) Reset() {
 	*x = Family{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1348,7 +1428,7 @@ func (x *Family) String() string {
 func (*Family) ProtoMessage() {}
 
 func (x *Family) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1361,7 +1441,7 @@ func (x *Family) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Family.ProtoReflect.Descriptor instead.
 func (*Family) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Family) GetFamilyId() string {
@@ -1449,7 +1529,7 @@ type CaseNote struct {
 
 func (x *CaseNote) Reset() {
 	*x = CaseNote{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1461,7 +1541,7 @@ func (x *CaseNote) String() string {
 func (*CaseNote) ProtoMessage() {}
 
 func (x *CaseNote) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1474,7 +1554,7 @@ func (x *CaseNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseNote.ProtoReflect.Descriptor instead.
 func (*CaseNote) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CaseNote) GetStep() string {
@@ -1517,7 +1597,7 @@ type SubmitReferralRequest struct {
 
 func (x *SubmitReferralRequest) Reset() {
 	*x = SubmitReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1529,7 +1609,7 @@ func (x *SubmitReferralRequest) String() string {
 func (*SubmitReferralRequest) ProtoMessage() {}
 
 func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1542,7 +1622,7 @@ func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SubmitReferralRequest) GetRequestId() string {
@@ -1595,7 +1675,7 @@ type SubmitReferralResponse struct {
 
 func (x *SubmitReferralResponse) Reset() {
 	*x = SubmitReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1607,7 +1687,7 @@ func (x *SubmitReferralResponse) String() string {
 func (*SubmitReferralResponse) ProtoMessage() {}
 
 func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1620,7 +1700,7 @@ func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SubmitReferralResponse) GetReferral() *Referral {
@@ -1667,7 +1747,7 @@ type SubmitSecondPartyApplicationRequest struct {
 
 func (x *SubmitSecondPartyApplicationRequest) Reset() {
 	*x = SubmitSecondPartyApplicationRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1679,7 +1759,7 @@ func (x *SubmitSecondPartyApplicationRequest) String() string {
 func (*SubmitSecondPartyApplicationRequest) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1692,7 +1772,7 @@ func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use SubmitSecondPartyApplicationRequest.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SubmitSecondPartyApplicationRequest) GetRequestId() string {
@@ -1764,7 +1844,7 @@ type SubmitSecondPartyApplicationResponse struct {
 
 func (x *SubmitSecondPartyApplicationResponse) Reset() {
 	*x = SubmitSecondPartyApplicationResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1776,7 +1856,7 @@ func (x *SubmitSecondPartyApplicationResponse) String() string {
 func (*SubmitSecondPartyApplicationResponse) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1789,7 +1869,7 @@ func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use SubmitSecondPartyApplicationResponse.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SubmitSecondPartyApplicationResponse) GetReferral() *Referral {
@@ -1825,7 +1905,7 @@ type AmendReferralRequest struct {
 
 func (x *AmendReferralRequest) Reset() {
 	*x = AmendReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1837,7 +1917,7 @@ func (x *AmendReferralRequest) String() string {
 func (*AmendReferralRequest) ProtoMessage() {}
 
 func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1850,7 +1930,7 @@ func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralRequest.ProtoReflect.Descriptor instead.
 func (*AmendReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *AmendReferralRequest) GetRequestId() string {
@@ -1906,7 +1986,7 @@ type AmendReferralResponse struct {
 
 func (x *AmendReferralResponse) Reset() {
 	*x = AmendReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1918,7 +1998,7 @@ func (x *AmendReferralResponse) String() string {
 func (*AmendReferralResponse) ProtoMessage() {}
 
 func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1931,7 +2011,7 @@ func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralResponse.ProtoReflect.Descriptor instead.
 func (*AmendReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AmendReferralResponse) GetReferral() *Referral {
@@ -1967,7 +2047,7 @@ type RecordScreeningRequest struct {
 
 func (x *RecordScreeningRequest) Reset() {
 	*x = RecordScreeningRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1979,7 +2059,7 @@ func (x *RecordScreeningRequest) String() string {
 func (*RecordScreeningRequest) ProtoMessage() {}
 
 func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1992,7 +2072,7 @@ func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningRequest.ProtoReflect.Descriptor instead.
 func (*RecordScreeningRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *RecordScreeningRequest) GetRequestId() string {
@@ -2055,7 +2135,7 @@ type RecordScreeningResponse struct {
 
 func (x *RecordScreeningResponse) Reset() {
 	*x = RecordScreeningResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2067,7 +2147,7 @@ func (x *RecordScreeningResponse) String() string {
 func (*RecordScreeningResponse) ProtoMessage() {}
 
 func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2080,7 +2160,7 @@ func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningResponse.ProtoReflect.Descriptor instead.
 func (*RecordScreeningResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RecordScreeningResponse) GetReferral() *Referral {
@@ -2112,7 +2192,7 @@ type AcceptReferralRequest struct {
 
 func (x *AcceptReferralRequest) Reset() {
 	*x = AcceptReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2124,7 +2204,7 @@ func (x *AcceptReferralRequest) String() string {
 func (*AcceptReferralRequest) ProtoMessage() {}
 
 func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2137,7 +2217,7 @@ func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralRequest.ProtoReflect.Descriptor instead.
 func (*AcceptReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AcceptReferralRequest) GetRequestId() string {
@@ -2188,7 +2268,7 @@ type AcceptReferralResponse struct {
 
 func (x *AcceptReferralResponse) Reset() {
 	*x = AcceptReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2200,7 +2280,7 @@ func (x *AcceptReferralResponse) String() string {
 func (*AcceptReferralResponse) ProtoMessage() {}
 
 func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2213,7 +2293,7 @@ func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralResponse.ProtoReflect.Descriptor instead.
 func (*AcceptReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AcceptReferralResponse) GetReferral() *Referral {
@@ -2251,7 +2331,7 @@ type WaitlistReferralRequest struct {
 
 func (x *WaitlistReferralRequest) Reset() {
 	*x = WaitlistReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2263,7 +2343,7 @@ func (x *WaitlistReferralRequest) String() string {
 func (*WaitlistReferralRequest) ProtoMessage() {}
 
 func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2276,7 +2356,7 @@ func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralRequest.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *WaitlistReferralRequest) GetRequestId() string {
@@ -2327,7 +2407,7 @@ type WaitlistReferralResponse struct {
 
 func (x *WaitlistReferralResponse) Reset() {
 	*x = WaitlistReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2339,7 +2419,7 @@ func (x *WaitlistReferralResponse) String() string {
 func (*WaitlistReferralResponse) ProtoMessage() {}
 
 func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2352,7 +2432,7 @@ func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralResponse.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *WaitlistReferralResponse) GetReferral() *Referral {
@@ -2380,20 +2460,25 @@ type DeclineReferralRequest struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// Why, as the statistics count it. RISK_TOO_HIGH needs a screening, and
 	// DOMESTIC_ABUSE_SUPPORTED_ONLY one that found domestic abuse, at a centre without supervised
-	// contact; the other reasons need none.
+	// contact; DUPLICATE names the referral duplicated (duplicate_of_referral_id); the other reasons
+	// need none.
 	Reason DeclineReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.referral.v1.DeclineReason" json:"reason,omitempty"`
 	// The explanation: at most 4000 characters; required when the reason is OTHER.
 	Note string `protobuf:"bytes,5,opt,name=note,proto3" json:"note,omitempty"`
 	// The centre the family is redirected to (UUID): required when the reason is REDIRECTED and
 	// given for no other; a centre of the directory, not this one, taking new referrals.
 	RedirectedToCentreId string `protobuf:"bytes,6,opt,name=redirected_to_centre_id,json=redirectedToCentreId,proto3" json:"redirected_to_centre_id,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The referral this one duplicates (UUID): required when the reason is DUPLICATE and given for
+	// no other; a possible duplicate of this referral at the same centre (flagged either way), still
+	// open, that the safeguarding lead did not check to be another family (decision 281).
+	DuplicateOfReferralId string `protobuf:"bytes,7,opt,name=duplicate_of_referral_id,json=duplicateOfReferralId,proto3" json:"duplicate_of_referral_id,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *DeclineReferralRequest) Reset() {
 	*x = DeclineReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2405,7 +2490,7 @@ func (x *DeclineReferralRequest) String() string {
 func (*DeclineReferralRequest) ProtoMessage() {}
 
 func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2418,7 +2503,7 @@ func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralRequest.ProtoReflect.Descriptor instead.
 func (*DeclineReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *DeclineReferralRequest) GetRequestId() string {
@@ -2463,6 +2548,13 @@ func (x *DeclineReferralRequest) GetRedirectedToCentreId() string {
 	return ""
 }
 
+func (x *DeclineReferralRequest) GetDuplicateOfReferralId() string {
+	if x != nil {
+		return x.DuplicateOfReferralId
+	}
+	return ""
+}
+
 // DeclineReferralResponse is the referral after the decline.
 type DeclineReferralResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2474,7 +2566,7 @@ type DeclineReferralResponse struct {
 
 func (x *DeclineReferralResponse) Reset() {
 	*x = DeclineReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2486,7 +2578,7 @@ func (x *DeclineReferralResponse) String() string {
 func (*DeclineReferralResponse) ProtoMessage() {}
 
 func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2499,7 +2591,7 @@ func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralResponse.ProtoReflect.Descriptor instead.
 func (*DeclineReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *DeclineReferralResponse) GetReferral() *Referral {
@@ -2529,7 +2621,7 @@ type CheckPossibleDuplicateRequest struct {
 
 func (x *CheckPossibleDuplicateRequest) Reset() {
 	*x = CheckPossibleDuplicateRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2541,7 +2633,7 @@ func (x *CheckPossibleDuplicateRequest) String() string {
 func (*CheckPossibleDuplicateRequest) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2554,7 +2646,7 @@ func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateRequest.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *CheckPossibleDuplicateRequest) GetRequestId() string {
@@ -2603,7 +2695,7 @@ type CheckPossibleDuplicateResponse struct {
 
 func (x *CheckPossibleDuplicateResponse) Reset() {
 	*x = CheckPossibleDuplicateResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2615,7 +2707,7 @@ func (x *CheckPossibleDuplicateResponse) String() string {
 func (*CheckPossibleDuplicateResponse) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2628,7 +2720,7 @@ func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateResponse.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
@@ -2661,7 +2753,7 @@ type ConfirmSameChildRequest struct {
 
 func (x *ConfirmSameChildRequest) Reset() {
 	*x = ConfirmSameChildRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2673,7 +2765,7 @@ func (x *ConfirmSameChildRequest) String() string {
 func (*ConfirmSameChildRequest) ProtoMessage() {}
 
 func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2686,7 +2778,7 @@ func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ConfirmSameChildRequest) GetRequestId() string {
@@ -2742,7 +2834,7 @@ type ConfirmSameChildResponse struct {
 
 func (x *ConfirmSameChildResponse) Reset() {
 	*x = ConfirmSameChildResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2754,7 +2846,7 @@ func (x *ConfirmSameChildResponse) String() string {
 func (*ConfirmSameChildResponse) ProtoMessage() {}
 
 func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2767,7 +2859,7 @@ func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ConfirmSameChildResponse) GetReferral() *Referral {
@@ -2796,7 +2888,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2808,7 +2900,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2821,7 +2913,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -2870,7 +2962,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2882,7 +2974,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2895,7 +2987,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -2930,7 +3022,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2942,7 +3034,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2955,7 +3047,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -3018,7 +3110,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3030,7 +3122,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3043,7 +3135,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -3070,7 +3162,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3082,7 +3174,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3095,7 +3187,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -3138,7 +3230,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3150,7 +3242,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3163,7 +3255,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -3195,7 +3287,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3207,7 +3299,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3220,7 +3312,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -3270,7 +3362,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3282,7 +3374,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3295,7 +3387,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -3330,7 +3422,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3342,7 +3434,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3355,7 +3447,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -3411,7 +3503,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3423,7 +3515,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3436,7 +3528,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -3466,7 +3558,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3478,7 +3570,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3491,7 +3583,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3540,7 +3632,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3552,7 +3644,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3565,7 +3657,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -3588,7 +3680,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3600,7 +3692,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3613,7 +3705,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -3641,7 +3733,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3653,7 +3745,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3666,7 +3758,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -3693,7 +3785,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3705,7 +3797,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3718,7 +3810,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -3762,7 +3854,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3774,7 +3866,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3787,7 +3879,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -3823,7 +3915,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3835,7 +3927,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3848,7 +3940,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -3890,7 +3982,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3902,7 +3994,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3915,7 +4007,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -3942,7 +4034,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3954,7 +4046,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3967,7 +4059,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -4023,7 +4115,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4035,7 +4127,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4048,7 +4140,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -4113,7 +4205,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4125,7 +4217,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4138,7 +4230,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -4172,7 +4264,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4184,7 +4276,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4197,7 +4289,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -4233,14 +4325,20 @@ func (x *EraseFamilyRequest) GetReason() ErasureReason {
 type EraseFamilyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family's referral, with the date of the erasure.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// The other referrals flagged as possible duplicates of the erased family's referral, either
+	// way (its own flags, and those of referrals that flagged it), whose families are not erased:
+	// ids only. Their personal details are NOT erased with this family: another family id may be
+	// another person's record (the other parent's), so a person decides, and erases each family the
+	// request covers too (decision 281). Empty when there are none.
+	DuplicatesNotErased []*DuplicateNotErased `protobuf:"bytes,2,rep,name=duplicates_not_erased,json=duplicatesNotErased,proto3" json:"duplicates_not_erased,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4252,7 +4350,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4265,7 +4363,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -4273,6 +4371,78 @@ func (x *EraseFamilyResponse) GetReferral() *Referral {
 		return x.Referral
 	}
 	return nil
+}
+
+func (x *EraseFamilyResponse) GetDuplicatesNotErased() []*DuplicateNotErased {
+	if x != nil {
+		return x.DuplicatesNotErased
+	}
+	return nil
+}
+
+// DuplicateNotErased is another referral flagged as a possible duplicate of an erased family's,
+// whose own family's details stay: what an administrator needs to erase it too, ids only.
+type DuplicateNotErased struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The other referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// Its family (UUID): EraseFamilyRequest.family_id, to erase it too.
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// Its centre (UUID): EraseFamilyRequest.centre_id.
+	CentreId      string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DuplicateNotErased) Reset() {
+	*x = DuplicateNotErased{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DuplicateNotErased) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DuplicateNotErased) ProtoMessage() {}
+
+func (x *DuplicateNotErased) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DuplicateNotErased.ProtoReflect.Descriptor instead.
+func (*DuplicateNotErased) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *DuplicateNotErased) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *DuplicateNotErased) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *DuplicateNotErased) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
 }
 
 // CorrectCaseEndingRequest corrects an ended case's outcome.
@@ -4295,7 +4465,7 @@ type CorrectCaseEndingRequest struct {
 
 func (x *CorrectCaseEndingRequest) Reset() {
 	*x = CorrectCaseEndingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4307,7 +4477,7 @@ func (x *CorrectCaseEndingRequest) String() string {
 func (*CorrectCaseEndingRequest) ProtoMessage() {}
 
 func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4320,7 +4490,7 @@ func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingRequest.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *CorrectCaseEndingRequest) GetRequestId() string {
@@ -4369,7 +4539,7 @@ type CorrectCaseEndingResponse struct {
 
 func (x *CorrectCaseEndingResponse) Reset() {
 	*x = CorrectCaseEndingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4381,7 +4551,7 @@ func (x *CorrectCaseEndingResponse) String() string {
 func (*CorrectCaseEndingResponse) ProtoMessage() {}
 
 func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4394,7 +4564,7 @@ func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingResponse.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
@@ -4421,7 +4591,7 @@ type ReopenCaseRequest struct {
 
 func (x *ReopenCaseRequest) Reset() {
 	*x = ReopenCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4433,7 +4603,7 @@ func (x *ReopenCaseRequest) String() string {
 func (*ReopenCaseRequest) ProtoMessage() {}
 
 func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4446,7 +4616,7 @@ func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
 func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ReopenCaseRequest) GetRequestId() string {
@@ -4488,7 +4658,7 @@ type ReopenCaseResponse struct {
 
 func (x *ReopenCaseResponse) Reset() {
 	*x = ReopenCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4500,7 +4670,7 @@ func (x *ReopenCaseResponse) String() string {
 func (*ReopenCaseResponse) ProtoMessage() {}
 
 func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4513,7 +4683,7 @@ func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
 func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ReopenCaseResponse) GetReferral() *Referral {
@@ -4539,7 +4709,7 @@ type GetDoorNamesRequest struct {
 
 func (x *GetDoorNamesRequest) Reset() {
 	*x = GetDoorNamesRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4551,7 +4721,7 @@ func (x *GetDoorNamesRequest) String() string {
 func (*GetDoorNamesRequest) ProtoMessage() {}
 
 func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4564,7 +4734,7 @@ func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesRequest.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *GetDoorNamesRequest) GetCentreId() string {
@@ -4604,7 +4774,7 @@ type GetDoorNamesResponse struct {
 
 func (x *GetDoorNamesResponse) Reset() {
 	*x = GetDoorNamesResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4616,7 +4786,7 @@ func (x *GetDoorNamesResponse) String() string {
 func (*GetDoorNamesResponse) ProtoMessage() {}
 
 func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4629,7 +4799,7 @@ func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesResponse.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *GetDoorNamesResponse) GetNames() []*DoorName {
@@ -4672,7 +4842,7 @@ type DoorName struct {
 
 func (x *DoorName) Reset() {
 	*x = DoorName{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4684,7 +4854,7 @@ func (x *DoorName) String() string {
 func (*DoorName) ProtoMessage() {}
 
 func (x *DoorName) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4697,7 +4867,7 @@ func (x *DoorName) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorName.ProtoReflect.Descriptor instead.
 func (*DoorName) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *DoorName) GetFamilyId() string {
@@ -4817,7 +4987,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x8e\x11\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xf1\x11\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4857,7 +5027,13 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\breplayed\x18  \x01(\bR\breplayed\x12%\n" +
 	"\x0ereview_overdue\x18! \x01(\bR\rreviewOverdue\x12.\n" +
 	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\x12-\n" +
-	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\"\x9c\x03\n" +
+	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\x12a\n" +
+	"\x17flagged_as_duplicate_on\x18$ \x03(\v2*.familytime.referral.v1.DuplicateFlaggedOnR\x14flaggedAsDuplicateOn\"\x99\x01\n" +
+	"\x12DuplicateFlaggedOn\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x128\n" +
+	"\x05match\x18\x02 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12(\n" +
+	"\x10no_longer_stands\x18\x03 \x01(\bR\x0enoLongerStands\"\x9c\x03\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
@@ -4957,7 +5133,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x19not_the_family_under_hold\x18\x05 \x01(\bR\x15notTheFamilyUnderHold\"\xba\x01\n" +
 	"\x18WaitlistReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
-	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\xc0\x02\n" +
+	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\x86\x03\n" +
 	"\x16DeclineReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -4967,7 +5143,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.DeclineReasonB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\x12\x1c\n" +
 	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\x12B\n" +
-	"\x17redirected_to_centre_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x14redirectedToCentreId\"W\n" +
+	"\x17redirected_to_centre_id\x18\x06 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x14redirectedToCentreId\x12D\n" +
+	"\x18duplicate_of_referral_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\x15duplicateOfReferralId\"W\n" +
 	"\x17DeclineReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xf0\x01\n" +
 	"\x1dCheckPossibleDuplicateRequest\x12'\n" +
@@ -5108,9 +5285,15 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12%\n" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12I\n" +
 	"\x06reason\x18\x04 \x01(\x0e2%.familytime.referral.v1.ErasureReasonB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"S\n" +
+	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"\xb3\x01\n" +
 	"\x13EraseFamilyResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xfe\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12^\n" +
+	"\x15duplicates_not_erased\x18\x02 \x03(\v2*.familytime.referral.v1.DuplicateNotErasedR\x13duplicatesNotErased\"o\n" +
+	"\x12DuplicateNotErased\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\"\xfe\x01\n" +
 	"\x18CorrectCaseEndingRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -5185,7 +5368,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -5196,229 +5379,234 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*PersonSummary)(nil),                        // 6: familytime.referral.v1.PersonSummary
 	(*ChildSummary)(nil),                         // 7: familytime.referral.v1.ChildSummary
 	(*Referral)(nil),                             // 8: familytime.referral.v1.Referral
-	(*PossibleDuplicate)(nil),                    // 9: familytime.referral.v1.PossibleDuplicate
-	(*Family)(nil),                               // 10: familytime.referral.v1.Family
-	(*CaseNote)(nil),                             // 11: familytime.referral.v1.CaseNote
-	(*SubmitReferralRequest)(nil),                // 12: familytime.referral.v1.SubmitReferralRequest
-	(*SubmitReferralResponse)(nil),               // 13: familytime.referral.v1.SubmitReferralResponse
-	(*SubmitSecondPartyApplicationRequest)(nil),  // 14: familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	(*SubmitSecondPartyApplicationResponse)(nil), // 15: familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	(*AmendReferralRequest)(nil),                 // 16: familytime.referral.v1.AmendReferralRequest
-	(*AmendReferralResponse)(nil),                // 17: familytime.referral.v1.AmendReferralResponse
-	(*RecordScreeningRequest)(nil),               // 18: familytime.referral.v1.RecordScreeningRequest
-	(*RecordScreeningResponse)(nil),              // 19: familytime.referral.v1.RecordScreeningResponse
-	(*AcceptReferralRequest)(nil),                // 20: familytime.referral.v1.AcceptReferralRequest
-	(*AcceptReferralResponse)(nil),               // 21: familytime.referral.v1.AcceptReferralResponse
-	(*WaitlistReferralRequest)(nil),              // 22: familytime.referral.v1.WaitlistReferralRequest
-	(*WaitlistReferralResponse)(nil),             // 23: familytime.referral.v1.WaitlistReferralResponse
-	(*DeclineReferralRequest)(nil),               // 24: familytime.referral.v1.DeclineReferralRequest
-	(*DeclineReferralResponse)(nil),              // 25: familytime.referral.v1.DeclineReferralResponse
-	(*CheckPossibleDuplicateRequest)(nil),        // 26: familytime.referral.v1.CheckPossibleDuplicateRequest
-	(*CheckPossibleDuplicateResponse)(nil),       // 27: familytime.referral.v1.CheckPossibleDuplicateResponse
-	(*ConfirmSameChildRequest)(nil),              // 28: familytime.referral.v1.ConfirmSameChildRequest
-	(*ConfirmSameChildResponse)(nil),             // 29: familytime.referral.v1.ConfirmSameChildResponse
-	(*WithdrawReferralRequest)(nil),              // 30: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 31: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 32: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 33: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 34: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 35: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 36: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 37: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 38: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 39: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 40: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 41: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 42: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 43: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 44: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 45: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 46: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 47: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 48: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 49: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 50: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 51: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 52: familytime.referral.v1.EraseFamilyResponse
-	(*CorrectCaseEndingRequest)(nil),             // 53: familytime.referral.v1.CorrectCaseEndingRequest
-	(*CorrectCaseEndingResponse)(nil),            // 54: familytime.referral.v1.CorrectCaseEndingResponse
-	(*ReopenCaseRequest)(nil),                    // 55: familytime.referral.v1.ReopenCaseRequest
-	(*ReopenCaseResponse)(nil),                   // 56: familytime.referral.v1.ReopenCaseResponse
-	(*GetDoorNamesRequest)(nil),                  // 57: familytime.referral.v1.GetDoorNamesRequest
-	(*GetDoorNamesResponse)(nil),                 // 58: familytime.referral.v1.GetDoorNamesResponse
-	(*DoorName)(nil),                             // 59: familytime.referral.v1.DoorName
-	(AdultRole)(0),                               // 60: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 61: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 62: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 63: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 64: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 65: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 66: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 67: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 68: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 69: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 70: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 71: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 72: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 73: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 74: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 75: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                           // 76: familytime.referral.v1.ErasureReason
-	(DeclineReason)(0),                           // 77: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 78: familytime.referral.v1.WithdrawnBy
-	(ReviewDecision)(0),                          // 79: familytime.referral.v1.ReviewDecision
+	(*DuplicateFlaggedOn)(nil),                   // 9: familytime.referral.v1.DuplicateFlaggedOn
+	(*PossibleDuplicate)(nil),                    // 10: familytime.referral.v1.PossibleDuplicate
+	(*Family)(nil),                               // 11: familytime.referral.v1.Family
+	(*CaseNote)(nil),                             // 12: familytime.referral.v1.CaseNote
+	(*SubmitReferralRequest)(nil),                // 13: familytime.referral.v1.SubmitReferralRequest
+	(*SubmitReferralResponse)(nil),               // 14: familytime.referral.v1.SubmitReferralResponse
+	(*SubmitSecondPartyApplicationRequest)(nil),  // 15: familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	(*SubmitSecondPartyApplicationResponse)(nil), // 16: familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	(*AmendReferralRequest)(nil),                 // 17: familytime.referral.v1.AmendReferralRequest
+	(*AmendReferralResponse)(nil),                // 18: familytime.referral.v1.AmendReferralResponse
+	(*RecordScreeningRequest)(nil),               // 19: familytime.referral.v1.RecordScreeningRequest
+	(*RecordScreeningResponse)(nil),              // 20: familytime.referral.v1.RecordScreeningResponse
+	(*AcceptReferralRequest)(nil),                // 21: familytime.referral.v1.AcceptReferralRequest
+	(*AcceptReferralResponse)(nil),               // 22: familytime.referral.v1.AcceptReferralResponse
+	(*WaitlistReferralRequest)(nil),              // 23: familytime.referral.v1.WaitlistReferralRequest
+	(*WaitlistReferralResponse)(nil),             // 24: familytime.referral.v1.WaitlistReferralResponse
+	(*DeclineReferralRequest)(nil),               // 25: familytime.referral.v1.DeclineReferralRequest
+	(*DeclineReferralResponse)(nil),              // 26: familytime.referral.v1.DeclineReferralResponse
+	(*CheckPossibleDuplicateRequest)(nil),        // 27: familytime.referral.v1.CheckPossibleDuplicateRequest
+	(*CheckPossibleDuplicateResponse)(nil),       // 28: familytime.referral.v1.CheckPossibleDuplicateResponse
+	(*ConfirmSameChildRequest)(nil),              // 29: familytime.referral.v1.ConfirmSameChildRequest
+	(*ConfirmSameChildResponse)(nil),             // 30: familytime.referral.v1.ConfirmSameChildResponse
+	(*WithdrawReferralRequest)(nil),              // 31: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 32: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 33: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 34: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 35: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 36: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 37: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 38: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 39: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 40: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 41: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 42: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 43: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 44: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 45: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 46: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 47: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 48: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 49: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 50: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 51: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 52: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 53: familytime.referral.v1.EraseFamilyResponse
+	(*DuplicateNotErased)(nil),                   // 54: familytime.referral.v1.DuplicateNotErased
+	(*CorrectCaseEndingRequest)(nil),             // 55: familytime.referral.v1.CorrectCaseEndingRequest
+	(*CorrectCaseEndingResponse)(nil),            // 56: familytime.referral.v1.CorrectCaseEndingResponse
+	(*ReopenCaseRequest)(nil),                    // 57: familytime.referral.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),                   // 58: familytime.referral.v1.ReopenCaseResponse
+	(*GetDoorNamesRequest)(nil),                  // 59: familytime.referral.v1.GetDoorNamesRequest
+	(*GetDoorNamesResponse)(nil),                 // 60: familytime.referral.v1.GetDoorNamesResponse
+	(*DoorName)(nil),                             // 61: familytime.referral.v1.DoorName
+	(AdultRole)(0),                               // 62: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 63: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 64: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 65: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 66: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 67: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 68: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 69: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 70: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 71: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 72: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 73: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 74: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 75: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 76: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 77: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                           // 78: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 79: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 80: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 81: familytime.referral.v1.ReviewDecision
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	60,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	62,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	61,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	62,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	61,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	63,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	64,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	63,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
 	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	63,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	64,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	65,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	66,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	60,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	65,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	66,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	67,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	68,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	68,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	61,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	62,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	67,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	68,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	69,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	70,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	70,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	63,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	69,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	70,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	61,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	61,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	61,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	61,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	71,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	72,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	61,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	61,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	61,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	61,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	73,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
-	9,   // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	74,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 35: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	61,  // 36: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	61,  // 37: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
-	1,   // 38: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 39: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 40: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	11,  // 41: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	61,  // 42: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	76,  // 43: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	61,  // 44: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	67,  // 45: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	68,  // 46: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 47: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 48: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 49: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 50: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	64,  // 51: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 53: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 54: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 55: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 56: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 57: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 58: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 59: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 60: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	68,  // 61: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 62: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 63: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	77,  // 64: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 65: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 66: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 67: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 68: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 69: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 70: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 71: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 72: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 73: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 74: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 75: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 76: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	79,  // 77: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 78: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 79: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 80: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 81: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	66,  // 82: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 83: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	10,  // 84: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	61,  // 85: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	61,  // 86: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	61,  // 87: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	71,  // 88: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	49,  // 89: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	76,  // 90: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 91: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 92: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 93: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 94: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	61,  // 95: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	59,  // 96: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	61,  // 97: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	60,  // 98: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	12,  // 99: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	14,  // 100: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	16,  // 101: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	18,  // 102: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	20,  // 103: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	22,  // 104: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	26,  // 105: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	28,  // 106: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	24,  // 107: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	30,  // 108: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	32,  // 109: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	34,  // 110: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	36,  // 111: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	38,  // 112: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	40,  // 113: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	53,  // 114: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	55,  // 115: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	42,  // 116: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	44,  // 117: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	46,  // 118: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	48,  // 119: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	51,  // 120: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	57,  // 121: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	13,  // 122: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	15,  // 123: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	17,  // 124: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	19,  // 125: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	21,  // 126: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	23,  // 127: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	27,  // 128: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	29,  // 129: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	25,  // 130: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	31,  // 131: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	33,  // 132: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	35,  // 133: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	37,  // 134: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	39,  // 135: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	41,  // 136: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	54,  // 137: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	56,  // 138: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	43,  // 139: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	45,  // 140: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	47,  // 141: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	50,  // 142: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	52,  // 143: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	58,  // 144: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	122, // [122:145] is the sub-list for method output_type
-	99,  // [99:122] is the sub-list for method input_type
-	99,  // [99:99] is the sub-list for extension type_name
-	99,  // [99:99] is the sub-list for extension extendee
-	0,   // [0:99] is the sub-list for field type_name
+	71,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	72,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	63,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	63,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	63,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	63,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	73,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	74,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	63,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	63,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	63,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	63,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	75,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	10,  // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
+	76,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	9,   // 35: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
+	77,  // 36: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
+	77,  // 37: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	63,  // 38: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	63,  // 39: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	1,   // 40: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 41: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 42: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	12,  // 43: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	63,  // 44: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	78,  // 45: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	63,  // 46: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	69,  // 47: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	70,  // 48: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 49: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 50: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 51: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	66,  // 53: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 55: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 56: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 57: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	71,  // 58: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 59: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 60: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 61: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 62: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	70,  // 63: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 64: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 65: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	79,  // 66: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 67: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 68: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 69: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	80,  // 70: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 71: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 72: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 73: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 74: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 75: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 76: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 77: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 78: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	81,  // 79: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 80: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	74,  // 81: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 82: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 83: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 84: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 85: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	11,  // 86: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	63,  // 87: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	63,  // 88: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	63,  // 89: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	73,  // 90: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	50,  // 91: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	78,  // 92: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 93: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	54,  // 94: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	74,  // 95: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 96: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 97: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 98: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	61,  // 99: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	63,  // 100: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	62,  // 101: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	13,  // 102: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	15,  // 103: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	17,  // 104: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	19,  // 105: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	21,  // 106: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	23,  // 107: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	27,  // 108: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	29,  // 109: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	25,  // 110: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	31,  // 111: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	33,  // 112: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	35,  // 113: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	37,  // 114: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	39,  // 115: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	41,  // 116: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	55,  // 117: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	57,  // 118: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	43,  // 119: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	45,  // 120: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	47,  // 121: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	49,  // 122: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	52,  // 123: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	59,  // 124: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	14,  // 125: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	16,  // 126: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	18,  // 127: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	20,  // 128: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	22,  // 129: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	24,  // 130: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	28,  // 131: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	30,  // 132: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	26,  // 133: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	32,  // 134: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	34,  // 135: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	36,  // 136: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	38,  // 137: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	40,  // 138: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	42,  // 139: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	56,  // 140: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	58,  // 141: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	44,  // 142: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	46,  // 143: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	48,  // 144: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	51,  // 145: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	53,  // 146: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	60,  // 147: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	125, // [125:148] is the sub-list for method output_type
+	102, // [102:125] is the sub-list for method input_type
+	102, // [102:102] is the sub-list for extension type_name
+	102, // [102:102] is the sub-list for extension extendee
+	0,   // [0:102] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -5433,7 +5621,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   60,
+			NumMessages:   62,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

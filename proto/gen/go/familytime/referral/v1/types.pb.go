@@ -497,6 +497,11 @@ const (
 	DeclineReason_DECLINE_REASON_NO_AGREEMENT DeclineReason = 6
 	// Any other reason, explained in the note.
 	DeclineReason_DECLINE_REASON_OTHER DeclineReason = 7
+	// The same family's request made twice: the referral duplicates another open referral at the
+	// centre, flagged as its possible duplicate, which goes on (DeclineReferralRequest.
+	// duplicate_of_referral_id). The family is not turned away, so the national figures count the
+	// request once, as the other referral: neither received nor declined (decision 281).
+	DeclineReason_DECLINE_REASON_DUPLICATE DeclineReason = 8
 )
 
 // Enum value maps for DeclineReason.
@@ -510,6 +515,7 @@ var (
 		5: "DECLINE_REASON_OUT_OF_AREA",
 		6: "DECLINE_REASON_NO_AGREEMENT",
 		7: "DECLINE_REASON_OTHER",
+		8: "DECLINE_REASON_DUPLICATE",
 	}
 	DeclineReason_value = map[string]int32{
 		"DECLINE_REASON_UNSPECIFIED":                   0,
@@ -520,6 +526,7 @@ var (
 		"DECLINE_REASON_OUT_OF_AREA":                   5,
 		"DECLINE_REASON_NO_AGREEMENT":                  6,
 		"DECLINE_REASON_OTHER":                         7,
+		"DECLINE_REASON_DUPLICATE":                     8,
 	}
 )
 
@@ -1350,7 +1357,7 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\rConfirmerRole\x12\x1e\n" +
 	"\x1aCONFIRMER_ROLE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCONFIRMER_ROLE_COORDINATOR\x10\x01\x12$\n" +
-	" CONFIRMER_ROLE_SAFEGUARDING_LEAD\x10\x02*\xa3\x02\n" +
+	" CONFIRMER_ROLE_SAFEGUARDING_LEAD\x10\x02*\xc1\x02\n" +
 	"\rDeclineReason\x12\x1e\n" +
 	"\x1aDECLINE_REASON_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cDECLINE_REASON_RISK_TOO_HIGH\x10\x01\x120\n" +
@@ -1359,7 +1366,8 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	" DECLINE_REASON_CANNOT_MEET_NEEDS\x10\x04\x12\x1e\n" +
 	"\x1aDECLINE_REASON_OUT_OF_AREA\x10\x05\x12\x1f\n" +
 	"\x1bDECLINE_REASON_NO_AGREEMENT\x10\x06\x12\x18\n" +
-	"\x14DECLINE_REASON_OTHER\x10\a*\xa6\x01\n" +
+	"\x14DECLINE_REASON_OTHER\x10\a\x12\x1c\n" +
+	"\x18DECLINE_REASON_DUPLICATE\x10\b*\xa6\x01\n" +
 	"\vWithdrawnBy\x12\x1c\n" +
 	"\x18WITHDRAWN_BY_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15WITHDRAWN_BY_REFERRER\x10\x01\x12 \n" +

@@ -390,6 +390,22 @@ func TestAFamilyIsNotErasedWhileASessionIsUnderWay(t *testing.T) {
 		SessionDate: date(time.Now()), ServiceType: supported}, f, centre)
 	underWay(2)
 
+	// A check-in (or an arrival) recorded by mistake and corrected as not having happened, after
+	// which nobody of the family is recorded coming, takes the session back (review 50); one
+	// corrected while someone else came leaves it under way.
+	mistaken, others := uuid.NewString(), uuid.NewString()
+	checkIn(mistaken, time.Now())
+	checkIn(others, time.Now())
+	underWay(4)
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.CheckInCorrected{BookingId: others, FamilyId: family, CentreId: centre.String()}, f, centre)
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.CheckInCorrected{BookingId: mistaken, FamilyId: family, CentreId: centre.String(),
+		NobodyCame: true}, f, centre)
+	underWay(3)
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM sessions_under_way WHERE booking_id = $1", others))
+	publish(t, g.scheduling, "family-"+family, &schedulingv1.MovementCorrected{BookingId: others, FamilyId: family, CentreId: centre.String(),
+		Party: schedulingv1.Party_PARTY_CHILDREN, Movement: schedulingv1.Movement_MOVEMENT_ARRIVAL, NobodyCame: true}, f, centre)
+	underWay(2)
+
 	// Earlier days' sessions someone was checked in for, neither completed nor called off, hold it
 	// back too (review 22, decision 170): completing one after the erasure made a supervised
 	// session's report fall due that could never be written. The earliest is named.

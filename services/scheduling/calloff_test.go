@@ -29,8 +29,11 @@ func TestTheCentreCallsOffASessionNobodyCameTo(t *testing.T) {
 	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
 	events := func() int { return g.count(t, "SELECT count(*) FROM events") }
 	cancel := func(booking string, by schedulingv1.CancelledBy) (*schedulingv1.CancelBookingResponse, error) {
-		return c.CancelBooking(t.Context(), &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: booking,
-			CancelledBy: by, RequestId: uuid.NewString()})
+		req := &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: booking, CancelledBy: by, RequestId: uuid.NewString()}
+		if by == schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+			req.CallOffReason = schedulingv1.CallOffReason_CALL_OFF_REASON_PREMISES // the centre says why (decision 284)
+		}
+		return c.CancelBooking(t.Context(), req)
 	}
 
 	g.clock.Set(london(2026, 1, 10, 10, 5))
@@ -54,11 +57,14 @@ func TestTheCentreCallsOffASessionNobodyCameTo(t *testing.T) {
 	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, b.GetCancellationReason())
 	require.Zero(t, r.GetNoticeMinutes(), "no notice")
 	require.Equal(t, schedulingv1.Party_PARTY_VISITING, r.GetNoticeTo())
-	require.True(t, b.GetCancelledLate(), "called off on the day: under 48 hours' notice")
+	require.False(t, b.GetCancelledLate(), "the centre's call-off is nobody's late notice (decision 284)")
+	require.Equal(t, schedulingv1.CallOffReason_CALL_OFF_REASON_PREMISES, b.GetCallOffReason())
 	sheet := g.entryOf(t, saturday(0), booked[0]).GetBooking()
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, sheet.GetStatus())
 	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, sheet.GetCancelledBy())
 	require.Zero(t, sheet.GetNoticeMinutes())
+	require.Equal(t, schedulingv1.CallOffReason_CALL_OFF_REASON_PREMISES, sheet.GetCallOffReason())
+	require.NotContains(t, g.entryOf(t, saturday(0), booked[0]).GetAlerts(), schedulingv1.Alert_ALERT_CANCELLED_LATE)
 	// Nobody's no-show: none is recorded on it, and none counts against the family.
 	_, err = g.visitingNoShow(t.Context(), door, booked[0])
 	_, reason := field(err)
@@ -73,34 +79,33 @@ func TestTheCentreCallsOffASessionNobodyCameTo(t *testing.T) {
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, r.GetBooking().GetStatus())
 	require.Zero(t, r.GetNoticeMinutes())
 
-	// Someone of the family admitted at the door came: the session is not the centre's to call
-	// off as one nobody came to. The door records the arrivals, then a no-show or the session.
+	// Someone of the family admitted at the door came: the centre calls the session off all the
+	// same, on the day (decision 284; TestTheCentreCallsOffASessionUnderWay).
 	g.clock.Set(london(2026, 1, 24, 9, 58))
 	g.checkIn(t, door, booked[2], f.visiting)
 	g.clock.Set(london(2026, 1, 24, 10, 30))
-	before = events()
 	_, err = cancel(booked[2], schedulingv1.CancelledBy_CANCELLED_BY_CENTRE)
-	code, reason := field(err)
-	require.Equal(t, codes.FailedPrecondition, code, err)
-	require.Equal(t, "SESSION_STARTED", reason)
-	require.Equal(t, before, events(), "a refusal appends nothing")
+	require.NoError(t, err)
 }
 
-// A party's arrival recorded is someone who came: the centre does not call the session off as one
-// nobody came to (the other party not coming is its no-show).
-func TestTheCentreDoesNotCallOffASessionAPartyCameTo(t *testing.T) {
+// A party's arrival recorded is someone who came: the session ran its time once the door's record
+// of it closed (an hour after the visiting parent was due to leave), and the centre no longer calls
+// it off: it is completed (decision 284).
+func TestTheCentreDoesNotCallOffASessionThatRanItsTime(t *testing.T) {
 	g := newRig(t, monday)
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
 	b := g.bookWeeks(t, f, 1)[0]
 	c, door := g.client(t, auth.RoleCoordinator), g.door(t)
 	g.clock.Set(london(2026, 1, 10, 10, 15))
 	g.arrive(t, door, b, schedulingv1.Party_PARTY_CHILDREN, f.resident, f.child)
-	g.clock.Set(london(2026, 1, 10, 10, 40))
+	g.clock.Set(london(2026, 1, 10, 12, 31))
 	before := g.count(t, "SELECT count(*) FROM events")
 	_, err := c.CancelBooking(t.Context(), &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: b,
-		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, RequestId: uuid.NewString()})
+		CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, CallOffReason: schedulingv1.CallOffReason_CALL_OFF_REASON_WEATHER,
+		RequestId: uuid.NewString()})
 	_, reason := field(err)
-	require.Equal(t, "SESSION_STARTED", reason, err)
+	require.Equal(t, "SESSION_OVER", reason, err)
+	require.ErrorContains(t, err, "familytime schedule complete "+b)
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"))
 }
 

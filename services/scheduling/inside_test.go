@@ -345,7 +345,7 @@ func TestAVisitingParentArrivingAfterTheChildrenWereDueIsALateStartOnTheDaySheet
 // as contact held. Contact held is a whole minute at least; less is NO_CONTACT_HELD, appending
 // nothing, and the session is cancelled on the day (decisions.md 195).
 func TestASessionOfSecondsTogetherIsNotCompleted(t *testing.T) {
-	g := newRig(t, monday)
+	g := newKeptRig(t, monday) // the centre's note on calling it off is sealed (decision 284)
 	ctx := t.Context()
 	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
 	bookings := g.bookWeeks(t, f, 1)
@@ -371,6 +371,7 @@ func TestASessionOfSecondsTogetherIsNotCompleted(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "for a whole minute")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 	_, err = g.client(t, auth.RoleCoordinator).CancelBooking(ctx, &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(),
-		BookingId: bookings[0], CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, RequestId: uuid.NewString()})
+		BookingId: bookings[0], CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, CallOffReason: schedulingv1.CallOffReason_CALL_OFF_REASON_OTHER,
+		CallOffNote: "The children left after seconds and no contact was held", RequestId: uuid.NewString()})
 	require.NoError(t, err, "it did not take place: cancelled on the day")
 }

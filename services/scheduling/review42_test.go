@@ -147,11 +147,16 @@ func TestACancellationsNoticeIsCountedToTheCancellingPartysTime(t *testing.T) {
 		// minutes before the children's 10:15.
 		{schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, 47*60 + 50, true, schedulingv1.Party_PARTY_VISITING},
 		{schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, 48*60 + 5, false, schedulingv1.Party_PARTY_CHILDREN},
-		{schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, 47*60 + 50, true, schedulingv1.Party_PARTY_VISITING},
+		// The centre's notice is counted to the first door time too, but the centre calling a
+		// session off is never a party's late notice (decision 284).
+		{schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, 47*60 + 50, false, schedulingv1.Party_PARTY_VISITING},
 	} {
 		g.clock.Set(london(2026, 1, 8+7*i, 10, 10))
-		r, err := c.CancelBooking(t.Context(), &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: booked[i],
-			CancelledBy: w.by, RequestId: uuid.NewString()})
+		req := &schedulingv1.CancelBookingRequest{CentreId: g.centre.String(), BookingId: booked[i], CancelledBy: w.by, RequestId: uuid.NewString()}
+		if w.by == schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+			req.CallOffReason = schedulingv1.CallOffReason_CALL_OFF_REASON_STAFFING
+		}
+		r, err := c.CancelBooking(t.Context(), req)
 		require.NoError(t, err)
 		require.Equal(t, w.minutes, r.GetNoticeMinutes(), w.by.String())
 		require.Equal(t, w.to, r.GetNoticeTo(), w.by.String())

@@ -250,13 +250,22 @@ on are a new pattern from the day after this one's --until.`,
 
 func (s *schedule) sessions() *cobra.Command {
 	var (
-		out      output
-		from, to string
+		out       output
+		from, to  string
+		noOutcome bool
 	)
 	cmd := &cobra.Command{
 		Use:   "sessions",
 		Short: "List the opening sessions between two dates, with each room's places",
-		Args:  cobra.NoArgs,
+		Long: `sessions lists the centre's opening sessions between two dates (default: from the centre's today,
+by the platform's clock, four weeks on; at most 366 days), each room with its places booked out
+of its capacity. A booking whose session has ended with no outcome recorded (still booked: not
+completed, no party's no-show recorded, not called off) is counted beside them ("1 no outcome"):
+read that day's day sheet (alert no-outcome-recorded) and record what happened. --no-outcome
+lists only the rooms and sessions with such bookings: give --from to look back.`,
+		Example: `  familytime schedule sessions --centre $CENTRE --from 2026-02-07
+  familytime schedule sessions --centre $CENTRE --from 2026-01-01 --to 2026-03-31 --no-outcome`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Left out, the days are the service's: from the centre's today by the platform's
 			// clock, to four weeks on (review 36).
@@ -277,20 +286,12 @@ func (s *schedule) sessions() *cobra.Command {
 			if err != nil {
 				return s.describe(err)
 			}
-			var msgs []proto.Message
-			var rows [][]string
-			for _, ss := range resp.GetSessions() {
-				msgs = append(msgs, ss)
-				for _, r := range ss.GetRooms() {
-					places := fmt.Sprintf("%d/%d", r.GetBooked(), r.GetCapacity())
-					if r.GetTakenBySupervised() {
-						places += " (supervised)"
-					}
-					rows = append(rows, []string{ymd(ss.GetDate()), hhmm(ss.GetStartTime()) + "-" + hhmm(ss.GetEndTime()),
-						ss.GetPatternId(), r.GetName(), r.GetRoomId(), places})
-				}
-			}
+			msgs, rows := sessionRows(resp.GetSessions(), noOutcome)
 			if len(rows) == 0 && !out.json {
+				if noOutcome {
+					_, err := fmt.Fprintln(cmd.OutOrStdout(), "no session ended with a booking whose outcome is not recorded")
+					return err
+				}
 				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no sessions")
 				return err
 			}
@@ -299,8 +300,38 @@ func (s *schedule) sessions() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&from, "from", "", "first date (default: the centre's today, by the platform's clock)")
 	cmd.Flags().StringVar(&to, "to", "", "last date (default four weeks on from the first)")
+	cmd.Flags().BoolVar(&noOutcome, "no-outcome", false, "only the sessions ended with a booking whose outcome is not recorded")
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// sessionRows are the sessions' table rows, a room a row, with its places booked out of its
+// capacity, and the bookings ended with no outcome recorded beside them; noOutcome keeps only the
+// rooms (and, for --json, the sessions) with such bookings (decision 283).
+func sessionRows(sessions []*schedulingv1.OpeningSession, noOutcome bool) ([]proto.Message, [][]string) {
+	var msgs []proto.Message
+	var rows [][]string
+	for _, ss := range sessions {
+		if noOutcome && !slices.ContainsFunc(ss.GetRooms(), func(r *schedulingv1.RoomPlaces) bool { return r.GetNoOutcome() > 0 }) {
+			continue
+		}
+		msgs = append(msgs, ss)
+		for _, r := range ss.GetRooms() {
+			if noOutcome && r.GetNoOutcome() == 0 {
+				continue
+			}
+			places := fmt.Sprintf("%d/%d", r.GetBooked(), r.GetCapacity())
+			if r.GetTakenBySupervised() {
+				places += " (supervised)"
+			}
+			if n := r.GetNoOutcome(); n > 0 {
+				places += fmt.Sprintf(" (%d no outcome)", n)
+			}
+			rows = append(rows, []string{ymd(ss.GetDate()), hhmm(ss.GetStartTime()) + "-" + hhmm(ss.GetEndTime()),
+				ss.GetPatternId(), r.GetName(), r.GetRoomId(), places})
+		}
+	}
+	return msgs, rows
 }
 
 // slotTimes reads --date and the optional --start of book and reschedule.
@@ -464,12 +495,15 @@ func (s *schedule) cancel() *cobra.Command {
 		out     output
 		request requestID
 		by      string
+		reason  string
+		note    string
 	)
 	cmd := &cobra.Command{
 		Use:   "cancel BOOKING_ID",
-		Short: "Cancel a booking before its session starts, saying who cancelled (under 48 hours' notice is marked late); the centre calls off one nobody came to",
+		Short: "Cancel a booking, saying who cancelled (a parent's or the referrer's under 48 hours' notice is late); the centre calls a session off with its reason, also under way",
 		Long: `cancel cancels a booking at someone's request and frees its place, saying who asked. Under 48
-hours' notice is late. The notice is counted to the time the one who cancelled was due at the door:
+hours' notice from a parent or the referrer is late. The notice is counted to the time the one who
+cancelled was due at the door:
 the visiting parent's arrival for the visiting parent, the children's for the resident parent, and
 the session's first door time (the visiting parent's) for the centre and the referrer; "notice"
 says which. Once the session is under way (the visiting parent is due, or a party has
@@ -482,22 +516,33 @@ no-show instead, as one that never came, unless the other party left before the 
 minutes' grace ran out: then the other party cut the contact short, and the centre records it
 here, saying who called it off.
 
-A session under way, or past, that nobody of the family came to (nobody admitted at the door, no
-party's arrival recorded) is the centre's to call off when it could not go ahead (the centre had
-to close: a burst pipe, no volunteer): --by centre records it as cancelled by the centre, with no
-notice, on the day or later, and it is nobody's no-show. Once someone of the family was admitted,
-or a party's arrival recorded, it is refused (SESSION_STARTED): record the arrivals, then a
-no-show or the session.
+The centre calls a session off with its reason (--by centre --reason): premises (a burst pipe, no
+heating), staffing, weather, safeguarding, or other with --note saying why in words (kept sealed
+with the family's key; --note may add a word to another reason too). It is recorded as the
+centre's: never late, nobody's no-show, and the family keeps its place; the day sheet's STATUS
+reads "called off by the centre: premises". The centre calls off a session before it, or under
+way: with nobody of the family come yet, or with a parent checked in, or the family inside, up to
+an hour after the visiting parent was due to leave (after that the session ran its time: complete
+it). A session nobody of the family came to is called off later too. Whoever is inside stays IN on
+the day sheet until the door records them leaving, as usual (familytime schedule depart); the
+session counts as cancelled, not attended.
 
 A session whose family the door turned away because its contact is stopped (check-in refused
 ON_HOLD or DISCLOSURE_NOT_WEIGHED while contact could still be held, and nobody of the family let
 in after: the day sheet alerts turned-away-at-the-door) is the centre's to call off, under way or
 not: --by centre records it as cancelled by the centre, contact stopped at the door, with no late
-notice against anyone. It is nobody's no-show; by a parent or the referrer it is refused
-(REFUSED_AT_THE_DOOR).`,
+notice against anyone (its reason is safeguarding unless --reason says another). It is nobody's
+no-show; by a parent or the referrer it is refused (REFUSED_AT_THE_DOOR).`,
+		Example: `  familytime schedule cancel $BOOKING --centre $CENTRE --by visiting-parent
+  familytime schedule cancel $BOOKING --centre $CENTRE --by centre --reason premises
+  familytime schedule cancel $BOOKING --centre $CENTRE --by centre --reason other --note "The fire alarm panel failed"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			who, err := parseRequester(by)
+			if err != nil {
+				return err
+			}
+			why, err := parseCallOffReason(reason, who)
 			if err != nil {
 				return err
 			}
@@ -511,7 +556,7 @@ notice against anyone. It is nobody's no-show; by a parent or the referrer it is
 			}
 			defer done()
 			resp, err := c.CancelBooking(cmd.Context(), &schedulingv1.CancelBookingRequest{CentreId: s.centre, BookingId: args[0],
-				CancelledBy: who, RequestId: id})
+				CancelledBy: who, CallOffReason: why, CallOffNote: note, RequestId: id})
 			if err != nil {
 				return s.describe(err)
 			}
@@ -519,6 +564,9 @@ notice against anyone. It is nobody's no-show; by a parent or the referrer it is
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who cancelled: resident-parent, visiting-parent, centre, referrer")
+	cmd.Flags().StringVar(&reason, "reason", "", "with --by centre, why the centre calls the session off: "+
+		enumNamesOf("CALL_OFF_REASON_", schedulingv1.CallOffReason_value))
+	cmd.Flags().StringVar(&note, "note", "", "the centre's note saying why, in words (required with --reason other)")
 	_ = cmd.MarkFlagRequired("by")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
@@ -548,6 +596,37 @@ func parseRequester(by string) (schedulingv1.CancelledBy, error) {
 	return parseEnum[schedulingv1.CancelledBy]("by", by, "CANCELLED_BY_", requesters)
 }
 
+// parseCallOffReason reads cancel's --reason, the centre's reason for calling a session off: with
+// --by centre only. Left out it is unset, and the service says whether the centre must give one
+// (it must, but for a session the door stopped, which is safeguarding's; decision 284).
+func parseCallOffReason(reason string, by schedulingv1.CancelledBy) (schedulingv1.CallOffReason, error) {
+	if strings.TrimSpace(reason) == "" {
+		return schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED, nil
+	}
+	if by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+		return 0, fmt.Errorf("--reason is the centre's reason for calling a session off: give it with --by centre only")
+	}
+	return parseEnum[schedulingv1.CallOffReason]("reason", reason, "CALL_OFF_REASON_", schedulingv1.CallOffReason_value)
+}
+
+// callOffWords is the centre's cancellation in words, with its reason: the centre's own cause,
+// never a party's request or late notice (review 50 read "requested (late: under 48 hours'
+// notice)" of a burst pipe). One recorded before the centre gave its reason says so.
+func callOffWords(r schedulingv1.CallOffReason) string {
+	if r == schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED {
+		return "called off by the centre (reason not recorded)"
+	}
+	return "called off by the centre: " + friendly("CALL_OFF_REASON_", r.String())
+}
+
+// calledOffByTheCentre reports whether b is the centre's own call-off (cancel --by centre), as
+// opposed to its move (rescheduled) or a session its rule stopped at the door (contact stopped).
+func calledOffByTheCentre(b *schedulingv1.Booking) bool {
+	return b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
+		b.GetCancelledBy() == schedulingv1.CancelledBy_CANCELLED_BY_CENTRE &&
+		b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED
+}
+
 func (s *schedule) daysheet() *cobra.Command {
 	var (
 		out     output
@@ -565,7 +644,7 @@ collected them taken out with --others-stay); an adult who only brings or collec
 is never in. On a booking that has ended, IN is who was never recorded leaving. CHECKED IN counts
 the check-ins, which stay after people leave; a person's IN says the same of them. STATUS says why
 a booking was cancelled and by whom ("cancelled by system (safeguarding hold)", "cancelled by
-system (case ended)", "rescheduled by centre"). --json prints the whole response: the day the
+system (case ended)", "rescheduled by centre", "called off by the centre: premises"). --json prints the whole response: the day the
 sheet is of ("date") and its entries.
 
   on-hold                    a safeguarding hold is in force on the family: admit nobody from it (a
@@ -577,7 +656,8 @@ sheet is of ("date") and its entries.
   late-start                 the children, or the visiting parent, arrived a minute or more after the
                              children were due: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due
-  cancelled-late             cancelled by the family, the centre or the referrer with under 48 hours' notice
+  cancelled-late             cancelled by a parent or the referrer with under 48 hours' notice (the
+                             centre's call-off is the centre's: STATUS says why, and it is never late)
   no-show                    a party did not come
   children-may-leave-centre  the referral says the children may leave the centre during contact
                              (an outing, escorted contact); without it they stay in the centre
@@ -623,6 +703,19 @@ sheet is of ("date") and its entries.
                              completed. Do not start a family's contact with no supervisor free to
                              watch it (check-in cautions SUPERVISORS_SHORT); the coordinator records
                              another supervisor (familytime staff add/check) or moves a session
+  no-outcome-recorded        the family's time is over and nothing of the session's outcome is recorded:
+                             not completed, no party's no-show, not called off. It stays booked and
+                             counts as neither attended, a no-show nor cancelled, and a no-show never
+                             recorded never counts towards the two that release the place. Record what
+                             happened: familytime schedule complete, noshow --party, or cancel --by centre
+                             --reason R for a session the centre called off (familytime schedule sessions
+                             --from DATE --no-outcome lists the days with such bookings)
+  still-inside-after-session the session's time is over (the visiting party was due to leave) and someone
+                             is still recorded IN, on a booking still booked (or called off with someone
+                             only checked in). Check whether they are still in the building and record
+                             their leaving (familytime schedule depart BOOKING --party children|visiting
+                             --at HH:MM); or the coordinator completes the session, which names whoever
+                             was never recorded leaving
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
@@ -827,6 +920,12 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
+An adult named only to bring the children (not to take part in contact, nor to collect them) is
+admitted with the caution BRING_ONLY: they hand the children over and leave. Admitted while the
+children are inside, one who may bring but not collect is cautioned MAY_NOT_COLLECT: do not hand
+the children over to them. A person checked in by mistake is withdrawn with familytime schedule
+correct BOOKING_ID --checkin --person PERSON_ID --not-happened.
+
 A person of a supervised family admitted while other supervised sessions overlapping theirs are
 under way (someone of theirs checked in or arrived, nobody gone) as many as the staff register
 clears people to supervise contact that day is admitted with the caution SUPERVISORS_SHORT: no
@@ -868,10 +967,17 @@ or tell the coordinator.`,
 // checkInVerdict is the door's line for a check-in of person at booking: admitted, or refused and
 // what to do. A refusal because the family's contact is stopped (a disclosure waiting for the
 // lead, a hold) says it is not a no-show, and how the coordinator ends a session that does not go
-// ahead (review 37: such a family was recorded as an unexplained no-show, twice, and lost its place).
+// ahead (review 37: such a family was recorded as an unexplained no-show, twice, and lost its place),
+// as the booking stands: one already cancelled (a hold cancels the family's sessions still to come)
+// needs nothing more recorded (review 48 was told to call off a booking already "cancelled by system
+// (safeguarding hold)").
 func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) string {
 	stopped := "; this is not a no-show: do not record one. If the session does not go ahead, the coordinator records that the " +
 		"centre called it off (familytime schedule cancel " + booking + " --by centre)"
+	if b := resp.GetBooking(); b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+		stopped = "; this is not a no-show, and the session is already called off (" + statusWords(b) + "): nothing more is " +
+			"recorded for it"
+	}
 	switch {
 	case resp.GetRefusal() == "CHILDREN_STILL_INSIDE":
 		// Told "do not admit", the door turned away the parent come to take home the
@@ -930,7 +1036,14 @@ children-without-an-adult (for supervised contact, once the children's time is o
 supervisor's watch with it). Someone of the centre stays with the children until they are collected.
 The departure's answer says so at once: a line "CAUTION CHILDREN_WITHOUT_AN_ADULT: ..." above the
 booking (with --json, the whole response, its "cautions" among it), by the day sheet's rule as it
-will stand a minute on; recorded after the fact with --at, it says so of a wait the record shows.`
+will stand a minute on; recorded after the fact with --at, it says so of a wait the record shows.
+
+"CAUTION PARENTS_MAY_MEET: ..." says until when to keep whom inside, so that the parents do not
+meet on the way out (the visiting parent leaves 10-15 minutes after the children): when the other
+party left less than 10 minutes before, is still inside in a session called off (a hold), is due
+to leave within 10 minutes, or is due to arrive. The departure is recorded all the same; one
+recorded before the party really left is corrected to its time (familytime schedule correct
+--departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.`
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",
@@ -999,11 +1112,12 @@ func (s *schedule) correct() *cobra.Command {
 		party, at          string
 		people             []string
 		arrival, departure bool
+		checkin            bool
 		notHappened        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "correct BOOKING_ID",
-		Short: "Correct a party's arrival or departure recorded by mistake (the time, who, or not happened at all)",
+		Short: "Correct a party's arrival or departure, or a check-in, recorded by mistake (the time, who, or not happened at all)",
 		Long: `correct puts right a party's arrival or departure recorded by mistake, until the session is completed:
 who came or left (--person, the whole list again), the time (--at, with --person), or, with
 --not-happened, that it has not happened at all (a departure recorded while the children were still
@@ -1013,11 +1127,26 @@ recorded, changes nothing and is refused (NOTHING_TO_CORRECT), with nothing reco
 edited: the correction is a record of its own, pointing at the one it corrects, and the family's
 history shows both. What it is corrected to follows arrive's and depart's rules; an arrival is
 withdrawn only once the party's departure is not recorded (DEPARTURE_RECORDED: correct that first).
-After the session is completed its record stands (SESSION_COMPLETED).`,
+After the session is completed its record stands (SESSION_COMPLETED).
+
+A check-in recorded by mistake (a wrong tap: someone of another booking, or who did not come) is
+withdrawn with --checkin --person PERSON --not-happened (no --party or --at: the check-in's are the
+ones recorded): the person is then not IN nor CHECKED IN, their party not taken to have come (its
+no-show may be recorded), and the door's cautions read as if the check-in had not been. The right
+person is then checked in as usual. It is refused once a departure naming them is recorded after
+it (DEPARTURE_RECORDED: correct that departure first, if it was a mistake too), and for a person
+not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of its own (--arrival).`,
 		Example: `  familytime schedule correct $BOOKING --centre $CENTRE --departure --party children --not-happened
-  familytime schedule correct $BOOKING --centre $CENTRE --arrival --party children --at 10:15 --person $ESCORT --person $CHILD`,
+  familytime schedule correct $BOOKING --centre $CENTRE --arrival --party children --at 10:15 --person $ESCORT --person $CHILD
+  familytime schedule correct $BOOKING --centre $CENTRE --checkin --person $PERSON --not-happened`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if checkin {
+				return s.correctCheckIn(cmd, &out, &request, args[0], people, notHappened, party != "" || at != "")
+			}
+			if party == "" {
+				return fmt.Errorf("give the --party whose movement is corrected: visiting or children (or --checkin to correct a check-in)")
+			}
 			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
 			if err != nil {
 				return err
@@ -1029,7 +1158,7 @@ After the session is completed its record stands (SESSION_COMPLETED).`,
 			case departure:
 				req.Movement = schedulingv1.Movement_MOVEMENT_DEPARTURE
 			default:
-				return fmt.Errorf("give which movement is corrected: --arrival or --departure")
+				return fmt.Errorf("give which movement is corrected: --arrival or --departure (or --checkin for a check-in)")
 			}
 			switch {
 			case notHappened && (at != "" || len(people) > 0):
@@ -1064,12 +1193,42 @@ After the session is completed its record stands (SESSION_COMPLETED).`,
 	f.StringVar(&at, "at", "", "when it happened, local time HH:MM on the session's day, as for arrive and depart "+
 		"(default: the time recorded stays)")
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat), the whole list again, as for arrive and depart")
+	f.BoolVar(&checkin, "checkin", false, "correct a person's check-in (--person, the one checked in by mistake, and --not-happened)")
 	f.BoolVar(&notHappened, "not-happened", false, "it has not happened: it was recorded by mistake")
-	cmd.MarkFlagsMutuallyExclusive("arrival", "departure")
-	_ = cmd.MarkFlagRequired("party")
+	cmd.MarkFlagsMutuallyExclusive("arrival", "departure", "checkin")
 	request.register(f)
 	out.register(f)
 	return cmd
+}
+
+// correctCheckIn withdraws person's check-in at booking as not having happened (correct
+// --checkin); partyOrTime: --party or --at was given, which a check-in's correction does not take.
+func (s *schedule) correctCheckIn(cmd *cobra.Command, out *output, request *requestID, booking string, people []string, notHappened, partyOrTime bool) error {
+	switch {
+	case partyOrTime:
+		return fmt.Errorf("--checkin takes no --party or --at: the check-in's party and time are the ones recorded")
+	case len(people) == 0:
+		return fmt.Errorf("give the --person checked in by mistake (with --checkin)")
+	case len(people) > 1:
+		return fmt.Errorf("--person names one person with --checkin: correct each check-in of its own")
+	case !notHappened:
+		return fmt.Errorf("give --not-happened: a check-in is corrected only as not having happened (withdraw it, then check in the right person)")
+	}
+	id, err := request.value()
+	if err != nil {
+		return err
+	}
+	c, done, err := s.client(cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	resp, err := c.CorrectCheckIn(cmd.Context(), &schedulingv1.CorrectCheckInRequest{CentreId: s.centre, BookingId: booking,
+		PersonId: people[0], NotHappened: true, RequestId: id})
+	if err != nil {
+		return s.describe(err)
+	}
+	return printBookingResponse(cmd.OutOrStdout(), out, resp, resp.GetBooking(), nil)
 }
 
 func (s *schedule) complete() *cobra.Command {
@@ -1368,7 +1527,12 @@ offer. list shows who holds an offer and until when.
 
 A place is offered to no more families at once than it takes (PLACE_ON_OFFER, saying when the
 first standing offer lapses): one for a room for one family or for supervised contact, which has
-the room to itself; the room's capacity otherwise. A family whose arrangement (its session with
+the room to itself; the room's capacity otherwise. It is offered only when a session of the
+pattern still to come (not begun, by the platform's clock, and up to 12 months ahead) has a place
+free in the room for the family, not booked nor offered to another family already (for
+supervised contact, the room free of any other family); the answer says the first date with one
+("first free place on"). Otherwise it is refused (NO_PLACE), saying whether the room is full in
+every session still to come or the pattern has none to come, and the families stay waiting. A family whose arrangement (its session with
 the parents' stagger) does not fit the pattern's opening session is passed over, and refused by
 name (SESSION_TOO_SHORT): it could not be booked into the place.
 
@@ -1403,7 +1567,8 @@ says so. Without --family the place goes to the first in turn.`,
 			if err != nil {
 				return s.describe(err)
 			}
-			return outOffer.one(cmd.OutOrStdout(), resp, [][2]string{{"offered to family", resp.GetFamilyId()}})
+			return outOffer.one(cmd.OutOrStdout(), resp, [][2]string{{"offered to family", resp.GetFamilyId()},
+				{"first free place on", ymd(resp.GetFirstFreeOn())}})
 		},
 	}
 	offer.Flags().StringVar(&pattern, "pattern", "", "the pattern of the place (UUID)")
@@ -1527,9 +1692,13 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 		{"status", friendly("BOOKING_STATUS_", b.GetStatus().String())}}
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 		why := reasonWords(b.GetCancellationReason())
-		if b.GetCancelledBy() != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
-			// Late is a family's, the centre's or the referrer's short notice: the system (a hold,
-			// a released place) gives none (review 36 read "hold (late: under 48 hours' notice)").
+		switch by := b.GetCancelledBy(); {
+		case calledOffByTheCentre(b):
+			why = callOffWords(b.GetCallOffReason())
+		case by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE:
+			// Late is a parent's or the referrer's short notice: the system (a hold, a released
+			// place) gives none (review 36 read "hold (late: under 48 hours' notice)"), nor does
+			// the centre, also on a cancellation recorded late before decision 284.
 			why += lateWord(b.GetCancelledLate())
 		}
 		fields = append(fields, [2]string{"cancelled", why})
@@ -1538,8 +1707,12 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 			// Notice is what a family or the centre gave; the system (a hold, a released place)
 			// gives none, and a hold placed with the family inside is no late cancellation.
 			// Nor does the centre calling off a session its rule stopped at the door (review 37).
-			if by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
-				b.GetCancellationReason() != schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED {
+			// The centre's call-off says the notice the family was given, not a notice of its own.
+			switch {
+			case calledOffByTheCentre(b):
+				fields = append(fields, [2]string{"family told", noticeWords(b.GetNoticeMinutes(), b.GetNoticeTo())})
+			case by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
+				b.GetCancellationReason() != schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED:
 				fields = append(fields, [2]string{"notice", noticeWords(b.GetNoticeMinutes(), b.GetNoticeTo())})
 			}
 		}
@@ -1565,6 +1738,9 @@ func statusWords(b *schedulingv1.Booking) string {
 	cancelled := b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
 	if cancelled && b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED {
 		status = "rescheduled"
+	}
+	if calledOffByTheCentre(b) {
+		return callOffWords(b.GetCallOffReason())
 	}
 	if by := b.GetCancelledBy(); cancelled && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED {
 		status += " by " + friendly("CANCELLED_BY_", by.String())

@@ -313,14 +313,14 @@ func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--party", "children", "--not-happened"}, "give which movement is corrected: --arrival or --departure"},
-		{[]string{"--party", "children", "--arrival", "--departure", "--not-happened"}, "if any flags in the group [arrival departure] are set none of the others can be"},
+		{[]string{"--party", "children", "--not-happened"}, "give which movement is corrected: --arrival or --departure (or --checkin for a check-in)"},
+		{[]string{"--party", "children", "--arrival", "--departure", "--not-happened"}, "if any flags in the group [arrival departure checkin] are set none of the others can be"},
 		{[]string{"--party", "children", "--departure", "--not-happened", "--at", "10:30"}, "--not-happened is given alone"},
 		{[]string{"--party", "children", "--departure", "--not-happened", "--person", person}, "--not-happened is given alone"},
 		{[]string{"--party", "children", "--departure", "--at", "10:30"}, "give who came or left (--person, the whole list again), or --not-happened"},
 		{[]string{"--party", "grandparents", "--departure", "--not-happened"}, `--party "grandparents" is not one of`},
 		{[]string{"--party", "children", "--arrival", "--at", "quarter past", "--person", person}, `--at "quarter past" is not a time like 10:15`},
-		{[]string{"--departure", "--not-happened"}, `required flag(s) "party" not set`},
+		{[]string{"--departure", "--not-happened"}, "give the --party whose movement is corrected: visiting or children"},
 	} {
 		_, err := run(t, append([]string{"schedule", "correct", booking, "--centre", centre, "--data", t.TempDir()}, c.args...)...)
 		require.ErrorContains(t, err, c.want, c.args)

@@ -88,6 +88,14 @@ func (a *App) SessionOver(uow *eventstore.UnitOfWork, booking uuid.UUID) {
 	adapters.NoteSessionOver(uow, booking)
 }
 
+// SessionNotStarted notes that nobody of the family came to a booking's session after all: the
+// check-in or arrival that started it was corrected as not having happened (scheduling's
+// CheckInCorrected or MovementCorrected with nobody_came), so it holds no erasure back and is no
+// contact begun. A check-in recorded later starts it again.
+func (a *App) SessionNotStarted(uow *eventstore.UnitOfWork, booking uuid.UUID) {
+	adapters.NoteSessionOver(uow, booking)
+}
+
 // SessionCalledOff notes that a booking was cancelled or a party of it did not come (off), or that
 // a no-show was withdrawn (!off): a session called off does not hold an erasure back after its
 // day; one neither called off nor completed does (decision 170).

@@ -45,7 +45,8 @@ const (
 // SchedulingSubjects are the scheduling events referral acts on: the centre directory (which kinds
 // of contact a centre offers, and its accreditation), the sessions a family attends (the first starts contact and the
 // review clock), a released place (the case ends), and the sessions under way (someone checked in,
-// and the session not completed: the family is not erased that day).
+// and the session not completed: the family is not erased that day; a check-in or an arrival
+// corrected as not having happened, leaving nobody come, takes it back).
 var SchedulingSubjects = []string{
 	"ft.scheduling.*.CentreRegistered",
 	"ft.scheduling.*.CentreUpdated",
@@ -56,6 +57,8 @@ var SchedulingSubjects = []string{
 	"ft.scheduling.*.BookingCancelled",
 	"ft.scheduling.*.NoShowRecorded",
 	"ft.scheduling.*.NoShowWithdrawn",
+	"ft.scheduling.*.CheckInCorrected",
+	"ft.scheduling.*.MovementCorrected",
 }
 
 // BookingSubjects are the scheduling events the bookings consumer acts on: a session booked (a
@@ -121,6 +124,24 @@ func SchedulingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.SessionStarted(uow, id(ev.GetBookingId()), id(ev.GetFamilyId()), ev.GetAt().AsTime())
+		case "familytime.scheduling.v1.CheckInCorrected", "familytime.scheduling.v1.MovementCorrected":
+			// A check-in (or an arrival) recorded by mistake and corrected as not having happened,
+			// after which nobody of the family is recorded coming: the session never started, and
+			// holds no erasure back (review 50).
+			var ev interface {
+				proto.Message
+				GetBookingId() string
+				GetNobodyCame() bool
+			} = &schedulingv1.CheckInCorrected{}
+			if d.Envelope.GetEventType() == "familytime.scheduling.v1.MovementCorrected" {
+				ev = &schedulingv1.MovementCorrected{}
+			}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			if ev.GetNobodyCame() {
+				a.SessionNotStarted(uow, id(ev.GetBookingId()))
+			}
 		case "familytime.scheduling.v1.BookingCancelled", "familytime.scheduling.v1.NoShowRecorded", "familytime.scheduling.v1.NoShowWithdrawn":
 			// Whether a session someone was checked in for was called off: one neither called off
 			// nor completed holds the family's erasure back on later days too (decision 170).

@@ -26,7 +26,10 @@ type BookingRow struct {
 	NoticeMinutes                     int64
 	// NoticeTo is the party whose due time the notice is counted to (0: the children's, before
 	// review 42).
-	NoticeTo                           int32
+	NoticeTo int32
+	// CallOffReason is why the centre called the session off (0: not recorded, or not the
+	// centre's cancellation; decision 284).
+	CallOffReason                      int32
 	VisitingArrived, ChildrenArrived   *time.Time
 	VisitingDeparted, ChildrenDeparted *time.Time
 	// VisitingCheckedIn and ChildrenCheckedIn are each party's first check-in, if recorded.
@@ -55,7 +58,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
 			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to,
-			f.review_due_on
+			f.review_due_on, b.call_off_reason
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -72,7 +75,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
 			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo,
-			&b.ReviewDueOn); err != nil {
+			&b.ReviewDueOn, &b.CallOffReason); err != nil {
 			return b, err
 		}
 		if ready != nil {
@@ -99,21 +102,28 @@ type RoomSessionKey struct {
 type RoomSessionUse struct {
 	Booked     int
 	Supervised bool
+	// NoOutcome is how many of the bookings ended by now with no outcome recorded (still booked
+	// once the visiting party was due to leave: domain.NoOutcomeRecorded).
+	NoOutcome int
 }
 
-// Booked counts the active bookings of each room-session of a centre between two local dates.
-func (r *Sessions) Booked(ctx context.Context, centre uuid.UUID, from, to time.Time) (map[RoomSessionKey]RoomSessionUse, error) {
+// Booked counts the active bookings of each room-session of a centre between two local dates,
+// and those of them ended by now with no outcome recorded.
+func (r *Sessions) Booked(ctx context.Context, centre uuid.UUID, from, to, now time.Time) (map[RoomSessionKey]RoomSessionUse, error) {
+	// The FILTER is domain.NoOutcomeRecorded, the day sheet's alert, in SQL.
 	rows, err := r.store.Pool().Query(ctx, `
-		SELECT room_id, session_opens_at, count(*), bool_or(service_type = 2)
+		SELECT room_id, session_opens_at, count(*), bool_or(service_type = 2),
+			count(*) FILTER (WHERE status = $5 AND visiting_leaves_at <= $6)
 		FROM bookings WHERE centre_id = $1 AND session_date BETWEEN $2 AND $3 AND status <> $4
-		GROUP BY room_id, session_opens_at`, centre, from, to, int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED))
+		GROUP BY room_id, session_opens_at`, centre, from, to, int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED),
+		int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED), now)
 	if err != nil {
 		return nil, fmt.Errorf("count bookings: %w", err)
 	}
 	out := map[RoomSessionKey]RoomSessionUse{}
 	var k RoomSessionKey
 	var u RoomSessionUse
-	_, err = pgx.ForEachRow(rows, []any{&k.Room, &k.Opens, &u.Booked, &u.Supervised}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&k.Room, &k.Opens, &u.Booked, &u.Supervised, &u.NoOutcome}, func() error {
 		out[RoomSessionKey{Room: k.Room, Opens: k.Opens.UTC()}] = u
 		return nil
 	})

@@ -261,9 +261,9 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED))
 	case *schedulingv1.BookingCancelled:
 		uow.Exec(`UPDATE bookings SET status = $2, cancellation_reason = $3, cancelled_late = $4, cancelled_by = $5, notice_minutes = $6,
-				notice_to = $7
+				notice_to = $7, call_off_reason = $8
 			WHERE booking_id = $1`, e.GetBookingId(), int32(schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED), int32(e.GetReason()), e.GetLate(),
-			int32(e.GetCancelledBy()), e.GetNoticeMinutes(), int32(e.GetNoticeTo()))
+			int32(e.GetCancelledBy()), e.GetNoticeMinutes(), int32(e.GetNoticeTo()), int32(e.GetCallOffReason()))
 	case *schedulingv1.PersonCheckedIn:
 		switch e.GetParty() {
 		case schedulingv1.Party_PARTY_VISITING:
@@ -275,6 +275,19 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		default: // recorded before the party was
 			uow.Exec(`UPDATE bookings SET checked_in = array_append(checked_in, $2::uuid) WHERE booking_id = $1`, e.GetBookingId(), e.GetPersonId())
 		}
+	case *schedulingv1.CheckInCorrected:
+		// The check-in did not happen: the person is not checked in, and the party's first sight
+		// at the door is its first check-in still standing, as the correction says (NULL: none).
+		col := "children_checked_in_at"
+		if e.GetParty() == schedulingv1.Party_PARTY_VISITING {
+			col = "visiting_checked_in_at"
+		}
+		var first any
+		if e.GetPartyCheckedInAt() != nil {
+			first = ts(e.GetPartyCheckedInAt())
+		}
+		uow.Exec(`UPDATE bookings SET checked_in = array_remove(checked_in, $2::uuid), `+col+` = $3 WHERE booking_id = $1`,
+			e.GetBookingId(), e.GetPersonId(), first)
 	case *schedulingv1.CheckInRefused:
 		uow.Exec(`UPDATE bookings SET refused_check_ins = refused_check_ins + 1 WHERE booking_id = $1`, e.GetBookingId())
 	case *schedulingv1.PartyArrived:

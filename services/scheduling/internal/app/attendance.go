@@ -28,6 +28,8 @@ type CheckInResult struct {
 	Again bool
 	// Cautions: what the door must mind about a new admission (Family.DoorCautions).
 	Cautions []domain.Caution
+	// Booking is the booking as the check-in leaves it: a refusal's way on depends on its state.
+	Booking *domain.Booking
 }
 
 // CheckIn admits a person named for the booking's family, or refuses and records it.
@@ -47,6 +49,9 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		return CheckInResult{}, nil, err
 	}
 	r := CheckInResult{Admitted: admitted, Role: role, Refusal: refusal, Again: admitted && ev == nil}
+	if r.Booking, err = f.Booking(booking); err != nil {
+		return CheckInResult{}, nil, err
+	}
 	if ev != nil {
 		err = a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 	}
@@ -57,11 +62,7 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		// The door is cautioned before a supervised family's contact starts with no supervisor free
 		// to watch it (review 44, decision 265); the person is admitted all the same: the door finds
 		// a supervisor, or tells the coordinator.
-		b, berr := f.Booking(booking)
-		if berr != nil {
-			return CheckInResult{}, nil, berr
-		}
-		c, cerr := a.supervisorFree(ctx, b)
+		c, cerr := a.supervisorFree(ctx, r.Booking)
 		if cerr != nil {
 			return CheckInResult{}, nil, cerr
 		}
@@ -149,8 +150,9 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 }
 
 // RecordDeparture records a party's departure; it returns what the door must mind after it
-// (domain.Family's DepartureCautions: the children left inside with none of their adults, by the
-// day sheet's rule, decision 213). The departure is recorded, never refused, for it.
+// (domain.Family's DepartureCautions: the parents may meet on the way out, and the children left
+// inside with none of their adults, by the day sheet's rule, decision 213). The departure is
+// recorded, never refused, for them.
 func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement, md eventstore.Metadata) (*domain.Booking, []domain.Caution, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, m.Booking)
 	if err != nil {
@@ -174,7 +176,7 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if off := f.CallOff(m.Booking, ev); off != nil {
 		msgs = append(msgs, off)
 	}
-	return b, f.DepartureCautions(b, now), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
+	return b, f.DepartureCautions(b, m.Party, at, now), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
 }
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's
@@ -200,6 +202,26 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 		return nil, nil, err
 	}
 	b, ev, err := f.Correct(m.Booking, c, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+}
+
+// CorrectCheckIn withdraws a person's check-in recorded by mistake (domain.Family's
+// CorrectCheckIn), by the people at the door, as they record it: on the centre's staff register,
+// cleared on the session's date (atTheDoor).
+func (a *App) CorrectCheckIn(ctx context.Context, centre, booking, person uuid.UUID, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+	f, err := a.familyOfBooking(ctx, centre, booking)
+	if err != nil {
+		return nil, nil, err
+	}
+	expected := f.Version()
+	uow := new(eventstore.UnitOfWork)
+	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
+		return nil, nil, err
+	}
+	b, ev, err := f.CorrectCheckIn(booking, person, a.now())
 	if err != nil {
 		return nil, nil, err
 	}

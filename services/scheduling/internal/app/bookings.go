@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,6 +11,8 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -274,22 +277,69 @@ func mustBooking(f *domain.Family, id uuid.UUID) *domain.Booking {
 	return b
 }
 
-// CancelBooking cancels a booking at someone's request and frees its place.
-func (a *App) CancelBooking(ctx context.Context, centre, booking uuid.UUID, by schedulingv1.CancelledBy, md eventstore.Metadata) (*domain.Booking, *schedulingv1.BookingCancelled, *eventstore.UnitOfWork, error) {
+// CallOff is the centre's reason for calling a session off (domain.Family's CentreCallsOff), and
+// its note in words (the port checked it), which is kept sealed with the family's key.
+type CallOff struct {
+	Reason schedulingv1.CallOffReason
+	Note   string
+}
+
+// CancelBooking cancels a booking, by a parent or the referrer at their request, or by the centre
+// calling the session off for off's reason, and frees its place.
+func (a *App) CancelBooking(ctx context.Context, centre, booking uuid.UUID, by schedulingv1.CancelledBy, off CallOff, md eventstore.Metadata) (*domain.Booking, *schedulingv1.BookingCancelled, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, booking)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	expected := f.Version()
-	b, ev, err := f.Cancel(booking, by, a.now())
+	var (
+		b  *domain.Booking
+		ev *schedulingv1.BookingCancelled
+	)
+	if by == schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+		b, ev, err = f.CentreCallsOff(booking, off.Reason, a.now())
+	} else {
+		b, ev, err = f.Cancel(booking, by, a.now())
+	}
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	var ids map[proto.Message]uuid.UUID
+	if off.Note != "" {
+		if ids, err = a.sealCallOffNote(ctx, f.ID(), ev, off.Note); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.freePlaces(ctx, uow, f, []proto.Message{ev}, md); err != nil {
 		return nil, nil, nil, err
 	}
-	return b, ev, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, ev, uow, a.appendAs(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ids, ev)
+}
+
+// ErrNoKeyStoreForNote refuses a call-off's note when the service has no key store: the note is
+// never kept in clear, and the call-off is not kept without the note its reason asked for.
+var ErrNoKeyStoreForNote = problem.Rule(adapters.ErrNoKeyStore.Reason, "this scheduling service has no key store to keep the "+
+	"call-off's note sealed (-keystore-url / KEYSTORE_URL, and KEKs): a note is never kept in clear; record the call-off with "+
+	"another reason and no note, or once the service has a key store")
+
+// sealCallOffNote seals the centre's note on calling a session off into its event, with the
+// family's data key bound to the event's id (minted here) and the field, as an explained no-show's
+// explanation is (sealExplanation): free text may name someone, so it is never kept in clear.
+func (a *App) sealCallOffNote(ctx context.Context, family uuid.UUID, ev *schedulingv1.BookingCancelled, note string) (map[proto.Message]uuid.UUID, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := a.keys.SealString(ctx, family, id, "sealed_call_off_note", note)
+	if errors.Is(err, adapters.ErrNoKeyStore) {
+		return nil, ErrNoKeyStoreForNote
+	}
+	if err != nil {
+		return nil, err
+	}
+	ev.SealedCallOffNote = sealed
+	return map[proto.Message]uuid.UUID{ev: id}, nil
 }
 
 func (a *App) familyOfBooking(ctx context.Context, centre, booking uuid.UUID) (*domain.Family, error) {

@@ -35,6 +35,9 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		}
 		out[i] = sheetEntry(r, left.building)
 		neverRecordedLeaving(left, out[i])
+		if stillInsideAfterSession(left, r, out[i], now) {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_STILL_INSIDE_AFTER_SESSION)
+		}
 		if alone, err := row.childrenWithoutAnAdult(ctx, now); err != nil {
 			return nil, err
 		} else if alone {
@@ -44,6 +47,10 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			return nil, err
 		} else if stopped {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_TURNED_AWAY_AT_THE_DOOR)
+		}
+		if domain.NoOutcomeRecorded(schedulingv1.BookingStatus(r.Status), r.VisitingLeaves, now) {
+			// Nobody records it otherwise: a past day's sheet said "booked" with no alert (review 49).
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_NO_OUTCOME_RECORDED)
 		}
 		if !awaitsSupervisor(r) {
 			continue
@@ -104,14 +111,16 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 // is inside, and building is who checked in, as InBuilding says.
 //
 // now are who is inside now (domain.Family's InsideNow, the one rule of IN; review 38): on a live
-// booking anyone checked in or come, and not gone since, so the stream is also loaded for a live
-// row with someone checked in or arrived; on an ended booking those never recorded leaving.
+// booking, or one called off (decision 284), anyone checked in or come, and not gone since, so the
+// stream is also loaded for such a row with someone checked in or arrived; on an ended booking
+// those never recorded leaving.
 func (row *rowFamily) leftInside(ctx context.Context) (leftInside, error) {
 	r := row.r
 	live := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
+	calledOff := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
 	someoneCame := len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil
 	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) &&
-		(!live || !someoneCame) {
+		(!live && !calledOff || !someoneCame) {
 		return leftInside{building: r.CheckedIn, live: live}, nil
 	}
 	f, b, err := row.load(ctx)
@@ -147,6 +156,22 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 	if len(left.inside) > 0 && !left.live {
 		e.Alerts = append(e.Alerts, schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
 	}
+}
+
+// stillInsideAfterSession reports whether booking r, on the day sheet as e, has someone inside
+// (left.now, the day sheet's IN) once its session's time is over (the visiting party was due to
+// leave): the door checks whether they are still in the building and records their leaving, or
+// the coordinator completes the session, which names whoever was never recorded leaving (review
+// 50: IN 3/4 and booked an hour after the session, and four weeks later the same elsewhere, with
+// no alert until someone completed it; decision 284). Raised on a booking still booked, and on one
+// called off with someone inside that never-recorded-leaving does not name (checked in, no arrival
+// recorded); a completed booking's or a no-show's are never-recorded-leaving's.
+func stillInsideAfterSession(left leftInside, r adapters.BookingRow, e *schedulingv1.DaySheetEntry, now time.Time) bool {
+	if len(left.now) == 0 || now.Before(r.VisitingLeaves) {
+		return false
+	}
+	return left.live || schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
+		!slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
 }
 
 // childrenWithoutAnAdult reports whether booking r's children were recorded inside, at now, with
@@ -229,7 +254,7 @@ func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DayShee
 		ServiceType: commonv1.ServiceType(r.ServiceType), Status: schedulingv1.BookingStatus(r.Status),
 		CancellationReason: schedulingv1.CancellationReason(r.Reason), CancelledLate: r.Late, TimeZone: r.Zone, SupervisedBy: r.SupervisedBy,
 		CancelledBy: schedulingv1.CancelledBy(r.CancelledBy), NoticeMinutes: r.NoticeMinutes, NoticeTo: schedulingv1.Party(r.NoticeTo),
-		Visiting: partyTimes(r.VisitingArrives, r.VisitingLeaves, r.VisitingArrived, r.VisitingDeparted, loc),
+		CallOffReason: schedulingv1.CallOffReason(r.CallOffReason), Visiting: partyTimes(r.VisitingArrives, r.VisitingLeaves, r.VisitingArrived, r.VisitingDeparted, loc),
 		Children: partyTimes(r.ChildrenArrive, r.ChildrenLeave, r.ChildrenArrived, r.ChildrenDeparted, loc)}
 	e := &schedulingv1.DaySheetEntry{Booking: b, RoomName: r.RoomName, DoorGapMinutes: int32(times.DoorGap())}
 	if r.Ready != nil {
@@ -290,11 +315,14 @@ func alerts(r adapters.BookingRow) []schedulingv1.Alert {
 	if late(r.ChildrenArrived) || late(r.VisitingArrived) {
 		out = append(out, schedulingv1.Alert_ALERT_LATE_START)
 	}
-	// A late cancellation is a family's or the centre's short notice; a booking the platform
+	// A late cancellation is a parent's or the referrer's short notice; a booking the platform
 	// called off (a hold, a case's end, a released place) says why in its other alerts and its
-	// reason, not as late notice (review 14).
+	// reason, not as late notice (review 14), and the centre's call-off is the centre's, never a
+	// party's late notice (review 50: a burst pipe alerted cancelled-late; decision 284), also as
+	// recorded late before it was.
+	by := schedulingv1.CancelledBy(r.CancelledBy)
 	if r.Late && schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
-		schedulingv1.CancelledBy(r.CancelledBy) != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
+		by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
 		out = append(out, schedulingv1.Alert_ALERT_CANCELLED_LATE)
 	}
 	if schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {

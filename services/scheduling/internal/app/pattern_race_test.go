@@ -86,7 +86,8 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 
 	// The booking commits between the redefinition's decision and its commit. The first booking
 	// is cancelled, so the redefinition is decided on none.
-	_, _, uow, err = a.CancelBooking(ctx, c.ID, b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, md)
+	_, _, uow, err = a.CancelBooking(ctx, c.ID, b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE,
+		app.CallOff{Reason: schedulingv1.CallOffReason_CALL_OFF_REASON_STAFFING}, md)
 	require.NoError(t, commit(uow, err))
 	spec.Start = domain.Clock{Hour: 11}
 	_, redefinition, err := a.DefineOpeningPattern(ctx, c.ID, spec, md)

@@ -98,7 +98,9 @@ type SessionView struct {
 	Use map[uuid.UUID]adapters.RoomSessionUse
 }
 
-// ListOpeningSessions lists a centre's sessions between two local dates with each room's use.
+// ListOpeningSessions lists a centre's sessions between two local dates with each room's use:
+// its bookings, and those ended with no outcome recorded, which the coordinator records
+// (decisions.md 283).
 func (a *App) ListOpeningSessions(ctx context.Context, centre uuid.UUID, from, to time.Time) ([]SessionView, error) {
 	if err := domain.CheckRange(from, to); err != nil {
 		return nil, err
@@ -110,7 +112,7 @@ func (a *App) ListOpeningSessions(ctx context.Context, centre uuid.UUID, from, t
 	if err != nil {
 		return nil, err
 	}
-	booked, err := a.sessions.Booked(ctx, centre, from, to)
+	booked, err := a.sessions.Booked(ctx, centre, from, to, a.now())
 	if err != nil {
 		return nil, err
 	}

@@ -185,58 +185,106 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // take the place only with a reason (OUT_OF_TURN without one; a reason is refused when nobody is
 // passed over), and the offer records how many it passed over and why (review 26: an offer out
 // of turn left no trace of it, and the list's order could not be audited).
-func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, reason schedulingv1.OutOfTurnReason, md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
+//
+// A place is offered only when a session of the pattern still to come has one free in the room
+// for the family (NO_PLACE otherwise, firstFreePlace; review 49): it returns the family offered
+// the place and the first date with one.
+func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, reason schedulingv1.OutOfTurnReason, md eventstore.Metadata) (uuid.UUID, time.Time, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	p, ok := t.Pattern(pattern)
 	if !ok {
-		return uuid.Nil, nil, domain.ErrPatternNotFound
+		return uuid.Nil, time.Time{}, nil, domain.ErrPatternNotFound
 	}
 	if !containsRoom(p.Rooms, room) {
-		return uuid.Nil, nil, domain.InvalidRoom()
+		return uuid.Nil, time.Time{}, nil, domain.InvalidRoom()
 	}
 	r, _ := t.Room(room)
 	w, err := a.sessions.WaitingList(ctx, centre)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	expected := w.Version()
 	to, version, err := a.offerTo(ctx, w, family, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, &r, p)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	standing := w.OnOffer(pattern, room, a.now())
 	places, err := a.placesFor(ctx, w, r, to, standing)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	if err := domain.PlaceOnOffer(standing, places, p.Location()); err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
+	}
+	// Before the turn is counted: a place that is not there is refused whoever it would go to.
+	free, err := a.firstFreePlace(ctx, w, t, p, r, to, len(standing))
+	if err != nil {
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	turn := domain.OutOfTurn{Reason: reason}
 	if family != uuid.Nil {
 		if turn.PassedOver, err = a.passedOver(ctx, w, to, &r, p); err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, time.Time{}, nil, err
 		}
 	}
 	if err := turn.Check(); err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	offered, ev, err := w.Offer(to, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, pattern, room, uuid.Nil, turn, a.now())
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
-	return offered, uow, a.append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
+	return offered, free.Date, uow, a.append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
+}
+
+// firstFreePlace is the first session of pattern p still to come, up to the months a session may
+// be booked ahead, with a place free in room for family (on w) beside the offered families holding
+// an offer of the place already (Timetable.FirstFreePlace): ErrNoPlace, worded, when there is
+// none. The room's bookings are read from the read model, written in each booking's unit; a
+// booking committing as the offer is decided may take the last place, as it may after the offer:
+// the family is then booked into another session, or declines (decisions.md 283).
+func (a *App) firstFreePlace(ctx context.Context, w *domain.WaitingList, t *domain.Timetable, p *domain.Pattern, room domain.Room, family uuid.UUID, offered int) (domain.Session, error) {
+	supervised := false
+	for _, x := range w.Queue(a.now()) {
+		if x.Family != family {
+			continue
+		}
+		var err error
+		if supervised, err = a.waitsForSupervised(ctx, x); err != nil {
+			return domain.Session{}, err
+		}
+	}
+	now := a.now()
+	booked, err := a.sessions.Booked(ctx, w.Centre(), domain.LocalDate(now, p.Location()),
+		domain.LocalDate(now.AddDate(0, domain.BookAhead, 0), p.Location()), now)
+	if err != nil {
+		return domain.Session{}, err
+	}
+	return t.FirstFreePlace(p, room, supervised, offered, now, func(s domain.Session) domain.RoomUse {
+		u := booked[adapters.RoomSessionKey{Room: room.ID, Opens: s.Opens.UTC()}]
+		return domain.RoomUse{Booked: u.Booked, Supervised: u.Supervised}
+	})
+}
+
+// waitsForSupervised reports whether x, a family waiting, waits for supervised contact: the kind
+// it waits for on the list, else its referral's (Family.WaitsFor).
+func (a *App) waitsForSupervised(ctx context.Context, x domain.Waiting) (bool, error) {
+	f, err := a.sessions.Family(ctx, x.Family)
+	if err != nil {
+		return false, err
+	}
+	return f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, nil
 }
 
 // placesFor is how many families a place in room may be offered to at once, the offer to family
 // made: one when the room takes one family, or when family or a family holding an offer of the
 // place (standing) waits for supervised contact, which has the room to itself; the room's
-// capacity otherwise. Bookings already in the room are not counted: a place is offered for a
-// pattern, not a date, and the coordinator offers one freed.
+// capacity otherwise. Bookings already in the room are not counted here: a place is offered for
+// a pattern, not a date; firstFreePlace then finds a session with a place free.
 func (a *App) placesFor(ctx context.Context, w *domain.WaitingList, room domain.Room, family uuid.UUID, standing []domain.Offer) (int, error) {
 	if room.Capacity <= 1 {
 		return 1, nil
@@ -251,12 +299,8 @@ func (a *App) placesFor(ctx context.Context, w *domain.WaitingList, room domain.
 		kinds = append(kinds, o.Waiting)
 	}
 	for _, x := range kinds {
-		f, err := a.sessions.Family(ctx, x.Family)
-		if err != nil {
-			return 0, err
-		}
-		if f.WaitsFor(x.ServiceType) == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED {
-			return 1, nil
+		if supervised, err := a.waitsForSupervised(ctx, x); err != nil || supervised {
+			return 1, err
 		}
 	}
 	return room.Capacity, nil

@@ -161,7 +161,7 @@ func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.
 	g := newRig(t, withRelatives)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
 	later := g.book(t, day(2026, 1, 24), g.shared, jan)
-	_, _, err := g.family.Cancel(later.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	_, _, err := g.family.CentreCallsOff(later.ID, schedulingv1.CallOffReason_CALL_OFF_REASON_STAFFING, jan)
 	require.NoError(t, err)
 	for _, p := range []uuid.UUID{visiting, escort, child1, child2} {
 		_, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 0))

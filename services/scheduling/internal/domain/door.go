@@ -235,6 +235,86 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 	return Caution{}, false
 }
 
+// leavingParentsMayMeet is the PARENTS_MAY_MEET caution for p's departure of b at at, saying until
+// when to keep whom inside (review 48: the resident parent collected the children at 11:45 and
+// the visiting parent was let out at 11:47 with no word; under a hold both parties were recorded
+// leaving in the same minute):
+//   - the other party left less than DoorWindowMinutes before: it may still be outside, so this
+//     party waits inside until DoorWindowMinutes after it left, if it has not gone (a departure
+//     recorded before the party really left is corrected to its time);
+//   - the other party is still inside and leaves now too (the session was called off, or ended by
+//     a no-show) or is due to leave less than DoorWindowMinutes after at, or was due already: it
+//     stays inside until DoorWindowMinutes after this party left;
+//   - the other party has not come and is due within DoorWindowMinutes, or was due and is within
+//     its grace (as at check-in, decision 259): it may walk in as this party walks out.
+//
+// The stagger (the visiting parent leaves 10-15 minutes after the children) raises none.
+func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caution, bool) {
+	other, window := otherParty(p), DoorWindowMinutes*time.Minute
+	if gone, ok := b.Departed[other]; ok {
+		ago := at.Sub(gone)
+		if ago < 0 || ago >= window {
+			return Caution{}, false
+		}
+		when := fmt.Sprintf("%d minutes before this departure", int(ago/time.Minute))
+		if ago < time.Minute {
+			when = "in the same minute as this departure"
+		}
+		return Caution{CautionParentsMayMeet, fmt.Sprintf("%s left at %s, %s, and may still be outside: the parents may meet; keep "+
+			"%s inside until %s, if not gone yet. The departure is recorded at %s; if they leave later, correct its time (familytime "+
+			"schedule correct %s --departure --party %s --at HH:MM)", leavingParty(other), ClockAt(gone, b.loc), when, party(p),
+			ClockAt(gone.Add(window), b.loc), ClockAt(at, b.loc), b.ID, partyFlag(p))}, true
+	}
+	keep := fmt.Sprintf("keep %s inside until %s, %d minutes after this party left", stayingParty(other), ClockAt(at.Add(window), b.loc),
+		DoorWindowMinutes)
+	if !b.firstSeen(other).IsZero() {
+		due := b.ChildrenLeave
+		if other == schedulingv1.Party_PARTY_VISITING {
+			due = b.VisitingLeaves
+		}
+		switch {
+		case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
+			ended := "is called off"
+			if b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
+				ended = "has ended (a no-show is recorded)"
+			}
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("the session %s and %s is still inside, to leave too: the parents "+
+				"may meet on the way out; %s", ended, stayingParty(other), keep)}, true
+		case at.Add(window).After(due):
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s is still inside and due to leave at %s: the parents may meet on the way "+
+				"out; %s", stayingParty(other), ClockAt(due, b.loc), keep)}, true
+		}
+		return Caution{}, false
+	}
+	due := b.due(other)
+	if b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !at.Before(due.Add(-window)) && at.Before(due.Add(NoShowGrace)) {
+		when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
+		if at.After(due) {
+			when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))
+		}
+		return Caution{CautionParentsMayMeet, fmt.Sprintf("%s %s and is not in yet: the parents may meet at the door as this party "+
+			"leaves; keep them apart (see this party away before the other comes, or keep it inside until the other is in)",
+			party(other), when)}, true
+	}
+	return Caution{}, false
+}
+
+// leavingParty names a party that has left, in words, for a caution.
+func leavingParty(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		return "the children's party (the children and who collected them)"
+	}
+	return "the visiting party (the visiting parent)"
+}
+
+// stayingParty names a party still inside, in words, for a caution.
+func stayingParty(p schedulingv1.Party) string {
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		return "the children's party (the children, and whoever is with them)"
+	}
+	return "the visiting party (the visiting parent)"
+}
+
 // party names a party at the door, in words, for a caution.
 func party(p schedulingv1.Party) string {
 	if p == schedulingv1.Party_PARTY_CHILDREN {

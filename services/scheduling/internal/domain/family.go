@@ -218,10 +218,16 @@ type Booking struct {
 	CancelledBy   schedulingv1.CancelledBy
 	NoticeMinutes int64
 	NoticeTo      schedulingv1.Party
-	CheckedIn     []uuid.UUID
+	// CallOff is why the centre called the session off, once the centre cancelled it (unset: not
+	// recorded, on a cancellation by the centre recorded before decision 284, or anyone else's).
+	CallOff   schedulingv1.CallOffReason
+	CheckedIn []uuid.UUID
 	// CheckedInAt is each party's first check-in: the door's first sight of it, which may come
 	// well before its arrival is recorded (review 20).
-	CheckedInAt       map[schedulingv1.Party]time.Time
+	CheckedInAt map[schedulingv1.Party]time.Time
+	// checkIns are the check-ins standing, each person's with its party and time, from which a
+	// check-in withdrawn (CorrectCheckIn) leaves CheckedInAt as if it had never been.
+	checkIns          []checkIn
 	Refusals          int
 	Arrived, Departed map[schedulingv1.Party]time.Time
 	// BroughtIn are the people the children's party's arrival named: who brought them, and the
@@ -618,9 +624,13 @@ func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason sc
 		// A session that began and held no contact (Cancel) is cancelled with no notice at all.
 		notice = 0
 	}
+	// Late is a party's short notice (a parent's or the referrer's): the centre calling a session
+	// off, a burst pipe on the day or a closure ahead, is nobody's late notice (review 50 read
+	// "requested (late: under 48 hours' notice)" and cancelled-late of a burst pipe; decision 284).
+	late := notice < LateNotice && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE
 	return &schedulingv1.BookingCancelled{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		RoomId: b.Room.String(), SessionDate: dates.Proto(b.Date), CancelledBy: by, Reason: reason,
-		NoticeMinutes: int64(notice / time.Minute), Late: notice < LateNotice, ServiceType: b.ServiceType, NoticeTo: to}
+		NoticeMinutes: int64(notice / time.Minute), Late: late, ServiceType: b.ServiceType, NoticeTo: to}
 }
 
 // NoticeTo is the party whose due time a cancellation's notice is counted to: the time the one
@@ -799,39 +809,81 @@ func (f *Family) Reschedule(old, id, centre uuid.UUID, s Session, room uuid.UUID
 	return nb, []proto.Message{cancel, booked}, nil
 }
 
-// Cancel cancels a booking at someone's request, before its session starts (Started); under 48
-// hours' notice is late. A session under way is completed or recorded as a no-show instead, so
-// a party that does not come cannot turn its no-show into a late cancellation; but a session
-// that held no contact (NoContactHeld) did not take place and is cancelled, with no notice. A
-// session the door stopped because the family's contact was stopped (StoppedAtTheDoor) is called
-// off by the centre only, with reason contact stopped and no late notice (callOffStopped). A
-// session under way or past that nobody of the family came to (NobodyCame) is the centre's to
-// call off, with no notice (decision 263): a family's own cancellation of it is refused.
+// Cancel cancels a booking at the request of a parent or the referrer, before its session starts
+// (Started); under 48 hours' notice is late. A session under way is completed or recorded as a
+// no-show instead, so a party that does not come cannot turn its no-show into a late
+// cancellation; but a session that held no contact (NoContactHeld) did not take place and is
+// cancelled, with no notice. The centre's cancellation is CentreCallsOff: by the centre here it is
+// refused for want of a reason, unless the door stopped the session (callOffStopped).
 func (f *Family) Cancel(id uuid.UUID, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
+	return f.cancel(id, by, schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED, now)
+}
+
+// CentreCallsOff records that the centre called booking id's session off, for why (required: the
+// centre's own cause, premises, staffing, weather, safeguarding or other), at now. It is never
+// late and nobody's no-show, and the family keeps its place. The centre calls off a session before
+// it, or under way or past when nobody of the family came (NobodyCame, decision 263) or no contact
+// was held (NoContactHeld). A session someone of the family came to (admitted at the door, or a
+// party's arrival recorded) is called off on the day, until the booking's Latest, the hour after
+// the session the door records movements for: a burst pipe with a parent checked in, or the family
+// inside (review 50: refused SESSION_STARTED, the only records left were a no-show that released
+// the family's place, or a completion counted as attended). Whoever is inside stays on the record
+// until the door records them leaving (Depart takes a called-off booking's departures; InsideNow).
+// After Latest it is refused: the session ran its time, and completing it names whoever was never
+// recorded leaving. A session the door stopped (StoppedAtTheDoor) is callOffStopped's: its reason
+// is safeguarding unless the centre gives another.
+func (f *Family) CentreCallsOff(id uuid.UUID, why schedulingv1.CallOffReason, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
+	return f.cancel(id, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, why, now)
+}
+
+func (f *Family) cancel(id uuid.UUID, by schedulingv1.CancelledBy, why schedulingv1.CallOffReason, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, err
 	}
+	centre := by == schedulingv1.CancelledBy_CANCELLED_BY_CENTRE
+	if !centre && why != schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED {
+		return nil, nil, problem.Invalid("call_off_reason", "is the centre's reason for calling a session off: a parent's or the referrer's cancellation takes none")
+	}
 	if stop, stopped := b.StoppedAtTheDoor(); stopped {
 		// The door turned the family away because its contact was stopped: the centre calls it
 		// off, under way or not, with no late notice (review 37).
-		return f.callOffStopped(b, stop, by, now)
+		return f.callOffStopped(b, stop, by, why, now)
+	}
+	if centre && why == schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED {
+		return nil, nil, ErrCallOffReasonMissing
 	}
 	if b.Started(now) && !b.NoContactHeld(now) {
-		if !b.NobodyCame() {
-			return nil, nil, ErrSessionStarted
-		}
-		if by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+		// Under way: a party that does not come is a no-show, and a session someone came to is
+		// completed, unless the centre calls it off (on the day, once someone came).
+		switch {
+		case !centre && b.NobodyCame():
 			return nil, nil, b.startedRefusal()
+		case !centre:
+			return nil, nil, ErrSessionStarted
+		case !b.NobodyCame() && now.After(b.Latest()):
+			return nil, nil, b.calledOffTooLate()
 		}
-		// The centre called the session off on the day with nobody of the family come yet (a
-		// burst pipe at 10:05, the visiting parent due at 10:00; review 44), or records it later:
-		// the centre's cancellation with no notice (cancellation counts none once Started), so
-		// the family is charged no no-show and the booking does not stay booked for ever.
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, now)
+	ev.CallOffReason = why
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// ErrCallOffReasonMissing refuses the centre's cancellation without its reason: a centre's
+// cancellation says why the centre called the session off, so that it is never read as a party's
+// request or late notice (decision 284).
+var ErrCallOffReasonMissing = problem.Invalid("call_off_reason", "is required when the centre calls a session off: premises, "+
+	"staffing, weather, safeguarding, or other with a note saying why")
+
+// calledOffTooLate is CentreCallsOff's refusal of a session someone of the family came to, once
+// the door's record of it closed (Latest): it ran its time and is completed.
+func (b *Booking) calledOffTooLate() error {
+	return problem.Rule(ErrSessionOver.Reason, fmt.Sprintf("the session is over: the family came, and the door's record of it closed at %s, "+
+		"an hour after the visiting parent was due to leave. The centre calls off a session the family came to on the day, up to then; "+
+		"this one ran its time: complete it (familytime schedule complete %s), which names anyone never recorded leaving",
+		ClockAt(b.Latest(), b.loc), b.ID))
 }
 
 // NobodyCame reports whether nobody of the family came to the booking's session: nobody admitted
@@ -848,7 +900,8 @@ func (b *Booking) startedRefusal() error {
 	return problem.Rule(ErrSessionStarted.Reason, fmt.Sprintf("the session has started (the visiting parent was due at %s): a party "+
 		"that does not come is a no-show (familytime schedule noshow %s --party visiting or children, from %d minutes after they were due; "+
 		"--explanation \"<the family's reason>\" when they gave one). If the centre called the session off, record it as the "+
-		"centre's (familytime schedule cancel %s --by centre)", ClockAt(b.VisitingArrives, b.loc), b.ID, int(NoShowGrace/time.Minute), b.ID))
+		"centre's, with its reason (familytime schedule cancel %s --by centre --reason premises, staffing, weather, safeguarding, "+
+		"or other with --note)", ClockAt(b.VisitingArrives, b.loc), b.ID, int(NoShowGrace/time.Minute), b.ID))
 }
 
 // CheckIn admits person for a booking on its day if named for the family; anyone else is refused
@@ -941,6 +994,9 @@ const (
 	// CautionMayNotCollect: an adult named to bring the children but not to collect them, admitted
 	// while the children are inside.
 	CautionMayNotCollect = "MAY_NOT_COLLECT"
+	// CautionBringOnly: an adult named only to bring the children (not to take part in contact,
+	// nor to collect them), newly admitted: they hand the children over and leave.
+	CautionBringOnly = "BRING_ONLY"
 )
 
 // Caution is something the door must mind about a person just admitted: a code and words for
@@ -956,7 +1012,10 @@ type Caution struct{ Code, Text string }
 //     recorded arrivals counted;
 //   - an adult named to bring the children, not to collect them, admitted after the children were
 //     brought in (their arrival recorded) and before they left: the door read "ADMITTED" at collection time and handed the children over, and the
-//     departure was refused only once they had gone.
+//     departure was refused only once they had gone;
+//   - an adult named only to bring the children, newly admitted: they hand the children over and
+//     leave, neither staying for contact nor collecting them (review 50: a grandmother named to bring
+//     the children was answered "ADMITTED as named-escort", and nothing told the door she leaves).
 //
 // again: the person was checked in before (nothing new recorded); only the second holds then, since
 // an escort checked in at drop-off comes back at collection time (review 21).
@@ -976,7 +1035,12 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) [
 	}
 	_, brought := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
 	_, collected := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
-	if a, ok := f.adult(person); ok && a.MayBring && !a.MayCollect && brought && !collected {
+	a, adult := f.adult(person)
+	if adult && a.MayBring && !a.MayCollect && !a.MayAttend && !again {
+		out = append(out, Caution{CautionBringOnly, "named only to bring the children: they hand the children over at the door and " +
+			"leave; they may not stay for contact, nor collect the children (an adult the family named to collect them does)"})
+	}
+	if adult && a.MayBring && !a.MayCollect && brought && !collected {
 		out = append(out, Caution{CautionMayNotCollect, "named to bring the children, not to collect them: do not hand the children " +
 			"over to them; they leave with an adult the family named to collect them (the day sheet names each person's role)"})
 	}
@@ -1361,6 +1425,10 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 			return nil, nil, ErrDepartureRecorded
 		}
 		f.mustApply(ev)
+		// Said with the correction, from the booking as it leaves it (apply reads no such field):
+		// referral holds a family's erasure back for a session someone came to, and learns here
+		// that nobody did after all.
+		ev.NobodyCame = b.NobodyCame()
 		return b, ev, nil
 	}
 	if c.At.IsZero() {
@@ -1778,7 +1846,11 @@ func (f *Family) copy() (*Family, error) {
 		b := *v
 		b.CheckedIn, b.BroughtIn = slices.Clone(v.CheckedIn), slices.Clone(v.BroughtIn)
 		b.CameIn, b.TakenOut = slices.Clone(v.CameIn), slices.Clone(v.TakenOut)
-		b.TurnedAway = slices.Clone(v.TurnedAway)
+		b.TurnedAway, b.checkIns = slices.Clone(v.TurnedAway), slices.Clone(v.checkIns)
+		b.CheckedInAt = map[schedulingv1.Party]time.Time{}
+		for p, t := range v.CheckedInAt {
+			b.CheckedInAt[p] = t
+		}
 		b.Arrived, b.Departed = map[schedulingv1.Party]time.Time{}, map[schedulingv1.Party]time.Time{}
 		for p, t := range v.Arrived {
 			b.Arrived[p] = t
@@ -1848,6 +1920,7 @@ func (f *Family) apply(ev proto.Message) error {
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
 		b.CancelledBy, b.NoticeMinutes, b.NoticeTo = e.GetCancelledBy(), e.GetNoticeMinutes(), e.GetNoticeTo()
+		b.CallOff = e.GetCallOffReason()
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		person := uuid.MustParse(e.GetPersonId())
@@ -1867,6 +1940,9 @@ func (f *Family) apply(ev proto.Message) error {
 		if _, ok := b.CheckedInAt[party]; !ok {
 			b.CheckedInAt[party] = e.GetAt().AsTime()
 		}
+		b.checkIns = append(b.checkIns, checkIn{person: person, party: party, at: e.GetAt().AsTime()})
+	case *schedulingv1.CheckInCorrected:
+		f.applyCheckInCorrected(e)
 	case *schedulingv1.CheckInRefused:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Refusals++

@@ -85,11 +85,16 @@ func (f *Family) Inside(b *Booking) Inside {
 //     are those a departure without --others-stay must name (unaccounted, as accountedFor asks of
 //     Depart: CHILD_NOT_ACCOUNTED_FOR), and every child not taken out when the arrival named none,
 //     as Inside counts them;
-//   - on an ended booking (completed, a no-show, or called off): those never recorded leaving
-//     (Inside, decision 198), the children and the visiting party named in its arrival.
+//   - on a booking called off (cancelled), as on one still booked: the door still records its
+//     people leaving (Depart), and until it does they are in the building (review 50: the centre
+//     closed for a burst pipe with the visiting parent checked in and no arrival recorded, and
+//     the day sheet must keep showing them IN until the door records them leaving; decision 284);
+//   - on an ended booking (completed, or a no-show): those never recorded leaving (Inside,
+//     decision 198), the children and the visiting party named in its arrival.
 func (f *Family) InsideNow(b *Booking) []uuid.UUID {
 	in := f.Inside(b)
-	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || f.ready == nil {
+	stillLeaving := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+	if !stillLeaving || f.ready == nil {
 		return in.People()
 	}
 	out := slices.Clone(in.Visiting)
@@ -198,28 +203,44 @@ func (f *Family) ChildrenWithoutAnAdult(b *Booking, now time.Time) bool {
 // their adults (DepartureCautions).
 const CautionChildrenWithoutAnAdult = "CHILDREN_WITHOUT_AN_ADULT"
 
-// DepartureCautions are what the door must mind after a departure recorded for booking b at now:
-// the children inside with none of their adults, by the day sheet's rule (ChildrenWithoutAnAdult)
-// as it will stand a minute from now with nobody else recorded leaving, so that the door is told
-// as the visiting party walks out, not only once the day sheet is read (decision 213 left it).
-// While the children are inside it says what to do now; once their departure is recorded, that
-// the day's record shows it. For supervised contact it is said only once the children's time is
-// over (their supervisor is with them until then); the day sheet alerts it after.
-func (f *Family) DepartureCautions(b *Booking, now time.Time) []Caution {
+// DepartureCautions are what the door must mind after party's departure recorded for booking b at
+// at (now is the time of recording):
+//   - the parents may meet as they leave (leavingParentsMayMeet), said of a departure recorded as it
+//     happens, within DoorWindowMinutes of now, as an arrival's is (ArrivalCautions). Review 48: the
+//     resident parent collected the children at 11:45 and the visiting parent was let out at 11:47
+//     with no word, and under a hold both parties were recorded leaving in the same minute; only the
+//     day sheet flagged it, afterwards. The staggered times keep the parents apart on the way out
+//     too: the visiting parent leaves 10-15 minutes after the children (DOMAIN.md);
+//   - the children inside with none of their adults, by the day sheet's rule (ChildrenWithoutAnAdult)
+//     as it will stand a minute from now with nobody else recorded leaving, so that the door is told
+//     as the visiting party walks out, not only once the day sheet is read (decision 213 left it).
+//     While the children are inside it says what to do now; once their departure is recorded, that
+//     the day's record shows it. For supervised contact it is said only once the children's time is
+//     over (their supervisor is with them until then); the day sheet alerts it after.
+//
+// Both are said once the departure is recorded, never refusing it: refusing would lose when the
+// party left, not keep anyone inside (decision 213), and the door acts on the caution.
+func (f *Family) DepartureCautions(b *Booking, party schedulingv1.Party, at, now time.Time) []Caution {
+	var out []Caution
+	if now.Sub(at) < DoorWindowMinutes*time.Minute {
+		if c, ok := leavingParentsMayMeet(b, party, at); ok {
+			out = append(out, c)
+		}
+	}
 	if !f.ChildrenWithoutAnAdult(b, now.Add(time.Minute)) {
-		return nil
+		return out
 	}
 	left := ClockAt(b.Departed[schedulingv1.Party_PARTY_VISITING], b.loc)
-	if out, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
-		return []Caution{{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children were inside with none of their adults from %s "+
+	if collected, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok {
+		return append(out, Caution{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children were inside with none of their adults from %s "+
 			"(the visiting party left) until %s (they were collected): the day sheet alerts it, for the coordinator to take up with "+
 			"the family; a departure recorded by mistake is corrected (familytime schedule correct %s --party visiting --departure "+
-			"--at HH:MM, or --not-happened)", left, ClockAt(out, b.loc), b.ID)}}
+			"--at HH:MM, or --not-happened)", left, ClockAt(collected, b.loc), b.ID)})
 	}
-	return []Caution{{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children are inside with none of their adults: the visiting "+
+	return append(out, Caution{CautionChildrenWithoutAnAdult, fmt.Sprintf("the children are inside with none of their adults: the visiting "+
 		"party left at %s and whoever brought them only brought them. A volunteer stays with them now (never alone in the shared "+
 		"room) and calls the adult who is to collect them; if the visiting party's departure was recorded by mistake, correct it "+
-		"(familytime schedule correct %s --party visiting --departure --not-happened)", left, b.ID)}}
+		"(familytime schedule correct %s --party visiting --departure --not-happened)", left, b.ID)})
 }
 
 // BroughtByOneWhoStays reports whether an adult named in booking b's children's arrival (who

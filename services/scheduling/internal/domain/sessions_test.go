@@ -802,7 +802,7 @@ func TestAFamilyInContactDoesNotJoinTheWaitingList(t *testing.T) {
 	require.ErrorContains(t, err, "2026-01-10 at 10:00", "the refusal says when the family's next session is")
 	rule(t, g.family.MayWait(centre, at(2026, 1, 10, 10, 30)), "IN_CONTACT") // a session under way is still to end
 	require.NoError(t, g.family.MayWait(centre, at(2026, 1, 10, 12, 0)), "the session is over")
-	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
+	_, _, err = g.family.CentreCallsOff(b.ID, schedulingv1.CallOffReason_CALL_OFF_REASON_STAFFING, jan)
 	require.NoError(t, err)
 	require.NoError(t, g.family.MayWait(centre, jan), "its only session cancelled, it waits for a place")
 }
@@ -827,7 +827,7 @@ func TestContactOfSecondsIsNoContactHeld(t *testing.T) {
 	_, _, err = g.family.Complete(b.ID, "", "coordinator", false, at(2026, 1, 10, 10, 20))
 	rule(t, err, "NO_CONTACT_HELD")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
-	_, ev, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, at(2026, 1, 10, 10, 21))
+	_, ev, err := g.family.CentreCallsOff(b.ID, schedulingv1.CallOffReason_CALL_OFF_REASON_OTHER, at(2026, 1, 10, 10, 21))
 	require.NoError(t, err, "it did not take place: cancelled on the day")
 	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, ev.GetReason())
 
@@ -842,7 +842,7 @@ func TestContactOfSecondsIsNoContactHeld(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = g.family.Depart(o.ID, schedulingv1.Party_PARTY_VISITING, leftAt, []uuid.UUID{visiting}, false, leftAt)
 	require.NoError(t, err)
-	_, _, err = g.family.Cancel(o.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, at(2026, 1, 24, 10, 17))
+	_, _, err = g.family.Cancel(o.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, at(2026, 1, 24, 10, 17))
 	rule(t, err, "SESSION_STARTED")
 	_, done, err := g.family.Complete(o.ID, "", "coordinator", false, at(2026, 1, 24, 10, 17))
 	require.NoError(t, err)

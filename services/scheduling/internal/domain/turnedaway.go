@@ -138,14 +138,20 @@ func (b *Booking) turnedAwayNoShow(party schedulingv1.Party) error {
 // callOffStopped is Cancel of booking b, stopped at the door (StoppedAtTheDoor) as r says, by by,
 // at now: the centre's, for the centre stopped it; by anyone else it is refused, for the family did
 // not call it off. Recorded with reason contact stopped and no late notice: nobody gave short
-// notice of a session the centre's rule stopped on the day, as with a hold's (review 14).
-func (f *Family) callOffStopped(b *Booking, r DoorRefusal, by schedulingv1.CancelledBy, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
+// notice of a session the centre's rule stopped on the day, as with a hold's (review 14). The
+// centre's reason (why) is safeguarding when it gives none: the stop was safeguarding's (decision
+// 284).
+func (f *Family) callOffStopped(b *Booking, r DoorRefusal, by schedulingv1.CancelledBy, why schedulingv1.CallOffReason, now time.Time) (*Booking, *schedulingv1.BookingCancelled, error) {
 	if by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
 		return nil, nil, problem.Rule(ErrRefusedAtTheDoor.Reason, fmt.Sprintf("%s: nobody of the family called this session off, and "+
 			"it is not a no-show either: the centre's rule stopped it; %s", b.turnedAwayWords(r), b.callOffWay(r)))
 	}
 	ev := f.cancellation(b, by, schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED, now)
 	ev.Late = false
+	ev.CallOffReason = why
+	if why == schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED {
+		ev.CallOffReason = schedulingv1.CallOffReason_CALL_OFF_REASON_SAFEGUARDING
+	}
 	f.mustApply(ev)
 	return b, ev, nil
 }

@@ -103,6 +103,8 @@ func TestASessionUnderWayIsNotStoppedAtTheDoor(t *testing.T) {
 	g.checkIn(t, b, escort, at(2026, 1, 10, 10, 45), false)
 	_, stopped := b.StoppedAtTheDoor()
 	require.False(t, stopped, "both parties came")
+	// Not stopped at the door: the centre's cancellation is an ordinary call-off, which needs its
+	// reason (decision 284), not contact stopped.
 	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, at(2026, 1, 10, 10, 50))
-	rule(t, err, "SESSION_STARTED")
+	invalid(t, err, "call_off_reason")
 }

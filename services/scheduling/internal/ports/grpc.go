@@ -47,6 +47,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RecordArrival":        {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordDeparture":      {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CorrectMovement":      {Roles: door, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/CorrectCheckIn":       {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/WithdrawNoShow":       {Roles: door, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CompleteSession":      {Roles: completers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordNoShow":         {Roles: door, CentreScoped: true},

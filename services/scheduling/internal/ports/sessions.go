@@ -139,7 +139,8 @@ func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.List
 		for _, r := range v.Rooms {
 			use := v.Use[r.ID]
 			os.Rooms = append(os.Rooms, &schedulingv1.RoomPlaces{RoomId: r.ID.String(), Name: r.Name, Capacity: int32(r.Capacity),
-				SupervisedSuitable: r.Supervised, Booked: int32(use.Booked), TakenBySupervised: use.Supervised})
+				SupervisedSuitable: r.Supervised, Booked: int32(use.Booked), TakenBySupervised: use.Supervised,
+				NoOutcome: int32(use.NoOutcome)})
 		}
 		resp.Sessions = append(resp.Sessions, os)
 	}
@@ -242,8 +243,12 @@ func (s *Server) CancelBooking(ctx context.Context, req *schedulingv1.CancelBook
 	if err != nil {
 		return nil, err
 	}
+	if err := checkCallOff(req.GetCancelledBy(), req.GetCallOffReason(), req.GetCallOffNote()); err != nil {
+		return nil, err
+	}
+	off := app.CallOff{Reason: req.GetCallOffReason(), Note: strings.TrimSpace(req.GetCallOffNote())}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CancelBookingResponse, *eventstore.UnitOfWork, error) {
-		b, ev, uow, err := s.app.CancelBooking(ctx, centre, booking, req.GetCancelledBy(), md)
+		b, ev, uow, err := s.app.CancelBooking(ctx, centre, booking, req.GetCancelledBy(), off, md)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -264,6 +269,9 @@ func (s *Server) CheckIn(ctx context.Context, req *schedulingv1.CheckInRequest) 
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CheckInResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.CheckIn(ctx, centre, booking, person, md)
 		resp := &schedulingv1.CheckInResponse{Admitted: r.Admitted, Refusal: r.Refusal, Role: r.Role, AlreadyCheckedIn: r.Again}
+		if r.Booking != nil {
+			resp.Booking = bookingProto(r.Booking)
+		}
 		for _, c := range r.Cautions {
 			resp.Cautions = append(resp.Cautions, &schedulingv1.CheckInCaution{Code: c.Code, Text: c.Text})
 		}
@@ -326,6 +334,29 @@ func (s *Server) CorrectMovement(ctx context.Context, req *schedulingv1.CorrectM
 			return nil, nil, err
 		}
 		return &schedulingv1.CorrectMovementResponse{Booking: bookingProto(b)}, uow, nil
+	})
+}
+
+// CorrectCheckIn withdraws a person's check-in recorded by mistake.
+func (s *Server) CorrectCheckIn(ctx context.Context, req *schedulingv1.CorrectCheckInRequest) (*schedulingv1.CorrectCheckInResponse, error) {
+	centre, booking, err := centreBooking(req.GetCentreId(), req.GetBookingId())
+	if err != nil {
+		return nil, err
+	}
+	person, err := id("person_id", req.GetPersonId())
+	if err != nil {
+		return nil, err
+	}
+	if !req.GetNotHappened() {
+		return nil, problem.Invalid("not_happened", "is required: a check-in is corrected only as not having happened (someone checked in "+
+			"by mistake is withdrawn, and the right person checked in)")
+	}
+	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectCheckInResponse, *eventstore.UnitOfWork, error) {
+		b, uow, err := s.app.CorrectCheckIn(ctx, centre, booking, person, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &schedulingv1.CorrectCheckInResponse{Booking: bookingProto(b)}, uow, nil
 	})
 }
 
@@ -398,6 +429,34 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 		}
 		return resp, uow, nil
 	})
+}
+
+// checkCallOff checks the centre's reason for calling a session off, and its note (decision 284):
+// a reason is the centre's alone; the note says why in words, required with reason other and
+// optional with another, as clean prose; none without a reason. Whether the centre must give a
+// reason is the domain's (a session the door stopped is safeguarding when none is given).
+// Refusals name the field and never quote it.
+func checkCallOff(by schedulingv1.CancelledBy, reason schedulingv1.CallOffReason, note string) error {
+	s := strings.TrimSpace(note)
+	none := reason == schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED
+	switch {
+	case !none && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE:
+		return problem.Invalid("call_off_reason", "is the centre's reason for calling a session off: a parent's or the referrer's cancellation takes none")
+	case none && s != "":
+		return problem.Invalid("call_off_note", "is given with the centre's reason for calling the session off (call_off_reason)")
+	case reason == schedulingv1.CallOffReason_CALL_OFF_REASON_OTHER && s == "":
+		return problem.Invalid("call_off_note", "is required with reason other: say why the centre called the session off, in words")
+	case s == "":
+		return nil
+	case text.Check(s, text.Prose) != "":
+		return problem.Invalid("call_off_note", text.Check(s, text.Prose))
+	case utf8.RuneCountInString(s) > MaxExplanationLength:
+		return problem.Invalid("call_off_note", fmt.Sprintf("must be at most %d characters", MaxExplanationLength))
+	case !inwords.Says(s):
+		return problem.Invalid("call_off_note", fmt.Sprintf("must say why the centre called the session off, in words (at least %d letters or digits, one a letter)",
+			inwords.MinLength))
+	}
+	return nil
 }
 
 // MaxExplanationLength is the longest explanation of a no-show, in characters, as referral's
@@ -480,8 +539,8 @@ func (s *Server) OfferPlace(ctx context.Context, req *schedulingv1.OfferPlaceReq
 		}
 	}
 	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.OfferPlaceResponse, *eventstore.UnitOfWork, error) {
-		offered, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, req.GetOutOfTurnReason(), md)
-		return &schedulingv1.OfferPlaceResponse{FamilyId: offered.String()}, uow, err
+		offered, free, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, req.GetOutOfTurnReason(), md)
+		return &schedulingv1.OfferPlaceResponse{FamilyId: offered.String(), FirstFreeOn: dates.Proto(free)}, uow, err
 	})
 }
 
@@ -618,7 +677,7 @@ func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 	out := &schedulingv1.Booking{BookingId: b.ID.String(), CentreId: b.Centre.String(), FamilyId: b.Family.String(),
 		RoomId: b.Room.String(), PatternId: b.Pattern.String(), Date: dates.Proto(b.Date), ServiceType: b.ServiceType,
 		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
-		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes, NoticeTo: b.NoticeTo,
+		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes, NoticeTo: b.NoticeTo, CallOffReason: b.CallOff,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
 	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
 		out.Visiting.ArrivedAt = timestamppb.New(t)

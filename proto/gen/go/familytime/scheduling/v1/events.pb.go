@@ -1938,9 +1938,16 @@ type BookingCancelled struct {
 	// earlier of the two, the visiting parent's unless the family has no stagger) for the centre,
 	// the referrer and the system. Unset on cancellations recorded before decision 251 (review 42),
 	// whose notice was counted to the children's arrival.
-	NoticeTo      Party `protobuf:"varint,12,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	NoticeTo Party `protobuf:"varint,12,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
+	// Why the centre called the session off, when cancelled_by is the centre (reason requested, or
+	// contact stopped: safeguarding). Unspecified on a cancellation by the centre recorded before
+	// decision 284: not recorded. A centre's cancellation is never late (late false).
+	CallOffReason CallOffReason `protobuf:"varint,13,opt,name=call_off_reason,json=callOffReason,proto3,enum=familytime.scheduling.v1.CallOffReason" json:"call_off_reason,omitempty"`
+	// The centre's note saying why, in words (required with CALL_OFF_REASON_OTHER, optional with
+	// the others), sealed with the family's data key bound to this event and field; empty when none.
+	SealedCallOffNote []byte `protobuf:"bytes,14,opt,name=sealed_call_off_note,json=sealedCallOffNote,proto3" json:"sealed_call_off_note,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *BookingCancelled) Reset() {
@@ -2055,6 +2062,20 @@ func (x *BookingCancelled) GetNoticeTo() Party {
 		return x.NoticeTo
 	}
 	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *BookingCancelled) GetCallOffReason() CallOffReason {
+	if x != nil {
+		return x.CallOffReason
+	}
+	return CallOffReason_CALL_OFF_REASON_UNSPECIFIED
+}
+
+func (x *BookingCancelled) GetSealedCallOffNote() []byte {
+	if x != nil {
+		return x.SealedCallOffNote
+	}
+	return nil
 }
 
 // PlaceTaken: a booking took a place in a room's opening session (the occupancy stream).
@@ -2669,7 +2690,12 @@ type MovementCorrected struct {
 	// it has not happened.
 	PersonIds []string `protobuf:"bytes,8,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
 	// An arrival's minutes after the party was due (0 when on time or early, or not happened).
-	LateMinutes   int32 `protobuf:"varint,9,opt,name=late_minutes,json=lateMinutes,proto3" json:"late_minutes,omitempty"`
+	LateMinutes int32 `protobuf:"varint,9,opt,name=late_minutes,json=lateMinutes,proto3" json:"late_minutes,omitempty"`
+	// After this correction nobody of the family is recorded coming to the booking: no check-in
+	// stands and no party's arrival or departure is recorded (an arrival withdrawn as not having
+	// happened, say). A session nobody came to has not started: referral no longer holds the
+	// family's erasure back for it (docs/decisions.md 285).
+	NobodyCame    bool `protobuf:"varint,10,opt,name=nobody_came,json=nobodyCame,proto3" json:"nobody_came,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2767,6 +2793,128 @@ func (x *MovementCorrected) GetLateMinutes() int32 {
 	return 0
 }
 
+func (x *MovementCorrected) GetNobodyCame() bool {
+	if x != nil {
+		return x.NobodyCame
+	}
+	return false
+}
+
+// CheckInCorrected: a person's check-in recorded by mistake (a wrong tap: someone of another
+// booking, or who did not come) withdrawn: it did not happen. The check-ins it corrects (the
+// person's PersonCheckedIn at this booking) stay in the log; from this on the booking reads as if
+// the person had not been checked in: not inside, not checked in, no sign that their party came.
+type CheckInCorrected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The person whose check-in is withdrawn (UUID).
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The party the check-in was recorded with.
+	Party Party `protobuf:"varint,5,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
+	// When the check-in corrected was recorded.
+	WasAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=was_at,json=wasAt,proto3" json:"was_at,omitempty"`
+	// The first check-in of the same party still standing after this correction (the door's first
+	// sight of the party); unset when none stands.
+	PartyCheckedInAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=party_checked_in_at,json=partyCheckedInAt,proto3" json:"party_checked_in_at,omitempty"`
+	// After this correction nobody of the family is recorded coming to the booking: no check-in
+	// stands and no party's arrival or departure is recorded. A session nobody came to has not
+	// started: referral no longer holds the family's erasure back for it.
+	NobodyCame    bool `protobuf:"varint,8,opt,name=nobody_came,json=nobodyCame,proto3" json:"nobody_came,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInCorrected) Reset() {
+	*x = CheckInCorrected{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInCorrected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInCorrected) ProtoMessage() {}
+
+func (x *CheckInCorrected) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInCorrected.ProtoReflect.Descriptor instead.
+func (*CheckInCorrected) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *CheckInCorrected) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CheckInCorrected) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *CheckInCorrected) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CheckInCorrected) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *CheckInCorrected) GetParty() Party {
+	if x != nil {
+		return x.Party
+	}
+	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *CheckInCorrected) GetWasAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WasAt
+	}
+	return nil
+}
+
+func (x *CheckInCorrected) GetPartyCheckedInAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.PartyCheckedInAt
+	}
+	return nil
+}
+
+func (x *CheckInCorrected) GetNobodyCame() bool {
+	if x != nil {
+		return x.NobodyCame
+	}
+	return false
+}
+
 // SessionCompleted: a session took place. Carries what reporting counts; a supervised session
 // makes safeguarding open its observation report.
 type SessionCompleted struct {
@@ -2805,7 +2953,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2817,7 +2965,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2830,7 +2978,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -2951,7 +3099,7 @@ type SessionCalledOff struct {
 
 func (x *SessionCalledOff) Reset() {
 	*x = SessionCalledOff{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2963,7 +3111,7 @@ func (x *SessionCalledOff) String() string {
 func (*SessionCalledOff) ProtoMessage() {}
 
 func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2976,7 +3124,7 @@ func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCalledOff.ProtoReflect.Descriptor instead.
 func (*SessionCalledOff) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SessionCalledOff) GetBookingId() string {
@@ -3064,7 +3212,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3076,7 +3224,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3089,7 +3237,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -3195,7 +3343,7 @@ type NoShowWithdrawn struct {
 
 func (x *NoShowWithdrawn) Reset() {
 	*x = NoShowWithdrawn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3207,7 +3355,7 @@ func (x *NoShowWithdrawn) String() string {
 func (*NoShowWithdrawn) ProtoMessage() {}
 
 func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3220,7 +3368,7 @@ func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowWithdrawn.ProtoReflect.Descriptor instead.
 func (*NoShowWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *NoShowWithdrawn) GetBookingId() string {
@@ -3301,7 +3449,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3313,7 +3461,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3326,7 +3474,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -3394,7 +3542,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3406,7 +3554,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3419,7 +3567,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -3496,7 +3644,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3508,7 +3656,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3521,7 +3669,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -3605,7 +3753,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3617,7 +3765,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3630,7 +3778,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -3682,7 +3830,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3694,7 +3842,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3707,7 +3855,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -3769,7 +3917,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3781,7 +3929,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3794,7 +3942,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -3846,7 +3994,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3858,7 +4006,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3871,7 +4019,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -3927,7 +4075,7 @@ type ReviewDueNoted struct {
 
 func (x *ReviewDueNoted) Reset() {
 	*x = ReviewDueNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3939,7 +4087,7 @@ func (x *ReviewDueNoted) String() string {
 func (*ReviewDueNoted) ProtoMessage() {}
 
 func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3952,7 +4100,7 @@ func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDueNoted.ProtoReflect.Descriptor instead.
 func (*ReviewDueNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReviewDueNoted) GetFamilyId() string {
@@ -4011,7 +4159,7 @@ type ContactReopened struct {
 
 func (x *ContactReopened) Reset() {
 	*x = ContactReopened{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4023,7 +4171,7 @@ func (x *ContactReopened) String() string {
 func (*ContactReopened) ProtoMessage() {}
 
 func (x *ContactReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4036,7 +4184,7 @@ func (x *ContactReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactReopened.ProtoReflect.Descriptor instead.
 func (*ContactReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ContactReopened) GetFamilyId() string {
@@ -4229,7 +4377,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x11children_leave_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x0fchildrenLeaveAt\x12H\n" +
 	"\x12visiting_leaves_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10visitingLeavesAt\x12\x1b\n" +
 	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12)\n" +
-	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xb3\x04\n" +
+	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xb5\x05\n" +
 	"\x10BookingCancelled\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4245,7 +4393,9 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	" \x01(\tR\n" +
 	"replacedBy\x12D\n" +
 	"\fservice_type\x18\v \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12<\n" +
-	"\tnotice_to\x18\f \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\"\xdd\x01\n" +
+	"\tnotice_to\x18\f \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12O\n" +
+	"\x0fcall_off_reason\x18\r \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\x12/\n" +
+	"\x14sealed_call_off_note\x18\x0e \x01(\fR\x11sealedCallOffNote\"\xdd\x01\n" +
 	"\n" +
 	"PlaceTaken\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +
@@ -4303,7 +4453,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
 	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12'\n" +
-	"\x0fchildren_remain\x18\a \x01(\bR\x0echildrenRemain\"\x84\x03\n" +
+	"\x0fchildren_remain\x18\a \x01(\bR\x0echildrenRemain\"\xa5\x03\n" +
 	"\x11MovementCorrected\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4315,7 +4465,21 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
 	"person_ids\x18\b \x03(\tR\tpersonIds\x12!\n" +
-	"\flate_minutes\x18\t \x01(\x05R\vlateMinutes\"\xe2\x04\n" +
+	"\flate_minutes\x18\t \x01(\x05R\vlateMinutes\x12\x1f\n" +
+	"\vnobody_came\x18\n" +
+	" \x01(\bR\n" +
+	"nobodyCame\"\xde\x02\n" +
+	"\x10CheckInCorrected\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x125\n" +
+	"\x05party\x18\x05 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\x05party\x121\n" +
+	"\x06was_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05wasAt\x12I\n" +
+	"\x13party_checked_in_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x10partyCheckedInAt\x12\x1f\n" +
+	"\vnobody_came\x18\b \x01(\bR\n" +
+	"nobodyCame\"\xe2\x04\n" +
 	"\x10SessionCompleted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4470,7 +4634,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
@@ -4502,139 +4666,145 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*PartyArrived)(nil),             // 27: familytime.scheduling.v1.PartyArrived
 	(*PartyDeparted)(nil),            // 28: familytime.scheduling.v1.PartyDeparted
 	(*MovementCorrected)(nil),        // 29: familytime.scheduling.v1.MovementCorrected
-	(*SessionCompleted)(nil),         // 30: familytime.scheduling.v1.SessionCompleted
-	(*SessionCalledOff)(nil),         // 31: familytime.scheduling.v1.SessionCalledOff
-	(*NoShowRecorded)(nil),           // 32: familytime.scheduling.v1.NoShowRecorded
-	(*NoShowWithdrawn)(nil),          // 33: familytime.scheduling.v1.NoShowWithdrawn
-	(*PlaceReleased)(nil),            // 34: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 35: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 36: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 37: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 38: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 39: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 40: familytime.scheduling.v1.StaffMemberLeft
-	(*ReviewDueNoted)(nil),           // 41: familytime.scheduling.v1.ReviewDueNoted
-	(*ContactReopened)(nil),          // 42: familytime.scheduling.v1.ContactReopened
-	(v1.Region)(0),                   // 43: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 44: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 45: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 46: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 47: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 48: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 49: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 50: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 51: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 52: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                       // 53: familytime.scheduling.v1.Party
-	(PersonRole)(0),                  // 54: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                    // 55: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 56: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 57: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 58: familytime.scheduling.v1.StaffCheck
+	(*CheckInCorrected)(nil),         // 30: familytime.scheduling.v1.CheckInCorrected
+	(*SessionCompleted)(nil),         // 31: familytime.scheduling.v1.SessionCompleted
+	(*SessionCalledOff)(nil),         // 32: familytime.scheduling.v1.SessionCalledOff
+	(*NoShowRecorded)(nil),           // 33: familytime.scheduling.v1.NoShowRecorded
+	(*NoShowWithdrawn)(nil),          // 34: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),            // 35: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 36: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 37: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 38: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 39: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 40: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 41: familytime.scheduling.v1.StaffMemberLeft
+	(*ReviewDueNoted)(nil),           // 42: familytime.scheduling.v1.ReviewDueNoted
+	(*ContactReopened)(nil),          // 43: familytime.scheduling.v1.ContactReopened
+	(v1.Region)(0),                   // 44: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 45: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 46: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 47: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 48: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 49: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 50: familytime.scheduling.v1.ExpectedPerson
+	(*timestamppb.Timestamp)(nil),    // 51: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 52: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 53: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                       // 54: familytime.scheduling.v1.Party
+	(CallOffReason)(0),               // 55: familytime.scheduling.v1.CallOffReason
+	(PersonRole)(0),                  // 56: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                    // 57: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),             // 58: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 59: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 60: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	43, // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	44, // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	45, // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	46, // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	43, // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	44, // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	45, // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	46, // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	47, // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	48, // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	49, // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
-	7,  // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	44, // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	46, // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	46, // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	46, // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	46, // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	46, // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	46, // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	50, // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	46, // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	50, // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	46, // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	50, // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	46, // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	50, // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	46, // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,  // 28: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	44, // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	46, // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	44, // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	50, // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	50, // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	50, // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	50, // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	50, // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	46, // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	51, // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	52, // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	44, // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	53, // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	46, // 43: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	46, // 44: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	54, // 45: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	50, // 46: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	53, // 47: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	50, // 48: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	53, // 49: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	50, // 50: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	50, // 51: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	53, // 52: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	50, // 53: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	53, // 54: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	55, // 55: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	50, // 56: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	50, // 57: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	44, // 58: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 59: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,  // 60: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	50, // 61: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	50, // 62: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	44, // 63: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 64: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	50, // 65: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	50, // 66: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	44, // 67: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 68: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	53, // 69: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,  // 70: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	46, // 71: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	44, // 72: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	46, // 73: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	53, // 74: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	46, // 75: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	44, // 76: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	50, // 77: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	50, // 78: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,  // 79: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	50, // 80: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	50, // 81: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	56, // 82: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,  // 83: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	50, // 84: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	57, // 85: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	46, // 86: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	46, // 87: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	46, // 88: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	58, // 89: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	46, // 90: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	46, // 91: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	46, // 92: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	46, // 93: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	46, // 94: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	46, // 95: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	46, // 96: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	97, // [97:97] is the sub-list for method output_type
-	97, // [97:97] is the sub-list for method input_type
-	97, // [97:97] is the sub-list for extension type_name
-	97, // [97:97] is the sub-list for extension extendee
-	0,  // [0:97] is the sub-list for field type_name
+	44,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	45,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	46,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	47,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	44,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	45,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	46,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	47,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	48,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	49,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	50,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	7,   // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
+	45,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	47,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	47,  // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	47,  // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	47,  // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	47,  // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	47,  // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	51,  // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	51,  // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	51,  // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	47,  // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	51,  // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,   // 28: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	45,  // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	47,  // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	45,  // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	51,  // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	51,  // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	51,  // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	51,  // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	47,  // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	52,  // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	53,  // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	45,  // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	54,  // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	55,  // 43: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	47,  // 44: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	47,  // 45: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	56,  // 46: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	51,  // 47: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	54,  // 48: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 49: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	54,  // 50: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 51: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	51,  // 52: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	54,  // 53: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 54: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	54,  // 55: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	57,  // 56: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	51,  // 57: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	51,  // 58: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	54,  // 59: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 60: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	51,  // 61: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	45,  // 62: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 63: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,   // 64: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	51,  // 65: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	51,  // 66: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	45,  // 67: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 68: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	51,  // 69: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	51,  // 70: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	45,  // 71: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 72: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	54,  // 73: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,   // 74: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	47,  // 75: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	45,  // 76: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 77: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	54,  // 78: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	47,  // 79: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	45,  // 80: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 81: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	51,  // 82: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,   // 83: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	51,  // 84: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	51,  // 85: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	58,  // 86: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,   // 87: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	51,  // 88: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	59,  // 89: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	47,  // 90: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	47,  // 91: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	47,  // 92: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	60,  // 93: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	47,  // 94: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	47,  // 95: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	47,  // 96: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	47,  // 97: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	47,  // 98: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	47,  // 99: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	47,  // 100: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	101, // [101:101] is the sub-list for method output_type
+	101, // [101:101] is the sub-list for method input_type
+	101, // [101:101] is the sub-list for extension type_name
+	101, // [101:101] is the sub-list for extension extendee
+	0,   // [0:101] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4650,7 +4820,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   40,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1389,7 +1389,15 @@ type CancelBookingRequest struct {
 	// Who cancelled.
 	CancelledBy CancelledBy `protobuf:"varint,3,opt,name=cancelled_by,json=cancelledBy,proto3,enum=familytime.scheduling.v1.CancelledBy" json:"cancelled_by,omitempty"`
 	// The client's id for this request (UUID).
-	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Why the centre calls the session off: required when cancelled_by is the centre (FIELD_INVALID
+	// otherwise), except for a session the door stopped because the family's contact was stopped,
+	// which is safeguarding when not given; refused from anyone else. Kept in the event.
+	CallOffReason CallOffReason `protobuf:"varint,5,opt,name=call_off_reason,json=callOffReason,proto3,enum=familytime.scheduling.v1.CallOffReason" json:"call_off_reason,omitempty"`
+	// The centre's note saying why, in words: required with CALL_OFF_REASON_OTHER, optional with
+	// another reason, refused without one. Kept sealed with the family's data key, never logged or
+	// published in clear, and not shown again.
+	CallOffNote   string `protobuf:"bytes,6,opt,name=call_off_note,json=callOffNote,proto3" json:"call_off_note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1448,6 +1456,20 @@ func (x *CancelBookingRequest) GetCancelledBy() CancelledBy {
 func (x *CancelBookingRequest) GetRequestId() string {
 	if x != nil {
 		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CancelBookingRequest) GetCallOffReason() CallOffReason {
+	if x != nil {
+		return x.CallOffReason
+	}
+	return CallOffReason_CALL_OFF_REASON_UNSPECIFIED
+}
+
+func (x *CancelBookingRequest) GetCallOffNote() string {
+	if x != nil {
+		return x.CallOffNote
 	}
 	return ""
 }
@@ -1608,7 +1630,10 @@ type CheckInResponse struct {
 	// The person was checked in before: they are admitted again and nothing new is recorded.
 	AlreadyCheckedIn bool `protobuf:"varint,4,opt,name=already_checked_in,json=alreadyCheckedIn,proto3" json:"already_checked_in,omitempty"`
 	// When newly admitted: what the door must mind, if anything (CheckInCaution).
-	Cautions      []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
+	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
+	// The booking as it stands after the check-in: a refusal's way on depends on it (a booking a
+	// hold has already cancelled needs nothing more recorded; one still booked may be called off).
+	Booking       *Booking `protobuf:"bytes,6,opt,name=booking,proto3" json:"booking,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1678,6 +1703,13 @@ func (x *CheckInResponse) GetCautions() []*CheckInCaution {
 	return nil
 }
 
+func (x *CheckInResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
 // CheckInCaution is something the door must mind about a person just admitted.
 type CheckInCaution struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1687,7 +1719,11 @@ type CheckInCaution struct {
 	// (RecordArrivalResponse) may also be NO_CONTACT_POSSIBLE: the party came after the other had
 	// left, or after the children's time. MAY_NOT_COLLECT: an adult named to bring the children but not
 	// to collect them, admitted while the children are inside: the children are not handed over
-	// to them. A departure's (RecordDepartureResponse): CHILDREN_WITHOUT_AN_ADULT. SUPERVISORS_SHORT:
+	// to them. BRING_ONLY: an adult named only to bring the children (not to take part in contact,
+	// nor to collect them): they hand the children over and leave. A departure's
+	// (RecordDepartureResponse): CHILDREN_WITHOUT_AN_ADULT, and PARENTS_MAY_MEET (the other party
+	// left less than 10 minutes before, is leaving, or is due to leave or arrive within 10 minutes:
+	// it says until when to keep them inside). SUPERVISORS_SHORT:
 	// a person of a supervised family admitted while other supervised sessions overlapping theirs are
 	// under way (someone of theirs checked in or arrived, not gone) as many as the staff register
 	// clears people to supervise contact that day: no cleared supervisor is free to watch this
@@ -2024,7 +2060,10 @@ type RecordDepartureResponse struct {
 	// What the door must mind after this departure, if anything: CHILDREN_WITHOUT_AN_ADULT when
 	// the children are (or were) inside with none of their adults, by the day sheet's rule for
 	// ALERT_CHILDREN_WITHOUT_AN_ADULT (docs/decisions.md 213), taking a minute from now with
-	// nobody else recorded leaving: said at once, not only on the day sheet.
+	// nobody else recorded leaving: said at once, not only on the day sheet; PARENTS_MAY_MEET when
+	// the other party left less than 10 minutes before, is still inside in a session called off, or
+	// is due to leave (or arrive) within 10 minutes, saying until when to keep them inside (said of
+	// a departure recorded as it happens, as an arrival's is). The departure is recorded all the same.
 	Cautions      []*CheckInCaution `protobuf:"bytes,2,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2235,6 +2274,135 @@ func (x *CorrectMovementResponse) GetBooking() *Booking {
 	return nil
 }
 
+// CorrectCheckInRequest withdraws a person's check-in recorded by mistake.
+type CorrectCheckInRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The person whose check-in is corrected (UUID).
+	PersonId string `protobuf:"bytes,3,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The check-in has not happened: it was recorded by mistake. Required: a check-in is corrected
+	// only so (the wrong person checked in is withdrawn, and the right one checked in).
+	NotHappened bool `protobuf:"varint,4,opt,name=not_happened,json=notHappened,proto3" json:"not_happened,omitempty"`
+	// The client's id for this request (UUID).
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectCheckInRequest) Reset() {
+	*x = CorrectCheckInRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectCheckInRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectCheckInRequest) ProtoMessage() {}
+
+func (x *CorrectCheckInRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectCheckInRequest.ProtoReflect.Descriptor instead.
+func (*CorrectCheckInRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *CorrectCheckInRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CorrectCheckInRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CorrectCheckInRequest) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *CorrectCheckInRequest) GetNotHappened() bool {
+	if x != nil {
+		return x.NotHappened
+	}
+	return false
+}
+
+func (x *CorrectCheckInRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// CorrectCheckInResponse is the booking as corrected.
+type CorrectCheckInResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking.
+	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectCheckInResponse) Reset() {
+	*x = CorrectCheckInResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectCheckInResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectCheckInResponse) ProtoMessage() {}
+
+func (x *CorrectCheckInResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectCheckInResponse.ProtoReflect.Descriptor instead.
+func (*CorrectCheckInResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *CorrectCheckInResponse) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
 // CompleteSessionRequest records that a session took place.
 type CompleteSessionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2254,7 +2422,7 @@ type CompleteSessionRequest struct {
 
 func (x *CompleteSessionRequest) Reset() {
 	*x = CompleteSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2266,7 +2434,7 @@ func (x *CompleteSessionRequest) String() string {
 func (*CompleteSessionRequest) ProtoMessage() {}
 
 func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2279,7 +2447,7 @@ func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionRequest.ProtoReflect.Descriptor instead.
 func (*CompleteSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CompleteSessionRequest) GetCentreId() string {
@@ -2334,7 +2502,7 @@ type CompleteSessionResponse struct {
 
 func (x *CompleteSessionResponse) Reset() {
 	*x = CompleteSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2346,7 +2514,7 @@ func (x *CompleteSessionResponse) String() string {
 func (*CompleteSessionResponse) ProtoMessage() {}
 
 func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2359,7 +2527,7 @@ func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionResponse.ProtoReflect.Descriptor instead.
 func (*CompleteSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CompleteSessionResponse) GetBooking() *Booking {
@@ -2420,7 +2588,7 @@ type RecordNoShowRequest struct {
 
 func (x *RecordNoShowRequest) Reset() {
 	*x = RecordNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2432,7 +2600,7 @@ func (x *RecordNoShowRequest) String() string {
 func (*RecordNoShowRequest) ProtoMessage() {}
 
 func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2445,7 +2613,7 @@ func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowRequest.ProtoReflect.Descriptor instead.
 func (*RecordNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *RecordNoShowRequest) GetCentreId() string {
@@ -2511,7 +2679,7 @@ type RecordNoShowResponse struct {
 
 func (x *RecordNoShowResponse) Reset() {
 	*x = RecordNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2523,7 +2691,7 @@ func (x *RecordNoShowResponse) String() string {
 func (*RecordNoShowResponse) ProtoMessage() {}
 
 func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2536,7 +2704,7 @@ func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowResponse.ProtoReflect.Descriptor instead.
 func (*RecordNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RecordNoShowResponse) GetBooking() *Booking {
@@ -2589,7 +2757,7 @@ type WithdrawNoShowRequest struct {
 
 func (x *WithdrawNoShowRequest) Reset() {
 	*x = WithdrawNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2601,7 +2769,7 @@ func (x *WithdrawNoShowRequest) String() string {
 func (*WithdrawNoShowRequest) ProtoMessage() {}
 
 func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2614,7 +2782,7 @@ func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *WithdrawNoShowRequest) GetCentreId() string {
@@ -2651,7 +2819,7 @@ type WithdrawNoShowResponse struct {
 
 func (x *WithdrawNoShowResponse) Reset() {
 	*x = WithdrawNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2663,7 +2831,7 @@ func (x *WithdrawNoShowResponse) String() string {
 func (*WithdrawNoShowResponse) ProtoMessage() {}
 
 func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2676,7 +2844,7 @@ func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *WithdrawNoShowResponse) GetBooking() *Booking {
@@ -2712,7 +2880,7 @@ type JoinWaitingListRequest struct {
 
 func (x *JoinWaitingListRequest) Reset() {
 	*x = JoinWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2724,7 +2892,7 @@ func (x *JoinWaitingListRequest) String() string {
 func (*JoinWaitingListRequest) ProtoMessage() {}
 
 func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2737,7 +2905,7 @@ func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *JoinWaitingListRequest) GetCentreId() string {
@@ -2779,7 +2947,7 @@ type JoinWaitingListResponse struct {
 
 func (x *JoinWaitingListResponse) Reset() {
 	*x = JoinWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2791,7 +2959,7 @@ func (x *JoinWaitingListResponse) String() string {
 func (*JoinWaitingListResponse) ProtoMessage() {}
 
 func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2804,7 +2972,7 @@ func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *JoinWaitingListResponse) GetPosition() int32 {
@@ -2836,7 +3004,7 @@ type OfferPlaceRequest struct {
 
 func (x *OfferPlaceRequest) Reset() {
 	*x = OfferPlaceRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2848,7 +3016,7 @@ func (x *OfferPlaceRequest) String() string {
 func (*OfferPlaceRequest) ProtoMessage() {}
 
 func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2861,7 +3029,7 @@ func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceRequest.ProtoReflect.Descriptor instead.
 func (*OfferPlaceRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *OfferPlaceRequest) GetCentreId() string {
@@ -2910,14 +3078,19 @@ func (x *OfferPlaceRequest) GetOutOfTurnReason() OutOfTurnReason {
 type OfferPlaceResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family offered the place (UUID); it leaves the waiting list.
-	FamilyId      string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The first date, from the centre's today, of a session of the pattern not yet begun (and
+	// bookable: up to 12 months ahead) with a place free in the room for the family: not booked,
+	// nor offered to another family already; for supervised contact, the room free of any other
+	// family. A place is offered only when there is one (NO_PLACE otherwise, decision 283).
+	FirstFreeOn   *v1.Date `protobuf:"bytes,2,opt,name=first_free_on,json=firstFreeOn,proto3" json:"first_free_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *OfferPlaceResponse) Reset() {
 	*x = OfferPlaceResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2929,7 +3102,7 @@ func (x *OfferPlaceResponse) String() string {
 func (*OfferPlaceResponse) ProtoMessage() {}
 
 func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2942,7 +3115,7 @@ func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceResponse.ProtoReflect.Descriptor instead.
 func (*OfferPlaceResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *OfferPlaceResponse) GetFamilyId() string {
@@ -2950,6 +3123,13 @@ func (x *OfferPlaceResponse) GetFamilyId() string {
 		return x.FamilyId
 	}
 	return ""
+}
+
+func (x *OfferPlaceResponse) GetFirstFreeOn() *v1.Date {
+	if x != nil {
+		return x.FirstFreeOn
+	}
+	return nil
 }
 
 // ListWaitingListRequest asks for a centre's waiting list.
@@ -2963,7 +3143,7 @@ type ListWaitingListRequest struct {
 
 func (x *ListWaitingListRequest) Reset() {
 	*x = ListWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2975,7 +3155,7 @@ func (x *ListWaitingListRequest) String() string {
 func (*ListWaitingListRequest) ProtoMessage() {}
 
 func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2988,7 +3168,7 @@ func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*ListWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *ListWaitingListRequest) GetCentreId() string {
@@ -3032,7 +3212,7 @@ type WaitingFamily struct {
 
 func (x *WaitingFamily) Reset() {
 	*x = WaitingFamily{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3044,7 +3224,7 @@ func (x *WaitingFamily) String() string {
 func (*WaitingFamily) ProtoMessage() {}
 
 func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3057,7 +3237,7 @@ func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingFamily.ProtoReflect.Descriptor instead.
 func (*WaitingFamily) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *WaitingFamily) GetFamilyId() string {
@@ -3141,7 +3321,7 @@ type ListWaitingListResponse struct {
 
 func (x *ListWaitingListResponse) Reset() {
 	*x = ListWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3153,7 +3333,7 @@ func (x *ListWaitingListResponse) String() string {
 func (*ListWaitingListResponse) ProtoMessage() {}
 
 func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3166,7 +3346,7 @@ func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*ListWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListWaitingListResponse) GetFamilies() []*WaitingFamily {
@@ -3190,7 +3370,7 @@ type GetDaySheetRequest struct {
 
 func (x *GetDaySheetRequest) Reset() {
 	*x = GetDaySheetRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3202,7 +3382,7 @@ func (x *GetDaySheetRequest) String() string {
 func (*GetDaySheetRequest) ProtoMessage() {}
 
 func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3215,7 +3395,7 @@ func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
 func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetDaySheetRequest) GetCentreId() string {
@@ -3245,7 +3425,7 @@ type GetDaySheetResponse struct {
 
 func (x *GetDaySheetResponse) Reset() {
 	*x = GetDaySheetResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3257,7 +3437,7 @@ func (x *GetDaySheetResponse) String() string {
 func (*GetDaySheetResponse) ProtoMessage() {}
 
 func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3270,7 +3450,7 @@ func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
 func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
@@ -3302,7 +3482,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3314,7 +3494,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3327,7 +3507,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -3362,7 +3542,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3374,7 +3554,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3387,7 +3567,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -3424,7 +3604,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3436,7 +3616,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3449,7 +3629,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -3512,7 +3692,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3524,7 +3704,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3537,7 +3717,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -3566,7 +3746,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3578,7 +3758,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3591,7 +3771,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -3640,7 +3820,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3652,7 +3832,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3665,7 +3845,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -3692,7 +3872,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3704,7 +3884,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3717,7 +3897,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -3763,7 +3943,7 @@ type RemoveStaffMemberResponse struct {
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3775,7 +3955,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3788,7 +3968,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -3820,7 +4000,7 @@ type WithdrawStaffLeavingRequest struct {
 
 func (x *WithdrawStaffLeavingRequest) Reset() {
 	*x = WithdrawStaffLeavingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3832,7 +4012,7 @@ func (x *WithdrawStaffLeavingRequest) String() string {
 func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3845,7 +4025,7 @@ func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
@@ -3880,7 +4060,7 @@ type WithdrawStaffLeavingResponse struct {
 
 func (x *WithdrawStaffLeavingResponse) Reset() {
 	*x = WithdrawStaffLeavingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3892,7 +4072,7 @@ func (x *WithdrawStaffLeavingResponse) String() string {
 func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3905,7 +4085,7 @@ func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
@@ -3930,7 +4110,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3942,7 +4122,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3955,7 +4135,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -3990,7 +4170,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4002,7 +4182,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4015,7 +4195,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -4136,14 +4316,16 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
 	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\x12:\n" +
 	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\x12=\n" +
-	"\breplaced\x18\x05 \x01(\v2!.familytime.scheduling.v1.BookingR\breplaced\"\xe7\x01\n" +
+	"\breplaced\x18\x05 \x01(\v2!.familytime.scheduling.v1.BookingR\breplaced\"\xe6\x02\n" +
 	"\x14CancelBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12V\n" +
 	"\fcancelled_by\x18\x03 \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vcancelledBy\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb9\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12Y\n" +
+	"\x0fcall_off_reason\x18\x05 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcallOffReason\x12\"\n" +
+	"\rcall_off_note\x18\x06 \x01(\tR\vcallOffNote\"\xb9\x01\n" +
 	"\x15CancelBookingResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12%\n" +
 	"\x0enotice_minutes\x18\x02 \x01(\x03R\rnoticeMinutes\x12<\n" +
@@ -4154,13 +4336,14 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xf5\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb2\x02\n" +
 	"\x0fCheckInResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
 	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
 	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12,\n" +
 	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\x12D\n" +
-	"\bcautions\x18\x05 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\"8\n" +
+	"\bcautions\x18\x05 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\x12;\n" +
+	"\abooking\x18\x06 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"8\n" +
 	"\x0eCheckInCaution\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
 	"\x04text\x18\x02 \x01(\tR\x04text\"\xbd\x02\n" +
@@ -4211,6 +4394,16 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"V\n" +
 	"\x17CorrectMovementResponse\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xda\x01\n" +
+	"\x15CorrectCheckInRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
+	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12!\n" +
+	"\fnot_happened\x18\x04 \x01(\bR\vnotHappened\x12'\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"U\n" +
+	"\x16CorrectCheckInResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xc0\x01\n" +
 	"\x16CompleteSessionRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
@@ -4266,9 +4459,10 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\tfamily_id\x18\x04 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\bfamilyId\x12'\n" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12`\n" +
-	"\x12out_of_turn_reason\x18\x06 \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0foutOfTurnReason\"1\n" +
+	"\x12out_of_turn_reason\x18\x06 \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0foutOfTurnReason\"q\n" +
 	"\x12OfferPlaceResponse\x12\x1b\n" +
-	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\"?\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12>\n" +
+	"\rfirst_free_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vfirstFreeOn\"?\n" +
 	"\x16ListWaitingListRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xcc\x03\n" +
 	"\rWaitingFamily\x12\x1b\n" +
@@ -4351,7 +4545,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\xa3\x19\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x98\x1a\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -4367,7 +4561,8 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\aCheckIn\x12(.familytime.scheduling.v1.CheckInRequest\x1a).familytime.scheduling.v1.CheckInResponse\x12p\n" +
 	"\rRecordArrival\x12..familytime.scheduling.v1.RecordArrivalRequest\x1a/.familytime.scheduling.v1.RecordArrivalResponse\x12v\n" +
 	"\x0fRecordDeparture\x120.familytime.scheduling.v1.RecordDepartureRequest\x1a1.familytime.scheduling.v1.RecordDepartureResponse\x12v\n" +
-	"\x0fCorrectMovement\x120.familytime.scheduling.v1.CorrectMovementRequest\x1a1.familytime.scheduling.v1.CorrectMovementResponse\x12v\n" +
+	"\x0fCorrectMovement\x120.familytime.scheduling.v1.CorrectMovementRequest\x1a1.familytime.scheduling.v1.CorrectMovementResponse\x12s\n" +
+	"\x0eCorrectCheckIn\x12/.familytime.scheduling.v1.CorrectCheckInRequest\x1a0.familytime.scheduling.v1.CorrectCheckInResponse\x12v\n" +
 	"\x0fCompleteSession\x120.familytime.scheduling.v1.CompleteSessionRequest\x1a1.familytime.scheduling.v1.CompleteSessionResponse\x12m\n" +
 	"\fRecordNoShow\x12-.familytime.scheduling.v1.RecordNoShowRequest\x1a..familytime.scheduling.v1.RecordNoShowResponse\x12s\n" +
 	"\x0eWithdrawNoShow\x12/.familytime.scheduling.v1.WithdrawNoShowRequest\x1a0.familytime.scheduling.v1.WithdrawNoShowResponse\x12v\n" +
@@ -4396,7 +4591,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -4429,196 +4624,205 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RecordDepartureResponse)(nil),      // 28: familytime.scheduling.v1.RecordDepartureResponse
 	(*CorrectMovementRequest)(nil),       // 29: familytime.scheduling.v1.CorrectMovementRequest
 	(*CorrectMovementResponse)(nil),      // 30: familytime.scheduling.v1.CorrectMovementResponse
-	(*CompleteSessionRequest)(nil),       // 31: familytime.scheduling.v1.CompleteSessionRequest
-	(*CompleteSessionResponse)(nil),      // 32: familytime.scheduling.v1.CompleteSessionResponse
-	(*RecordNoShowRequest)(nil),          // 33: familytime.scheduling.v1.RecordNoShowRequest
-	(*RecordNoShowResponse)(nil),         // 34: familytime.scheduling.v1.RecordNoShowResponse
-	(*WithdrawNoShowRequest)(nil),        // 35: familytime.scheduling.v1.WithdrawNoShowRequest
-	(*WithdrawNoShowResponse)(nil),       // 36: familytime.scheduling.v1.WithdrawNoShowResponse
-	(*JoinWaitingListRequest)(nil),       // 37: familytime.scheduling.v1.JoinWaitingListRequest
-	(*JoinWaitingListResponse)(nil),      // 38: familytime.scheduling.v1.JoinWaitingListResponse
-	(*OfferPlaceRequest)(nil),            // 39: familytime.scheduling.v1.OfferPlaceRequest
-	(*OfferPlaceResponse)(nil),           // 40: familytime.scheduling.v1.OfferPlaceResponse
-	(*ListWaitingListRequest)(nil),       // 41: familytime.scheduling.v1.ListWaitingListRequest
-	(*WaitingFamily)(nil),                // 42: familytime.scheduling.v1.WaitingFamily
-	(*ListWaitingListResponse)(nil),      // 43: familytime.scheduling.v1.ListWaitingListResponse
-	(*GetDaySheetRequest)(nil),           // 44: familytime.scheduling.v1.GetDaySheetRequest
-	(*GetDaySheetResponse)(nil),          // 45: familytime.scheduling.v1.GetDaySheetResponse
-	(*GetCapacityRequest)(nil),           // 46: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 47: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 48: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 49: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 50: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 51: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 52: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 53: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*WithdrawStaffLeavingRequest)(nil),  // 54: familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	(*WithdrawStaffLeavingResponse)(nil), // 55: familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	(*ListStaffRequest)(nil),             // 56: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 57: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 58: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 59: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 60: familytime.common.v1.Region
-	(*Room)(nil),                         // 61: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 62: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 63: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 64: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 65: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 66: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 67: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 68: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 69: familytime.scheduling.v1.CancelledBy
-	(Party)(0),                           // 70: familytime.scheduling.v1.Party
-	(PersonRole)(0),                      // 71: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                        // 72: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 73: familytime.common.v1.ServiceType
-	(OutOfTurnReason)(0),                 // 74: familytime.scheduling.v1.OutOfTurnReason
-	(*timestamppb.Timestamp)(nil),        // 75: google.protobuf.Timestamp
-	(*DaySheetEntry)(nil),                // 76: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 77: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 78: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 79: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 80: familytime.scheduling.v1.StaffCheck
+	(*CorrectCheckInRequest)(nil),        // 31: familytime.scheduling.v1.CorrectCheckInRequest
+	(*CorrectCheckInResponse)(nil),       // 32: familytime.scheduling.v1.CorrectCheckInResponse
+	(*CompleteSessionRequest)(nil),       // 33: familytime.scheduling.v1.CompleteSessionRequest
+	(*CompleteSessionResponse)(nil),      // 34: familytime.scheduling.v1.CompleteSessionResponse
+	(*RecordNoShowRequest)(nil),          // 35: familytime.scheduling.v1.RecordNoShowRequest
+	(*RecordNoShowResponse)(nil),         // 36: familytime.scheduling.v1.RecordNoShowResponse
+	(*WithdrawNoShowRequest)(nil),        // 37: familytime.scheduling.v1.WithdrawNoShowRequest
+	(*WithdrawNoShowResponse)(nil),       // 38: familytime.scheduling.v1.WithdrawNoShowResponse
+	(*JoinWaitingListRequest)(nil),       // 39: familytime.scheduling.v1.JoinWaitingListRequest
+	(*JoinWaitingListResponse)(nil),      // 40: familytime.scheduling.v1.JoinWaitingListResponse
+	(*OfferPlaceRequest)(nil),            // 41: familytime.scheduling.v1.OfferPlaceRequest
+	(*OfferPlaceResponse)(nil),           // 42: familytime.scheduling.v1.OfferPlaceResponse
+	(*ListWaitingListRequest)(nil),       // 43: familytime.scheduling.v1.ListWaitingListRequest
+	(*WaitingFamily)(nil),                // 44: familytime.scheduling.v1.WaitingFamily
+	(*ListWaitingListResponse)(nil),      // 45: familytime.scheduling.v1.ListWaitingListResponse
+	(*GetDaySheetRequest)(nil),           // 46: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 47: familytime.scheduling.v1.GetDaySheetResponse
+	(*GetCapacityRequest)(nil),           // 48: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 49: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 50: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 51: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 52: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 53: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 54: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 55: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*WithdrawStaffLeavingRequest)(nil),  // 56: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 57: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 58: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 59: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 60: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 61: familytime.scheduling.v1.Centre
+	(v1.Region)(0),                       // 62: familytime.common.v1.Region
+	(*Room)(nil),                         // 63: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 64: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 65: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 66: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 67: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 68: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 69: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 70: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 71: familytime.scheduling.v1.CancelledBy
+	(CallOffReason)(0),                   // 72: familytime.scheduling.v1.CallOffReason
+	(Party)(0),                           // 73: familytime.scheduling.v1.Party
+	(PersonRole)(0),                      // 74: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                        // 75: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 76: familytime.common.v1.ServiceType
+	(OutOfTurnReason)(0),                 // 77: familytime.scheduling.v1.OutOfTurnReason
+	(*timestamppb.Timestamp)(nil),        // 78: google.protobuf.Timestamp
+	(*DaySheetEntry)(nil),                // 79: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 80: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 81: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 82: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 83: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	58,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	59,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	58,  // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	59,  // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	59,  // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	60,  // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	59,  // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	61,  // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	61,  // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	62,  // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	63,  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	64,  // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	64,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	65,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	65,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	65,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	65,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	66,  // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	65,  // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	65,  // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	67,  // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	65,  // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	64,  // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65,  // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	64,  // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	69,  // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	68,  // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68,  // 28: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
-	69,  // 29: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	68,  // 30: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 31: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
-	71,  // 32: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	24,  // 33: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 34: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	64,  // 35: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 36: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 37: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 38: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	64,  // 39: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 40: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 41: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 42: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	72,  // 43: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	64,  // 44: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 45: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68,  // 46: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 47: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	68,  // 48: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	65,  // 49: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	68,  // 50: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73,  // 51: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	74,  // 52: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	73,  // 53: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	65,  // 54: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	75,  // 55: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	75,  // 56: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	42,  // 57: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	65,  // 58: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	76,  // 59: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	65,  // 60: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	65,  // 61: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	65,  // 62: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	77,  // 63: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	78,  // 64: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	65,  // 65: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	65,  // 66: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	65,  // 67: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	79,  // 68: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	80,  // 69: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	65,  // 70: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	79,  // 71: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65,  // 72: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	79,  // 73: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	79,  // 74: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	65,  // 75: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	79,  // 76: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 77: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 78: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 79: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 80: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 81: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 82: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 83: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 84: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 85: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 86: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 87: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 88: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 89: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 90: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 91: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 92: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	33,  // 93: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	35,  // 94: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	37,  // 95: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	39,  // 96: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	41,  // 97: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	44,  // 98: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	46,  // 99: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	48,  // 100: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	50,  // 101: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	52,  // 102: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	54,  // 103: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	56,  // 104: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,   // 105: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 106: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 107: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 108: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 109: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 110: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 111: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 112: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 113: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 114: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 115: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 116: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 117: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 118: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 119: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 120: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	34,  // 121: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	36,  // 122: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	38,  // 123: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	40,  // 124: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	43,  // 125: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	45,  // 126: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	47,  // 127: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	49,  // 128: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	51,  // 129: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	53,  // 130: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	55,  // 131: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	57,  // 132: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	105, // [105:133] is the sub-list for method output_type
-	77,  // [77:105] is the sub-list for method input_type
-	77,  // [77:77] is the sub-list for extension type_name
-	77,  // [77:77] is the sub-list for extension extendee
-	0,   // [0:77] is the sub-list for field type_name
+	60,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	61,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	60,  // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	61,  // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	61,  // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	62,  // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	61,  // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	63,  // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	63,  // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	64,  // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	65,  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	66,  // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	66,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	67,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	67,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	67,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	67,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	68,  // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	67,  // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	67,  // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	69,  // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	67,  // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	66,  // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	70,  // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	67,  // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	66,  // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	70,  // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 28: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
+	71,  // 29: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	72,  // 30: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	70,  // 31: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73,  // 32: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
+	74,  // 33: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	24,  // 34: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	70,  // 35: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73,  // 36: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	66,  // 37: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	70,  // 38: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 39: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	73,  // 40: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	66,  // 41: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	70,  // 42: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 43: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	73,  // 44: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	75,  // 45: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	66,  // 46: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	70,  // 47: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 48: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	70,  // 49: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	73,  // 50: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	70,  // 51: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	67,  // 52: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	70,  // 53: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	76,  // 54: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	77,  // 55: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	67,  // 56: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
+	76,  // 57: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	67,  // 58: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	78,  // 59: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	78,  // 60: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	44,  // 61: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	67,  // 62: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	79,  // 63: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	67,  // 64: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	67,  // 65: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	67,  // 66: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	80,  // 67: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	81,  // 68: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	67,  // 69: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	67,  // 70: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	67,  // 71: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	82,  // 72: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	83,  // 73: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	67,  // 74: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	82,  // 75: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	67,  // 76: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	82,  // 77: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	82,  // 78: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	67,  // 79: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	82,  // 80: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 81: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 82: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 83: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 84: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 85: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 86: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 87: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 88: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 89: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 90: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 91: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 92: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 93: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 94: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 95: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 96: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
+	33,  // 97: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	35,  // 98: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	37,  // 99: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	39,  // 100: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	41,  // 101: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	43,  // 102: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	46,  // 103: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	48,  // 104: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	50,  // 105: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	52,  // 106: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	54,  // 107: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	56,  // 108: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	58,  // 109: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,   // 110: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 111: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 112: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 113: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 114: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 115: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 116: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 117: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 118: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 119: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 120: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 121: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 122: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 123: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 124: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 125: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	34,  // 126: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	36,  // 127: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	38,  // 128: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	40,  // 129: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	42,  // 130: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	45,  // 131: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	47,  // 132: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	49,  // 133: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	51,  // 134: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	53,  // 135: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	55,  // 136: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	57,  // 137: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	59,  // 138: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	110, // [110:139] is the sub-list for method output_type
+	81,  // [81:110] is the sub-list for method input_type
+	81,  // [81:81] is the sub-list for extension type_name
+	81,  // [81:81] is the sub-list for extension extendee
+	0,   // [0:81] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -4635,7 +4839,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   58,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

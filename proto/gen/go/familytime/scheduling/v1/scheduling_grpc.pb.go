@@ -34,6 +34,7 @@ const (
 	SchedulingService_RecordArrival_FullMethodName        = "/familytime.scheduling.v1.SchedulingService/RecordArrival"
 	SchedulingService_RecordDeparture_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/RecordDeparture"
 	SchedulingService_CorrectMovement_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CorrectMovement"
+	SchedulingService_CorrectCheckIn_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/CorrectCheckIn"
 	SchedulingService_CompleteSession_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/CompleteSession"
 	SchedulingService_RecordNoShow_FullMethodName         = "/familytime.scheduling.v1.SchedulingService/RecordNoShow"
 	SchedulingService_WithdrawNoShow_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/WithdrawNoShow"
@@ -82,9 +83,13 @@ type SchedulingServiceClient interface {
 	// Coordinators.
 	RescheduleBooking(ctx context.Context, in *RescheduleBookingRequest, opts ...grpc.CallOption) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
-	// hours is late). A session whose family the door turned away because its contact was stopped
-	// (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not, with reason
-	// CANCELLATION_REASON_CONTACT_STOPPED and never late; by anyone else it is refused
+	// hours is late for a parent or the referrer). The centre calls a session off with its reason
+	// (call_off_reason), never late: before it, or while it is under way with the family inside
+	// (up to the end of the children's time), when it is nobody's no-show, the family keeps its
+	// place, and whoever is inside stays on the day sheet until the door records them leaving
+	// (docs/decisions.md 284). A session whose family the door turned away because its contact was
+	// stopped (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not,
+	// with reason CANCELLATION_REASON_CONTACT_STOPPED; by anyone else it is refused
 	// REFUSED_AT_THE_DOOR. Coordinators.
 	CancelBooking(ctx context.Context, in *CancelBookingRequest, opts ...grpc.CallOption) (*CancelBookingResponse, error)
 	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
@@ -100,6 +105,13 @@ type SchedulingServiceClient interface {
 	// it corrects stays in the family's history; the correction says what happened instead.
 	// Volunteers.
 	CorrectMovement(ctx context.Context, in *CorrectMovementRequest, opts ...grpc.CallOption) (*CorrectMovementResponse, error)
+	// CorrectCheckIn withdraws a person's check-in recorded by mistake (a wrong tap: someone of
+	// another booking, or who did not come): it did not happen, and the booking reads as if they had
+	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
+	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first); a person
+	// not checked in is NOT_CHECKED_IN. The check-in stays in the family's history; the correction
+	// says it did not happen. Volunteers.
+	CorrectCheckIn(ctx context.Context, in *CorrectCheckInRequest, opts ...grpc.CallOption) (*CorrectCheckInResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
 	CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error)
@@ -122,7 +134,9 @@ type SchedulingServiceClient interface {
 	// (SUPPORTED_CONTACT_RULED_OUT), a disclosure carried to its referral waits for the lead's risk
 	// assessment (DISCLOSURE_NOT_WEIGHED, any kind but supervised), it has a session still to come
 	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
-	// Coordinators.
+	// A place is offered only in a room with a place free in some session of the pattern still to
+	// come (NO_PLACE otherwise: the room full in every one, or the pattern with none to come); the
+	// answer says the first date with one. Coordinators.
 	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
@@ -308,6 +322,16 @@ func (c *schedulingServiceClient) CorrectMovement(ctx context.Context, in *Corre
 	return out, nil
 }
 
+func (c *schedulingServiceClient) CorrectCheckIn(ctx context.Context, in *CorrectCheckInRequest, opts ...grpc.CallOption) (*CorrectCheckInResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CorrectCheckInResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_CorrectCheckIn_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) CompleteSession(ctx context.Context, in *CompleteSessionRequest, opts ...grpc.CallOption) (*CompleteSessionResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CompleteSessionResponse)
@@ -471,9 +495,13 @@ type SchedulingServiceServer interface {
 	// Coordinators.
 	RescheduleBooking(context.Context, *RescheduleBookingRequest) (*RescheduleBookingResponse, error)
 	// CancelBooking cancels a booking, recording who cancelled and the notice given (under 48
-	// hours is late). A session whose family the door turned away because its contact was stopped
-	// (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not, with reason
-	// CANCELLATION_REASON_CONTACT_STOPPED and never late; by anyone else it is refused
+	// hours is late for a parent or the referrer). The centre calls a session off with its reason
+	// (call_off_reason), never late: before it, or while it is under way with the family inside
+	// (up to the end of the children's time), when it is nobody's no-show, the family keeps its
+	// place, and whoever is inside stays on the day sheet until the door records them leaving
+	// (docs/decisions.md 284). A session whose family the door turned away because its contact was
+	// stopped (ALERT_TURNED_AWAY_AT_THE_DOOR) is called off by the centre only, under way or not,
+	// with reason CANCELLATION_REASON_CONTACT_STOPPED; by anyone else it is refused
 	// REFUSED_AT_THE_DOOR. Coordinators.
 	CancelBooking(context.Context, *CancelBookingRequest) (*CancelBookingResponse, error)
 	// CheckIn admits a person at the door if they are named for the booking's family; anyone else
@@ -489,6 +517,13 @@ type SchedulingServiceServer interface {
 	// it corrects stays in the family's history; the correction says what happened instead.
 	// Volunteers.
 	CorrectMovement(context.Context, *CorrectMovementRequest) (*CorrectMovementResponse, error)
+	// CorrectCheckIn withdraws a person's check-in recorded by mistake (a wrong tap: someone of
+	// another booking, or who did not come): it did not happen, and the booking reads as if they had
+	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
+	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first); a person
+	// not checked in is NOT_CHECKED_IN. The check-in stays in the family's history; the correction
+	// says it did not happen. Volunteers.
+	CorrectCheckIn(context.Context, *CorrectCheckInRequest) (*CorrectCheckInResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
 	CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error)
@@ -511,7 +546,9 @@ type SchedulingServiceServer interface {
 	// (SUPPORTED_CONTACT_RULED_OUT), a disclosure carried to its referral waits for the lead's risk
 	// assessment (DISCLOSURE_NOT_WEIGHED, any kind but supervised), it has a session still to come
 	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
-	// Coordinators.
+	// A place is offered only in a room with a place free in some session of the pattern still to
+	// come (NO_PLACE otherwise: the room full in every one, or the pattern with none to come); the
+	// answer says the first date with one. Coordinators.
 	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
@@ -591,6 +628,9 @@ func (UnimplementedSchedulingServiceServer) RecordDeparture(context.Context, *Re
 }
 func (UnimplementedSchedulingServiceServer) CorrectMovement(context.Context, *CorrectMovementRequest) (*CorrectMovementResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CorrectMovement not implemented")
+}
+func (UnimplementedSchedulingServiceServer) CorrectCheckIn(context.Context, *CorrectCheckInRequest) (*CorrectCheckInResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CorrectCheckIn not implemented")
 }
 func (UnimplementedSchedulingServiceServer) CompleteSession(context.Context, *CompleteSessionRequest) (*CompleteSessionResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CompleteSession not implemented")
@@ -922,6 +962,24 @@ func _SchedulingService_CorrectMovement_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_CorrectCheckIn_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CorrectCheckInRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).CorrectCheckIn(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_CorrectCheckIn_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).CorrectCheckIn(ctx, req.(*CorrectCheckInRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_CompleteSession_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(CompleteSessionRequest)
 	if err := dec(in); err != nil {
@@ -1222,6 +1280,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CorrectMovement",
 			Handler:    _SchedulingService_CorrectMovement_Handler,
+		},
+		{
+			MethodName: "CorrectCheckIn",
+			Handler:    _SchedulingService_CorrectCheckIn_Handler,
 		},
 		{
 			MethodName: "CompleteSession",

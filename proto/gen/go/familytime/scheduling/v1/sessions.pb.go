@@ -530,6 +530,75 @@ func (CancellationReason) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{7}
 }
 
+// CallOffReason is why the centre called a session off (CancelBooking by the centre): the centre's
+// own cause, never a party's. A cancellation by the centre is nobody's late notice and nobody's
+// no-show (docs/decisions.md 284).
+type CallOffReason int32
+
+const (
+	// Not recorded: a cancellation by the centre recorded before the centre gave its reason
+	// (decision 284), or one by anyone else.
+	CallOffReason_CALL_OFF_REASON_UNSPECIFIED CallOffReason = 0
+	// The premises could not be used: a burst pipe, no heating, a power cut.
+	CallOffReason_CALL_OFF_REASON_PREMISES CallOffReason = 1
+	// Not enough staff or volunteers cleared to run the session safely.
+	CallOffReason_CALL_OFF_REASON_STAFFING CallOffReason = 2
+	// Weather: snow, flooding, a storm.
+	CallOffReason_CALL_OFF_REASON_WEATHER CallOffReason = 3
+	// A safeguarding reason: the session could not go ahead safely (a session the door stopped
+	// because the family's contact was stopped is recorded so).
+	CallOffReason_CALL_OFF_REASON_SAFEGUARDING CallOffReason = 4
+	// Another reason, said in the note (kept sealed with the family's data key).
+	CallOffReason_CALL_OFF_REASON_OTHER CallOffReason = 5
+)
+
+// Enum value maps for CallOffReason.
+var (
+	CallOffReason_name = map[int32]string{
+		0: "CALL_OFF_REASON_UNSPECIFIED",
+		1: "CALL_OFF_REASON_PREMISES",
+		2: "CALL_OFF_REASON_STAFFING",
+		3: "CALL_OFF_REASON_WEATHER",
+		4: "CALL_OFF_REASON_SAFEGUARDING",
+		5: "CALL_OFF_REASON_OTHER",
+	}
+	CallOffReason_value = map[string]int32{
+		"CALL_OFF_REASON_UNSPECIFIED":  0,
+		"CALL_OFF_REASON_PREMISES":     1,
+		"CALL_OFF_REASON_STAFFING":     2,
+		"CALL_OFF_REASON_WEATHER":      3,
+		"CALL_OFF_REASON_SAFEGUARDING": 4,
+		"CALL_OFF_REASON_OTHER":        5,
+	}
+)
+
+func (x CallOffReason) Enum() *CallOffReason {
+	p := new(CallOffReason)
+	*p = x
+	return p
+}
+
+func (x CallOffReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CallOffReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[8].Descriptor()
+}
+
+func (CallOffReason) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[8]
+}
+
+func (x CallOffReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CallOffReason.Descriptor instead.
+func (CallOffReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{8}
+}
+
 // Alert is something a volunteer must know about a booking on the morning.
 type Alert int32
 
@@ -609,6 +678,21 @@ const (
 	// moves a session. Not raised when nobody is cleared at all (ALERT_NO_CLEARED_SUPERVISOR says
 	// so; docs/decisions.md 265).
 	Alert_ALERT_SUPERVISORS_SHORT Alert = 15
+	// The booking's session has ended (the visiting party was due to leave) and nothing of its
+	// outcome is recorded: it was neither completed nor called off, and no party's no-show is
+	// recorded, so it stays booked and counts as neither attended, a no-show nor cancelled. Record
+	// what happened (familytime schedule complete, noshow --party, or cancel --by centre --reason R
+	// for a session the centre called off): an unrecorded no-show never counts towards the two
+	// that release the place (docs/decisions.md 283).
+	Alert_ALERT_NO_OUTCOME_RECORDED Alert = 16
+	// The session's time is over (the visiting party was due to leave) and someone is still
+	// recorded inside (IN: checked in or recorded coming, and not recorded leaving), on a booking
+	// still booked, or called off with someone only checked in (whom ALERT_NEVER_RECORDED_LEAVING
+	// does not name). The door checks whether they are still in the building and records their
+	// leaving (familytime schedule depart), or the coordinator completes the session, which names
+	// whoever was never recorded leaving (docs/decisions.md 284). Review 50 found a booking IN 3/4,
+	// still booked, an hour after its session ended, with no alert until someone completed it.
+	Alert_ALERT_STILL_INSIDE_AFTER_SESSION Alert = 17
 )
 
 // Enum value maps for Alert.
@@ -630,24 +714,28 @@ var (
 		13: "ALERT_TURNED_AWAY_AT_THE_DOOR",
 		14: "ALERT_REVIEW_OVERDUE",
 		15: "ALERT_SUPERVISORS_SHORT",
+		16: "ALERT_NO_OUTCOME_RECORDED",
+		17: "ALERT_STILL_INSIDE_AFTER_SESSION",
 	}
 	Alert_value = map[string]int32{
-		"ALERT_UNSPECIFIED":               0,
-		"ALERT_ON_HOLD":                   1,
-		"ALERT_CHECK_IN_REFUSED":          2,
-		"ALERT_PARENTS_AT_DOOR_TOGETHER":  3,
-		"ALERT_LATE_START":                4,
-		"ALERT_SUPERVISED":                5,
-		"ALERT_CANCELLED_LATE":            6,
-		"ALERT_NO_SHOW":                   7,
-		"ALERT_CHILDREN_MAY_LEAVE_CENTRE": 8,
-		"ALERT_NO_CLEARED_SUPERVISOR":     9,
-		"ALERT_NEVER_RECORDED_LEAVING":    10,
-		"ALERT_CHILDREN_WITHOUT_AN_ADULT": 11,
-		"ALERT_DISCLOSURE_NOT_WEIGHED":    12,
-		"ALERT_TURNED_AWAY_AT_THE_DOOR":   13,
-		"ALERT_REVIEW_OVERDUE":            14,
-		"ALERT_SUPERVISORS_SHORT":         15,
+		"ALERT_UNSPECIFIED":                0,
+		"ALERT_ON_HOLD":                    1,
+		"ALERT_CHECK_IN_REFUSED":           2,
+		"ALERT_PARENTS_AT_DOOR_TOGETHER":   3,
+		"ALERT_LATE_START":                 4,
+		"ALERT_SUPERVISED":                 5,
+		"ALERT_CANCELLED_LATE":             6,
+		"ALERT_NO_SHOW":                    7,
+		"ALERT_CHILDREN_MAY_LEAVE_CENTRE":  8,
+		"ALERT_NO_CLEARED_SUPERVISOR":      9,
+		"ALERT_NEVER_RECORDED_LEAVING":     10,
+		"ALERT_CHILDREN_WITHOUT_AN_ADULT":  11,
+		"ALERT_DISCLOSURE_NOT_WEIGHED":     12,
+		"ALERT_TURNED_AWAY_AT_THE_DOOR":    13,
+		"ALERT_REVIEW_OVERDUE":             14,
+		"ALERT_SUPERVISORS_SHORT":          15,
+		"ALERT_NO_OUTCOME_RECORDED":        16,
+		"ALERT_STILL_INSIDE_AFTER_SESSION": 17,
 	}
 )
 
@@ -662,11 +750,11 @@ func (x Alert) String() string {
 }
 
 func (Alert) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[8].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[9].Descriptor()
 }
 
 func (Alert) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[8]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[9]
 }
 
 func (x Alert) Number() protoreflect.EnumNumber {
@@ -675,7 +763,7 @@ func (x Alert) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Alert.Descriptor instead.
 func (Alert) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{8}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{9}
 }
 
 // OutOfTurnReason is why a place is offered to a family before families that have waited longer
@@ -730,11 +818,11 @@ func (x OutOfTurnReason) String() string {
 }
 
 func (OutOfTurnReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_scheduling_v1_sessions_proto_enumTypes[9].Descriptor()
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[10].Descriptor()
 }
 
 func (OutOfTurnReason) Type() protoreflect.EnumType {
-	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[9]
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[10]
 }
 
 func (x OutOfTurnReason) Number() protoreflect.EnumNumber {
@@ -743,7 +831,7 @@ func (x OutOfTurnReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use OutOfTurnReason.Descriptor instead.
 func (OutOfTurnReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{9}
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{10}
 }
 
 // LocalTime is a time of day on the centre's wall clock, without a date or a zone.
@@ -1044,8 +1132,12 @@ type RoomPlaces struct {
 	Booked int32 `protobuf:"varint,5,opt,name=booked,proto3" json:"booked,omitempty"`
 	// A supervised session has the room to itself: no other family can be booked into it.
 	TakenBySupervised bool `protobuf:"varint,6,opt,name=taken_by_supervised,json=takenBySupervised,proto3" json:"taken_by_supervised,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// How many of those bookings are of a session ended with no outcome recorded (still booked:
+	// neither completed, a no-show nor called off; the day sheet alerts them
+	// ALERT_NO_OUTCOME_RECORDED).
+	NoOutcome     int32 `protobuf:"varint,7,opt,name=no_outcome,json=noOutcome,proto3" json:"no_outcome,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RoomPlaces) Reset() {
@@ -1118,6 +1210,13 @@ func (x *RoomPlaces) GetTakenBySupervised() bool {
 		return x.TakenBySupervised
 	}
 	return false
+}
+
+func (x *RoomPlaces) GetNoOutcome() int32 {
+	if x != nil {
+		return x.NoOutcome
+	}
+	return 0
 }
 
 // OpeningSession is one concrete occurrence of an opening pattern: a date, its times and rooms.
@@ -1466,7 +1565,11 @@ type Booking struct {
 	// The party whose due time the notice is counted to (BookingCancelled.notice_to): the
 	// cancelling parent's own party, or the first to be due for the centre, the referrer and the
 	// system. Unset on a cancellation recorded before decision 251: the children's.
-	NoticeTo      Party `protobuf:"varint,17,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
+	NoticeTo Party `protobuf:"varint,17,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
+	// Why the centre called the session off, when the centre cancelled it (CancelBooking by the
+	// centre); unspecified on a cancellation by the centre recorded before decision 284 (not
+	// recorded), and on anyone else's.
+	CallOffReason CallOffReason `protobuf:"varint,18,opt,name=call_off_reason,json=callOffReason,proto3,enum=familytime.scheduling.v1.CallOffReason" json:"call_off_reason,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1618,6 +1721,13 @@ func (x *Booking) GetNoticeTo() Party {
 		return x.NoticeTo
 	}
 	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *Booking) GetCallOffReason() CallOffReason {
+	if x != nil {
+		return x.CallOffReason
+	}
+	return CallOffReason_CALL_OFF_REASON_UNSPECIFIED
 }
 
 // DaySheetEntry is one booking on a centre's day sheet: the room, each party's times, who is
@@ -1829,7 +1939,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	" \x03(\v2\x1a.familytime.common.v1.DateR\vclosedDates\x12;\n" +
 	"\vextra_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\n" +
 	"extraDates\x12\x1b\n" +
-	"\ttime_zone\x18\f \x01(\tR\btimeZone\"\xce\x01\n" +
+	"\ttime_zone\x18\f \x01(\tR\btimeZone\"\xed\x01\n" +
 	"\n" +
 	"RoomPlaces\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
@@ -1837,7 +1947,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\bcapacity\x18\x03 \x01(\x05R\bcapacity\x12/\n" +
 	"\x13supervised_suitable\x18\x04 \x01(\bR\x12supervisedSuitable\x12\x16\n" +
 	"\x06booked\x18\x05 \x01(\x05R\x06booked\x12.\n" +
-	"\x13taken_by_supervised\x18\x06 \x01(\bR\x11takenBySupervised\"\xaa\x03\n" +
+	"\x13taken_by_supervised\x18\x06 \x01(\bR\x11takenBySupervised\x12\x1d\n" +
+	"\n" +
+	"no_outcome\x18\a \x01(\x05R\tnoOutcome\"\xaa\x03\n" +
 	"\x0eOpeningSession\x12\x1d\n" +
 	"\n" +
 	"pattern_id\x18\x01 \x01(\tR\tpatternId\x12.\n" +
@@ -1872,7 +1984,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"arrived_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tarrivedAt\x12;\n" +
 	"\vdeparted_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"departedAt\"\xcc\x06\n" +
+	"departedAt\"\x9d\a\n" +
 	"\aBooking\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -1893,7 +2005,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\rsupervised_by\x18\x0e \x01(\tR\fsupervisedBy\x12H\n" +
 	"\fcancelled_by\x18\x0f \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12%\n" +
 	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\x12<\n" +
-	"\tnotice_to\x18\x11 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\"\x92\x02\n" +
+	"\tnotice_to\x18\x11 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12O\n" +
+	"\x0fcall_off_reason\x18\x12 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\"\x92\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +
@@ -1959,7 +2072,14 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\"CANCELLATION_REASON_PLACE_RELEASED\x10\x04\x12#\n" +
 	"\x1fCANCELLATION_REASON_RESCHEDULED\x10\x05\x12.\n" +
 	"*CANCELLATION_REASON_DOMESTIC_ABUSE_FINDING\x10\x06\x12'\n" +
-	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\xd3\x03\n" +
+	"#CANCELLATION_REASON_CONTACT_STOPPED\x10\a*\xc6\x01\n" +
+	"\rCallOffReason\x12\x1f\n" +
+	"\x1bCALL_OFF_REASON_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18CALL_OFF_REASON_PREMISES\x10\x01\x12\x1c\n" +
+	"\x18CALL_OFF_REASON_STAFFING\x10\x02\x12\x1b\n" +
+	"\x17CALL_OFF_REASON_WEATHER\x10\x03\x12 \n" +
+	"\x1cCALL_OFF_REASON_SAFEGUARDING\x10\x04\x12\x19\n" +
+	"\x15CALL_OFF_REASON_OTHER\x10\x05*\x98\x04\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -1977,7 +2097,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1cALERT_DISCLOSURE_NOT_WEIGHED\x10\f\x12!\n" +
 	"\x1dALERT_TURNED_AWAY_AT_THE_DOOR\x10\r\x12\x18\n" +
 	"\x14ALERT_REVIEW_OVERDUE\x10\x0e\x12\x1b\n" +
-	"\x17ALERT_SUPERVISORS_SHORT\x10\x0f*\xe3\x01\n" +
+	"\x17ALERT_SUPERVISORS_SHORT\x10\x0f\x12\x1d\n" +
+	"\x19ALERT_NO_OUTCOME_RECORDED\x10\x10\x12$\n" +
+	" ALERT_STILL_INSIDE_AFTER_SESSION\x10\x11*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +
@@ -1999,7 +2121,7 @@ func file_familytime_scheduling_v1_sessions_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
 var file_familytime_scheduling_v1_sessions_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(Recurrence)(0),               // 0: familytime.scheduling.v1.Recurrence
@@ -2010,60 +2132,62 @@ var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(BookingStatus)(0),            // 5: familytime.scheduling.v1.BookingStatus
 	(CancelledBy)(0),              // 6: familytime.scheduling.v1.CancelledBy
 	(CancellationReason)(0),       // 7: familytime.scheduling.v1.CancellationReason
-	(Alert)(0),                    // 8: familytime.scheduling.v1.Alert
-	(OutOfTurnReason)(0),          // 9: familytime.scheduling.v1.OutOfTurnReason
-	(*LocalTime)(nil),             // 10: familytime.scheduling.v1.LocalTime
-	(*Room)(nil),                  // 11: familytime.scheduling.v1.Room
-	(*OpeningPattern)(nil),        // 12: familytime.scheduling.v1.OpeningPattern
-	(*RoomPlaces)(nil),            // 13: familytime.scheduling.v1.RoomPlaces
-	(*OpeningSession)(nil),        // 14: familytime.scheduling.v1.OpeningSession
-	(*ExpectedPerson)(nil),        // 15: familytime.scheduling.v1.ExpectedPerson
-	(*PartyTimes)(nil),            // 16: familytime.scheduling.v1.PartyTimes
-	(*Booking)(nil),               // 17: familytime.scheduling.v1.Booking
-	(*DaySheetEntry)(nil),         // 18: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),        // 19: familytime.scheduling.v1.CentreCapacity
-	(*v1.Date)(nil),               // 20: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil), // 21: google.protobuf.Timestamp
-	(v1.ServiceType)(0),           // 22: familytime.common.v1.ServiceType
+	(CallOffReason)(0),            // 8: familytime.scheduling.v1.CallOffReason
+	(Alert)(0),                    // 9: familytime.scheduling.v1.Alert
+	(OutOfTurnReason)(0),          // 10: familytime.scheduling.v1.OutOfTurnReason
+	(*LocalTime)(nil),             // 11: familytime.scheduling.v1.LocalTime
+	(*Room)(nil),                  // 12: familytime.scheduling.v1.Room
+	(*OpeningPattern)(nil),        // 13: familytime.scheduling.v1.OpeningPattern
+	(*RoomPlaces)(nil),            // 14: familytime.scheduling.v1.RoomPlaces
+	(*OpeningSession)(nil),        // 15: familytime.scheduling.v1.OpeningSession
+	(*ExpectedPerson)(nil),        // 16: familytime.scheduling.v1.ExpectedPerson
+	(*PartyTimes)(nil),            // 17: familytime.scheduling.v1.PartyTimes
+	(*Booking)(nil),               // 18: familytime.scheduling.v1.Booking
+	(*DaySheetEntry)(nil),         // 19: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),        // 20: familytime.scheduling.v1.CentreCapacity
+	(*v1.Date)(nil),               // 21: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil), // 22: google.protobuf.Timestamp
+	(v1.ServiceType)(0),           // 23: familytime.common.v1.ServiceType
 }
 var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	0,  // 0: familytime.scheduling.v1.OpeningPattern.recurrence:type_name -> familytime.scheduling.v1.Recurrence
 	1,  // 1: familytime.scheduling.v1.OpeningPattern.weekday:type_name -> familytime.scheduling.v1.Weekday
-	10, // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	10, // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	20, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
-	20, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
-	20, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
-	20, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
-	20, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
-	10, // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	10, // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	21, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
-	21, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
-	13, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
+	11, // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	11, // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	21, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
+	21, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
+	21, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
+	21, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
+	21, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
+	11, // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	11, // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	22, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
+	22, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
+	14, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
 	4,  // 14: familytime.scheduling.v1.ExpectedPerson.role:type_name -> familytime.scheduling.v1.PersonRole
-	21, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
-	21, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
-	10, // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
-	10, // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
-	21, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
-	21, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
-	20, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
-	22, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
-	16, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
-	16, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
+	22, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
+	22, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
+	11, // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
+	11, // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
+	22, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
+	22, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
+	21, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
+	23, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
+	17, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
+	17, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
 	5,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
 	7,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
 	6,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
 	2,  // 28: familytime.scheduling.v1.Booking.notice_to:type_name -> familytime.scheduling.v1.Party
-	17, // 29: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	15, // 30: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
-	8,  // 31: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
-	32, // [32:32] is the sub-list for method output_type
-	32, // [32:32] is the sub-list for method input_type
-	32, // [32:32] is the sub-list for extension type_name
-	32, // [32:32] is the sub-list for extension extendee
-	0,  // [0:32] is the sub-list for field type_name
+	8,  // 29: familytime.scheduling.v1.Booking.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	18, // 30: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	16, // 31: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	9,  // 32: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_sessions_proto_init() }
@@ -2077,7 +2201,7 @@ func file_familytime_scheduling_v1_sessions_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_sessions_proto_rawDesc), len(file_familytime_scheduling_v1_sessions_proto_rawDesc)),
-			NumEnums:      10,
+			NumEnums:      11,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -54,7 +54,7 @@ func TestARaiserIsGivenWhatTheyRaisedAndNotTheLeadsRecords(t *testing.T) {
 	_, err = lead.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: centre,
 		FamilyId: family.String(), RecordId: corrected.GetRecordId(), Text: "Corrected in " + secrets[3], Reason: "the lead's reading"})
 	require.NoError(t, err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: centre,
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: centre,
 		ConcernId: k, Note: secrets[2]})
 	require.NoError(t, err)
 
@@ -203,7 +203,7 @@ func TestAnEscalationBySomeoneNotTheRegistersLeadAlertsTheLead(t *testing.T) {
 	_, err := lead.AddConcernAction(ctx, &safeguardingv1.AddConcernActionRequest{RequestId: uuid.NewString(), CentreId: centre,
 		ConcernId: concerns[0], Action: "Rang the police back: the officer in charge is PC Rivers"})
 	require.NoError(t, err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: centre,
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: centre,
 		ConcernId: concerns[0], Note: "Police dealing"})
 	require.NoError(t, err)
 	require.True(t, alerts(false)[concerns[0]][0].GetClosed())

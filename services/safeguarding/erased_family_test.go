@@ -78,13 +78,13 @@ func TestNothingNewIsPlacedOnAnErasedFamily(t *testing.T) {
 	_, err = lead.EscalateConcern(ctx, &safeguardingv1.EscalateConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		ConcernId: open.GetConcernId(), Agency: safeguardingv1.Agency_AGENCY_POLICE, Reference: "REF-1"})
 	require.NoError(t, err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: open.GetConcernId(), Note: "Passed to the police, who have it in hand"})
 	require.NoError(t, err)
 	waits, err := g.sealer.Shredded(ctx, waiting)
 	require.NoError(t, err)
 	require.False(t, waits, "the erasure still waits for the concern raised while it waited")
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: again.GetConcernId(), Note: "Father seen by the police, nothing further here"})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
@@ -177,7 +177,7 @@ func TestAnErasedFamilysConcernAndRecordSayTheirTextWasErased(t *testing.T) {
 	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Father waited outside"})
 	require.NoError(t, err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "Spoke to him: he was early for the handover"})
 	require.NoError(t, err)
 	_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
@@ -299,7 +299,7 @@ func TestAConcernOnAnErasedFamilyIsRecordedWithoutTextAndAlertsTheLead(t *testin
 	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), ConcernId: raised.GetConcernId(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
 	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a hold still suspends nothing: %v", err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "Account taken in person and passed to children's services"})
 	require.NoError(t, err)
 	list, err = lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})

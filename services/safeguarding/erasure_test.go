@@ -41,7 +41,7 @@ func TestReferralsFamilyErasedShredsTheFamilysKey(t *testing.T) {
 		return got.GetConcern().GetRecords()[0].GetText()
 	}
 	require.Equal(t, "child hungry at handover", text(erased))
-	_, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION, CentreId: g.centre.String(),
 		ConcernId: concerns[erased], Note: "Dealt with: the family was fed at the centre"})
 	require.NoError(t, err, "closed before the erasure, which otherwise waits (TestAnErasureWaitsWhileRecordsAreInUse)")
 
@@ -118,7 +118,7 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 	require.NotZero(t, answers(), "the concern's and hold's answers are kept while the erasure waits")
 	require.Equal(t, "A bruise on the child's arm", text(), "the open concern still reads whole")
 
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "Explained by a fall at school, confirmed by the school"})
 	require.NoError(t, err, "closed with its note kept")
 	require.Never(t, shredded, time.Second, 50*time.Millisecond, "the hold is still in force")

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"io/fs"
 	"sync"
-	"time"
 
 	"google.golang.org/grpc"
 
@@ -56,7 +55,7 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, errors.New("safeguarding holds sealed records: a key store is required (-keystore-url / KEYSTORE_URL, and KEKs)")
 	}
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
-	a := app.New(adapters.NewRecords(store, d.Sealer)).WithToday(func() time.Time { return d.Now().UTC().Truncate(24 * time.Hour) })
+	a := app.New(adapters.NewRecords(store, d.Sealer)).WithClock(d.Now)
 	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err

@@ -1021,7 +1021,7 @@ func TestAnErasedFamilysRecordsStillReadAndCloseWithoutText(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, access.GetRecords(), 2, "each read recorded, its purpose not kept")
 
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "closed after the erasure"})
 	require.NoError(t, err, "the concern can still be closed")
 	var before int
@@ -1223,6 +1223,8 @@ func TestALeadReviewsAHoldAndItContinues(t *testing.T) {
 	require.Nil(t, reviewed.GetHold().GetLiftedOn(), "the hold is still in force")
 	again, err := lead.ReviewHold(ctx, r)
 	require.NoError(t, err, "a retry")
+	require.True(t, again.GetReplayed(), "a retry's answer says it is one")
+	again.Replayed = false
 	require.True(t, proto.Equal(reviewed, again), "answers as the first time")
 	require.Equal(t, before+1, g.events(t), "appended once")
 	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.HoldReviewed"))
@@ -1545,7 +1547,7 @@ func TestClosingAConcernWhoseHoldStaysSaysSo(t *testing.T) {
 	require.NoError(t, err)
 	closeIt := func(concern string) string {
 		t.Helper()
-		resp, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		resp, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 			ConcernId: concern, Note: "Spoke to both parents and the police"})
 		require.NoError(t, err)
 		return resp.GetHoldWarning()

@@ -397,7 +397,7 @@ func TestRecordsAreWorkedOnByStaffTheRegisterClearsButProtectionNeverWaits(t *te
 			return err
 		},
 		"close": func() error {
-			_, err := stranger.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			_, err := stranger.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 				ConcernId: raised.GetConcernId(), Note: "Nothing to see here"})
 			return err
 		},

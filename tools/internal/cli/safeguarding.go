@@ -138,7 +138,7 @@ func (s *safeguardingCommand) riskReviews() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "reviews",
-		Short: "The families whose risk is due for a person's look: screens not yet confirmed, assessments due for review",
+		Short: "The families whose risk is due for a person's look: screens not yet confirmed, assessments due for review, holds and escalations since",
 		Long: `reviews lists the families at the centre whose risk a person must look at, the earliest due first:
 a referral's provisional screen, amber or red, no person has assessed yet (due the day it was made),
 and assessments whose review date is --due-by or earlier (default today). OVERDUE says the day in
@@ -151,8 +151,13 @@ another referral of its child (a name or date of birth corrected to match) says 
 instead: "a disclosure of domestic abuse was carried to the family on DATE, after the risk
 assessment of DATE: assess the risk" (--json: risk.disclosure_carried_on, risk.assessed_on). Its
 supported contact waits for that assessment in scheduling; your next assessment, whatever it finds,
-takes it off the list. Cases declined, withdrawn or ended at referral, and families erased, are
-left out.
+takes it off the list. A family on which a hold was placed, or a concern escalated, since its risk
+was last assessed (or, never assessed, at all) is listed too, whatever its risk reads: SINCE
+ASSESSED names each such step and its day ("hold placed on DATE; concern escalated on DATE: assess
+the risk"; --json: steps_since_assessed), DUE is the first step's day when it came first, and it is
+overdue from the next day, as a provisional screen. An assessment recorded after the steps takes the
+family off the list. Cases declined, withdrawn or ended at referral, and families erased, are left
+out.
 Review one with familytime safeguarding risk. Safeguarding leads and coordinators.`,
 		Example: `  familytime safeguarding reviews --centre $C
   familytime safeguarding reviews --centre $C --due-by 2026-12-31 --json`,
@@ -176,7 +181,7 @@ Review one with familytime safeguarding risk. Safeguarding leads and coordinator
 
 // riskReviewTable prints the families whose risk is due for a look by due (nil: today).
 func (s *safeguardingCommand) riskReviewTable(cmd *cobra.Command, out *output, page pageFlag, none string, due *commonv1.Date) error {
-	return pagedTable(s, cmd, out, page, none, []string{"DUE", "FAMILY", "RATING", "PROVISIONAL", "OVERDUE", "SCREENS"},
+	return pagedTable(s, cmd, out, page, none, []string{"DUE", "FAMILY", "RATING", "PROVISIONAL", "OVERDUE", "SCREENS", "SINCE ASSESSED"},
 		func(c safeguardingv1.SafeguardingServiceClient, size int32, token string) ([]*safeguardingv1.RiskReview, string, error) {
 			resp, err := c.ListRiskReviews(cmd.Context(), &safeguardingv1.ListRiskReviewsRequest{CentreId: s.centre, DueBy: due,
 				PageSize: size, PageToken: token})
@@ -184,7 +189,7 @@ func (s *safeguardingCommand) riskReviewTable(cmd *cobra.Command, out *output, p
 		},
 		func(r *safeguardingv1.RiskReview) []string {
 			return []string{riskReviewDue(r), r.GetRisk().GetFamilyId(), friendly("RISK_RATING_", r.GetRisk().GetRating().String()),
-				yes(r.GetRisk().GetProvisional()), yes(r.GetOverdue()), riskReviewScreens(r)}
+				yes(r.GetRisk().GetProvisional()), yes(r.GetOverdue()), riskReviewScreens(r), riskReviewSteps(r)}
 		})
 }
 
@@ -226,7 +231,7 @@ func (s *safeguardingCommand) risk() *cobra.Command {
 					return err
 				}
 				r := resp.GetRisk()
-				return out.one(cmd.OutOrStdout(), r, [][2]string{{"family", r.GetFamilyId()},
+				return printAnswer(cmd, &out, resp, r, [][2]string{{"family", r.GetFamilyId()},
 					{"rating", friendly("RISK_RATING_", r.GetRating().String())}, {"provisional", fmt.Sprint(r.GetProvisional())},
 					{"domestic abuse found", fmt.Sprint(r.GetDomesticAbuseFinding())}, {"review by", sgDay(r.GetNextReviewOn())}})
 			})
@@ -285,7 +290,7 @@ standard error tells you to tell the lead in person now what you saw.`,
 				}
 				warnOnStderr(cmd, resp.GetLeadWarning())
 				warnOnStderr(cmd, resp.GetTextWarning())
-				return out.one(cmd.OutOrStdout(), resp, [][2]string{{"concern", resp.GetConcernId()}})
+				return printAnswer(cmd, &out, resp, resp, [][2]string{{"concern", resp.GetConcernId()}})
 			})
 		},
 	}
@@ -361,8 +366,16 @@ anything is shown (familytime audit).`,
 	return cmd
 }
 
-// concernChange is a lead's command on one concern (action, escalate, close).
-func (s *safeguardingCommand) concernChange(use, short string, flags func(*cobra.Command), do func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error)) *cobra.Command {
+// concernAnswer is the answer of a lead's command on one concern: the concern as it left it.
+type concernAnswer interface {
+	commandAnswer
+	GetConcern() *safeguardingv1.ConcernSummary
+}
+
+// concernChange is a lead's command on one concern (action, escalate, close). more are lines
+// shown after the concern's own, from the answer.
+func (s *safeguardingCommand) concernChange(use, short string, flags func(*cobra.Command),
+	do func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (concernAnswer, [][2]string, error)) *cobra.Command {
 	var (
 		out     output
 		request requestID
@@ -377,12 +390,14 @@ func (s *safeguardingCommand) concernChange(use, short string, flags func(*cobra
 				return err
 			}
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				k, err := do(c, cmd, args[0], id)
+				resp, more, err := do(c, cmd, args[0], id)
 				if err != nil {
 					return err
 				}
-				return out.one(cmd.OutOrStdout(), k, [][2]string{{"concern", k.GetConcernId()}, {"escalated", fmt.Sprint(k.GetEscalated())},
-					{"closed", fmt.Sprint(k.GetClosed())}, {"version", fmt.Sprint(k.GetVersion())}})
+				k := resp.GetConcern()
+				fields := append([][2]string{{"concern", k.GetConcernId()}, {"escalated", fmt.Sprint(k.GetEscalated())},
+					{"closed", fmt.Sprint(k.GetClosed())}}, more...)
+				return printAnswer(cmd, &out, resp, k, append(fields, [2]string{"version", fmt.Sprint(k.GetVersion())}))
 			})
 		},
 	}
@@ -397,9 +412,9 @@ func (s *safeguardingCommand) action() *cobra.Command {
 	return s.concernChange("action", "Record an action taken on a concern (safeguarding lead)", func(cmd *cobra.Command) {
 		cmd.Flags().StringVar(&text, "action", "", "what was done (sealed)")
 		_ = cmd.MarkFlagRequired("action")
-	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (concernAnswer, [][2]string, error) {
 		resp, err := c.AddConcernAction(cmd.Context(), &safeguardingv1.AddConcernActionRequest{RequestId: request, CentreId: s.centre, ConcernId: id, Action: text})
-		return resp.GetConcern(), err
+		return resp, nil, err
 	})
 }
 
@@ -411,10 +426,10 @@ func (s *safeguardingCommand) escalate() *cobra.Command {
 			"and add it with escalate-reference")
 		_ = cmd.MarkFlagRequired("to")
 		complete(cmd, "to", "AGENCY_", safeguardingv1.Agency_name)
-	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (concernAnswer, [][2]string, error) {
 		a, err := parseEnum[safeguardingv1.Agency]("to", agency, "AGENCY_", safeguardingv1.Agency_value)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		resp, err := c.EscalateConcern(cmd.Context(), &safeguardingv1.EscalateConcernRequest{RequestId: request, CentreId: s.centre,
 			ConcernId: id, Agency: a, Reference: strings.TrimSpace(reference)})
@@ -423,7 +438,7 @@ func (s *safeguardingCommand) escalate() *cobra.Command {
 				"familytime safeguarding escalate-reference ESCALATION_RECORD_ID --family F --reference REF "+
 				"(the escalation's record id is in concern show)")
 		}
-		return resp.GetConcern(), err
+		return resp, nil, err
 	})
 	cmd.Long = `escalate records that a concern went to the local authority's children's services or the police
 (safeguarding lead). A lead who has just rung 999 has no reference yet: leave --reference out, and
@@ -488,22 +503,57 @@ func (s *safeguardingCommand) correctRecord(cmd *cobra.Command, out *output, req
 		if err != nil {
 			return err
 		}
-		return out.one(cmd.OutOrStdout(), resp, [][2]string{{newLabel, resp.GetRecordId()}, {oldLabel, record}})
+		return printAnswer(cmd, out, resp, resp, [][2]string{{newLabel, resp.GetRecordId()}, {oldLabel, record}})
 	})
 }
 
 func (s *safeguardingCommand) close() *cobra.Command {
-	var note string
-	return s.concernChange("close", "Close a concern (safeguarding lead)", func(cmd *cobra.Command) {
-		cmd.Flags().StringVar(&note, "note", "", "why it is closed (sealed)")
+	var note, outcome string
+	cmd := s.concernChange("close", "Close a concern with its outcome (safeguarding lead)", func(cmd *cobra.Command) {
+		cmd.Flags().StringVar(&outcome, "outcome", "", "how the concern ended: "+enumNames("CONCERN_OUTCOME_", safeguardingv1.ConcernOutcome_name)+
+			" (see --help)")
+		cmd.Flags().StringVar(&note, "note", "", "why it is closed, in words (sealed)")
+		_ = cmd.MarkFlagRequired("outcome")
 		_ = cmd.MarkFlagRequired("note")
-	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (*safeguardingv1.ConcernSummary, error) {
-		resp, err := c.CloseConcern(cmd.Context(), &safeguardingv1.CloseConcernRequest{RequestId: request, CentreId: s.centre, ConcernId: id, Note: note})
-		if err == nil {
-			warnOnStderr(cmd, resp.GetHoldWarning())
+		complete(cmd, "outcome", "CONCERN_OUTCOME_", safeguardingv1.ConcernOutcome_name)
+	}, func(c safeguardingv1.SafeguardingServiceClient, cmd *cobra.Command, id, request string) (concernAnswer, [][2]string, error) {
+		o, err := parseEnum[safeguardingv1.ConcernOutcome]("outcome", outcome, "CONCERN_OUTCOME_", safeguardingv1.ConcernOutcome_value)
+		if err != nil {
+			return nil, nil, err
 		}
-		return resp.GetConcern(), err
+		resp, err := c.CloseConcern(cmd.Context(), &safeguardingv1.CloseConcernRequest{RequestId: request, CentreId: s.centre, ConcernId: id,
+			Note: note, Outcome: o})
+		if err != nil {
+			return nil, nil, err
+		}
+		warnOnStderr(cmd, resp.GetHoldWarning())
+		warnOnStderr(cmd, resp.GetReferenceWarning())
+		return resp, [][2]string{{"outcome", friendly("CONCERN_OUTCOME_", resp.GetOutcome().String())}}, nil
 	})
+	cmd.Long = `close closes a concern with how it ended (--outcome, required) and why (--note, in words, sealed):
+
+  no-further-action              looked into at the centre: nothing more needed doing
+  resolved-at-the-centre         dealt with at the centre: words with a parent, the ground rules
+                                 restated, the arrangement or the stagger changed
+  taken-on-by-agency             referred on: children's services or the police took it on
+                                 (investigating, assessing, or it is theirs now)
+  agency-took-no-further-action  referred on: the agency looked at it and took no further action
+
+The two outcomes of referral on need the concern escalated first (familytime safeguarding
+escalate); a concern escalated may still close with another outcome, the note saying why. The
+outcome is recorded with the close, read by the lead in concern show ("concern closed: ..."), and
+kept in the family's history; a concern closed before outcomes were recorded reads "outcome not
+recorded".
+
+Closing is not refused for an escalation the agency has given no reference for yet: a WARNING
+REFERENCE_NOT_GIVEN on standard error names each such escalation's record and the command that adds
+its reference when the agency gives it (familytime safeguarding escalate-reference), which a closed
+concern still takes. A hold placed for the concern stays in force until lifted (WARNING
+HOLD_IN_FORCE).`
+	cmd.Example = `  familytime safeguarding close $K --centre $C --outcome resolved-at-the-centre \
+      --note "Spoke to the father about arriving early; he agreed to the stagger"
+  familytime safeguarding close $K --centre $C --outcome taken-on-by-agency --note "Police investigating (CAD 4512/23)"`
+	return cmd
 }
 
 func (s *safeguardingCommand) correct() *cobra.Command {
@@ -586,7 +636,7 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 					return err
 				}
 				warnOnStderr(cmd, resp.GetLeadWarning())
-				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+				return printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()))
 			})
 		},
 	}
@@ -663,7 +713,7 @@ same --request-id records the review once.`,
 				if err != nil {
 					return err
 				}
-				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+				return printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()))
 			})
 		},
 	}
@@ -719,7 +769,7 @@ once no hold on the family is in force.`,
 				if err != nil {
 					return err
 				}
-				return out.one(cmd.OutOrStdout(), resp.GetHold(), holdFields(resp.GetHold()))
+				return printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()))
 			})
 		},
 	}
@@ -742,7 +792,9 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		Long: `record shows the family's risk, then every record at the centre in order, each correction under
 the record it corrects. A risk before you again for a disclosure of domestic abuse carried to the
 family's referral says so under the risk: "a disclosure of domestic abuse was carried to the family
-on DATE, after the risk assessment of DATE: assess the risk". Once the family's personal data was
+on DATE, after the risk assessment of DATE: assess the risk", and so does one before the lead for a
+hold placed or a concern escalated since the last assessment: "hold placed on DATE; concern
+escalated on DATE: assess the risk" (--json: steps_since_assessed). Once the family's personal data was
 erased, each record that had text says "(text erased with the family's personal data on DATE
 (REASON))" (--json: text_erased, and family_erasure), as concern show and report show do.`,
 		Args: cobra.NoArgs,
@@ -754,7 +806,12 @@ erased, each record that had text says "(text erased with the family's personal 
 					return err
 				}
 				if r := resp.GetRisk(); r != nil && !out.json {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s\n\n", riskLine(r))
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\n", riskLine(r))
+					// Steps since the last assessment put the risk before the lead again (review 48).
+					if why := riskReviewSteps(&safeguardingv1.RiskReview{StepsSinceAssessed: resp.GetStepsSinceAssessed()}); why != "" {
+						fmt.Fprintln(cmd.OutOrStdout(), why)
+					}
+					fmt.Fprintln(cmd.OutOrStdout())
 				}
 				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords(), resp.GetFamilyErasure())
 			})

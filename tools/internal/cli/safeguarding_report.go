@@ -95,7 +95,7 @@ withheld from the other parties' copies.`,
 				if err != nil {
 					return err
 				}
-				return out.one(cmd.OutOrStdout(), resp.GetReport(), reportFields(resp.GetReport()))
+				return printAnswer(cmd, &out, resp, resp.GetReport(), reportFields(resp.GetReport()))
 			})
 		},
 	}
@@ -126,22 +126,21 @@ func (s *safeguardingCommand) reportStep(use, short string) *cobra.Command {
 				return fmt.Errorf("say --approve or --return")
 			}
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
-				var r *safeguardingv1.ReportSummary
-				if use == "submit" {
-					resp, err := c.SubmitReportForCheck(cmd.Context(), &safeguardingv1.SubmitReportForCheckRequest{RequestId: id, CentreId: s.centre, ReportId: args[0]})
-					if err != nil {
-						return err
-					}
-					r = resp.GetReport()
-				} else {
-					resp, err := c.CheckReport(cmd.Context(), &safeguardingv1.CheckReportRequest{RequestId: id, CentreId: s.centre,
-						ReportId: args[0], Approved: approve, Note: note})
-					if err != nil {
-						return err
-					}
-					r = resp.GetReport()
+				var resp interface {
+					commandAnswer
+					GetReport() *safeguardingv1.ReportSummary
 				}
-				return out.one(cmd.OutOrStdout(), r, reportFields(r))
+				var err error
+				if use == "submit" {
+					resp, err = c.SubmitReportForCheck(cmd.Context(), &safeguardingv1.SubmitReportForCheckRequest{RequestId: id, CentreId: s.centre, ReportId: args[0]})
+				} else {
+					resp, err = c.CheckReport(cmd.Context(), &safeguardingv1.CheckReportRequest{RequestId: id, CentreId: s.centre,
+						ReportId: args[0], Approved: approve, Note: note})
+				}
+				if err != nil {
+					return err
+				}
+				return printAnswer(cmd, &out, resp, resp.GetReport(), reportFields(resp.GetReport()))
 			})
 		},
 	}
@@ -189,7 +188,7 @@ sealed in the family's safeguarding record.`,
 				if err != nil {
 					return err
 				}
-				return out.one(cmd.OutOrStdout(), resp.GetReport(), reportFields(resp.GetReport()))
+				return printAnswer(cmd, &out, resp, resp.GetReport(), reportFields(resp.GetReport()))
 			})
 		},
 	}
@@ -253,6 +252,9 @@ court order, or a court referral), Cafcass (involved, or a Cafcass referral), th
 				if err != nil {
 					return err
 				}
+				// The list is printed as it always was; a retry's answer is said so on standard
+				// error, and its JSON carries no answered_at (the list is an array).
+				noteReplay(cmd, resp)
 				if err := printRecipients(cmd.OutOrStdout(), &out, resp.GetRecipients()); err != nil {
 					return err
 				}

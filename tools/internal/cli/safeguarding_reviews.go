@@ -2,13 +2,21 @@ package cli
 
 import (
 	"fmt"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 )
 
-// riskReviewDue is a row's DUE: the day it fell due, with what is due (decision 214).
+// riskReviewDue is a row's DUE: the day it fell due, with what is due (decision 214): the
+// assessment's review, the provisional screen, or the first protective step since the last
+// assessment, when that came first (decision 287).
 func riskReviewDue(r *safeguardingv1.RiskReview) string {
 	due := r.GetDueOn()
+	if steps := r.GetStepsSinceAssessed(); len(steps) > 0 && due != nil && proto.Equal(due, steps[0].GetTakenOn()) {
+		return sgDay(due) + ", " + stepWords(steps[0].GetKind())
+	}
 	if due == nil && !r.GetRisk().GetProvisional() {
 		due = r.GetRisk().GetNextReviewOn()
 	}
@@ -52,4 +60,28 @@ func riskReviewScreens(r *safeguardingv1.RiskReview) string {
 		words += fmt.Sprintf(": the risk stays %s until a risk assessment", rating(r.GetRisk().GetRating()))
 	}
 	return words
+}
+
+// stepWords is a protective step in words.
+func stepWords(k safeguardingv1.ProtectiveStepKind) string {
+	if k == safeguardingv1.ProtectiveStepKind_PROTECTIVE_STEP_KIND_HOLD_PLACED {
+		return "hold placed"
+	}
+	return "concern escalated"
+}
+
+// riskReviewSteps is a row's SINCE ASSESSED: the protective steps taken since the family's risk
+// was last assessed, each with its day, and what to do ("hold placed on D; concern escalated on
+// D2: assess the risk"), so that a family whose risk alone reads green is not left unexplained on
+// the list (review 48). Empty when none.
+func riskReviewSteps(r *safeguardingv1.RiskReview) string {
+	steps := r.GetStepsSinceAssessed()
+	if len(steps) == 0 {
+		return ""
+	}
+	words := make([]string, len(steps))
+	for i, x := range steps {
+		words[i] = stepWords(x.GetKind()) + " on " + sgDay(x.GetTakenOn())
+	}
+	return strings.Join(words, "; ") + ": assess the risk"
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -258,7 +259,25 @@ func TestARaiserIsShownTheirConcernAndTheLeadEscalatesWithoutAReference(t *testi
 	_, err = run(t, append([]string{"safeguarding", "action", k, "--action", "Father now lives with new partner at 3 Elm Close"}, lead...)...)
 	require.NoError(t, err)
 	_, err = run(t, append([]string{"safeguarding", "close", k, "--note", "Mother told of father's new address"}, lead...)...)
+	require.ErrorContains(t, err, "outcome", "a concern closes with its outcome (review 48)")
+	closing := append([]string{"safeguarding", "close", k, "--outcome", "taken-on-by-agency", "--note", "Mother told of father's new address",
+		"--request-id", uuid.NewString()}, lead...)
+	out, said, err := runSaying(t, closing...)
 	require.NoError(t, err)
+	require.Contains(t, out, "taken-on-by-agency")
+	require.NotContains(t, said, "already recorded")
+	require.NotContains(t, said, "REFERENCE_NOT_GIVEN", "the reference was added before the close")
+	// The same request again: the answer recorded then, said so (review 48, as referral's commands).
+	out, said, err = runSaying(t, append(closing, "--json")...)
+	require.NoError(t, err)
+	require.Contains(t, said, "already recorded at ")
+	var again struct {
+		Closed     bool   `json:"closed"`
+		Replayed   bool   `json:"replayed"`
+		AnsweredAt string `json:"answered_at"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &again), out)
+	require.True(t, again.Closed && again.Replayed && again.AnsweredAt != "", out)
 	out, err = run(t, append([]string{"safeguarding", "concern", "show", k, "--purpose", "add the reference"}, lead...)...)
 	require.NoError(t, err)
 	for _, s := range []string{"no reference given yet", "4512/23", "3 Elm Close", "Mother told"} {
@@ -278,9 +297,33 @@ func TestARaiserIsShownTheirConcernAndTheLeadEscalatesWithoutAReference(t *testi
 	k2 := raise("The child was collected by someone not named")
 	_, err = run(t, append([]string{"safeguarding", "escalate", k2, "--to", "police", "--reference", "CAD 1187"}, deputy...)...)
 	require.NoError(t, err, "protection never waits on the register")
+	k3 := raise("The mother said the father followed her home")
+	_, err = run(t, append([]string{"safeguarding", "escalate", k3, "--to", "police"}, lead...)...)
+	require.NoError(t, err)
+	out, said, err = runSaying(t, append([]string{"safeguarding", "close", k3, "--outcome", "taken-on-by-agency", "--note", "Police have it"}, lead...)...)
+	require.NoError(t, err, "closed, and warned of the reference not given")
+	require.Regexp(t, `closed:\s+true`, out)
+	require.Contains(t, said, "WARNING REFERENCE_NOT_GIVEN")
+	require.Contains(t, said, "familytime safeguarding escalate-reference ")
+	out, err = run(t, append([]string{"safeguarding", "reviews"}, lead...)...)
+	require.NoError(t, err)
+	require.Contains(t, out, "concern escalated on "+time.Now().Format(time.DateOnly), "the escalations put the family before the lead")
+	require.Contains(t, out, ": assess the risk")
 	out, err = run(t, append([]string{"safeguarding", "alerts"}, lead...)...)
 	require.NoError(t, err)
 	require.Contains(t, out, "BY OTHERS")
 	require.Contains(t, out, "escalated (volunteer)", "the lead is alerted of the escalation by the register's volunteer")
 	require.Equal(t, 1, strings.Count(out, "escalated ("), "not of their own")
+}
+
+// runSaying runs the CLI as run does, and returns what it said on standard error too.
+func runSaying(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	root := NewRoot()
+	var out, said bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&said)
+	root.SetArgs(args)
+	err = root.ExecuteContext(t.Context())
+	return out.String(), said.String(), err
 }

@@ -206,8 +206,13 @@ func (s *sim) leadsMorning(ctx context.Context, c *centre, d time.Time) error {
 			}
 		}
 		if k.closeOn.Equal(d) && k.closedOn.IsZero() {
+			// A concern closes with its outcome (decision 287): one escalated was the agency's.
+			outcome := safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION
+			if !k.escalatedOn.IsZero() {
+				outcome = safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY
+			}
 			if _, err := call(lead, s.c, s.c.safeguarding.CloseConcern, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(),
-				CentreId: cid, ConcernId: k.id.String(), Note: "No further action by the centre."}); err != nil {
+				CentreId: cid, ConcernId: k.id.String(), Note: "No further action by the centre.", Outcome: outcome}); err != nil {
 				return fmt.Errorf("close concern: %w", err)
 			}
 			k.closedOn = d

@@ -23,14 +23,28 @@ import (
 // App is the safeguarding service's use cases.
 type App struct {
 	records *adapters.Records
+	// now is the service's clock: when a command was carried out (its answer's answered_at).
+	now func() time.Time
 	// today is the current date (midnight UTC); tests fix it.
 	today func() time.Time
 }
 
 // New returns the use cases over the records repository.
 func New(records *adapters.Records) *App {
-	return &App{records: records, today: func() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }}
+	return (&App{records: records}).WithClock(time.Now)
 }
+
+// WithClock returns the use cases on the clock now (the platform's, simulated or real): the
+// current instant, and today's date from it.
+func (a *App) WithClock(now func() time.Time) *App {
+	b := *a
+	b.now = now
+	b.today = func() time.Time { return now().UTC().Truncate(24 * time.Hour) }
+	return &b
+}
+
+// Now is the service's clock now.
+func (a *App) Now() time.Time { return a.now() }
 
 // WithToday returns the use cases with a fixed date, for tests.
 func (a *App) WithToday(today func() time.Time) *App {

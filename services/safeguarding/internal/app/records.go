@@ -122,7 +122,7 @@ func withheld(msg proto.Message) string {
 	case *safeguardingv1.ConcernEscalated:
 		return "the concern was escalated to an outside agency; to which, and its reference, are " + withheldWhy
 	case *safeguardingv1.ConcernClosed:
-		return "the concern was closed; the closing note is " + withheldWhy
+		return "the concern was closed; its outcome and the closing note are " + withheldWhy
 	case *safeguardingv1.RecordCorrected:
 		return "a record of the concern was corrected; the correction is " + withheldWhy
 	case *safeguardingv1.LeadAlerted:
@@ -193,6 +193,15 @@ func reportText(msg proto.Message, texts []string) string {
 	return strings.Join(parts, "\n\n")
 }
 
+// concernOutcome is how a concern ended, in words; "outcome not recorded" for one closed before
+// an outcome was required (decision 287).
+func concernOutcome(o safeguardingv1.ConcernOutcome) string {
+	if o == safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED {
+		return "outcome not recorded"
+	}
+	return words.Enum(o)
+}
+
 // summary is a readable line about a record from its readable fields.
 func summary(msg proto.Message) string {
 	switch e := msg.(type) {
@@ -211,7 +220,7 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.ConcernEscalated:
 		return "escalated to " + words.Enum(e.GetAgency())
 	case *safeguardingv1.ConcernClosed:
-		return "concern closed"
+		return "concern closed: " + concernOutcome(e.GetOutcome())
 	case *safeguardingv1.RecordCorrected:
 		return "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
 	case *safeguardingv1.HoldPlaced:
@@ -297,7 +306,9 @@ func day(d interface {
 
 // RecordView is a family's safeguarding record.
 type RecordView struct {
-	Risk    *domain.Risk // nil unless the latest screen or assessment is the centre's
+	Risk *domain.Risk // nil unless the latest screen or assessment is the centre's
+	// Steps are the protective steps taken since the risk was last assessed (RiskReview.Steps).
+	Steps   []domain.ProtectiveStep
 	Records []Entry
 	// Erasure is the family's erasure: once Done, its records' text is gone (Entry.TextErased).
 	Erasure adapters.Erasure
@@ -307,7 +318,7 @@ type RecordView struct {
 // to the centre's lead, after recording the read.
 func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, family uuid.UUID, purpose string) (RecordView, error) {
 	if !c.Lead {
-		return RecordView{}, &domain.Forbidden{Reason: "only the centre's safeguarding lead reads a family's whole record"}
+		return RecordView{}, domain.ErrWholeRecordByLead
 	}
 	raw, err := a.records.LoadFamily(ctx, family)
 	if err != nil {
@@ -337,14 +348,22 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 	if err != nil {
 		return RecordView{}, err
 	}
+	var since []domain.ProtectiveStep
 	if risk.CentreID() != centre {
 		risk = nil // another centre's screen or assessment is not this centre's to read
+	} else {
+		// What the lead's list says of the family: its risk is to be assessed again (review 48).
+		steps, err := a.records.ProtectiveSteps(ctx, []uuid.UUID{family})
+		if err != nil {
+			return RecordView{}, err
+		}
+		since = risk.StepsSinceAssessed(steps[family])
 	}
 	erasure, err := a.records.Erasure(ctx, family)
 	if err != nil {
 		return RecordView{}, err
 	}
-	return RecordView{Risk: risk, Records: entries, Erasure: erasure}, nil
+	return RecordView{Risk: risk, Steps: since, Records: entries, Erasure: erasure}, nil
 }
 
 // CorrectRecord corrects one of a family's records at the centre: the correction is appended to

@@ -181,19 +181,27 @@ func (a *App) screen(ctx context.Context, familyID, referralID, centreID string,
 // RiskReview is a family whose risk a person must look at (RiskReviews).
 type RiskReview struct {
 	Risk *domain.Risk
-	// Overdue: the day it fell due has passed (Risk.Overdue).
+	// Due is the day it fell due: the risk's own (Risk.Due) when that puts it on the list, or the
+	// first protective step's since the risk was last assessed, whichever is earlier.
+	Due time.Time
+	// Overdue: the day it fell due has passed.
 	Overdue bool
 	// Answers and Screen are what the lead is shown beside a provisional rating (Risk.Shown): what
 	// the answers suggest, and the latest person's screen at referral (nil for none).
 	Answers safeguardingv1.RiskRating
 	Screen  *domain.ScreenAtReferral
+	// Steps are the protective steps taken since the risk was last assessed (Risk.StepsSinceAssessed),
+	// oldest first: why the family is listed, when its risk alone would not be.
+	Steps []domain.ProtectiveStep
 }
 
 // RiskReviews reads a page of the families at the centre whose risk a person must look at by
 // dueBy (zero: the centre's date today): an amber or red provisional screen no person has assessed,
-// or an assessment whose review date is dueBy or earlier; by the day each fell due (Risk.Due), the
-// earliest first, and the next page's token. Families whose case closed at referral, or whose data
-// was erased, are left out. Each open family's risk stream is read and folded: a centre has tens
+// an assessment whose review date is dueBy or earlier, or a risk a hold placed or a concern
+// escalated since its last assessment puts before a person again, due the day of the step (review
+// 48); by the day each fell due, the earliest first, and the next page's token. Families whose case
+// closed at referral, or whose data was erased, are left out. Each open family's risk stream is
+// read and folded, and its protective steps read with the others' in one query: a centre has tens
 // of open families, not thousands, and the fold is the one place risk is decided (decision 126).
 func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time, size int, token string) ([]RiskReview, string, error) {
 	after, err := paging.Decode(token)
@@ -208,26 +216,41 @@ func (a *App) RiskReviews(ctx context.Context, centre uuid.UUID, dueBy time.Time
 	if err != nil {
 		return nil, "", err
 	}
+	steps, err := a.records.ProtectiveSteps(ctx, families)
+	if err != nil {
+		return nil, "", err
+	}
 	var due []RiskReview
 	for _, family := range families {
 		r, err := a.loadRisk(ctx, family)
 		if err != nil {
 			return nil, "", err
 		}
-		switch {
-		case !r.Known() || r.CentreID() != centre:
+		if !r.Known() || r.CentreID() != centre {
 			continue
+		}
+		x := RiskReview{Risk: r, Steps: r.StepsSinceAssessed(steps[family])}
+		switch {
 		case r.Provisional() && r.Rating() == safeguardingv1.RiskRating_RISK_RATING_GREEN:
 			// A green screen of the referral's answers names no risk, and the coordinator's
 			// screening in referral looks at it: every family of a demo centre was listed as
 			// unconfirmed. The lead is asked to assess the amber and red ones.
-			continue
 		case !r.Provisional() && r.Due().After(dueBy):
+		default:
+			x.Due = r.Due()
+		}
+		if len(x.Steps) > 0 && (x.Due.IsZero() || x.Steps[0].Taken.On.Before(x.Due)) {
+			x.Due = x.Steps[0].Taken.On
+		}
+		if x.Due.IsZero() {
 			continue
 		}
-		due = append(due, RiskReview{Risk: r, Overdue: r.Overdue(today)})
+		// Due the day it fell due and overdue from the next, a step as a provisional screen
+		// (decision 214): the lead who placed a hold or escalated has weighed the family that day.
+		x.Overdue = x.Due.Before(today)
+		due = append(due, x)
 	}
-	key := func(x RiskReview) (string, uuid.UUID) { return x.Risk.Due().Format(time.DateOnly), x.Risk.Family() }
+	key := func(x RiskReview) (string, uuid.UUID) { return x.Due.Format(time.DateOnly), x.Risk.Family() }
 	// order compares by the page key, as paging.Trim's tokens name a place in the list.
 	order := func(x RiskReview, k string, id uuid.UUID) int {
 		xk, xid := key(x)

@@ -12,6 +12,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/inwords"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // ConcernStreamID is the event stream of a concern.
@@ -26,9 +27,13 @@ type Concern struct {
 	raisedBy                    string
 	people                      []uuid.UUID
 	escalations                 []safeguardingv1.Agency
-	actions                     int
-	closed                      bool
-	version                     int64
+	// unreferenced are the record ids of the escalations recorded with no reference from the
+	// agency (ConcernEscalated.reference_not_given): the ledger says which were given one since.
+	unreferenced []uuid.UUID
+	actions      int
+	closed       bool
+	outcome      safeguardingv1.ConcernOutcome
+	version      int64
 	// alerted is the record of the alert that the concern reached the lead, as it was raised.
 	alerted uuid.UUID
 	// textNotKept says it was raised after the family's key was destroyed, without its description.
@@ -135,9 +140,12 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 		k.note(id, ev, e.GetRecordedBy(), true)
 	case *safeguardingv1.ConcernEscalated:
 		k.escalations = append(k.escalations, e.GetAgency())
+		if e.GetReferenceNotGiven() && id != uuid.Nil {
+			k.unreferenced = append(k.unreferenced, id)
+		}
 		k.note(id, ev, e.GetEscalatedBy(), true)
 	case *safeguardingv1.ConcernClosed:
-		k.closed = true
+		k.closed, k.outcome = true, e.GetOutcome()
 		k.note(id, ev, e.GetClosedBy(), true)
 	case *safeguardingv1.RecordCorrected:
 		k.note(id, ev, e.GetCorrectedBy(), true)
@@ -181,6 +189,24 @@ func (k *Concern) Escalated() bool { return len(k.escalations) > 0 }
 
 // Closed reports whether it is closed.
 func (k *Concern) Closed() bool { return k.closed }
+
+// Outcome is how the concern ended; unspecified while it is open, and for a concern closed before
+// an outcome was required (not recorded).
+func (k *Concern) Outcome() safeguardingv1.ConcernOutcome { return k.outcome }
+
+// ReferencesNotGiven are the record ids of the concern's escalations recorded with no reference
+// from the agency and given none since (escalate-reference corrects the escalation with it), in
+// the order recorded. Escalations recorded before they said whether a reference was given are not
+// among them.
+func (k *Concern) ReferencesNotGiven() []uuid.UUID {
+	var out []uuid.UUID
+	for _, id := range k.unreferenced {
+		if k.Latest(id) == id {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 // Version is the number of events recorded for the concern.
 func (k *Concern) Version() int64 { return k.version }
@@ -257,12 +283,13 @@ func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference str
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if reference == "" {
+	given := reference != ""
+	if !given {
 		reference = NoReferenceYet
 	}
 	events := []proto.Message{&safeguardingv1.ConcernEscalated{ConcernId: k.id.String(), FamilyId: k.family.String(),
 		CentreId: k.centre.String(), Agency: agency, EscalatedOn: dates.Proto(today), EscalatedBy: c.Subject,
-		SealedReference: note(reference)}}
+		SealedReference: note(reference), ReferenceNotGiven: !given}}
 	if alertLead {
 		events = append(events, &safeguardingv1.LeadAlerted{ConcernId: k.id.String(), FamilyId: k.family.String(),
 			CentreId: k.centre.String(), Category: k.category, AlertedOn: dates.Proto(today)})
@@ -270,22 +297,44 @@ func (k *Concern) Escalate(c Caller, agency safeguardingv1.Agency, reference str
 	return k.record(events...)
 }
 
-// Close closes an open concern, saying why.
-func (k *Concern) Close(c Caller, why string, today time.Time) ([]proto.Message, error) {
+// Close closes an open concern with its outcome, saying why. The outcome is required: a concern
+// closed with a note alone ("Done and dusted") said nothing an audit could count, and the close is
+// what the family's erasure and the lead's alerts wait on (review 48). An outcome of referral on
+// needs the concern escalated: it says an agency has it, which the record must show. The other
+// outcomes are allowed on an escalated concern too: an escalation recorded in error is corrected,
+// not undone, and the note says why.
+func (k *Concern) Close(c Caller, outcome safeguardingv1.ConcernOutcome, why string, today time.Time) ([]proto.Message, error) {
 	if k.closed {
 		return nil, ErrConcernClosed
 	}
 	why = strings.TrimSpace(why)
 	var v violations
+	switch {
+	case !known(safeguardingv1.ConcernOutcome_name, int32(outcome)):
+		v.add("outcome", "must say how the concern ended: "+OutcomeChoices)
+	case ReferredOn(outcome) && !k.Escalated():
+		v.add("outcome", "says the concern was referred on, but it was never escalated: record the escalation first "+
+			"(familytime safeguarding escalate CONCERN --to AGENCY), or choose no further action or resolved at the centre")
+	}
 	v.text("note", why, MaxText, true)
-	if len(v.Violations) == 0 && !inwords.Says(why) {
+	if !slices.ContainsFunc(v.Violations, func(p problem.Violation) bool { return p.Field == "note" }) && !inwords.Says(why) {
 		v.add("note", fmt.Sprintf("must say why the concern is closed, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
 	}
 	if err := v.err(); err != nil {
 		return nil, err
 	}
 	return k.record(&safeguardingv1.ConcernClosed{ConcernId: k.id.String(), FamilyId: k.family.String(),
-		CentreId: k.centre.String(), ClosedOn: dates.Proto(today), ClosedBy: c.Subject, SealedNote: note(why)})
+		CentreId: k.centre.String(), ClosedOn: dates.Proto(today), ClosedBy: c.Subject, SealedNote: note(why), Outcome: outcome})
+}
+
+// OutcomeChoices names the outcomes a concern is closed with, as a refusal lists them.
+const OutcomeChoices = "no further action, resolved at the centre, taken on by the agency (referred on), " +
+	"or the agency took no further action (referred on)"
+
+// ReferredOn reports whether an outcome says the concern went to an outside agency.
+func ReferredOn(o safeguardingv1.ConcernOutcome) bool {
+	return o == safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY ||
+		o == safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION
 }
 
 // Correct records a correction of one of the concern's records (open or closed).

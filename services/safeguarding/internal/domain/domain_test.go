@@ -147,7 +147,9 @@ func TestConcernLifeCycle(t *testing.T) {
 		func() ([]proto.Message, error) {
 			return k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "CR-1", false, monday)
 		},
-		func() ([]proto.Message, error) { return k.Close(lead, "resolved", monday) },
+		func() ([]proto.Message, error) {
+			return k.Close(lead, safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY, "resolved", monday)
+		},
 	} {
 		evs, err := step()
 		require.NoError(t, err)
@@ -159,7 +161,7 @@ func TestConcernLifeCycle(t *testing.T) {
 	require.ErrorIs(t, err, ErrConcernClosed)
 	_, err = k.Escalate(lead, safeguardingv1.Agency_AGENCY_POLICE, "x", false, monday)
 	require.ErrorIs(t, err, ErrConcernClosed)
-	_, err = k.Close(lead, "again", monday)
+	_, err = k.Close(lead, safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION, "again", monday)
 	require.ErrorIs(t, err, ErrConcernClosed)
 
 	again, err := RebuildConcern(k.ID(), recs)
@@ -1067,11 +1069,11 @@ func TestSafeguardingRecordsSayWhyInWords(t *testing.T) {
 		invalidField(t, err, "description")
 		_, err = k.AddAction(lead, bad, monday)
 		invalidField(t, err, "action")
-		_, err = k.Close(lead, bad, monday)
+		_, err = k.Close(lead, safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION, bad, monday)
 		invalidField(t, err, "note")
 	}
 	require.False(t, k.Closed(), "nothing recorded")
-	_, err := k.Close(lead, "no further concern", monday)
+	_, err := k.Close(lead, safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION, "no further concern", monday)
 	require.NoError(t, err)
 }
 

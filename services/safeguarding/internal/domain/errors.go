@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -140,6 +141,23 @@ func TextNotKept(family uuid.UUID) string {
 		"if the child has been referred again, raise it on that family too", family)
 }
 
+// ReferenceNotGiven is what the lead closing a concern is told of its escalations recorded with
+// no reference from the agency and given none since (Concern.ReferencesNotGiven): the concern is
+// closed, and each escalation's reference is added with escalate-reference, which a closed concern
+// still takes. "" when there are none. Ids only.
+func ReferenceNotGiven(family uuid.UUID, escalations []uuid.UUID) string {
+	if len(escalations) == 0 {
+		return ""
+	}
+	ids := make([]string, len(escalations))
+	for i, e := range escalations {
+		ids[i] = e.String()
+	}
+	return fmt.Sprintf("REFERENCE_NOT_GIVEN: the concern is closed, but the agency's reference was never recorded for escalation %s: "+
+		"add it when the agency gives it (familytime safeguarding escalate-reference %s --family %s --reference REF), "+
+		"so that the referral can be traced", strings.Join(ids, " and "), ids[0], family)
+}
+
 // RiskOnErasedFamily refuses a risk assessment of a family whose erasure was ordered.
 func RiskOnErasedFamily(family uuid.UUID) error {
 	return erasedFamily(family, "its risk is no one's to review any more", "assess that family (familytime safeguarding risk --family NEW_FAMILY ...)")
@@ -162,28 +180,31 @@ func HoldToReviewOfAnotherFamily(hold, family, held uuid.UUID) error {
 }
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's
-// concern, a supervisor drafting someone else's report. Ports map it to PermissionDenied. Reason
-// names the rule, never a person.
-type Forbidden struct{ Reason string }
+// concern, a supervisor drafting someone else's report. Ports map it to PermissionDenied with Code
+// as its reason, so that this refusal too carries one to act on (review 48, decisions 258 and 266).
+// Message names the rule, never a person.
+type Forbidden struct{ Code, Message string }
 
-func (f *Forbidden) Error() string { return f.Reason }
+func (f *Forbidden) Error() string { return f.Message }
 
 var (
 	// ErrNotRaiser: only the raiser and the centre's safeguarding lead read a concern.
-	ErrNotRaiser = &Forbidden{"only the person who raised a concern and the centre's safeguarding lead may read it"}
+	ErrNotRaiser = &Forbidden{"NOT_THE_RAISER_OR_LEAD", "only the person who raised a concern and the centre's safeguarding lead may read it"}
 	// ErrNotReportReader: only the author, the checker and the lead read a report (and a
 	// supervisor who may check it, while it waits for its check).
-	ErrNotReportReader = &Forbidden{"only the report's author, its checker and the centre's safeguarding lead may read it " +
+	ErrNotReportReader = &Forbidden{"NOT_A_REPORT_READER", "only the report's author, its checker and the centre's safeguarding lead may read it " +
 		"(and, while it waits for its check, a contact supervisor of the centre who may check it)"}
 	// ErrNotReportWriter: a report is drafted by its writer.
-	ErrNotReportWriter = &Forbidden{"a report is drafted by its writer: the supervisor of its session, or whom the centre's " +
+	ErrNotReportWriter = &Forbidden{"NOT_THE_WRITER", "a report is drafted by its writer: the supervisor of its session, or whom the centre's " +
 		"safeguarding lead gave it to (where scheduling named no supervisor, the author of its first draft)"}
 	// ErrReleasedByLead: only the centre's safeguarding lead releases a report.
-	ErrReleasedByLead = &Forbidden{"only the centre's safeguarding lead, on its staff register as the lead, releases a report"}
+	ErrReleasedByLead = &Forbidden{"RELEASED_BY_LEAD", "only the centre's safeguarding lead, on its staff register as the lead, releases a report"}
 	// ErrReassignedByLead: only the centre's safeguarding lead gives a report to another writer.
-	ErrReassignedByLead = &Forbidden{"only the centre's safeguarding lead gives a report to another writer"}
+	ErrReassignedByLead = &Forbidden{"REASSIGNED_BY_LEAD", "only the centre's safeguarding lead gives a report to another writer"}
 	// ErrNotAuthor: only the author submits a report for its check.
-	ErrNotAuthor = &Forbidden{"only the report's author may submit it"}
+	ErrNotAuthor = &Forbidden{"NOT_THE_AUTHOR", "only the report's author may submit it"}
 	// ErrNotRecordAuthor: a record is corrected by its author or the centre's safeguarding lead.
-	ErrNotRecordAuthor = &Forbidden{"a record is corrected by its author or the centre's safeguarding lead"}
+	ErrNotRecordAuthor = &Forbidden{"NOT_THE_AUTHOR_OR_LEAD", "a record is corrected by its author or the centre's safeguarding lead"}
+	// ErrWholeRecordByLead: a family's whole safeguarding record is the lead's to read.
+	ErrWholeRecordByLead = &Forbidden{"LEAD_ONLY", "only the centre's safeguarding lead reads a family's whole record"}
 )

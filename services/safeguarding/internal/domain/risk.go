@@ -181,6 +181,37 @@ func (r *Risk) Due() time.Time {
 	return r.nextReview
 }
 
+// ProtectiveStep is a hold placed on a family, or a concern about it escalated: a step taken to
+// protect a child, which the family's risk as last assessed did not weigh if it came after
+// (Risk.StepsSinceAssessed).
+type ProtectiveStep struct {
+	Kind safeguardingv1.ProtectiveStepKind
+	// Taken is the centre's date of the step, and the instant it was recorded in safeguarding's log.
+	Taken weighing.Moment
+	// Hold is the hold placed, Concern the concern escalated; uuid.Nil for the other kind.
+	Hold, Concern uuid.UUID
+}
+
+// StepsSinceAssessed are those of steps (oldest first) taken after the family's risk was last
+// assessed by a person, all of them when no person has assessed it: each puts the family before a
+// person to assess its risk again, until an assessment recorded after it (review 48: after a hold
+// and two escalations the record still said green, provisional, and no list said to look). Whether
+// the assessment came after a step is decided as for a disclosure carried to the family
+// (weighing.Weighs): by the instants they were recorded, on the same day too.
+func (r *Risk) StepsSinceAssessed(steps []ProtectiveStep) []ProtectiveStep {
+	if !r.assessed {
+		return steps
+	}
+	assessed := weighing.Moment{On: r.assessedOn, At: r.assessedAt}
+	var out []ProtectiveStep
+	for _, s := range steps {
+		if !weighing.Weighs(assessed, s.Taken) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Overdue reports whether the person's look at the risk is late on today: the day it fell due
 // (Due) has passed. A provisional screen is due the day it was made and overdue from the next
 // day; no decision gives the lead longer, and none less (review 31, decision 214: it was overdue

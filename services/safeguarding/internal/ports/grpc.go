@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -20,6 +21,7 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/app"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -104,18 +106,25 @@ func administers(ctx context.Context) bool {
 	return ok && c.Has(auth.RoleAdmin)
 }
 
-// refuse maps what the domain forbids to PermissionDenied; grpcx maps the rest.
+// refuse maps what the domain forbids to PermissionDenied, with its reason (review 48: these
+// refusals alone had none, decisions 258 and 266); grpcx maps the rest.
 func refuse(err error) error {
 	var f *domain.Forbidden
-	if errors.As(err, &f) {
-		return status.Error(codes.PermissionDenied, f.Reason)
+	if !errors.As(err, &f) {
+		return err
 	}
-	return err
+	st, serr := status.New(codes.PermissionDenied, f.Message).WithDetails(&errdetails.ErrorInfo{Reason: f.Code, Domain: grpcx.Domain})
+	if serr != nil {
+		return status.Error(codes.PermissionDenied, f.Message)
+	}
+	return st.Err()
 }
 
-// once runs a command through command.Once.
+// once runs a command at most once per request id, its answer saying when it was carried out and,
+// to a retry, that it is the answer recorded then (command.OnceSaying, decision 287): every
+// safeguarding command runs through here.
 func once[R proto.Message](ctx context.Context, s *Server, req command.Request, decide command.Decide[R]) (R, error) {
-	resp, err := command.Once(ctx, s.app.Store(), req, decide)
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, decide)
 	return resp, refuse(err)
 }
 
@@ -183,17 +192,20 @@ func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernR
 
 // changeConcern runs one command on a concern of the centre, decided on the caller c; alertLead
 // says it is recorded for someone the staff register does not have as the centre's lead today.
-func (s *Server) changeConcern(ctx context.Context, req command.Request, c domain.Caller, centre, concern uuid.UUID,
-	decide func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error)) (*safeguardingv1.ConcernSummary, error) {
-	type resp = safeguardingv1.ConcernSummary
-	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*resp, *eventstore.UnitOfWork, error) {
+// answer is the command's response, of the concern as the command leaves it (summary: its
+// version counts the events the command records).
+func changeConcern[R proto.Message](ctx context.Context, s *Server, req command.Request, c domain.Caller, centre, concern uuid.UUID,
+	decide func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error),
+	answer func(k *domain.Concern, summary *safeguardingv1.ConcernSummary) R) (R, error) {
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
 		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate, alertLead bool) ([]proto.Message, error) {
 			return decide(k, c, today, alertLead)
 		})
 		if err != nil {
-			return nil, nil, err
+			var zero R
+			return zero, nil, err
 		}
-		return concernSummary(k), uow, nil
+		return answer(k, concernSummary(k)), uow, nil
 	})
 }
 
@@ -203,13 +215,11 @@ func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddCo
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
+	return changeConcern(ctx, s, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
 		return k.AddAction(c, req.GetAction(), today)
+	}, func(_ *domain.Concern, summary *safeguardingv1.ConcernSummary) *safeguardingv1.AddConcernActionResponse {
+		return &safeguardingv1.AddConcernActionResponse{Concern: summary}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &safeguardingv1.AddConcernActionResponse{Concern: k}, nil
 }
 
 // EscalateConcern records an escalation, with the agency's reference or without one yet (a
@@ -217,32 +227,36 @@ func (s *Server) AddConcernAction(ctx context.Context, req *safeguardingv1.AddCo
 func (s *Server) EscalateConcern(ctx context.Context, req *safeguardingv1.EscalateConcernRequest) (*safeguardingv1.EscalateConcernResponse, error) {
 	// Protective: decided on the token's caller, the register not asked; the register's lead is
 	// alerted of an escalation by anyone else (decision 201).
-	k, err := s.changeConcern(ctx, req, caller(ctx, id(req.GetCentreId())), id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error) {
+	return changeConcern(ctx, s, req, caller(ctx, id(req.GetCentreId())), id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error) {
 		return k.Escalate(c, req.GetAgency(), req.GetReference(), alertLead, today)
+	}, func(_ *domain.Concern, summary *safeguardingv1.ConcernSummary) *safeguardingv1.EscalateConcernResponse {
+		return &safeguardingv1.EscalateConcernResponse{Concern: summary}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &safeguardingv1.EscalateConcernResponse{Concern: k}, nil
 }
 
-// CloseConcern closes a concern.
+// CloseConcern closes a concern with its outcome. An escalation of it whose agency has given no
+// reference yet is warned of, not refused (decision 287): the reference is a correction of the
+// escalation, which a closed concern still takes, and some agencies never give one.
 func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConcernRequest) (*safeguardingv1.CloseConcernResponse, error) {
 	c, err := s.acting(ctx, req.GetCentreId())
 	if err != nil {
 		return nil, err
 	}
-	k, err := s.changeConcern(ctx, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
-		return k.Close(c, req.GetNote(), today)
+	resp, err := changeConcern(ctx, s, req, c, id(req.GetCentreId()), id(req.GetConcernId()), func(k *domain.Concern, c domain.Caller, today domainDate, _ bool) ([]proto.Message, error) {
+		return k.Close(c, req.GetOutcome(), req.GetNote(), today)
+	}, func(k *domain.Concern, summary *safeguardingv1.ConcernSummary) *safeguardingv1.CloseConcernResponse {
+		return &safeguardingv1.CloseConcernResponse{Concern: summary, Outcome: req.GetOutcome(),
+			ReferenceWarning: domain.ReferenceNotGiven(k.FamilyID(), k.ReferencesNotGiven())}
 	})
 	if err != nil {
 		return nil, err
 	}
-	warning, err := s.app.HoldWarning(ctx, id(k.GetFamilyId()), id(req.GetConcernId()))
+	warning, err := s.app.HoldWarning(ctx, id(resp.GetConcern().GetFamilyId()), id(req.GetConcernId()))
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.CloseConcernResponse{Concern: k, HoldWarning: warning}, nil
+	resp.HoldWarning = warning
+	return resp, nil
 }
 
 // CorrectRecord records a correction.
@@ -375,7 +389,7 @@ func (s *Server) DraftReport(ctx context.Context, req *safeguardingv1.DraftRepor
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.DraftReportResponse{Report: r.GetReport()}, nil
+	return &safeguardingv1.DraftReportResponse{Report: r.GetReport(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, nil
 }
 
 // SubmitReportForCheck asks for the second-person check.
@@ -386,7 +400,7 @@ func (s *Server) SubmitReportForCheck(ctx context.Context, req *safeguardingv1.S
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.SubmitReportForCheckResponse{Report: r.GetReport()}, nil
+	return &safeguardingv1.SubmitReportForCheckResponse{Report: r.GetReport(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, nil
 }
 
 // CheckReport records the second-person check.
@@ -408,7 +422,7 @@ func (s *Server) CheckReport(ctx context.Context, req *safeguardingv1.CheckRepor
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.CheckReportResponse{Report: r.GetReport()}, nil
+	return &safeguardingv1.CheckReportResponse{Report: r.GetReport(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, nil
 }
 
 // ReassignReport gives a report to another writer (decision 99).
@@ -423,7 +437,7 @@ func (s *Server) ReassignReport(ctx context.Context, req *safeguardingv1.Reassig
 	if err != nil {
 		return nil, err
 	}
-	return &safeguardingv1.ReassignReportResponse{Report: r.GetReport()}, nil
+	return &safeguardingv1.ReassignReportResponse{Report: r.GetReport(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, nil
 }
 
 // ReleaseReport releases a report to its distribution list.
@@ -569,7 +583,7 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 	}
 	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records), FamilyErasure: familyErasure(v.Erasure.Done, v.Erasure.Reason, v.Erasure.On)}
 	if v.Risk != nil && v.Risk.Known() {
-		out.Risk = riskOf(family, v.Risk)
+		out.Risk, out.StepsSinceAssessed = riskOf(family, v.Risk), protectiveSteps(v.Steps)
 	}
 	return out, nil
 }

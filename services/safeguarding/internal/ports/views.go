@@ -27,14 +27,26 @@ func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
 		DisclosureCarriedOn: dates.Proto(r.DisclosureCarriedOn()), AssessedOn: dates.Proto(r.AssessedOn())}
 }
 
-// riskReview is a row of the lead's list: the risk, the day it fell due, and beside a provisional
-// rating what the answers suggest and the latest person's screen at referral (decision 214).
+// riskReview is a row of the lead's list: the risk, the day it fell due, beside a provisional
+// rating what the answers suggest and the latest person's screen at referral (decision 214), and
+// the protective steps taken since the risk was last assessed (decision 287).
 func riskReview(r app.RiskReview) *safeguardingv1.RiskReview {
-	out := &safeguardingv1.RiskReview{Risk: riskOf(r.Risk.Family(), r.Risk), Overdue: r.Overdue, DueOn: dates.Proto(r.Risk.Due()),
+	out := &safeguardingv1.RiskReview{Risk: riskOf(r.Risk.Family(), r.Risk), Overdue: r.Overdue, DueOn: dates.Proto(r.Due),
 		AnswersRating: r.Answers}
+	out.StepsSinceAssessed = protectiveSteps(r.Steps)
 	if s := r.Screen; s != nil {
 		out.ScreenedAtReferral = &safeguardingv1.ScreenAtReferral{ReferralId: s.Referral.String(), ScreenedOn: dates.Proto(s.On),
 			Rating: s.Rating, DomesticAbuseFinding: s.DomesticAbuseFinding}
+	}
+	return out
+}
+
+// protectiveSteps are steps taken since a family's risk was last assessed, as a list shows them.
+func protectiveSteps(steps []domain.ProtectiveStep) []*safeguardingv1.ProtectiveStep {
+	var out []*safeguardingv1.ProtectiveStep
+	for _, x := range steps {
+		out = append(out, &safeguardingv1.ProtectiveStep{Kind: x.Kind, TakenOn: dates.Proto(x.Taken.On), HoldId: optional(x.Hold),
+			ConcernId: optional(x.Concern)})
 	}
 	return out
 }

@@ -344,6 +344,72 @@ func (Agency) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{4}
 }
 
+// ConcernOutcome is how a concern ended, as the centre's safeguarding lead closes it (decision
+// 287): the categories a lead reports a concern's outcome in, few and plain, the note saying the
+// rest.
+type ConcernOutcome int32
+
+const (
+	// Not recorded: a concern closed before an outcome was required reads so.
+	ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED ConcernOutcome = 0
+	// Looked into at the centre: nothing more needed doing.
+	ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION ConcernOutcome = 1
+	// Dealt with at the centre: words with a parent, the ground rules restated, the arrangement or
+	// the stagger changed, and the like.
+	ConcernOutcome_CONCERN_OUTCOME_RESOLVED_AT_THE_CENTRE ConcernOutcome = 2
+	// Referred on: children's services or the police took it on (they are investigating or
+	// assessing, or it is theirs now); the centre's part is done. The concern was escalated.
+	ConcernOutcome_CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY ConcernOutcome = 3
+	// Referred on: children's services or the police looked at it and took no further action. The
+	// concern was escalated.
+	ConcernOutcome_CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION ConcernOutcome = 4
+)
+
+// Enum value maps for ConcernOutcome.
+var (
+	ConcernOutcome_name = map[int32]string{
+		0: "CONCERN_OUTCOME_UNSPECIFIED",
+		1: "CONCERN_OUTCOME_NO_FURTHER_ACTION",
+		2: "CONCERN_OUTCOME_RESOLVED_AT_THE_CENTRE",
+		3: "CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY",
+		4: "CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION",
+	}
+	ConcernOutcome_value = map[string]int32{
+		"CONCERN_OUTCOME_UNSPECIFIED":                   0,
+		"CONCERN_OUTCOME_NO_FURTHER_ACTION":             1,
+		"CONCERN_OUTCOME_RESOLVED_AT_THE_CENTRE":        2,
+		"CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY":            3,
+		"CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION": 4,
+	}
+)
+
+func (x ConcernOutcome) Enum() *ConcernOutcome {
+	p := new(ConcernOutcome)
+	*p = x
+	return p
+}
+
+func (x ConcernOutcome) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConcernOutcome) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[5].Descriptor()
+}
+
+func (ConcernOutcome) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[5]
+}
+
+func (x ConcernOutcome) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConcernOutcome.Descriptor instead.
+func (ConcernOutcome) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+}
+
 // RecordKind is which kind of safeguarding record was read.
 type RecordKind int32
 
@@ -385,11 +451,11 @@ func (x RecordKind) String() string {
 }
 
 func (RecordKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_safeguarding_v1_events_proto_enumTypes[5].Descriptor()
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[6].Descriptor()
 }
 
 func (RecordKind) Type() protoreflect.EnumType {
-	return &file_familytime_safeguarding_v1_events_proto_enumTypes[5]
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[6]
 }
 
 func (x RecordKind) Number() protoreflect.EnumNumber {
@@ -398,7 +464,7 @@ func (x RecordKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RecordKind.Descriptor instead.
 func (RecordKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 // ReportSectionKind says what a section of an observation report is about, which decides who may
@@ -449,11 +515,11 @@ func (x ReportSectionKind) String() string {
 }
 
 func (ReportSectionKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_safeguarding_v1_events_proto_enumTypes[6].Descriptor()
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[7].Descriptor()
 }
 
 func (ReportSectionKind) Type() protoreflect.EnumType {
-	return &file_familytime_safeguarding_v1_events_proto_enumTypes[6]
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[7]
 }
 
 func (x ReportSectionKind) Number() protoreflect.EnumNumber {
@@ -462,7 +528,7 @@ func (x ReportSectionKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReportSectionKind.Descriptor instead.
 func (ReportSectionKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 // RecipientKind is who a released report goes to.
@@ -518,11 +584,11 @@ func (x RecipientKind) String() string {
 }
 
 func (RecipientKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_safeguarding_v1_events_proto_enumTypes[7].Descriptor()
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[8].Descriptor()
 }
 
 func (RecipientKind) Type() protoreflect.EnumType {
-	return &file_familytime_safeguarding_v1_events_proto_enumTypes[7]
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[8]
 }
 
 func (x RecipientKind) Number() protoreflect.EnumNumber {
@@ -531,7 +597,7 @@ func (x RecipientKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RecipientKind.Descriptor instead.
 func (RecipientKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 // HoldPlaced: the centre's safeguarding lead suspended the family's contact. Scheduling cancels
@@ -1686,8 +1752,12 @@ type ConcernEscalated struct {
 	EscalatedBy string `protobuf:"bytes,6,opt,name=escalated_by,json=escalatedBy,proto3" json:"escalated_by,omitempty"`
 	// The agency's reference for the case: a serialised Note, sealed; never published in clear.
 	SealedReference []byte `protobuf:"bytes,7,opt,name=sealed_reference,json=sealedReference,proto3" json:"sealed_reference,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The agency had given no reference yet: the sealed reference says "no reference given yet",
+	// and the reference, once given, is a correction of this record (escalate-reference). False on
+	// escalations recorded before decision 287, which did not say.
+	ReferenceNotGiven bool `protobuf:"varint,8,opt,name=reference_not_given,json=referenceNotGiven,proto3" json:"reference_not_given,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ConcernEscalated) Reset() {
@@ -1769,6 +1839,13 @@ func (x *ConcernEscalated) GetSealedReference() []byte {
 	return nil
 }
 
+func (x *ConcernEscalated) GetReferenceNotGiven() bool {
+	if x != nil {
+		return x.ReferenceNotGiven
+	}
+	return false
+}
+
 // ConcernClosed: the safeguarding lead closed a concern.
 type ConcernClosed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1783,7 +1860,10 @@ type ConcernClosed struct {
 	// The account id of who closed it.
 	ClosedBy string `protobuf:"bytes,5,opt,name=closed_by,json=closedBy,proto3" json:"closed_by,omitempty"`
 	// Why it was closed: a serialised Note, sealed; never published in clear.
-	SealedNote    []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	SealedNote []byte `protobuf:"bytes,6,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// How the concern ended. Unset (CONCERN_OUTCOME_UNSPECIFIED) on a concern closed before
+	// decision 287 required it: its outcome was not recorded.
+	Outcome       ConcernOutcome `protobuf:"varint,7,opt,name=outcome,proto3,enum=familytime.safeguarding.v1.ConcernOutcome" json:"outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1858,6 +1938,13 @@ func (x *ConcernClosed) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *ConcernClosed) GetOutcome() ConcernOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED
 }
 
 // RecordCorrected: a correction to an earlier record, which stays as it was and readable. It is
@@ -3016,7 +3103,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\taction_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bactionOn\x12\x1f\n" +
 	"\vrecorded_by\x18\x05 \x01(\tR\n" +
 	"recordedBy\x12#\n" +
-	"\rsealed_action\x18\x06 \x01(\fR\fsealedAction\"\xb4\x02\n" +
+	"\rsealed_action\x18\x06 \x01(\fR\fsealedAction\"\xe4\x02\n" +
 	"\x10ConcernEscalated\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3025,7 +3112,8 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x06agency\x18\x04 \x01(\x0e2\".familytime.safeguarding.v1.AgencyR\x06agency\x12=\n" +
 	"\fescalated_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vescalatedOn\x12!\n" +
 	"\fescalated_by\x18\x06 \x01(\tR\vescalatedBy\x12)\n" +
-	"\x10sealed_reference\x18\a \x01(\fR\x0fsealedReference\"\xdf\x01\n" +
+	"\x10sealed_reference\x18\a \x01(\fR\x0fsealedReference\x12.\n" +
+	"\x13reference_not_given\x18\b \x01(\bR\x11referenceNotGiven\"\xa5\x02\n" +
 	"\rConcernClosed\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3034,7 +3122,8 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\tclosed_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\bclosedOn\x12\x1b\n" +
 	"\tclosed_by\x18\x05 \x01(\tR\bclosedBy\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xb6\x02\n" +
+	"sealedNote\x12D\n" +
+	"\aoutcome\x18\a \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeR\aoutcome\"\xb6\x02\n" +
 	"\x0fRecordCorrected\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12*\n" +
@@ -3159,7 +3248,13 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x06Agency\x12\x16\n" +
 	"\x12AGENCY_UNSPECIFIED\x10\x00\x12-\n" +
 	")AGENCY_LOCAL_AUTHORITY_CHILDRENS_SERVICES\x10\x01\x12\x11\n" +
-	"\rAGENCY_POLICE\x10\x02*\x7f\n" +
+	"\rAGENCY_POLICE\x10\x02*\xdf\x01\n" +
+	"\x0eConcernOutcome\x12\x1f\n" +
+	"\x1bCONCERN_OUTCOME_UNSPECIFIED\x10\x00\x12%\n" +
+	"!CONCERN_OUTCOME_NO_FURTHER_ACTION\x10\x01\x12*\n" +
+	"&CONCERN_OUTCOME_RESOLVED_AT_THE_CENTRE\x10\x02\x12&\n" +
+	"\"CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY\x10\x03\x121\n" +
+	"-CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION\x10\x04*\x7f\n" +
 	"\n" +
 	"RecordKind\x12\x1b\n" +
 	"\x17RECORD_KIND_UNSPECIFIED\x10\x00\x12\x17\n" +
@@ -3194,7 +3289,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_safeguarding_v1_events_proto_rawDescData
 }
 
-var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 8)
+var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
 var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                     // 0: familytime.safeguarding.v1.HoldReason
@@ -3202,85 +3297,87 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(RiskFactor)(0),                     // 2: familytime.safeguarding.v1.RiskFactor
 	(ConcernCategory)(0),                // 3: familytime.safeguarding.v1.ConcernCategory
 	(Agency)(0),                         // 4: familytime.safeguarding.v1.Agency
-	(RecordKind)(0),                     // 5: familytime.safeguarding.v1.RecordKind
-	(ReportSectionKind)(0),              // 6: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                  // 7: familytime.safeguarding.v1.RecipientKind
-	(*HoldPlaced)(nil),                  // 8: familytime.safeguarding.v1.HoldPlaced
-	(*LeadAlertedOfHold)(nil),           // 9: familytime.safeguarding.v1.LeadAlertedOfHold
-	(*LeadAlertedOfDuplicateCheck)(nil), // 10: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck
-	(*LeadAlertedOfFindingCheck)(nil),   // 11: familytime.safeguarding.v1.LeadAlertedOfFindingCheck
-	(*HoldLifted)(nil),                  // 12: familytime.safeguarding.v1.HoldLifted
-	(*HoldReviewed)(nil),                // 13: familytime.safeguarding.v1.HoldReviewed
-	(*RiskScreenedProvisionally)(nil),   // 14: familytime.safeguarding.v1.RiskScreenedProvisionally
-	(*RiskAssessed)(nil),                // 15: familytime.safeguarding.v1.RiskAssessed
-	(*ConcernRaised)(nil),               // 16: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),                 // 17: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),          // 18: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),            // 19: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),               // 20: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),             // 21: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                   // 22: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),               // 23: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),               // 24: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),     // 25: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),               // 26: familytime.safeguarding.v1.ReportChecked
-	(*ReportReassigned)(nil),            // 27: familytime.safeguarding.v1.ReportReassigned
-	(*Recipient)(nil),                   // 28: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),              // 29: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),              // 30: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                        // 31: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                  // 32: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                  // 33: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                     // 34: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 35: google.protobuf.Timestamp
+	(ConcernOutcome)(0),                 // 5: familytime.safeguarding.v1.ConcernOutcome
+	(RecordKind)(0),                     // 6: familytime.safeguarding.v1.RecordKind
+	(ReportSectionKind)(0),              // 7: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                  // 8: familytime.safeguarding.v1.RecipientKind
+	(*HoldPlaced)(nil),                  // 9: familytime.safeguarding.v1.HoldPlaced
+	(*LeadAlertedOfHold)(nil),           // 10: familytime.safeguarding.v1.LeadAlertedOfHold
+	(*LeadAlertedOfDuplicateCheck)(nil), // 11: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck
+	(*LeadAlertedOfFindingCheck)(nil),   // 12: familytime.safeguarding.v1.LeadAlertedOfFindingCheck
+	(*HoldLifted)(nil),                  // 13: familytime.safeguarding.v1.HoldLifted
+	(*HoldReviewed)(nil),                // 14: familytime.safeguarding.v1.HoldReviewed
+	(*RiskScreenedProvisionally)(nil),   // 15: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*RiskAssessed)(nil),                // 16: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),               // 17: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),                 // 18: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),          // 19: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),            // 20: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),               // 21: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),             // 22: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                   // 23: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),               // 24: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),               // 25: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),     // 26: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),               // 27: familytime.safeguarding.v1.ReportChecked
+	(*ReportReassigned)(nil),            // 28: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                   // 29: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),              // 30: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),              // 31: familytime.safeguarding.v1.AccessRecorded
+	(*Note)(nil),                        // 32: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                  // 33: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                  // 34: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                     // 35: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 36: google.protobuf.Timestamp
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	34, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	34, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	34, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
-	34, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
-	34, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
-	34, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	34, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	34, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	34, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	35, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	35, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	35, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	35, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
+	35, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
+	35, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
+	35, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
+	35, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
+	35, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	35, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	35, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	35, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	34, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
-	35, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
-	34, // 17: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	35, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
+	36, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
+	35, // 17: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
 	1,  // 18: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 19: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	34, // 20: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	35, // 20: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 21: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 22: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	35, // 22: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
 	3,  // 23: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	34, // 24: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	34, // 25: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	35, // 24: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	35, // 25: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
 	4,  // 26: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	34, // 27: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	34, // 28: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	34, // 29: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	34, // 30: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	6,  // 31: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	34, // 32: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	23, // 33: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	34, // 34: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	34, // 35: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	34, // 36: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	7,  // 37: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	34, // 38: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	28, // 39: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	5,  // 40: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	41, // [41:41] is the sub-list for method output_type
-	41, // [41:41] is the sub-list for method input_type
-	41, // [41:41] is the sub-list for extension type_name
-	41, // [41:41] is the sub-list for extension extendee
-	0,  // [0:41] is the sub-list for field type_name
+	35, // 27: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	35, // 28: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	5,  // 29: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	35, // 30: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	35, // 31: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	7,  // 32: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	35, // 33: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	24, // 34: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	35, // 35: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	35, // 36: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	35, // 37: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	8,  // 38: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	35, // 39: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	29, // 40: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	6,  // 41: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	42, // [42:42] is the sub-list for method output_type
+	42, // [42:42] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -3293,7 +3390,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
-			NumEnums:      8,
+			NumEnums:      9,
 			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -143,6 +143,59 @@ func (ReportState) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{1}
 }
 
+// ProtectiveStepKind is which protective step was taken.
+type ProtectiveStepKind int32
+
+const (
+	// Not given.
+	ProtectiveStepKind_PROTECTIVE_STEP_KIND_UNSPECIFIED ProtectiveStepKind = 0
+	// A hold was placed on the family's contact.
+	ProtectiveStepKind_PROTECTIVE_STEP_KIND_HOLD_PLACED ProtectiveStepKind = 1
+	// A concern about the family was escalated to children's services or the police.
+	ProtectiveStepKind_PROTECTIVE_STEP_KIND_CONCERN_ESCALATED ProtectiveStepKind = 2
+)
+
+// Enum value maps for ProtectiveStepKind.
+var (
+	ProtectiveStepKind_name = map[int32]string{
+		0: "PROTECTIVE_STEP_KIND_UNSPECIFIED",
+		1: "PROTECTIVE_STEP_KIND_HOLD_PLACED",
+		2: "PROTECTIVE_STEP_KIND_CONCERN_ESCALATED",
+	}
+	ProtectiveStepKind_value = map[string]int32{
+		"PROTECTIVE_STEP_KIND_UNSPECIFIED":       0,
+		"PROTECTIVE_STEP_KIND_HOLD_PLACED":       1,
+		"PROTECTIVE_STEP_KIND_CONCERN_ESCALATED": 2,
+	}
+)
+
+func (x ProtectiveStepKind) Enum() *ProtectiveStepKind {
+	p := new(ProtectiveStepKind)
+	*p = x
+	return p
+}
+
+func (x ProtectiveStepKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProtectiveStepKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[2].Descriptor()
+}
+
+func (ProtectiveStepKind) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_safeguarding_proto_enumTypes[2]
+}
+
+func (x ProtectiveStepKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProtectiveStepKind.Descriptor instead.
+func (ProtectiveStepKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{2}
+}
+
 // AssessRiskRequest is a person's assessment of a family's risk.
 type AssessRiskRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -256,7 +309,13 @@ func (x *AssessRiskRequest) GetNote() string {
 type AssessRiskResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family's risk.
-	Risk          *Risk `protobuf:"bytes,1,opt,name=risk,proto3" json:"risk,omitempty"`
+	Risk *Risk `protobuf:"bytes,1,opt,name=risk,proto3" json:"risk,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -296,6 +355,20 @@ func (x *AssessRiskResponse) GetRisk() *Risk {
 		return x.Risk
 	}
 	return nil
+}
+
+func (x *AssessRiskResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *AssessRiskResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // Risk is a family's current risk rating.
@@ -524,7 +597,13 @@ type RaiseConcernResponse struct {
 	// TEXT_NOT_KEPT, in words, when the family's personal data was erased: the concern is recorded
 	// and the lead alerted, but its description was not kept, so the raiser tells the lead in
 	// person now (or the local authority, if the child is in danger). Empty otherwise.
-	TextWarning   string `protobuf:"bytes,3,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
+	TextWarning string `protobuf:"bytes,3,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -578,6 +657,20 @@ func (x *RaiseConcernResponse) GetTextWarning() string {
 		return x.TextWarning
 	}
 	return ""
+}
+
+func (x *RaiseConcernResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RaiseConcernResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // GetConcernRequest names a concern and says why it is read.
@@ -1098,7 +1191,13 @@ func (x *AddConcernActionRequest) GetAction() string {
 type AddConcernActionResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern without its text.
-	Concern       *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	Concern *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1138,6 +1237,20 @@ func (x *AddConcernActionResponse) GetConcern() *ConcernSummary {
 		return x.Concern
 	}
 	return nil
+}
+
+func (x *AddConcernActionResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *AddConcernActionResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // EscalateConcernRequest records an escalation.
@@ -1228,7 +1341,13 @@ func (x *EscalateConcernRequest) GetReference() string {
 type EscalateConcernResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The concern without its text.
-	Concern       *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	Concern *ConcernSummary `protobuf:"bytes,1,opt,name=concern,proto3" json:"concern,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1270,6 +1389,20 @@ func (x *EscalateConcernResponse) GetConcern() *ConcernSummary {
 	return nil
 }
 
+func (x *EscalateConcernResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *EscalateConcernResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
 // CloseConcernRequest closes a concern.
 type CloseConcernRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1280,7 +1413,10 @@ type CloseConcernRequest struct {
 	// The concern (UUID).
 	ConcernId string `protobuf:"bytes,3,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	// Why it is closed (sealed when recorded).
-	Note          string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,4,opt,name=note,proto3" json:"note,omitempty"`
+	// How the concern ended; required. An outcome of referral on (taken on by the agency, or the
+	// agency took no further action) needs the concern escalated.
+	Outcome       ConcernOutcome `protobuf:"varint,5,opt,name=outcome,proto3,enum=familytime.safeguarding.v1.ConcernOutcome" json:"outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1343,6 +1479,13 @@ func (x *CloseConcernRequest) GetNote() string {
 	return ""
 }
 
+func (x *CloseConcernRequest) GetOutcome() ConcernOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED
+}
+
 // CloseConcernResponse is the closed concern.
 type CloseConcernResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1351,7 +1494,19 @@ type CloseConcernResponse struct {
 	// HOLD_IN_FORCE, in words, when a hold placed for this concern stays in force: the family's
 	// contact stays suspended until the lead lifts the hold (or reviews it, if it continues for
 	// another reason). Empty otherwise.
-	HoldWarning   string `protobuf:"bytes,2,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
+	HoldWarning string `protobuf:"bytes,2,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
+	// How the concern ended, as recorded.
+	Outcome ConcernOutcome `protobuf:"varint,3,opt,name=outcome,proto3,enum=familytime.safeguarding.v1.ConcernOutcome" json:"outcome,omitempty"`
+	// REFERENCE_NOT_GIVEN, in words, when an escalation of the concern was recorded with no
+	// reference from the agency and none was added since: the concern is closed, and the warning
+	// names each such escalation's record and the command that adds its reference. Empty otherwise.
+	ReferenceWarning string `protobuf:"bytes,4,opt,name=reference_warning,json=referenceWarning,proto3" json:"reference_warning,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1398,6 +1553,34 @@ func (x *CloseConcernResponse) GetHoldWarning() string {
 		return x.HoldWarning
 	}
 	return ""
+}
+
+func (x *CloseConcernResponse) GetOutcome() ConcernOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED
+}
+
+func (x *CloseConcernResponse) GetReferenceWarning() string {
+	if x != nil {
+		return x.ReferenceWarning
+	}
+	return ""
+}
+
+func (x *CloseConcernResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CloseConcernResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CorrectRecordRequest corrects a record.
@@ -1495,7 +1678,13 @@ func (x *CorrectRecordRequest) GetReason() string {
 type CorrectRecordResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The correction's record id (event id, UUID).
-	RecordId      string `protobuf:"bytes,1,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	RecordId string `protobuf:"bytes,1,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1535,6 +1724,20 @@ func (x *CorrectRecordResponse) GetRecordId() string {
 		return x.RecordId
 	}
 	return ""
+}
+
+func (x *CorrectRecordResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CorrectRecordResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // PlaceHoldRequest suspends a family's contact.
@@ -1644,7 +1847,13 @@ type PlaceHoldResponse struct {
 	Hold *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
 	// NO_LEAD, in words, when the centre's staff register has no safeguarding lead cleared today:
 	// the hold is in force, but no lead reviews or lifts it until one is recorded. Empty otherwise.
-	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	LeadWarning string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1691,6 +1900,20 @@ func (x *PlaceHoldResponse) GetLeadWarning() string {
 		return x.LeadWarning
 	}
 	return ""
+}
+
+func (x *PlaceHoldResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *PlaceHoldResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // LiftHoldRequest lifts a hold.
@@ -1780,7 +2003,13 @@ func (x *LiftHoldRequest) GetNote() string {
 type LiftHoldResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The hold.
-	Hold          *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	Hold *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1820,6 +2049,20 @@ func (x *LiftHoldResponse) GetHold() *Hold {
 		return x.Hold
 	}
 	return nil
+}
+
+func (x *LiftHoldResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *LiftHoldResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ReviewHoldRequest records a hold's review: it continues.
@@ -1919,7 +2162,13 @@ func (x *ReviewHoldRequest) GetNote() string {
 type ReviewHoldResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The hold, with its new review date.
-	Hold          *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	Hold *Hold `protobuf:"bytes,1,opt,name=hold,proto3" json:"hold,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1959,6 +2208,20 @@ func (x *ReviewHoldResponse) GetHold() *Hold {
 		return x.Hold
 	}
 	return nil
+}
+
+func (x *ReviewHoldResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *ReviewHoldResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // Hold is one hold on a family's contact.
@@ -2360,7 +2623,13 @@ func (x *DraftReportRequest) GetSections() []*ReportSectionInput {
 type DraftReportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The report without its text.
-	Report        *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2400,6 +2669,20 @@ func (x *DraftReportResponse) GetReport() *ReportSummary {
 		return x.Report
 	}
 	return nil
+}
+
+func (x *DraftReportResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *DraftReportResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // SubmitReportForCheckRequest asks for the check.
@@ -2470,7 +2753,13 @@ func (x *SubmitReportForCheckRequest) GetReportId() string {
 type SubmitReportForCheckResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The report without its text.
-	Report        *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2510,6 +2799,20 @@ func (x *SubmitReportForCheckResponse) GetReport() *ReportSummary {
 		return x.Report
 	}
 	return nil
+}
+
+func (x *SubmitReportForCheckResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *SubmitReportForCheckResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CheckReportRequest records the second-person check.
@@ -2598,7 +2901,13 @@ func (x *CheckReportRequest) GetNote() string {
 type CheckReportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The report without its text.
-	Report        *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2638,6 +2947,20 @@ func (x *CheckReportResponse) GetReport() *ReportSummary {
 		return x.Report
 	}
 	return nil
+}
+
+func (x *CheckReportResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CheckReportResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ReassignReportRequest gives a report to another writer.
@@ -2728,7 +3051,13 @@ func (x *ReassignReportRequest) GetReason() string {
 type ReassignReportResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The report without its text.
-	Report        *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2768,6 +3097,20 @@ func (x *ReassignReportResponse) GetReport() *ReportSummary {
 		return x.Report
 	}
 	return nil
+}
+
+func (x *ReassignReportResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *ReassignReportResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // RecipientInput is one recipient on the distribution list.
@@ -2917,7 +3260,13 @@ type ReleaseReportResponse struct {
 	// The report's sections as released, in order, without their text: what each recipient's
 	// withheld_sections index, and whom each is about, so that the lead is told what each copy
 	// leaves out and why.
-	Sections      []*ReportSection `protobuf:"bytes,3,rep,name=sections,proto3" json:"sections,omitempty"`
+	Sections []*ReportSection `protobuf:"bytes,3,rep,name=sections,proto3" json:"sections,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2971,6 +3320,20 @@ func (x *ReleaseReportResponse) GetSections() []*ReportSection {
 		return x.Sections
 	}
 	return nil
+}
+
+func (x *ReleaseReportResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *ReleaseReportResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // GetReportRequest names a report and says why it is read.
@@ -3813,7 +4176,9 @@ type ListRiskReviewsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// Assessments due for review by this local date are listed; today if unset.
+	// Assessments due for review by this local date are listed; today if unset. Provisional screens
+	// and families with a protective step taken since their last assessment are listed whatever
+	// it says.
 	DueBy *v1.Date `protobuf:"bytes,2,opt,name=due_by,json=dueBy,proto3" json:"due_by,omitempty"`
 	// How many families per page: 1 to 500; 0 means 100.
 	PageSize int32 `protobuf:"varint,3,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
@@ -3889,10 +4254,11 @@ type RiskReview struct {
 	Risk *Risk `protobuf:"bytes,1,opt,name=risk,proto3" json:"risk,omitempty"`
 	// The day it fell due has passed (the centre's date today): an assessment's review date, or
 	// the day of a provisional screen no person has assessed since, which is due the day it was
-	// made and overdue from the next day (decision 214).
+	// made and overdue from the next day (decision 214), or the day of a protective step taken
+	// since the risk was last assessed, due and overdue alike (decision 287).
 	Overdue bool `protobuf:"varint,2,opt,name=overdue,proto3" json:"overdue,omitempty"`
 	// The day it fell due: a provisional screen's the day it was made, an assessment's its review
-	// date.
+	// date, a protective step's (steps_since_assessed) the day it was taken; the earliest of them.
 	DueOn *v1.Date `protobuf:"bytes,3,opt,name=due_on,json=dueOn,proto3" json:"due_on,omitempty"`
 	// While the risk is provisional, what the screen of the referral's answers rates it: the
 	// rating, unless a person's screen at referral raised it (then what the answers gave before).
@@ -3903,6 +4269,11 @@ type RiskReview struct {
 	// below the risk as it stands does not lower it (lowering is an assessment's), and the lead is
 	// shown both. Unset when none, and for an assessment.
 	ScreenedAtReferral *ScreenAtReferral `protobuf:"bytes,5,opt,name=screened_at_referral,json=screenedAtReferral,proto3" json:"screened_at_referral,omitempty"`
+	// The protective steps taken on the family since its risk was last assessed (since it was
+	// screened, when no person has assessed it), oldest first: a hold placed, a concern escalated.
+	// Each puts the family before a person to assess its risk again, due the day it was taken,
+	// until an assessment is recorded after it (decision 287). Empty when none.
+	StepsSinceAssessed []*ProtectiveStep `protobuf:"bytes,6,rep,name=steps_since_assessed,json=stepsSinceAssessed,proto3" json:"steps_since_assessed,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache
 }
@@ -3972,6 +4343,87 @@ func (x *RiskReview) GetScreenedAtReferral() *ScreenAtReferral {
 	return nil
 }
 
+func (x *RiskReview) GetStepsSinceAssessed() []*ProtectiveStep {
+	if x != nil {
+		return x.StepsSinceAssessed
+	}
+	return nil
+}
+
+// ProtectiveStep is a hold placed on a family or a concern about it escalated, as a risk review
+// names it.
+type ProtectiveStep struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What was done.
+	Kind ProtectiveStepKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.safeguarding.v1.ProtectiveStepKind" json:"kind,omitempty"`
+	// The centre's local date it was done.
+	TakenOn *v1.Date `protobuf:"bytes,2,opt,name=taken_on,json=takenOn,proto3" json:"taken_on,omitempty"`
+	// The hold placed (UUID), for PROTECTIVE_STEP_KIND_HOLD_PLACED.
+	HoldId string `protobuf:"bytes,3,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	// The concern escalated (UUID), for PROTECTIVE_STEP_KIND_CONCERN_ESCALATED.
+	ConcernId     string `protobuf:"bytes,4,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProtectiveStep) Reset() {
+	*x = ProtectiveStep{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProtectiveStep) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProtectiveStep) ProtoMessage() {}
+
+func (x *ProtectiveStep) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProtectiveStep.ProtoReflect.Descriptor instead.
+func (*ProtectiveStep) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *ProtectiveStep) GetKind() ProtectiveStepKind {
+	if x != nil {
+		return x.Kind
+	}
+	return ProtectiveStepKind_PROTECTIVE_STEP_KIND_UNSPECIFIED
+}
+
+func (x *ProtectiveStep) GetTakenOn() *v1.Date {
+	if x != nil {
+		return x.TakenOn
+	}
+	return nil
+}
+
+func (x *ProtectiveStep) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
+}
+
+func (x *ProtectiveStep) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
 // ScreenAtReferral is a person's screen of a family's referral, recorded at referral.
 type ScreenAtReferral struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3989,7 +4441,7 @@ type ScreenAtReferral struct {
 
 func (x *ScreenAtReferral) Reset() {
 	*x = ScreenAtReferral{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4001,7 +4453,7 @@ func (x *ScreenAtReferral) String() string {
 func (*ScreenAtReferral) ProtoMessage() {}
 
 func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4014,7 +4466,7 @@ func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScreenAtReferral.ProtoReflect.Descriptor instead.
 func (*ScreenAtReferral) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ScreenAtReferral) GetReferralId() string {
@@ -4046,8 +4498,8 @@ func (x *ScreenAtReferral) GetDomesticAbuseFinding() bool {
 }
 
 // ListRiskReviewsResponse is a page of the families whose risk is due for a person's look, by the
-// day it fell due (a provisional screen's the day it was made, an assessment's its review date),
-// the earliest first.
+// day it fell due (a provisional screen's the day it was made, an assessment's its review date, a
+// protective step's the day it was taken: the earliest of them), the earliest first.
 type ListRiskReviewsResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The families on this page.
@@ -4060,7 +4512,7 @@ type ListRiskReviewsResponse struct {
 
 func (x *ListRiskReviewsResponse) Reset() {
 	*x = ListRiskReviewsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4072,7 +4524,7 @@ func (x *ListRiskReviewsResponse) String() string {
 func (*ListRiskReviewsResponse) ProtoMessage() {}
 
 func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4085,7 +4537,7 @@ func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListRiskReviewsResponse) GetReviews() []*RiskReview {
@@ -4117,7 +4569,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4129,7 +4581,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4142,7 +4594,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -4176,13 +4628,17 @@ type GetSafeguardingRecordResponse struct {
 	// Set once the family's personal data was erased (its key destroyed): the records keep their
 	// ids, dates and categories, and those that had text say so (RecordEntry.text_erased).
 	FamilyErasure *FamilyErasure `protobuf:"bytes,3,opt,name=family_erasure,json=familyErasure,proto3" json:"family_erasure,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The protective steps taken since the family's risk was last assessed, oldest first, as the
+	// risk reviews list them (RiskReview.steps_since_assessed): the risk is to be assessed again.
+	// Empty when none, and when risk is unset.
+	StepsSinceAssessed []*ProtectiveStep `protobuf:"bytes,4,rep,name=steps_since_assessed,json=stepsSinceAssessed,proto3" json:"steps_since_assessed,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4194,7 +4650,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4207,7 +4663,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -4231,6 +4687,13 @@ func (x *GetSafeguardingRecordResponse) GetFamilyErasure() *FamilyErasure {
 	return nil
 }
 
+func (x *GetSafeguardingRecordResponse) GetStepsSinceAssessed() []*ProtectiveStep {
+	if x != nil {
+		return x.StepsSinceAssessed
+	}
+	return nil
+}
+
 // ListAlertsRequest asks for a centre's alerts.
 type ListAlertsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -4248,7 +4711,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4260,7 +4723,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4273,7 +4736,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -4351,7 +4814,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4363,7 +4826,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4376,7 +4839,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -4483,7 +4946,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4495,7 +4958,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4508,7 +4971,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -4542,7 +5005,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4554,7 +5017,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4567,7 +5030,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -4625,7 +5088,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4637,7 +5100,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4650,7 +5113,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -4723,7 +5186,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4735,7 +5198,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4748,7 +5211,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -4780,9 +5243,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\afactors\x18\x05 \x03(\x0e2&.familytime.safeguarding.v1.RiskFactorB\x0f\xbaH\f\x92\x01\t\"\a\x82\x01\x04\x10\x01 \x00R\afactors\x124\n" +
 	"\x16domestic_abuse_finding\x18\x06 \x01(\bR\x14domesticAbuseFinding\x12H\n" +
 	"\x0enext_review_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fnextReviewOn\x12\x1c\n" +
-	"\x04note\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"J\n" +
+	"\x04note\x18\b \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\xa3\x01\n" +
 	"\x12AssessRiskResponse\x124\n" +
-	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\"\xcc\x03\n" +
+	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xcc\x03\n" +
 	"\x04Risk\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12>\n" +
 	"\x06rating\x18\x02 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
@@ -4806,12 +5272,15 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\vdescription\x12,\n" +
 	"\n" +
 	"person_ids\x18\a \x03(\tB\r\xbaH\n" +
-	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"{\n" +
+	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"\xd4\x01\n" +
 	"\x14RaiseConcernResponse\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12!\n" +
 	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12!\n" +
-	"\ftext_warning\x18\x03 \x01(\tR\vtextWarning\"\x89\x01\n" +
+	"\ftext_warning\x18\x03 \x01(\tR\vtextWarning\x12;\n" +
+	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\"\x89\x01\n" +
 	"\x11GetConcernRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4861,9 +5330,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12\"\n" +
 	"\x06action\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x90NR\x06action\"`\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x90NR\x06action\"\xb9\x01\n" +
 	"\x18AddConcernActionResponse\x12D\n" +
-	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\x81\x02\n" +
+	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x81\x02\n" +
 	"\x16EscalateConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4872,9 +5344,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12F\n" +
 	"\x06agency\x18\x04 \x01(\x0e2\".familytime.safeguarding.v1.AgencyB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06agency\x12&\n" +
-	"\treference\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\treference\"_\n" +
+	"\treference\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\treference\"\xb8\x01\n" +
 	"\x17EscalateConcernResponse\x12D\n" +
-	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\"\xae\x01\n" +
+	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xfe\x01\n" +
 	"\x13CloseConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4882,10 +5357,16 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12\x1e\n" +
 	"\x04note\x18\x04 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04note\"\x7f\n" +
+	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04note\x12N\n" +
+	"\aoutcome\x18\x05 \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeB\b\xbaH\x05\x82\x01\x02\x10\x01R\aoutcome\"\xcb\x02\n" +
 	"\x14CloseConcernResponse\x12D\n" +
 	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\x12!\n" +
-	"\fhold_warning\x18\x02 \x01(\tR\vholdWarning\"\xf8\x01\n" +
+	"\fhold_warning\x18\x02 \x01(\tR\vholdWarning\x12D\n" +
+	"\aoutcome\x18\x03 \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeR\aoutcome\x12+\n" +
+	"\x11reference_warning\x18\x04 \x01(\tR\x10referenceWarning\x12;\n" +
+	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\"\xf8\x01\n" +
 	"\x14CorrectRecordRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4895,9 +5376,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x04text\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04text\x12\"\n" +
 	"\x06reason\x18\x06 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\"4\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\"\x8d\x01\n" +
 	"\x15CorrectRecordResponse\x12\x1b\n" +
-	"\trecord_id\x18\x01 \x01(\tR\brecordId\"\xe0\x02\n" +
+	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xe0\x02\n" +
 	"\x10PlaceHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4908,19 +5392,25 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\breviewBy\x12\x1c\n" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\x12*\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"l\n" +
+	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"\xc5\x01\n" +
 	"\x11PlaceHoldResponse\x124\n" +
 	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12!\n" +
-	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\xcc\x01\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xcc\x01\n" +
 	"\x0fLiftHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
 	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12\x1c\n" +
-	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"H\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\xa1\x01\n" +
 	"\x10LiftHoldResponse\x124\n" +
-	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x98\x02\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x98\x02\n" +
 	"\x11ReviewHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4928,9 +5418,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12H\n" +
 	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\fnextReviewBy\x12\x1c\n" +
-	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"J\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\xa3\x01\n" +
 	"\x12ReviewHoldResponse\x124\n" +
-	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\"\x83\x03\n" +
+	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x83\x03\n" +
 	"\x04Hold\x12\x17\n" +
 	"\ahold_id\x18\x01 \x01(\tR\x06holdId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12>\n" +
@@ -4965,25 +5458,34 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12V\n" +
 	"\bsections\x18\x04 \x03(\v2..familytime.safeguarding.v1.ReportSectionInputB\n" +
-	"\xbaH\a\x92\x01\x04\b\x01\x10\x14R\bsections\"X\n" +
+	"\xbaH\a\x92\x01\x04\b\x01\x10\x14R\bsections\"\xb1\x01\n" +
 	"\x13DraftReportResponse\x12A\n" +
-	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\x94\x01\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x94\x01\n" +
 	"\x1bSubmitReportForCheckRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\"a\n" +
+	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\"\xba\x01\n" +
 	"\x1cSubmitReportForCheckResponse\x12A\n" +
-	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\xc5\x01\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xc5\x01\n" +
 	"\x12CheckReportRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12\x1a\n" +
 	"\bapproved\x18\x04 \x01(\bR\bapproved\x12\x1c\n" +
-	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"X\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\xb1\x01\n" +
 	"\x13CheckReportResponse\x12A\n" +
-	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\xd4\x01\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xd4\x01\n" +
 	"\x15ReassignReportRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -4991,9 +5493,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12\"\n" +
 	"\x06writer\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\x06writer\x12 \n" +
-	"\x06reason\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x06reason\"[\n" +
+	"\x06reason\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xd0\x0fR\x06reason\"\xb4\x01\n" +
 	"\x16ReassignReportResponse\x12A\n" +
-	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\"\xc3\x01\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xc3\x01\n" +
 	"\x0eRecipientInput\x12I\n" +
 	"\x04kind\x18\x01 \x01(\x0e2).familytime.safeguarding.v1.RecipientKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x12(\n" +
@@ -5007,13 +5512,16 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"recipients\x18\x04 \x03(\v2*.familytime.safeguarding.v1.RecipientInputB\n" +
 	"\xbaH\a\x92\x01\x04\b\x01\x10\x1eR\n" +
-	"recipients\"\xe8\x01\n" +
+	"recipients\"\xc1\x02\n" +
 	"\x15ReleaseReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12E\n" +
 	"\n" +
 	"recipients\x18\x02 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
 	"recipients\x12E\n" +
-	"\bsections\x18\x03 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\"\xd1\x01\n" +
+	"\bsections\x18\x03 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\x12;\n" +
+	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\"\xd1\x01\n" +
 	"\x10GetReportRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\treport_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12$\n" +
@@ -5089,14 +5597,21 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xbe\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\x9c\x03\n" +
 	"\n" +
 	"RiskReview\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12\x18\n" +
 	"\aoverdue\x18\x02 \x01(\bR\aoverdue\x121\n" +
 	"\x06due_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x05dueOn\x12M\n" +
 	"\x0eanswers_rating\x18\x04 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\ranswersRating\x12^\n" +
-	"\x14screened_at_referral\x18\x05 \x01(\v2,.familytime.safeguarding.v1.ScreenAtReferralR\x12screenedAtReferral\"\xe6\x01\n" +
+	"\x14screened_at_referral\x18\x05 \x01(\v2,.familytime.safeguarding.v1.ScreenAtReferralR\x12screenedAtReferral\x12\\\n" +
+	"\x14steps_since_assessed\x18\x06 \x03(\v2*.familytime.safeguarding.v1.ProtectiveStepR\x12stepsSinceAssessed\"\xc3\x01\n" +
+	"\x0eProtectiveStep\x12B\n" +
+	"\x04kind\x18\x01 \x01(\x0e2..familytime.safeguarding.v1.ProtectiveStepKindR\x04kind\x125\n" +
+	"\btaken_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\atakenOn\x12\x17\n" +
+	"\ahold_id\x18\x03 \x01(\tR\x06holdId\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x04 \x01(\tR\tconcernId\"\xe6\x01\n" +
 	"\x10ScreenAtReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12;\n" +
@@ -5111,11 +5626,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xea\x01\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xc8\x02\n" +
 	"\x1dGetSafeguardingRecordResponse\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12A\n" +
 	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\x12P\n" +
-	"\x0efamily_erasure\x18\x03 \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\"\xa9\x01\n" +
+	"\x0efamily_erasure\x18\x03 \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\x12\\\n" +
+	"\x14steps_since_assessed\x18\x04 \x03(\v2*.familytime.safeguarding.v1.ProtectiveStepR\x12stepsSinceAssessed\"\xa9\x01\n" +
 	"\x11ListAlertsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1b\n" +
 	"\topen_only\x18\x02 \x01(\bR\bopenOnly\x12'\n" +
@@ -5173,7 +5689,11 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x14REPORT_STATE_DRAFTED\x10\x02\x12\x1f\n" +
 	"\x1bREPORT_STATE_AWAITING_CHECK\x10\x03\x12\x19\n" +
 	"\x15REPORT_STATE_APPROVED\x10\x04\x12\x19\n" +
-	"\x15REPORT_STATE_RELEASED\x10\x052\xaf\x16\n" +
+	"\x15REPORT_STATE_RELEASED\x10\x05*\x8c\x01\n" +
+	"\x12ProtectiveStepKind\x12$\n" +
+	" PROTECTIVE_STEP_KIND_UNSPECIFIED\x10\x00\x12$\n" +
+	" PROTECTIVE_STEP_KIND_HOLD_PLACED\x10\x01\x12*\n" +
+	"&PROTECTIVE_STEP_KIND_CONCERN_ESCALATED\x10\x022\xaf\x16\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -5217,217 +5737,240 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescData
 }
 
-var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
+var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ErasureReason)(0),                    // 0: familytime.safeguarding.v1.ErasureReason
 	(ReportState)(0),                      // 1: familytime.safeguarding.v1.ReportState
-	(*AssessRiskRequest)(nil),             // 2: familytime.safeguarding.v1.AssessRiskRequest
-	(*AssessRiskResponse)(nil),            // 3: familytime.safeguarding.v1.AssessRiskResponse
-	(*Risk)(nil),                          // 4: familytime.safeguarding.v1.Risk
-	(*RaiseConcernRequest)(nil),           // 5: familytime.safeguarding.v1.RaiseConcernRequest
-	(*RaiseConcernResponse)(nil),          // 6: familytime.safeguarding.v1.RaiseConcernResponse
-	(*GetConcernRequest)(nil),             // 7: familytime.safeguarding.v1.GetConcernRequest
-	(*GetConcernResponse)(nil),            // 8: familytime.safeguarding.v1.GetConcernResponse
-	(*ConcernSummary)(nil),                // 9: familytime.safeguarding.v1.ConcernSummary
-	(*Concern)(nil),                       // 10: familytime.safeguarding.v1.Concern
-	(*RecordEntry)(nil),                   // 11: familytime.safeguarding.v1.RecordEntry
-	(*AddConcernActionRequest)(nil),       // 12: familytime.safeguarding.v1.AddConcernActionRequest
-	(*AddConcernActionResponse)(nil),      // 13: familytime.safeguarding.v1.AddConcernActionResponse
-	(*EscalateConcernRequest)(nil),        // 14: familytime.safeguarding.v1.EscalateConcernRequest
-	(*EscalateConcernResponse)(nil),       // 15: familytime.safeguarding.v1.EscalateConcernResponse
-	(*CloseConcernRequest)(nil),           // 16: familytime.safeguarding.v1.CloseConcernRequest
-	(*CloseConcernResponse)(nil),          // 17: familytime.safeguarding.v1.CloseConcernResponse
-	(*CorrectRecordRequest)(nil),          // 18: familytime.safeguarding.v1.CorrectRecordRequest
-	(*CorrectRecordResponse)(nil),         // 19: familytime.safeguarding.v1.CorrectRecordResponse
-	(*PlaceHoldRequest)(nil),              // 20: familytime.safeguarding.v1.PlaceHoldRequest
-	(*PlaceHoldResponse)(nil),             // 21: familytime.safeguarding.v1.PlaceHoldResponse
-	(*LiftHoldRequest)(nil),               // 22: familytime.safeguarding.v1.LiftHoldRequest
-	(*LiftHoldResponse)(nil),              // 23: familytime.safeguarding.v1.LiftHoldResponse
-	(*ReviewHoldRequest)(nil),             // 24: familytime.safeguarding.v1.ReviewHoldRequest
-	(*ReviewHoldResponse)(nil),            // 25: familytime.safeguarding.v1.ReviewHoldResponse
-	(*Hold)(nil),                          // 26: familytime.safeguarding.v1.Hold
-	(*ListHoldsRequest)(nil),              // 27: familytime.safeguarding.v1.ListHoldsRequest
-	(*ListHoldsResponse)(nil),             // 28: familytime.safeguarding.v1.ListHoldsResponse
-	(*ReportSectionInput)(nil),            // 29: familytime.safeguarding.v1.ReportSectionInput
-	(*DraftReportRequest)(nil),            // 30: familytime.safeguarding.v1.DraftReportRequest
-	(*DraftReportResponse)(nil),           // 31: familytime.safeguarding.v1.DraftReportResponse
-	(*SubmitReportForCheckRequest)(nil),   // 32: familytime.safeguarding.v1.SubmitReportForCheckRequest
-	(*SubmitReportForCheckResponse)(nil),  // 33: familytime.safeguarding.v1.SubmitReportForCheckResponse
-	(*CheckReportRequest)(nil),            // 34: familytime.safeguarding.v1.CheckReportRequest
-	(*CheckReportResponse)(nil),           // 35: familytime.safeguarding.v1.CheckReportResponse
-	(*ReassignReportRequest)(nil),         // 36: familytime.safeguarding.v1.ReassignReportRequest
-	(*ReassignReportResponse)(nil),        // 37: familytime.safeguarding.v1.ReassignReportResponse
-	(*RecipientInput)(nil),                // 38: familytime.safeguarding.v1.RecipientInput
-	(*ReleaseReportRequest)(nil),          // 39: familytime.safeguarding.v1.ReleaseReportRequest
-	(*ReleaseReportResponse)(nil),         // 40: familytime.safeguarding.v1.ReleaseReportResponse
-	(*GetReportRequest)(nil),              // 41: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 42: familytime.safeguarding.v1.GetReportResponse
-	(*FamilyErasure)(nil),                 // 43: familytime.safeguarding.v1.FamilyErasure
-	(*ReportSectionView)(nil),             // 44: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 45: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 46: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 47: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 48: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 49: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 50: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 51: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*ListRiskReviewsRequest)(nil),        // 52: familytime.safeguarding.v1.ListRiskReviewsRequest
-	(*RiskReview)(nil),                    // 53: familytime.safeguarding.v1.RiskReview
-	(*ScreenAtReferral)(nil),              // 54: familytime.safeguarding.v1.ScreenAtReferral
-	(*ListRiskReviewsResponse)(nil),       // 55: familytime.safeguarding.v1.ListRiskReviewsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 56: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 57: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 58: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 59: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 60: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 61: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 62: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 63: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 64: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 65: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 66: familytime.common.v1.Date
-	(ConcernCategory)(0),                  // 67: familytime.safeguarding.v1.ConcernCategory
-	(*timestamppb.Timestamp)(nil),         // 68: google.protobuf.Timestamp
-	(Agency)(0),                           // 69: familytime.safeguarding.v1.Agency
-	(HoldReason)(0),                       // 70: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 71: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 72: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 73: familytime.safeguarding.v1.Recipient
-	(*ReportSection)(nil),                 // 74: familytime.safeguarding.v1.ReportSection
-	(RecordKind)(0),                       // 75: familytime.safeguarding.v1.RecordKind
+	(ProtectiveStepKind)(0),               // 2: familytime.safeguarding.v1.ProtectiveStepKind
+	(*AssessRiskRequest)(nil),             // 3: familytime.safeguarding.v1.AssessRiskRequest
+	(*AssessRiskResponse)(nil),            // 4: familytime.safeguarding.v1.AssessRiskResponse
+	(*Risk)(nil),                          // 5: familytime.safeguarding.v1.Risk
+	(*RaiseConcernRequest)(nil),           // 6: familytime.safeguarding.v1.RaiseConcernRequest
+	(*RaiseConcernResponse)(nil),          // 7: familytime.safeguarding.v1.RaiseConcernResponse
+	(*GetConcernRequest)(nil),             // 8: familytime.safeguarding.v1.GetConcernRequest
+	(*GetConcernResponse)(nil),            // 9: familytime.safeguarding.v1.GetConcernResponse
+	(*ConcernSummary)(nil),                // 10: familytime.safeguarding.v1.ConcernSummary
+	(*Concern)(nil),                       // 11: familytime.safeguarding.v1.Concern
+	(*RecordEntry)(nil),                   // 12: familytime.safeguarding.v1.RecordEntry
+	(*AddConcernActionRequest)(nil),       // 13: familytime.safeguarding.v1.AddConcernActionRequest
+	(*AddConcernActionResponse)(nil),      // 14: familytime.safeguarding.v1.AddConcernActionResponse
+	(*EscalateConcernRequest)(nil),        // 15: familytime.safeguarding.v1.EscalateConcernRequest
+	(*EscalateConcernResponse)(nil),       // 16: familytime.safeguarding.v1.EscalateConcernResponse
+	(*CloseConcernRequest)(nil),           // 17: familytime.safeguarding.v1.CloseConcernRequest
+	(*CloseConcernResponse)(nil),          // 18: familytime.safeguarding.v1.CloseConcernResponse
+	(*CorrectRecordRequest)(nil),          // 19: familytime.safeguarding.v1.CorrectRecordRequest
+	(*CorrectRecordResponse)(nil),         // 20: familytime.safeguarding.v1.CorrectRecordResponse
+	(*PlaceHoldRequest)(nil),              // 21: familytime.safeguarding.v1.PlaceHoldRequest
+	(*PlaceHoldResponse)(nil),             // 22: familytime.safeguarding.v1.PlaceHoldResponse
+	(*LiftHoldRequest)(nil),               // 23: familytime.safeguarding.v1.LiftHoldRequest
+	(*LiftHoldResponse)(nil),              // 24: familytime.safeguarding.v1.LiftHoldResponse
+	(*ReviewHoldRequest)(nil),             // 25: familytime.safeguarding.v1.ReviewHoldRequest
+	(*ReviewHoldResponse)(nil),            // 26: familytime.safeguarding.v1.ReviewHoldResponse
+	(*Hold)(nil),                          // 27: familytime.safeguarding.v1.Hold
+	(*ListHoldsRequest)(nil),              // 28: familytime.safeguarding.v1.ListHoldsRequest
+	(*ListHoldsResponse)(nil),             // 29: familytime.safeguarding.v1.ListHoldsResponse
+	(*ReportSectionInput)(nil),            // 30: familytime.safeguarding.v1.ReportSectionInput
+	(*DraftReportRequest)(nil),            // 31: familytime.safeguarding.v1.DraftReportRequest
+	(*DraftReportResponse)(nil),           // 32: familytime.safeguarding.v1.DraftReportResponse
+	(*SubmitReportForCheckRequest)(nil),   // 33: familytime.safeguarding.v1.SubmitReportForCheckRequest
+	(*SubmitReportForCheckResponse)(nil),  // 34: familytime.safeguarding.v1.SubmitReportForCheckResponse
+	(*CheckReportRequest)(nil),            // 35: familytime.safeguarding.v1.CheckReportRequest
+	(*CheckReportResponse)(nil),           // 36: familytime.safeguarding.v1.CheckReportResponse
+	(*ReassignReportRequest)(nil),         // 37: familytime.safeguarding.v1.ReassignReportRequest
+	(*ReassignReportResponse)(nil),        // 38: familytime.safeguarding.v1.ReassignReportResponse
+	(*RecipientInput)(nil),                // 39: familytime.safeguarding.v1.RecipientInput
+	(*ReleaseReportRequest)(nil),          // 40: familytime.safeguarding.v1.ReleaseReportRequest
+	(*ReleaseReportResponse)(nil),         // 41: familytime.safeguarding.v1.ReleaseReportResponse
+	(*GetReportRequest)(nil),              // 42: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 43: familytime.safeguarding.v1.GetReportResponse
+	(*FamilyErasure)(nil),                 // 44: familytime.safeguarding.v1.FamilyErasure
+	(*ReportSectionView)(nil),             // 45: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 46: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 47: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 48: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 49: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 50: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 51: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 52: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*ListRiskReviewsRequest)(nil),        // 53: familytime.safeguarding.v1.ListRiskReviewsRequest
+	(*RiskReview)(nil),                    // 54: familytime.safeguarding.v1.RiskReview
+	(*ProtectiveStep)(nil),                // 55: familytime.safeguarding.v1.ProtectiveStep
+	(*ScreenAtReferral)(nil),              // 56: familytime.safeguarding.v1.ScreenAtReferral
+	(*ListRiskReviewsResponse)(nil),       // 57: familytime.safeguarding.v1.ListRiskReviewsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 58: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 59: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 60: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 61: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 62: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 63: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 64: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 65: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 66: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 67: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 68: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),         // 69: google.protobuf.Timestamp
+	(ConcernCategory)(0),                  // 70: familytime.safeguarding.v1.ConcernCategory
+	(Agency)(0),                           // 71: familytime.safeguarding.v1.Agency
+	(ConcernOutcome)(0),                   // 72: familytime.safeguarding.v1.ConcernOutcome
+	(HoldReason)(0),                       // 73: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 74: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 75: familytime.safeguarding.v1.RecipientKind
+	(*Recipient)(nil),                     // 76: familytime.safeguarding.v1.Recipient
+	(*ReportSection)(nil),                 // 77: familytime.safeguarding.v1.ReportSection
+	(RecordKind)(0),                       // 78: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	64,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	65,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	66,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
-	4,   // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	64,  // 4: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	65,  // 5: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	66,  // 6: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	66,  // 7: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
-	66,  // 8: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
-	67,  // 9: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	10,  // 10: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	43,  // 11: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	67,  // 12: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	66,  // 13: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
-	9,   // 14: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
-	11,  // 15: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	68,  // 16: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	9,   // 17: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69,  // 18: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
-	9,   // 19: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	9,   // 20: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	70,  // 21: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	66,  // 22: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	26,  // 23: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	26,  // 24: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	66,  // 25: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	26,  // 26: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	70,  // 27: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	66,  // 28: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	66,  // 29: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	66,  // 30: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	66,  // 31: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	26,  // 32: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 33: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	29,  // 34: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	45,  // 35: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 36: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 37: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 38: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	72,  // 39: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	38,  // 40: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	45,  // 41: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	73,  // 42: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	74,  // 43: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	45,  // 44: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	44,  // 45: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	73,  // 46: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	11,  // 47: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	11,  // 48: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	66,  // 49: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	43,  // 50: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	66,  // 51: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,   // 52: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	71,  // 53: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	66,  // 54: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,   // 55: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	9,   // 56: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	45,  // 57: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 58: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	66,  // 59: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	4,   // 60: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	66,  // 61: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	64,  // 62: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	54,  // 63: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	66,  // 64: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	64,  // 65: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	53,  // 66: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	4,   // 67: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	11,  // 68: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	43,  // 69: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	67,  // 70: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	66,  // 71: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	66,  // 72: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	59,  // 73: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	68,  // 74: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	75,  // 75: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	62,  // 76: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	2,   // 77: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	5,   // 78: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	7,   // 79: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	12,  // 80: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	14,  // 81: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	16,  // 82: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	18,  // 83: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	20,  // 84: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	22,  // 85: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	24,  // 86: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	27,  // 87: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	30,  // 88: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	32,  // 89: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	34,  // 90: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	39,  // 91: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	36,  // 92: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	41,  // 93: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	46,  // 94: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	48,  // 95: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	50,  // 96: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	52,  // 97: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	56,  // 98: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	58,  // 99: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	61,  // 100: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	3,   // 101: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	6,   // 102: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	8,   // 103: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	13,  // 104: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	15,  // 105: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	17,  // 106: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	19,  // 107: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	21,  // 108: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	23,  // 109: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	25,  // 110: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	28,  // 111: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	31,  // 112: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	33,  // 113: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	35,  // 114: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	40,  // 115: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	37,  // 116: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	42,  // 117: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	47,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	49,  // 119: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	51,  // 120: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	55,  // 121: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	57,  // 122: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	60,  // 123: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	63,  // 124: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	101, // [101:125] is the sub-list for method output_type
-	77,  // [77:101] is the sub-list for method input_type
-	77,  // [77:77] is the sub-list for extension type_name
-	77,  // [77:77] is the sub-list for extension extendee
-	0,   // [0:77] is the sub-list for field type_name
+	66,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	67,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	68,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	5,   // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	69,  // 4: familytime.safeguarding.v1.AssessRiskResponse.answered_at:type_name -> google.protobuf.Timestamp
+	66,  // 5: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	67,  // 6: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	68,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	68,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
+	68,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
+	70,  // 10: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	69,  // 11: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	11,  // 12: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
+	44,  // 13: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	70,  // 14: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	68,  // 15: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	10,  // 16: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
+	12,  // 17: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	69,  // 18: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	10,  // 19: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69,  // 20: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 21: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	10,  // 22: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69,  // 23: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 24: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	10,  // 25: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	72,  // 26: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	69,  // 27: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	69,  // 28: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 29: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	68,  // 30: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	27,  // 31: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 32: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	27,  // 33: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 34: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 35: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	27,  // 36: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 37: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 38: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	68,  // 39: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	68,  // 40: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	68,  // 41: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	68,  // 42: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	27,  // 43: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	74,  // 44: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	30,  // 45: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	46,  // 46: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 47: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 48: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 49: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 50: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 51: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 52: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 53: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 54: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	39,  // 55: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	46,  // 56: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	76,  // 57: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	77,  // 58: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	69,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 60: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 61: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	76,  // 62: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	12,  // 63: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	12,  // 64: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	68,  // 65: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	44,  // 66: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	68,  // 67: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 68: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	74,  // 69: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	68,  // 70: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 71: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	10,  // 72: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	46,  // 73: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	46,  // 74: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	68,  // 75: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	5,   // 76: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	68,  // 77: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	66,  // 78: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	56,  // 79: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	55,  // 80: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	2,   // 81: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
+	68,  // 82: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
+	68,  // 83: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	66,  // 84: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	54,  // 85: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	5,   // 86: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	12,  // 87: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	44,  // 88: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	55,  // 89: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	70,  // 90: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	68,  // 91: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	68,  // 92: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	61,  // 93: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	69,  // 94: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	78,  // 95: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	64,  // 96: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 97: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 98: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 99: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 100: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 101: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 102: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 103: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	21,  // 104: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	23,  // 105: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	25,  // 106: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	28,  // 107: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	31,  // 108: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	33,  // 109: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	35,  // 110: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	40,  // 111: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	37,  // 112: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	42,  // 113: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	47,  // 114: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	49,  // 115: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	51,  // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	53,  // 117: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	58,  // 118: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	60,  // 119: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	63,  // 120: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 121: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 122: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 123: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 124: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 125: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 126: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 127: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	22,  // 128: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	24,  // 129: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	26,  // 130: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	29,  // 131: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	32,  // 132: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	34,  // 133: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	36,  // 134: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	41,  // 135: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	38,  // 136: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	43,  // 137: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	48,  // 138: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	50,  // 139: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	52,  // 140: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	57,  // 141: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	59,  // 142: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	62,  // 143: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	65,  // 144: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	121, // [121:145] is the sub-list for method output_type
+	97,  // [97:121] is the sub-list for method input_type
+	97,  // [97:97] is the sub-list for extension type_name
+	97,  // [97:97] is the sub-list for extension extendee
+	0,   // [0:97] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -5442,8 +5985,8 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   62,
+			NumEnums:      3,
+			NumMessages:   63,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

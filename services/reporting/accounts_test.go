@@ -78,7 +78,7 @@ func TestAParentsCopyNamesNoAccount(t *testing.T) {
 	}
 	require.Equal(t, []by{
 		{"Self-referral received from a parent for unspecified contact, 0 children", mother, "referrer"},
-		{"Referral accepted for supervised contact", coordinator, "coordinator"},
+		{"Referral accepted on 2026-01-06 for supervised contact", coordinator, "coordinator"},
 		{"Scheduling noted the referral accepted", "service:scheduling", ""},
 		{"Session booked (supervised) for 2026-02-03", coordinator, "coordinator"},
 		{"Arrived at 09:47 on 2026-02-03 (UK time): the visiting parent", volunteer, "volunteer"},
@@ -88,7 +88,7 @@ func TestAParentsCopyNamesNoAccount(t *testing.T) {
 	parent := read(reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST)
 	require.Equal(t, []by{
 		{"Self-referral received from a parent for unspecified contact, 0 children", "", "referrer"},
-		{"Referral accepted for supervised contact", "", ""},
+		{"Referral accepted on 2026-01-06 for supervised contact", "", ""},
 		{"Scheduling noted the referral accepted", "", "service"},
 		{"Session booked (supervised) for 2026-02-03", "", "coordinator"},
 		{"Arrived on 2026-02-03: the visiting parent", "", "volunteer"},

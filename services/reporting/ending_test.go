@@ -78,18 +78,18 @@ func TestACorrectedEndingCountsItsOutcomeAndAReopenedOneNone(t *testing.T) {
 	}
 	review, parent := reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW, reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_FAMILY_REQUEST
 	h1 := words(f1, review)
-	require.Equal(t, []string{"Case ended: self arranged", "Case ending corrected: outcome ended for safety (was self arranged)"}, h1[len(h1)-2:])
+	require.Equal(t, []string{"Case ended on 2026-06-20: self arranged", "Case ending corrected: outcome ended for safety (was self arranged)"}, h1[len(h1)-2:])
 	p1 := words(f1, parent)
-	require.Equal(t, "Case ended", p1[len(p1)-1], "a parent's copy says nothing of the correction")
+	require.Equal(t, "Case ended on 2026-06-20", p1[len(p1)-1], "a parent's copy says nothing of the correction")
 	require.Len(t, p1, len(h1)-1)
 	h2 := words(f2, review)
 	require.Equal(t, []string{
-		"Case ended: withdrawn",
+		"Case ended on 2026-05-01: withdrawn",
 		"Scheduling noted contact ended: future bookings cancelled",
 		"Case reopened: its ending on 2026-05-01 (withdrawn) was a mistake; the case is in contact again",
 		"Scheduling noted the case reopened: the family may be booked again; bookings cancelled at the ending stay cancelled",
 	}, h2[len(h2)-4:])
 	p2 := words(f2, parent)
-	require.Equal(t, []string{"Case ended", "Scheduling noted contact ended: future bookings cancelled", "Case reopened",
+	require.Equal(t, []string{"Case ended on 2026-05-01", "Scheduling noted contact ended: future bookings cancelled", "Case reopened",
 		"Scheduling noted the case reopened: the family may be booked again; bookings cancelled at the ending stay cancelled"}, p2[len(p2)-4:])
 }

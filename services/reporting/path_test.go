@@ -226,7 +226,7 @@ func TestFamilyHistory(t *testing.T) {
 	require.Equal(t, "Session completed (supervised), 2 children", byType["familytime.scheduling.v1.SessionCompleted"])
 	require.Equal(t, "Hold placed: contact suspended (concern under investigation)", byType["familytime.safeguarding.v1.HoldPlaced"])
 	require.Equal(t, "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)", byType["familytime.scheduling.v1.NoShowRecorded"])
-	require.Equal(t, "Case ended: self arranged", byType["familytime.referral.v1.CaseEnded"])
+	require.Equal(t, "Case ended on 2026-04-20: self arranged", byType["familytime.referral.v1.CaseEnded"])
 	require.Equal(t, "Contact arrangement changed for sessions booked from now on: weekly, 60-minute sessions, the visiting parent arriving "+
 		"20 minutes before the children and leaving 20 after (was weekly, 90-minute sessions, the visiting parent arriving 15 minutes "+
 		"before the children and leaving 15 after)", byType["familytime.referral.v1.ArrangementChanged"])

@@ -167,7 +167,7 @@ func TestAParentsCopyOfAFamilyUnderTwoHoldsSaysContactWasSuspendedOnce(t *testin
 	}
 	require.Equal(t, []said{
 		{"Self-referral received from a parent for unspecified contact, 0 children", "coordinator"},
-		{"Referral accepted for supervised contact", ""},
+		{"Referral accepted on 2026-01-06 for supervised contact", ""},
 		{"Session booked (supervised) for 2026-02-07", "coordinator"},
 		{"Booking for 2026-02-07 cancelled", ""},
 		{"Session booked (supervised) for 2026-02-14", "coordinator"},

@@ -31,14 +31,19 @@ func newHistoryCommand() *cobra.Command {
 		Use:   "history FAMILY",
 		Short: "A family's contact history from every service, in plain words, as it stands or as it stood on a date",
 		Long: `history shows every step of a family's contact (referral, sessions, safeguarding) in the order
-recorded, without personal data, and checks it is complete and untampered. Readable by the
-coordinator of the family's centre only (not national roles). Each read is recorded with its
+recorded, without personal data, and checks it is complete and untampered. ON is the day a step
+took place, where its record says it (a pre-visit's day, a decision's, an arrival's), and RECORDED
+when it was entered: they differ for a step entered later than it happened (a pre-visit with --on,
+a paper register typed in), and on a simulated clock, whose days the steps carry while their
+recording times are the real ones. A step with no day of its own (a booking) shows "-".
+Readable by the coordinator of the family's centre only (not national roles). Each read is recorded with its
 --purpose, and --reads lists who read the history, when and why (the centre's coordinators and
 safeguarding leads).
 
 It is the centre's record, for the centre and a court: each step's time is exact, arrivals,
 departures and check-ins included, so it shows when each party came and left. For one of the
-parents, read it with --purpose family-request: each step then has its date only, the arrivals
+parents, read it with --purpose family-request: its steps with a day come in the order of their
+days (the centre's read keeps the order recorded), each step then has its date only, the arrivals
 and departures no clock time and no event id, as exact times could tell one parent where the
 other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's steps, and what
 the family's risk was found or said to be, are left out, as what the other party disclosed is not
@@ -116,13 +121,13 @@ a history read for another purpose.`,
 				}
 				rows := make([][]string, len(resp.GetEntries()))
 				for i, e := range resp.GetEntries() {
-					rows[i] = []string{when(e), e.GetService(), e.GetDescription(), by(e)}
+					rows[i] = []string{tookPlace(e), when(e), e.GetService(), e.GetDescription(), by(e)}
 				}
-				if err := out.table(cmd.OutOrStdout(), nil, []string{"WHEN", "SERVICE", "WHAT HAPPENED", "BY (ROLE)"}, rows); err != nil {
+				if err := out.table(cmd.OutOrStdout(), nil, []string{"ON", "RECORDED", "SERVICE", "WHAT HAPPENED", "BY (ROLE)"}, rows); err != nil {
 					return err
 				}
 				if resp.GetTimesWithheld() {
-					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), no safeguarding steps, and of the holds only when contact was suspended and may resume; who took a step is said by role, never by account, and \"the centre\" took a step given bare."); err != nil {
+					if _, err := fmt.Fprintln(cmd.OutOrStdout(), "\nRead for a parent's request: dates only, no clock times of arrivals and departures (they could tell one parent where the other is), no safeguarding steps, and of the holds only when contact was suspended and may resume; who took a step is said by role, never by account, and \"the centre\" took a step given bare. The steps come in the order of the days they took place (ON); a step with none, such as a booking, where it was recorded."); err != nil {
 						return err
 					}
 				}
@@ -290,6 +295,16 @@ func withoutAccounts(h *reportingv1.GetFamilyHistoryResponse) {
 	for _, e := range h.GetEntries() {
 		e.Actor = ""
 	}
+}
+
+// tookPlace is the day a step took place (occurred_on), or "-" for a step whose record says none:
+// it took place when it was recorded (decision 286).
+func tookPlace(e *reportingv1.HistoryEntry) string {
+	d := e.GetOccurredOn()
+	if d == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.GetYear(), d.GetMonth(), d.GetDay())
 }
 
 // roleWords are the roles as a history says who acted.

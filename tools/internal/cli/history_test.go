@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 )
 
@@ -230,4 +231,12 @@ func TestAParentsCopySaysItVerifiesAndNothingOfWhatItLeavesOut(t *testing.T) {
 		}
 		require.NotRegexp(t, `\d`, err.Error())
 	}
+}
+
+// Review 49: the history dated each step by when it was recorded. The table gives the day a step
+// took place (ON, from occurred_on) beside when it was recorded; a step whose record says none (a
+// booking) shows "-".
+func TestTheTableSaysTheDayAStepTookPlace(t *testing.T) {
+	require.Equal(t, "2027-01-07", tookPlace(&reportingv1.HistoryEntry{OccurredOn: &commonv1.Date{Year: 2027, Month: 1, Day: 7}}))
+	require.Equal(t, "-", tookPlace(&reportingv1.HistoryEntry{Description: "Session booked (supported) for 2027-01-16"}))
 }

@@ -454,7 +454,7 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 		safeguarding + "ReportDue":               "Observation report due for the session of 2026-04-21",
 		safeguarding + "ReportChecked":           "Observation report checked and approved",
 		safeguarding + "ReportReleased":          "Observation report released to 4 recipients",
-		referral + "CaseEnded":                   "Case ended: stepped down to supported",
+		referral + "CaseEnded":                   "Case ended on " + endedOn.Format(time.DateOnly) + ": stepped down to supported",
 		safeguarding + "HoldPlaced":              "Hold placed: contact suspended (concern under investigation)",
 		safeguarding + "ConcernRaised":           "Safeguarding concern raised: handover conduct",
 		scheduling + "NoShowRecorded":            "No-show: the visiting parent did not come (unexplained, 1 since the place was last released)",

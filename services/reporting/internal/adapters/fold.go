@@ -430,7 +430,7 @@ func init() {
 
 // historyColumns are the history's columns in the order of the "history" statement's arguments.
 var historyColumns = []string{"service", "stream_id", "version", "event_id", "family_id", "centre_id", "event_type",
-	"recorded_at", "actor", "envelope", "description", "actor_role"}
+	"recorded_at", "actor", "envelope", "description", "actor_role", "occurred_on"}
 
 // table is one table's rows for COPY.
 type table struct {

@@ -57,8 +57,13 @@ type Step struct {
 	Stream    string
 	Version   int64
 	EventID   uuid.UUID
-	// Undescribed is an event projected before descriptions were kept (migration 0003): its
-	// Description is empty and Envelope holds its envelope, to describe it from.
+	// OccurredOn is the day the step took place (the centre's local date, as a domain date),
+	// where its event says it: written when it was projected, with Description, and checked with
+	// it; the zero time for a step whose event says none (decision 286).
+	OccurredOn time.Time
+	// Undescribed is an event projected before descriptions were kept (migration 0003), or one
+	// whose description migration 0012 cleared to be written again with its day: its Description
+	// is empty and Envelope holds its envelope, to describe it from.
 	Undescribed bool
 	Envelope    []byte
 }
@@ -102,7 +107,7 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 	steps := h.steps()
 	sorted := true
 	// No recorded_at in the WHERE: it is the column's, and the envelope's is the one that counts.
-	b.Queue(`SELECT service, envelope, description FROM reporting.history_events WHERE family_id = $1 `+historyOrder, family).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT service, envelope, description, occurred_on FROM reporting.history_events WHERE family_id = $1 `+historyOrder, family).Query(func(rows pgx.Rows) error {
 		// A family's events repeat a few services, streams, types, actors and descriptions: each
 		// text is made once per read, not once per event.
 		texts := make(map[string]string, 64)
@@ -118,6 +123,7 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 		// texts.
 		var (
 			service, envelope, description pgtype.DriverBytes
+			occurred                       pgtype.Date
 			shown                          Shown
 			// The family's id as an envelope gives it, and the last centre read: compared as
 			// bytes, an id is parsed only when it is not the one before.
@@ -125,7 +131,7 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 			centreText []byte
 			centreID   uuid.UUID
 		)
-		dest := []any{&service, &envelope, &description}
+		dest := []any{&service, &envelope, &description, &occurred}
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				return err
@@ -145,6 +151,9 @@ func (h *History) Family(ctx context.Context, family uuid.UUID, asOf time.Time) 
 			st := Step{RecordedAt: shown.RecordedAt, Stream: text(shown.StreamID), Version: shown.Version,
 				EventID: id, Type: text(shown.EventType), Actor: text(shown.Actor), ActorRole: text(shown.ActorRole),
 				Description: text(description), Undescribed: description == nil}
+			if occurred.Valid && !st.Undescribed {
+				st.OccurredOn = occurred.Time
+			}
 			if of := serviceOfType(shown.EventType); of != nil {
 				st.Service = text(of)
 			} else {
@@ -230,6 +239,9 @@ type StreamEvent struct {
 	Actor, ActorRole string
 	// Description is what the history shows of it; nil when not described (migration 0003).
 	Description *string
+	// OccurredOn is the day the history shows it took place (the zero time for none), shown only
+	// with its Description.
+	OccurredOn time.Time
 }
 
 // Stream is every event reporting holds of one stream, in version order, and the last version
@@ -248,7 +260,7 @@ const ConsumerPrefix = "reporting-"
 
 // streamColumns are the columns of a StreamEvent, of history_events e.
 const streamColumns = `e.service, e.stream_id, e.version, e.event_id, e.family_id, e.centre_id, e.event_type, e.recorded_at,
-	e.actor, coalesce(e.actor_role, ''), e.description, e.envelope`
+	e.actor, coalesce(e.actor_role, ''), e.description, e.envelope, e.occurred_on`
 
 // Streams are every event of each stream that holds any of the family's events, whole (a room's
 // occupancy holds other families' events too: its chain verifies only whole), each in version
@@ -288,12 +300,16 @@ func scanStreams(rows pgx.Rows) ([]Stream, error) {
 		var ev StreamEvent
 		var family, centre pgtype.UUID
 		var handled pgtype.Int8
+		var occurred pgtype.Date
 		if err := rows.Scan(&ev.Service, &ev.Stream, &ev.Version, &ev.EventID, &family, &centre, &ev.Type, &ev.RecordedAt,
-			&ev.Actor, &ev.ActorRole, &ev.Description, &ev.Envelope, &handled); err != nil {
+			&ev.Actor, &ev.ActorRole, &ev.Description, &ev.Envelope, &occurred, &handled); err != nil {
 			return nil, fmt.Errorf("family streams: %w", err)
 		}
 		if family.Valid {
 			ev.Family = family.Bytes
+		}
+		if occurred.Valid {
+			ev.OccurredOn = occurred.Time
 		}
 		if centre.Valid {
 			ev.Centre = centre.Bytes

@@ -53,8 +53,8 @@ func (p *Projections) Schema() string { return p.schema }
 func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 var statements = map[string]string{
-	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope, description, actor_role)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+	"history": `INSERT INTO {s}.history_events (service, stream_id, version, event_id, family_id, centre_id, event_type, recorded_at, actor, envelope, description, actor_role, occurred_on)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING`,
 	"centre": `INSERT INTO {s}.centres (centre_id, name, region, service_types, accreditation_status, accreditation_date, version, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (centre_id) DO UPDATE SET name = EXCLUDED.name, region = EXCLUDED.region,
@@ -282,12 +282,15 @@ type HistoryRow struct {
 	// ActorRole is the role the actor acted in; empty for a service, or an event recorded
 	// before roles were.
 	ActorRole string
+	// OccurredOn is the day the step took place, where its event says it (app.Describe's
+	// occurred); the zero time for none.
+	OccurredOn time.Time
 }
 
 // History records an event in the history.
 func (p *Projections) History(sink Sink, r HistoryRow) {
 	p.Stmt(sink, "history", r.Service, r.StreamID, r.Version, r.EventID, nullUUID(r.FamilyID), nullUUID(r.CentreID),
-		r.Type, r.RecordedAt, r.Actor, r.Envelope, r.Description, nullText(r.ActorRole))
+		r.Type, r.RecordedAt, r.Actor, r.Envelope, r.Description, nullText(r.ActorRole), Date(r.OccurredOn))
 }
 
 func nullText(s string) pgtype.Text { return pgtype.Text{String: s, Valid: s != ""} }

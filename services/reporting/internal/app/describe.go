@@ -100,21 +100,24 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		}
 		return s
 	case *referralv1.ReferralAccepted:
-		return "Referral accepted for " + words.Enum(ev.GetServiceType()) + " contact" + notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
+		return "Referral accepted" + onDay(ev.GetAcceptedOn()) + " for " + words.Enum(ev.GetServiceType()) + " contact" +
+			notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
 	case *referralv1.ReferralWaitlisted:
-		return "Referral placed on the centre's waiting list" + notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
+		return "Referral placed on the centre's waiting list" + onDay(ev.GetWaitlistedOn()) + notTheFamilyUnderHold(ev.GetCheckedNotTheFamilyUnderHold())
 	case *referralv1.ReferralDeclined:
 		return "Referral declined: " + words.Enum(ev.GetReason())
 	case *referralv1.ReferralWithdrawn:
 		return "Referral withdrawn by the " + words.Enum(ev.GetWithdrawnBy())
 	case *referralv1.PreVisitCompleted:
-		s := "Pre-visit by the " + words.Enum(ev.GetRole())
+		// The day visited (review 49): the two parents visit separately, on days of their own
+		// (DOMAIN step 4), and a visit may be recorded days later (--on).
+		s := "Pre-visit" + onDay(ev.GetVisitedOn()) + " by the " + words.Enum(ev.GetRole())
 		if ev.GetGroundRulesSigned() {
 			s += ", ground rules signed"
 		}
 		return s
 	case *referralv1.ArrangementAgreed:
-		return "Contact arrangement agreed: " + words.Enum(ev.GetArrangement().GetServiceType()) + ", " + words.Enum(ev.GetArrangement().GetFrequency())
+		return "Contact arrangement agreed" + onDay(ev.GetAgreedOn()) + ": " + words.Enum(ev.GetArrangement().GetServiceType()) + ", " + words.Enum(ev.GetArrangement().GetFrequency())
 	case *referralv1.ArrangementChanged:
 		return "Contact arrangement changed for sessions booked from now on: " + arrangement(ev.GetArrangement()) +
 			" (was " + arrangement(ev.GetPreviousArrangement()) + ")"
@@ -156,7 +159,7 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		}
 		return s
 	case *referralv1.CaseEnded:
-		return "Case ended: " + words.Enum(ev.GetOutcome())
+		return "Case ended" + onDay(ev.GetEndedOn()) + ": " + words.Enum(ev.GetOutcome())
 	case *referralv1.CaseEndingCorrected:
 		return "Case ending corrected: outcome " + words.Enum(ev.GetOutcome()) + " (was " + words.Enum(ev.GetPreviousOutcome()) + ")"
 	case *referralv1.CaseReopened:
@@ -170,9 +173,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Case suspended by a safeguarding hold"
 	case *referralv1.FamilyErased:
 		if ev.GetReason() == referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED {
-			return "Family's personal details erased: their retention ended"
+			return "Family's personal details erased" + onDay(ev.GetErasedOn()) + ": their retention ended"
 		}
-		return "Family's personal details erased at their request"
+		return "Family's personal details erased" + onDay(ev.GetErasedOn()) + " at their request"
 	case *referralv1.RiskAssessmentNoted:
 		// A coordinator or the lead records the assessment; the noted event carries neither, and
 		// its envelope's actor is referral's consumer, so the words name no role (decision 92).
@@ -260,6 +263,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.SessionBooked:
 		return "Session booked (" + words.Enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
 	case *schedulingv1.BookingCancelled:
+		if why := ev.GetCallOffReason(); why != schedulingv1.CallOffReason_CALL_OFF_REASON_UNSPECIFIED &&
+			ev.GetReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED {
+			// The centre's call-off with its reason (decision 284): the centre's own cause, never a
+			// party's request or late notice (review 50 read "requested (under 48 hours' notice)" of
+			// a burst pipe). One recorded before the reason was kept says what it said, as its stored
+			// description is compared with this one (VerifyFamilyHistory).
+			return "Booking for " + date(ev.GetSessionDate()) + " called off by the centre: " + words.Enum(why)
+		}
 		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + words.Enum(ev.GetCancelledBy()) + ": " + words.Enum(ev.GetReason())
 		// Late notice is a family's, the centre's or the referrer's short notice. A booking the
 		// platform called off (a hold, a case's end, a released place) was nobody's notice: its
@@ -385,6 +396,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *safeguardingv1.ConcernEscalated:
 		return "Safeguarding concern escalated to " + words.Enum(ev.GetAgency())
 	case *safeguardingv1.ConcernClosed:
+		if o := ev.GetOutcome(); o != safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_UNSPECIFIED {
+			// Recorded since the outcome was (decision 287). One closed before says exactly what it
+			// said, as its stored description is compared with this one (VerifyFamilyHistory).
+			return "Safeguarding concern closed: " + words.Enum(o)
+		}
 		return "Safeguarding concern closed"
 	case *safeguardingv1.RecordCorrected:
 		return "A safeguarding record corrected (" + words.Event(ev.GetCorrectsEventType()) + ")"
@@ -477,6 +493,15 @@ func children(n int) string {
 		return "1 child"
 	}
 	return strconv.Itoa(n) + " children"
+}
+
+// onDay is " on YYYY-MM-DD", the day a step took place, in the words of a step whose words said
+// no day (review 49, decision 286); nothing for an event recorded without it.
+func onDay(d *commonv1.Date) string {
+	if d == nil || (d.GetYear() == 0 && d.GetMonth() == 0 && d.GetDay() == 0) {
+		return ""
+	}
+	return " on " + date(d)
 }
 
 // date is YYYY-MM-DD (a rebuild describes every event: this is written without fmt).
@@ -583,10 +608,13 @@ func clock(at, recorded *timestamppb.Timestamp) string {
 // parent is one party, and what the other disclosed, or what the lead weighed, is not theirs to be
 // given by the centre's history; the centre's own reads keep everything: a court asks for it.
 //
-// The door's steps of a day (arrivals, check-ins, departures and their corrections) come in a
-// fixed order, at the place of the day's first, and no step says which stream or version it is:
-// the order the parties came and left in, or a gap where a step was left out, would tell what
-// the times no longer do (review 28).
+// The steps that have a day of their own (OccurredOn) come in the order of their days, where the
+// centre's read keeps the order recorded (review 49, decision 286): a parent's copy says days
+// only, and a step typed in later than it happened would read as out of its place. The door's
+// steps of a day (arrivals, check-ins, departures and their corrections) come in a fixed order,
+// at the place of the day's first, and no step says which stream or version it is: the order the
+// parties came and left in, or a gap where a step was left out, would tell what the times no
+// longer do (review 28).
 //
 // Of the holds, a parent's copy says "Contact suspended" when the first suspends the family's
 // contact and "Contact may resume" when the last is lifted, and nothing of one placed or lifted
@@ -615,23 +643,72 @@ func ForAParent(steps []Step) []Step {
 		s.Actor, s.ActorRole = "", parentsRole(s)
 		kept = append(kept, s)
 	}
-	// Each day's door steps, gathered at the first one's place and sorted by kind and words.
-	for day := 0; day < len(kept); {
-		end := day
-		for end < len(kept) && kept[end].RecordedAt.Equal(kept[day].RecordedAt) {
-			end++
+	inTheOrderOfTheirDays(kept)
+	atTheDoorByDay(kept)
+	return kept
+}
+
+// inTheOrderOfTheirDays puts the steps of a parent's copy that have a day of their own (the day
+// they took place: a pre-visit's, a review's, an arrival's) in the order of their days, each at
+// the place of one of them; a step with no day of its own (a booking, made when it was recorded)
+// stays where it was recorded. Review 49 read an arrival of the 16th before a review of the 12th,
+// both typed in on one day. The sort is stable: steps of one day keep the order recorded.
+func inTheOrderOfTheirDays(steps []Step) {
+	var at []int
+	for i := range steps {
+		if !steps[i].OccurredOn.IsZero() {
+			at = append(at, i)
 		}
-		var door, other []Step
-		first := -1
-		for i, s := range kept[day:end] {
-			if atTheDoor[s.Type] == 0 {
-				other = append(other, s)
-				continue
-			}
-			if first < 0 {
-				first = i
-			}
-			door = append(door, s)
+	}
+	dated := make([]Step, len(at))
+	for j, i := range at {
+		dated[j] = steps[i]
+	}
+	slices.SortStableFunc(dated, func(a, b Step) int { return a.OccurredOn.Compare(b.OccurredOn) })
+	for j, i := range at {
+		steps[i] = dated[j]
+	}
+}
+
+// atTheDoorByDay gathers the door's steps of each day (the day they took place) at the place of
+// that day's first, sorted by kind and words: the order the parties came and left in is not the
+// copy's to tell (review 28). A door step whose event says no day (a check-in or an arrival
+// recorded before their times were kept) is of the day of the door step before it, the session
+// it was recorded with, or else of the day it was recorded.
+func atTheDoorByDay(steps []Step) {
+	day := make([]time.Time, len(steps))
+	var last time.Time
+	var days map[time.Time][]Step
+	for i, s := range steps {
+		if atTheDoor[s.Type] == 0 {
+			continue
+		}
+		switch {
+		case !s.OccurredOn.IsZero():
+			day[i] = s.OccurredOn
+		case !last.IsZero():
+			day[i] = last
+		default:
+			day[i] = time.Date(s.RecordedAt.Year(), s.RecordedAt.Month(), s.RecordedAt.Day(), 0, 0, 0, 0, time.UTC) // its UK day (ForAParent)
+		}
+		last = day[i]
+		if days == nil {
+			days = map[time.Time][]Step{}
+		}
+		days[day[i]] = append(days[day[i]], s)
+	}
+	if days == nil {
+		return
+	}
+	out := make([]Step, 0, len(steps))
+	for i, s := range steps {
+		if atTheDoor[s.Type] == 0 {
+			out = append(out, s)
+			continue
+		}
+		door, ok := days[day[i]]
+		if !ok {
+			continue // gathered at the day's first
 		}
 		slices.SortStableFunc(door, func(a, b Step) int {
 			if c := cmp.Compare(atTheDoor[a.Type], atTheDoor[b.Type]); c != 0 {
@@ -639,13 +716,10 @@ func ForAParent(steps []Step) []Step {
 			}
 			return strings.Compare(a.Description, b.Description)
 		})
-		if first >= 0 {
-			ordered := append(append(append([]Step{}, other[:first]...), door...), other[first:]...)
-			copy(kept[day:end], ordered)
-		}
-		day = end
+		out = append(out, door...)
+		delete(days, day[i])
 	}
-	return kept
+	copy(steps, out)
 }
 
 // takenBack are the steps a parent's copy leaves out because the centre took them back as
@@ -867,7 +941,9 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		decided, _, _ := strings.Cut(words, ", after a person checked")
 		return decided, true
 	case "familytime.referral.v1.CaseEnded":
-		return "Case ended", true // not the outcome: "ended for safety" tells what was found
+		// Not the outcome: "ended for safety" tells what was found. The day it ended stays.
+		ended, _, _ := strings.Cut(words, ": ")
+		return ended, true
 	case "familytime.referral.v1.CaseEndingCorrected":
 		return "", false // the outcome, which the copy's "Case ended" leaves out, is all it corrects
 	case "familytime.referral.v1.CaseReopened":
@@ -878,6 +954,11 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		// "Booking for 2026-03-10 cancelled by the resident parent: ..." names who and why; the
 		// date and that it was cancelled are the parent's.
 		if booking, _, ok := strings.Cut(words, " cancelled by "); ok {
+			return booking + " cancelled", true
+		}
+		// "... called off by the centre: safeguarding" (decision 284): the centre's reason is the
+		// centre's record, and safeguarding's may tell one parent of the other.
+		if booking, _, ok := strings.Cut(words, " called off by the centre"); ok {
 			return booking + " cancelled", true
 		}
 	case "familytime.scheduling.v1.PlaceOffered":

@@ -47,6 +47,7 @@ func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf 
 		a.history.Release(steps)
 		return nil, err
 	}
+	leavings(steps)
 	return steps, nil
 }
 
@@ -54,8 +55,9 @@ func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf 
 // (their texts may still be used): the next history read reuses their memory.
 func (a *App) ReleaseHistory(steps []Step) { a.history.Release(steps) }
 
-// describeOld describes, from their envelopes, the steps projected before descriptions were
-// kept (migration 0003); a rebuild writes their descriptions.
+// describeOld describes and dates, from their envelopes, the steps projected before descriptions
+// were kept (migration 0003) or before they were kept with their days (migration 0012, which
+// cleared the descriptions of every event type with a day); a rebuild writes both.
 func (a *App) describeOld(_ context.Context, family uuid.UUID, steps []Step) error {
 	for i := range steps {
 		if !steps[i].Undescribed {
@@ -65,7 +67,9 @@ func (a *App) describeOld(_ context.Context, family uuid.UUID, steps []Step) err
 		if err := proto.Unmarshal(steps[i].Envelope, env); err != nil {
 			return fmt.Errorf("history of %s: event %s: %w", family, steps[i].EventID, err)
 		}
-		steps[i].Description, steps[i].Undescribed, steps[i].Envelope = Describe(env), false, nil
+		msg, err := payload(env)
+		steps[i].Description, steps[i].OccurredOn = described(env, msg, err), occurredDay(msg, err)
+		steps[i].Undescribed, steps[i].Envelope = false, nil
 	}
 	return nil
 }
@@ -309,9 +313,11 @@ func (a *App) checkStream(st adapters.Stream, envs []*commonv1.EventEnvelope, fa
 			continue
 		}
 		msg, err := payload(envs[i])
-		if ev.Description != nil && *ev.Description != described(envs[i], msg, err) {
+		// The day shown beside the words is checked with them (decision 286): a row shows either
+		// both, as projected, or neither (described from its envelope when read).
+		if ev.Description != nil && (*ev.Description != described(envs[i], msg, err) || !ev.OccurredOn.Equal(occurredDay(msg, err))) {
 			return &eventstore.TamperError{Stream: st.Stream, Version: envs[i].GetStreamVersion(),
-				Reason: "what the history says of this event does not follow from it: the projection was changed, or the descriptions changed since it was written (`familytime reporting rebuild` writes them again from the events)"}, false
+				Reason: "what the history says of this event (its words, or the day it took place) does not follow from it: the projection was changed, or the descriptions changed since it was written (`familytime reporting rebuild` writes them again from the events)"}, false
 		}
 		if err == nil && msg != nil && projected[envs[i].GetEventType()] {
 			f := facts{p: a.live, sink: record, env: envs[i], at: envs[i].GetRecordedAt().AsTime()}

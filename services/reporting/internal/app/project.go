@@ -48,7 +48,7 @@ func Project(p *adapters.Projections, sink adapters.Sink, service string, env *c
 		return &MalformedError{fmt.Errorf("centre id: %w", err)}
 	}
 	msg, err := payload(env)
-	row.Description = described(env, msg, err)
+	row.Description, row.OccurredOn = described(env, msg, err), occurredDay(msg, err)
 	p.History(sink, row)
 	if !projected[env.GetEventType()] {
 		return nil

@@ -131,6 +131,14 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 	// thousands. The ids are written into one string and each entry's is a part of it.
 	entries := make([]reportingv1.HistoryEntry, len(steps))
 	times := make([]timestamppb.Timestamp, len(steps))
+	// The days the steps took place, for those that have one (decision 286), allocated together.
+	dated := 0
+	for i := range steps {
+		if !steps[i].OccurredOn.IsZero() {
+			dated++
+		}
+	}
+	days := make([]commonv1.Date, dated)
 	var ids strings.Builder
 	ids.Grow(len(steps) * uuidLen)
 	for i := range steps {
@@ -145,6 +153,12 @@ func (s *Server) GetFamilyHistory(ctx context.Context, req *reportingv1.GetFamil
 		e := &entries[i]
 		e.RecordedAt, e.Service, e.Description, e.Actor, e.ActorRole, e.EventType, e.StreamId, e.StreamVersion, e.EventId =
 			&times[i], st.Service, st.Description, st.Actor, st.ActorRole, st.Type, st.Stream, st.Version, eventIDs[i*uuidLen:(i+1)*uuidLen]
+		if d := st.OccurredOn; !d.IsZero() {
+			day := &days[len(days)-dated]
+			dated--
+			day.Year, day.Month, day.Day = int32(d.Year()), int32(d.Month()), int32(d.Day())
+			e.OccurredOn = day
+		}
 		if forAParent {
 			// An event id is a UUIDv7: its first 48 bits are the moment it was recorded (review 27
 			// read an arrival's time from it). A parent's copy names no event.

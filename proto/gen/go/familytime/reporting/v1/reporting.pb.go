@@ -746,7 +746,14 @@ type HistoryEntry struct {
 	// and for events recorded before roles were. In a parent's copy (times_withheld), "service" for
 	// a service's reaction, and empty for a step the copy gives bare and one recorded before roles
 	// were.
-	ActorRole     string `protobuf:"bytes,10,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
+	ActorRole string `protobuf:"bytes,10,opt,name=actor_role,json=actorRole,proto3" json:"actor_role,omitempty"`
+	// The day the step took place, the centre's local date, where its event says it: a pre-visit's
+	// day, a decision's, an arrival's (its instant's UK date), a case's ending. Unset for a step
+	// whose event carries no day of its own (a booking, a read of the family's details): it took
+	// place when it was recorded. It differs from recorded_at's day when a step is recorded later
+	// than it happened (a pre-visit entered with its day, a paper register typed in on Monday), or
+	// on a simulated clock, whose days the events carry and whose recording times are the real ones.
+	OccurredOn    *v1.Date `protobuf:"bytes,11,opt,name=occurred_on,json=occurredOn,proto3" json:"occurred_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -851,10 +858,18 @@ func (x *HistoryEntry) GetActorRole() string {
 	return ""
 }
 
+func (x *HistoryEntry) GetOccurredOn() *v1.Date {
+	if x != nil {
+		return x.OccurredOn
+	}
+	return nil
+}
+
 // GetFamilyHistoryResponse is the family's history, oldest first.
 type GetFamilyHistoryResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The steps, in the order they were recorded.
+	// The steps, in the order they were recorded (each with the day it took place, occurred_on);
+	// a parent's copy (times_withheld) gives the steps that have a day in the order of their days.
 	Entries []*HistoryEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
 	// The moment the history stands at (the request's as_of, or when it was read).
 	AsOf *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
@@ -1609,7 +1624,7 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\tcentre_id\x18\x06 \x01(\tR\bcentreId\"~\n" +
 	"\x18ListHistoryReadsResponse\x12:\n" +
 	"\x05reads\x18\x01 \x03(\v2$.familytime.reporting.v1.HistoryReadR\x05reads\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xd7\x02\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x94\x03\n" +
 	"\fHistoryEntry\x12;\n" +
 	"\vrecorded_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"recordedAt\x12\x18\n" +
@@ -1624,7 +1639,9 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\bevent_id\x18\t \x01(\tR\aeventId\x12\x1d\n" +
 	"\n" +
 	"actor_role\x18\n" +
-	" \x01(\tR\tactorRole\"\xb3\x01\n" +
+	" \x01(\tR\tactorRole\x12;\n" +
+	"\voccurred_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"occurredOn\"\xb3\x01\n" +
 	"\x18GetFamilyHistoryResponse\x12?\n" +
 	"\aentries\x18\x01 \x03(\v2%.familytime.reporting.v1.HistoryEntryR\aentries\x12/\n" +
 	"\x05as_of\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\x04asOf\x12%\n" +
@@ -1761,33 +1778,34 @@ var file_familytime_reporting_v1_reporting_proto_depIdxs = []int32{
 	24, // 11: familytime.reporting.v1.HistoryRead.as_of:type_name -> google.protobuf.Timestamp
 	8,  // 12: familytime.reporting.v1.ListHistoryReadsResponse.reads:type_name -> familytime.reporting.v1.HistoryRead
 	24, // 13: familytime.reporting.v1.HistoryEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	10, // 14: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
-	24, // 15: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
-	1,  // 16: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
-	14, // 17: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
-	20, // 18: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
-	23, // 19: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
-	23, // 20: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
-	16, // 21: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
-	2,  // 22: familytime.reporting.v1.GetFiguresResponse.progress:type_name -> familytime.reporting.v1.PeriodProgress
-	23, // 23: familytime.reporting.v1.GetFiguresResponse.as_of:type_name -> familytime.common.v1.Date
-	4,  // 24: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
-	6,  // 25: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
-	7,  // 26: familytime.reporting.v1.ReportingService.ListHistoryReads:input_type -> familytime.reporting.v1.ListHistoryReadsRequest
-	12, // 27: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
-	15, // 28: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
-	18, // 29: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
-	5,  // 30: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
-	11, // 31: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
-	9,  // 32: familytime.reporting.v1.ReportingService.ListHistoryReads:output_type -> familytime.reporting.v1.ListHistoryReadsResponse
-	13, // 33: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
-	17, // 34: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
-	19, // 35: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
-	30, // [30:36] is the sub-list for method output_type
-	24, // [24:30] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	23, // 14: familytime.reporting.v1.HistoryEntry.occurred_on:type_name -> familytime.common.v1.Date
+	10, // 15: familytime.reporting.v1.GetFamilyHistoryResponse.entries:type_name -> familytime.reporting.v1.HistoryEntry
+	24, // 16: familytime.reporting.v1.GetFamilyHistoryResponse.as_of:type_name -> google.protobuf.Timestamp
+	1,  // 17: familytime.reporting.v1.Period.kind:type_name -> familytime.reporting.v1.PeriodKind
+	14, // 18: familytime.reporting.v1.GetFiguresRequest.period:type_name -> familytime.reporting.v1.Period
+	20, // 19: familytime.reporting.v1.Figure.region:type_name -> familytime.common.v1.Region
+	23, // 20: familytime.reporting.v1.GetFiguresResponse.from:type_name -> familytime.common.v1.Date
+	23, // 21: familytime.reporting.v1.GetFiguresResponse.to:type_name -> familytime.common.v1.Date
+	16, // 22: familytime.reporting.v1.GetFiguresResponse.figures:type_name -> familytime.reporting.v1.Figure
+	2,  // 23: familytime.reporting.v1.GetFiguresResponse.progress:type_name -> familytime.reporting.v1.PeriodProgress
+	23, // 24: familytime.reporting.v1.GetFiguresResponse.as_of:type_name -> familytime.common.v1.Date
+	4,  // 25: familytime.reporting.v1.ReportingService.ListCentres:input_type -> familytime.reporting.v1.ListCentresRequest
+	6,  // 26: familytime.reporting.v1.ReportingService.GetFamilyHistory:input_type -> familytime.reporting.v1.GetFamilyHistoryRequest
+	7,  // 27: familytime.reporting.v1.ReportingService.ListHistoryReads:input_type -> familytime.reporting.v1.ListHistoryReadsRequest
+	12, // 28: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:input_type -> familytime.reporting.v1.VerifyFamilyHistoryRequest
+	15, // 29: familytime.reporting.v1.ReportingService.GetFigures:input_type -> familytime.reporting.v1.GetFiguresRequest
+	18, // 30: familytime.reporting.v1.ReportingService.RebuildProjections:input_type -> familytime.reporting.v1.RebuildProjectionsRequest
+	5,  // 31: familytime.reporting.v1.ReportingService.ListCentres:output_type -> familytime.reporting.v1.ListCentresResponse
+	11, // 32: familytime.reporting.v1.ReportingService.GetFamilyHistory:output_type -> familytime.reporting.v1.GetFamilyHistoryResponse
+	9,  // 33: familytime.reporting.v1.ReportingService.ListHistoryReads:output_type -> familytime.reporting.v1.ListHistoryReadsResponse
+	13, // 34: familytime.reporting.v1.ReportingService.VerifyFamilyHistory:output_type -> familytime.reporting.v1.VerifyFamilyHistoryResponse
+	17, // 35: familytime.reporting.v1.ReportingService.GetFigures:output_type -> familytime.reporting.v1.GetFiguresResponse
+	19, // 36: familytime.reporting.v1.ReportingService.RebuildProjections:output_type -> familytime.reporting.v1.RebuildProjectionsResponse
+	31, // [31:37] is the sub-list for method output_type
+	25, // [25:31] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_familytime_reporting_v1_reporting_proto_init() }

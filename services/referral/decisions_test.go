@@ -2,6 +2,7 @@ package referral_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -10,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // Proven domestic abuse rules out supported contact, on the waiting list as at acceptance: a
@@ -33,17 +35,30 @@ func TestWaitlistingChecksTheKindOfContactAsAcceptanceDoes(t *testing.T) {
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 	require.Equal(t, []string{"ReferralReceived", "ScreeningRecorded"}, g.eventTypes(t, ref))
 
-	// A family asking for supervised contact at a supported-only centre waits for a kind the
-	// centre offers, or not at all.
+	// A referral asking for supervised contact at a supported-only centre is refused at once
+	// (review 49). One received before the centre stopped offering supervised contact waits for
+	// a kind the centre offers, or not at all.
 	// Another family: the same child as the first would be a possible duplicate of a family
 	// where domestic abuse was found, refused supported contact for that (decision 133).
-	asksSupervised := supportedOnly.submit(supervised, func(d *referralv1.ReferralDetails) {
-		d.Children[0].FullName = "Rowan Thistle"
-	}).GetReferralId()
-	supportedOnly.screen(asksSupervised, referralv1.RiskRating_RISK_RATING_GREEN, false)
-	_, err = supportedOnly.waitlist(asksSupervised, 0)
+	rowan := func(d *referralv1.ReferralDetails) { d.Children[0].FullName = "Rowan Thistle" }
+	asked := details(resident(), nonResident())
+	rowan(asked)
+	_, err = supportedOnly.c.SubmitReferral(t.Context(), submitRequest(supportedOnly.centre, commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR,
+		supervised, asked))
 	refused(t, err, codes.FailedPrecondition, "SERVICE_NOT_OFFERED")
-	waiting, err := supportedOnly.waitlist(asksSupervised, supported)
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+	stopped := g.casework(t, g.centre(t, supported, supervised))
+	asksSupervised := stopped.submit(supervised, rowan).GetReferralId()
+	stopped.screen(asksSupervised, referralv1.RiskRating_RISK_RATING_GREEN, false)
+	publish(t, g.scheduling, "centre-"+stopped.centre.String(), &schedulingv1.CentreUpdated{CentreId: stopped.centre.String(),
+		Name: "Supported only now", Region: commonv1.Region_REGION_LONDON, ServiceTypes: []commonv1.ServiceType{supported},
+		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS}, uuid.Nil, stopped.centre)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM centres WHERE centre_id = $1 AND cardinality(service_types) = 1", stopped.centre) == 1
+	}, 30*time.Second, 10*time.Millisecond, "the change reaches referral's copy of the directory")
+	_, err = stopped.waitlist(asksSupervised, 0)
+	refused(t, err, codes.FailedPrecondition, "SERVICE_NOT_OFFERED")
+	waiting, err := stopped.waitlist(asksSupervised, supported)
 	require.NoError(t, err)
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_WAITLISTED, waiting.GetReferral().GetState())
 	require.Equal(t, supported, waitlistedFor(t, g, asksSupervised))

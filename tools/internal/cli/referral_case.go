@@ -104,6 +104,7 @@ func (r *referralCommand) acceptCommand() *cobra.Command {
 		serviceFlag string
 		service     commonv1.ServiceType
 		notHeld     bool
+		note        string
 	)
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "accept REFERRAL_ID --service KIND",
@@ -124,19 +125,28 @@ must not get round a hold. If it is the same family, tell the safeguarding lead,
 withdraw it; if it is not, the centre's safeguarding lead checks and records how (familytime
 referral check-duplicate), and the referral is then accepted, the record saying so
 (--not-the-family-under-hold says you know; without the lead's check it is refused,
-LEAD_CHECK_NEEDED).`,
-		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported`,
+LEAD_CHECK_NEEDED).
+
+Where a court is involved, accepting the family for another kind of contact than the referral
+asks for needs --note saying why (a court may have ordered the kind asked for): without it the
+acceptance is refused at --note. Supervised contact where domestic abuse rules out the kind asked
+for needs none: the finding is why. The note is kept, sealed, with the decision, and read with the
+family's notes (familytime referral family).`,
+		Example: `  familytime referral accept $REFERRAL --centre $CENTRE --service supported
+  familytime referral accept $REFERRAL --centre $CENTRE --service supported \
+      --note "Order of 3 March varied: supported contact from now on"`,
 	}, func() (err error) {
 		service, err = parseEnum[commonv1.ServiceType]("service", serviceFlag, "SERVICE_TYPE_", commonv1.ServiceType_value)
 		return err
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.AcceptReferral(cmd.Context(), &referralv1.AcceptReferralRequest{RequestId: request, ReferralId: referral,
-			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld})
+			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld, Note: note})
 		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
 	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "you know the safeguarding lead checked that the family is not a possible duplicate's under a hold or with a finding (check-duplicate)")
+	cmd.Flags().StringVar(&note, "note", "", "why the family is accepted for this kind of contact, in words; needed where a court is involved and the kind is not the one asked for")
 	_ = cmd.MarkFlagRequired("service")
 	complete(cmd, "service", "SERVICE_TYPE_", commonv1.ServiceType_name)
 	return cmd

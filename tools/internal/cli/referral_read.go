@@ -154,6 +154,10 @@ own contact details and never the other parent's (whose address could reveal whe
 and the children without their needs, which the referrer wrote, often from one parent's side (the
 copy says they are held by the centre; --json: childrens_needs_withheld).
 
+Court orders show when each was made and, where the referral gives it, its last day in force
+(EXPIRES ON): "expired on D" once that day has passed by the centre's today as the service
+reckons it (--json: expires_on, expired). An expired order is no longer in force.
+
 Coordinators and the centre's safeguarding lead may open families; administrators may not.`,
 		Example: `  familytime referral family $REFERRAL --centre $CENTRE --purpose "arrange the pre-visits"
   familytime referral family $REFERRAL --centre $CENTRE --purpose "letter confirming the arrangement" --for $FATHER`,
@@ -199,6 +203,16 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 }
 
 // printFamily shows a family's opened details as tables and lines a coordinator reads.
+// orderExpiry is a court order's last day in force as family shows it: "-" when none is known,
+// and "expired on D" once it has passed by the centre's today, as the service reckons it (review
+// 49): an expired order is no longer in force.
+func orderExpiry(o *referralv1.CourtOrder) string {
+	if o.GetExpired() {
+		return "expired on " + dateString(o.GetExpiresOn())
+	}
+	return dateString(o.GetExpiresOn())
+}
+
 func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
 	w = escaped(w)
 	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}, {"version", strconv.FormatInt(f.GetVersion(), 10)}}
@@ -251,9 +265,10 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	if len(d.GetCourtOrders()) > 0 {
 		orders := make([][]string, len(d.GetCourtOrders()))
 		for i, o := range d.GetCourtOrders() {
-			orders[i] = []string{strings.ReplaceAll(friendly("COURT_ORDER_KIND_", o.GetKind().String()), "-", " "), dateString(o.GetMadeOn()), orDash(oneLine(o.GetDescription()))}
+			orders[i] = []string{strings.ReplaceAll(friendly("COURT_ORDER_KIND_", o.GetKind().String()), "-", " "), dateString(o.GetMadeOn()),
+				orderExpiry(o), orDash(oneLine(o.GetDescription()))}
 		}
-		if err := out.table(w, nil, []string{"COURT ORDER", "MADE ON", "DETAILS"}, orders); err != nil {
+		if err := out.table(w, nil, []string{"COURT ORDER", "MADE ON", "EXPIRES ON", "DETAILS"}, orders); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)

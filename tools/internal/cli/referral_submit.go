@@ -41,7 +41,14 @@ suspended nor lapsed; one whose three years ran out with no renewal recorded is 
 standard error). Names, addresses, phones and other details of people hold no control characters;
 phones are 10 to 13 digits (07700 900123, +44 161 496 0732) and postcodes UK ones (M1 4BT). A self-referral
 (source REFERRAL_SOURCE_SELF) names one parent and waits for the other's application
-(familytime referral second-party).`,
+(familytime referral second-party). The centre must offer the kind of contact asked for
+(requested_service_type): one it does not is refused (SERVICE_NOT_OFFERED), naming what it offers.
+
+A court order may give expires_on, its last day in force (a non-molestation order made for 12
+months), in the same form as made_on, not before it: once that day has passed (by the centre's
+today) the order has expired, is no longer in force, and does not call for risk.injunction. An
+order about the children (child arrangements, prohibited steps, specific issue) dated before
+every child on the referral was born is refused at its made_on.`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
   familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id
   cat referral.yaml | familytime referral submit --centre $CENTRE --file -`,

@@ -72,14 +72,14 @@ func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screeni
 // Accept accepts the referral for a kind of contact the centre offers, as the service's copy of
 // the directory knows it. A centre whose accreditation is suspended or lapsed accepts no family;
 // one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
-func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata) (Decision, error) {
+func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, note string, md eventstore.Metadata) (Decision, error) {
 	c, err := a.takingFamilies(ctx, centre)
 	if err != nil {
 		return Decision{}, err
 	}
 	var holds []uuid.UUID
 	dec, err := a.changeUnlessBarred(ctx, id, centre, st, checked, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		events, err := r.Accept(st, c.Services, today)
+		events, err := r.Accept(st, c.Services, note, today)
 		if err != nil {
 			return nil, err
 		}

@@ -32,6 +32,9 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	if err := c.TakesNewFamilies(); err != nil {
 		return Decision{}, err
 	}
+	if err := c.TakesReferralsFor(s.RequestedServiceType); err != nil {
+		return Decision{}, err
+	}
 	s.ReferralID, s.FamilyID = uuid.New(), uuid.New()
 	today := a.today()
 	r, events, err := domain.Submit(s, today, uuid.New)

@@ -56,7 +56,8 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	}
 	d.validateAt(&v, "details.", need, today, r.referredOn(today))
 	d.checkInvolvement(&v, "details.", r.source)
-	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction())
+	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction(today), today)
+	d.checkOrdersAfterBirth(&v, "details.", r.facts.CourtOrders, today)
 	d.checkSaid(&v, "details.", inwords.Says(r.secondPartyRiskNotes))
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
 	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind()), r.contactKind())
@@ -239,14 +240,11 @@ func (r *Referral) decidedOn(d Details) []string {
 		changed = append(changed, "details.adults or details.children (someone on the referral is left out: no one is removed)")
 	}
 	was := r.facts
-	sameOrder := func(a, b CourtOrder) bool {
-		return a.Kind == b.Kind && a.MadeOn.Equal(b.MadeOn) && a.Description == b.Description
-	}
 	for _, f := range []struct {
 		field string
 		same  bool
 	}{
-		{"details.court_orders", slices.EqualFunc(d.CourtOrders, was.CourtOrders, sameOrder)},
+		{"details.court_orders", slices.EqualFunc(d.CourtOrders, was.CourtOrders, CourtOrder.same)},
 		{"details.court_involved", d.CourtInvolved == was.CourtInvolved},
 		{"details.cafcass_involved", d.CafcassInvolved == was.CafcassInvolved},
 		{"details.other_agencies", slices.Equal(d.Agencies, was.Agencies)},

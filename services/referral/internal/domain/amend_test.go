@@ -214,7 +214,7 @@ func TestAnEscortedCaseKeepsTheChildrenLeavingUntilItEnds(t *testing.T) {
 	h.ok(r.Waitlist(escorted, offered, today))
 	for _, step := range []func(){
 		func() {},
-		func() { h.ok(r.Accept(escorted, offered, today)) },
+		func() { h.ok(r.Accept(escorted, offered, courtAllows, today)) },
 		func() {
 			for _, a := range r.Adults() {
 				h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))

@@ -87,7 +87,7 @@ func TestASecondParentsApplicationThatContradictsTheReferral(t *testing.T) {
 	a.Risk = domain.Risk{AbductionRisk: true}
 	h.ok(r.SubmitSecondParty(a, today, ids()))
 	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER}, today))
-	h.ok(r.Accept(supported, both, today))
+	h.ok(r.Accept(supported, both, "", today))
 	for _, p := range r.Adults() {
 		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: p.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
 	}
@@ -120,7 +120,7 @@ func TestAReferralRecordedBeforeReview39(t *testing.T) {
 	r, err := domain.Rebuild(r.ID(), h.events)
 	require.NoError(t, err)
 	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today))
-	h.ok(r.Accept(supported, both, today))
+	h.ok(r.Accept(supported, both, "", today))
 	for _, p := range r.Adults() {
 		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: p.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
 	}

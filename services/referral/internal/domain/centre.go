@@ -1,12 +1,15 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // AccreditationYears is how long an accreditation by the national association lasts.
@@ -25,6 +28,44 @@ type Centre struct {
 
 // Offers reports whether the centre offers a kind of contact.
 func (c Centre) Offers(st commonv1.ServiceType) bool { return slices.Contains(c.Services, st) }
+
+// TakesReferralsFor refuses a referral asking for a kind of contact the centre does not offer
+// (ErrServiceNotOffered), saying which kinds it offers. Review 49 asked a supported-only centre for
+// supervised contact: the referral was received without a word, and its coordinator could only
+// accept it for supported contact, which a court may not have allowed; the referrer, told at once,
+// refers the family to a centre that offers what was asked.
+func (c Centre) TakesReferralsFor(st commonv1.ServiceType) error {
+	if c.Offers(st) || !serviceTypeKnown(st) {
+		// An unknown kind is the submission's field error (Submit), not the centre's.
+		return nil
+	}
+	return notOffered(st, c.Services)
+}
+
+// notOffered is ErrServiceNotOffered saying which kind is not offered and which kinds are, so
+// the caller can choose one or another centre without reading the directory.
+func notOffered(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
+	names := make([]string, 0, len(offered))
+	for _, o := range offered {
+		names = append(names, ServiceName(o))
+	}
+	offers := "no kind of contact"
+	switch n := len(names); {
+	case n == 1:
+		offers = names[0] + " contact"
+	case n > 1:
+		offers = strings.Join(names[:n-1], ", ") + " and " + names[n-1] + " contact"
+	}
+	return problem.Rule(ErrServiceNotOffered.Reason, fmt.Sprintf("the centre does not offer %s contact: it offers %s", ServiceName(st), offers))
+}
+
+// ServiceName is a kind of contact in words, as the service's messages name it ("supervised").
+func ServiceName(st commonv1.ServiceType) string {
+	if name, ok := commonv1.ServiceType_name[int32(st)]; ok && st != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
+		return strings.ToLower(strings.TrimPrefix(name, "SERVICE_TYPE_"))
+	}
+	return "an unknown kind of"
+}
 
 // TakesNewFamilies says whether the centre may take a new referral, or accept or waitlist a
 // family: nil, or ErrCentreSuspended or ErrCentreLapsed when the directory says its accreditation

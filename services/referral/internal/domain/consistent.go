@@ -35,8 +35,8 @@ func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.Ref
 	case source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT:
 		v.add(prefix+"court_involved", "must be true: the referral comes from a court")
 	case len(d.CourtOrders) > 0:
-		v.add(prefix+"court_involved", "must be true: the referral records a court order or injunction in force ("+prefix+
-			"court_orders), made by a court that is then involved with the family")
+		v.add(prefix+"court_involved", "must be true: the referral records a court order or injunction ("+prefix+
+			"court_orders, in force or expired), made by a court that is then involved with the family")
 	case d.Risk.Injunction:
 		v.add(prefix+"court_involved", "must be true: the referral answers that an injunction is in force ("+prefix+
 			"risk.injunction), and an injunction (a non-molestation or occupation order) is made by a court that is then involved "+
@@ -58,19 +58,20 @@ func injunction(k referralv1.CourtOrderKind) bool {
 }
 
 // checkInjunction refuses details that answer "no injunction is in force" while listing a
-// non-molestation or occupation order in force (review 20): the provisional screen reads the
-// answer, so a family under a non-molestation order was screened green, its coordinator alone
-// confirmed it, and it was accepted into a shared supported room. The reason names the order's
-// path, never a detail of it. kept reports the same contradiction already on the referral: an
-// amendment is not refused for what it keeps, since once the family is ready for contact its
-// risk answers no longer change (ErrAttendeesFixed) and every amendment would be refused;
-// safeguarding's screen counts the order as an injunction whatever the answer says.
-func (d Details) checkInjunction(v *Invalid, prefix string, kept bool) {
+// non-molestation or occupation order in force on today (review 20): the provisional screen reads
+// the answer, so a family under a non-molestation order was screened green, its coordinator alone
+// confirmed it, and it was accepted into a shared supported room. An order whose expiry has
+// passed is not in force (CourtOrder.InForce, review 49), and is not refused. The reason names the
+// order's path, never a detail of it. kept reports the same contradiction already on the
+// referral: an amendment is not refused for what it keeps, since once the family is ready for
+// contact its risk answers no longer change (ErrAttendeesFixed) and every amendment would be
+// refused; safeguarding's screen counts the order as an injunction whatever the answer says.
+func (d Details) checkInjunction(v *Invalid, prefix string, kept bool, today time.Time) {
 	if d.Risk.Injunction || kept {
 		return
 	}
 	for i, o := range d.CourtOrders {
-		if injunction(o.Kind) {
+		if injunction(o.Kind) && o.InForce(today) {
 			v.add(prefix+"risk.injunction", fmt.Sprintf("must be true: the referral records an injunction in force (%scourt_orders[%d], "+
 				"a non-molestation or occupation order), which the risk screen must weigh", prefix, i))
 			return
@@ -78,9 +79,10 @@ func (d Details) checkInjunction(v *Invalid, prefix string, kept bool) {
 	}
 }
 
-// contradictsInjunction reports whether details list an injunction in force and answer that none is.
-func (d Details) contradictsInjunction() bool {
-	return !d.Risk.Injunction && slices.ContainsFunc(d.CourtOrders, func(o CourtOrder) bool { return injunction(o.Kind) })
+// contradictsInjunction reports whether details list an injunction in force on today and answer
+// that none is.
+func (d Details) contradictsInjunction(today time.Time) bool {
+	return !d.Risk.Injunction && slices.ContainsFunc(d.CourtOrders, func(o CourtOrder) bool { return injunction(o.Kind) && o.InForce(today) })
 }
 
 // OrderYears is how long an order about a child can be in force: a child arrangements, prohibited
@@ -103,11 +105,46 @@ func aboutAChild(k referralv1.CourtOrderKind) bool {
 
 // checkOrderDate refuses an order about a child made OrderYears or more before today: it has
 // ended, and the referral lists orders in force. An order made before a child on the referral was
-// born is not refused: it may be about an older brother or sister.
+// born is refused only when made before them all (checkOrdersAfterBirth).
 func checkOrderDate(v *Invalid, field string, o CourtOrder, today time.Time) {
-	if aboutAChild(o.Kind) && !o.MadeOn.IsZero() && !o.MadeOn.After(today.AddDate(-OrderYears, 0, 0)) {
+	if endedWithChildhood(o, today) {
 		v.add(field, fmt.Sprintf("must be less than %d years ago: an order of this kind is about a child and ends by their %dth birthday "+
 			"at the latest, and the referral lists orders in force (leave the date out if it is not known)", OrderYears, OrderYears))
+	}
+}
+
+// endedWithChildhood reports whether an order about a child was made OrderYears or more before
+// today (checkOrderDate).
+func endedWithChildhood(o CourtOrder, today time.Time) bool {
+	return aboutAChild(o.Kind) && !o.MadeOn.IsZero() && !o.MadeOn.After(today.AddDate(-OrderYears, 0, 0))
+}
+
+// checkOrdersAfterBirth refuses an order about a child (aboutAChild: child arrangements,
+// prohibited steps, specific issue) made before every child the details name was born: it cannot
+// be about any of them (review 49 listed a child arrangements order made years before either
+// child's birth, and it was accepted). One made before some of the children is about an older
+// one. Injunctions and other orders are between the adults or about anything, and may predate
+// the children. The reason names the order's path, never a date of the family. kept are the
+// orders already on the referral: an amendment is not refused for one it keeps unchanged, as
+// checkInjunction, so a referral recorded before the rule is amended still; one already refused
+// by checkOrderDate is not refused twice.
+func (d Details) checkOrdersAfterBirth(v *Invalid, prefix string, kept []CourtOrder, today time.Time) {
+	for i, o := range d.CourtOrders {
+		if !aboutAChild(o.Kind) || o.MadeOn.IsZero() || endedWithChildhood(o, today) || slices.ContainsFunc(kept, o.same) {
+			continue
+		}
+		before := len(d.Children) > 0
+		for _, c := range d.Children {
+			if c.DateOfBirth.IsZero() || !c.DateOfBirth.After(o.MadeOn) {
+				before = false
+				break
+			}
+		}
+		if before {
+			v.add(fmt.Sprintf("%scourt_orders[%d].made_on", prefix, i), "must be on or after the birth of a child on the referral: "+
+				"an order of this kind (child arrangements, prohibited steps or specific issue) is made about a child already born, "+
+				"and this one is dated before every child the referral names was born (check the date, or leave it out if it is not known)")
+		}
 	}
 }
 

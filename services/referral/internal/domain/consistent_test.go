@@ -160,8 +160,9 @@ func TestWhatOnlyLooksLikeAContradictionIsAccepted(t *testing.T) {
 				MadeOn: date(2005, 2, 1)})
 			s.Details.Risk.Injunction = true
 		}},
-		{"a child arrangements order made before the child was born (an older sibling's)", func(s *domain.Submission) {
-			s.Details.CourtOrders[0].MadeOn = date(2015, 2, 1)
+		{"a child arrangements order made before the younger child was born (the older's; review 49)", func(s *domain.Submission) {
+			s.Details.Children = append(s.Details.Children, domain.Child{Name: "Zak Child", DateOfBirth: date(2021, 6, 3)})
+			s.Details.CourtOrders[0].MadeOn = date(2020, 2, 1)
 		}},
 		{"an injunction answered yes, the court involved, no order listed", func(s *domain.Submission) {
 			s.Details.CourtOrders, s.Details.Risk.Injunction = nil, true

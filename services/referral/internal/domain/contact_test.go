@@ -76,7 +76,7 @@ func TestSupervisedContactHasNoReviewClock(t *testing.T) {
 	r, _ := inState(t, domain.Received)
 	_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
 	require.NoError(t, err)
-	_, err = r.Accept(supervisd, both, today)
+	_, err = r.Accept(supervisd, both, "", today)
 	require.NoError(t, err)
 	for _, a := range r.Adults() {
 		_, err := r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today, GroundRulesSigned: true}, today)
@@ -134,7 +134,7 @@ func TestOutcomesFitTheKindOfContact(t *testing.T) {
 			r, _ := submit(t, submission(details()))
 			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)
 			require.NoError(t, err)
-			_, err = r.Accept(tc.service, []commonv1.ServiceType{supported, supervisd, handoverOnly}, today)
+			_, err = r.Accept(tc.service, []commonv1.ServiceType{supported, supervisd, handoverOnly}, courtAllows, today)
 			require.NoError(t, err)
 			for _, a := range r.Adults() {
 				_, err := r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today)

@@ -19,7 +19,10 @@ import (
 // must offer the kind of contact (ErrServiceNotOffered), and a domestic-abuse finding leaves
 // supervised contact only (FindingAllows): a centre without it then declines the referral or
 // redirects the family to a centre that offers supervised contact.
-func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
+//
+// note says why the family is accepted for st, recorded sealed with the decision when given. It is
+// required (noteNeeded) when a court is involved and st is not the kind the referral asks for.
+func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceType, note string, today time.Time) ([]proto.Message, error) {
 	if err := CheckTransition(r.state, CmdAccept); err != nil {
 		return nil, err
 	}
@@ -29,8 +32,38 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 	if err := r.mayHave(st, offered); err != nil {
 		return nil, err
 	}
+	note = strings.TrimSpace(note)
+	var v Invalid
+	if r.noteNeeded(st) {
+		v.note("note", note, true, fmt.Sprintf("must say why the family is accepted for %s contact when the referral asks for %s contact: "+
+			"a court is involved with the family, and may have ordered the kind asked for", ServiceName(st), ServiceName(r.requested)))
+	} else {
+		v.note("note", note, false, "must say why the family is accepted for this kind of contact")
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sealed, err := noteOf(note)
+	if err != nil {
+		return nil, fmt.Errorf("accept referral: %w", err)
+	}
 	return r.record(&referralv1.ReferralAccepted{ReferralId: r.id.String(), FamilyId: r.family.String(),
-		CentreId: r.centre.String(), AcceptedOn: dates.Proto(today), ServiceType: st})
+		CentreId: r.centre.String(), AcceptedOn: dates.Proto(today), ServiceType: st, SealedNote: sealed})
+}
+
+// noteNeeded reports whether accepting the family for st needs a note saying why: a court is
+// involved (the flag, or a court's referral) and st is not the kind asked for (review 49: a
+// referral for supervised contact was accepted for supported contact with nothing on the record,
+// where a court may have ordered supervision). Supervised contact where domestic abuse, found or
+// disclosed and not yet weighed, rules out the kind asked for is not: the finding or the
+// disclosure is on the record and is why.
+func (r *Referral) noteNeeded(st commonv1.ServiceType) bool {
+	court := r.facts.CourtInvolved || r.source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT
+	if !court || st == r.requested {
+		return false
+	}
+	ruledOut := r.findingRulesOut(r.requested) != nil || r.DisclosureRulesOut(r.requested) != nil
+	return !(ruledOut && FindingAllows(st))
 }
 
 // mayHave is the rule on the kind of contact a family is accepted or waitlisted for: the
@@ -44,7 +77,7 @@ func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceTy
 		return err
 	}
 	if !slices.Contains(offered, st) {
-		return ErrServiceNotOffered
+		return notOffered(st, offered)
 	}
 	if st == commonv1.ServiceType_SERVICE_TYPE_ESCORTED && !r.facts.ChildrenMayLeaveCentre {
 		return ErrChildrenStayInCentre

@@ -70,7 +70,7 @@ func TestAcceptRules(t *testing.T) {
 			r, _ := inState(t, domain.Received)
 			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: tc.da}, today)
 			require.NoError(t, err)
-			events, err := r.Accept(tc.st, tc.offered, today)
+			events, err := r.Accept(tc.st, tc.offered, "", today)
 			if tc.err != nil {
 				require.ErrorIs(t, err, tc.err)
 				require.Nil(t, events)
@@ -86,7 +86,7 @@ func TestAcceptRules(t *testing.T) {
 		r, _ := inState(t, domain.Received)
 		_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
 		require.NoError(t, err)
-		_, err = r.Accept(supported, supportedOnly, today)
+		_, err = r.Accept(supported, supportedOnly, "", today)
 		require.ErrorIs(t, err, domain.ErrDomesticAbuseRulesOutSupported)
 		events, err := r.Decline(domain.Decline{Reason: referralv1.DeclineReason_DECLINE_REASON_REDIRECTED,
 			RedirectedTo: otherCtr, Note: "supervised service at the other centre"}, directory, today)
@@ -98,7 +98,7 @@ func TestAcceptRules(t *testing.T) {
 	})
 	t.Run("the service type is required", func(t *testing.T) {
 		r, _ := inState(t, domain.Screened)
-		_, err := r.Accept(0, both, today)
+		_, err := r.Accept(0, both, "", today)
 		var invalid *domain.Invalid
 		require.ErrorAs(t, err, &invalid)
 		require.Equal(t, "service_type", invalid.Violations[0].Field)
@@ -108,7 +108,7 @@ func TestAcceptRules(t *testing.T) {
 	t.Run("escorted contact needs children who may leave the centre", func(t *testing.T) {
 		escorted := []commonv1.ServiceType{supported, commonv1.ServiceType_SERVICE_TYPE_ESCORTED}
 		r, _ := inState(t, domain.Screened)
-		events, err := r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today)
+		events, err := r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, "", today)
 		require.ErrorIs(t, err, domain.ErrChildrenStayInCentre)
 		require.Nil(t, events)
 		_, err = r.Waitlist(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today)
@@ -119,12 +119,12 @@ func TestAcceptRules(t *testing.T) {
 		d.ChildrenMayLeaveCentre = true
 		r, h := submit(t, submission(d))
 		h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today))
-		h.ok(r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, today))
+		h.ok(r.Accept(commonv1.ServiceType_SERVICE_TYPE_ESCORTED, escorted, courtAllows, today))
 		require.Equal(t, domain.Accepted, r.State())
 	})
 	t.Run("a waitlisted family is accepted when a place comes", func(t *testing.T) {
 		r, _ := inState(t, domain.Waitlisted)
-		_, err := r.Accept(supported, both, today)
+		_, err := r.Accept(supported, both, "", today)
 		require.NoError(t, err)
 		require.Equal(t, domain.Accepted, r.State())
 	})

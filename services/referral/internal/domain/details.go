@@ -78,11 +78,26 @@ type Child struct {
 	Language    string
 }
 
-// CourtOrder is a court order or injunction in force. MadeOn is zero when not known.
+// CourtOrder is a court order or injunction the referral records. MadeOn is zero when not known;
+// ExpiresOn, the last day the order is in force, is zero when no end date is known (as on every
+// order recorded before it was kept), and the order is then taken to be in force.
 type CourtOrder struct {
 	Kind        referralv1.CourtOrderKind
 	MadeOn      time.Time
 	Description string
+	ExpiresOn   time.Time
+}
+
+// same reports whether two entries record one order as given: kind, dates and terms.
+func (o CourtOrder) same(p CourtOrder) bool {
+	return o.Kind == p.Kind && o.MadeOn.Equal(p.MadeOn) && o.Description == p.Description && o.ExpiresOn.Equal(p.ExpiresOn)
+}
+
+// InForce reports whether the order is in force on today, the centre's local date: not past its
+// expiry (review 49: a 12-month non-molestation order had to be answered "an injunction is in
+// force" a year after it ended, and the referrer could not say it had expired).
+func (o CourtOrder) InForce(today time.Time) bool {
+	return o.ExpiresOn.IsZero() || !today.After(o.ExpiresOn)
 }
 
 // Risk are the answers to the risk questions.
@@ -288,6 +303,9 @@ func (d Details) validateAt(v *Invalid, prefix string, need parents, today time.
 			v.add(f+"made_on", "must not be in the future")
 		}
 		checkOrderDate(v, f+"made_on", o, today)
+		if !o.ExpiresOn.IsZero() && !o.MadeOn.IsZero() && o.ExpiresOn.Before(o.MadeOn) {
+			v.add(f+"expires_on", "must not be before made_on: an order ends after it is made (leave expires_on out if the order has no end date)")
+		}
 		v.text(f+"description", o.Description, MaxTextLength, false)
 	}
 	for _, a := range d.Agencies {

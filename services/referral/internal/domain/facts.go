@@ -39,7 +39,7 @@ func factsOf(adults []AdultRecord, children []ChildRecord, d Details) (*referral
 				DateOfBirth: dates.Proto(c.DateOfBirth), Needs: c.Needs, Language: c.Language})})
 	}
 	for _, o := range d.CourtOrders {
-		f.CourtOrders = append(f.CourtOrders, &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: dates.Proto(o.MadeOn),
+		f.CourtOrders = append(f.CourtOrders, &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: dates.Proto(o.MadeOn), ExpiresOn: dates.Proto(o.ExpiresOn),
 			SealedDetails: w.bytes(&referralv1.CourtOrderDetails{Description: o.Description})})
 	}
 	f.SealedCaseDetails = w.bytes(&referralv1.CaseDetails{ReferrerName: d.Referrer.Name,
@@ -91,7 +91,7 @@ func (r *Referral) applyFacts(f *referralv1.ReferralFacts) error {
 			return err
 		}
 		d.CourtOrders = append(d.CourtOrders, CourtOrder{Kind: o.GetKind(), MadeOn: dates.Time(o.GetMadeOn()),
-			Description: od.GetDescription()})
+			Description: od.GetDescription(), ExpiresOn: dates.Time(o.GetExpiresOn())})
 	}
 	r.facts = d
 	return nil

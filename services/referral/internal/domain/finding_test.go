@@ -54,7 +54,7 @@ func TestADomesticAbuseFindingLeavesSupervisedContactOnly(t *testing.T) {
 			r, _ := screenedFor(t, tc.kind, true)
 			version := r.Version()
 			for _, decide := range []func() ([]proto.Message, error){
-				func() ([]proto.Message, error) { return r.Accept(tc.kind, everyKind, today) },
+				func() ([]proto.Message, error) { return r.Accept(tc.kind, everyKind, "", today) },
 				func() ([]proto.Message, error) { return r.Waitlist(tc.kind, everyKind, today) },
 			} {
 				events, err := decide()
@@ -70,7 +70,7 @@ func TestADomesticAbuseFindingLeavesSupervisedContactOnly(t *testing.T) {
 
 			// Without a finding every kind is accepted, as before.
 			r, _ = screenedFor(t, tc.kind, false)
-			_, err := r.Accept(tc.kind, everyKind, today)
+			_, err := r.Accept(tc.kind, everyKind, "", today)
 			require.NoError(t, err)
 		})
 	}
@@ -86,9 +86,9 @@ func TestADomesticAbuseFindingLeavesSupervisedContactOnly(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, supervisd, events[0].(*referralv1.ReferralWaitlisted).GetServiceType(), asked.String())
 		// Taken off the list, it is accepted for supervised contact, not the kind asked for.
-		_, err = r.Accept(asked, everyKind, today)
+		_, err = r.Accept(asked, everyKind, "", today)
 		require.ErrorIs(t, err, domain.ErrDomesticAbuseNeedsSupervised)
-		_, err = r.Accept(supervisd, everyKind, today)
+		_, err = r.Accept(supervisd, everyKind, "", today)
 		require.NoError(t, err)
 	}
 }
@@ -97,7 +97,7 @@ func TestADomesticAbuseFindingLeavesSupervisedContactOnly(t *testing.T) {
 // which the finding rules out (decision 168), as it does not step down to supported (decision 133).
 func TestACaseWithAFindingDoesNotEndMovedToHandover(t *testing.T) {
 	r, h := screenedFor(t, supervisd, true)
-	h.ok(r.Accept(supervisd, everyKind, today))
+	h.ok(r.Accept(supervisd, everyKind, "", today))
 	for _, a := range r.Adults() {
 		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
 	}
@@ -143,7 +143,7 @@ func withFinding(t *testing.T, events []proto.Message) []proto.Message {
 func TestACaseAcceptedForAKindTheFindingRulesOutIsNotMadeReady(t *testing.T) {
 	t.Run("accepted before the rule", func(t *testing.T) {
 		r, h := screenedFor(t, handoverKind, false)
-		h.ok(r.Accept(handoverKind, everyKind, today))
+		h.ok(r.Accept(handoverKind, everyKind, "", today))
 		for _, a := range r.Adults() {
 			h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
 		}
@@ -165,7 +165,7 @@ func TestACaseAcceptedForAKindTheFindingRulesOutIsNotMadeReady(t *testing.T) {
 
 	t.Run("the lead finds domestic abuse after the acceptance", func(t *testing.T) {
 		r, h := screenedFor(t, handoverKind, false)
-		h.ok(r.Accept(handoverKind, everyKind, today))
+		h.ok(r.Accept(handoverKind, everyKind, "", today))
 		h.ok(r.AgreeArrangement(arrangement(handoverKind), today))
 		h.ok(r.NoteRiskAssessment(true, today))
 		for _, a := range r.Adults() {
@@ -179,7 +179,7 @@ func TestACaseAcceptedForAKindTheFindingRulesOutIsNotMadeReady(t *testing.T) {
 
 	t.Run("made ready before the rule", func(t *testing.T) {
 		r, h := screenedFor(t, handoverKind, false)
-		h.ok(r.Accept(handoverKind, everyKind, today))
+		h.ok(r.Accept(handoverKind, everyKind, "", today))
 		for _, a := range r.Adults() {
 			h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
 		}

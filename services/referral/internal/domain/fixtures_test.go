@@ -30,6 +30,10 @@ var (
 	}
 )
 
+// courtAllows is the note accepting the fixtures' court-involved family for another kind of contact
+// than the supported contact it asks for needs (review 49).
+const courtAllows = "The court's order allows this kind of contact"
+
 // exact is the closest match of two children: the same name and date of birth.
 const exact = referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE
 
@@ -153,7 +157,7 @@ func inState(t *testing.T, s domain.State) (*domain.Referral, *history) {
 		reached(domain.Withdrawn)
 		return r, h
 	}
-	h.ok(r.Accept(supported, both, today))
+	h.ok(r.Accept(supported, both, "", today))
 	if reached(domain.Accepted) {
 		return r, h
 	}

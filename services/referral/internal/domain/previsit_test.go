@@ -149,7 +149,7 @@ func TestAdultsWithoutAPartNeedNoPreVisit(t *testing.T) {
 	r, _ := submit(t, submission(d))
 	_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)
 	require.NoError(t, err)
-	_, err = r.Accept(supported, both, today)
+	_, err = r.Accept(supported, both, "", today)
 	require.NoError(t, err)
 	for _, a := range r.Adults() {
 		if a.NeedsPreVisit() {

@@ -615,6 +615,8 @@ func caseNote(ev proto.Message) (*commonv1.Date, []byte) {
 		return e.GetAmendedOn(), e.GetSealedCorrectionNote()
 	case *referralv1.ScreeningRecorded:
 		return e.GetScreenedOn(), e.GetSealedNote()
+	case *referralv1.ReferralAccepted:
+		return e.GetAcceptedOn(), e.GetSealedNote()
 	case *referralv1.ReferralDeclined:
 		return e.GetDeclinedOn(), e.GetSealedNote()
 	case *referralv1.ReferralWithdrawn:

@@ -34,7 +34,7 @@ func TestALeadsScreenWithAFindingWeighsTheDisclosure(t *testing.T) {
 	require.Equal(t, referralv1.ScreenerRole_SCREENER_ROLE_SAFEGUARDING_LEAD, ev[0].(*referralv1.ScreeningRecorded).GetScreenerRole())
 	require.False(t, r.DisclosureUnweighed(), "the lead's finding weighed it")
 	require.NoError(t, r.DisclosureRulesOut(supported), "weighed")
-	_, err := r.Accept(supported, both, today)
+	_, err := r.Accept(supported, both, "", today)
 	require.ErrorIs(t, err, domain.ErrDomesticAbuseRulesOutSupported, "the finding leaves supervised contact only")
 
 	rebuilt, err := domain.Rebuild(r.ID(), h.events)

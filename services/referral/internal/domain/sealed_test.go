@@ -56,7 +56,7 @@ func everything(t *testing.T) *history {
 	h.ok(r.Amend(d, "", today, ids()))
 	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true,
 		Note: "Screening narrative"}, today))
-	h.ok(r.Accept(supervisd, both, today))
+	h.ok(r.Accept(supervisd, both, "", today))
 	for _, a := range r.Adults() {
 		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: a.ID, On: today, GroundRulesSigned: true, Note: "Visit narrative"}, today))
 	}

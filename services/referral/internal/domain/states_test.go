@@ -48,7 +48,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 	case domain.CmdScreen:
 		return r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER}, today)
 	case domain.CmdAccept:
-		return r.Accept(supported, both, today)
+		return r.Accept(supported, both, "", today)
 	case domain.CmdWaitlist:
 		return r.Waitlist(0, both, today)
 	case domain.CmdDecline:

@@ -55,7 +55,8 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	}
 	d.validate(&v, "details.", need, today)
 	d.checkInvolvement(&v, "details.", s.Source)
-	d.checkInjunction(&v, "details.", false)
+	d.checkInjunction(&v, "details.", false, today)
+	d.checkOrdersAfterBirth(&v, "details.", nil, today)
 	d.checkSaid(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
 	d.checkAttending(&v, "details.", nil, s.RequestedServiceType)

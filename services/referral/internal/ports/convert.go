@@ -86,7 +86,13 @@ func detailsFrom(d *referralv1.ReferralDetails) (domain.Details, error) {
 		if err != nil {
 			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
 		}
-		out.CourtOrders = append(out.CourtOrders, domain.CourtOrder{Kind: o.GetKind(), MadeOn: made, Description: o.GetDescription()})
+		expires, err := date(o.GetExpiresOn(), fieldf("details.court_orders[%d].expires_on", i))
+		if err != nil {
+			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
+		}
+		// expired is the service's answer, not the caller's: the expiry date says it.
+		out.CourtOrders = append(out.CourtOrders, domain.CourtOrder{Kind: o.GetKind(), MadeOn: made, Description: o.GetDescription(),
+			ExpiresOn: expires})
 	}
 	if len(bad.Violations) > 0 {
 		return out, &bad
@@ -94,8 +100,9 @@ func detailsFrom(d *referralv1.ReferralDetails) (domain.Details, error) {
 	return out, nil
 }
 
-// detailsOf is a referral's details as GetFamily shows them to staff who may open them.
-func detailsOf(d domain.Details) *referralv1.ReferralDetails {
+// detailsOf is a referral's details as GetFamily shows them to staff who may open them, each
+// court order said expired when its expiry has passed by today, the centre's local date.
+func detailsOf(d domain.Details, today time.Time) *referralv1.ReferralDetails {
 	out := &referralv1.ReferralDetails{CourtInvolved: d.CourtInvolved, CafcassInvolved: d.CafcassInvolved,
 		OtherAgencies: d.Agencies, AgencyNotes: d.AgencyNotes, Reason: d.Reason, Availability: d.Availability,
 		ChildrenMayLeaveCentre: d.ChildrenMayLeaveCentre, Risk: riskOf(d.Risk), RiskNotes: d.RiskNotes,
@@ -108,10 +115,8 @@ func detailsOf(d domain.Details) *referralv1.ReferralDetails {
 		out.Children = append(out.Children, childOf(c))
 	}
 	for _, o := range d.CourtOrders {
-		co := &referralv1.CourtOrder{Kind: o.Kind, Description: o.Description}
-		if !o.MadeOn.IsZero() {
-			co.MadeOn = dates.Proto(o.MadeOn)
-		}
+		co := &referralv1.CourtOrder{Kind: o.Kind, Description: o.Description, MadeOn: dates.Proto(o.MadeOn),
+			ExpiresOn: dates.Proto(o.ExpiresOn), Expired: !o.InForce(today)}
 		out.CourtOrders = append(out.CourtOrders, co)
 	}
 	return out

@@ -212,7 +212,7 @@ func (s *Server) AcceptReferral(ctx context.Context, req *referralv1.AcceptRefer
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AcceptReferralResponse {
 		return &referralv1.AcceptReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
-		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), req.GetNotTheFamilyUnderHold(), md)
+		dec, err := s.app.Accept(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetServiceType(), req.GetNotTheFamilyUnderHold(), req.GetNote(), md)
 		ranOut = dates.Proto(dec.AccreditationRanOut)
 		return dec, err
 	})
@@ -442,7 +442,7 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 		return &referralv1.GetFamilyResponse{Family: family}, nil
 	}
 	d := r.Details()
-	family.Details = detailsOf(d)
+	family.Details = detailsOf(d, s.app.Today())
 	family.Adults, family.Children = family.Details.GetAdults(), family.Details.GetChildren()
 	for _, n := range r.Notes() {
 		family.Notes = append(family.Notes, &referralv1.CaseNote{Step: n.Step, On: dates.Proto(n.On), Text: n.Text})

@@ -519,8 +519,11 @@ type ReferralAccepted struct {
 	// A person checked that the family is not the one a safeguarding hold suspends: a child on the
 	// referral may be a child of a referral under a hold (decision 128).
 	CheckedNotTheFamilyUnderHold bool `protobuf:"varint,6,opt,name=checked_not_the_family_under_hold,json=checkedNotTheFamilyUnderHold,proto3" json:"checked_not_the_family_under_hold,omitempty"`
-	unknownFields                protoimpl.UnknownFields
-	sizeCache                    protoimpl.SizeCache
+	// The coordinator's note on the decision (why this kind of contact, when it is not the one asked
+	// for): a serialised Note, sealed; never published in clear. Empty when none was given.
+	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ReferralAccepted) Reset() {
@@ -593,6 +596,13 @@ func (x *ReferralAccepted) GetCheckedNotTheFamilyUnderHold() bool {
 		return x.CheckedNotTheFamilyUnderHold
 	}
 	return false
+}
+
+func (x *ReferralAccepted) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
 }
 
 // ReferralWaitlisted: the centre would take the family but is full; the family waits for a place.
@@ -2796,7 +2806,7 @@ type ReferralFacts struct {
 	Adults []*AdultParty `protobuf:"bytes,1,rep,name=adults,proto3" json:"adults,omitempty"`
 	// The children the referral is for.
 	Children []*ChildParty `protobuf:"bytes,2,rep,name=children,proto3" json:"children,omitempty"`
-	// Court orders and injunctions in force.
+	// Court orders and injunctions, in force or expired (CourtOrderRecord.expires_on).
 	CourtOrders []*CourtOrderRecord `protobuf:"bytes,3,rep,name=court_orders,json=courtOrders,proto3" json:"court_orders,omitempty"`
 	// A court is involved with the family's arrangements.
 	CourtInvolved bool `protobuf:"varint,4,opt,name=court_involved,json=courtInvolved,proto3" json:"court_involved,omitempty"`
@@ -3117,6 +3127,10 @@ type CourtOrderRecord struct {
 	// The court, case number and terms: a serialised CourtOrderDetails, sealed; never published in
 	// clear.
 	SealedDetails []byte `protobuf:"bytes,3,opt,name=sealed_details,json=sealedDetails,proto3" json:"sealed_details,omitempty"`
+	// The last day the order is in force, if it has an end date; unset (as on every event recorded
+	// before it was kept): no end date known. An order is not in force once its centre's today is
+	// past it.
+	ExpiresOn     *v1.Date `protobuf:"bytes,4,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3168,6 +3182,13 @@ func (x *CourtOrderRecord) GetMadeOn() *v1.Date {
 func (x *CourtOrderRecord) GetSealedDetails() []byte {
 	if x != nil {
 		return x.SealedDetails
+	}
+	return nil
+}
+
+func (x *CourtOrderRecord) GetExpiresOn() *v1.Date {
+	if x != nil {
+		return x.ExpiresOn
 	}
 	return nil
 }
@@ -3925,7 +3946,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\vsealed_note\x18\a \x01(\fR\n" +
 	"sealedNote\x12-\n" +
 	"\x12applicants_checked\x18\b \x01(\bR\x11applicantsChecked\x12I\n" +
-	"\rscreener_role\x18\t \x01(\x0e2$.familytime.referral.v1.ScreenerRoleR\fscreenerRole\"\xb9\x02\n" +
+	"\rscreener_role\x18\t \x01(\x0e2$.familytime.referral.v1.ScreenerRoleR\fscreenerRole\"\xda\x02\n" +
 	"\x10ReferralAccepted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -3934,7 +3955,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\vaccepted_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"acceptedOn\x12D\n" +
 	"\fservice_type\x18\x05 \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12G\n" +
-	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\"\xbf\x02\n" +
+	"!checked_not_the_family_under_hold\x18\x06 \x01(\bR\x1ccheckedNotTheFamilyUnderHold\x12\x1f\n" +
+	"\vsealed_note\x18\a \x01(\fR\n" +
+	"sealedNote\"\xbf\x02\n" +
 	"\x12ReferralWaitlisted\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4178,11 +4201,13 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x12%\n" +
-	"\x0esealed_details\x18\x04 \x01(\fR\rsealedDetails\"\xaa\x01\n" +
+	"\x0esealed_details\x18\x04 \x01(\fR\rsealedDetails\"\xe5\x01\n" +
 	"\x10CourtOrderRecord\x12:\n" +
 	"\x04kind\x18\x01 \x01(\x0e2&.familytime.referral.v1.CourtOrderKindR\x04kind\x123\n" +
 	"\amade_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x06madeOn\x12%\n" +
-	"\x0esealed_details\x18\x03 \x01(\fR\rsealedDetails\"\xbb\x01\n" +
+	"\x0esealed_details\x18\x03 \x01(\fR\rsealedDetails\x129\n" +
+	"\n" +
+	"expires_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\"\xbb\x01\n" +
 	"\bAttendee\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x125\n" +
 	"\x04role\x18\x02 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x1d\n" +
@@ -4383,21 +4408,22 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	48, // 61: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
 	56, // 62: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
 	41, // 63: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	48, // 64: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	41, // 65: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	41, // 66: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	51, // 67: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	51, // 68: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	41, // 69: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	41, // 70: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	41, // 71: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	51, // 72: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	57, // 73: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	74, // [74:74] is the sub-list for method output_type
-	74, // [74:74] is the sub-list for method input_type
-	74, // [74:74] is the sub-list for extension type_name
-	74, // [74:74] is the sub-list for extension extendee
-	0,  // [0:74] is the sub-list for field type_name
+	41, // 64: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	48, // 65: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	41, // 66: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	41, // 67: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	51, // 68: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	51, // 69: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	41, // 70: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	41, // 71: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	41, // 72: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	51, // 73: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	57, // 74: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	75, // [75:75] is the sub-list for method output_type
+	75, // [75:75] is the sub-list for method input_type
+	75, // [75:75] is the sub-list for extension type_name
+	75, // [75:75] is the sub-list for extension extendee
+	0,  // [0:75] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

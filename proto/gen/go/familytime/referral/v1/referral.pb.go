@@ -315,15 +315,24 @@ func (x *Child) GetLanguage() string {
 	return ""
 }
 
-// CourtOrder is a court order or injunction in force.
+// CourtOrder is a court order or injunction the referral records: in force, or (when expires_on
+// has passed) expired. An expired order is not in force: it does not call for risk.injunction.
 type CourtOrder struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The kind of order; required.
 	Kind CourtOrderKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.referral.v1.CourtOrderKind" json:"kind,omitempty"`
-	// When it was made, if known.
+	// When it was made, if known. An order about the children (child arrangements, prohibited steps,
+	// specific issue) is made after the birth of at least one child on the referral.
 	MadeOn *v1.Date `protobuf:"bytes,2,opt,name=made_on,json=madeOn,proto3" json:"made_on,omitempty"`
 	// The court, case number and terms: at most 4000 characters.
-	Description   string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// The last day the order is in force, if it has an end date (a non-molestation order made for
+	// 12 months, say): not before made_on. Once the centre's today is past it the order has expired
+	// and is no longer in force. Unset: no end date known, in force.
+	ExpiresOn *v1.Date `protobuf:"bytes,4,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
+	// Output only, ignored on submission and amendment: expires_on has passed by the centre's today
+	// when the details were read, so the order is no longer in force.
+	Expired       bool `protobuf:"varint,5,opt,name=expired,proto3" json:"expired,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -377,6 +386,20 @@ func (x *CourtOrder) GetDescription() string {
 		return x.Description
 	}
 	return ""
+}
+
+func (x *CourtOrder) GetExpiresOn() *v1.Date {
+	if x != nil {
+		return x.ExpiresOn
+	}
+	return nil
+}
+
+func (x *CourtOrder) GetExpired() bool {
+	if x != nil {
+		return x.Expired
+	}
+	return false
 }
 
 // Referrer is the professional who referred the family; empty for a self-referral.
@@ -461,7 +484,7 @@ type ReferralDetails struct {
 	Adults []*Adult `protobuf:"bytes,1,rep,name=adults,proto3" json:"adults,omitempty"`
 	// The children: 1 to 10.
 	Children []*Child `protobuf:"bytes,2,rep,name=children,proto3" json:"children,omitempty"`
-	// Court orders and injunctions in force: at most 20.
+	// Court orders and injunctions, in force or expired (CourtOrder.expires_on): at most 20.
 	CourtOrders []*CourtOrder `protobuf:"bytes,3,rep,name=court_orders,json=courtOrders,proto3" json:"court_orders,omitempty"`
 	// A court is involved with the family's arrangements. Must be true for a court's referral, one
 	// listing a court order or injunction, or one answering that an injunction is in force
@@ -2186,8 +2209,14 @@ type AcceptReferralRequest struct {
 	// this family (CheckPossibleDuplicate, decision 205). Recorded with the decision. Without the
 	// lead's check the decision is refused (LEAD_CHECK_NEEDED); with it, it may be left unset.
 	NotTheFamilyUnderHold bool `protobuf:"varint,5,opt,name=not_the_family_under_hold,json=notTheFamilyUnderHold,proto3" json:"not_the_family_under_hold,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// Why the family is accepted for this kind of contact: at most 4000 characters, in words (at
+	// least 3 letters or digits, one a letter). Required when a court is involved and the kind is
+	// not the one the referral asks for (unless domestic abuse, found or disclosed, rules that kind
+	// out and the family is accepted for supervised contact): a court may have ordered the kind asked
+	// for, so the change is explained on the record. Recorded, sealed, with the decision.
+	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AcceptReferralRequest) Reset() {
@@ -2253,6 +2282,13 @@ func (x *AcceptReferralRequest) GetNotTheFamilyUnderHold() bool {
 		return x.NotTheFamilyUnderHold
 	}
 	return false
+}
+
+func (x *AcceptReferralRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
 }
 
 // AcceptReferralResponse is the referral after acceptance.
@@ -4937,13 +4973,16 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\bfullName\x12F\n" +
 	"\rdate_of_birth\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\vdateOfBirth\x12\x1e\n" +
 	"\x05needs\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x05needs\x12#\n" +
-	"\blanguage\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\blanguage\"\xb5\x01\n" +
+	"\blanguage\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\blanguage\"\x8a\x02\n" +
 	"\n" +
 	"CourtOrder\x12F\n" +
 	"\x04kind\x18\x01 \x01(\x0e2&.familytime.referral.v1.CourtOrderKindB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x04kind\x123\n" +
 	"\amade_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x06madeOn\x12*\n" +
-	"\vdescription\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\"\x95\x01\n" +
+	"\vdescription\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\x129\n" +
+	"\n" +
+	"expires_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\x12\x18\n" +
+	"\aexpired\x18\x05 \x01(\bR\aexpired\"\x95\x01\n" +
 	"\bReferrer\x12\x1c\n" +
 	"\x04name\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x04name\x12,\n" +
 	"\forganisation\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\forganisation\x12\x1d\n" +
@@ -5110,7 +5149,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\x12-\n" +
 	"\x12applicants_checked\x18\a \x01(\bR\x11applicantsChecked\"W\n" +
 	"\x17RecordScreeningResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\x9e\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xbc\x02\n" +
 	"\x15AcceptReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -5119,7 +5158,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12P\n" +
 	"\fservice_type\x18\x04 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\vserviceType\x128\n" +
-	"\x19not_the_family_under_hold\x18\x05 \x01(\bR\x15notTheFamilyUnderHold\"\xb8\x01\n" +
+	"\x19not_the_family_under_hold\x18\x05 \x01(\bR\x15notTheFamilyUnderHold\x12\x1c\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"\xb8\x01\n" +
 	"\x16AcceptReferralResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12`\n" +
 	"\x1fcentre_accreditation_ran_out_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x1bcentreAccreditationRanOutOn\"\x9e\x02\n" +
@@ -5459,154 +5499,155 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	63,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
 	64,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
 	63,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
-	1,   // 5: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 6: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
-	3,   // 7: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	65,  // 8: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	66,  // 9: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
-	4,   // 10: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	62,  // 11: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	67,  // 12: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	68,  // 13: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	69,  // 14: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	70,  // 15: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	70,  // 16: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	63,  // 17: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
-	6,   // 18: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
-	7,   // 19: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	71,  // 20: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	72,  // 21: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	63,  // 22: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	63,  // 23: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	63,  // 24: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	63,  // 25: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	73,  // 26: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	74,  // 27: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	63,  // 28: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	63,  // 29: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	63,  // 30: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	63,  // 31: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	75,  // 32: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
-	10,  // 33: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	76,  // 34: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	9,   // 35: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
-	77,  // 36: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
-	77,  // 37: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	63,  // 38: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	63,  // 39: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
-	1,   // 40: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 41: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 42: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	12,  // 43: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	63,  // 44: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	78,  // 45: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	63,  // 46: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	69,  // 47: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	70,  // 48: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 49: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 50: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 51: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 52: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	66,  // 53: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 55: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 56: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 57: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	71,  // 58: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 59: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 60: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 61: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 62: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	70,  // 63: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 64: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 65: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	79,  // 66: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 67: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 68: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 69: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	80,  // 70: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 71: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 72: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 73: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 74: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 75: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 76: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 77: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 78: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	81,  // 79: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 80: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	74,  // 81: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 82: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 83: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 84: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 85: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	11,  // 86: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	63,  // 87: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	63,  // 88: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	63,  // 89: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	73,  // 90: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	50,  // 91: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	78,  // 92: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 93: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	54,  // 94: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	74,  // 95: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 96: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 97: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 98: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	61,  // 99: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	63,  // 100: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	62,  // 101: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	13,  // 102: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	15,  // 103: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	17,  // 104: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	19,  // 105: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	21,  // 106: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	23,  // 107: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	27,  // 108: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	29,  // 109: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	25,  // 110: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	31,  // 111: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	33,  // 112: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	35,  // 113: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	37,  // 114: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	39,  // 115: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	41,  // 116: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	55,  // 117: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	57,  // 118: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	43,  // 119: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	45,  // 120: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	47,  // 121: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	49,  // 122: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	52,  // 123: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	59,  // 124: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	14,  // 125: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	16,  // 126: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	18,  // 127: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	20,  // 128: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	22,  // 129: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	24,  // 130: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	28,  // 131: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	30,  // 132: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	26,  // 133: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	32,  // 134: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	34,  // 135: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	36,  // 136: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	38,  // 137: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	40,  // 138: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	42,  // 139: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	56,  // 140: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	58,  // 141: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	44,  // 142: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	46,  // 143: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	48,  // 144: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	51,  // 145: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	53,  // 146: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	60,  // 147: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	125, // [125:148] is the sub-list for method output_type
-	102, // [102:125] is the sub-list for method input_type
-	102, // [102:102] is the sub-list for extension type_name
-	102, // [102:102] is the sub-list for extension extendee
-	0,   // [0:102] is the sub-list for field type_name
+	63,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
+	1,   // 6: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 7: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
+	3,   // 8: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
+	65,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	66,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	4,   // 11: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
+	62,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	67,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	68,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	69,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	70,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	70,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	63,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	6,   // 19: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
+	7,   // 20: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
+	71,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	72,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	63,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	63,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	63,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	63,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	73,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	74,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	63,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	63,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	63,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	63,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	75,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	10,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
+	76,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	9,   // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
+	77,  // 37: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
+	77,  // 38: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	63,  // 39: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	63,  // 40: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	1,   // 41: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 42: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 43: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	12,  // 44: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	63,  // 45: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	78,  // 46: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	63,  // 47: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	69,  // 48: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	70,  // 49: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 50: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 51: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 52: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 53: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	66,  // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 55: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 56: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 57: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 58: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	71,  // 59: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 60: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 61: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 62: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 63: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	70,  // 64: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 65: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 66: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	79,  // 67: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 68: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 69: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 70: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	80,  // 71: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 72: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 73: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 74: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 75: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 76: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	72,  // 77: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 78: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 79: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	81,  // 80: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 81: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	74,  // 82: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 83: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 84: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	68,  // 85: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 86: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	11,  // 87: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	63,  // 88: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	63,  // 89: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	63,  // 90: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	73,  // 91: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	50,  // 92: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	78,  // 93: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 94: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	54,  // 95: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	74,  // 96: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 97: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 98: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	63,  // 99: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	61,  // 100: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	63,  // 101: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	62,  // 102: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	13,  // 103: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	15,  // 104: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	17,  // 105: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	19,  // 106: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	21,  // 107: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	23,  // 108: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	27,  // 109: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	29,  // 110: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	25,  // 111: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	31,  // 112: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	33,  // 113: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	35,  // 114: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	37,  // 115: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	39,  // 116: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	41,  // 117: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	55,  // 118: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	57,  // 119: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	43,  // 120: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	45,  // 121: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	47,  // 122: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	49,  // 123: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	52,  // 124: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	59,  // 125: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	14,  // 126: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	16,  // 127: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	18,  // 128: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	20,  // 129: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	22,  // 130: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	24,  // 131: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	28,  // 132: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	30,  // 133: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	26,  // 134: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	32,  // 135: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	34,  // 136: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	36,  // 137: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	38,  // 138: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	40,  // 139: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	42,  // 140: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	56,  // 141: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	58,  // 142: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	44,  // 143: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	46,  // 144: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	48,  // 145: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	51,  // 146: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	53,  // 147: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	60,  // 148: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	126, // [126:149] is the sub-list for method output_type
+	103, // [103:126] is the sub-list for method input_type
+	103, // [103:103] is the sub-list for extension type_name
+	103, // [103:103] is the sub-list for extension extendee
+	0,   // [0:103] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

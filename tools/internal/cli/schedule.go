@@ -834,11 +834,13 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			if name == "" {
 				name = "-"
 			}
-			people = append(people, []string{short(b.GetBookingId()), friendly("PERSON_ROLE_", p.GetRole().String()), name, p.GetPersonId(),
+			people = append(people, []string{b.GetBookingId(), friendly("PERSON_ROLE_", p.GetRole().String()), name, p.GetPersonId(),
 				mayDo(p), yes(p.GetInBuilding())})
 		}
 		v, c := b.GetVisiting(), b.GetChildren()
-		rows = append(rows, []string{e.GetRoomName(), short(b.GetBookingId()), short(b.GetFamilyId()),
+		// The booking in full: the door's commands take it as printed (review 50: the first block
+		// alone was refused "must be a valid UUID" by every command, and volunteers read --json).
+		rows = append(rows, []string{e.GetRoomName(), b.GetBookingId(), short(b.GetFamilyId()),
 			friendly("SERVICE_TYPE_", b.GetServiceType().String()),
 			door(v.GetDueTime(), v.GetArrivedAt(), b.GetTimeZone()), door(c.GetDueTime(), c.GetArrivedAt(), b.GetTimeZone()),
 			door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone()), door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone()),

@@ -236,6 +236,8 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	}, 30*time.Second, 50*time.Millisecond, "referral hears of the booking")
 	t.Log("\n" + out)
 	require.NotContains(t, out, "shown by id only")
+	// The booking in full, as the door's commands take it (review 50: its first block was refused).
+	require.Contains(t, strings.SplitN(out, "People expected", 2)[0], now[0].GetBooking().GetBookingId())
 	for _, person := range []struct{ name, id string }{
 		{"Emma Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)},
 		{"Daniel Clarke", personIn(t, &ref, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT)},

@@ -448,13 +448,22 @@ func checkCallOff(by schedulingv1.CancelledBy, reason schedulingv1.CallOffReason
 		return problem.Invalid("call_off_note", "is required with reason other: say why the centre called the session off, in words")
 	case s == "":
 		return nil
+	}
+	return checkWords("call_off_note", s, "why the centre called the session off")
+}
+
+// checkWords checks a note kept sealed for the family (a no-show's explanation, the centre's note
+// on calling a session off): clean prose, at most MaxExplanationLength characters, and in words
+// (platform's inwords: "." or "a.b" says nothing). what is what the note must say. Refusals name
+// the field and never quote it.
+func checkWords(field, s, what string) error {
+	switch {
 	case text.Check(s, text.Prose) != "":
-		return problem.Invalid("call_off_note", text.Check(s, text.Prose))
+		return problem.Invalid(field, text.Check(s, text.Prose))
 	case utf8.RuneCountInString(s) > MaxExplanationLength:
-		return problem.Invalid("call_off_note", fmt.Sprintf("must be at most %d characters", MaxExplanationLength))
+		return problem.Invalid(field, fmt.Sprintf("must be at most %d characters", MaxExplanationLength))
 	case !inwords.Says(s):
-		return problem.Invalid("call_off_note", fmt.Sprintf("must say why the centre called the session off, in words (at least %d letters or digits, one a letter)",
-			inwords.MinLength))
+		return problem.Invalid(field, fmt.Sprintf("must say %s, in words (at least %d letters or digits, one a letter)", what, inwords.MinLength))
 	}
 	return nil
 }
@@ -476,15 +485,8 @@ func checkExplanation(explained bool, explanation string) error {
 	case s == "":
 		return problem.Invalid("explanation", "is required for an explained no-show: the family's reason the centre accepts, "+
 			"in words (whether a no-show is explained decides whether the family keeps its place)")
-	case text.Check(s, text.Prose) != "":
-		return problem.Invalid("explanation", text.Check(s, text.Prose))
-	case utf8.RuneCountInString(s) > MaxExplanationLength:
-		return problem.Invalid("explanation", fmt.Sprintf("must be at most %d characters", MaxExplanationLength))
-	case !inwords.Says(s):
-		return problem.Invalid("explanation", fmt.Sprintf("must say the family's reason, in words (at least %d letters or digits, one a letter)",
-			inwords.MinLength))
 	}
-	return nil
+	return checkWords("explanation", s, "the family's reason")
 }
 
 // WithdrawNoShow withdraws a booking's no-show recorded by mistake.

@@ -329,6 +329,18 @@ func TestDashboardInABrowser(t *testing.T) {
 	require.Contains(t, text("#error"), refusal)
 	require.NoError(t, chromedp.Do(ctx, chromedp.WaitNotVisible(chromedp.ID("figures"))))
 
+	// An address asking for what cannot be shown says so, and shows nothing in its place (review
+	// 50: month 13 showed January, an unknown centre the nation).
+	for address, says := range map[string]string{
+		"?period=month&year=2026&number=13":                             "month \u201c13\u201d (1 to 12)",
+		"?period=fortnight&year=2026":                                   "period \u201cfortnight\u201d",
+		"?period=quarter&year=2026&number=1&centre=" + uuid.NewString(): "not a centre the figures know",
+	} {
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard"+address), chromedp.WaitReady(chromedp.CSS(`#error:not([hidden])`))), address)
+		require.Contains(t, text("#error"), says, address)
+		require.True(t, evaluate[bool](t, ctx, `document.getElementById("figures").hidden`), "%s: no figures in its place", address)
+	}
+
 	// The service gone: the page says it did not answer.
 	admin.Close()
 	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("year"), "2026"), chromedp.Click(chromedp.ID("show")),

@@ -59,7 +59,7 @@ Every command names the centre (--centre): the services check it against the cen
 is for. Casework is a coordinator's: administrators see summaries only and cannot open families
 (they alone erase one), so with familytime dev use a coordinator's token for the centre, for an
 account on its staff register (familytime staff list --centre <centre id>; on the demo,
-sim-coordinator-281, 281 the centre's number in its name):
+sim-coordinator-NNN, NNN the centre's number in its name):
 
   export FAMILYTIME_TOKEN="$(familytime token --role coordinator --centre <centre id> --subject <account>)"`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,6 +28,7 @@ import (
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/reporting"
+	"github.com/familytime/familytime/services/reporting/internal/ports"
 )
 
 // chromium is the browser the dashboard is tested in: a machine that runs make test has it
@@ -89,6 +91,31 @@ func (g *rig) playFirstQuarter(t *testing.T) firstQuarter {
 	return q
 }
 
+// openRoom gives centre A a room of one place open on the first ten Tuesdays of 2026 (6 January
+// to 10 March): ten places in the first quarter. Three more sessions are booked at each centre
+// (not yet attended), so that every region has 5 or more booked and none is withheld, nor the
+// capacity used beside it: A's six sessions are 60% of its places, which the server publishes
+// as the whole number "60", nationally and for London.
+func (g *rig) openRoom(t *testing.T, q firstQuarter) {
+	c, room := q.a.String(), uuid.NewString()
+	timetable := "timetable-" + c
+	g.emit(t, "scheduling", timetable, &schedulingv1.RoomAdded{CentreId: c, RoomId: room, Name: "Family room", Capacity: 1},
+		uuid.Nil, q.a, "coordinator-1")
+	g.emit(t, "scheduling", timetable, &schedulingv1.OpeningPatternDefined{CentreId: c, Pattern: &schedulingv1.OpeningPattern{
+		PatternId: uuid.NewString(), CentreId: c, Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_TUESDAY,
+		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(2026, 1, 1),
+		LastDate: date(2026, 3, 10), RoomIds: []string{room}}}, uuid.Nil, q.a, "coordinator-1")
+	for _, centre := range []uuid.UUID{q.a, q.b, q.c} {
+		family := uuid.New()
+		for _, day := range []int{10, 17, 24} {
+			g.emit(t, "scheduling", "family-"+family.String(), &schedulingv1.SessionBooked{BookingId: uuid.NewString(), FamilyId: family.String(),
+				CentreId: centre.String(), SessionDate: date(2026, 3, day), ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
+				family, centre, "coordinator")
+		}
+	}
+	g.settle(t)
+}
+
 // adminServer serves reporting's admin handlers as Main mounts them on the admin port, from the
 // rig's database (host.Start, which the rig uses, serves gRPC only).
 func (g *rig) adminServer(t *testing.T) *httptest.Server {
@@ -125,6 +152,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	browser := chromium(t)
 	g := newRig(t)
 	q := g.playFirstQuarter(t)
+	g.openRoom(t, q)
 	admin := g.adminServer(t)
 	base := admin.URL
 
@@ -229,6 +257,11 @@ func TestDashboardInABrowser(t *testing.T) {
 	atB := find(published(q.b), func(f *reportingv1.Figure) bool {
 		return f.GetMeasure() == "children_served" && f.GetBreakdown() == ""
 	})
+	capacity := find(national, func(f *reportingv1.Figure) bool {
+		return f.GetMeasure() == "capacity_used_percent" && f.GetScope() == "national" && f.GetBreakdown() == ""
+	})
+	require.False(t, capacity.GetSuppressed(), "the nation's capacity used is published")
+	require.Equal(t, "60", capacity.GetShown(), "6 of 10 places: the server gives a whole percentage without its decimal")
 
 	alloc, cancel := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true))...)
@@ -271,15 +304,19 @@ func TestDashboardInABrowser(t *testing.T) {
 	}
 
 	// It opens on the current quarter, nationally, which has not ended and is not published
-	// (decision 264): it shows the quarter's last month ended instead, or in a quarter's first
-	// month the last quarter ended, and says why.
+	// (decision 264): it shows the quarter's last month published instead (a month is published
+	// from the 8th day after it ends, decision 282), or else the last quarter published, and says
+	// why.
 	now := time.Now().In(london(t))
 	current := (int(now.Month())-1)/3 + 1
 	want, wantName, why := []string{"month", "", ""}, "", ", its last month that has ended."
-	if lastMonth := now.AddDate(0, 0, -now.Day()); (int(lastMonth.Month())-1)/3+1 == current && lastMonth.Year() == now.Year() {
+	weekAgo := now.AddDate(0, 0, -7)
+	if lastMonth := weekAgo.AddDate(0, 0, -weekAgo.Day()); (int(lastMonth.Month())-1)/3+1 == current && lastMonth.Year() == now.Year() {
 		want[1], want[2], wantName = strconv.Itoa(lastMonth.Year()), strconv.Itoa(int(lastMonth.Month())), lastMonth.Format("January 2006")
 	} else {
-		want[0], want[1], want[2] = "quarter", strconv.Itoa(lastMonth.Year()), strconv.Itoa((int(lastMonth.Month())-1)/3+1)
+		quarterBegan := time.Date(weekAgo.Year(), time.Month(3*((int(weekAgo.Month())-1)/3)+1), 1, 12, 0, 0, 0, time.UTC)
+		lastQuarter := quarterBegan.AddDate(0, 0, -1)
+		want[0], want[1], want[2] = "quarter", strconv.Itoa(lastQuarter.Year()), strconv.Itoa((int(lastQuarter.Month())-1)/3+1)
 		wantName, why = "Q"+want[2]+" "+want[1], ", the last quarter that has ended."
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard")))
@@ -315,12 +352,76 @@ func TestDashboardInABrowser(t *testing.T) {
 	require.Equal(t, northWest.GetShown(), text(`#regions tr[data-region="REGION_NORTH_WEST"] td[data-measure="children_served"]`))
 	require.Equal(t, "North West", text(`#regions tr[data-region="REGION_NORTH_WEST"] th`))
 	require.Contains(t, text(".legend"), "Between 1 and 4 people")
+	require.True(t, evaluate[bool](t, ctx, `document.getElementById("nothing").hidden`), "a quarter with figures says nothing of none")
+
+	// Every figure the same way (review 50: capacity used "29" beside "44.7"): a percentage to one
+	// decimal with its sign, a waiting time in days to one decimal, a count a whole number, and a
+	// withheld figure exactly as the server gives it.
+	require.Equal(t, "60.0%", text(`#headline td[data-measure="capacity_used_percent"]`))
+	require.Equal(t, "60.0%", text(`#regions tr[data-region="REGION_LONDON"] td[data-measure="capacity_used_percent"]`))
+	percent, days, count := regexp.MustCompile(`^\d+\.\d%$`), regexp.MustCompile(`^\d+\.\d$`), regexp.MustCompile(`^\d+$`)
+	cells := evaluate[[][]string](t, ctx, `[...document.querySelectorAll("#figures td[data-measure]")].map((td) => [td.dataset.measure, td.textContent])`)
+	require.NotEmpty(t, cells)
+	kinds := map[string]int{}
+	for _, c := range cells {
+		measure, shown := c[0], c[1]
+		switch {
+		case shown == "<5" || shown == "*" || shown == "\u2013":
+			kinds["withheld or none"]++
+		case strings.HasSuffix(measure, "_percent"):
+			require.Regexp(t, percent, shown, measure)
+			kinds["percent"]++
+		case strings.HasPrefix(measure, "waiting_days_"):
+			require.Regexp(t, days, shown, measure)
+		default:
+			require.Regexp(t, count, shown, measure)
+			kinds["count"]++
+		}
+	}
+	require.Positive(t, kinds["percent"], "a percentage is shown: %v", kinds)
+	require.Positive(t, kinds["count"], "counts are shown: %v", kinds)
+	for _, f := range national {
+		if f.GetSuppressed() && f.GetScope() == "region" && f.GetBreakdown() == "" && f.GetMeasure() == "capacity_used_percent" {
+			require.Equal(t, f.GetShown(), text(fmt.Sprintf(`#regions tr[data-region=%q] td[data-measure="capacity_used_percent"]`, f.GetRegion().String())),
+				"a withheld percentage is shown as the server gives it")
+		}
+	}
 
 	// One centre: its own figures, by its name.
 	require.NoError(t, chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("centre"), q.b.String()), chromedp.Click(chromedp.ID("show"))))
 	shown("quarter-2026-1-" + q.b.String())
 	require.Equal(t, atB.GetShown(), text(`#headline td[data-measure="children_served"]`), "children served at B")
 	require.Contains(t, text("#figures-heading"), "Centre "+q.b.String()[:8])
+
+	// A year before any centre existed has nothing recorded: the page says so, nationally and at a
+	// centre (naming it), and shows no table of zeros that would read as no child served (review
+	// 50).
+	for centre, where := range map[uuid.UUID]string{uuid.Nil: "at any centre", q.b: "at Centre " + q.b.String()[:8] + " (North West)"} {
+		address, period := "?period=year&year=2001", "year-2001-0"
+		if centre != uuid.Nil {
+			address, period = address+"&centre="+centre.String(), period+"-"+centre.String()
+		}
+		// Every count is a published 0; a waiting time over no first sessions is "*" (from fewer
+		// than 5), which the page reads as a waiting time's, not as something withheld.
+		counts := 0
+		for _, f := range getFigures2001(t, an, centre) {
+			if strings.HasPrefix(f.GetMeasure(), "waiting_days_") {
+				require.Equal(t, "*", f.GetShown(), "%s: %v", address, f)
+				continue
+			}
+			require.Equal(t, "0", f.GetShown(), "%s: nothing recorded in 2001: %v", address, f)
+			counts++
+		}
+		require.Positive(t, counts, "%s: the zeros the page used to show", address)
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard"+address)), address)
+		shown(period)
+		nothing := text("#nothing")
+		require.Contains(t, nothing, "Nothing was recorded "+where+" in 2001", address)
+		require.False(t, evaluate[bool](t, ctx, `document.getElementById("nothing").hidden`), address)
+		require.Zero(t, evaluate[int](t, ctx, `[...document.querySelectorAll("#figures table, #figures .legend")].filter((e) => e.getClientRects().length).length`),
+			"%s: no table of zeros, and no legend for figures not shown", address)
+		require.Contains(t, text("#status"), "Nothing was recorded", address)
+	}
 
 	// A year the server refuses, sent with the Enter key: its message, and no figures.
 	// (SetValue cannot choose the option whose value is empty: chromedp leaves an empty argument out.)
@@ -350,6 +451,50 @@ func TestDashboardInABrowser(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	require.Empty(t, complaints, "the page runs under its Content-Security-Policy without errors")
+}
+
+// getFigures2001 is the year 2001's published figures, nationally or at a centre: a year before
+// any centre of the test existed.
+func getFigures2001(t *testing.T, an reportingv1.ReportingServiceClient, centre uuid.UUID) []*reportingv1.Figure {
+	t.Helper()
+	req := &reportingv1.GetFiguresRequest{Period: &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_YEAR, Year: 2001}, Publication: true}
+	if centre != uuid.Nil {
+		req.CentreId = centre.String()
+	}
+	resp, err := an.GetFigures(t.Context(), req)
+	require.NoError(t, err)
+	return resp.GetFigures()
+}
+
+// Without JavaScript the page cannot fetch the figures: it says so, and where else the same
+// figures are (/figures on the admin port, familytime return), and shows no form that cannot work
+// and no headings over nothing (review 50).
+func TestDashboardWithoutJavaScript(t *testing.T) {
+	browser := chromium(t)
+	srv := httptest.NewServer(ports.DashboardPage())
+	t.Cleanup(srv.Close)
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("blink-settings", "scriptEnabled=false"))...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/dashboard"), chromedp.WaitReady(chromedp.CSS("body"))))
+	require.Zero(t, evaluate[int](t, ctx, `document.querySelectorAll("#number option").length`), "the page's script did not run: it fills the quarters")
+	visible := evaluate[string](t, ctx, `document.body.innerText`)
+	require.Contains(t, visible, "This page needs JavaScript")
+	require.Contains(t, visible, "/figures?period=quarter&year=2026&number=1")
+	require.Contains(t, visible, "familytime return --quarter 2026Q1")
+	for _, unworkable := range []string{"Show the figures for", "Show figures", "Headline figures", "By region", "How to read the figures"} {
+		require.NotContains(t, visible, unworkable)
+	}
+	headings := evaluate[[]string](t, ctx, `[...document.querySelectorAll("h1, h2, h3, h4, legend, caption, label")]
+		.filter((e) => e.getClientRects().length).map((e) => e.textContent.trim())`)
+	require.Equal(t, []string{"Child contact centres: published figures"}, headings, "only the page's own heading, none empty or over nothing")
+	links := evaluate[[]string](t, ctx, `[...document.querySelectorAll("a")].filter((e) => e.getClientRects().length).map((e) => e.href)`)
+	require.Equal(t, []string{srv.URL + "/figures?period=quarter&year=2026&number=1"}, links, "the JSON, linked beside the page")
 }
 
 // evaluate is the value of a script run in the page.

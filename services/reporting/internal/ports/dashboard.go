@@ -34,9 +34,12 @@ const dashboardPolicy = "default-src 'none'; script-src 'self'; style-src 'self'
 // nationally or for one centre: the headline figures, by region and the breakdowns, each
 // withheld figure as its "<5" or "*", with a legend. A period not ended, the current quarter
 // included, is not published (decision 264): the page shows the last of its kind that has ended,
-// which /figures names in its refusal, and says why. It reads only /figures and /centres in the
-// browser, so it shows nothing they do not: no personal data, and the same exposure as /figures
-// (the admin port is internal to the deployment).
+// which /figures names in its refusal, and says why. A period with nothing recorded (every count
+// a published 0) is said to be, not shown as tables of zeros; a percentage is shown to one decimal
+// with its sign, a count whole; without JavaScript it says where else the same figures are
+// (decision 290). It reads only /figures and /centres in the browser, so it shows nothing they do
+// not: no personal data, and the same exposure as /figures (the admin port is internal to the
+// deployment).
 func DashboardPage() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/dashboard/" {

@@ -33,7 +33,7 @@
     ["sessions_cancelled", ["sessions", "Sessions cancelled", "Bookings cancelled"]],
     ["room_sessions_available", ["sessions", "Room sessions available", "Rooms open in the centres' opening sessions"]],
     ["places_available", ["sessions", "Places available", "Room sessions times each room's capacity (families at once)"]],
-    ["capacity_used_percent", ["sessions", "Capacity used (%)", "Places booked (a supervised family books its whole room) as a percentage of places available"]],
+    ["capacity_used_percent", ["sessions", "Capacity used", "Places booked (a supervised family books its whole room) as a percentage of places available"]],
     ["referrals_received", ["referrals", "Referrals received", "Referrals received in the period"]],
     ["referrals_court_involved", ["referrals", "Referrals with a court involved", "Of the referrals received"]],
     ["referrals_cafcass_involved", ["referrals", "Referrals with Cafcass involved", "Of the referrals received"]],
@@ -357,9 +357,23 @@
 
   // --- rendering
 
+  // figureText is a figure as the page shows it, every one of a kind the same way (review 50 found
+  // capacity used "29" beside "44.7": the server gives a whole percentage without its decimal): a
+  // percentage to one decimal with its sign, a waiting time in days to one decimal as the server
+  // gives it, a count a whole number. A withheld figure ("<5", "*") is exactly as published, and
+  // so is any the page cannot read as a number.
+  function figureText(f) {
+    const n = Number(f.shown);
+    if (f.suppressed || f.shown === "" || !Number.isFinite(n)) return f.shown;
+    if (/_percent$/.test(f.measure)) return n.toFixed(1) + "%";
+    if (/^waiting_days_/.test(f.measure)) return n.toFixed(1);
+    if (MEASURES.has(f.measure)) return Math.round(n).toString();
+    return f.shown;
+  }
+
   // cell is a figure as published ("<5" and "*" included), or "–" when there is none.
   function cell(f) {
-    const c = el("td", f ? f.shown : "–");
+    const c = el("td", f ? figureText(f) : "–");
     if (f && f.suppressed) c.className = "withheld";
     if (!f) c.className = "none";
     return c;
@@ -407,6 +421,22 @@
         regions.get(r).set(f.measure, f);
       }
     }
+
+    // Nothing recorded (review 50): a period before any centre used the service, or one in which
+    // the centre asked for recorded nothing, is served as every count 0, which in tables reads as
+    // "no child was served". It is said so instead, in words. Only published zeros say it: a
+    // withheld count ("<5", or a "*" that may hide a 0 beside a neighbour's small number) is not
+    // said to be nothing, which would tell what it hides. A waiting time is left out: over no first
+    // sessions it is "*" (from fewer than 5), and the sessions attended, a count, say there were none.
+    const counts = figs.filter((f) => mine(f) && !/^waiting_days_/.test(f.measure));
+    const nothing = counts.every((f) => !f.suppressed && Number(f.shown) === 0 && f.shown !== "");
+    const where = centre ? "at " + centre.name + " (" + regionLabel(centre.region) + ")" : p.centre ? "at the centre asked for" : "nationally";
+    const nothingText = "Nothing was recorded " + (p.centre ? where : "at any centre") + " in " + periodName(p) +
+      ": no room open, no session booked, no referral, no one on a waiting list or a staff register. So there are no" +
+      " figures for it, which is not the same as figures of none.";
+    $("nothing").textContent = nothing ? nothingText : "";
+    $("nothing").hidden = !nothing;
+    $("tables").hidden = nothing;
 
     // Headline: every known measure, then any the page does not know.
     const headline = $("headline");
@@ -494,14 +524,13 @@
     }
     if (breakdowns.size === 0) breakdownBox.append(el("p", "Nothing was recorded to break down for this period."));
 
-    const where = centre ? "at " + centre.name + " (" + regionLabel(centre.region) + ")" : p.centre ? "at the centre asked for" : "nationally";
     $("figures-heading").textContent = "Figures for " + periodName(p) + ", " + where;
     $("not-ended").textContent = instead || "";
     $("not-ended").hidden = !instead;
     $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + "." + progressText(body);
     figuresSection.hidden = false;
     figuresSection.setAttribute("data-period", p.period + "-" + p.year + "-" + p.number + (p.centre ? "-" + p.centre : ""));
-    statusLine.textContent = "Showing the figures for " + periodName(p) + ", " + where + ".";
+    statusLine.textContent = nothing ? nothingText : "Showing the figures for " + periodName(p) + ", " + where + ".";
   }
 
   // --- start
@@ -513,6 +542,9 @@
   });
 
   async function start() {
+    // Shown only now that the script runs: without it they could do nothing (review 50).
+    form.hidden = false;
+    $("skip").hidden = false;
     const { p, wrong } = fromAddress();
     periodSelect.value = p.period;
     yearInput.value = p.year;

@@ -54,6 +54,7 @@ func newReferralCommand() *cobra.Command {
   reviews       the cases whose review is due, when their contact began, and supported
                 contact running beyond 6 or 12 months
   erase         erase a family's personal data for good, once its case is closed (administrators)
+  standing      where a referral you submitted stands (its referrer, with a referrer's token)
 
 Every command names the centre (--centre): the services check it against the centres your token
 is for. Casework is a coordinator's: administrators see summaries only and cannot open families
@@ -73,7 +74,7 @@ sim-coordinator-NNN, NNN the centre's number in its name):
 		r.submitCommand(), r.secondPartyCommand(), r.amendCommand(),
 		r.screenCommand(), r.acceptCommand(), r.waitlistCommand(), r.checkDuplicateCommand(), r.sameChildCommand(), r.declineCommand(), r.withdrawCommand(),
 		r.previsitCommand(), r.arrangementCommand(), r.changeArrangementCommand(), r.reviewCommand(), r.endCommand(), r.correctEndingCommand(), r.reopenCommand(),
-		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(),
+		r.listCommand(), r.showCommand(), r.familyCommand(), r.reviewsCommand(), r.eraseCommand(), r.standingCommand(),
 	)
 	for _, sub := range cmd.Commands() {
 		run := sub.RunE

@@ -46,8 +46,9 @@ phones are 10 to 13 digits (07700 900123, +44 161 496 0732) and postcodes UK one
 
 A court order may give expires_on, its last day in force (a non-molestation order made for 12
 months), in the same form as made_on, not before it: once that day has passed (by the centre's
-today) the order has expired, is no longer in force, and does not call for risk.injunction. An
-order about the children (child arrangements, prohibited steps, specific issue) dated before
+today) the order has expired, is no longer in force, and calls neither for risk.injunction nor
+for court_involved: it is kept as the family's history (an order in force, or a court's referral,
+still needs court_involved: true). An order about the children (child arrangements, prohibited steps, specific issue) dated before
 every child on the referral was born is refused at its made_on.`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
   familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id

@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/domain"
@@ -295,4 +296,29 @@ func (a *App) atTheDoor(ctx context.Context, centre, family uuid.UUID, day time.
 		}
 	}
 	return nil, nil
+}
+
+// ErrNotTheReferrer: a referrer asked where a referral stands that another account submitted
+// (ReferralStanding). The ports refuse it PermissionDenied.
+var ErrNotTheReferrer = errors.New("this referral was submitted by another account: a referrer is told where only their own referrals stand")
+
+// ReferralStanding is where a referral of the centre stands, told to the account that submitted it
+// (domain.Referral.Standing, decision 291). Who submitted it is the actor of its first event, a
+// pseudonym of a referrer's account (decision 271) or, before that, the account (command.IsCaller
+// takes either); any other caller is refused ErrNotTheReferrer. A referral of another centre is
+// not found, as every read of a referral says.
+func (a *App) ReferralStanding(ctx context.Context, id, centre uuid.UUID) (*referralv1.ReferralStanding, error) {
+	r, err := a.load(ctx, id, centre)
+	if err != nil {
+		return nil, err
+	}
+	submitter, err := a.referrals.Submitter(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !command.IsCaller(ctx, a.Store(), submitter) {
+		return nil, ErrNotTheReferrer
+	}
+	state, why := r.Standing()
+	return &referralv1.ReferralStanding{ReferralId: id.String(), State: state, DeclineReason: why}, nil
 }

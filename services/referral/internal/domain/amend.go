@@ -55,7 +55,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		need = oneParent
 	}
 	d.validateAt(&v, "details.", need, today, r.referredOn(today))
-	d.checkInvolvement(&v, "details.", r.source)
+	d.checkInvolvement(&v, "details.", r.source, today)
 	d.checkInjunction(&v, "details.", r.facts.contradictsInjunction(today), today)
 	d.checkOrdersAfterBirth(&v, "details.", r.facts.CourtOrders, today)
 	d.checkSaid(&v, "details.", inwords.Says(r.secondPartyRiskNotes))

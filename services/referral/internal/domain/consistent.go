@@ -18,9 +18,12 @@ import (
 // about one family.
 
 // checkInvolvement refuses details that say no court, or no Cafcass, is involved where the
-// referral shows one is: it comes from a court (or Cafcass), records a court order, answers that an
-// injunction is in force (review 45, decision 270: a non-molestation or occupation order is made by
-// a court, listed or not), or names Cafcass among the other agencies. Reporting counted the flags
+// referral shows one is: it comes from a court (or Cafcass), records a court order in force on today
+// (the day of the submission or amendment), answers that an injunction is in force (review 45,
+// decision 270: a non-molestation or occupation order is made by a court, listed or not), or names
+// Cafcass among the other agencies. An order whose expiry has passed (CourtOrder.InForce) is the
+// family's history, kept and read back as expired, not a court involved with it now (review 49: a
+// referral whose orders had all expired still had to say a court was involved, decision 291). Reporting counted the flags
 // alone and safeguarding the whole referral, so the national figures undercounted and the two
 // services disagreed about a family. The reason says what shows it, never a detail of the family.
 //
@@ -29,14 +32,16 @@ import (
 // the rule is put right by its next amendment. A second parent's answer that an injunction is in
 // force is not refused for the first parent's "no court" (SubmitSecondParty): it stands, and the
 // referral's next amendment must say the court is involved.
-func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.ReferralSource) {
+func (d Details) checkInvolvement(v *Invalid, prefix string, source commonv1.ReferralSource, today time.Time) {
+	inForce := slices.IndexFunc(d.CourtOrders, func(o CourtOrder) bool { return o.InForce(today) })
 	switch {
 	case d.CourtInvolved:
 	case source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT:
 		v.add(prefix+"court_involved", "must be true: the referral comes from a court")
-	case len(d.CourtOrders) > 0:
-		v.add(prefix+"court_involved", "must be true: the referral records a court order or injunction ("+prefix+
-			"court_orders, in force or expired), made by a court that is then involved with the family")
+	case inForce >= 0:
+		v.add(prefix+"court_involved", fmt.Sprintf("must be true: the referral records a court order in force (%scourt_orders[%d]), "+
+			"made by a court that is then involved with the family (an order whose expires_on has passed is history, and needs "+
+			"no court involved)", prefix, inForce))
 	case d.Risk.Injunction:
 		v.add(prefix+"court_involved", "must be true: the referral answers that an injunction is in force ("+prefix+
 			"risk.injunction), and an injunction (a non-molestation or occupation order) is made by a court that is then involved "+

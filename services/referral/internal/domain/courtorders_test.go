@@ -239,3 +239,63 @@ func TestACentreTakesReferralsOnlyForWhatItOffers(t *testing.T) {
 	require.EqualError(t, domain.Centre{Services: both}.TakesReferralsFor(commonv1.ServiceType_SERVICE_TYPE_HANDOVER),
 		"the centre does not offer handover contact: it offers supported and supervised contact")
 }
+
+// Review 49: a referral whose court orders had all expired still had to say a court is involved.
+// An order past its last day is history (kept, and read back as expired); only an order in force on
+// the day of the submission or amendment shows a court involved with the family now. A court's
+// referral is court-involved whatever its orders say.
+func TestAnExpiredCourtOrderIsHistoryNotCourtInvolvement(t *testing.T) {
+	expired := domain.CourtOrder{Kind: childArrangements, MadeOn: date(2020, 3, 1), ExpiresOn: date(2025, 3, 1)}
+	expiredInjunction := domain.CourtOrder{Kind: nonMolestation, MadeOn: date(2024, 3, 1), ExpiresOn: date(2025, 3, 1)}
+	uninvolved := func(orders ...domain.CourtOrder) domain.Submission {
+		s := submission(details())
+		s.Details.CourtOrders, s.Details.CourtInvolved = orders, false
+		return s
+	}
+
+	t.Run("only expired orders: no court involved is accepted, and the orders are kept", func(t *testing.T) {
+		r, events, err := domain.Submit(uninvolved(expired, expiredInjunction), submitted, ids())
+		require.NoError(t, err)
+		facts := events[0].(*referralv1.ReferralReceived).GetFacts()
+		require.False(t, facts.GetCourtInvolved())
+		require.Len(t, facts.GetCourtOrders(), 2, "an expired order is kept as the family's history")
+		require.False(t, r.Details().CourtInvolved)
+		require.Equal(t, date(2025, 3, 1), r.Details().CourtOrders[0].ExpiresOn)
+	})
+	for _, tc := range []struct {
+		name   string
+		orders []domain.CourtOrder
+		path   string
+	}{
+		{"an order with no expiry", []domain.CourtOrder{{Kind: childArrangements, MadeOn: date(2025, 3, 1)}}, "details.court_orders[0]"},
+		{"an order expiring later", []domain.CourtOrder{{Kind: childArrangements, MadeOn: date(2025, 3, 1), ExpiresOn: date(2027, 3, 1)}}, "details.court_orders[0]"},
+		{"an order expiring on the day", []domain.CourtOrder{{Kind: childArrangements, MadeOn: date(2025, 3, 1), ExpiresOn: submitted}}, "details.court_orders[0]"},
+		{"an expired order and one in force", []domain.CourtOrder{expired, {Kind: childArrangements, MadeOn: date(2025, 3, 1)}}, "details.court_orders[1]"},
+	} {
+		t.Run(tc.name+" still needs the court involved", func(t *testing.T) {
+			_, events, err := domain.Submit(uninvolved(tc.orders...), submitted, ids())
+			refused(t, err, "details.court_involved", "must be true: the referral records a court order in force ("+tc.path+")")
+			require.Empty(t, events)
+		})
+	}
+	t.Run("a court's referral is court-involved whatever its orders say", func(t *testing.T) {
+		s := uninvolved(expired)
+		s.Source = commonv1.ReferralSource_REFERRAL_SOURCE_COURT
+		_, events, err := domain.Submit(s, submitted, ids())
+		refused(t, err, "details.court_involved", "must be true: the referral comes from a court")
+		require.Empty(t, events)
+	})
+	t.Run("an amendment after the order expired may say no court is involved", func(t *testing.T) {
+		s := submission(details())
+		s.Details.CourtOrders = []domain.CourtOrder{{Kind: childArrangements, MadeOn: date(2025, 3, 1), ExpiresOn: date(2026, 11, 1)}}
+		r, _ := submit(t, s)
+		d := r.Details()
+		d.CourtInvolved = false
+		events, err := r.Amend(d, "", date(2026, 10, 15), ids())
+		refused(t, err, "details.court_involved", "records a court order in force (details.court_orders[0])")
+		require.Empty(t, events, "in force on the day of the amendment")
+		events, err = r.Amend(d, "", today, ids())
+		require.NoError(t, err)
+		require.False(t, events[0].(*referralv1.ReferralAmended).GetFacts().GetCourtInvolved())
+	})
+}

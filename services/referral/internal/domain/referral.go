@@ -29,6 +29,8 @@ type Referral struct {
 	requested          commonv1.ServiceType
 	receivedOn         time.Time
 	state              State
+	// declined is why the centre declined the referral (Standing); unspecified unless declined.
+	declined referralv1.DeclineReason
 
 	adults   []AdultRecord
 	children []ChildRecord
@@ -470,7 +472,7 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.ReferralWaitlisted:
 		r.state, r.waitingFor = Waitlisted, e.GetServiceType()
 	case *referralv1.ReferralDeclined:
-		r.state = Declined
+		r.state, r.declined = Declined, e.GetReason()
 	case *referralv1.ReferralWithdrawn:
 		r.state = Withdrawn
 	case *referralv1.PreVisitCompleted:

@@ -54,7 +54,7 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 		need = oneParent
 	}
 	d.validate(&v, "details.", need, today)
-	d.checkInvolvement(&v, "details.", s.Source)
+	d.checkInvolvement(&v, "details.", s.Source, today)
 	d.checkInjunction(&v, "details.", false, today)
 	d.checkOrdersAfterBirth(&v, "details.", nil, today)
 	d.checkSaid(&v, "details.", false)

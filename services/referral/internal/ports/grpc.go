@@ -8,8 +8,10 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -17,6 +19,7 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/app"
@@ -51,6 +54,9 @@ var (
 	// erasers order a family's erasure: the national body's administrators, who answer for the
 	// retention schedule and for upholding a data subject's request, never a centre's staff.
 	erasers = []auth.Role{auth.RoleAdmin}
+	// referrers ask where a referral they submitted stands (decision 291); the centre's staff read
+	// the referral itself.
+	referrers = []auth.Role{auth.RoleReferrer}
 )
 
 // Policy says who may call each RPC. Every RPC is scoped to the centre its request names, and the
@@ -79,6 +85,7 @@ var Policy = auth.Policy{
 	service + "GetFamily":                    {Roles: openers, CentreScoped: true},
 	service + "EraseFamily":                  {Roles: erasers, CentreScoped: true},
 	service + "GetDoorNames":                 {Roles: door, CentreScoped: true},
+	service + "GetReferralStanding":          {Roles: referrers, CentreScoped: true},
 }
 
 // Server is the ReferralService gRPC API.
@@ -98,30 +105,25 @@ type commandAnswer interface {
 
 // once runs a command at most once per request id and answers with the referral as it then stood,
 // saying when (answered_at, by the service's clock; recorded with the answer). A retry is answered
-// that recorded answer (command.Once) marked replayed: the outcome then, not the referral now.
+// that recorded answer marked replayed: the outcome then, not the referral now. Both are
+// command.OnceSaying's, in the Referral the response answers with (decision 287); the erasure's
+// mask of a replayed answer is referral's own step after it.
 func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, answer func(*referralv1.Referral) R,
 	do func(context.Context, eventstore.Metadata) (app.Decision, error)) (R, error) {
-	var decided R
-	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
+		var zero R
 		dec, err := do(ctx, md)
 		if err != nil {
-			var zero R
 			return zero, nil, err
 		}
 		r := adapters.AsOf(adapters.Summary(dec.Referral), s.app.Today())
 		// What the answer says of its possible duplicates is as a read would say it now.
 		if err := s.app.WithStanding(ctx, []*referralv1.Referral{r}); err != nil {
-			var zero R
 			return zero, nil, err
 		}
-		r.AnsweredAt = timestamppb.New(s.app.Now())
-		decided = answer(r)
-		return decided, dec.Work, nil
+		return answer(r), dec.Work, nil
 	})
-	if err == nil && resp.GetReferral() != nil && proto.Message(resp) != proto.Message(decided) {
-		// Not the answer decided here: the one recorded by the request's first commit, read back.
-		r := resp.GetReferral()
-		r.Replayed = true
+	if r := resp.GetReferral(); err == nil && r.GetReplayed() {
 		// Recorded before the family's erasure, the answer is not its personal data's way back
 		// (review 47, decision 277): it is told as a read would tell it now.
 		if id, perr := uuid.Parse(r.GetReferralId()); perr == nil {
@@ -469,6 +471,29 @@ func forReferrer(r *referralv1.Referral) *referralv1.Referral {
 	// When their own request was carried out, and whether this is its retry's answer, are about
 	// the request, not the family.
 	return &referralv1.Referral{ReferralId: r.GetReferralId(), State: r.GetState(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}
+}
+
+// GetReferralStanding tells the referrer who submitted a referral where it stands, and nothing
+// more (review 49, decision 291); any other referrer is refused NOT_THE_REFERRER.
+func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetReferralStandingRequest) (*referralv1.GetReferralStandingResponse, error) {
+	st, err := s.app.ReferralStanding(ctx, id(req.GetReferralId()), id(req.GetCentreId()))
+	if errors.Is(err, app.ErrNotTheReferrer) {
+		return nil, forbidden("NOT_THE_REFERRER", err.Error())
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return &referralv1.GetReferralStandingResponse{Standing: st}, nil
+}
+
+// forbidden is PermissionDenied with its reason, for what the caller's role allows but the
+// record does not let them see (grpcx maps the domain's other refusals).
+func forbidden(reason, message string) error {
+	st, err := status.New(codes.PermissionDenied, message).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: grpcx.Domain})
+	if err != nil {
+		return status.Error(codes.PermissionDenied, message)
+	}
+	return st.Err()
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

@@ -4941,6 +4941,172 @@ func (x *DoorName) GetChild() bool {
 	return false
 }
 
+// GetReferralStandingRequest names a referral the caller submitted.
+type GetReferralStandingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The referral's centre (UUID), for the centre-scope check.
+	CentreId      string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReferralStandingRequest) Reset() {
+	*x = GetReferralStandingRequest{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReferralStandingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReferralStandingRequest) ProtoMessage() {}
+
+func (x *GetReferralStandingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReferralStandingRequest.ProtoReflect.Descriptor instead.
+func (*GetReferralStandingRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *GetReferralStandingRequest) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *GetReferralStandingRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// GetReferralStandingResponse is where the referral stands, as its referrer is told.
+type GetReferralStandingResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral's standing.
+	Standing      *ReferralStanding `protobuf:"bytes,1,opt,name=standing,proto3" json:"standing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetReferralStandingResponse) Reset() {
+	*x = GetReferralStandingResponse{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetReferralStandingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetReferralStandingResponse) ProtoMessage() {}
+
+func (x *GetReferralStandingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetReferralStandingResponse.ProtoReflect.Descriptor instead.
+func (*GetReferralStandingResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *GetReferralStandingResponse) GetStanding() *ReferralStanding {
+	if x != nil {
+		return x.Standing
+	}
+	return nil
+}
+
+// ReferralStanding is what a referrer is told of a referral they submitted: where it stands, and
+// nothing of the family.
+type ReferralStanding struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// Where it stands.
+	State StandingState `protobuf:"varint,2,opt,name=state,proto3,enum=familytime.referral.v1.StandingState" json:"state,omitempty"`
+	// Why it was declined, as a category a referrer is told; unspecified unless declined.
+	DeclineReason StandingDeclineReason `protobuf:"varint,3,opt,name=decline_reason,json=declineReason,proto3,enum=familytime.referral.v1.StandingDeclineReason" json:"decline_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReferralStanding) Reset() {
+	*x = ReferralStanding{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReferralStanding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReferralStanding) ProtoMessage() {}
+
+func (x *ReferralStanding) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReferralStanding.ProtoReflect.Descriptor instead.
+func (*ReferralStanding) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{64}
+}
+
+func (x *ReferralStanding) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ReferralStanding) GetState() StandingState {
+	if x != nil {
+		return x.State
+	}
+	return StandingState_STANDING_STATE_UNSPECIFIED
+}
+
+func (x *ReferralStanding) GetDeclineReason() StandingDeclineReason {
+	if x != nil {
+		return x.DeclineReason
+	}
+	return StandingDeclineReason_STANDING_DECLINE_REASON_UNSPECIFIED
+}
+
 var File_familytime_referral_v1_referral_proto protoreflect.FileDescriptor
 
 const file_familytime_referral_v1_referral_proto_rawDesc = "" +
@@ -5368,7 +5534,18 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12\x1b\n" +
 	"\tfull_name\x18\x03 \x01(\tR\bfullName\x125\n" +
 	"\x04role\x18\x04 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x14\n" +
-	"\x05child\x18\x05 \x01(\bR\x05child2\xd8\x14\n" +
+	"\x05child\x18\x05 \x01(\bR\x05child\"n\n" +
+	"\x1aGetReferralStandingRequest\x12)\n" +
+	"\vreferral_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
+	"referralId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"c\n" +
+	"\x1bGetReferralStandingResponse\x12D\n" +
+	"\bstanding\x18\x01 \x01(\v2(.familytime.referral.v1.ReferralStandingR\bstanding\"\xc6\x01\n" +
+	"\x10ReferralStanding\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12;\n" +
+	"\x05state\x18\x02 \x01(\x0e2%.familytime.referral.v1.StandingStateR\x05state\x12T\n" +
+	"\x0edecline_reason\x18\x03 \x01(\x0e2-.familytime.referral.v1.StandingDeclineReasonR\rdeclineReason2\xd8\x15\n" +
 	"\x0fReferralService\x12o\n" +
 	"\x0eSubmitReferral\x12-.familytime.referral.v1.SubmitReferralRequest\x1a..familytime.referral.v1.SubmitReferralResponse\x12\x99\x01\n" +
 	"\x1cSubmitSecondPartyApplication\x12;.familytime.referral.v1.SubmitSecondPartyApplicationRequest\x1a<.familytime.referral.v1.SubmitSecondPartyApplicationResponse\x12l\n" +
@@ -5393,7 +5570,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tGetFamily\x12(.familytime.referral.v1.GetFamilyRequest\x1a).familytime.referral.v1.GetFamilyResponse\x12o\n" +
 	"\x0eListReviewsDue\x12-.familytime.referral.v1.ListReviewsDueRequest\x1a..familytime.referral.v1.ListReviewsDueResponse\x12f\n" +
 	"\vEraseFamily\x12*.familytime.referral.v1.EraseFamilyRequest\x1a+.familytime.referral.v1.EraseFamilyResponse\x12i\n" +
-	"\fGetDoorNames\x12+.familytime.referral.v1.GetDoorNamesRequest\x1a,.familytime.referral.v1.GetDoorNamesResponseB\xf6\x01\n" +
+	"\fGetDoorNames\x12+.familytime.referral.v1.GetDoorNamesRequest\x1a,.familytime.referral.v1.GetDoorNamesResponse\x12~\n" +
+	"\x13GetReferralStanding\x122.familytime.referral.v1.GetReferralStandingRequest\x1a3.familytime.referral.v1.GetReferralStandingResponseB\xf6\x01\n" +
 	"\x1acom.familytime.referral.v1B\rReferralProtoP\x01ZOgithub.com/familytime/familytime/proto/gen/go/familytime/referral/v1;referralv1\xa2\x02\x03FRX\xaa\x02\x16Familytime.Referral.V1\xca\x02\x16Familytime\\Referral\\V1\xe2\x02\"Familytime\\Referral\\V1\\GPBMetadata\xea\x02\x18Familytime::Referral::V1b\x06proto3"
 
 var (
@@ -5408,7 +5586,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 65)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -5472,182 +5650,192 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*GetDoorNamesRequest)(nil),                  // 59: familytime.referral.v1.GetDoorNamesRequest
 	(*GetDoorNamesResponse)(nil),                 // 60: familytime.referral.v1.GetDoorNamesResponse
 	(*DoorName)(nil),                             // 61: familytime.referral.v1.DoorName
-	(AdultRole)(0),                               // 62: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 63: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 64: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 65: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 66: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 67: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 68: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 69: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 70: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 71: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 72: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 73: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 74: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 75: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 76: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 77: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                           // 78: familytime.referral.v1.ErasureReason
-	(DeclineReason)(0),                           // 79: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 80: familytime.referral.v1.WithdrawnBy
-	(ReviewDecision)(0),                          // 81: familytime.referral.v1.ReviewDecision
+	(*GetReferralStandingRequest)(nil),           // 62: familytime.referral.v1.GetReferralStandingRequest
+	(*GetReferralStandingResponse)(nil),          // 63: familytime.referral.v1.GetReferralStandingResponse
+	(*ReferralStanding)(nil),                     // 64: familytime.referral.v1.ReferralStanding
+	(AdultRole)(0),                               // 65: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 66: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 67: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 68: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 69: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 70: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 71: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 72: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 73: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 74: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 75: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 76: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 77: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 78: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 79: google.protobuf.Timestamp
+	(ChildMatch)(0),                              // 80: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                           // 81: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 82: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 83: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 84: familytime.referral.v1.ReviewDecision
+	(StandingState)(0),                           // 85: familytime.referral.v1.StandingState
+	(StandingDeclineReason)(0),                   // 86: familytime.referral.v1.StandingDeclineReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	62,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	65,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	63,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	64,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	63,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
-	63,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
+	66,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	67,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	66,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	66,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
 	1,   // 6: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 7: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 8: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	65,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	66,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	68,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	69,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 11: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	62,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	67,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	68,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	69,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	70,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	70,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	63,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	65,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	70,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	71,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	72,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	73,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	73,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 19: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 20: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	71,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	72,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	63,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	63,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	63,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	63,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	73,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	74,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	63,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	63,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	63,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	63,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	75,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	74,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	75,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	66,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	66,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	66,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	66,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	76,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	77,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	66,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	66,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	66,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	66,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	78,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
 	10,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	76,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	79,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
 	9,   // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
-	77,  // 37: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
-	77,  // 38: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	63,  // 39: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	63,  // 40: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	80,  // 37: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
+	80,  // 38: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	66,  // 39: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	66,  // 40: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
 	1,   // 41: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 42: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
 	5,   // 43: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
 	12,  // 44: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	63,  // 45: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	78,  // 46: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	63,  // 47: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	69,  // 48: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	70,  // 49: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 45: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	81,  // 46: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	66,  // 47: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	72,  // 48: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	73,  // 49: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
 	5,   // 50: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 51: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 52: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	66,  // 52: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
 	1,   // 53: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	66,  // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	69,  // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
 	2,   // 55: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
 	8,   // 56: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
 	5,   // 57: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
 	8,   // 58: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	71,  // 59: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	74,  // 59: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
 	8,   // 60: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 61: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	73,  // 61: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 62: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 63: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	70,  // 64: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 63: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	73,  // 64: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
 	8,   // 65: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 66: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	79,  // 67: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	66,  // 66: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	82,  // 67: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
 	8,   // 68: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 69: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 70: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	80,  // 71: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	83,  // 71: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
 	8,   // 72: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 73: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	66,  // 73: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
 	8,   // 74: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 75: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	75,  // 75: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 76: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 77: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	75,  // 77: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
 	8,   // 78: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 79: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	81,  // 80: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	66,  // 79: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	84,  // 80: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
 	8,   // 81: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	74,  // 82: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	77,  // 82: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	8,   // 83: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 84: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	68,  // 85: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	71,  // 85: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
 	8,   // 86: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
 	11,  // 87: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	63,  // 88: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	63,  // 89: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	63,  // 90: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	73,  // 91: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	66,  // 88: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	66,  // 89: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	66,  // 90: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	76,  // 91: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
 	50,  // 92: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	78,  // 93: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	81,  // 93: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
 	8,   // 94: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
 	54,  // 95: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	74,  // 96: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	77,  // 96: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
 	8,   // 97: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
 	8,   // 98: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	63,  // 99: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	66,  // 99: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
 	61,  // 100: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	63,  // 101: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	62,  // 102: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	13,  // 103: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	15,  // 104: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	17,  // 105: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	19,  // 106: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	21,  // 107: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	23,  // 108: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	27,  // 109: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	29,  // 110: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	25,  // 111: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	31,  // 112: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	33,  // 113: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	35,  // 114: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	37,  // 115: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	39,  // 116: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	41,  // 117: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	55,  // 118: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	57,  // 119: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	43,  // 120: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	45,  // 121: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	47,  // 122: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	49,  // 123: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	52,  // 124: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	59,  // 125: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	14,  // 126: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	16,  // 127: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	18,  // 128: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	20,  // 129: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	22,  // 130: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	24,  // 131: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	28,  // 132: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	30,  // 133: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	26,  // 134: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	32,  // 135: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	34,  // 136: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	36,  // 137: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	38,  // 138: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	40,  // 139: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	42,  // 140: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	56,  // 141: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	58,  // 142: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	44,  // 143: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	46,  // 144: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	48,  // 145: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	51,  // 146: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	53,  // 147: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	60,  // 148: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	126, // [126:149] is the sub-list for method output_type
-	103, // [103:126] is the sub-list for method input_type
-	103, // [103:103] is the sub-list for extension type_name
-	103, // [103:103] is the sub-list for extension extendee
-	0,   // [0:103] is the sub-list for field type_name
+	66,  // 101: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	65,  // 102: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	64,  // 103: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	85,  // 104: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	86,  // 105: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	13,  // 106: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	15,  // 107: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	17,  // 108: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	19,  // 109: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	21,  // 110: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	23,  // 111: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	27,  // 112: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	29,  // 113: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	25,  // 114: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	31,  // 115: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	33,  // 116: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	35,  // 117: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	37,  // 118: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	39,  // 119: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	41,  // 120: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	55,  // 121: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	57,  // 122: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	43,  // 123: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	45,  // 124: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	47,  // 125: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	49,  // 126: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	52,  // 127: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	59,  // 128: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	62,  // 129: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	14,  // 130: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	16,  // 131: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	18,  // 132: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	20,  // 133: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	22,  // 134: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	24,  // 135: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	28,  // 136: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	30,  // 137: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	26,  // 138: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	32,  // 139: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	34,  // 140: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	36,  // 141: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	38,  // 142: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	40,  // 143: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	42,  // 144: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	56,  // 145: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	58,  // 146: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	44,  // 147: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	46,  // 148: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	48,  // 149: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	51,  // 150: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	53,  // 151: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	60,  // 152: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	63,  // 153: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	130, // [130:154] is the sub-list for method output_type
+	106, // [106:130] is the sub-list for method input_type
+	106, // [106:106] is the sub-list for extension type_name
+	106, // [106:106] is the sub-list for extension extendee
+	0,   // [0:106] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -5662,7 +5850,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   62,
+			NumMessages:   65,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

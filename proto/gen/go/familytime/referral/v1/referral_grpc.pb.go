@@ -42,6 +42,7 @@ const (
 	ReferralService_ListReviewsDue_FullMethodName               = "/familytime.referral.v1.ReferralService/ListReviewsDue"
 	ReferralService_EraseFamily_FullMethodName                  = "/familytime.referral.v1.ReferralService/EraseFamily"
 	ReferralService_GetDoorNames_FullMethodName                 = "/familytime.referral.v1.ReferralService/GetDoorNames"
+	ReferralService_GetReferralStanding_FullMethodName          = "/familytime.referral.v1.ReferralService/GetReferralStanding"
 )
 
 // ReferralServiceClient is the client API for ReferralService service.
@@ -150,6 +151,12 @@ type ReferralServiceClient interface {
 	// reason, but one whose case ended on the day asked or later is named (its session under way is
 	// still completed, and its people still leave through the door; decisions 234, 237, 248).
 	GetDoorNames(ctx context.Context, in *GetDoorNamesRequest, opts ...grpc.CallOption) (*GetDoorNamesResponse, error)
+	// GetReferralStanding tells a referrer where a referral they submitted stands: received,
+	// waiting for the other parent, accepted, on the waiting list, declined (with the category of
+	// its reason) or withdrawn, and nothing more (no person ids, no birth months, no risk, no other
+	// parent's answers, no notes). Only the account that submitted the referral is told; any other
+	// referrer is refused NOT_THE_REFERRER (PermissionDenied).
+	GetReferralStanding(ctx context.Context, in *GetReferralStandingRequest, opts ...grpc.CallOption) (*GetReferralStandingResponse, error)
 }
 
 type referralServiceClient struct {
@@ -390,6 +397,16 @@ func (c *referralServiceClient) GetDoorNames(ctx context.Context, in *GetDoorNam
 	return out, nil
 }
 
+func (c *referralServiceClient) GetReferralStanding(ctx context.Context, in *GetReferralStandingRequest, opts ...grpc.CallOption) (*GetReferralStandingResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetReferralStandingResponse)
+	err := c.cc.Invoke(ctx, ReferralService_GetReferralStanding_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ReferralServiceServer is the server API for ReferralService service.
 // All implementations must embed UnimplementedReferralServiceServer
 // for forward compatibility.
@@ -496,6 +513,12 @@ type ReferralServiceServer interface {
 	// reason, but one whose case ended on the day asked or later is named (its session under way is
 	// still completed, and its people still leave through the door; decisions 234, 237, 248).
 	GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error)
+	// GetReferralStanding tells a referrer where a referral they submitted stands: received,
+	// waiting for the other parent, accepted, on the waiting list, declined (with the category of
+	// its reason) or withdrawn, and nothing more (no person ids, no birth months, no risk, no other
+	// parent's answers, no notes). Only the account that submitted the referral is told; any other
+	// referrer is refused NOT_THE_REFERRER (PermissionDenied).
+	GetReferralStanding(context.Context, *GetReferralStandingRequest) (*GetReferralStandingResponse, error)
 	mustEmbedUnimplementedReferralServiceServer()
 }
 
@@ -574,6 +597,9 @@ func (UnimplementedReferralServiceServer) EraseFamily(context.Context, *EraseFam
 }
 func (UnimplementedReferralServiceServer) GetDoorNames(context.Context, *GetDoorNamesRequest) (*GetDoorNamesResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDoorNames not implemented")
+}
+func (UnimplementedReferralServiceServer) GetReferralStanding(context.Context, *GetReferralStandingRequest) (*GetReferralStandingResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetReferralStanding not implemented")
 }
 func (UnimplementedReferralServiceServer) mustEmbedUnimplementedReferralServiceServer() {}
 func (UnimplementedReferralServiceServer) testEmbeddedByValue()                         {}
@@ -1010,6 +1036,24 @@ func _ReferralService_GetDoorNames_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _ReferralService_GetReferralStanding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetReferralStandingRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ReferralServiceServer).GetReferralStanding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: ReferralService_GetReferralStanding_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ReferralServiceServer).GetReferralStanding(ctx, req.(*GetReferralStandingRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // ReferralService_ServiceDesc is the grpc.ServiceDesc for ReferralService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1108,6 +1152,10 @@ var ReferralService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDoorNames",
 			Handler:    _ReferralService_GetDoorNames_Handler,
+		},
+		{
+			MethodName: "GetReferralStanding",
+			Handler:    _ReferralService_GetReferralStanding_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1070,6 +1070,145 @@ func (Agency) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{15}
 }
 
+// StandingState is where a referral stands, as its referrer is told (GetReferralStanding): the
+// centre's states, told no finer than a referrer needs. What follows acceptance (pre-visits, contact,
+// a safeguarding hold, the case's end) is the centre's and the family's, and reads as accepted.
+type StandingState int32
+
+const (
+	// Not given.
+	StandingState_STANDING_STATE_UNSPECIFIED StandingState = 0
+	// A parent referred themselves; the referral waits for the other parent's application.
+	StandingState_STANDING_STATE_WAITING_FOR_OTHER_PARENT StandingState = 1
+	// Received by the centre, which has not yet decided on it.
+	StandingState_STANDING_STATE_RECEIVED StandingState = 2
+	// Accepted by the centre.
+	StandingState_STANDING_STATE_ACCEPTED StandingState = 3
+	// The centre would accept the family but is full; the family is on its waiting list.
+	StandingState_STANDING_STATE_WAITLISTED StandingState = 4
+	// Declined by the centre (StandingDeclineReason says why, as a category).
+	StandingState_STANDING_STATE_DECLINED StandingState = 5
+	// Withdrawn before contact began.
+	StandingState_STANDING_STATE_WITHDRAWN StandingState = 6
+)
+
+// Enum value maps for StandingState.
+var (
+	StandingState_name = map[int32]string{
+		0: "STANDING_STATE_UNSPECIFIED",
+		1: "STANDING_STATE_WAITING_FOR_OTHER_PARENT",
+		2: "STANDING_STATE_RECEIVED",
+		3: "STANDING_STATE_ACCEPTED",
+		4: "STANDING_STATE_WAITLISTED",
+		5: "STANDING_STATE_DECLINED",
+		6: "STANDING_STATE_WITHDRAWN",
+	}
+	StandingState_value = map[string]int32{
+		"STANDING_STATE_UNSPECIFIED":              0,
+		"STANDING_STATE_WAITING_FOR_OTHER_PARENT": 1,
+		"STANDING_STATE_RECEIVED":                 2,
+		"STANDING_STATE_ACCEPTED":                 3,
+		"STANDING_STATE_WAITLISTED":               4,
+		"STANDING_STATE_DECLINED":                 5,
+		"STANDING_STATE_WITHDRAWN":                6,
+	}
+)
+
+func (x StandingState) Enum() *StandingState {
+	p := new(StandingState)
+	*p = x
+	return p
+}
+
+func (x StandingState) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StandingState) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[16].Descriptor()
+}
+
+func (StandingState) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[16]
+}
+
+func (x StandingState) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StandingState.Descriptor instead.
+func (StandingState) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{16}
+}
+
+// StandingDeclineReason is why a referral was declined, as its referrer is told: a category that
+// says nothing of a risk found (the referrer may be the other parent) nor of another referral of
+// the family.
+type StandingDeclineReason int32
+
+const (
+	// Not declined.
+	StandingDeclineReason_STANDING_DECLINE_REASON_UNSPECIFIED StandingDeclineReason = 0
+	// The centre cannot offer the contact the family needs (its needs, or the risk, call for
+	// another kind of contact or another service).
+	StandingDeclineReason_STANDING_DECLINE_REASON_NOT_SUITABLE StandingDeclineReason = 1
+	// Passed to another centre that offers what the family needs.
+	StandingDeclineReason_STANDING_DECLINE_REASON_REDIRECTED StandingDeclineReason = 2
+	// The family lives too far from the centre.
+	StandingDeclineReason_STANDING_DECLINE_REASON_OUT_OF_AREA StandingDeclineReason = 3
+	// A party did not respond or would not agree the ground rules.
+	StandingDeclineReason_STANDING_DECLINE_REASON_NO_AGREEMENT StandingDeclineReason = 4
+	// Another reason: the centre explains it.
+	StandingDeclineReason_STANDING_DECLINE_REASON_OTHER StandingDeclineReason = 5
+)
+
+// Enum value maps for StandingDeclineReason.
+var (
+	StandingDeclineReason_name = map[int32]string{
+		0: "STANDING_DECLINE_REASON_UNSPECIFIED",
+		1: "STANDING_DECLINE_REASON_NOT_SUITABLE",
+		2: "STANDING_DECLINE_REASON_REDIRECTED",
+		3: "STANDING_DECLINE_REASON_OUT_OF_AREA",
+		4: "STANDING_DECLINE_REASON_NO_AGREEMENT",
+		5: "STANDING_DECLINE_REASON_OTHER",
+	}
+	StandingDeclineReason_value = map[string]int32{
+		"STANDING_DECLINE_REASON_UNSPECIFIED":  0,
+		"STANDING_DECLINE_REASON_NOT_SUITABLE": 1,
+		"STANDING_DECLINE_REASON_REDIRECTED":   2,
+		"STANDING_DECLINE_REASON_OUT_OF_AREA":  3,
+		"STANDING_DECLINE_REASON_NO_AGREEMENT": 4,
+		"STANDING_DECLINE_REASON_OTHER":        5,
+	}
+)
+
+func (x StandingDeclineReason) Enum() *StandingDeclineReason {
+	p := new(StandingDeclineReason)
+	*p = x
+	return p
+}
+
+func (x StandingDeclineReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (StandingDeclineReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[17].Descriptor()
+}
+
+func (StandingDeclineReason) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[17]
+}
+
+func (x StandingDeclineReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use StandingDeclineReason.Descriptor instead.
+func (StandingDeclineReason) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{17}
+}
+
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
 // in events (no names or narrative), so screening and analytics need not open sealed data.
 type RiskAnswers struct {
@@ -1420,7 +1559,22 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"\rAGENCY_HEALTH\x10\x04\x12\x14\n" +
 	"\x10AGENCY_EDUCATION\x10\x05\x12!\n" +
 	"\x1dAGENCY_DOMESTIC_ABUSE_SERVICE\x10\x06\x12\x10\n" +
-	"\fAGENCY_OTHER\x10\aB\xf3\x01\n" +
+	"\fAGENCY_OTHER\x10\a*\xf0\x01\n" +
+	"\rStandingState\x12\x1e\n" +
+	"\x1aSTANDING_STATE_UNSPECIFIED\x10\x00\x12+\n" +
+	"'STANDING_STATE_WAITING_FOR_OTHER_PARENT\x10\x01\x12\x1b\n" +
+	"\x17STANDING_STATE_RECEIVED\x10\x02\x12\x1b\n" +
+	"\x17STANDING_STATE_ACCEPTED\x10\x03\x12\x1d\n" +
+	"\x19STANDING_STATE_WAITLISTED\x10\x04\x12\x1b\n" +
+	"\x17STANDING_STATE_DECLINED\x10\x05\x12\x1c\n" +
+	"\x18STANDING_STATE_WITHDRAWN\x10\x06*\x88\x02\n" +
+	"\x15StandingDeclineReason\x12'\n" +
+	"#STANDING_DECLINE_REASON_UNSPECIFIED\x10\x00\x12(\n" +
+	"$STANDING_DECLINE_REASON_NOT_SUITABLE\x10\x01\x12&\n" +
+	"\"STANDING_DECLINE_REASON_REDIRECTED\x10\x02\x12'\n" +
+	"#STANDING_DECLINE_REASON_OUT_OF_AREA\x10\x03\x12(\n" +
+	"$STANDING_DECLINE_REASON_NO_AGREEMENT\x10\x04\x12!\n" +
+	"\x1dSTANDING_DECLINE_REASON_OTHER\x10\x05B\xf3\x01\n" +
 	"\x1acom.familytime.referral.v1B\n" +
 	"TypesProtoP\x01ZOgithub.com/familytime/familytime/proto/gen/go/familytime/referral/v1;referralv1\xa2\x02\x03FRX\xaa\x02\x16Familytime.Referral.V1\xca\x02\x16Familytime\\Referral\\V1\xe2\x02\"Familytime\\Referral\\V1\\GPBMetadata\xea\x02\x18Familytime::Referral::V1b\x06proto3"
 
@@ -1436,34 +1590,36 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 16)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 18)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
-	(ReferralState)(0),        // 0: familytime.referral.v1.ReferralState
-	(AdultRole)(0),            // 1: familytime.referral.v1.AdultRole
-	(ApplicantDetail)(0),      // 2: familytime.referral.v1.ApplicantDetail
-	(ChildMatch)(0),           // 3: familytime.referral.v1.ChildMatch
-	(RiskRating)(0),           // 4: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),         // 5: familytime.referral.v1.ScreenerRole
-	(ConfirmerRole)(0),        // 6: familytime.referral.v1.ConfirmerRole
-	(DeclineReason)(0),        // 7: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),          // 8: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),        // 9: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),     // 10: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0), // 11: familytime.referral.v1.SupportedContactTerm
-	(ReviewDecision)(0),       // 12: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),          // 13: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),       // 14: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),               // 15: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),       // 16: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),           // 17: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),       // 18: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),       // 19: familytime.common.v1.ServiceType
+	(ReferralState)(0),         // 0: familytime.referral.v1.ReferralState
+	(AdultRole)(0),             // 1: familytime.referral.v1.AdultRole
+	(ApplicantDetail)(0),       // 2: familytime.referral.v1.ApplicantDetail
+	(ChildMatch)(0),            // 3: familytime.referral.v1.ChildMatch
+	(RiskRating)(0),            // 4: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),          // 5: familytime.referral.v1.ScreenerRole
+	(ConfirmerRole)(0),         // 6: familytime.referral.v1.ConfirmerRole
+	(DeclineReason)(0),         // 7: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),           // 8: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),         // 9: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),      // 10: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0),  // 11: familytime.referral.v1.SupportedContactTerm
+	(ReviewDecision)(0),        // 12: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),           // 13: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),        // 14: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                // 15: familytime.referral.v1.Agency
+	(StandingState)(0),         // 16: familytime.referral.v1.StandingState
+	(StandingDeclineReason)(0), // 17: familytime.referral.v1.StandingDeclineReason
+	(*RiskAnswers)(nil),        // 18: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),            // 19: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),        // 20: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),        // 21: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	19, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	21, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
 	10, // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	17, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	19, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1481,7 +1637,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      16,
+			NumEnums:      18,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

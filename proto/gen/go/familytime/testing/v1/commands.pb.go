@@ -9,6 +9,7 @@ package testingv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -141,11 +142,273 @@ func (x *IncrementCounterResponse) GetNonce() string {
 	return ""
 }
 
+// SaidIncrementResponse is the counter after the increment, saying when it was answered and
+// whether the answer is a retry's in fields of its own (command.OnceSaying), as safeguarding's
+// responses do.
+type SaidIncrementResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The counter's stream version after the increment.
+	Version int64 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+	// A value only the first execution chooses, so a test can tell an answer from a repeat.
+	Nonce string `protobuf:"bytes,2,opt,name=nonce,proto3" json:"nonce,omitempty"`
+	// When the increment was carried out.
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SaidIncrementResponse) Reset() {
+	*x = SaidIncrementResponse{}
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SaidIncrementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SaidIncrementResponse) ProtoMessage() {}
+
+func (x *SaidIncrementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SaidIncrementResponse.ProtoReflect.Descriptor instead.
+func (*SaidIncrementResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_testing_v1_commands_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SaidIncrementResponse) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *SaidIncrementResponse) GetNonce() string {
+	if x != nil {
+		return x.Nonce
+	}
+	return ""
+}
+
+func (x *SaidIncrementResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *SaidIncrementResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+// CounterAnswer is the counter an answer carries, saying when it was answered and whether the
+// answer is a retry's, as referral's Referral does inside each of its command responses.
+type CounterAnswer struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The counter's stream version after the increment.
+	Version int64 `protobuf:"varint,1,opt,name=version,proto3" json:"version,omitempty"`
+	// A value only the first execution chooses, so a test can tell an answer from a repeat.
+	Nonce string `protobuf:"bytes,2,opt,name=nonce,proto3" json:"nonce,omitempty"`
+	// When the increment was carried out.
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CounterAnswer) Reset() {
+	*x = CounterAnswer{}
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CounterAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CounterAnswer) ProtoMessage() {}
+
+func (x *CounterAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CounterAnswer.ProtoReflect.Descriptor instead.
+func (*CounterAnswer) Descriptor() ([]byte, []int) {
+	return file_familytime_testing_v1_commands_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CounterAnswer) GetVersion() int64 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *CounterAnswer) GetNonce() string {
+	if x != nil {
+		return x.Nonce
+	}
+	return ""
+}
+
+func (x *CounterAnswer) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CounterAnswer) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+// CounterAnsweredResponse answers with one message that says when it was answered (the counter)
+// and, beside it, a message that does not (as referral's warning of an accreditation that ran
+// out).
+type CounterAnsweredResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The counter after the increment.
+	Counter *CounterAnswer `protobuf:"bytes,1,opt,name=counter,proto3" json:"counter,omitempty"`
+	// Another message of the answer, saying nothing of when it was answered.
+	Beside        *IncrementCounterResponse `protobuf:"bytes,2,opt,name=beside,proto3" json:"beside,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CounterAnsweredResponse) Reset() {
+	*x = CounterAnsweredResponse{}
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CounterAnsweredResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CounterAnsweredResponse) ProtoMessage() {}
+
+func (x *CounterAnsweredResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CounterAnsweredResponse.ProtoReflect.Descriptor instead.
+func (*CounterAnsweredResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_testing_v1_commands_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *CounterAnsweredResponse) GetCounter() *CounterAnswer {
+	if x != nil {
+		return x.Counter
+	}
+	return nil
+}
+
+func (x *CounterAnsweredResponse) GetBeside() *IncrementCounterResponse {
+	if x != nil {
+		return x.Beside
+	}
+	return nil
+}
+
+// TwoCountersResponse answers with two messages that each could say when it was answered: which
+// one does is not the platform's to guess.
+type TwoCountersResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One counter.
+	First *CounterAnswer `protobuf:"bytes,1,opt,name=first,proto3" json:"first,omitempty"`
+	// Another.
+	Second        *CounterAnswer `protobuf:"bytes,2,opt,name=second,proto3" json:"second,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TwoCountersResponse) Reset() {
+	*x = TwoCountersResponse{}
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TwoCountersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TwoCountersResponse) ProtoMessage() {}
+
+func (x *TwoCountersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_testing_v1_commands_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TwoCountersResponse.ProtoReflect.Descriptor instead.
+func (*TwoCountersResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_testing_v1_commands_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *TwoCountersResponse) GetFirst() *CounterAnswer {
+	if x != nil {
+		return x.First
+	}
+	return nil
+}
+
+func (x *TwoCountersResponse) GetSecond() *CounterAnswer {
+	if x != nil {
+		return x.Second
+	}
+	return nil
+}
+
 var File_familytime_testing_v1_commands_proto protoreflect.FileDescriptor
 
 const file_familytime_testing_v1_commands_proto_rawDesc = "" +
 	"\n" +
-	"$familytime/testing/v1/commands.proto\x12\x15familytime.testing.v1\"b\n" +
+	"$familytime/testing/v1/commands.proto\x12\x15familytime.testing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"b\n" +
 	"\x17IncrementCounterRequest\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tR\trequestId\x12\x18\n" +
@@ -153,7 +416,25 @@ const file_familytime_testing_v1_commands_proto_rawDesc = "" +
 	"\x02by\x18\x03 \x01(\x03R\x02by\"J\n" +
 	"\x18IncrementCounterResponse\x12\x18\n" +
 	"\aversion\x18\x01 \x01(\x03R\aversion\x12\x14\n" +
-	"\x05nonce\x18\x02 \x01(\tR\x05nonceB\xef\x01\n" +
+	"\x05nonce\x18\x02 \x01(\tR\x05nonce\"\xa0\x01\n" +
+	"\x15SaidIncrementResponse\x12\x18\n" +
+	"\aversion\x18\x01 \x01(\x03R\aversion\x12\x14\n" +
+	"\x05nonce\x18\x02 \x01(\tR\x05nonce\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\x98\x01\n" +
+	"\rCounterAnswer\x12\x18\n" +
+	"\aversion\x18\x01 \x01(\x03R\aversion\x12\x14\n" +
+	"\x05nonce\x18\x02 \x01(\tR\x05nonce\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xa2\x01\n" +
+	"\x17CounterAnsweredResponse\x12>\n" +
+	"\acounter\x18\x01 \x01(\v2$.familytime.testing.v1.CounterAnswerR\acounter\x12G\n" +
+	"\x06beside\x18\x02 \x01(\v2/.familytime.testing.v1.IncrementCounterResponseR\x06beside\"\x8f\x01\n" +
+	"\x13TwoCountersResponse\x12:\n" +
+	"\x05first\x18\x01 \x01(\v2$.familytime.testing.v1.CounterAnswerR\x05first\x12<\n" +
+	"\x06second\x18\x02 \x01(\v2$.familytime.testing.v1.CounterAnswerR\x06secondB\xef\x01\n" +
 	"\x19com.familytime.testing.v1B\rCommandsProtoP\x01ZMgithub.com/familytime/familytime/proto/gen/go/familytime/testing/v1;testingv1\xa2\x02\x03FTX\xaa\x02\x15Familytime.Testing.V1\xca\x02\x15Familytime\\Testing\\V1\xe2\x02!Familytime\\Testing\\V1\\GPBMetadata\xea\x02\x17Familytime::Testing::V1b\x06proto3"
 
 var (
@@ -168,17 +449,28 @@ func file_familytime_testing_v1_commands_proto_rawDescGZIP() []byte {
 	return file_familytime_testing_v1_commands_proto_rawDescData
 }
 
-var file_familytime_testing_v1_commands_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_familytime_testing_v1_commands_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_familytime_testing_v1_commands_proto_goTypes = []any{
 	(*IncrementCounterRequest)(nil),  // 0: familytime.testing.v1.IncrementCounterRequest
 	(*IncrementCounterResponse)(nil), // 1: familytime.testing.v1.IncrementCounterResponse
+	(*SaidIncrementResponse)(nil),    // 2: familytime.testing.v1.SaidIncrementResponse
+	(*CounterAnswer)(nil),            // 3: familytime.testing.v1.CounterAnswer
+	(*CounterAnsweredResponse)(nil),  // 4: familytime.testing.v1.CounterAnsweredResponse
+	(*TwoCountersResponse)(nil),      // 5: familytime.testing.v1.TwoCountersResponse
+	(*timestamppb.Timestamp)(nil),    // 6: google.protobuf.Timestamp
 }
 var file_familytime_testing_v1_commands_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	6, // 0: familytime.testing.v1.SaidIncrementResponse.answered_at:type_name -> google.protobuf.Timestamp
+	6, // 1: familytime.testing.v1.CounterAnswer.answered_at:type_name -> google.protobuf.Timestamp
+	3, // 2: familytime.testing.v1.CounterAnsweredResponse.counter:type_name -> familytime.testing.v1.CounterAnswer
+	1, // 3: familytime.testing.v1.CounterAnsweredResponse.beside:type_name -> familytime.testing.v1.IncrementCounterResponse
+	3, // 4: familytime.testing.v1.TwoCountersResponse.first:type_name -> familytime.testing.v1.CounterAnswer
+	3, // 5: familytime.testing.v1.TwoCountersResponse.second:type_name -> familytime.testing.v1.CounterAnswer
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_familytime_testing_v1_commands_proto_init() }
@@ -192,7 +484,7 @@ func file_familytime_testing_v1_commands_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_testing_v1_commands_proto_rawDesc), len(file_familytime_testing_v1_commands_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -309,7 +309,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	// why.
 	now := time.Now().In(london(t))
 	current := (int(now.Month())-1)/3 + 1
-	want, wantName, why := []string{"month", "", ""}, "", ", its last month that has ended."
+	want, wantName, why := []string{"month", "", ""}, "", ", its last month published."
 	weekAgo := now.AddDate(0, 0, -7)
 	if lastMonth := weekAgo.AddDate(0, 0, -weekAgo.Day()); (int(lastMonth.Month())-1)/3+1 == current && lastMonth.Year() == now.Year() {
 		want[1], want[2], wantName = strconv.Itoa(lastMonth.Year()), strconv.Itoa(int(lastMonth.Month())), lastMonth.Format("January 2006")
@@ -317,7 +317,7 @@ func TestDashboardInABrowser(t *testing.T) {
 		quarterBegan := time.Date(weekAgo.Year(), time.Month(3*((int(weekAgo.Month())-1)/3)+1), 1, 12, 0, 0, 0, time.UTC)
 		lastQuarter := quarterBegan.AddDate(0, 0, -1)
 		want[0], want[1], want[2] = "quarter", strconv.Itoa(lastQuarter.Year()), strconv.Itoa((int(lastQuarter.Month())-1)/3+1)
-		wantName, why = "Q"+want[2]+" "+want[1], ", the last quarter that has ended."
+		wantName, why = "Q"+want[2]+" "+want[1], ", the last quarter published."
 	}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard")))
 	shown(strings.Join(want, "-"))
@@ -325,7 +325,7 @@ func TestDashboardInABrowser(t *testing.T) {
 	instead := text("#not-ended")
 	require.Contains(t, instead, fmt.Sprintf("Q%d %d", current, now.Year())+" (")
 	require.Contains(t, instead, ") is still under way (today is ")
-	require.Contains(t, instead, "Its figures are published once it has ended")
+	require.Contains(t, instead, "Its figures are published a week after it has ended")
 	require.Contains(t, instead, "These are the figures for "+wantName)
 	require.Contains(t, instead, why)
 	require.Equal(t, want, evaluate[[]string](t, ctx, `["period", "year", "number"].map((id) => document.getElementById(id).value)`),

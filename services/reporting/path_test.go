@@ -51,7 +51,11 @@ type scenario struct {
 }
 
 func (g *rig) centre(t testing.TB, region commonv1.Region) uuid.UUID {
-	id := uuid.New()
+	return g.centreWithID(t, uuid.New(), region)
+}
+
+// centreWithID registers the centre id in region.
+func (g *rig) centreWithID(t testing.TB, id uuid.UUID, region commonv1.Region) uuid.UUID {
 	g.emit(t, "scheduling", "centre-"+id.String(), &schedulingv1.CentreRegistered{CentreId: id.String(), Name: "Centre " + id.String()[:8],
 		Region: region, ServiceTypes: []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED},
 		AccreditationStatus: commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED}, uuid.Nil, id, "admin-1")

@@ -68,7 +68,7 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	a := app.New(app.Deps{Centres: adapters.NewCentres(store), History: adapters.NewHistory(d.Pool),
 		Figures: adapters.NewFigures(d.Pool), Rebuilds: adapters.NewRebuilds(d.Pool), JS: js, BusKey: d.BusKey, Log: store,
-		Today: func() time.Time { return dates.InUK(d.Now()) }})
+		Today: func() time.Time { return dates.InUK(d.Now()) }, Now: d.Now})
 	// The registers are kept with their accounts as pseudonyms: reporting holds no personal data,
 	// and an account id may be an e-mail address.
 	gate := staff.Gate{Policy: ports.Policy, Pseudonymous: true,

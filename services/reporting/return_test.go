@@ -25,55 +25,59 @@ import (
 // in the quarter's return, the nation's sessions booked too beside its two service types,
 // published. What a centre's small figure withholds is now its own, its region's and the nation's
 // (decision 204): the other two centres' figures stand as they did, and no withheld total is
-// the sum of its published parts. The return is read once the quarter has ended (decision 264):
-// December's sessions were booked and never recorded as held.
+// the sum of its published parts. The return is read once the quarter is published, a week after
+// it ends (decisions 264 and 282): December's sessions were booked and never recorded as held.
+// A month's published figures are fixed when it is first published, so the quarter with C2's
+// December and without it are two platforms' returns of the same centres.
 func TestOneCentresBookingsWithholdNoOtherCentresFigures(t *testing.T) {
-	g := newRigOn(t, clock.NewSimulated(time.Date(2027, 1, 4, 10, 0, 0, 0, time.UTC)))
 	ne, nw, yh := commonv1.Region_REGION_NORTH_EAST, commonv1.Region_REGION_NORTH_WEST, commonv1.Region_REGION_YORKSHIRE_AND_THE_HUMBER
-	c1, c2, c3 := g.centre(t, ne), g.centre(t, nw), g.centre(t, yh)
-	rooms := map[uuid.UUID]uuid.UUID{}
-	for _, c := range []uuid.UUID{c1, c2, c3} {
-		room := uuid.New()
-		rooms[c] = room
-		timetable := "timetable-" + c.String()
-		g.emit(t, "scheduling", timetable, &schedulingv1.RoomAdded{CentreId: c.String(), RoomId: room.String(), Name: "Family room", Capacity: 10,
-			SupervisedSuitable: true}, uuid.Nil, c, "coordinator-1")
-		g.emit(t, "scheduling", timetable, &schedulingv1.OpeningPatternDefined{CentreId: c.String(), Pattern: &schedulingv1.OpeningPattern{
-			PatternId: uuid.NewString(), CentreId: c.String(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
-			StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(2026, 10, 1),
-			LastDate: date(2026, 12, 31), RoomIds: []string{room.String()}}}, uuid.Nil, c, "coordinator-1")
-	}
+	c1, c2, c3 := uuid.New(), uuid.New(), uuid.New()
 	supervised, supported := commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
-	// sessions books n families into a Saturday of the month at centre c, and completes them unless
-	// they are still to come.
-	sessions := func(c uuid.UUID, st commonv1.ServiceType, month, n int, completed bool) {
-		day := map[int]int{10: 10, 11: 14, 12: 5}[month]
-		for range n {
-			family, booking := uuid.New(), uuid.NewString()
-			stream := "family-" + family.String()
-			g.emit(t, "scheduling", stream, &schedulingv1.SessionBooked{BookingId: booking, FamilyId: family.String(), CentreId: c.String(),
-				RoomId: rooms[c].String(), SessionDate: date(2026, month, day), ServiceType: st}, family, c, "coordinator-1")
-			if completed {
-				g.emit(t, "scheduling", stream, &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: family.String(), CentreId: c.String(),
-					RoomId: rooms[c].String(), SessionDate: date(2026, month, day), ServiceType: st}, family, c, "supervisor-1")
+	quarterReturn := func(december bool) map[string]*reportingv1.Figure {
+		g := newRigOn(t, clock.NewSimulated(time.Date(2027, 1, 8, 10, 0, 0, 0, time.UTC)))
+		rooms := map[uuid.UUID]uuid.UUID{}
+		for c, region := range map[uuid.UUID]commonv1.Region{c1: ne, c2: nw, c3: yh} {
+			g.centreWithID(t, c, region)
+			room := uuid.New()
+			rooms[c] = room
+			timetable := "timetable-" + c.String()
+			g.emit(t, "scheduling", timetable, &schedulingv1.RoomAdded{CentreId: c.String(), RoomId: room.String(), Name: "Family room", Capacity: 10,
+				SupervisedSuitable: true}, uuid.Nil, c, "coordinator-1")
+			g.emit(t, "scheduling", timetable, &schedulingv1.OpeningPatternDefined{CentreId: c.String(), Pattern: &schedulingv1.OpeningPattern{
+				PatternId: uuid.NewString(), CentreId: c.String(), Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
+				StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12}, FirstDate: date(2026, 10, 1),
+				LastDate: date(2026, 12, 31), RoomIds: []string{room.String()}}}, uuid.Nil, c, "coordinator-1")
+		}
+		// sessions books n families into a Saturday of the month at centre c, and completes them unless
+		// they are still to come.
+		sessions := func(c uuid.UUID, st commonv1.ServiceType, month, n int, completed bool) {
+			day := map[int]int{10: 10, 11: 14, 12: 5}[month]
+			for range n {
+				family, booking := uuid.New(), uuid.NewString()
+				stream := "family-" + family.String()
+				g.emit(t, "scheduling", stream, &schedulingv1.SessionBooked{BookingId: booking, FamilyId: family.String(), CentreId: c.String(),
+					RoomId: rooms[c].String(), SessionDate: date(2026, month, day), ServiceType: st}, family, c, "coordinator-1")
+				if completed {
+					g.emit(t, "scheduling", stream, &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: family.String(), CentreId: c.String(),
+						RoomId: rooms[c].String(), SessionDate: date(2026, month, day), ServiceType: st}, family, c, "supervisor-1")
+				}
 			}
 		}
+		// The review's quarter: C1 16 sessions (6 supervised) in October and November, C2 11 and C3 6
+		// in November.
+		sessions(c1, supervised, 10, 3, true)
+		sessions(c1, supported, 10, 4, true)
+		sessions(c1, supervised, 11, 3, true)
+		sessions(c1, supported, 11, 6, true)
+		sessions(c2, supported, 11, 11, true)
+		sessions(c3, supported, 11, 6, true)
+		if december {
+			sessions(c2, supported, 12, 4, false) // booked, and not recorded as held
+		}
+		g.settle(t)
+		return figures(t, g.analyst(t), reportingv1.PeriodKind_PERIOD_KIND_QUARTER, 2026, 4, "", true)
 	}
-	// The review's quarter: C1 16 sessions (6 supervised) in October and November, C2 11 and C3 6
-	// in November.
-	sessions(c1, supervised, 10, 3, true)
-	sessions(c1, supported, 10, 4, true)
-	sessions(c1, supervised, 11, 3, true)
-	sessions(c1, supported, 11, 6, true)
-	sessions(c2, supported, 11, 11, true)
-	sessions(c3, supported, 11, 6, true)
-	g.settle(t)
-	quarter := reportingv1.PeriodKind_PERIOD_KIND_QUARTER
-	before := figures(t, g.analyst(t), quarter, 2026, 4, "", true)
-
-	sessions(c2, supported, 12, 4, false) // booked, and not recorded as held
-	g.settle(t)
-	after := figures(t, g.analyst(t), quarter, 2026, 4, "", true)
+	before, after := quarterReturn(false), quarterReturn(true)
 	for key, f := range after {
 		if !f.GetSuppressed() || before[key].GetSuppressed() {
 			continue
@@ -177,8 +181,14 @@ func TestFiguresSayHowFarTheirPeriodHasRun(t *testing.T) {
 	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, progress(2026, 4, false))
 	refused(2026, 4)
 	require.NoError(t, sim.Set(time.Date(2027, 1, 1, 0, 30, 0, 0, time.UTC)))
-	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, progress(2026, 4, true))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, progress(2026, 4, false))
 	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_UNDER_WAY, progress(2027, 1, false))
+	// Ended, it is published a week later, from the start of 8 January in the UK (decision 282).
+	refused(2026, 4)
+	require.NoError(t, sim.Set(time.Date(2027, 1, 7, 23, 30, 0, 0, time.UTC)))
+	refused(2026, 4)
+	require.NoError(t, sim.Set(time.Date(2027, 1, 8, 0, 30, 0, 0, time.UTC)))
+	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, progress(2026, 4, true))
 
 	// /figures, for dashboards, says the same: the quarter under way is refused, saying so.
 	_, body := get(t, g.adminServer(t).URL+"/figures?period=quarter&year=2027&number=1")
@@ -188,7 +198,7 @@ func TestFiguresSayHowFarTheirPeriodHasRun(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &doc))
 	require.Equal(t, "PERIOD_PROGRESS_UNDER_WAY", doc.Progress)
-	require.Equal(t, map[string]int{"year": 2027, "month": 1, "day": 1}, doc.AsOf)
+	require.Equal(t, map[string]int{"year": 2027, "month": 1, "day": 8}, doc.AsOf)
 }
 
 // Review 44: figures published for a quarter under way were its figures so far, so two reads a
@@ -233,9 +243,9 @@ func TestPublishedFiguresAreOfEndedPeriodsOnly(t *testing.T) {
 		kind              reportingv1.PeriodKind
 		number            int32
 		lastEnded, months string
-	}{{quarter, 1, "The last quarter ended is 2026Q4", "; of 2027Q1, the months to January 2027 have ended and are published."},
-		{year, 0, "The last year ended is 2026", "; of 2027, the months to January 2027 have ended and are published."},
-		{month, 2, "The last month ended is January 2027", ""}, {month, 3, "The last month ended is January 2027", ""}} {
+	}{{quarter, 1, "The last quarter published is 2026Q4", "; of 2027Q1, the months to January 2027 are published."},
+		{year, 0, "The last year published is 2026", "; of 2027, the months to January 2027 are published."},
+		{month, 2, "The last month published is January 2027", ""}, {month, 3, "The last month published is January 2027", ""}} {
 		_, err := ask(p.kind, p.number, true)
 		require.Equal(t, codes.FailedPrecondition, status.Code(err), "%s %d: %v", p.kind, p.number, err)
 		require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err), "%s %d", p.kind, p.number)
@@ -243,7 +253,7 @@ func TestPublishedFiguresAreOfEndedPeriodsOnly(t *testing.T) {
 		require.Contains(t, message, p.lastEnded+p.months, "%s %d", p.kind, p.number)
 		require.Contains(t, message, "today is 13 February 2027", "%s %d", p.kind, p.number)
 		if p.months == "" {
-			require.NotContains(t, message, "have ended and are published", "%s %d", p.kind, p.number)
+			require.NotContains(t, message, "are published.", "%s %d", p.kind, p.number)
 		}
 	}
 	// The exact figures so far, for the national body, say the quarter is under way.
@@ -278,7 +288,7 @@ func TestPublishedFiguresAreOfEndedPeriodsOnly(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &refused), body)
 	require.Equal(t, "PERIOD_NOT_ENDED", refused.Error.Reason)
-	require.Contains(t, refused.Error.Message, "The last quarter ended is 2026Q4")
+	require.Contains(t, refused.Error.Message, "The last quarter published is 2026Q4")
 	require.Equal(t, "PERIOD_PROGRESS_UNDER_WAY", refused.Progress)
 	require.Equal(t, map[string]int{"year": 2027, "month": 2, "day": 13}, refused.AsOf)
 	require.Equal(t, map[string]any{"period": "quarter", "year": float64(2026), "number": float64(4)}, refused.LastEnded)
@@ -301,8 +311,13 @@ func TestPublishedFiguresAreOfEndedPeriodsOnly(t *testing.T) {
 	_, err = ask(quarter, 1, true)
 	require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err))
 
-	// The quarter ended (1 April in the UK): it is published whole, as its return.
+	// The quarter ended (1 April in the UK), and is published a week later, on 8 April, whole, as
+	// its return (decision 282).
 	require.NoError(t, sim.Set(time.Date(2027, 4, 1, 0, 30, 0, 0, time.UTC)))
+	_, err = ask(quarter, 1, true)
+	require.Equal(t, "PERIOD_NOT_ENDED", reasonOf(err))
+	require.Contains(t, err.Error(), "2027Q1 ended on 31 March 2027 and is published from 8 April 2027")
+	require.NoError(t, sim.Set(time.Date(2027, 4, 7, 23, 30, 0, 0, time.UTC))) // 8 April, 00:30 in the UK
 	q1, err := ask(quarter, 1, true)
 	require.NoError(t, err)
 	require.Equal(t, reportingv1.PeriodProgress_PERIOD_PROGRESS_ENDED, q1.GetProgress())

@@ -26,9 +26,12 @@ func newReturnCommand() *cobra.Command {
 		Short: "The national body's quarterly statistical return, from the data (small numbers suppressed)",
 		Long: `return produces the quarterly return per centre, per region and nationally, with every count of 1
 to 4 shown as "<5" and no suppressed figure derivable from a total. docs/return.md defines each field.
-A quarter is returned once it has ended, by the platform's clock: one under way or not begun is
-refused (PERIOD_NOT_ENDED), naming the last quarter ended, as its figures so far, read again a few
-days later, would give the counts of the days between.`,
+A quarter is returned from the 8th day after it ends, by the platform's clock: one under way, not
+begun or ended less than a week ago is refused (PERIOD_NOT_ENDED), naming the last quarter
+published, as its figures so far, read again a few days later, would give the counts of the days
+between. A returned quarter counts its sessions as they were recorded by then: a later record for
+its days changes no return. A correction recorded since (an ending corrected, two children
+confirmed as one) does, and the return then says so: the column revised is true.`,
 		Example: `  familytime return --quarter 2026Q3 --format csv > return-2026Q3.csv
   familytime return --quarter 2026Q3 --centre 3f2a... --format json`,
 		Args: cobra.NoArgs,
@@ -60,7 +63,7 @@ days later, would give the counts of the days between.`,
 				Period:   &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: int32(year), Number: int32(q)},
 				CentreId: centre, Publication: true})
 			if err != nil {
-				return describe(err) // a quarter not ended: PERIOD_NOT_ENDED, naming the last ended (decision 264)
+				return describe(err) // a quarter not published yet: PERIOD_NOT_ENDED, naming the last published (decisions 264, 282)
 			}
 			if format == "json" {
 				b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(resp)
@@ -71,13 +74,16 @@ days later, would give the counts of the days between.`,
 				return err
 			}
 			w := csv.NewWriter(cmd.OutOrStdout())
-			_ = w.Write([]string{"quarter", "measure", "scope", "region", "centre_id", "breakdown", "category", "value"})
+			// revised: the quarter's figures differ from those it was first returned with, by a
+			// correction recorded since (decision 282); the same on every row.
+			_ = w.Write([]string{"quarter", "measure", "scope", "region", "centre_id", "breakdown", "category", "value", "revised"})
+			revised := strconv.FormatBool(resp.GetRevised())
 			for _, f := range resp.GetFigures() {
 				region := ""
 				if f.GetScope() != "national" {
 					region = friendly("REGION_", f.GetRegion().String())
 				}
-				_ = w.Write([]string{quarter, f.GetMeasure(), f.GetScope(), region, f.GetCentreId(), f.GetBreakdown(), f.GetCategory(), f.GetShown()})
+				_ = w.Write([]string{quarter, f.GetMeasure(), f.GetScope(), region, f.GetCentreId(), f.GetBreakdown(), f.GetCategory(), f.GetShown(), revised})
 			}
 			w.Flush()
 			return w.Error()

@@ -12,14 +12,18 @@ import (
 // Review 44: a return asked for before its quarter ended gave its figures so far, with a note;
 // read again a week later, the two gave by subtraction the week's counts, which were not
 // suppressed. A quarter is returned once it has ended (decision 264): before that the return is
-// refused, saying when it ends and which quarter has ended last, by the service's clock.
+// refused, saying when it ends and which quarter was published last, by the service's clock (a
+// week after it ended, decision 282).
 func TestReturnOfAQuarterNotEndedIsRefused(t *testing.T) {
 	dir := startDevPlatform(t)
 	now := time.Now().In(london)
 	current := (int(now.Month())-1)/3 + 1
-	lastYear, last := now.Year(), current-1
+	// The last quarter published: a quarter is published from the 8th day after it ends
+	// (decision 282), so in a quarter's first week the one before last.
+	weekAgo := now.AddDate(0, 0, -7)
+	lastYear, last := weekAgo.Year(), (int(weekAgo.Month())-1)/3
 	if last == 0 {
-		lastYear, last = now.Year()-1, 4
+		lastYear, last = weekAgo.Year()-1, 4
 	}
 	quarter, lastQuarter := fmt.Sprintf("%dQ%d", now.Year(), current), fmt.Sprintf("%dQ%d", lastYear, last)
 
@@ -29,7 +33,7 @@ func TestReturnOfAQuarterNotEndedIsRefused(t *testing.T) {
 	require.Equal(t, "FailedPrecondition", f.Code)
 	require.Equal(t, "PERIOD_NOT_ENDED", f.Reason)
 	require.Contains(t, f.Message, quarter+" is under way")
-	require.Contains(t, f.Message, "The last quarter ended is "+lastQuarter)
+	require.Contains(t, f.Message, "The last quarter published is "+lastQuarter)
 	_, err = run(t, "return", "--quarter", quarter, "--data", dir)
 	require.ErrorContains(t, err, "[PERIOD_NOT_ENDED]")
 	next := fmt.Sprintf("%dQ%d", now.Year()+1, current)
@@ -38,7 +42,8 @@ func TestReturnOfAQuarterNotEndedIsRefused(t *testing.T) {
 
 	out, err = run(t, "return", "--quarter", lastQuarter, "--data", dir)
 	require.NoError(t, err)
-	require.True(t, strings.HasPrefix(out, "quarter,measure,scope,region,centre_id,breakdown,category,value\n"), out)
+	require.True(t, strings.HasPrefix(out, "quarter,measure,scope,region,centre_id,breakdown,category,value,revised\n"), out)
+	require.Contains(t, out, ",false\n", "first returned, not revised")
 }
 
 // --json is --format json, as every other command takes it; both at odds are refused before

@@ -1,6 +1,7 @@
 package adapters
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -191,11 +192,15 @@ func (f *Figures) Timetables(ctx context.Context) (map[uuid.UUID]Room, [][]byte,
 
 // SupervisedBookingRooms are the rooms of the bookings of supervised contact for sessions between
 // from and to (dates), not cancelled or moved: one per booking (a room may open twice a day, and
-// a supervised family has each session's room to itself).
-func (f *Figures) SupervisedBookingRooms(ctx context.Context, from, to time.Time) ([]uuid.UUID, error) {
-	rows, err := f.pool.Query(ctx, `SELECT room_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2
-		AND service_type = $3 AND state NOT IN ('cancelled', 'rescheduled') AND room_id IS NOT NULL`,
-		from, to, int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+// a supervised family has each session's room to itself). closed reads the bookings as their
+// months closed (Closed), for published figures.
+func (f *Figures) SupervisedBookingRooms(ctx context.Context, from, to time.Time, closed bool) ([]uuid.UUID, error) {
+	q := `SELECT room_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2
+		AND service_type = $3 AND state NOT IN ('cancelled', 'rescheduled') AND room_id IS NOT NULL`
+	if closed {
+		q = closedTables.Replace(q)
+	}
+	rows, err := f.pool.Query(ctx, q, from, to, int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
 	if err != nil {
 		return nil, fmt.Errorf("supervised room sessions: %w", err)
 	}
@@ -226,4 +231,93 @@ func (f *Figures) Regions(ctx context.Context) (map[uuid.UUID]int32, error) {
 		return nil, fmt.Errorf("centres: %w", err)
 	}
 	return regions, nil
+}
+
+// closedTables reads a month's sessions and attendance as they stood when it closed, in place of
+// the live projections' (migration 0013).
+var closedTables = strings.NewReplacer(Live+".sessions", "public.closed_sessions", Live+".attendance", "public.closed_attendance")
+
+// Closed is m counted for publication (decision 282): its sessions and attendance as each month
+// stood when it closed (Close), so that a record made after a month's cutoff (a session completed,
+// a no-show recorded, a booking cancelled weeks late) changes no published figure, and two
+// publications cannot be subtracted to reveal it. Corrections (an ending, two children confirmed
+// as one, a referral declined as a duplicate) are read live, as every other projection: they
+// revise the figures, which then say so.
+func Closed(m Measure) Measure {
+	m.Source = closedTables.Replace(m.Source)
+	return m
+}
+
+// Unclosed are the months of months (each its first day) not closed yet.
+func (f *Figures) Unclosed(ctx context.Context, months []time.Time) ([]time.Time, error) {
+	rows, err := f.pool.Query(ctx, `SELECT m FROM unnest($1::date[]) AS m
+		WHERE NOT EXISTS (SELECT FROM public.month_closings c WHERE c.month = m) ORDER BY m`, months)
+	if err != nil {
+		return nil, fmt.Errorf("month closings: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	if err != nil {
+		return nil, fmt.Errorf("month closings: %w", err)
+	}
+	return out, nil
+}
+
+// Close closes months (each its first day) not closed already: it keeps each month's bookings
+// and the children who attended them as the live projections have them now, and records the
+// closing, at (the service's time) on today. One transaction holds the projections' swap lock
+// exclusively, so no live projection is half applied and no rebuild swaps the tables meanwhile;
+// a month closed by another reader first is left as that one closed it.
+func (f *Figures) Close(ctx context.Context, months []time.Time, at, today time.Time) error {
+	err := pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(swapLock)); err != nil {
+			return fmt.Errorf("swap lock: %w", err)
+		}
+		for _, month := range months {
+			tag, err := tx.Exec(ctx, `INSERT INTO public.month_closings (month, closed_at, closed_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+				Date(month), at, Date(today))
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				continue
+			}
+			last := Date(month.AddDate(0, 1, -1))
+			if _, err := tx.Exec(ctx, `INSERT INTO public.closed_sessions (booking_id, family_id, centre_id, room_id, session_date, service_type, state)
+				SELECT booking_id, family_id, centre_id, room_id, session_date, service_type, state FROM `+pgIdent(Live)+`.sessions
+				WHERE session_date BETWEEN $1 AND $2 ON CONFLICT DO NOTHING`, Date(month), last); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO public.closed_attendance (booking_id, child_id, family_id, centre_id, session_date, service_type, age_band)
+				SELECT booking_id, child_id, family_id, centre_id, session_date, service_type, age_band FROM `+pgIdent(Live)+`.attendance
+				WHERE session_date BETWEEN $1 AND $2 ON CONFLICT DO NOTHING`, Date(month), last); err != nil {
+				return err
+			}
+			// The staff on the month's last day, as staff_at_end counts them (a member's last day
+			// counts, decisions.md 82).
+			if _, err := tx.Exec(ctx, `INSERT INTO public.closed_staff (month, centre_id, member_id, role)
+				SELECT $1::date, centre_id, member_id, role FROM `+pgIdent(Live)+`.staff
+				WHERE joined_on <= $2 AND (left_on IS NULL OR left_on >= $2) ON CONFLICT DO NOTHING`, Date(month), last); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("close months: %w", err)
+	}
+	return nil
+}
+
+// Published records the first publication of period (its digest, at the service's time) and
+// says whether digest differs from it: the period's figures were revised since.
+func (f *Figures) Published(ctx context.Context, period string, digest []byte, at time.Time) (revised bool, err error) {
+	if _, err := f.pool.Exec(ctx, `INSERT INTO public.period_publications (period, digest, published_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, period, digest, at); err != nil {
+		return false, fmt.Errorf("publication of %s: %w", period, err)
+	}
+	var first []byte
+	if err := f.pool.QueryRow(ctx, `SELECT digest FROM public.period_publications WHERE period = $1`, period).Scan(&first); err != nil {
+		return false, fmt.Errorf("publication of %s: %w", period, err)
+	}
+	return !bytes.Equal(first, digest), nil
 }

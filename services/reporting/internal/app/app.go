@@ -23,6 +23,7 @@ type App struct {
 	busKey   bus.Key
 	log      *eventstore.Store
 	today    func() time.Time
+	now      func() time.Time
 }
 
 // Deps are what the use cases work on.
@@ -40,11 +41,17 @@ type Deps struct {
 	// Today is the service's date in the UK (its clock: simulated on a simulated platform), which
 	// says how far a period of figures has run.
 	Today func() time.Time
+	// Now is the service's time (its clock), which a month's closing is recorded at; the real
+	// time when nil.
+	Now func() time.Time
 }
 
 // New returns the use cases over reporting's projections.
 func New(d Deps) *App {
-	return &App{centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	return &App{now: d.Now, centres: d.Centres, history: d.History, figures: d.Figures, rebuilds: d.Rebuilds,
 		live: adapters.NewProjections(adapters.Live), js: d.JS, busKey: d.BusKey, log: d.Log, today: d.Today}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"sort"
@@ -134,10 +135,27 @@ func (p Period) String() string {
 	return p.From.Format("January 2006")
 }
 
-// LastEnded is the last period of p's kind to have ended before today: the one before the
-// period of that kind that today is in.
-func (p Period) LastEnded(today time.Time) Period {
-	return containing(p.Kind(), containing(p.Kind(), today).From.AddDate(0, 0, -1))
+// cutoffDays is how many days after a period ends it is published: from the start (UK time) of
+// the 8th day after its last month ends, a week's grace in which the centres' paper sheets for
+// the month's last sessions are typed in, a bank holiday or two among them (25 and 26 December,
+// 1 January). What is recorded for its days after that changes no published figure (decision 282).
+const cutoffDays = 8
+
+// PublishedFrom is the day p's figures are published from, its cutoff: the 8th day after it ends.
+// A quarter's or year's is its last month's.
+func (p Period) PublishedFrom() time.Time { return p.To.AddDate(0, 0, cutoffDays) }
+
+// Published is whether p's figures are published on today (a date): its cutoff has come.
+func (p Period) Published(today time.Time) bool {
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	return !day.Before(p.PublishedFrom())
+}
+
+// LastPublished is the last period of p's kind published on today: the one before the period of
+// that kind that the day a week ago is in (on 3 January, November and 2026Q3; on 8 January,
+// December and 2026Q4).
+func (p Period) LastPublished(today time.Time) Period {
+	return containing(p.Kind(), containing(p.Kind(), today.AddDate(0, 0, 1-cutoffDays)).From.AddDate(0, 0, -1))
 }
 
 // containing is the year, quarter or month (kind) that day is in.
@@ -153,15 +171,19 @@ func containing(kind string, day time.Time) Period {
 	return p
 }
 
-// NotEndedError refuses the published figures of a period that has not ended (decision 264):
-// figures so far, read again a few days later, give by subtraction the counts of the days between,
-// which no suppression protects (review 44: 5 sessions attended at a centre on 13 February, 8 at
-// the quarter's end, so exactly 3 families on 20 February). It unwraps to the rule the API
-// refuses with, PERIOD_NOT_ENDED; the admin port's /figures reads the periods from it.
+// NotEndedError refuses the published figures of a period before its cutoff (decisions 264 and
+// 282): figures so far, read again a few days later, give by subtraction the counts of the days
+// between, which no suppression protects (review 44: 5 sessions attended at a centre on 13
+// February, 8 at the quarter's end, so exactly 3 families on 20 February); and a period just ended
+// is still being recorded (the centres' sheets of its last sessions), so it is published a week
+// after it ends, counting what was recorded by then. It unwraps to the rule the API refuses with,
+// PERIOD_NOT_ENDED; the admin port's /figures reads the periods from it.
 type NotEndedError struct {
-	Period, LastEnded Period
-	// MonthsEnded is the period's last month that has ended, zero when none has: the months
-	// ended of a quarter or year under way are published, each once it has ended.
+	Period Period
+	// LastEnded is the last period of the kind asked for that is published (its cutoff has come).
+	LastEnded Period
+	// MonthsEnded is the period's last month that is published, zero when none is: the months of
+	// a quarter or year not yet published are published, each from its own cutoff.
 	MonthsEnded Period
 	Progress    PeriodProgress
 	Today       time.Time
@@ -174,18 +196,27 @@ func (e *NotEndedError) Unwrap() error { return e.rule() }
 
 func (e *NotEndedError) rule() *problem.RuleError {
 	const day = "2 January 2006"
-	where := fmt.Sprintf("%s is under way (it ends on %s; today is %s)", e.Period, e.Period.To.Format(day), e.Today.Format(day))
-	if e.Progress == PeriodNotBegun {
-		where = fmt.Sprintf("%s has not begun (it runs %s to %s; today is %s)", e.Period, e.Period.From.Format(day), e.Period.To.Format(day),
-			e.Today.Format(day))
+	published := e.Period.PublishedFrom().Format(day)
+	var where string
+	switch e.Progress {
+	case PeriodNotBegun:
+		where = fmt.Sprintf("%s has not begun (it runs %s to %s and is published from %s; today is %s)", e.Period, e.Period.From.Format(day),
+			e.Period.To.Format(day), published, e.Today.Format(day))
+	case PeriodEnded:
+		where = fmt.Sprintf("%s ended on %s and is published from %s, its figures counting what was recorded for it by then (today is %s)",
+			e.Period, e.Period.To.Format(day), published, e.Today.Format(day))
+	default:
+		where = fmt.Sprintf("%s is under way (it ends on %s and is published from %s; today is %s)", e.Period, e.Period.To.Format(day),
+			published, e.Today.Format(day))
 	}
 	months := ""
 	if !e.MonthsEnded.From.IsZero() {
-		months = fmt.Sprintf("; of %s, the months to %s have ended and are published", e.Period, e.MonthsEnded)
+		months = fmt.Sprintf("; of %s, the months to %s are published", e.Period, e.MonthsEnded)
 	}
-	return problem.Rule("PERIOD_NOT_ENDED", where+": figures are published for a period once it has ended, as figures so far, read "+
-		"again later, would give by subtraction the counts of the days between, which are not suppressed. The last "+
-		e.LastEnded.Kind()+" ended is "+e.LastEnded.String()+months+". The exact figures so far are given unpublished, to the roles allowed them.")
+	return problem.Rule("PERIOD_NOT_ENDED", where+": figures are published for a period a week after it has ended, as figures so far, read "+
+		"again later, would give by subtraction the counts of the days between, which are not suppressed, and the centres' records of its "+
+		"last days are then in; what is recorded for its days after that changes no published figure. The last "+
+		e.LastEnded.Kind()+" published is "+e.LastEnded.String()+months+". The exact figures so far are given unpublished, to the roles allowed them.")
 }
 
 // PeriodProgress is how far a period has run.
@@ -229,7 +260,10 @@ type Figure struct {
 // measure is a figure the national body asks for (docs/return.md defines each).
 type measure struct {
 	adapters.Measure
-	enum      protoreflect.EnumDescriptor
+	enum protoreflect.EnumDescriptor
+	// closed is Source for publication where it is not Source over the closed sessions
+	// (adapters.Closed); empty where it is.
+	closed    string
 	protected bool
 	duration  bool
 	atEnd     bool
@@ -248,6 +282,49 @@ var (
 
 func count(name, breakdown string, enum protoreflect.EnumDescriptor, source, aggregate string) measure {
 	return measure{Measure: adapters.Measure{Name: name, Breakdown: breakdown, Source: source, Aggregate: aggregate}, enum: enum, protected: true}
+}
+
+// source is m's query: for publication (closed), over its sessions as their months closed, or
+// its own query of what the closing kept (closedAs).
+func (m measure) source(closed bool) adapters.Measure {
+	switch {
+	case closed && m.closed != "":
+		c := m.Measure
+		c.Source = m.closed
+		return c
+	case closed:
+		return adapters.Closed(m.Measure)
+	}
+	return m.Measure
+}
+
+// closedAs gives m a query of its own for publication, over what a month's closing kept.
+func closedAs(m measure, source string) measure {
+	m.closed = source
+	return m
+}
+
+// closeMonths closes every month of year whose cutoff has come by today and that is not closed
+// yet (adapters.Figures.Close), before anything of the year is published: from then on its
+// published figures count its sessions as they stood (decision 282). Closing at the first
+// publication after the cutoff, rather than at the cutoff itself, changes nothing published:
+// nothing of the month was published before. Only the closings still to make take the
+// projections' swap lock, which holds the live consumers back while a month is kept.
+func (a *App) closeMonths(ctx context.Context, year Period, today time.Time) error {
+	var due []time.Time
+	for _, p := range year.Periods()[5:] {
+		if p.Published(today) {
+			due = append(due, p.From)
+		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	open, err := a.figures.Unclosed(ctx, due)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	return a.figures.Close(ctx, open, a.now(), today)
 }
 
 // dated marks m's Source as selecting d, the date each row is counted on.
@@ -338,13 +415,19 @@ var measures = []measure{
 	// A member's last day counts as on the staff (left_on is their last day, decisions.md 82).
 	// Each row is one member of one centre, in one role: someone on two centres' staff counts at
 	// each (decisions.md 84).
-	onLastDay(count("staff_at_end", "role", staffRoles, `SELECT centre_id, role AS dim FROM reporting.staff
+	//
+	// Published, the staff on the period's last day as its last month closed (decision 282): a
+	// last day recorded later, backdated into a closed month, changes no published figure.
+	closedAs(onLastDay(count("staff_at_end", "role", staffRoles, `SELECT centre_id, role AS dim FROM reporting.staff
 		WHERE $1::date <= $2 AND joined_on <= $2 AND (left_on IS NULL OR left_on >= $2)`, "count(*)")),
+		`SELECT centre_id, role AS dim FROM public.closed_staff WHERE $1::date <= $2 AND month = date_trunc('month', $2::date)::date`),
 }
 
 // Figures are the period's figures nationally, by region and by centre, or one centre's only;
 // suppressed for publication when publish is set (suppress.go). Figures for publication are given
-// only for a period that has ended (NotEndedError, decision 264); exact figures for any.
+// only for a period past its cutoff, a week after it ended (NotEndedError, decisions 264 and 282),
+// and count each month's sessions as the month closed (closeMonths); exact figures for any, as
+// the data stands.
 //
 // Published figures are suppressed together with every other period of the period's calendar
 // year (decisions.md 81): a quarter is the sum of its months and a year of its quarters, so a
@@ -352,47 +435,67 @@ var measures = []measure{
 // subtraction unless one more of them is withheld, and whichever period is asked for, a figure is
 // withheld the same way. One centre's published figures are the national publication's, kept to
 // the centre: suppressed alone, a figure withheld nationally to protect a neighbour's "<5" came
-// out whole. Only the periods of the year that have ended are suppressed together: beside a
+// out whole. Only the periods of the year that are published are suppressed together: beside a
 // month, quarter or year still under way, whose figures change from day to day, an ended month's
 // withheld figures changed with them (a "*" one day, published the next), and two reads together
 // could pin what each withheld (decision 264).
-func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) ([]Figure, error) {
+func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish bool) (Publication, error) {
+	figs, revised, err := a.figuresOf(ctx, p, centre, publish)
+	return Publication{Figures: figs, Revised: revised}, err
+}
+
+// Publication is a period's figures, and for published ones whether they were revised: they
+// differ from those the period was first published with (decision 282). A month's sessions are
+// fixed when it closes, so what revises a period's figures is a correction recorded since (an
+// ending corrected or reopened, two referrals' children confirmed as one, a referral declined as
+// a duplicate, involvement amended), which the figures count as the data stands (docs/return.md)
+// and which a reader of the first publication is then told of, rather than finding the figures
+// changed without a word. The flag is the whole publication's, whichever centre is asked for: it
+// says nothing of which figure changed, or by how much.
+type Publication struct {
+	Figures []Figure
+	Revised bool
+}
+
+func (a *App) figuresOf(ctx context.Context, p Period, centre uuid.UUID, publish bool) (out []Figure, revised bool, err error) {
 	// The directory's centres: their regions, which centre has a row for every count, and
 	// whether a centre asked about is one reporting knows.
 	regions, err := a.figures.Regions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if _, known := regions[centre]; centre != uuid.Nil && !known {
-		return nil, problem.NotFound("centre " + centre.String())
+		return nil, false, problem.NotFound("centre " + centre.String())
 	}
 	var today time.Time
 	if publish {
 		today = a.today()
-		if progress := p.Progress(today); progress != PeriodEnded {
-			notEnded := &NotEndedError{Period: p, LastEnded: p.LastEnded(today), Progress: progress, Today: today}
-			if lastMonth := containing("month", today).LastEnded(today); p.Kind() != "month" && !lastMonth.From.Before(p.From) {
+		if !p.Published(today) {
+			notEnded := &NotEndedError{Period: p, LastEnded: p.LastPublished(today), Progress: p.Progress(today), Today: today}
+			if lastMonth := containing("month", today).LastPublished(today); p.Kind() != "month" && !lastMonth.From.Before(p.From) {
 				notEnded.MonthsEnded = lastMonth
 			}
-			return nil, notEnded
+			return nil, false, notEnded
+		}
+		if err := a.closeMonths(ctx, p.Year(), today); err != nil {
+			return nil, false, err
 		}
 	}
-	var out []Figure
 	if !publish {
-		figs, err := a.periodFigures(ctx, p, regions, func(measure) bool { return true })
+		figs, err := a.periodFigures(ctx, p, regions, false, func(measure) bool { return true })
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		out = figs
 	} else {
 		all, err := a.yearFigures(ctx, p.Year(), today)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		// The requested period's figures that are not counts of people.
-		rest, err := a.periodFigures(ctx, p, regions, func(m measure) bool { return !m.protected })
+		rest, err := a.periodFigures(ctx, p, regions, true, func(m measure) bool { return !m.protected })
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for i := range rest {
 			rest[i].period = p.index()
@@ -402,6 +505,11 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 		// a figure's place, and a rebuild, which writes the same rows in another physical order,
 		// withheld other figures of the same data (review 47, decision 275).
 		slices.SortStableFunc(all, compareFigures)
+		// What the period's figures count, before any is withheld: revised is whether it differs
+		// from the period's first publication.
+		if revised, err = a.figures.Published(ctx, p.String(), digest(all, p.index()), a.now()); err != nil {
+			return nil, false, err
+		}
 		Suppress(all)
 		for _, f := range all {
 			if f.period == p.index() {
@@ -420,7 +528,23 @@ func (a *App) Figures(ctx context.Context, p Period, centre uuid.UUID, publish b
 		out = kept
 	}
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
-	return out, nil
+	return out, revised, nil
+}
+
+// digest is a hash of what the figures of period (an index in Periods) among figs count, in their
+// order: each figure's measure, scope, region, centre, breakdown, category and exact value,
+// unsuppressed. Which figures are withheld may change as later months of the year end (decision
+// 264); what they count changes only when the data they count does.
+func digest(figs []Figure, period int) []byte {
+	h := sha256.New()
+	for _, f := range figs {
+		if f.period != period {
+			continue
+		}
+		fmt.Fprintf(h, "%s|%s|%d|%s|%s|%s|%s\n", f.Measure, f.Scope, f.Region, f.Centre, f.Breakdown, f.Category,
+			strconv.FormatFloat(f.Value, 'g', -1, 64))
+	}
+	return h.Sum(nil)
 }
 
 // withZeros adds a 0 for every count with nothing to count at a centre of the directory or its
@@ -481,7 +605,7 @@ func compareFigures(a, b Figure) int {
 // another on one.
 func (a *App) yearFigures(ctx context.Context, year Period, today time.Time) ([]Figure, error) {
 	periods := year.Periods()
-	ended := func(period int) bool { return periods[period].Progress(today) == PeriodEnded }
+	ended := func(period int) bool { return periods[period].Published(today) }
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(yearQueries)
 	var protected []measure
@@ -494,7 +618,7 @@ func (a *App) yearFigures(ctx context.Context, year Period, today time.Time) ([]
 	for i, m := range protected {
 		g.Go(func() error {
 			if m.Dated {
-				cells, err := a.figures.RunYear(ctx, m.Measure, year.From)
+				cells, err := a.figures.RunYear(ctx, m.source(true), year.From)
 				kept := cells[:0]
 				for _, c := range cells {
 					if ended(c.Period) {
@@ -508,7 +632,7 @@ func (a *App) yearFigures(ctx context.Context, year Period, today time.Time) ([]
 				if !ended(period) {
 					continue
 				}
-				cells, err := a.figures.Run(ctx, m.Measure, q.From, q.To)
+				cells, err := a.figures.Run(ctx, m.source(true), q.From, q.To)
 				if err != nil {
 					return err
 				}
@@ -529,20 +653,21 @@ func (a *App) yearFigures(ctx context.Context, year Period, today time.Time) ([]
 // yearQueries is how many of a year's queries run at once.
 const yearQueries = 4
 
-// periodFigures are p's figures of the measures wanted, and its places; unsuppressed.
-func (a *App) periodFigures(ctx context.Context, p Period, regions map[uuid.UUID]int32, wanted func(measure) bool) ([]Figure, error) {
+// periodFigures are p's figures of the measures wanted, and its places; unsuppressed. closed
+// counts p's sessions as its months closed (adapters.Closed), for publication.
+func (a *App) periodFigures(ctx context.Context, p Period, regions map[uuid.UUID]int32, closed bool, wanted func(measure) bool) ([]Figure, error) {
 	var out []Figure
 	for _, m := range measures {
 		if !wanted(m) {
 			continue
 		}
-		cells, err := a.figures.Run(ctx, m.Measure, p.From, p.To)
+		cells, err := a.figures.Run(ctx, m.source(closed), p.From, p.To)
 		if err != nil {
 			return nil, err
 		}
 		out = m.figures(out, cells)
 	}
-	places, err := a.places(ctx, p, regions)
+	places, err := a.places(ctx, p, regions, closed)
 	if err != nil {
 		return nil, err
 	}
@@ -622,7 +747,7 @@ func less(a, b Figure) bool {
 // supervised family in a hall of three showed a third of it used). The places available are the
 // rooms' alone: counting such a room-session as one place made them a function of the supervised
 // bookings, withheld when 1 to 4 (review 27 worked the count out from published places).
-func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32) ([]Figure, error) {
+func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32, closed bool) ([]Figure, error) {
 	rooms, patterns, err := a.figures.Timetables(ctx)
 	if err != nil {
 		return nil, err
@@ -650,8 +775,9 @@ func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32)
 		}
 	}
 	booked := map[uuid.UUID]float64{}
-	cells, err := a.figures.Run(ctx, adapters.Measure{Name: "places_booked",
-		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, Aggregate: "count(*)"}, p.From, p.To)
+	placesBooked := measure{Measure: adapters.Measure{Name: "places_booked",
+		Source: `SELECT centre_id FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, Aggregate: "count(*)"}}
+	cells, err := a.figures.Run(ctx, placesBooked.source(closed), p.From, p.To)
 	if err != nil {
 		return nil, err
 	}
@@ -660,7 +786,7 @@ func (a *App) places(ctx context.Context, p Period, regions map[uuid.UUID]int32)
 			booked[c.Centre] = c.Value
 		}
 	}
-	exclusive, err := a.figures.SupervisedBookingRooms(ctx, p.From, p.To)
+	exclusive, err := a.figures.SupervisedBookingRooms(ctx, p.From, p.To, closed)
 	if err != nil {
 		return nil, err
 	}

@@ -271,12 +271,13 @@ func (s *Server) GetFigures(ctx context.Context, req *reportingv1.GetFiguresRequ
 }
 
 // FiguresResponse is figures as the API and the admin port give them.
-func FiguresResponse(period app.Period, figs []app.Figure, today time.Time) *reportingv1.GetFiguresResponse {
+func FiguresResponse(period app.Period, pub app.Publication, today time.Time) *reportingv1.GetFiguresResponse {
+	figs := pub.Figures
 	date := func(t time.Time) *commonv1.Date {
 		return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 	}
 	resp := &reportingv1.GetFiguresResponse{From: date(period.From), To: date(period.To), Figures: make([]*reportingv1.Figure, len(figs)),
-		Progress: progress[period.Progress(today)], AsOf: date(today)}
+		Progress: progress[period.Progress(today)], AsOf: date(today), Revised: pub.Revised}
 	for i, f := range figs {
 		out := &reportingv1.Figure{Measure: f.Measure, Scope: f.Scope, Region: f.Region, Breakdown: f.Breakdown,
 			Category: f.Category, Shown: f.Shown, Value: f.Value, Suppressed: f.Suppressed != ""}

@@ -159,14 +159,15 @@
   }
 
   // notEndedText says why a period asked for is not shown, and what is shown instead: figures are
-  // published for a period once it has ended (decision 264), and the server (its clock, not this
-  // browser's) names the last of its kind to have ended.
+  // published for a period a week after it has ended (decisions 264 and 292), and the server (its
+  // clock, not this browser's) names the last of its kind published.
   function notEndedText(asked, refusal, shownInstead, itsOwn) {
     const today = refusal.as_of ? " (today is " + dateText(refusal.as_of) + ")" : "";
-    const state = refusal.progress === "PERIOD_PROGRESS_NOT_BEGUN" ? " has not begun" : " is still under way";
-    return periodName(asked) + state + today + ". Its figures are published once it has ended: figures so far, read again a few" +
+    const state = refusal.progress === "PERIOD_PROGRESS_NOT_BEGUN" ? " has not begun"
+      : refusal.progress === "PERIOD_PROGRESS_ENDED" ? " has ended, and its last days' records are still coming in" : " is still under way";
+    return periodName(asked) + state + today + ". Its figures are published a week after it has ended: figures so far, read again a few" +
       " days later, would tell how many came on the days between, and those numbers are not withheld. These are the figures" +
-      " for " + periodName(shownInstead) + (itsOwn ? ", its last month that has ended." : ", the last " + shownInstead.period + " that has ended.");
+      " for " + periodName(shownInstead) + (itsOwn ? ", its last month published." : ", the last " + shownInstead.period + " published.");
   }
 
   // progressText says when a period's figures are not yet its whole: how far it has run is the
@@ -527,7 +528,11 @@
     $("figures-heading").textContent = "Figures for " + periodName(p) + ", " + where;
     $("not-ended").textContent = instead || "";
     $("not-ended").hidden = !instead;
-    $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + "." + progressText(body);
+    // A correction recorded since the period was first published changed it (decision 292): say
+    // so, rather than let two readers hold two sets of figures for one period without knowing.
+    const revised = body.revised ? " Revised since first published: a correction recorded since (a case's ending, two" +
+      " children confirmed as one, a referral declined as a duplicate) changed these figures." : "";
+    $("period-shown").textContent = "From " + dateText(body.from) + " to " + dateText(body.to) + "." + progressText(body) + revised;
     figuresSection.hidden = false;
     figuresSection.setAttribute("data-period", p.period + "-" + p.year + "-" + p.number + (p.centre ? "-" + p.centre : ""));
     statusLine.textContent = nothing ? nothingText : "Showing the figures for " + periodName(p) + ", " + where + ".";

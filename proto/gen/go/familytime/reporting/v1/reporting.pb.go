@@ -1379,7 +1379,12 @@ type GetFiguresResponse struct {
 	// period's return). Always ended for published figures (publication), which are refused before.
 	Progress PeriodProgress `protobuf:"varint,4,opt,name=progress,proto3,enum=familytime.reporting.v1.PeriodProgress" json:"progress,omitempty"`
 	// The service's date (UK) the figures were read on, which progress is reckoned from.
-	AsOf          *v1.Date `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	AsOf *v1.Date `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// Published figures only: the period's figures differ from those it was first published with.
+	// A published month counts its sessions as they stood at its cutoff, so only a correction
+	// recorded since (an ending corrected or reopened, two referrals' children confirmed as one, a
+	// referral declined as a duplicate, involvement amended) revises them, and the reader is told.
+	Revised       bool `protobuf:"varint,6,opt,name=revised,proto3" json:"revised,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1447,6 +1452,13 @@ func (x *GetFiguresResponse) GetAsOf() *v1.Date {
 		return x.AsOf
 	}
 	return nil
+}
+
+func (x *GetFiguresResponse) GetRevised() bool {
+	if x != nil {
+		return x.Revised
+	}
+	return false
 }
 
 // RebuildProjectionsRequest starts a rebuild.
@@ -1679,13 +1691,14 @@ const file_familytime_reporting_v1_reporting_proto_rawDesc = "" +
 	"\x05value\x18\b \x01(\x01R\x05value\x12\x1e\n" +
 	"\n" +
 	"suppressed\x18\t \x01(\bR\n" +
-	"suppressed\"\xa1\x02\n" +
+	"suppressed\"\xbb\x02\n" +
 	"\x12GetFiguresResponse\x12.\n" +
 	"\x04from\x18\x01 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
 	"\x02to\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02to\x129\n" +
 	"\afigures\x18\x03 \x03(\v2\x1f.familytime.reporting.v1.FigureR\afigures\x12C\n" +
 	"\bprogress\x18\x04 \x01(\x0e2'.familytime.reporting.v1.PeriodProgressR\bprogress\x12/\n" +
-	"\x05as_of\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x04asOf\"\x1b\n" +
+	"\x05as_of\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x04asOf\x12\x18\n" +
+	"\arevised\x18\x06 \x01(\bR\arevised\"\x1b\n" +
 	"\x19RebuildProjectionsRequest\"\xc2\x01\n" +
 	"\x1aRebuildProjectionsResponse\x12\x16\n" +
 	"\x06events\x18\x01 \x01(\x03R\x06events\x12\x14\n" +

@@ -205,6 +205,24 @@ func TestPolicy(t *testing.T) {
 	volunteer := auth.WithClaims(context.Background(), &auth.Claims{Subject: "v", Roles: []auth.Role{auth.RoleVolunteer}, Centres: []uuid.UUID{centre}})
 	require.Equal(t, "ListHolds needs one of the roles supervisor, coordinator",
 		status.Convert(policy.Authorize(volunteer, "/familytime.x.v1.S/ListHolds", in)).Message())
+	// Review 51: one role is named as one, and the CLI reads either wording back.
+	policy["/familytime.x.v1.S/BookSession"] = auth.Rule{Roles: []auth.Role{auth.RoleService, auth.RoleCoordinator}}
+	msg := status.Convert(policy.Authorize(volunteer, "/familytime.x.v1.S/BookSession", in)).Message()
+	require.Equal(t, "BookSession needs the role coordinator", msg)
+	for text, want := range map[string][]auth.Role{
+		msg: {auth.RoleCoordinator},
+		"ListHolds needs one of the roles supervisor, coordinator at centre " + centre.String(): {auth.RoleSupervisor, auth.RoleCoordinator},
+	} {
+		call, roles, at, ok := auth.RolesNeeded(text)
+		require.True(t, ok, text)
+		require.Equal(t, want, roles, text)
+		require.NotEmpty(t, call)
+		if strings.Contains(text, " at centre ") {
+			require.Equal(t, centre.String(), at)
+		}
+	}
+	_, _, _, ok := auth.RolesNeeded("ListHolds: centre " + centre.String() + " is outside the caller's centres")
+	require.False(t, ok)
 }
 
 func TestCheckComplete(t *testing.T) {

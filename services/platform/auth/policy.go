@@ -22,6 +22,11 @@ type Rule struct {
 	// CentreScoped: the request's centre_id must be one of the caller's centres (national roles
 	// pass). The request message must have a string field centre_id.
 	CentreScoped bool
+	// Refused, when set, is told of each refusal of an authenticated caller by this rule, with its
+	// reason, before the refusal is returned: a service audits the refused reads of what it
+	// guards (safeguarding, decision NNN). A caller without a token is refused before it, and it
+	// is never told of them.
+	Refused func(ctx context.Context, req proto.Message, reason string)
 }
 
 // Policy maps every RPC, by full method name ("/familytime.scheduling.v1.SchedulingService/
@@ -68,6 +73,20 @@ func ActingRoleFrom(ctx context.Context) Role {
 // Authorize decides whether the caller in ctx may call method with req. Its errors are gRPC
 // statuses: Unauthenticated without a caller, PermissionDenied otherwise.
 func (p Policy) Authorize(ctx context.Context, method string, req proto.Message) error {
+	err := p.authorize(ctx, method, req)
+	if rule := p[method]; err != nil && rule.Refused != nil && status.Code(err) == codes.PermissionDenied {
+		reason := ""
+		for _, d := range status.Convert(err).Details() {
+			if info, ok := d.(*errdetails.ErrorInfo); ok {
+				reason = info.GetReason()
+			}
+		}
+		rule.Refused(ctx, req, reason)
+	}
+	return err
+}
+
+func (p Policy) authorize(ctx context.Context, method string, req proto.Message) error {
 	claims, ok := FromContext(ctx)
 	if !ok {
 		return status.Error(codes.Unauthenticated, "a bearer token is required")
@@ -77,7 +96,7 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 		return denied(ReasonNotOpen, "%s is not open to any role", method)
 	}
 	if !slices.ContainsFunc(claims.Roles, func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return denied(ReasonRoleRequired, "%s needs one of the roles %s", call(method), roleList(rule.Roles))
+		return denied(ReasonRoleRequired, "%s %s", call(method), NeedsRoles(rule.Roles))
 	}
 	if !rule.CentreScoped {
 		return nil
@@ -93,7 +112,7 @@ func (p Policy) Authorize(ctx context.Context, method string, req proto.Message)
 		return denied(ReasonOutsideCentres, "%s: centre %s is outside the caller's centres", call(method), centre)
 	}
 	if !slices.ContainsFunc(claims.RolesAt(centre), func(r Role) bool { return slices.Contains(rule.Roles, r) }) {
-		return denied(ReasonRoleRequired, "%s needs one of the roles %s at centre %s", call(method), roleList(rule.Roles), centre)
+		return denied(ReasonRoleRequired, "%s %s at centre %s", call(method), NeedsRoles(rule.Roles), centre)
 	}
 	return nil
 }
@@ -182,6 +201,43 @@ func roleList(roles []Role) string {
 		}
 	}
 	return strings.Join(s, ", ")
+}
+
+// The words of a ROLE_REQUIRED refusal before its roles: one role is "the role coordinator", not
+// "one of the roles coordinator" (review 51).
+const (
+	needsOneRole  = "needs the role "
+	needsAnyRole  = "needs one of the roles "
+	needsAtCentre = " at centre "
+)
+
+// NeedsRoles says which roles a call needs, as a ROLE_REQUIRED refusal says it: "needs the role
+// coordinator", "needs one of the roles supervisor, coordinator" (roleList: never the services').
+func NeedsRoles(roles []Role) string {
+	list := roleList(roles)
+	if strings.Contains(list, ", ") {
+		return needsAnyRole + list
+	}
+	return needsOneRole + list
+}
+
+// RolesNeeded reads a ROLE_REQUIRED refusal's message (NeedsRoles, then " at centre C" when it
+// names one): the call it names, the roles, and the centre. ok is false for any other message.
+// The CLI reads it to say who does what; it is the one place that knows the wording.
+func RolesNeeded(msg string) (call string, roles []Role, centre string, ok bool) {
+	call, rest, found := strings.Cut(msg, " "+needsAnyRole)
+	if !found {
+		if call, rest, found = strings.Cut(msg, " "+needsOneRole); !found {
+			return "", nil, "", false
+		}
+	}
+	rest, centre, _ = strings.Cut(rest, needsAtCentre)
+	for _, r := range strings.Split(rest, ", ") {
+		if role, err := ParseRole(strings.TrimSpace(r)); err == nil {
+			roles = append(roles, role)
+		}
+	}
+	return call, roles, strings.TrimSpace(centre), len(roles) > 0
 }
 
 // call is a method's name for a person: "ListHolds", not its full gRPC path.

@@ -179,7 +179,13 @@ func printInfo(w io.Writer, info devserver.Info) {
 	fmt.Fprintf(tw, "  details\t%s\n", devserver.InfoFile(info.DataDir))
 	tw.Flush()
 	fmt.Fprintf(w, "\nAdmin token (30 days):\n%s\n\n", info.AdminToken)
-	fmt.Fprintln(w, "Try: familytime centre list   (other commands find this platform through the data folder)")
+	data := ""
+	if info.DataDir != defaultDataDir {
+		// The command runs as printed from here (review 51: `familytime centre list` alone found
+		// no platform beside one started with --data).
+		data = " --data " + info.DataDir
+	}
+	fmt.Fprintf(w, "Try: familytime centre list%s   (other commands find this platform through the data folder)\n", data)
 	fmt.Fprintln(w, "Press Ctrl-C to stop.")
 }
 

@@ -32,7 +32,7 @@ func hintRefusals(root *cobra.Command) {
 			if f := cmd.Flag("data"); f != nil && f.Changed {
 				dataDir = f.Value.String()
 			}
-			return refusalHint(run(cmd, args), senderToken(cmd), flagValue(cmd, "centre"), dataDir)
+			return refusalHint(run(cmd, args), cmd.CommandPath(), senderToken(cmd), flagValue(cmd, "centre"), dataDir)
 		}
 	}
 }
@@ -40,10 +40,18 @@ func hintRefusals(root *cobra.Command) {
 // refusalHint is err with a hint on what to do when it is a service's permission refusal the
 // command gave as the service worded it (describe); anything else, and a refusal the command has
 // already put in its own words (an erasure's, which is an administrator's), is returned as it is.
-// token is the one the command sent, read unverified only to word the hint (the services verify
-// it); centre is the command's --centre, for the staff token's hint; dataDir is its --data when
-// given, so that the token command runs as printed beside that dev platform (review 45).
-func refusalHint(err error, token, centre, dataDir string) error {
+// command is the command's path ("familytime schedule book"), so the hint names what the person
+// typed rather than the service's call (review 51); token is the one the command sent, read
+// unverified only to word the hint (the services verify it); centre is the command's --centre, for
+// the staff token's hint; dataDir is its --data when given, so that the token command runs as
+// printed beside that dev platform (review 45).
+//
+// A member of staff refused for their role is told who does it and to ask them: the token that
+// works is given after it as a developer's way of trying the command on familytime dev, never as
+// what the volunteer at the door should do (review 51 read it as teaching impersonation). Refused
+// for a centre, they are told which centres their token is for, since a mistyped id is the likelier
+// cause than a missing token.
+func refusalHint(err error, command, token, centre, dataDir string) error {
 	r, ok := err.(*refusal)
 	if !ok || r.status.Code() != codes.PermissionDenied {
 		return err
@@ -59,9 +67,10 @@ func refusalHint(err error, token, centre, dataDir string) error {
 		for i, n := range needs {
 			words[i] = roleInWords(n)
 		}
-		hint = "it is done by " + orList(words)
+		hint = command + " is done by " + orList(words) + ": ask " + askWhom(needs[0]) + " to do it"
 	} else if needs, at, ok = outsideCentres(r.status.Message(), roles); ok {
-		hint = "your token is not for that centre; a token for it, in your role"
+		hint = "your token is for " + tokenCentres(token) + ", not " + at + ": check the centre's id (familytime centre list " +
+			"names every centre); if you do work there, ask for a token for it in your role"
 	} else {
 		return err
 	}
@@ -76,6 +85,7 @@ func refusalHint(err error, token, centre, dataDir string) error {
 		}
 	}
 	mint := "familytime token --role " + string(role)
+	var register string
 	if !national(role) {
 		if _, perr := uuid.Parse(centre); perr != nil {
 			centre = "<centre id>"
@@ -89,7 +99,7 @@ func refusalHint(err error, token, centre, dataDir string) error {
 			if dataDir != "" {
 				list += " --data " + dataDir
 			}
-			hint += "; the account must be on the centre's staff register (" + list + " shows who is; on the demo, each " +
+			register = "\n  (" + list + " shows who is on the register; on the demo, each " +
 				"centre's own sim-coordinator-NNN, sim-staff-NNN and sim-lead-NNN, NNN the centre's number in its name)"
 		}
 	}
@@ -99,28 +109,70 @@ func refusalHint(err error, token, centre, dataDir string) error {
 	if dataDir != "" {
 		mint += " --data " + dataDir
 	}
-	return fmt.Errorf("%w\n(%s. With familytime dev:\n  --token \"$(%s)\")", err, hint, mint)
+	return fmt.Errorf("%w\n(%s.\nA developer trying it on familytime dev in that role:\n  --token \"$(%s)\"%s)", err, hint, mint, register)
+}
+
+// askWhom is who a member of staff refused for their role asks to do it instead.
+func askWhom(r auth.Role) string {
+	switch r {
+	case auth.RoleAdmin:
+		return "an administrator of the national body"
+	case auth.RoleSafeguardingLead:
+		return "the centre's safeguarding lead"
+	case auth.RoleSupervisor:
+		return "the centre's contact supervisor"
+	case auth.RoleVolunteer:
+		return "a volunteer on the day"
+	}
+	return "the centre's " + strings.TrimPrefix(roleInWords(r), "a ")
+}
+
+// tokenCentres names the centres a bearer token is for, read unverified from its body to word a
+// refusal: "centre C", "centres A, B", or "no centre" (a national token names none).
+func tokenCentres(token string) string {
+	var ids []string
+	if parts := strings.Split(token, "."); len(parts) == 3 {
+		if body, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
+			var claims struct {
+				Centres     []string            `json:"centres"`
+				CentreRoles map[string][]string `json:"centre_roles"`
+			}
+			if json.Unmarshal(body, &claims) == nil {
+				ids = append(ids, claims.Centres...)
+				for c := range claims.CentreRoles {
+					ids = append(ids, c)
+				}
+			}
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	switch len(ids) {
+	case 0:
+		return "no centre"
+	case 1:
+		return "centre " + ids[0]
+	}
+	return "centres " + strings.Join(ids, ", ")
 }
 
 // national reports whether a role is held at every centre (a token for it names none).
 func national(r auth.Role) bool { return (&auth.Claims{Roles: []auth.Role{r}}).National() }
 
-// neededRoles reads the roles a policy's refusal names ("ListHolds needs one of the roles
-// supervisor, coordinator, safeguarding_lead at centre C", auth.Policy.Authorize), and the centre
-// when it names one; ok is false for any other refusal (a centre not the caller's, a staff
-// register's).
+// neededRoles reads the roles a policy's refusal names (auth.RolesNeeded: "ListHolds needs one of
+// the roles supervisor, coordinator at centre C"), but the services', and the centre when it names
+// one; ok is false for any other refusal (a centre not the caller's, a staff register's).
 func neededRoles(msg string) (needs []auth.Role, centre string, ok bool) {
-	_, roles, ok := strings.Cut(msg, " needs one of the roles ")
+	_, roles, centre, ok := auth.RolesNeeded(msg)
 	if !ok {
 		return nil, "", false
 	}
-	roles, centre, _ = strings.Cut(roles, " at centre ")
-	for _, r := range strings.Split(roles, ", ") {
-		if role, err := auth.ParseRole(strings.TrimSpace(r)); err == nil && role != auth.RoleService {
-			needs = append(needs, role)
+	for _, r := range roles {
+		if r != auth.RoleService {
+			needs = append(needs, r)
 		}
 	}
-	return needs, strings.TrimSpace(centre), len(needs) > 0
+	return needs, centre, len(needs) > 0
 }
 
 // outsideCentres reads a policy's refusal of a centre the caller's token does not name
@@ -174,8 +226,9 @@ func orList(words []string) string {
 const (
 	referrerDoes = `your token is a referrer's: a referrer submits a referral (referral submit), or a second
 parent's application to a self-referral (referral second-party), to a centre the token names,
-and is answered the referral's id and state only. The centre's coordinator answers questions
-about the referral.`
+and is answered the referral's id and state only; later, referral standing R --centre C says
+where a referral you submitted stands. The centre's coordinator answers questions about the
+referral.`
 	analystDoes = `your token is a national analyst's: a national analyst reads the national figures
 (familytime return, and the dashboard) and the centres (familytime centre list), never a
 centre's families, bookings, staff or safeguarding records: those are its staff's.`

@@ -797,15 +797,9 @@ func changeRefusal(err error, method string) error {
 		return err
 	}
 	rest := strings.TrimPrefix(st.Message(), read)
-	if roles, ok := strings.CutPrefix(rest, " needs one of the roles "); ok {
-		var names []string
-		for _, r := range referral.RolesFor(method) {
-			if r != auth.RoleService {
-				names = append(names, string(r))
-			}
-		}
-		rest = " needs one of the roles " + strings.Join(names, ", ")
-		if _, at, found := strings.Cut(roles, " at centre "); found {
+	if _, _, at, ok := auth.RolesNeeded(st.Message()); ok {
+		rest = " " + auth.NeedsRoles(referral.RolesFor(method))
+		if at != "" {
 			rest += " at centre " + at
 		}
 	}

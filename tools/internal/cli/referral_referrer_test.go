@@ -31,7 +31,7 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 	}
 	refused := status.Error(codes.PermissionDenied, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin")
 	told := func(token string) string {
-		return strings.Join(strings.Fields(refusalHint(describe(refused), token, centre.String(), "").Error()), " ")
+		return strings.Join(strings.Fields(refusalHint(describe(refused), "familytime referral show", token, centre.String(), "").Error()), " ")
 	}
 
 	for _, token := range []string{
@@ -55,10 +55,17 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 	}
 	// Review 45: the hinted token was for an account on no staff register (NOT_CLEARED next),
 	// and, beside a dev platform in another data folder, found no platform.
-	hinted := strings.Join(strings.Fields(refusalHint(describe(refused), "not a token", centre.String(), "data").Error()), " ")
+	hinted := strings.Join(strings.Fields(refusalHint(describe(refused), "familytime referral show", "not a token", centre.String(), "data").Error()), " ")
 	require.Contains(t, hinted, "familytime token --role coordinator --centre "+centre.String()+
 		" --subject <an account on its staff register> --data data")
 	require.Contains(t, hinted, "familytime staff list --centre "+centre.String()+" --data data shows who is")
+	// Review 51: the person is told who does it and to ask them; the token is a developer's way.
+	require.Contains(t, hinted, "familytime referral show is done by a coordinator, a safeguarding lead or an administrator: "+
+		"ask the centre's coordinator to do it. A developer trying it on familytime dev in that role:")
+	outside := strings.Join(strings.Fields(refusalHint(describe(status.Error(codes.PermissionDenied,
+		"GetReferral: centre "+uuid.Nil.String()+" is outside the caller's centres")), "familytime referral show",
+		mint(auth.MintOptions{Roles: []auth.Role{auth.RoleCoordinator}, Centres: []uuid.UUID{centre}}), uuid.Nil.String(), "").Error()), " ")
+	require.Contains(t, outside, "your token is for centre "+centre.String()+", not "+uuid.Nil.String()+": check the centre's id")
 }
 
 // Review 41 (low): decision 242 told a refused referrer what a referrer does on referral commands

@@ -73,17 +73,17 @@ func TestAChangeRefusedItsReadIsRefusedInItsOwnWords(t *testing.T) {
 	err := changeRefusal(status.Error(codes.PermissionDenied, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin"),
 		"ChangeArrangement")
 	require.Equal(t, codes.PermissionDenied, status.Code(err))
-	require.Equal(t, "ChangeArrangement needs one of the roles coordinator", status.Convert(err).Message())
+	require.Equal(t, "ChangeArrangement needs the role coordinator", status.Convert(err).Message())
 	err = changeRefusal(status.Error(codes.PermissionDenied, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin at centre C"),
 		"ChangeArrangement")
-	require.Equal(t, "ChangeArrangement needs one of the roles coordinator at centre C", status.Convert(err).Message())
+	require.Equal(t, "ChangeArrangement needs the role coordinator at centre C", status.Convert(err).Message())
 	err = changeRefusal(status.Error(codes.PermissionDenied, "GetReferral: centre C is outside the caller's centres"), "ChangeArrangement")
 	require.Equal(t, "ChangeArrangement: centre C is outside the caller's centres", status.Convert(err).Message())
 	notFound := status.Error(codes.NotFound, "referral not found")
 	require.Equal(t, notFound, changeRefusal(notFound, "ChangeArrangement"), "any other error is the read's")
 	described := (&referralCommand{centre: "C"}).describe(changeRefusal(status.Error(codes.PermissionDenied,
 		"GetReferral needs one of the roles coordinator, safeguarding_lead, admin"), "ChangeArrangement"))
-	require.ErrorContains(t, described, "not allowed: ChangeArrangement needs one of the roles coordinator")
+	require.ErrorContains(t, described, "not allowed: ChangeArrangement needs the role coordinator")
 	require.NotContains(t, described.Error(), "GetReferral")
 }
 

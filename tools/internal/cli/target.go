@@ -59,7 +59,8 @@ func readDevInfo(dataDir string) (devserver.Info, error) {
 	b, err := os.ReadFile(devserver.InfoFile(dataDir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return info, refuse(codes.FailedPrecondition, ReasonDevNotRunning, fmt.Sprintf(
-			"no running familytime dev found in %s: start one with `familytime dev` (or `make run`), or give --addr and --token", dataDir))
+			"no running familytime dev found in %s: start one with `familytime dev` (or `make run`), give --data DIR if it was "+
+				"started with --data, or give --addr and --token", dataDir))
 	}
 	if err != nil {
 		return info, fmt.Errorf("read %s: %w", devserver.InfoFile(dataDir), err)

@@ -96,7 +96,10 @@ restore the stream's events from backup (docs/runbook.md, "Verifying the log"). 
 history --verify checks reporting's copy of one family's events instead.
 
 On the dev platform it reads the databases named in <data>/dev.json; --database-url checks one
-database (as a role that may read its events), named by the first --service.`,
+database (as a role that may read its events), named by the first --service. It reads the
+databases directly, as an operator does: no token is sent and no role is checked, so who may run
+it is who may reach the databases (review 51). It prints counts of events and streams only,
+nothing about any family.`,
 		Example: `  familytime verify
   familytime verify --service safeguarding --json
   familytime verify --service referral --database-url "$REFERRAL_DATABASE_URL"`,
@@ -187,7 +190,8 @@ func verifyTargets(dataDir, databaseURL string, services []string) (map[string]s
 	}
 	if _, err := os.Stat(devserver.InfoFile(dataDir)); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, refuse(codes.FailedPrecondition, ReasonDevNotRunning, fmt.Sprintf(
-			"no running familytime dev found in %s: start one with `familytime dev`, or check one database with --service and --database-url", dataDir))
+			"no running familytime dev found in %s: start one with `familytime dev`, give --data DIR if it was started with --data, "+
+				"or check one database with --service and --database-url", dataDir))
 	}
 	info, err := readDevInfo(dataDir)
 	if err != nil {

@@ -80,7 +80,7 @@ func newCentreRegister(conn *connection) *cobra.Command {
 			if err != nil {
 				return describe(err)
 			}
-			return out.one(cmd.OutOrStdout(), resp.GetCentre(), centreFields(resp.GetCentre()))
+			return printAnswer(cmd, &out, resp, resp.GetCentre(), centreFields(resp.GetCentre()))
 		},
 	}
 	f := cmd.Flags()

@@ -91,7 +91,7 @@ zero-width spaces); names in any script are kept as written.`,
 				return s.describe(err)
 			}
 			r := resp.GetRoom()
-			return out.one(cmd.OutOrStdout(), r, [][2]string{{"room", r.GetRoomId()}, {"name", r.GetName()},
+			return printAnswer(cmd, &out, resp, r, [][2]string{{"room", r.GetRoomId()}, {"name", r.GetName()},
 				{"capacity", fmt.Sprint(r.GetCapacity())}, {"supervised", yes(r.GetSupervisedSuitable())}})
 		},
 	}
@@ -220,7 +220,7 @@ on are a new pattern from the day after this one's --until.`,
 				return s.describe(err)
 			}
 			p := resp.GetPattern()
-			return out.one(cmd.OutOrStdout(), p, [][2]string{{"pattern", p.GetPatternId()},
+			return printAnswer(cmd, &out, resp, p, [][2]string{{"pattern", p.GetPatternId()},
 				{"when", fmt.Sprintf("%s %s %s-%s (%s)", friendly("RECURRENCE_", p.GetRecurrence().String()),
 					friendly("WEEKDAY_", p.GetWeekday().String()), hhmm(p.GetStartTime()), hhmm(p.GetEndTime()), p.GetTimeZone())},
 				{"from", ymd(p.GetFirstDate())}, {"until", ymd(p.GetLastDate())}, {"rooms", strings.Join(p.GetRoomIds(), ",")},
@@ -394,7 +394,8 @@ review-overdue until the review is recorded.`,
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			warnOnStderr(cmd, resp.GetReviewWarning())
 			warnOnStderr(cmd, resp.GetSupervisorsShortWarning())
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+			warnOnStderr(cmd, resp.GetChildWarning())
+			return answerBooking(cmd, &out, resp, resp.GetBooking(), nil)
 		},
 	}
 	f := cmd.Flags()
@@ -460,7 +461,8 @@ asked was due at the door: under 48 hours' notice is late.`,
 			warnOnStderr(cmd, resp.GetSupervisorWarning())
 			warnOnStderr(cmd, resp.GetReviewWarning())
 			warnOnStderr(cmd, resp.GetSupervisorsShortWarning())
-			return printRescheduled(cmd.OutOrStdout(), &out, resp, args[0])
+			warnOnStderr(cmd, resp.GetChildWarning())
+			return answerBooking(cmd, &out, resp, resp.GetBooking(), rescheduledFields(resp, args[0]))
 		},
 	}
 	f := cmd.Flags()
@@ -482,12 +484,17 @@ asked was due at the door: under 48 hours' notice is late.`,
 // a visiting parent's move under 48 hours' notice, recorded late, printed only "rescheduled").
 // A platform whose answer does not carry the old booking says only that it was rescheduled.
 func printRescheduled(w io.Writer, out *output, resp *schedulingv1.RescheduleBookingResponse, old string) error {
+	return printBooking(w, out, resp.GetBooking(), rescheduledFields(resp, old))
+}
+
+// rescheduledFields are what a move's answer says besides the new booking (printRescheduled).
+func rescheduledFields(resp *schedulingv1.RescheduleBookingResponse, old string) [][2]string {
 	replaces := [][2]string{{"replaces", old + " (cancelled: rescheduled)"}}
 	if was := resp.GetReplaced(); was != nil {
 		replaces = [][2]string{{"replaces", old + " (cancelled: rescheduled" + lateWord(was.GetCancelledLate()) + ")"},
 			{"notice", noticeWords(was.GetNoticeMinutes(), was.GetNoticeTo())}}
 	}
-	return printBooking(w, out, resp.GetBooking(), replaces)
+	return replaces
 }
 
 func (s *schedule) cancel() *cobra.Command {
@@ -560,7 +567,7 @@ no-show; by a parent or the referrer it is refused (REFUSED_AT_THE_DOOR).`,
 			if err != nil {
 				return s.describe(err)
 			}
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+			return answerBooking(cmd, &out, resp, resp.GetBooking(), nil)
 		},
 	}
 	cmd.Flags().StringVar(&by, "by", "", "who cancelled: resident-parent, visiting-parent, centre, referrer")
@@ -952,6 +959,7 @@ or tell the coordinator.`,
 			for _, c := range resp.GetCautions() {
 				fields = append(fields, [2]string{"CAUTION", c.GetCode() + ": " + c.GetText()})
 			}
+			noteReplay(cmd, resp)
 			if err := out.one(cmd.OutOrStdout(), resp, fields); err != nil {
 				return err
 			}
@@ -1078,6 +1086,7 @@ recorded before the party really left is corrected to its time (familytime sched
 				if err != nil {
 					return s.describe(err)
 				}
+				noteReplay(cmd, resp)
 				return printArrival(cmd.OutOrStdout(), &out, resp)
 			}
 			resp, err := c.RecordDeparture(cmd.Context(), &schedulingv1.RecordDepartureRequest{CentreId: s.centre, BookingId: args[0],
@@ -1085,6 +1094,7 @@ recorded before the party really left is corrected to its time (familytime sched
 			if err != nil {
 				return s.describe(err)
 			}
+			noteReplay(cmd, resp)
 			return printDeparture(cmd.OutOrStdout(), &out, resp)
 		},
 	}
@@ -1185,7 +1195,7 @@ not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of
 			if err != nil {
 				return s.describe(err)
 			}
-			return printBooking(cmd.OutOrStdout(), &out, resp.GetBooking(), nil)
+			return answerBooking(cmd, &out, resp, resp.GetBooking(), nil)
 		},
 	}
 	f := cmd.Flags()
@@ -1230,6 +1240,7 @@ func (s *schedule) correctCheckIn(cmd *cobra.Command, out *output, request *requ
 	if err != nil {
 		return s.describe(err)
 	}
+	noteReplay(cmd, resp)
 	return printBookingResponse(cmd.OutOrStdout(), out, resp, resp.GetBooking(), nil)
 }
 
@@ -1286,6 +1297,7 @@ sheet alerts it (never-recorded-leaving).`,
 			if len(resp.GetNeverRecordedLeaving()) > 0 {
 				extra = append(extra, [2]string{"never recorded leaving", neverRecordedLeavingWords(resp)})
 			}
+			noteReplay(cmd, resp)
 			return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), extra)
 		},
 	}
@@ -1410,6 +1422,7 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 				if err != nil {
 					return s.describe(err)
 				}
+				noteReplay(cmd, resp)
 				return printBookingResponse(cmd.OutOrStdout(), &out, resp, resp.GetBooking(), [][2]string{{"unexplained no-shows", fmt.Sprint(resp.GetUnexplainedNoShows())}})
 			}
 			resp, err := c.RecordNoShow(cmd.Context(), &schedulingv1.RecordNoShowRequest{CentreId: s.centre, BookingId: args[0],
@@ -1417,6 +1430,8 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 			if err != nil {
 				return s.describe(err)
 			}
+			warnOnStderr(cmd, resp.GetNoPlaceToOffer())
+			noteReplay(cmd, resp)
 			return printNoShow(cmd.OutOrStdout(), &out, resp)
 		},
 	}
@@ -1499,6 +1514,7 @@ kind its referral was accepted or waitlisted for.`,
 			if err != nil {
 				return s.describe(err)
 			}
+			noteReplay(cmd, resp)
 			return out.one(cmd.OutOrStdout(), resp, [][2]string{{"family", family}, {"position", fmt.Sprint(resp.GetPosition())}})
 		},
 	}
@@ -1569,6 +1585,7 @@ says so. Without --family the place goes to the first in turn.`,
 			if err != nil {
 				return s.describe(err)
 			}
+			noteReplay(cmd, resp)
 			return outOffer.one(cmd.OutOrStdout(), resp, [][2]string{{"offered to family", resp.GetFamilyId()},
 				{"first free place on", ymd(resp.GetFirstFreeOn())}})
 		},
@@ -1686,6 +1703,17 @@ func printBookingResponse(w io.Writer, out *output, resp proto.Message, b *sched
 }
 
 func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]string) error {
+	return out.one(w, b, bookingFields(b, extra))
+}
+
+// answerBooking prints a scheduling command's answer a that shows booking b, with extra, as
+// printBooking does, saying a retry's answer was recorded before (printAnswer, decision 294).
+func answerBooking(cmd *cobra.Command, out *output, a commandAnswer, b *schedulingv1.Booking, extra [][2]string) error {
+	return printAnswer(cmd, out, a, b, bookingFields(b, extra))
+}
+
+// bookingFields are a booking's fields as printBooking prints them, then extra.
+func bookingFields(b *schedulingv1.Booking, extra [][2]string) [][2]string {
 	v, c := b.GetVisiting(), b.GetChildren()
 	fields := [][2]string{{"booking", b.GetBookingId()}, {"family", b.GetFamilyId()}, {"date", ymd(b.GetDate())},
 		{"room", b.GetRoomId()}, {"service", friendly("SERVICE_TYPE_", b.GetServiceType().String())},
@@ -1729,7 +1757,7 @@ func printBooking(w io.Writer, out *output, b *schedulingv1.Booking, extra [][2]
 		}
 		fields = append(fields, [2]string{label, by})
 	}
-	return out.one(w, b, append(fields, extra...))
+	return append(fields, extra...)
 }
 
 // statusWords is a booking's status on the day sheet; a cancellation says by whom, where known

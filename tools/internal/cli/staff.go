@@ -89,7 +89,7 @@ after their last, as a new period on the staff.`,
 			if err != nil {
 				return describe(err)
 			}
-			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+			return printAnswer(cmd, &out, resp, resp.GetMember(), staffFields(resp.GetMember()))
 		},
 	}
 	f := cmd.Flags()
@@ -146,7 +146,7 @@ it is done, and never before one of its kind already recorded: records are not e
 			if err != nil {
 				return describe(err)
 			}
-			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+			return printAnswer(cmd, &out, resp, resp.GetMember(), staffFields(resp.GetMember()))
 		},
 	}
 	f := cmd.Flags()
@@ -210,7 +210,7 @@ A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 				return describe(err)
 			}
 			warnOnStderr(cmd, resp.GetLeadWarning())
-			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+			return printAnswer(cmd, &out, resp, resp.GetMember(), staffFields(resp.GetMember()))
 		},
 	}
 	f := cmd.Flags()
@@ -257,7 +257,7 @@ never for themselves (OWN_REGISTER_ENTRY).`,
 			if err != nil {
 				return describe(err)
 			}
-			return printStaffMember(cmd.OutOrStdout(), &out, resp.GetMember())
+			return printAnswer(cmd, &out, resp, resp.GetMember(), staffFields(resp.GetMember()))
 		},
 	}
 	f := cmd.Flags()
@@ -385,9 +385,14 @@ func cleared(m *schedulingv1.StaffMember) string {
 
 // printStaffMember prints a member as the service answered a change: cleared or not today.
 func printStaffMember(w io.Writer, out *output, m *schedulingv1.StaffMember) error {
-	return out.one(w, m, [][2]string{{"account", m.GetAccountId()}, {"role", friendly("STAFF_ROLE_", m.GetRole().String())},
+	return out.one(w, m, staffFields(m))
+}
+
+// staffFields are a member's fields as printStaffMember prints them.
+func staffFields(m *schedulingv1.StaffMember) [][2]string {
+	return [][2]string{{"account", m.GetAccountId()}, {"role", friendly("STAFF_ROLE_", m.GetRole().String())},
 		{"joined", ymd(m.GetJoinedOn())}, {"dbs checked", ymd(m.GetDbsCheckedOn())}, {"trained", ymd(m.GetTrainedOn())},
-		{"training due", ymd(m.GetTrainingDueOn())}, {"left", ymd(m.GetLeftOn())}, {"cleared today", cleared(m)}})
+		{"training due", ymd(m.GetTrainingDueOn())}, {"left", ymd(m.GetLeftOn())}, {"cleared today", cleared(m)}}
 }
 
 // printStaffTable prints members, cleared or not when (TODAY, or ON a date).

@@ -46,6 +46,10 @@ func New(centres *adapters.Centres, sessions *adapters.Sessions) *App {
 	}}
 }
 
+// Now is the instant by the service's clock (WithClock): a command's answer says it was carried
+// out then (command.OnceSaying, decision 287).
+func (a *App) Now() time.Time { return a.now() }
+
 // WithClock makes the use cases take the time from now: tests choose the date.
 func (a *App) WithClock(now func() time.Time) *App {
 	a.now = now

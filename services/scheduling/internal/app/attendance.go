@@ -386,6 +386,9 @@ type NoShowResult struct {
 	Unexplained int
 	Released    bool
 	OfferedTo   uuid.UUID
+	// NoPlace is NO_PLACE in words when the place released had a family waiting for it but no
+	// session still to come with room for one (decision 283): offered to nobody.
+	NoPlace string
 	// KeptOn is the day of the later session the family attended that kept its place, when this
 	// unexplained no-show was enough to release it (NoShowRecorded's place_kept_by_session_on,
 	// from domain.Family's KeptBy); zero otherwise.
@@ -459,6 +462,11 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 				return NoShowResult{}, nil, perr
 			}
 			err = domain.PlaceOnOffer(standing, places, pattern.Location())
+			if err == nil {
+				// As `waitlist offer` is (decision 283): only where a session still to come has
+				// a place, the family's later sessions this release cancels counting as free.
+				_, err = a.firstFreePlace(ctx, w, t, pattern, *room, to, len(standing), cancelledIn(f, events))
+			}
 		}
 		if err == nil {
 			offered, ev, err = w.Offer(to, b.ServiceType, b.Pattern, b.Room, f.ID(), domain.OutOfTurn{}, now)
@@ -472,11 +480,27 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			if err := a.append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
 				return NoShowResult{}, nil, err
 			}
+		case errors.Is(err, domain.ErrNoPlace):
+			// The release stands, offered to nobody; the answer says why, naming nobody.
+			out.NoPlace = "NO_PLACE: the released place was offered to nobody: " + err.Error()
 		case !errors.Is(err, domain.ErrWaitingListEmpty) && !errors.Is(err, domain.ErrPlaceOnOffer):
 			return NoShowResult{}, nil, err
 		}
 	}
 	return out, uow, a.appendAs(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ids, events...)
+}
+
+// cancelledIn are the family's bookings that events cancel (a released place's later sessions).
+func cancelledIn(f *domain.Family, events []proto.Message) []*domain.Booking {
+	var out []*domain.Booking
+	for _, ev := range events {
+		if c, ok := ev.(*schedulingv1.BookingCancelled); ok {
+			if b, err := f.Booking(uuid.MustParse(c.GetBookingId())); err == nil {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }
 
 // sealExplanation seals an explained no-show's explanation into its event, with the family's

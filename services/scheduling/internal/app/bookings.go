@@ -110,6 +110,18 @@ func (a *App) ReviewWarning(ctx context.Context, b *domain.Booking) (string, err
 	return f.ReviewWarning(b, a.today()), nil
 }
 
+// ChildWarning is what a booking b answers besides itself when a child of the family is 18 or over
+// on its date (domain.Family's ComeOfAgeWarning): CHILD_TURNS_18 in words; "" otherwise. It warns
+// and does not refuse, for the family's younger children; a family with none under 18 on the date
+// is refused by the booking itself (NO_CHILD_UNDER_18, review 49).
+func (a *App) ChildWarning(ctx context.Context, b *domain.Booking) (string, error) {
+	f, err := a.sessions.Family(ctx, b.Family)
+	if err != nil {
+		return "", err
+	}
+	return f.ComeOfAgeWarning(b), nil
+}
+
 // leaveWaitingListBooked takes a family just booked off the centre's waiting list
 // (WaitingListLeft, reason booked), in the booking's unit: a family in contact does not wait
 // for a place (JoinWaitingList refuses it, IN_CONTACT), and one left on the list stayed in the

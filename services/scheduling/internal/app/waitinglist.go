@@ -220,7 +220,7 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 		return uuid.Nil, time.Time{}, nil, err
 	}
 	// Before the turn is counted: a place that is not there is refused whoever it would go to.
-	free, err := a.firstFreePlace(ctx, w, t, p, r, to, len(standing))
+	free, err := a.firstFreePlace(ctx, w, t, p, r, to, len(standing), nil)
 	if err != nil {
 		return uuid.Nil, time.Time{}, nil, err
 	}
@@ -246,8 +246,11 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 // an offer of the place already (Timetable.FirstFreePlace): ErrNoPlace, worded, when there is
 // none. The room's bookings are read from the read model, written in each booking's unit; a
 // booking committing as the offer is decided may take the last place, as it may after the offer:
-// the family is then booked into another session, or declines (decisions.md 283).
-func (a *App) firstFreePlace(ctx context.Context, w *domain.WaitingList, t *domain.Timetable, p *domain.Pattern, room domain.Room, family uuid.UUID, offered int) (domain.Session, error) {
+// the family is then booked into another session, or declines (decisions.md 283). freed are
+// bookings in the room cancelled in the unit deciding the offer, which the read model still shows
+// booked (the later sessions a released place gives back): their places count as free.
+func (a *App) firstFreePlace(ctx context.Context, w *domain.WaitingList, t *domain.Timetable, p *domain.Pattern, room domain.Room, family uuid.UUID, offered int,
+	freed []*domain.Booking) (domain.Session, error) {
 	supervised := false
 	for _, x := range w.Queue(a.now()) {
 		if x.Family != family {
@@ -263,6 +266,18 @@ func (a *App) firstFreePlace(ctx context.Context, w *domain.WaitingList, t *doma
 		domain.LocalDate(now.AddDate(0, domain.BookAhead, 0), p.Location()), now)
 	if err != nil {
 		return domain.Session{}, err
+	}
+	for _, b := range freed {
+		if b.Room != room.ID {
+			continue
+		}
+		k := adapters.RoomSessionKey{Room: b.Room, Opens: domain.On(b.Date, b.SessionStart, b.Location()).UTC()}
+		if u, ok := booked[k]; ok && u.Booked > 0 {
+			u.Booked--
+			// Supervised contact has the room to itself: the family freed was the one there.
+			u.Supervised = u.Supervised && b.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+			booked[k] = u
+		}
 	}
 	return t.FirstFreePlace(p, room, supervised, offered, now, func(s domain.Session) domain.RoomUse {
 		u := booked[adapters.RoomSessionKey{Room: room.ID, Opens: s.Opens.UTC()}]

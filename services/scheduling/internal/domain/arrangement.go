@@ -19,12 +19,14 @@ type ArrangementChange struct {
 	Centre, Referral uuid.UUID
 	SessionMinutes   int
 	Stagger          Stagger
-	ChangedOn        time.Time
+	// Frequency is how often sessions take place from now on (unspecified: not checked).
+	Frequency schedulingv1.SessionFrequency
+	ChangedOn time.Time
 }
 
 // NoteArrangementChanged records referral's ArrangementChanged (decisions.md 90): bookings made
 // from now on last the new length, with the visiting parent arriving and leaving by the new
-// stagger. Bookings already made keep their times: the families were told them, and a session's
+// stagger, and are as far apart as the new frequency asks (tooSoon, review 49). Bookings already made keep their times: the families were told them, and a session's
 // door times are what the day sheet and attendance are checked against; to take the new times, a
 // booking is rescheduled.
 //
@@ -36,12 +38,13 @@ func (f *Family) NoteArrangementChanged(c ArrangementChange) proto.Message {
 		// As for NoteReady: none agreed is 15 minutes each way (referral always gives one now).
 		c.Stagger = Stagger{Arrival: DefaultStaggerMinutes, Departure: DefaultStaggerMinutes}
 	}
-	if !f.readyFrom(c.Centre, c.Referral) || (f.ready.SessionMinutes == c.SessionMinutes && f.ready.Stagger == c.Stagger) {
+	if !f.readyFrom(c.Centre, c.Referral) || (f.ready.SessionMinutes == c.SessionMinutes && f.ready.Stagger == c.Stagger &&
+		f.ready.Frequency == c.Frequency) {
 		return nil
 	}
 	ev := &schedulingv1.ArrangementChangeNoted{FamilyId: f.id.String(), CentreId: c.Centre.String(), ReferralId: c.Referral.String(),
 		SessionMinutes: int32(c.SessionMinutes), ArrivalStaggerMinutes: int32(c.Stagger.Arrival),
-		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: dates.Proto(c.ChangedOn)}
+		DepartureStaggerMinutes: int32(c.Stagger.Departure), ChangedOn: dates.Proto(c.ChangedOn), Frequency: c.Frequency}
 	f.mustApply(ev)
 	return ev
 }
@@ -64,6 +67,10 @@ func (f *Family) applyArrangementChange(e *schedulingv1.ArrangementChangeNoted) 
 	changed := *f.ready
 	changed.SessionMinutes = int(e.GetSessionMinutes())
 	changed.Stagger = Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())}
+	// A change noted before the frequency was carried says nothing of it: the one agreed stands.
+	if e.GetFrequency() != schedulingv1.SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED {
+		changed.Frequency = e.GetFrequency()
+	}
 	f.ready = &changed
 }
 

@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -139,6 +140,66 @@ type Child struct {
 	BirthYear, BirthMonth int
 }
 
+// ComeOfAgeOn reports whether the child is 18 or over on day d, counting from the first day of the
+// month of their 18th birthday, as their age band does (ageband.Age): a child contact centre serves
+// children under 18, so from then on they are not among a session's children, nor in its figures.
+// A birth month not known (not 1 to 12) is never of age: the child is counted, as before.
+func (c Child) ComeOfAgeOn(d time.Time) bool {
+	return c.BirthMonth >= 1 && c.BirthMonth <= 12 && ageband.Age(c.BirthYear, c.BirthMonth, d) >= AdultAge
+}
+
+// AdultAge is the age from which a child is no longer served by a child contact centre.
+const AdultAge = 18
+
+// ErrNoChildUnder18 refuses a booking of a family none of whose children is under 18 on the
+// session's date (noChildOn words it).
+var ErrNoChildUnder18 = problem.Rule("NO_CHILD_UNDER_18", "every child of the family is 18 or over on the session's date: a child contact centre serves children under 18")
+
+// ComeOfAge are the family's children who are 18 or over on day d (Child.ComeOfAgeOn), in the
+// order referral named them; none before the family is ready.
+func (f *Family) ComeOfAge(d time.Time) []uuid.UUID {
+	if f.ready == nil {
+		return nil
+	}
+	var out []uuid.UUID
+	for _, c := range f.ready.Children {
+		if c.ComeOfAgeOn(d) {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// ComeOfAgeWarning is CHILD_TURNS_18 in words when a child of the family is 18 or over on booking
+// b's date, naming them by id; "" otherwise. The booking stands for the younger children (a family
+// with none is refused, noChildOn), and the session's record leaves that child out (attending).
+func (f *Family) ComeOfAgeWarning(b *Booking) string {
+	grown := f.ComeOfAge(b.Date)
+	if len(grown) == 0 {
+		return ""
+	}
+	who := "child " + grown[0].String() + " is"
+	if len(grown) > 1 {
+		who = "children " + strings.Join(ids(grown), ", ") + " are"
+	}
+	return fmt.Sprintf("CHILD_TURNS_18: %s 18 or over by the session on %s (from the month of the 18th birthday, by the birth month "+
+		"on the referral): a child contact centre serves children under 18, so the session is booked for the family's other children, "+
+		"and its record and figures leave this one out. If a birth month is wrong, correct it on the referral", who, dates.String(b.Date))
+}
+
+// noChildOn is ErrNoChildUnder18 in words when every child of the family is 18 or over on day d,
+// nil otherwise: a family referral named no child of is not refused here (nothing is known of
+// their ages). The refusal gives the date, never a birth month.
+func (f *Family) noChildOn(d time.Time) error {
+	if len(f.ready.Children) == 0 || len(f.ComeOfAge(d)) < len(f.ready.Children) {
+		return nil
+	}
+	return problem.Rule(ErrNoChildUnder18.Reason, fmt.Sprintf("every child of the family is 18 or over by %s (from the month of their "+
+		"18th birthday, by the birth month on the referral): a child contact centre serves children under 18, so there is no child's "+
+		"contact to book. If a birth month is wrong, correct it on the referral (familytime referral amend); otherwise the family's "+
+		"contact here has come to its end: end the case with its outcome (familytime referral end)", dates.String(d)))
+}
+
 // Readiness is what referral said when it made the family ready for contact, with the session's
 // length and stagger as referral last changed them (ArrangementChange).
 type Readiness struct {
@@ -153,6 +214,9 @@ type Readiness struct {
 	// ChildrenMayLeaveCentre: the referral says the children may leave the centre during contact
 	// (the day sheet tells the door, decision 117); otherwise they stay in it.
 	ChildrenMayLeaveCentre bool
+	// Frequency is how often the family's sessions take place, as the arrangement last said
+	// (unspecified: not known, or another pattern; no gap is checked): DaysApart.
+	Frequency schedulingv1.SessionFrequency
 }
 
 // Times are a booking's four door times: the visiting parent arrives, the children arrive (the
@@ -427,7 +491,7 @@ func (f *Family) NoteReady(r Readiness) proto.Message {
 	ev := &schedulingv1.FamilyReadyNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
 		ServiceType: r.ServiceType, SessionMinutes: int32(r.SessionMinutes), ArrivalStaggerMinutes: int32(r.Stagger.Arrival),
 		DepartureStaggerMinutes: int32(r.Stagger.Departure), EarliestBookableOn: dates.Proto(r.Earliest),
-		ChildrenMayLeaveCentre: r.ChildrenMayLeaveCentre}
+		ChildrenMayLeaveCentre: r.ChildrenMayLeaveCentre, Frequency: r.Frequency}
 	for _, a := range r.Adults {
 		// The role stays what referral said (the door must know the other parent when they bring
 		// the children); whether the adult may take part in contact is said apart.
@@ -700,6 +764,8 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 			"a pre-visit is never on the same day as a session, and contact begins once every adult has had one", dates.String(r.Earliest)))
 	case r.PreVisits[s.Date]:
 		return nil, nil, ErrPreVisitDay
+	case f.noChildOn(s.Date) != nil:
+		return nil, nil, f.noChildOn(s.Date)
 	case r.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && !room.Supervised:
 		return nil, nil, ErrRoomUnsuitable
 	case t.DoorGap() < DoorWindowMinutes:
@@ -730,6 +796,9 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, problem.Rule(ErrBookedThatDay.Reason, fmt.Sprintf("the family is already booked on %s at %s (booking %s, %s): "+
 			"a family has one contact session a day; %s",
 			dates.String(b.Date), o.SessionStart, o.ID, words.Enum(o.Status), advice))
+	}
+	if err := f.tooSoon(b); err != nil {
+		return nil, nil, err
 	}
 	ev := &schedulingv1.SessionBooked{BookingId: id.String(), FamilyId: f.id.String(), CentreId: centre.String(),
 		RoomId: room.ID.String(), PatternId: s.Pattern.ID.String(), SessionDate: dates.Proto(s.Date), ServiceType: r.ServiceType,
@@ -1621,10 +1690,14 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 // attending are the children at a session with their age band on its date: those checked in or
 // named in the children's arrival (review 12: a child whose arrival and departure were recorded,
 // but who was not checked in, went uncounted), or every child of the family when neither names a
-// child.
+// child. A child 18 or over on the session's date is never among them (review 49): the centre
+// serves children, and reporting counts children served from this record.
 func (f *Family) attending(b *Booking) []*schedulingv1.AttendingChild {
 	var out []*schedulingv1.AttendingChild
 	for _, c := range f.ready.Children {
+		if c.ComeOfAgeOn(b.Date) {
+			continue // 18 by the session: not a child the centre served (Child.ComeOfAgeOn)
+		}
 		if slices.Contains(b.CheckedIn, c.ID) || slices.Contains(b.BroughtIn, c.ID) {
 			out = append(out, &schedulingv1.AttendingChild{PersonId: c.ID.String(), AgeBand: ageband.At(c.BirthYear, c.BirthMonth, b.Date)})
 		}
@@ -1635,9 +1708,14 @@ func (f *Family) attending(b *Booking) []*schedulingv1.AttendingChild {
 	return out
 }
 
+// children are the family's children under 18 on the date on (Child.ComeOfAgeOn), with their age
+// band on it: those a session that day is for.
 func (f *Family) children(on time.Time) []*schedulingv1.AttendingChild {
 	var out []*schedulingv1.AttendingChild
 	for _, c := range f.ready.Children {
+		if c.ComeOfAgeOn(on) {
+			continue
+		}
 		out = append(out, &schedulingv1.AttendingChild{PersonId: c.ID.String(), AgeBand: ageband.At(c.BirthYear, c.BirthMonth, on)})
 	}
 	return out
@@ -2041,7 +2119,7 @@ func readinessOf(e *schedulingv1.FamilyReadyNoted) *Readiness {
 	r := &Readiness{Centre: uuid.MustParse(e.GetCentreId()), ServiceType: e.GetServiceType(),
 		SessionMinutes: int(e.GetSessionMinutes()), Earliest: dates.Time(e.GetEarliestBookableOn()),
 		Stagger:   Stagger{Arrival: int(e.GetArrivalStaggerMinutes()), Departure: int(e.GetDepartureStaggerMinutes())},
-		PreVisits: datesFromProto(e.GetPreVisitDates()), ChildrenMayLeaveCentre: e.GetChildrenMayLeaveCentre()}
+		PreVisits: datesFromProto(e.GetPreVisitDates()), ChildrenMayLeaveCentre: e.GetChildrenMayLeaveCentre(), Frequency: e.GetFrequency()}
 	r.Referral, _ = uuid.Parse(e.GetReferralId())
 	for _, a := range e.GetAdults() {
 		r.Adults = append(r.Adults, Adult{ID: uuid.MustParse(a.GetPersonId()), Role: a.GetRole(),

@@ -129,7 +129,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			arr := ev.GetArrangement()
 			c := domain.ArrangementChange{Centre: u[1], Referral: u[2], SessionMinutes: int(arr.GetSessionMinutes()),
 				Stagger:   domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
-				ChangedOn: dateOf(ev.GetChangedOn())}
+				Frequency: frequency(arr.GetFrequency()), ChangedOn: dateOf(ev.GetChangedOn())}
 			return a.NoteArrangementChanged(ctx, uow, u[0], c, metadata(d))
 		case "familytime.referral.v1.ChildrenLeavingChanged":
 			ev, err := decode(d, &referralv1.ChildrenLeavingChanged{})
@@ -304,6 +304,21 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 	}
 }
 
+// frequency is referral's agreed frequency as scheduling checks it (domain.DaysApart): another
+// pattern agreed with the family ("other") is not checked, as none known.
+func frequency(f referralv1.ContactFrequency) schedulingv1.SessionFrequency {
+	switch f {
+	case referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY:
+		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_WEEKLY
+	case referralv1.ContactFrequency_CONTACT_FREQUENCY_FORTNIGHTLY:
+		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_FORTNIGHTLY
+	case referralv1.ContactFrequency_CONTACT_FREQUENCY_MONTHLY:
+		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_MONTHLY
+	default:
+		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED
+	}
+}
+
 // readiness translates referral's FamilyReadyForContact into what scheduling keeps: ids, roles
 // and permissions, birth months, the arrangement's length and stagger, and the dates.
 func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Readiness, uuid.UUID, error) {
@@ -314,7 +329,8 @@ func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Rea
 	arr := ev.GetArrangement()
 	r := domain.Readiness{Centre: u[1], Referral: u[2], ServiceType: arr.GetServiceType(), SessionMinutes: int(arr.GetSessionMinutes()),
 		Stagger:  domain.Stagger{Arrival: int(arr.GetStagger().GetArrivalMinutes()), Departure: int(arr.GetStagger().GetDepartureMinutes())},
-		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}, ChildrenMayLeaveCentre: ev.GetChildrenMayLeaveCentre()}
+		Earliest: dateOf(ev.GetEarliestBookableOn()), PreVisits: map[time.Time]bool{}, ChildrenMayLeaveCentre: ev.GetChildrenMayLeaveCentre(),
+		Frequency: frequency(arr.GetFrequency())}
 	for _, a := range ev.GetAdults() {
 		if !a.GetMayAttend() && !a.GetMayBring() && !a.GetMayCollect() {
 			continue // named, but not to come to the centre

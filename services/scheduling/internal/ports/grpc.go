@@ -111,7 +111,7 @@ func (s *Server) RegisterCentre(ctx context.Context, req *schedulingv1.RegisterC
 	if err != nil {
 		return nil, err
 	}
-	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RegisterCentreResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RegisterCentreResponse, *eventstore.UnitOfWork, error) {
 		v, uow, err := s.app.RegisterCentre(ctx, d, md)
 		return &schedulingv1.RegisterCentreResponse{Centre: centre(v)}, uow, err
 	})
@@ -128,7 +128,7 @@ func (s *Server) UpdateCentre(ctx context.Context, req *schedulingv1.UpdateCentr
 	if err != nil {
 		return nil, err
 	}
-	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.UpdateCentreResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.UpdateCentreResponse, *eventstore.UnitOfWork, error) {
 		v, uow, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, md)
 		return &schedulingv1.UpdateCentreResponse{Centre: centre(v)}, uow, err
 	})

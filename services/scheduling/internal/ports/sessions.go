@@ -31,7 +31,7 @@ func (s *Server) AddRoom(ctx context.Context, req *schedulingv1.AddRoomRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddRoomResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddRoomResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.AddRoom(ctx, centre, req.GetName(), int(req.GetCapacity()), req.GetSupervisedSuitable(), md)
 		return &schedulingv1.AddRoomResponse{Room: roomProto(centre, r)}, uow, err
 	})
@@ -102,7 +102,7 @@ func (s *Server) DefineOpeningPattern(ctx context.Context, req *schedulingv1.Def
 		}
 		spec.Extra = append(spec.Extra, t)
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.DefineOpeningPatternResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.DefineOpeningPatternResponse, *eventstore.UnitOfWork, error) {
 		p, uow, err := s.app.DefineOpeningPattern(ctx, centre, spec, md)
 		if err != nil {
 			return nil, nil, err
@@ -161,7 +161,7 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 	if err != nil {
 		return nil, err
 	}
-	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.BookSessionResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.BookSessionResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.BookSession(ctx, centre, family, slot, md)
 		if err != nil {
 			return nil, nil, err
@@ -171,7 +171,7 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 			return nil, nil, err
 		}
 		return &schedulingv1.BookSessionResponse{Booking: bookingProto(b), SupervisorWarning: w.supervisor, ReviewWarning: w.review,
-			SupervisorsShortWarning: w.supervisorsShort}, uow, nil
+			SupervisorsShortWarning: w.supervisorsShort, ChildWarning: w.child}, uow, nil
 	})
 	return resp, err
 }
@@ -179,7 +179,7 @@ func (s *Server) BookSession(ctx context.Context, req *schedulingv1.BookSessionR
 // bookingWarnings are what a booking's answer warns of, the booking made all the same: no second
 // supervisor to check the report, the family's review overdue (decision 261), more supervised
 // sessions at once than supervisors cleared (decision 265).
-type bookingWarnings struct{ supervisor, review, supervisorsShort string }
+type bookingWarnings struct{ supervisor, review, supervisorsShort, child string }
 
 func (s *Server) bookingWarnings(ctx context.Context, b *domain.Booking) (w bookingWarnings, err error) {
 	if w.supervisor, err = s.app.SupervisorWarning(ctx, b); err != nil {
@@ -188,7 +188,11 @@ func (s *Server) bookingWarnings(ctx context.Context, b *domain.Booking) (w book
 	if w.review, err = s.app.ReviewWarning(ctx, b); err != nil {
 		return w, err
 	}
-	w.supervisorsShort, err = s.app.SupervisorsShortWarning(ctx, b)
+	if w.supervisorsShort, err = s.app.SupervisorsShortWarning(ctx, b); err != nil {
+		return w, err
+	}
+	// A child 18 by the session is not counted among its children (review 49).
+	w.child, err = s.app.ChildWarning(ctx, b)
 	return w, err
 }
 
@@ -220,7 +224,7 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 	if err != nil {
 		return nil, err
 	}
-	resp, err := command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
+	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RescheduleBookingResponse, *eventstore.UnitOfWork, error) {
 		b, old, uow, err := s.app.RescheduleBooking(ctx, centre, booking, slot, req.GetRequestedBy(), md)
 		if err != nil {
 			return nil, nil, err
@@ -232,7 +236,7 @@ func (s *Server) RescheduleBooking(ctx context.Context, req *schedulingv1.Resche
 		// The old booking as cancelled says the notice the move gave, and whether it was late,
 		// as a cancellation's answer does (decision 263).
 		return &schedulingv1.RescheduleBookingResponse{Booking: bookingProto(b), SupervisorWarning: w.supervisor, ReviewWarning: w.review,
-			SupervisorsShortWarning: w.supervisorsShort, Replaced: bookingProto(old)}, uow, nil
+			SupervisorsShortWarning: w.supervisorsShort, Replaced: bookingProto(old), ChildWarning: w.child}, uow, nil
 	})
 	return resp, err
 }
@@ -247,7 +251,7 @@ func (s *Server) CancelBooking(ctx context.Context, req *schedulingv1.CancelBook
 		return nil, err
 	}
 	off := app.CallOff{Reason: req.GetCallOffReason(), Note: strings.TrimSpace(req.GetCallOffNote())}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CancelBookingResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CancelBookingResponse, *eventstore.UnitOfWork, error) {
 		b, ev, uow, err := s.app.CancelBooking(ctx, centre, booking, req.GetCancelledBy(), off, md)
 		if err != nil {
 			return nil, nil, err
@@ -266,7 +270,7 @@ func (s *Server) CheckIn(ctx context.Context, req *schedulingv1.CheckInRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CheckInResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CheckInResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.CheckIn(ctx, centre, booking, person, md)
 		resp := &schedulingv1.CheckInResponse{Admitted: r.Admitted, Refusal: r.Refusal, Role: r.Role, AlreadyCheckedIn: r.Again}
 		if r.Booking != nil {
@@ -285,7 +289,7 @@ func (s *Server) RecordArrival(ctx context.Context, req *schedulingv1.RecordArri
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordArrivalResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordArrivalResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.RecordArrival(ctx, centre, m, md)
 		if err != nil {
 			return nil, nil, err
@@ -306,7 +310,7 @@ func (s *Server) RecordDeparture(ctx context.Context, req *schedulingv1.RecordDe
 		return nil, err
 	}
 	m.OthersStay = req.GetOthersStay()
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordDepartureResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordDepartureResponse, *eventstore.UnitOfWork, error) {
 		b, cautions, uow, err := s.app.RecordDeparture(ctx, centre, m, md)
 		if err != nil {
 			return nil, nil, err
@@ -328,7 +332,7 @@ func (s *Server) CorrectMovement(ctx context.Context, req *schedulingv1.CorrectM
 	if req.GetNotHappened() && req.GetTime() != nil {
 		return nil, problem.Invalid("time", "is not given when the movement did not happen (not_happened)")
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectMovementResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectMovementResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.CorrectMovement(ctx, centre, m, req.GetMovement(), req.GetNotHappened(), md)
 		if err != nil {
 			return nil, nil, err
@@ -351,7 +355,7 @@ func (s *Server) CorrectCheckIn(ctx context.Context, req *schedulingv1.CorrectCh
 		return nil, problem.Invalid("not_happened", "is required: a check-in is corrected only as not having happened (someone checked in "+
 			"by mistake is withdrawn, and the right person checked in)")
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectCheckInResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectCheckInResponse, *eventstore.UnitOfWork, error) {
 		b, uow, err := s.app.CorrectCheckIn(ctx, centre, booking, person, md)
 		if err != nil {
 			return nil, nil, err
@@ -378,7 +382,7 @@ func (s *Server) CompleteSession(ctx context.Context, req *schedulingv1.Complete
 		// The safeguarding lead supervises contact too (the register's Supervises says so).
 		caller, bySupervisor = c.Subject, c.Has(auth.RoleSupervisor) || c.Has(auth.RoleSafeguardingLead)
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CompleteSessionResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CompleteSessionResponse, *eventstore.UnitOfWork, error) {
 		b, ev, uow, err := s.app.CompleteSession(ctx, centre, booking, req.GetSupervisedBy(), caller, bySupervisor, md)
 		if err != nil {
 			return nil, nil, err
@@ -414,13 +418,13 @@ func (s *Server) RecordNoShow(ctx context.Context, req *schedulingv1.RecordNoSho
 	if err := checkExplanation(req.GetExplained(), req.GetExplanation()); err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordNoShowResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordNoShowResponse, *eventstore.UnitOfWork, error) {
 		r, uow, err := s.app.RecordNoShow(ctx, centre, booking, req.GetParty(), req.GetExplained(), strings.TrimSpace(req.GetExplanation()), md)
 		if err != nil {
 			return nil, nil, err
 		}
 		resp := &schedulingv1.RecordNoShowResponse{Booking: bookingProto(r.Booking), UnexplainedNoShows: int32(r.Unexplained),
-			PlaceReleased: r.Released}
+			PlaceReleased: r.Released, NoPlaceToOffer: r.NoPlace}
 		if r.OfferedTo != uuid.Nil {
 			resp.OfferedToFamilyId = r.OfferedTo.String()
 		}
@@ -495,7 +499,7 @@ func (s *Server) WithdrawNoShow(ctx context.Context, req *schedulingv1.WithdrawN
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawNoShowResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawNoShowResponse, *eventstore.UnitOfWork, error) {
 		b, unexplained, uow, err := s.app.WithdrawNoShow(ctx, centre, booking, md)
 		if err != nil {
 			return nil, nil, err
@@ -514,7 +518,7 @@ func (s *Server) JoinWaitingList(ctx context.Context, req *schedulingv1.JoinWait
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.JoinWaitingListResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.JoinWaitingListResponse, *eventstore.UnitOfWork, error) {
 		pos, uow, err := s.app.JoinWaitingList(ctx, centre, family, req.GetServiceType(), md)
 		return &schedulingv1.JoinWaitingListResponse{Position: int32(pos)}, uow, err
 	})
@@ -540,7 +544,7 @@ func (s *Server) OfferPlace(ctx context.Context, req *schedulingv1.OfferPlaceReq
 			return nil, err
 		}
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.OfferPlaceResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.OfferPlaceResponse, *eventstore.UnitOfWork, error) {
 		offered, free, uow, err := s.app.OfferPlace(ctx, centre, pattern, room, family, req.GetOutOfTurnReason(), md)
 		return &schedulingv1.OfferPlaceResponse{FamilyId: offered.String(), FirstFreeOn: dates.Proto(free)}, uow, err
 	})

@@ -32,7 +32,7 @@ func (s *Server) AddStaffMember(ctx context.Context, req *schedulingv1.AddStaffM
 			return nil, err
 		}
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddStaffMemberResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.AddStaffMemberResponse, *eventstore.UnitOfWork, error) {
 		m, today, uow, err := s.app.AddStaffMember(ctx, centre, j, md)
 		if err != nil {
 			return nil, nil, err
@@ -51,7 +51,7 @@ func (s *Server) RecordStaffCheck(ctx context.Context, req *schedulingv1.RecordS
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordStaffCheckResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RecordStaffCheckResponse, *eventstore.UnitOfWork, error) {
 		m, today, uow, err := s.app.RecordStaffCheck(ctx, centre, req.GetAccountId(), req.GetCheck(), on, md)
 		if err != nil {
 			return nil, nil, err
@@ -75,7 +75,7 @@ func (s *Server) RemoveStaffMember(ctx context.Context, req *schedulingv1.Remove
 	if err := ownLeavingOnly(ctx, req.GetAccountId()); err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RemoveStaffMemberResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RemoveStaffMemberResponse, *eventstore.UnitOfWork, error) {
 		m, today, warning, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
 		if err != nil {
 			return nil, nil, err
@@ -90,7 +90,7 @@ func (s *Server) WithdrawStaffLeaving(ctx context.Context, req *schedulingv1.Wit
 	if err != nil {
 		return nil, err
 	}
-	return command.Once(ctx, s.app.Store(), req, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawStaffLeavingResponse, *eventstore.UnitOfWork, error) {
+	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.WithdrawStaffLeavingResponse, *eventstore.UnitOfWork, error) {
 		m, today, uow, err := s.app.WithdrawStaffLeaving(ctx, centre, req.GetAccountId(), md)
 		if err != nil {
 			return nil, nil, err

@@ -678,8 +678,12 @@ type FamilyReadyNoted struct {
 	// outing agreed at the pre-visit); false, as in events recorded before it was carried, keeps
 	// them in the centre (docs/decisions.md 117).
 	ChildrenMayLeaveCentre bool `protobuf:"varint,12,opt,name=children_may_leave_centre,json=childrenMayLeaveCentre,proto3" json:"children_may_leave_centre,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// How often the family's sessions take place, as agreed at the pre-visits: no booking is closer to
+	// another of the family's sessions than it allows. Unspecified in events recorded before it was
+	// carried, and for an arrangement of another pattern: not checked.
+	Frequency     SessionFrequency `protobuf:"varint,13,opt,name=frequency,proto3,enum=familytime.scheduling.v1.SessionFrequency" json:"frequency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FamilyReadyNoted) Reset() {
@@ -796,6 +800,13 @@ func (x *FamilyReadyNoted) GetChildrenMayLeaveCentre() bool {
 	return false
 }
 
+func (x *FamilyReadyNoted) GetFrequency() SessionFrequency {
+	if x != nil {
+		return x.Frequency
+	}
+	return SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED
+}
+
 // ArrangementChangeNoted: scheduling noted referral's ArrangementChanged: sessions booked from now
 // on last session_minutes, with the visiting parent arriving and leaving by the new stagger.
 // Bookings already made keep their times.
@@ -814,7 +825,9 @@ type ArrangementChangeNoted struct {
 	// Minutes the visiting parent leaves after the children from now on.
 	DepartureStaggerMinutes int32 `protobuf:"varint,6,opt,name=departure_stagger_minutes,json=departureStaggerMinutes,proto3" json:"departure_stagger_minutes,omitempty"`
 	// The centre's local date referral recorded the change.
-	ChangedOn     *v1.Date `protobuf:"bytes,7,opt,name=changed_on,json=changedOn,proto3" json:"changed_on,omitempty"`
+	ChangedOn *v1.Date `protobuf:"bytes,7,opt,name=changed_on,json=changedOn,proto3" json:"changed_on,omitempty"`
+	// How often the family's sessions take place from now on (unspecified: not checked).
+	Frequency     SessionFrequency `protobuf:"varint,8,opt,name=frequency,proto3,enum=familytime.scheduling.v1.SessionFrequency" json:"frequency,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -896,6 +909,13 @@ func (x *ArrangementChangeNoted) GetChangedOn() *v1.Date {
 		return x.ChangedOn
 	}
 	return nil
+}
+
+func (x *ArrangementChangeNoted) GetFrequency() SessionFrequency {
+	if x != nil {
+		return x.Frequency
+	}
+	return SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED
 }
 
 // ChildrenLeavingNoted: scheduling noted referral's ChildrenLeavingChanged: the day sheet says
@@ -4258,7 +4278,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"birthMonth\"g\n" +
 	"\x0eAttendingChild\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x128\n" +
-	"\bage_band\x18\x02 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xa4\x05\n" +
+	"\bage_band\x18\x02 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xee\x05\n" +
 	"\x10FamilyReadyNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -4273,7 +4293,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x14earliest_bookable_on\x18\n" +
 	" \x01(\v2\x1a.familytime.common.v1.DateR\x12earliestBookableOn\x12B\n" +
 	"\x0fpre_visit_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\rpreVisitDates\x129\n" +
-	"\x19children_may_leave_centre\x18\f \x01(\bR\x16childrenMayLeaveCentre\"\xcb\x02\n" +
+	"\x19children_may_leave_centre\x18\f \x01(\bR\x16childrenMayLeaveCentre\x12H\n" +
+	"\tfrequency\x18\r \x01(\x0e2*.familytime.scheduling.v1.SessionFrequencyR\tfrequency\"\x95\x03\n" +
 	"\x16ArrangementChangeNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -4283,7 +4304,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x17arrival_stagger_minutes\x18\x05 \x01(\x05R\x15arrivalStaggerMinutes\x12:\n" +
 	"\x19departure_stagger_minutes\x18\x06 \x01(\x05R\x17departureStaggerMinutes\x129\n" +
 	"\n" +
-	"changed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\"\xe7\x01\n" +
+	"changed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\tchangedOn\x12H\n" +
+	"\tfrequency\x18\b \x01(\x0e2*.familytime.scheduling.v1.SessionFrequencyR\tfrequency\"\xe7\x01\n" +
 	"\x14ChildrenLeavingNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -4687,16 +4709,17 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*OpeningPattern)(nil),           // 48: familytime.scheduling.v1.OpeningPattern
 	(v1.AgeBand)(0),                  // 49: familytime.common.v1.AgeBand
 	(*ExpectedPerson)(nil),           // 50: familytime.scheduling.v1.ExpectedPerson
-	(*timestamppb.Timestamp)(nil),    // 51: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 52: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 53: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                       // 54: familytime.scheduling.v1.Party
-	(CallOffReason)(0),               // 55: familytime.scheduling.v1.CallOffReason
-	(PersonRole)(0),                  // 56: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                    // 57: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 58: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 59: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 60: familytime.scheduling.v1.StaffCheck
+	(SessionFrequency)(0),            // 51: familytime.scheduling.v1.SessionFrequency
+	(*timestamppb.Timestamp)(nil),    // 52: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 53: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 54: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                       // 55: familytime.scheduling.v1.Party
+	(CallOffReason)(0),               // 56: familytime.scheduling.v1.CallOffReason
+	(PersonRole)(0),                  // 57: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                    // 58: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),             // 59: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 60: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 61: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	44,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
@@ -4714,97 +4737,99 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	45,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
 	47,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
 	47,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	47,  // 15: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	47,  // 16: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	47,  // 17: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	47,  // 18: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	47,  // 19: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	51,  // 20: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 21: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	51,  // 22: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 23: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	51,  // 24: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	47,  // 25: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	51,  // 26: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 27: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,   // 28: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	45,  // 29: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 30: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	47,  // 31: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	45,  // 32: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 33: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	51,  // 34: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	51,  // 35: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	51,  // 36: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	51,  // 37: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	47,  // 38: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	52,  // 39: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	53,  // 40: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	45,  // 41: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	54,  // 42: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	55,  // 43: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	47,  // 44: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	47,  // 45: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	56,  // 46: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	51,  // 47: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	54,  // 48: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	51,  // 49: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	54,  // 50: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	51,  // 51: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	51,  // 52: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	54,  // 53: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	51,  // 54: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	54,  // 55: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	57,  // 56: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	51,  // 57: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	51,  // 58: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	54,  // 59: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
-	51,  // 60: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
-	51,  // 61: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
-	45,  // 62: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 63: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,   // 64: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	51,  // 65: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	51,  // 66: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	45,  // 67: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 68: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	51,  // 69: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	51,  // 70: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	45,  // 71: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 72: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	54,  // 73: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,   // 74: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	47,  // 75: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	45,  // 76: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 77: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	54,  // 78: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	47,  // 79: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	45,  // 80: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 81: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	51,  // 82: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,   // 83: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	51,  // 84: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	51,  // 85: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	58,  // 86: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,   // 87: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	51,  // 88: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	59,  // 89: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	47,  // 90: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	47,  // 91: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	47,  // 92: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	60,  // 93: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	47,  // 94: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	47,  // 95: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	47,  // 96: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	47,  // 97: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	47,  // 98: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	47,  // 99: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	47,  // 100: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	101, // [101:101] is the sub-list for method output_type
-	101, // [101:101] is the sub-list for method input_type
-	101, // [101:101] is the sub-list for extension type_name
-	101, // [101:101] is the sub-list for extension extendee
-	0,   // [0:101] is the sub-list for field type_name
+	51,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	47,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	51,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	47,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	47,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	47,  // 20: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	47,  // 21: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	52,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 23: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	52,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 25: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	52,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	47,  // 27: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	52,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	47,  // 29: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,   // 30: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	45,  // 31: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 32: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	47,  // 33: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	45,  // 34: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	52,  // 35: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	52,  // 36: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	52,  // 37: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	52,  // 38: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	52,  // 39: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	47,  // 40: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	53,  // 41: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	54,  // 42: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	45,  // 43: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	55,  // 44: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	56,  // 45: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	47,  // 46: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	47,  // 47: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	57,  // 48: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	52,  // 49: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	55,  // 50: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	52,  // 51: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	55,  // 52: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	52,  // 53: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	52,  // 54: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	55,  // 55: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	52,  // 56: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	55,  // 57: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	58,  // 58: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	52,  // 59: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	52,  // 60: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	55,  // 61: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	52,  // 62: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	52,  // 63: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	45,  // 64: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 65: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,   // 66: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	52,  // 67: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	52,  // 68: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	45,  // 69: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 70: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	52,  // 71: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	52,  // 72: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	45,  // 73: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 74: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	55,  // 75: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,   // 76: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	47,  // 77: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	45,  // 78: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	47,  // 79: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	55,  // 80: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	47,  // 81: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	45,  // 82: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	52,  // 83: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	52,  // 84: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,   // 85: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	52,  // 86: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	52,  // 87: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	59,  // 88: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,   // 89: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	52,  // 90: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	60,  // 91: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	47,  // 92: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	47,  // 93: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	47,  // 94: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	61,  // 95: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	47,  // 96: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	47,  // 97: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	47,  // 98: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	47,  // 99: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	47,  // 100: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	47,  // 101: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	47,  // 102: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	103, // [103:103] is the sub-list for method output_type
+	103, // [103:103] is the sub-list for method input_type
+	103, // [103:103] is the sub-list for extension type_name
+	103, // [103:103] is the sub-list for extension extendee
+	0,   // [0:103] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

@@ -84,7 +84,13 @@ func (x *RegisterCentreRequest) GetRequestId() string {
 type RegisterCentreResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The registered centre, with its new id and version 1.
-	Centre        *Centre `protobuf:"bytes,1,opt,name=centre,proto3" json:"centre,omitempty"`
+	Centre *Centre `protobuf:"bytes,1,opt,name=centre,proto3" json:"centre,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -124,6 +130,20 @@ func (x *RegisterCentreResponse) GetCentre() *Centre {
 		return x.Centre
 	}
 	return nil
+}
+
+func (x *RegisterCentreResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RegisterCentreResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // UpdateCentreRequest replaces a centre's details.
@@ -205,7 +225,13 @@ func (x *UpdateCentreRequest) GetRequestId() string {
 type UpdateCentreResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The updated centre, with its new version.
-	Centre        *Centre `protobuf:"bytes,1,opt,name=centre,proto3" json:"centre,omitempty"`
+	Centre *Centre `protobuf:"bytes,1,opt,name=centre,proto3" json:"centre,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -245,6 +271,20 @@ func (x *UpdateCentreResponse) GetCentre() *Centre {
 		return x.Centre
 	}
 	return nil
+}
+
+func (x *UpdateCentreResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *UpdateCentreResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // GetCentreRequest names a centre.
@@ -545,7 +585,13 @@ func (x *AddRoomRequest) GetRequestId() string {
 type AddRoomResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The new room.
-	Room          *Room `protobuf:"bytes,1,opt,name=room,proto3" json:"room,omitempty"`
+	Room *Room `protobuf:"bytes,1,opt,name=room,proto3" json:"room,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -585,6 +631,20 @@ func (x *AddRoomResponse) GetRoom() *Room {
 		return x.Room
 	}
 	return nil
+}
+
+func (x *AddRoomResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *AddRoomResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ListRoomsRequest asks for a centre's rooms.
@@ -840,7 +900,13 @@ func (x *DefineOpeningPatternRequest) GetRequestId() string {
 type DefineOpeningPatternResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The pattern, with its id.
-	Pattern       *OpeningPattern `protobuf:"bytes,1,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	Pattern *OpeningPattern `protobuf:"bytes,1,opt,name=pattern,proto3" json:"pattern,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -880,6 +946,20 @@ func (x *DefineOpeningPatternResponse) GetPattern() *OpeningPattern {
 		return x.Pattern
 	}
 	return nil
+}
+
+func (x *DefineOpeningPatternResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *DefineOpeningPatternResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ListOpeningSessionsRequest asks for a centre's opening sessions between two dates.
@@ -1120,8 +1200,20 @@ type BookSessionResponse struct {
 	// when nobody is cleared at all (supervisor_warning's NO_SUPERVISOR says so; docs/decisions.md
 	// 265).
 	SupervisorsShortWarning string `protobuf:"bytes,4,opt,name=supervisors_short_warning,json=supervisorsShortWarning,proto3" json:"supervisors_short_warning,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// CHILD_TURNS_18, in words, when a child of the family is 18 or over on the session's date (from
+	// the month of their 18th birthday, by the birth month referral gave): a child contact centre
+	// serves children under 18, so that child is not among the session's children, in its record
+	// or in any figure. The booking stands for the family's other children. Empty otherwise
+	// (a family none of whose children is under 18 on the date is refused NO_CHILD_UNDER_18).
+	ChildWarning  string `protobuf:"bytes,7,opt,name=child_warning,json=childWarning,proto3" json:"child_warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *BookSessionResponse) Reset() {
@@ -1178,6 +1270,27 @@ func (x *BookSessionResponse) GetReviewWarning() string {
 func (x *BookSessionResponse) GetSupervisorsShortWarning() string {
 	if x != nil {
 		return x.SupervisorsShortWarning
+	}
+	return ""
+}
+
+func (x *BookSessionResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *BookSessionResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *BookSessionResponse) GetChildWarning() string {
+	if x != nil {
+		return x.ChildWarning
 	}
 	return ""
 }
@@ -1309,7 +1422,16 @@ type RescheduleBookingResponse struct {
 	// The booking it replaces, as cancelled (reason rescheduled): who asked (cancelled_by), the
 	// notice given (notice_minutes, counted to notice_to) and whether it was under 48 hours'
 	// (cancelled_late), as CancelBookingResponse says of a cancellation (docs/decisions.md 263).
-	Replaced      *Booking `protobuf:"bytes,5,opt,name=replaced,proto3" json:"replaced,omitempty"`
+	Replaced *Booking `protobuf:"bytes,5,opt,name=replaced,proto3" json:"replaced,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed bool `protobuf:"varint,7,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// CHILD_TURNS_18, in words, as for BookSessionResponse: a child of the family is 18 or over on
+	// the new session's date, and is not counted among its children. Empty otherwise.
+	ChildWarning  string `protobuf:"bytes,8,opt,name=child_warning,json=childWarning,proto3" json:"child_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1377,6 +1499,27 @@ func (x *RescheduleBookingResponse) GetReplaced() *Booking {
 		return x.Replaced
 	}
 	return nil
+}
+
+func (x *RescheduleBookingResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RescheduleBookingResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *RescheduleBookingResponse) GetChildWarning() string {
+	if x != nil {
+		return x.ChildWarning
+	}
+	return ""
 }
 
 // CancelBookingRequest cancels a booking.
@@ -1484,7 +1627,13 @@ type CancelBookingResponse struct {
 	// The party whose due time the notice is counted to: the cancelling parent's own party (the
 	// visiting parent's arrival, or the children's for the resident parent), or the first to be due
 	// for the centre and the referrer.
-	NoticeTo      Party `protobuf:"varint,3,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
+	NoticeTo Party `protobuf:"varint,3,opt,name=notice_to,json=noticeTo,proto3,enum=familytime.scheduling.v1.Party" json:"notice_to,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1538,6 +1687,20 @@ func (x *CancelBookingResponse) GetNoticeTo() Party {
 		return x.NoticeTo
 	}
 	return Party_PARTY_UNSPECIFIED
+}
+
+func (x *CancelBookingResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CancelBookingResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CheckInRequest asks to admit a person for a booking.
@@ -1633,7 +1796,13 @@ type CheckInResponse struct {
 	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// The booking as it stands after the check-in: a refusal's way on depends on it (a booking a
 	// hold has already cancelled needs nothing more recorded; one still booked may be called off).
-	Booking       *Booking `protobuf:"bytes,6,opt,name=booking,proto3" json:"booking,omitempty"`
+	Booking *Booking `protobuf:"bytes,6,opt,name=booking,proto3" json:"booking,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,8,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1708,6 +1877,20 @@ func (x *CheckInResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *CheckInResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CheckInResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CheckInCaution is something the door must mind about a person just admitted.
@@ -1888,8 +2071,14 @@ type RecordArrivalResponse struct {
 	// as it happened; the party may be recorded as a no-show (RecordNoShow), as one that did not
 	// come in time (docs/decisions.md 89, review 36).
 	NoContactPossible bool `protobuf:"varint,4,opt,name=no_contact_possible,json=noContactPossible,proto3" json:"no_contact_possible,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RecordArrivalResponse) Reset() {
@@ -1946,6 +2135,20 @@ func (x *RecordArrivalResponse) GetCautions() []*CheckInCaution {
 func (x *RecordArrivalResponse) GetNoContactPossible() bool {
 	if x != nil {
 		return x.NoContactPossible
+	}
+	return false
+}
+
+func (x *RecordArrivalResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RecordArrivalResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
 	}
 	return false
 }
@@ -2064,7 +2267,13 @@ type RecordDepartureResponse struct {
 	// the other party left less than 10 minutes before, is still inside in a session called off, or
 	// is due to leave (or arrive) within 10 minutes, saying until when to keep them inside (said of
 	// a departure recorded as it happens, as an arrival's is). The departure is recorded all the same.
-	Cautions      []*CheckInCaution `protobuf:"bytes,2,rep,name=cautions,proto3" json:"cautions,omitempty"`
+	Cautions []*CheckInCaution `protobuf:"bytes,2,rep,name=cautions,proto3" json:"cautions,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2111,6 +2320,20 @@ func (x *RecordDepartureResponse) GetCautions() []*CheckInCaution {
 		return x.Cautions
 	}
 	return nil
+}
+
+func (x *RecordDepartureResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RecordDepartureResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CorrectMovementRequest corrects a party's arrival or departure already recorded.
@@ -2232,7 +2455,13 @@ func (x *CorrectMovementRequest) GetRequestId() string {
 type CorrectMovementResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking.
-	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2272,6 +2501,20 @@ func (x *CorrectMovementResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *CorrectMovementResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CorrectMovementResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CorrectCheckInRequest withdraws a person's check-in recorded by mistake.
@@ -2361,7 +2604,13 @@ func (x *CorrectCheckInRequest) GetRequestId() string {
 type CorrectCheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking.
-	Booking       *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2401,6 +2650,20 @@ func (x *CorrectCheckInResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *CorrectCheckInResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CorrectCheckInResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // CompleteSessionRequest records that a session took place.
@@ -2496,8 +2759,14 @@ type CompleteSessionResponse struct {
 	// on the record; the children's collection was recorded unless they are named in
 	// never_recorded_leaving_children (docs/decisions.md 198).
 	NeverRecordedLeavingVisiting []string `protobuf:"bytes,5,rep,name=never_recorded_leaving_visiting,json=neverRecordedLeavingVisiting,proto3" json:"never_recorded_leaving_visiting,omitempty"`
-	unknownFields                protoimpl.UnknownFields
-	sizeCache                    protoimpl.SizeCache
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,7,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CompleteSessionResponse) Reset() {
@@ -2563,6 +2832,20 @@ func (x *CompleteSessionResponse) GetNeverRecordedLeavingVisiting() []string {
 		return x.NeverRecordedLeavingVisiting
 	}
 	return nil
+}
+
+func (x *CompleteSessionResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *CompleteSessionResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // RecordNoShowRequest records that a party did not come.
@@ -2673,8 +2956,19 @@ type RecordNoShowResponse struct {
 	// family attended a session on this later date, so it came back after the no-show recorded
 	// late. The no-show is counted; the next unexplained one releases the place.
 	PlaceKeptAttendedOn *v1.Date `protobuf:"bytes,5,opt,name=place_kept_attended_on,json=placeKeptAttendedOn,proto3" json:"place_kept_attended_on,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed bool `protobuf:"varint,7,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// NO_PLACE, in words, when this no-show released the family's place and a family was waiting,
+	// but no session of the place still to come has room for one (every one booked to capacity, or
+	// the pattern has none left): the place was offered to nobody, as `waitlist offer` refuses it,
+	// and the families stay waiting. Empty otherwise (docs/decisions.md 283).
+	NoPlaceToOffer string `protobuf:"bytes,8,opt,name=no_place_to_offer,json=noPlaceToOffer,proto3" json:"no_place_to_offer,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RecordNoShowResponse) Reset() {
@@ -2740,6 +3034,27 @@ func (x *RecordNoShowResponse) GetPlaceKeptAttendedOn() *v1.Date {
 		return x.PlaceKeptAttendedOn
 	}
 	return nil
+}
+
+func (x *RecordNoShowResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RecordNoShowResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *RecordNoShowResponse) GetNoPlaceToOffer() string {
+	if x != nil {
+		return x.NoPlaceToOffer
+	}
+	return ""
 }
 
 // WithdrawNoShowRequest withdraws a booking's no-show recorded by mistake.
@@ -2813,8 +3128,14 @@ type WithdrawNoShowResponse struct {
 	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
 	// The family's unexplained no-shows since its place was last released, after the withdrawal.
 	UnexplainedNoShows int32 `protobuf:"varint,2,opt,name=unexplained_no_shows,json=unexplainedNoShows,proto3" json:"unexplained_no_shows,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *WithdrawNoShowResponse) Reset() {
@@ -2859,6 +3180,20 @@ func (x *WithdrawNoShowResponse) GetUnexplainedNoShows() int32 {
 		return x.UnexplainedNoShows
 	}
 	return 0
+}
+
+func (x *WithdrawNoShowResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *WithdrawNoShowResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // JoinWaitingListRequest puts a family on a centre's waiting list.
@@ -2940,7 +3275,13 @@ func (x *JoinWaitingListRequest) GetRequestId() string {
 type JoinWaitingListResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family's place in the queue, from 1.
-	Position      int32 `protobuf:"varint,1,opt,name=position,proto3" json:"position,omitempty"`
+	Position int32 `protobuf:"varint,1,opt,name=position,proto3" json:"position,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2980,6 +3321,20 @@ func (x *JoinWaitingListResponse) GetPosition() int32 {
 		return x.Position
 	}
 	return 0
+}
+
+func (x *JoinWaitingListResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *JoinWaitingListResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // OfferPlaceRequest offers a place to a family on the waiting list.
@@ -3083,7 +3438,13 @@ type OfferPlaceResponse struct {
 	// bookable: up to 12 months ahead) with a place free in the room for the family: not booked,
 	// nor offered to another family already; for supervised contact, the room free of any other
 	// family. A place is offered only when there is one (NO_PLACE otherwise, decision 283).
-	FirstFreeOn   *v1.Date `protobuf:"bytes,2,opt,name=first_free_on,json=firstFreeOn,proto3" json:"first_free_on,omitempty"`
+	FirstFreeOn *v1.Date `protobuf:"bytes,2,opt,name=first_free_on,json=firstFreeOn,proto3" json:"first_free_on,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3130,6 +3491,20 @@ func (x *OfferPlaceResponse) GetFirstFreeOn() *v1.Date {
 		return x.FirstFreeOn
 	}
 	return nil
+}
+
+func (x *OfferPlaceResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *OfferPlaceResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ListWaitingListRequest asks for a centre's waiting list.
@@ -3685,7 +4060,13 @@ func (x *AddStaffMemberRequest) GetRequestId() string {
 type AddStaffMemberResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The member.
-	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Member *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3725,6 +4106,20 @@ func (x *AddStaffMemberResponse) GetMember() *StaffMember {
 		return x.Member
 	}
 	return nil
+}
+
+func (x *AddStaffMemberResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *AddStaffMemberResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // RecordStaffCheckRequest records a check of a member of staff.
@@ -3813,7 +4208,13 @@ func (x *RecordStaffCheckRequest) GetRequestId() string {
 type RecordStaffCheckResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The member.
-	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Member *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3853,6 +4254,20 @@ func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
 		return x.Member
 	}
 	return nil
+}
+
+func (x *RecordStaffCheckResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RecordStaffCheckResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // RemoveStaffMemberRequest records that someone left a centre's staff.
@@ -3936,7 +4351,13 @@ type RemoveStaffMemberResponse struct {
 	// NO_LEAD, in words, when the centre's register has no safeguarding lead cleared on the day
 	// after this last day: concerns raised from then alert no lead until an administrator records
 	// one. Empty otherwise.
-	LeadWarning   string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	LeadWarning string `protobuf:"bytes,2,opt,name=lead_warning,json=leadWarning,proto3" json:"lead_warning,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3983,6 +4404,20 @@ func (x *RemoveStaffMemberResponse) GetLeadWarning() string {
 		return x.LeadWarning
 	}
 	return ""
+}
+
+func (x *RemoveStaffMemberResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *RemoveStaffMemberResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // WithdrawStaffLeavingRequest withdraws someone's last day recorded ahead.
@@ -4053,7 +4488,13 @@ func (x *WithdrawStaffLeavingRequest) GetRequestId() string {
 type WithdrawStaffLeavingResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The member.
-	Member        *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Member *StaffMember `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// When the service carried the command out, by its clock: a retry with the same request_id is
+	// given the answer recorded then, with this time (docs/decisions.md 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's (the same request_id): the one recorded when the command was first
+	// carried out, not the record as it stands now. Never recorded: false in the first answer.
+	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4093,6 +4534,20 @@ func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
 		return x.Member
 	}
 	return nil
+}
+
+func (x *WithdrawStaffLeavingResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *WithdrawStaffLeavingResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
 }
 
 // ListStaffRequest asks for a centre's staff.
@@ -4213,17 +4668,23 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x15RegisterCentreRequest\x12I\n" +
 	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"R\n" +
+	"request_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xab\x01\n" +
 	"\x16RegisterCentreResponse\x128\n" +
-	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\"\xe4\x01\n" +
+	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xe4\x01\n" +
 	"\x13UpdateCentreRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x122\n" +
 	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x0fexpectedVersion\x12I\n" +
 	"\adetails\x18\x03 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"P\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa9\x01\n" +
 	"\x14UpdateCentreResponse\x128\n" +
-	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\"9\n" +
+	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"9\n" +
 	"\x10GetCentreRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"M\n" +
 	"\x11GetCentreResponse\x128\n" +
@@ -4243,9 +4704,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\bcapacity\x18\x03 \x01(\x05B\t\xbaH\x06\x1a\x04\x182(\x01R\bcapacity\x12/\n" +
 	"\x13supervised_suitable\x18\x04 \x01(\bR\x12supervisedSuitable\x12'\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"E\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x9e\x01\n" +
 	"\x0fAddRoomResponse\x122\n" +
-	"\x04room\x18\x01 \x01(\v2\x1e.familytime.scheduling.v1.RoomR\x04room\"9\n" +
+	"\x04room\x18\x01 \x01(\v2\x1e.familytime.scheduling.v1.RoomR\x04room\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"9\n" +
 	"\x10ListRoomsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"I\n" +
 	"\x11ListRoomsResponse\x124\n" +
@@ -4273,9 +4737,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"extraDates\x12$\n" +
 	"\ttime_zone\x18\f \x01(\tB\a\xbaH\x04r\x02\x18@R\btimeZone\x12'\n" +
 	"\n" +
-	"request_id\x18\r \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"b\n" +
+	"request_id\x18\r \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xbb\x01\n" +
 	"\x1cDefineOpeningPatternResponse\x12B\n" +
-	"\apattern\x18\x01 \x01(\v2(.familytime.scheduling.v1.OpeningPatternR\apattern\"\x9f\x01\n" +
+	"\apattern\x18\x01 \x01(\v2(.familytime.scheduling.v1.OpeningPatternR\apattern\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x9f\x01\n" +
 	"\x1aListOpeningSessionsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12.\n" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
@@ -4292,12 +4759,16 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12'\n" +
 	"\n" +
-	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe4\x01\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe2\x02\n" +
 	"\x13BookSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
 	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
 	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\x12:\n" +
-	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\"\xd1\x04\n" +
+	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\x12;\n" +
+	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\x12#\n" +
+	"\rchild_warning\x18\a \x01(\tR\fchildWarning\"\xd1\x04\n" +
 	"\x18RescheduleBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4310,13 +4781,17 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"start_time\x18\x06 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\tstartTime\x12V\n" +
 	"\frequested_by\x18\a \x01(\x0e2%.familytime.scheduling.v1.CancelledByB\f\xbaH\t\x82\x01\x06\x10\x01 \x00 \x05R\vrequestedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa9\x02\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa7\x03\n" +
 	"\x19RescheduleBookingResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12-\n" +
 	"\x12supervisor_warning\x18\x02 \x01(\tR\x11supervisorWarning\x12%\n" +
 	"\x0ereview_warning\x18\x03 \x01(\tR\rreviewWarning\x12:\n" +
 	"\x19supervisors_short_warning\x18\x04 \x01(\tR\x17supervisorsShortWarning\x12=\n" +
-	"\breplaced\x18\x05 \x01(\v2!.familytime.scheduling.v1.BookingR\breplaced\"\xe6\x02\n" +
+	"\breplaced\x18\x05 \x01(\v2!.familytime.scheduling.v1.BookingR\breplaced\x12;\n" +
+	"\vanswered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\a \x01(\bR\breplayed\x12#\n" +
+	"\rchild_warning\x18\b \x01(\tR\fchildWarning\"\xe6\x02\n" +
 	"\x14CancelBookingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4325,25 +4800,31 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12Y\n" +
 	"\x0fcall_off_reason\x18\x05 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\rcallOffReason\x12\"\n" +
-	"\rcall_off_note\x18\x06 \x01(\tR\vcallOffNote\"\xb9\x01\n" +
+	"\rcall_off_note\x18\x06 \x01(\tR\vcallOffNote\"\x92\x02\n" +
 	"\x15CancelBookingResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12%\n" +
 	"\x0enotice_minutes\x18\x02 \x01(\x03R\rnoticeMinutes\x12<\n" +
-	"\tnotice_to\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\"\xb0\x01\n" +
+	"\tnotice_to\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12;\n" +
+	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\"\xb0\x01\n" +
 	"\x0eCheckInRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12%\n" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb2\x02\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x8b\x03\n" +
 	"\x0fCheckInResponse\x12\x1a\n" +
 	"\badmitted\x18\x01 \x01(\bR\badmitted\x12\x18\n" +
 	"\arefusal\x18\x02 \x01(\tR\arefusal\x128\n" +
 	"\x04role\x18\x03 \x01(\x0e2$.familytime.scheduling.v1.PersonRoleR\x04role\x12,\n" +
 	"\x12already_checked_in\x18\x04 \x01(\bR\x10alreadyCheckedIn\x12D\n" +
 	"\bcautions\x18\x05 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\x12;\n" +
-	"\abooking\x18\x06 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"8\n" +
+	"\abooking\x18\x06 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
+	"\vanswered_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\b \x01(\bR\breplayed\"8\n" +
 	"\x0eCheckInCaution\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
 	"\x04text\x18\x02 \x01(\tR\x04text\"\xbd\x02\n" +
@@ -4357,12 +4838,15 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
 	"\n" +
-	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xed\x01\n" +
+	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xc6\x02\n" +
 	"\x15RecordArrivalResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
 	"\fminutes_lost\x18\x02 \x01(\x05R\vminutesLost\x12D\n" +
 	"\bcautions\x18\x03 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\x12.\n" +
-	"\x13no_contact_possible\x18\x04 \x01(\bR\x11noContactPossible\"\xe0\x02\n" +
+	"\x13no_contact_possible\x18\x04 \x01(\bR\x11noContactPossible\x12;\n" +
+	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\"\xe0\x02\n" +
 	"\x16RecordDepartureRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4375,10 +4859,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x06 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12\x1f\n" +
 	"\vothers_stay\x18\a \x01(\bR\n" +
-	"othersStay\"\x9c\x01\n" +
+	"othersStay\"\xf5\x01\n" +
 	"\x17RecordDepartureResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12D\n" +
-	"\bcautions\x18\x02 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\"\xae\x03\n" +
+	"\bcautions\x18\x02 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xae\x03\n" +
 	"\x16CorrectMovementRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4392,9 +4879,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"person_ids\x18\x06 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12!\n" +
 	"\fnot_happened\x18\a \x01(\bR\vnotHappened\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"V\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
 	"\x17CorrectMovementResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xda\x01\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xda\x01\n" +
 	"\x15CorrectCheckInRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4402,22 +4892,28 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12!\n" +
 	"\fnot_happened\x18\x04 \x01(\bR\vnotHappened\x12'\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"U\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xae\x01\n" +
 	"\x16CorrectCheckInResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\"\xc0\x01\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xc0\x01\n" +
 	"\x16CompleteSessionRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12-\n" +
 	"\rsupervised_by\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\fsupervisedBy\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xbd\x02\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x96\x03\n" +
 	"\x17CompleteSessionResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12!\n" +
 	"\fminutes_held\x18\x02 \x01(\x05R\vminutesHeld\x124\n" +
 	"\x16never_recorded_leaving\x18\x03 \x03(\tR\x14neverRecordedLeaving\x12E\n" +
 	"\x1fnever_recorded_leaving_children\x18\x04 \x03(\tR\x1cneverRecordedLeavingChildren\x12E\n" +
-	"\x1fnever_recorded_leaving_visiting\x18\x05 \x03(\tR\x1cneverRecordedLeavingVisiting\"\x91\x02\n" +
+	"\x1fnever_recorded_leaving_visiting\x18\x05 \x03(\tR\x1cneverRecordedLeavingVisiting\x12;\n" +
+	"\vanswered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\a \x01(\bR\breplayed\"\x91\x02\n" +
 	"\x13RecordNoShowRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4427,30 +4923,40 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\texplained\x18\x04 \x01(\bR\texplained\x12'\n" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12 \n" +
-	"\vexplanation\x18\x06 \x01(\tR\vexplanation\"\xae\x02\n" +
+	"\vexplanation\x18\x06 \x01(\tR\vexplanation\"\xb2\x03\n" +
 	"\x14RecordNoShowResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x120\n" +
 	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\x12%\n" +
 	"\x0eplace_released\x18\x03 \x01(\bR\rplaceReleased\x12/\n" +
 	"\x14offered_to_family_id\x18\x04 \x01(\tR\x11offeredToFamilyId\x12O\n" +
-	"\x16place_kept_attended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x13placeKeptAttendedOn\"\x90\x01\n" +
+	"\x16place_kept_attended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x13placeKeptAttendedOn\x12;\n" +
+	"\vanswered_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\a \x01(\bR\breplayed\x12)\n" +
+	"\x11no_place_to_offer\x18\b \x01(\tR\x0enoPlaceToOffer\"\x90\x01\n" +
 	"\x15WithdrawNoShowRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
 	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12'\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x87\x01\n" +
+	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe0\x01\n" +
 	"\x16WithdrawNoShowResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x120\n" +
-	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\"\xdf\x01\n" +
+	"\x14unexplained_no_shows\x18\x02 \x01(\x05R\x12unexplainedNoShows\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xdf\x01\n" +
 	"\x16JoinWaitingListRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12N\n" +
 	"\fservice_type\x18\x03 \x01(\x0e2!.familytime.common.v1.ServiceTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\vserviceType\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"5\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x8e\x01\n" +
 	"\x17JoinWaitingListResponse\x12\x1a\n" +
-	"\bposition\x18\x01 \x01(\x05R\bposition\"\x87\x03\n" +
+	"\bposition\x18\x01 \x01(\x05R\bposition\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x87\x03\n" +
 	"\x11OfferPlaceRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4459,10 +4965,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\tfamily_id\x18\x04 \x01(\tBW\xbaHTrR2P^$|^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$R\bfamilyId\x12'\n" +
 	"\n" +
 	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12`\n" +
-	"\x12out_of_turn_reason\x18\x06 \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0foutOfTurnReason\"q\n" +
+	"\x12out_of_turn_reason\x18\x06 \x01(\x0e2).familytime.scheduling.v1.OutOfTurnReasonB\b\xbaH\x05\x82\x01\x02\x10\x01R\x0foutOfTurnReason\"\xca\x01\n" +
 	"\x12OfferPlaceResponse\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12>\n" +
-	"\rfirst_free_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vfirstFreeOn\"?\n" +
+	"\rfirst_free_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vfirstFreeOn\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"?\n" +
 	"\x16ListWaitingListRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"\xcc\x03\n" +
 	"\rWaitingFamily\x12\x1b\n" +
@@ -4504,9 +5013,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"trained_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\ttrainedOn\x12'\n" +
 	"\n" +
-	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"W\n" +
+	"request_id\x18\a \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb0\x01\n" +
 	"\x16AddStaffMemberResponse\x12=\n" +
-	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x9f\x02\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x9f\x02\n" +
 	"\x17RecordStaffCheckRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
 	"\n" +
@@ -4517,9 +5029,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"checked_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\tcheckedOn\x12'\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"Y\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb2\x01\n" +
 	"\x18RecordStaffCheckResponse\x12=\n" +
-	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\xca\x01\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xca\x01\n" +
 	"\x18RemoveStaffMemberRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
 	"\n" +
@@ -4527,19 +5042,25 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x123\n" +
 	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"}\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xd6\x01\n" +
 	"\x19RemoveStaffMemberResponse\x12=\n" +
 	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12!\n" +
-	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\"\x98\x01\n" +
+	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12;\n" +
+	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\x98\x01\n" +
 	"\x1bWithdrawStaffLeavingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
 	"\n" +
 	"account_id\x18\x02 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x12'\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"]\n" +
+	"request_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xb6\x01\n" +
 	"\x1cWithdrawStaffLeavingResponse\x12=\n" +
-	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\"\x88\x01\n" +
+	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12;\n" +
+	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x88\x01\n" +
 	"\x10ListStaffRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12*\n" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
@@ -4655,23 +5176,23 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*ListStaffResponse)(nil),            // 59: familytime.scheduling.v1.ListStaffResponse
 	(*CentreDetails)(nil),                // 60: familytime.scheduling.v1.CentreDetails
 	(*Centre)(nil),                       // 61: familytime.scheduling.v1.Centre
-	(v1.Region)(0),                       // 62: familytime.common.v1.Region
-	(*Room)(nil),                         // 63: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 64: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 65: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 66: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 67: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 68: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 69: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 70: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 71: familytime.scheduling.v1.CancelledBy
-	(CallOffReason)(0),                   // 72: familytime.scheduling.v1.CallOffReason
-	(Party)(0),                           // 73: familytime.scheduling.v1.Party
-	(PersonRole)(0),                      // 74: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                        // 75: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 76: familytime.common.v1.ServiceType
-	(OutOfTurnReason)(0),                 // 77: familytime.scheduling.v1.OutOfTurnReason
-	(*timestamppb.Timestamp)(nil),        // 78: google.protobuf.Timestamp
+	(*timestamppb.Timestamp)(nil),        // 62: google.protobuf.Timestamp
+	(v1.Region)(0),                       // 63: familytime.common.v1.Region
+	(*Room)(nil),                         // 64: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 65: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 66: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 67: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 68: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 69: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 70: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 71: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 72: familytime.scheduling.v1.CancelledBy
+	(CallOffReason)(0),                   // 73: familytime.scheduling.v1.CallOffReason
+	(Party)(0),                           // 74: familytime.scheduling.v1.Party
+	(PersonRole)(0),                      // 75: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                        // 76: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 77: familytime.common.v1.ServiceType
+	(OutOfTurnReason)(0),                 // 78: familytime.scheduling.v1.OutOfTurnReason
 	(*DaySheetEntry)(nil),                // 79: familytime.scheduling.v1.DaySheetEntry
 	(*CentreCapacity)(nil),               // 80: familytime.scheduling.v1.CentreCapacity
 	(StaffRole)(0),                       // 81: familytime.scheduling.v1.StaffRole
@@ -4681,148 +5202,169 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	60,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
 	61,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	60,  // 2: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	61,  // 3: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	61,  // 4: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	62,  // 5: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	61,  // 6: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	63,  // 7: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	63,  // 8: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	64,  // 9: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	65,  // 10: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	66,  // 11: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	66,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	67,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	67,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	67,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	67,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	68,  // 17: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	67,  // 18: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	67,  // 19: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	69,  // 20: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	67,  // 21: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	66,  // 22: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	70,  // 23: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67,  // 24: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	66,  // 25: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 26: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	70,  // 27: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 28: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
-	71,  // 29: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	72,  // 30: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	70,  // 31: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73,  // 32: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
-	74,  // 33: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	24,  // 34: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	70,  // 35: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73,  // 36: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	66,  // 37: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	70,  // 38: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 39: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	73,  // 40: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	66,  // 41: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	70,  // 42: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 43: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	73,  // 44: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	75,  // 45: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	66,  // 46: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	70,  // 47: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 48: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	70,  // 49: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	73,  // 50: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	70,  // 51: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	67,  // 52: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	70,  // 53: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	76,  // 54: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	77,  // 55: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	67,  // 56: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
-	76,  // 57: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	67,  // 58: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	78,  // 59: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	78,  // 60: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	44,  // 61: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	67,  // 62: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	79,  // 63: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	67,  // 64: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	67,  // 65: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	67,  // 66: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	80,  // 67: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	81,  // 68: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	67,  // 69: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	67,  // 70: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	67,  // 71: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	82,  // 72: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	83,  // 73: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	67,  // 74: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	82,  // 75: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	67,  // 76: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	82,  // 77: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	82,  // 78: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	67,  // 79: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	82,  // 80: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 81: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 82: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 83: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 84: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 85: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 86: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 87: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 88: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 89: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 90: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 91: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 92: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 93: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 94: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 95: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 96: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
-	33,  // 97: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	35,  // 98: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	37,  // 99: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	39,  // 100: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	41,  // 101: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	43,  // 102: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	46,  // 103: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	48,  // 104: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	50,  // 105: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	52,  // 106: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	54,  // 107: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	56,  // 108: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	58,  // 109: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,   // 110: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 111: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 112: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 113: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 114: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 115: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 116: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 117: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 118: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 119: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 120: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 121: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 122: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 123: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 124: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 125: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
-	34,  // 126: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	36,  // 127: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	38,  // 128: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	40,  // 129: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	42,  // 130: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	45,  // 131: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	47,  // 132: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	49,  // 133: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	51,  // 134: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	53,  // 135: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	55,  // 136: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	57,  // 137: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	59,  // 138: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	110, // [110:139] is the sub-list for method output_type
-	81,  // [81:110] is the sub-list for method input_type
-	81,  // [81:81] is the sub-list for extension type_name
-	81,  // [81:81] is the sub-list for extension extendee
-	0,   // [0:81] is the sub-list for field type_name
+	62,  // 2: familytime.scheduling.v1.RegisterCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	60,  // 3: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	61,  // 4: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	62,  // 5: familytime.scheduling.v1.UpdateCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	61,  // 6: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	63,  // 7: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	61,  // 8: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	64,  // 9: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	62,  // 10: familytime.scheduling.v1.AddRoomResponse.answered_at:type_name -> google.protobuf.Timestamp
+	64,  // 11: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	65,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	66,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	67,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	67,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	68,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	68,  // 17: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	68,  // 18: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	68,  // 19: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	69,  // 20: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	62,  // 21: familytime.scheduling.v1.DefineOpeningPatternResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 22: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	68,  // 23: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	70,  // 24: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	68,  // 25: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	67,  // 26: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 27: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 28: familytime.scheduling.v1.BookSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 29: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	67,  // 30: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	72,  // 31: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	71,  // 32: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	71,  // 33: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
+	62,  // 34: familytime.scheduling.v1.RescheduleBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 35: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	73,  // 36: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	71,  // 37: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	74,  // 38: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
+	62,  // 39: familytime.scheduling.v1.CancelBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 40: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	24,  // 41: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	71,  // 42: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 43: familytime.scheduling.v1.CheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 44: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	67,  // 45: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 46: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 47: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	62,  // 48: familytime.scheduling.v1.RecordArrivalResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 49: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	67,  // 50: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 51: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	24,  // 52: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	62,  // 53: familytime.scheduling.v1.RecordDepartureResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 54: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	76,  // 55: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	67,  // 56: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 57: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 58: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 59: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 61: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 62: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 63: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	71,  // 64: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 65: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	62,  // 66: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 67: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	62,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 69: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	62,  // 70: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 71: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	68,  // 72: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
+	62,  // 73: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 74: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	68,  // 75: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	62,  // 76: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	62,  // 77: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	44,  // 78: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	68,  // 79: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	79,  // 80: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	68,  // 81: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	68,  // 82: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	68,  // 83: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	80,  // 84: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	81,  // 85: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	68,  // 86: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	68,  // 87: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	68,  // 88: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	82,  // 89: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	62,  // 90: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	83,  // 91: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	68,  // 92: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	82,  // 93: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	62,  // 94: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 95: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	82,  // 96: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	62,  // 97: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	82,  // 98: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	62,  // 99: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 100: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	82,  // 101: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 102: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 103: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 104: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 105: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 106: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 107: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 108: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 109: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 110: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 111: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 112: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 113: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 114: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 115: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 116: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 117: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
+	33,  // 118: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	35,  // 119: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	37,  // 120: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	39,  // 121: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	41,  // 122: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	43,  // 123: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	46,  // 124: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	48,  // 125: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	50,  // 126: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	52,  // 127: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	54,  // 128: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	56,  // 129: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	58,  // 130: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,   // 131: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 132: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 133: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 134: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 135: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 136: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 137: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 138: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 139: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 140: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 141: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 142: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 143: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 144: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 145: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 146: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	34,  // 147: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	36,  // 148: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	38,  // 149: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	40,  // 150: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	42,  // 151: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	45,  // 152: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	47,  // 153: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	49,  // 154: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	51,  // 155: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	53,  // 156: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	55,  // 157: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	57,  // 158: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	59,  // 159: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	131, // [131:160] is the sub-list for method output_type
+	102, // [102:131] is the sub-list for method input_type
+	102, // [102:102] is the sub-list for extension type_name
+	102, // [102:102] is the sub-list for extension extendee
+	0,   // [0:102] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }

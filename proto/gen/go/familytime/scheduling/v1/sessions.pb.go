@@ -834,6 +834,66 @@ func (OutOfTurnReason) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{10}
 }
 
+// SessionFrequency is how often a family's sessions take place, as the arrangement agreed at the
+// pre-visits says (referral's ContactFrequency): a booking closer to another of the family's
+// sessions than it allows is refused TOO_SOON_FOR_FREQUENCY.
+type SessionFrequency int32
+
+const (
+	// Not known (noted before it was carried), or another pattern agreed with the family: no gap is
+	// checked beyond one session a day.
+	SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED SessionFrequency = 0
+	// Every week: sessions at least 7 days apart.
+	SessionFrequency_SESSION_FREQUENCY_WEEKLY SessionFrequency = 1
+	// Every other week: sessions at least 14 days apart.
+	SessionFrequency_SESSION_FREQUENCY_FORTNIGHTLY SessionFrequency = 2
+	// Every four weeks or once a calendar month: sessions at least 28 days apart.
+	SessionFrequency_SESSION_FREQUENCY_MONTHLY SessionFrequency = 3
+)
+
+// Enum value maps for SessionFrequency.
+var (
+	SessionFrequency_name = map[int32]string{
+		0: "SESSION_FREQUENCY_UNSPECIFIED",
+		1: "SESSION_FREQUENCY_WEEKLY",
+		2: "SESSION_FREQUENCY_FORTNIGHTLY",
+		3: "SESSION_FREQUENCY_MONTHLY",
+	}
+	SessionFrequency_value = map[string]int32{
+		"SESSION_FREQUENCY_UNSPECIFIED": 0,
+		"SESSION_FREQUENCY_WEEKLY":      1,
+		"SESSION_FREQUENCY_FORTNIGHTLY": 2,
+		"SESSION_FREQUENCY_MONTHLY":     3,
+	}
+)
+
+func (x SessionFrequency) Enum() *SessionFrequency {
+	p := new(SessionFrequency)
+	*p = x
+	return p
+}
+
+func (x SessionFrequency) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SessionFrequency) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_scheduling_v1_sessions_proto_enumTypes[11].Descriptor()
+}
+
+func (SessionFrequency) Type() protoreflect.EnumType {
+	return &file_familytime_scheduling_v1_sessions_proto_enumTypes[11]
+}
+
+func (x SessionFrequency) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SessionFrequency.Descriptor instead.
+func (SessionFrequency) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_sessions_proto_rawDescGZIP(), []int{11}
+}
+
 // LocalTime is a time of day on the centre's wall clock, without a date or a zone.
 type LocalTime struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2106,7 +2166,12 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1fOUT_OF_TURN_REASON_SAFEGUARDING\x10\x02\x12#\n" +
 	"\x1fOUT_OF_TURN_REASON_AVAILABILITY\x10\x03\x12\x1c\n" +
 	"\x18OUT_OF_TURN_REASON_NEEDS\x10\x04\x12\x1c\n" +
-	"\x18OUT_OF_TURN_REASON_OTHER\x10\x05B\x84\x02\n" +
+	"\x18OUT_OF_TURN_REASON_OTHER\x10\x05*\x95\x01\n" +
+	"\x10SessionFrequency\x12!\n" +
+	"\x1dSESSION_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18SESSION_FREQUENCY_WEEKLY\x10\x01\x12!\n" +
+	"\x1dSESSION_FREQUENCY_FORTNIGHTLY\x10\x02\x12\x1d\n" +
+	"\x19SESSION_FREQUENCY_MONTHLY\x10\x03B\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -2121,7 +2186,7 @@ func file_familytime_scheduling_v1_sessions_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_sessions_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_familytime_scheduling_v1_sessions_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
 var file_familytime_scheduling_v1_sessions_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(Recurrence)(0),               // 0: familytime.scheduling.v1.Recurrence
@@ -2135,53 +2200,54 @@ var file_familytime_scheduling_v1_sessions_proto_goTypes = []any{
 	(CallOffReason)(0),            // 8: familytime.scheduling.v1.CallOffReason
 	(Alert)(0),                    // 9: familytime.scheduling.v1.Alert
 	(OutOfTurnReason)(0),          // 10: familytime.scheduling.v1.OutOfTurnReason
-	(*LocalTime)(nil),             // 11: familytime.scheduling.v1.LocalTime
-	(*Room)(nil),                  // 12: familytime.scheduling.v1.Room
-	(*OpeningPattern)(nil),        // 13: familytime.scheduling.v1.OpeningPattern
-	(*RoomPlaces)(nil),            // 14: familytime.scheduling.v1.RoomPlaces
-	(*OpeningSession)(nil),        // 15: familytime.scheduling.v1.OpeningSession
-	(*ExpectedPerson)(nil),        // 16: familytime.scheduling.v1.ExpectedPerson
-	(*PartyTimes)(nil),            // 17: familytime.scheduling.v1.PartyTimes
-	(*Booking)(nil),               // 18: familytime.scheduling.v1.Booking
-	(*DaySheetEntry)(nil),         // 19: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),        // 20: familytime.scheduling.v1.CentreCapacity
-	(*v1.Date)(nil),               // 21: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil), // 22: google.protobuf.Timestamp
-	(v1.ServiceType)(0),           // 23: familytime.common.v1.ServiceType
+	(SessionFrequency)(0),         // 11: familytime.scheduling.v1.SessionFrequency
+	(*LocalTime)(nil),             // 12: familytime.scheduling.v1.LocalTime
+	(*Room)(nil),                  // 13: familytime.scheduling.v1.Room
+	(*OpeningPattern)(nil),        // 14: familytime.scheduling.v1.OpeningPattern
+	(*RoomPlaces)(nil),            // 15: familytime.scheduling.v1.RoomPlaces
+	(*OpeningSession)(nil),        // 16: familytime.scheduling.v1.OpeningSession
+	(*ExpectedPerson)(nil),        // 17: familytime.scheduling.v1.ExpectedPerson
+	(*PartyTimes)(nil),            // 18: familytime.scheduling.v1.PartyTimes
+	(*Booking)(nil),               // 19: familytime.scheduling.v1.Booking
+	(*DaySheetEntry)(nil),         // 20: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),        // 21: familytime.scheduling.v1.CentreCapacity
+	(*v1.Date)(nil),               // 22: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil), // 23: google.protobuf.Timestamp
+	(v1.ServiceType)(0),           // 24: familytime.common.v1.ServiceType
 }
 var file_familytime_scheduling_v1_sessions_proto_depIdxs = []int32{
 	0,  // 0: familytime.scheduling.v1.OpeningPattern.recurrence:type_name -> familytime.scheduling.v1.Recurrence
 	1,  // 1: familytime.scheduling.v1.OpeningPattern.weekday:type_name -> familytime.scheduling.v1.Weekday
-	11, // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	11, // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	21, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
-	21, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
-	21, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
-	21, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
-	21, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
-	11, // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	11, // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	22, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
-	22, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
-	14, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
+	12, // 2: familytime.scheduling.v1.OpeningPattern.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	12, // 3: familytime.scheduling.v1.OpeningPattern.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	22, // 4: familytime.scheduling.v1.OpeningPattern.first_date:type_name -> familytime.common.v1.Date
+	22, // 5: familytime.scheduling.v1.OpeningPattern.last_date:type_name -> familytime.common.v1.Date
+	22, // 6: familytime.scheduling.v1.OpeningPattern.closed_dates:type_name -> familytime.common.v1.Date
+	22, // 7: familytime.scheduling.v1.OpeningPattern.extra_dates:type_name -> familytime.common.v1.Date
+	22, // 8: familytime.scheduling.v1.OpeningSession.date:type_name -> familytime.common.v1.Date
+	12, // 9: familytime.scheduling.v1.OpeningSession.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	12, // 10: familytime.scheduling.v1.OpeningSession.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	23, // 11: familytime.scheduling.v1.OpeningSession.starts_at:type_name -> google.protobuf.Timestamp
+	23, // 12: familytime.scheduling.v1.OpeningSession.ends_at:type_name -> google.protobuf.Timestamp
+	15, // 13: familytime.scheduling.v1.OpeningSession.rooms:type_name -> familytime.scheduling.v1.RoomPlaces
 	4,  // 14: familytime.scheduling.v1.ExpectedPerson.role:type_name -> familytime.scheduling.v1.PersonRole
-	22, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
-	22, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
-	11, // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
-	11, // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
-	22, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
-	22, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
-	21, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
-	23, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
-	17, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
-	17, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
+	23, // 15: familytime.scheduling.v1.PartyTimes.due_at:type_name -> google.protobuf.Timestamp
+	23, // 16: familytime.scheduling.v1.PartyTimes.leaves_at:type_name -> google.protobuf.Timestamp
+	12, // 17: familytime.scheduling.v1.PartyTimes.due_time:type_name -> familytime.scheduling.v1.LocalTime
+	12, // 18: familytime.scheduling.v1.PartyTimes.leave_time:type_name -> familytime.scheduling.v1.LocalTime
+	23, // 19: familytime.scheduling.v1.PartyTimes.arrived_at:type_name -> google.protobuf.Timestamp
+	23, // 20: familytime.scheduling.v1.PartyTimes.departed_at:type_name -> google.protobuf.Timestamp
+	22, // 21: familytime.scheduling.v1.Booking.date:type_name -> familytime.common.v1.Date
+	24, // 22: familytime.scheduling.v1.Booking.service_type:type_name -> familytime.common.v1.ServiceType
+	18, // 23: familytime.scheduling.v1.Booking.visiting:type_name -> familytime.scheduling.v1.PartyTimes
+	18, // 24: familytime.scheduling.v1.Booking.children:type_name -> familytime.scheduling.v1.PartyTimes
 	5,  // 25: familytime.scheduling.v1.Booking.status:type_name -> familytime.scheduling.v1.BookingStatus
 	7,  // 26: familytime.scheduling.v1.Booking.cancellation_reason:type_name -> familytime.scheduling.v1.CancellationReason
 	6,  // 27: familytime.scheduling.v1.Booking.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
 	2,  // 28: familytime.scheduling.v1.Booking.notice_to:type_name -> familytime.scheduling.v1.Party
 	8,  // 29: familytime.scheduling.v1.Booking.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	18, // 30: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
-	16, // 31: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
+	19, // 30: familytime.scheduling.v1.DaySheetEntry.booking:type_name -> familytime.scheduling.v1.Booking
+	17, // 31: familytime.scheduling.v1.DaySheetEntry.expected:type_name -> familytime.scheduling.v1.ExpectedPerson
 	9,  // 32: familytime.scheduling.v1.DaySheetEntry.alerts:type_name -> familytime.scheduling.v1.Alert
 	33, // [33:33] is the sub-list for method output_type
 	33, // [33:33] is the sub-list for method input_type
@@ -2201,7 +2267,7 @@ func file_familytime_scheduling_v1_sessions_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_sessions_proto_rawDesc), len(file_familytime_scheduling_v1_sessions_proto_rawDesc)),
-			NumEnums:      11,
+			NumEnums:      12,
 			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -12,8 +12,9 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
-// commandAnswer is a safeguarding command's answer: when the service carried the command out, and
-// whether the answer is a retry's (the same --request-id), recorded then (decision 287).
+// commandAnswer is a command's answer, safeguarding's or scheduling's: when the service carried the
+// command out, and whether the answer is a retry's (the same --request-id), recorded then
+// (decision 287; scheduling's too since decision 294).
 type commandAnswer interface {
 	proto.Message
 	GetAnsweredAt() *timestamppb.Timestamp
@@ -31,7 +32,8 @@ func alreadyRecorded(at *timestamppb.Timestamp) string {
 }
 
 // noteReplay says on standard error that a is a retry's answer, as referral's commands do (review
-// 48: safeguarding's gave the first answer and said nothing); nothing for a first answer.
+// 48: safeguarding's gave the first answer and said nothing, review 49 scheduling's); nothing for a
+// first answer.
 func noteReplay(cmd *cobra.Command, a commandAnswer) {
 	if a.GetReplayed() {
 		fmt.Fprintln(cmd.ErrOrStderr(), alreadyRecorded(a.GetAnsweredAt())+", not the record as it stands now")
@@ -39,7 +41,8 @@ func noteReplay(cmd *cobra.Command, a commandAnswer) {
 }
 
 // printAnswer prints shown, the part of the command's answer a that the command shows (a itself,
-// or the hold, concern or report it answers with), as output.one does, after noteReplay. With
+// or the record it answers with: a hold, a concern, a report, a booking, a room), as output.one
+// does, after noteReplay. With
 // --json, a retry's shown carries "replayed": true and a's answered_at beside its own fields, so
 // that a script reads them where it reads the rest, in the shape it always had; a first answer's
 // is the record alone, as before (a script parsing it as the record's message is not broken).

@@ -3,10 +3,15 @@ package reporting_test
 import (
 	"encoding/json"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -15,6 +20,11 @@ import (
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/clock"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/migrate"
+	"github.com/familytime/familytime/services/platform/staff"
+	"github.com/familytime/familytime/services/platform/testkit"
+	"github.com/familytime/familytime/services/reporting"
 )
 
 // Review 50: on 1 January 2027 the closed quarter 2026Q4 was published; a booking of 5 December
@@ -217,4 +227,199 @@ func TestACorrectionAfterAClosingRevisesThePublishedFiguresAndSaysSo(t *testing.
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &doc), body)
 	require.True(t, doc.Revised, body)
+}
+
+// A referral's first session attended can be recorded weeks after its day: a booking of December
+// completed in February is, for a referral whose first session it was, its FirstSessionAttended
+// then (referral records the session of a case ended while it was under way too, decision 168).
+// Read live, it moved a closed month's waiting times (the referrals whose first session was in
+// the month, and the days each waited) and its referrals_never_attended (the referrals that ended
+// or were withdrawn in the month without one), so two publications either side of it, subtracted,
+// told the late record apart. The month's closing keeps each referral's first session as it stood
+// (decision 282, carried out by decision 295): the published figures are the same, and not
+// revised; the exact figures count it. A reopening is a correction, not a late record: it still
+// changes the published referrals_never_attended, and says so.
+func TestAClosedPeriodsPublishedWaitingTimesAreFixedAtItsCutoff(t *testing.T) {
+	sim := clock.NewSimulated(time.Date(2027, 1, 9, 10, 0, 0, 0, time.UTC))
+	g := newRigOn(t, sim)
+	an := g.analyst(t)
+	a := g.centre(t, commonv1.Region_REGION_LONDON)
+	cs, supported := a.String(), commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	type referral struct{ id, family uuid.UUID }
+	stream := func(r referral) string { return "referral-" + r.id.String() }
+	refer := func(received, accepted *commonv1.Date) referral {
+		r := referral{uuid.New(), uuid.New()}
+		g.emit(t, "referral", stream(r), &referralv1.ReferralReceived{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs,
+			Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, RequestedServiceType: supported, ReceivedOn: received}, r.family, a, "coordinator-a")
+		g.emit(t, "referral", stream(r), &referralv1.ReferralAccepted{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs,
+			AcceptedOn: accepted, ServiceType: supported}, r.family, a, "coordinator-a")
+		return r
+	}
+	book := func(r referral, on *commonv1.Date) uuid.UUID {
+		booking := uuid.New()
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionBooked{BookingId: booking.String(), FamilyId: r.family.String(),
+			CentreId: cs, SessionDate: on, ServiceType: supported}, r.family, a, "coordinator-a")
+		return booking
+	}
+	attend := func(r referral, booking uuid.UUID, on *commonv1.Date) {
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionCompleted{BookingId: booking.String(), FamilyId: r.family.String(),
+			CentreId: cs, SessionDate: on, ServiceType: supported, Children: []*schedulingv1.AttendingChild{
+				{PersonId: uuid.NewString(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, r.family, a, "supervisor-a")
+		g.emit(t, "referral", stream(r), &referralv1.FirstSessionAttended{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs,
+			SessionOn: on}, r.family, a, "service:referral")
+	}
+	end := func(r referral, on *commonv1.Date) {
+		g.emit(t, "referral", stream(r), &referralv1.CaseEnded{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs, EndedOn: on,
+			Outcome: referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN}, r.family, a, "coordinator-a")
+	}
+	// Six referrals received on 1 to 6 November whose first session, on 12 December, was recorded
+	// that day: they waited 41 to 36 days.
+	twelfth := date(2026, 12, 12)
+	for day := range 6 {
+		r := refer(date(2026, 11, 1+day), date(2026, 11, 10))
+		attend(r, book(r, twelfth), twelfth)
+	}
+	// One received on 1 November and seen first on 5 December, whose session is typed in only in
+	// February.
+	fifth := date(2026, 12, 5)
+	inContact := refer(date(2026, 11, 1), date(2026, 11, 10))
+	inContactBooking := book(inContact, fifth)
+	// Seven received on 20 November, ended on 19 December with no session attended recorded; the
+	// first of them had its first session on 12 December, under way at the ending, completed in
+	// February.
+	var ended []referral
+	for range 7 {
+		r := refer(date(2026, 11, 20), date(2026, 11, 25))
+		end(r, date(2026, 12, 19))
+		ended = append(ended, r)
+	}
+	endedBooking := book(ended[0], twelfth)
+	g.settle(t)
+
+	quarter, month := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_MONTH
+	ask := func(kind reportingv1.PeriodKind, number int32, publish bool) *reportingv1.GetFiguresResponse {
+		t.Helper()
+		resp, err := an.GetFigures(t.Context(), &reportingv1.GetFiguresRequest{Publication: publish,
+			Period: &reportingv1.Period{Kind: kind, Year: 2026, Number: number}})
+		require.NoError(t, err)
+		return resp
+	}
+	published := func(kind reportingv1.PeriodKind, number int32) []string {
+		t.Helper()
+		var out []string
+		for _, f := range ask(kind, number, true).GetFigures() {
+			out = append(out, f.String())
+		}
+		return out
+	}
+	shown := func(kind reportingv1.PeriodKind, number int32, publish bool, measure, category string) string {
+		t.Helper()
+		for _, f := range ask(kind, number, publish).GetFigures() {
+			if f.GetMeasure() == measure && f.GetCentreId() == cs && f.GetCategory() == category {
+				return f.GetShown()
+			}
+		}
+		t.Fatalf("no %s %s at A", measure, category)
+		return ""
+	}
+	service := supported.String()
+	for _, p := range []struct {
+		kind   reportingv1.PeriodKind
+		number int32
+	}{{quarter, 4}, {month, 12}} {
+		require.Equal(t, "38.5", shown(p.kind, p.number, true, "waiting_days_median", service), "%s: 36 to 41 days", p.kind)
+		require.Equal(t, "40.5", shown(p.kind, p.number, true, "waiting_days_p90", service), "%s", p.kind)
+		require.Equal(t, "7", shown(p.kind, p.number, true, "referrals_never_attended", ""), "%s", p.kind)
+	}
+	q4, december := published(quarter, 4), published(month, 12)
+
+	// 1 February: both sessions are typed in, and referral records each as its referral's first.
+	require.NoError(t, sim.Set(time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)))
+	attend(inContact, inContactBooking, fifth)
+	attend(ended[0], endedBooking, twelfth)
+	g.settle(t)
+	require.Equal(t, "37.5", shown(quarter, 4, false, "waiting_days_median", service), "the exact figures count 34 and 22 days besides")
+	require.Equal(t, "6", shown(quarter, 4, false, "referrals_never_attended", ""), "the exact figures count the session recorded late")
+	require.Equal(t, "6", shown(month, 12, false, "referrals_never_attended", ""))
+	for _, p := range []struct {
+		kind   reportingv1.PeriodKind
+		number int32
+		was    []string
+	}{{quarter, 4, q4}, {month, 12, december}} {
+		require.Equal(t, p.was, published(p.kind, p.number), "%s, read again", p.kind)
+		require.False(t, ask(p.kind, p.number, true).GetRevised(), "%s: a late record revises nothing published", p.kind)
+	}
+
+	// A case of them ended by mistake and reopened: a correction, which the published figures
+	// count, and say so.
+	r := ended[1]
+	g.emit(t, "referral", stream(r), &referralv1.CaseReopened{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs,
+		ReopenedOn: date(2027, 2, 1), EndingVersion: 4, EndedOn: date(2026, 12, 19), Outcome: referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN,
+		State: referralv1.ReferralState_REFERRAL_STATE_ACCEPTED}, r.family, a, "coordinator-a")
+	g.settle(t)
+	require.Equal(t, "5", shown(month, 12, false, "referrals_never_attended", ""))
+	for _, kind := range []reportingv1.PeriodKind{quarter, month} {
+		number := map[reportingv1.PeriodKind]int32{quarter: 4, month: 12}[kind]
+		require.Equal(t, "6", shown(kind, number, true, "referrals_never_attended", ""), "%s: the reopened case is not counted", kind)
+		require.True(t, ask(kind, number, true).GetRevised(), "%s", kind)
+		require.Equal(t, "38.5", shown(kind, number, true, "waiting_days_median", service), "%s", kind)
+	}
+}
+
+// A month closed before its referrals were kept (migration 0014) has none in its copy: its
+// published waiting times and referrals_never_attended would have counted nothing from then on.
+// The migration keeps each such month's referrals as they stand when it runs, the figures last
+// published, and as a closing would have kept them: those whose first session was in the month,
+// and the accepted ones that ended or were withdrawn in it, with their first session then.
+func TestAMonthClosedBeforeItsReferralsWereKeptKeepsThemAsTheyStand(t *testing.T) {
+	ctx := t.Context()
+	db := testkit.Postgres(t)
+	before := fstest.MapFS{}
+	entries, err := fs.ReadDir(os.DirFS("migrations"), ".")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.Name() < "0014" {
+			body, err := os.ReadFile(filepath.Join("migrations", e.Name()))
+			require.NoError(t, err)
+			before[e.Name()] = &fstest.MapFile{Data: body}
+		}
+	}
+	db.Migrate(t, eventstore.Migrations(), migrate.Set{Component: reporting.Name, FS: before}, staff.Migrations())
+	owner := db.OwnerPool(t)
+	centre := uuid.New()
+	ids := map[string]uuid.UUID{}
+	for _, r := range []struct {
+		name                                        string
+		received, accepted, first, ended, withdrawn any
+	}{
+		{"seen first in December", "2026-11-01", "2026-11-10", "2026-12-05", nil, nil},
+		{"ended in December, never seen", "2026-11-20", "2026-11-25", nil, "2026-12-19", nil},
+		{"withdrawn in December, seen in November", "2026-10-01", "2026-10-05", "2026-11-03", nil, "2026-12-02"},
+		{"seen first in January", "2026-11-02", "2026-11-10", "2027-01-05", nil, nil},
+		{"withdrawn in December, never accepted", "2026-11-02", nil, nil, nil, "2026-12-03"},
+	} {
+		ids[r.name] = uuid.New()
+		_, err := owner.Exec(ctx, `INSERT INTO reporting.referrals (referral_id, family_id, centre_id, service_type, received_on, accepted_on,
+			first_session_on, ended_on, withdrawn_on) VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)`,
+			ids[r.name], uuid.New(), centre, r.received, r.accepted, r.first, r.ended, r.withdrawn)
+		require.NoError(t, err)
+	}
+	_, err = owner.Exec(ctx, `INSERT INTO public.month_closings (month, closed_at, closed_on) VALUES ('2026-12-01', now(), '2027-01-09')`)
+	require.NoError(t, err)
+
+	db.Migrate(t, reporting.Migrations()...)
+	rows, err := owner.Query(ctx, `SELECT month::text, referral_id, coalesce(first_session_on::text, '') FROM public.closed_referrals ORDER BY 3`)
+	require.NoError(t, err)
+	type kept struct {
+		Month    string
+		Referral uuid.UUID
+		First    string
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[kept])
+	require.NoError(t, err)
+	require.Equal(t, []kept{
+		{"2026-12-01", ids["ended in December, never seen"], ""},
+		{"2026-12-01", ids["withdrawn in December, seen in November"], "2026-11-03"},
+		{"2026-12-01", ids["seen first in December"], "2026-12-05"},
+	}, got)
 }

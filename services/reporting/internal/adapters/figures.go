@@ -262,8 +262,9 @@ func (f *Figures) Unclosed(ctx context.Context, months []time.Time) ([]time.Time
 	return out, nil
 }
 
-// Close closes months (each its first day) not closed already: it keeps each month's bookings
-// and the children who attended them as the live projections have them now, and records the
+// Close closes months (each its first day) not closed already: it keeps each month's bookings,
+// the children who attended them, its staff and the referrals its waiting times and
+// referrals_never_attended read, as the live projections have them now, and records the
 // closing, at (the service's time) on today. One transaction holds the projections' swap lock
 // exclusively, so no live projection is half applied and no rebuild swaps the tables meanwhile;
 // a month closed by another reader first is left as that one closed it.
@@ -290,6 +291,16 @@ func (f *Figures) Close(ctx context.Context, months []time.Time, at, today time.
 			if _, err := tx.Exec(ctx, `INSERT INTO public.closed_attendance (booking_id, child_id, family_id, centre_id, session_date, service_type, age_band)
 				SELECT booking_id, child_id, family_id, centre_id, session_date, service_type, age_band FROM `+pgIdent(Live)+`.attendance
 				WHERE session_date BETWEEN $1 AND $2 ON CONFLICT DO NOTHING`, Date(month), last); err != nil {
+				return err
+			}
+			// The referrals the waiting times and referrals_never_attended read for the month, with
+			// their first session as it stands (migration 0014): a first session recorded later
+			// changes no published figure.
+			if _, err := tx.Exec(ctx, `INSERT INTO public.closed_referrals (month, referral_id, centre_id, service_type, received_on, first_session_on)
+				SELECT $1::date, referral_id, centre_id, service_type, received_on, first_session_on FROM `+pgIdent(Live)+`.referrals
+				WHERE first_session_on BETWEEN $1 AND $2
+					OR (accepted_on IS NOT NULL AND (ended_on BETWEEN $1 AND $2 OR withdrawn_on BETWEEN $1 AND $2))
+				ON CONFLICT DO NOTHING`, Date(month), last); err != nil {
 				return err
 			}
 			// The staff on the month's last day, as staff_at_end counts them (a member's last day

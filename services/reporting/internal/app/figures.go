@@ -366,6 +366,28 @@ const childID = `coalesce(k.canonical_id, a.child_id)`
 // neither; the event stays in the family's history.
 var notDuplicate = ` AND decline_reason <> ` + strconv.Itoa(int(referralv1.DeclineReason_DECLINE_REASON_DUPLICATE))
 
+// A referral's first session attended may be recorded weeks after its day (a booking completed
+// late, for a referral whose first session it was), so the published waiting times and
+// referrals_never_attended read it as each month's closing kept it (public.closed_referrals,
+// decision 295): two publications of a closed period either side of such a record are the same.
+//
+// closedWaits are the waiting times' referrals as each month of the period closed: those whose
+// first session was in the month, by the day received and the first session's day, as they were
+// then. A month's copy also holds the referrals that ended in it with a first session in another
+// month; each is counted in the month of its first session alone.
+const closedWaits = `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM public.closed_referrals
+	WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL AND month = date_trunc('month', first_session_on)::date`
+
+// closedNeverAttended are the accepted referrals that ended or were withdrawn in the period
+// without a first session as the month of that ending or withdrawal closed. The ending itself is
+// read live: a case reopened, a correction, is no longer counted, and the figures say they were
+// revised (an ending or withdrawal carries the day it is recorded, so none is recorded late into
+// a closed month).
+const closedNeverAttended = `SELECT r.centre_id FROM reporting.referrals r
+	WHERE r.accepted_on IS NOT NULL AND (r.ended_on BETWEEN $1 AND $2 OR r.withdrawn_on BETWEEN $1 AND $2)
+		AND EXISTS (SELECT FROM public.closed_referrals c WHERE c.referral_id = r.referral_id AND c.first_session_on IS NULL
+			AND c.month BETWEEN $1 AND $2 AND c.month IN (date_trunc('month', r.ended_on)::date, date_trunc('month', r.withdrawn_on)::date))`
+
 // measures are computed in this order; names are the return's field names.
 var measures = []measure{
 	// A child is counted by the canonical id of the children a person confirmed are one (decision
@@ -390,8 +412,11 @@ var measures = []measure{
 	dated(count("referrals_accepted", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, accepted_on AS d FROM reporting.referrals WHERE accepted_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("referrals_declined", "reason", declines, `SELECT centre_id, decline_reason AS dim, declined_on AS d FROM reporting.referrals WHERE declined_on BETWEEN $1 AND $2`+notDuplicate, "count(*)")),
 	dated(count("referrals_withdrawn", "", nil, `SELECT centre_id, withdrawn_on AS d FROM reporting.referrals WHERE withdrawn_on BETWEEN $1 AND $2`, "count(*)")),
-	count("referrals_never_attended", "", nil, `SELECT centre_id FROM reporting.referrals
+	// Published, by the first session each referral had when the month of its ending or
+	// withdrawal closed (closedNeverAttended).
+	closedAs(count("referrals_never_attended", "", nil, `SELECT centre_id FROM reporting.referrals
 		WHERE accepted_on IS NOT NULL AND first_session_on IS NULL AND (ended_on BETWEEN $1 AND $2 OR withdrawn_on BETWEEN $1 AND $2)`, "count(*)"),
+		closedNeverAttended),
 	onLastDay(count("referrals_waitlisted_at_end", "", nil, `SELECT centre_id FROM reporting.referrals WHERE $1::date <= $2 AND waitlisted_on <= $2
 		AND (accepted_on IS NULL OR accepted_on > $2 OR accepted_on < waitlisted_on)
 		AND (declined_on IS NULL OR declined_on > $2) AND (withdrawn_on IS NULL OR withdrawn_on > $2) AND (ended_on IS NULL OR ended_on > $2)`, "count(*)")),
@@ -400,12 +425,14 @@ var measures = []measure{
 	// Families, not joins: a family put back on the list (after declining an offer, or taking one
 	// and giving it up) joins again, and is one family that joined (review 29).
 	dated(count("waiting_list_joined", "", nil, `SELECT centre_id, family_id, (joined_at AT TIME ZONE 'Europe/London')::date AS d FROM reporting.waiting WHERE (joined_at AT TIME ZONE 'Europe/London')::date BETWEEN $1 AND $2 AND NOT returned`, "count(DISTINCT x.family_id)")),
+	// Published, over the referrals whose first session was in each month as the month closed
+	// (closedWaits).
 	{Measure: adapters.Measure{Name: "waiting_days_median", Breakdown: "service_type", Count: "count(*)",
 		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
-		Aggregate: "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
+		Aggregate: "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true, closed: closedWaits},
 	{Measure: adapters.Measure{Name: "waiting_days_p90", Breakdown: "service_type", Count: "count(*)",
 		Source:    `SELECT centre_id, service_type AS dim, first_session_on - received_on AS days FROM reporting.referrals WHERE first_session_on BETWEEN $1 AND $2 AND received_on IS NOT NULL`,
-		Aggregate: "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true},
+		Aggregate: "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.days)"}, enum: serviceTypes, duration: true, closed: closedWaits},
 	dated(count("cases_ended", "outcome", outcomes, `SELECT centre_id, outcome AS dim, ended_on AS d FROM reporting.referrals WHERE ended_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("concerns_raised", "category", categories, `SELECT centre_id, category AS dim, raised_on AS d FROM reporting.concerns WHERE raised_on BETWEEN $1 AND $2`, "count(*)")),
 	dated(count("concerns_escalated", "", nil, `SELECT centre_id, escalated_on AS d FROM reporting.concerns WHERE escalated_on BETWEEN $1 AND $2`, "count(*)")),

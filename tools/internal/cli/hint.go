@@ -53,6 +53,9 @@ func hintRefusals(root *cobra.Command) {
 // cause than a missing token.
 func refusalHint(err error, command, token, centre, dataDir string) error {
 	r, ok := err.(*refusal)
+	if ok && reasonOf(r) == "NOT_CLEARED" {
+		return notClearedHint(err, token, centre, dataDir)
+	}
 	if !ok || r.status.Code() != codes.PermissionDenied {
 		return err
 	}
@@ -68,6 +71,9 @@ func refusalHint(err error, command, token, centre, dataDir string) error {
 			words[i] = roleInWords(n)
 		}
 		hint = command + " is done by " + orList(words) + ": ask " + askWhom(needs[0]) + " to do it"
+		if other := insteadFor(command, roles); other != "" {
+			hint += "; " + other
+		}
 	} else if needs, at, ok = outsideCentres(r.status.Message(), roles); ok {
 		hint = "your token is for " + tokenCentres(token) + ", not " + at + ": check the centre's id (familytime centre list " +
 			"names every centre); if you do work there, ask for a token for it in your role"
@@ -110,6 +116,37 @@ func refusalHint(err error, command, token, centre, dataDir string) error {
 		mint += " --data " + dataDir
 	}
 	return fmt.Errorf("%w\n(%s.\nA developer trying it on familytime dev in that role:\n  --token \"$(%s)\"%s)", err, hint, mint, register)
+}
+
+// insteadFor is what a role refused a command does instead, where the role has its own way to the
+// same need: a safeguarding lead refused a family's history (a coordinator's) reads the family's
+// safeguarding record (review 51 found the lead told only to mint a coordinator's token). Empty
+// when there is none.
+func insteadFor(command string, roles []auth.Role) string {
+	if command == "familytime history" && slices.Contains(roles, auth.RoleSafeguardingLead) {
+		return "a safeguarding lead reads the family's safeguarding record: familytime safeguarding record --family F --centre C --purpose \"why\""
+	}
+	return ""
+}
+
+// notClearedHint adds to a NOT_CLEARED refusal the account the token speaks for, read unverified
+// from its body: the service's message names no account (it may be logged), but the person holding
+// the token may see their own, and a register compares accounts exactly (review 51: a token for
+// "Jo.New" beside a register's "jo.new" was refused with nothing to say why).
+func notClearedHint(err error, token, centre, dataDir string) error {
+	account := tokenSubject(token)
+	if account == "" {
+		return err
+	}
+	list := "familytime staff list --centre " + centre
+	if _, perr := uuid.Parse(centre); perr != nil {
+		list = "familytime staff list --centre <centre id>"
+	}
+	if dataDir != "" {
+		list += " --data " + dataDir
+	}
+	return fmt.Errorf("%w\n(your token is for the account %q; the staff register compares accounts exactly, capitals included: %s shows "+
+		"the accounts on it, with their checks and dates)", err, account, list)
 }
 
 // askWhom is who a member of staff refused for their role asks to do it instead.

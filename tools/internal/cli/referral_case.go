@@ -396,7 +396,12 @@ makes a family whose intake was otherwise complete ready for contact (decision 2
 
 Without --on the visit is the centre's today as the platform's clock has it (on a simulated
 platform, the simulated day), not this computer's: the service decides the day. --on is never in
-the future nor before the referral was received.`,
+the future nor before the referral was received.
+
+A visit without --ground-rules-signed is recorded, and counts for nothing towards the family being
+ready for contact: the command warns so on standard error. An adult's visit is recorded once a
+day: the same visit sent again is refused naming the day (PRE_VISIT_ALREADY_RECORDED), except
+one that adds the signing of the rules the adult would not sign earlier that day.`,
 		Example: `  familytime referral previsit $REFERRAL --centre $CENTRE --person $MOTHER --ground-rules-signed
   familytime referral previsit $REFERRAL --centre $CENTRE --person $FATHER --on 2025-06-03 --ground-rules-signed \
     --note "Prefers Saturday mornings"`,
@@ -409,15 +414,33 @@ the future nor before the referral was received.`,
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.RecordPreVisit(cmd.Context(), &referralv1.RecordPreVisitRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, PersonId: person, VisitedOn: visited, GroundRulesSigned: signed, Note: note})
+		if err == nil && !signed {
+			fmt.Fprintln(escaped(cmd.ErrOrStderr()), unsignedVisitNote(resp.GetReferral(), person))
+		}
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()
 	f.StringVar(&person, "person", "", "the adult who visited (person id)")
 	f.StringVar(&on, "on", "", "the day of the visit, YYYY-MM-DD (default: the centre's today, by the platform's clock)")
-	f.BoolVar(&signed, "ground-rules-signed", false, "the adult signed the centre's ground rules (a visit without counts for nothing)")
+	f.BoolVar(&signed, "ground-rules-signed", false, "the adult signed the centre's ground rules (a visit without is recorded, warned of, and counts for nothing)")
 	f.StringVar(&note, "note", "", "the coordinator's note")
 	_ = cmd.MarkFlagRequired("person")
 	return cmd
+}
+
+// unsignedVisitNote is what previsit says, on standard error, of a visit recorded without the
+// ground rules signed (review 51: it was taken without a word, and counted for nothing): that it
+// does not count, and how the signing is recorded; whether an earlier visit of the adult's with
+// the rules signed still counts, from the answer's people table.
+func unsignedVisitNote(r *referralv1.Referral, person string) string {
+	note := "warning: the visit was recorded without the ground rules signed (no --ground-rules-signed): it does not count " +
+		"towards the family being ready for contact. If the adult signed them, record the visit again with --ground-rules-signed"
+	for _, a := range r.GetAdults() {
+		if strings.EqualFold(a.GetPersonId(), person) && a.GetPreVisitDone() {
+			note += "; an earlier visit of theirs with the rules signed still counts"
+		}
+	}
+	return note
 }
 
 func (r *referralCommand) arrangementCommand() *cobra.Command {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -49,7 +52,15 @@ months), in the same form as made_on, not before it: once that day has passed (b
 today) the order has expired, is no longer in force, and calls neither for risk.injunction nor
 for court_involved: it is kept as the family's history (an order in force, or a court's referral,
 still needs court_involved: true). An order about the children (child arrangements, prohibited steps, specific issue) dated before
-every child on the referral was born is refused at its made_on.`,
+every child on the referral was born is refused at its made_on.
+
+Sending the same file again is a retry, not a second referral: without --request-id (or a
+request_id in the file) the request id is made from the file's content, the centre and the
+account your token names, so a second run with the same file is answered the referral recorded
+the first time ("already recorded at ...", on standard error). A second referral with the same
+content, meant as one, is sent with --request-id and a new UUID (uuidgen). A referral a child of
+which may be a child of another open referral at the centre is warned of, on standard error,
+with the command that declines it as that one's duplicate if it is the same family.`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
   familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id
   cat referral.yaml | familytime referral submit --centre $CENTRE --file -`,
@@ -67,19 +78,37 @@ every child on the referral was born is refused at its made_on.`,
 				return fmt.Errorf("%s names centre %s but --centre is %s", file, req.CentreId, centre)
 			}
 			req.CentreId = centre
-			if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
+			derived := request.id == "" && req.RequestId == ""
+			if derived {
+				// Review 51: a new id on every run made the same file sent twice two referrals.
+				_, token, _ := r.conn.resolve("referral")
+				if req.RequestId, err = contentRequestID(tokenSubject(token), req); err != nil {
+					return err
+				}
+			} else if req.RequestId, err = fileRequestID(&request, req.RequestId, file); err != nil {
 				return err
 			}
-			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
+			var got *referralv1.Referral
+			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
-				return resp.GetReferral(), err
-			})
+				got = resp.GetReferral()
+				return got, err
+			}); err != nil {
+				return err
+			}
+			if note := submitNote(got, derived); note != "" {
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), note)
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&file, "file", "f", "", "the referral: a JSON or YAML SubmitReferralRequest (- reads standard input)")
 	request.register(f)
+	f.Lookup("request-id").Usage = "a UUID naming this request; repeat it to retry safely (default: the file's request_id, else one " +
+		"made from the file's content, the centre and your account, so the same file sent again is a retry; give a new one for a " +
+		"second referral with the same content)"
 	out.register(f)
 	_ = cmd.MarkFlagRequired("file")
 	_ = cmd.MarkFlagFilename("file", "yaml", "yml", "json")
@@ -277,6 +306,72 @@ func fileRequestID(flag *requestID, inFile, file string) (string, error) {
 		flag.id = inFile
 	}
 	return flag.value()
+}
+
+// submitNamespace is the namespace of the request ids submit makes from a file's content.
+var submitNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://familytime.invalid/cli/referral/submit"))
+
+// contentRequestID is the request id of a referral sent without one: a name-based UUID of the
+// request (its centre in it) and the account that sends it, in lower case as the services take it
+// (platform/command's fingerprint). The same file sent again by the same account to the same centre
+// is then the same request, answered what was recorded the first time, while another account
+// sending the same file is not refused for reusing someone else's id. The request is marshalled
+// deterministically, without a request id.
+func contentRequestID(subject string, req *referralv1.SubmitReferralRequest) (string, error) {
+	without := proto.Clone(req).(*referralv1.SubmitReferralRequest)
+	without.RequestId = ""
+	body, err := proto.MarshalOptions{Deterministic: true}.Marshal(without)
+	if err != nil {
+		return "", fmt.Errorf("read the referral: %w", err)
+	}
+	var name []byte
+	for _, part := range [][]byte{[]byte(strings.ToLower(subject)), body} {
+		name = binary.BigEndian.AppendUint64(name, uint64(len(part)))
+		name = append(name, part...)
+	}
+	return uuid.NewSHA1(submitNamespace, name).String(), nil
+}
+
+// tokenSubject is the account (sub) a bearer token's body names; empty for what is not a token.
+// The body is read, not verified: the id it helps make is only a retry's key.
+func tokenSubject(token string) string {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		Subject string `json:"sub"`
+	}
+	if json.Unmarshal(body, &claims) != nil {
+		return ""
+	}
+	return claims.Subject
+}
+
+// submitNote is what submit says, on standard error, beyond a retry's note: that an answer
+// replayed for a request id made from the file is the referral the same file made before, and
+// how to send a second one; and, for each open referral at the centre a child of which may be
+// one of this referral's, the command that declines this one as its duplicate if it is the same
+// family (review 51: the flag was in the answer, and nothing said what to do with it). Referral
+// ids, the centre's and commands only.
+func submitNote(r *referralv1.Referral, derived bool) string {
+	var lines []string
+	if r.GetReplayed() && derived {
+		lines = append(lines, "the same file was sent before: its request id is made from the file's content, the centre and your "+
+			"account, so this is the referral recorded then, not a new one; to submit a second referral with the same content, "+
+			"give --request-id with a new UUID (uuidgen)")
+	}
+	for _, old := range r.GetPossibleDuplicateOf() {
+		lines = append(lines, fmt.Sprintf("warning: referral %s may duplicate referral %s (a child on it may be a child on that one): "+
+			"check them (familytime referral show %s --centre %s); if it is the same family referred again, decline it as that "+
+			"one's duplicate: familytime referral decline %s --centre %s --reason duplicate --duplicate-of %s",
+			r.GetReferralId(), old, r.GetReferralId(), r.GetCentreId(), r.GetReferralId(), r.GetCentreId(), old))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // readRequestFile reads a request message from a JSON or YAML file (- is standard input). JSON

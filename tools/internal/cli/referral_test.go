@@ -392,7 +392,8 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	require.JSONEq(t, "[]", out)
 
 	// A second referral for the same child is flagged as a possible duplicate; it is withdrawn.
-	out, err = referral("submit", "--file", exampleFile, "--json")
+	// The same file sent again is a retry (review 51): a second referral is sent with its own id.
+	out, err = referral("submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
 	require.NoError(t, err)
 	dupe := asReferral(out)
 	require.NotEqual(t, id, dupe.GetReferralId())

@@ -24,7 +24,7 @@ import (
 // amended is noted now, with the screening, which then needs the lead as submission's note would.
 func (a *App) Screen(ctx context.Context, id, centre uuid.UUID, s domain.Screening, md eventstore.Metadata) (Decision, error) {
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		if err := domain.CheckTransition(r.State(), domain.CmdScreen); err != nil {
+		if err := r.CheckTransition(domain.CmdScreen); err != nil {
 			return nil, err
 		}
 		matched, err := a.referrals.MatchesAnywhere(ctx, r.ID())

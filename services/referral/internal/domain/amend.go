@@ -37,7 +37,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	if Final(r.state) {
 		return r.correct(d, why, today, newID)
 	}
-	if err := CheckTransition(r.state, CmdAmend); err != nil {
+	if err := r.check(CmdAmend); err != nil {
 		return nil, err
 	}
 	d = d.normalise()

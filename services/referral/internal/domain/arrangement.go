@@ -43,7 +43,7 @@ func (a Arrangement) check(v *Invalid) {
 // The same arrangement again records nothing. Bookings already made keep their times: scheduling
 // books new sessions with the new length and stagger.
 func (r *Referral) ChangeArrangement(a Arrangement, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdChangeArrangement); err != nil {
+	if err := r.check(CmdChangeArrangement); err != nil {
 		return nil, err
 	}
 	if !r.attendeesFixed() || r.arrangement == nil {

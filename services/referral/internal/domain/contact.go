@@ -48,7 +48,7 @@ func (r *Referral) RecordSessionAttended(on time.Time) ([]proto.Message, error) 
 	if r.state == Suspended && r.beforeHold == InContact && r.releasePassedBy(on) {
 		return r.recordAttendedSinceRelease(on)
 	}
-	if err := CheckTransition(r.state, CmdRecordSessionAttended); err != nil {
+	if err := r.check(CmdRecordSessionAttended); err != nil {
 		return nil, err
 	}
 	if r.state == InContact {
@@ -87,7 +87,7 @@ func (r *Referral) recordAttendedSinceRelease(on time.Time) ([]proto.Message, er
 // three the same day). The review records the date it was due, as it stood when it was held, so
 // that a review held late says so.
 func (r *Referral) RecordReview(on time.Time, decision referralv1.ReviewDecision, note string, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdRecordReview); err != nil {
+	if err := r.check(CmdRecordReview); err != nil {
 		return nil, err
 	}
 	if r.firstSession.IsZero() {
@@ -202,7 +202,11 @@ func (r *Referral) ReviewDue() (due time.Time, ok bool) {
 // one that ended on two no-shows (PlaceReleasePast, decision 178). A new release makes it fit
 // again.
 func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdEndCase); err != nil {
+	if Final(r.state) {
+		// Sent again, or sent to "fix" the outcome: told which, and how to correct it (review 51).
+		return nil, r.closedRefusal(CmdEndCase, outcome)
+	}
+	if err := r.check(CmdEndCase); err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
@@ -275,7 +279,7 @@ func (r *Referral) outcomeFits(state State, outcome referralv1.CaseOutcome) erro
 // end a court-ordered case. The coordinator books the family again, puts it back on the waiting
 // list, or ends the case (the outcome PLACE_RELEASED fits from now on).
 func (r *Referral) ReleasePlace(today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdReleasePlace); err != nil {
+	if err := r.check(CmdReleasePlace); err != nil {
 		return nil, err
 	}
 	return r.record(&referralv1.PlaceReleasedNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),

@@ -23,7 +23,7 @@ import (
 // note says why the family is accepted for st, recorded sealed with the decision when given. It is
 // required (noteNeeded) when a court is involved and st is not the kind the referral asks for.
 func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceType, note string, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdAccept); err != nil {
+	if err := r.check(CmdAccept); err != nil {
 		return nil, err
 	}
 	if !serviceTypeKnown(st) {
@@ -140,7 +140,7 @@ func (r *Referral) DisclosureRulesOut(st commonv1.ServiceType) error {
 // the screening must allow it and the centre offer it, so a centre without supervised contact
 // cannot waitlist a family whose screening found domestic abuse.
 func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdWaitlist); err != nil {
+	if err := r.check(CmdWaitlist); err != nil {
 		return nil, err
 	}
 	switch {
@@ -210,7 +210,7 @@ type Duplicated struct {
 // contact. REDIRECTED names a centre of the directory other than this one, taking new families;
 // OTHER says why in the note (docs/decisions.md 77).
 func (r *Referral) Decline(d Decline, dir Directory, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdDecline); err != nil {
+	if err := r.check(CmdDecline); err != nil {
 		return nil, err
 	}
 	note := strings.TrimSpace(d.Note)
@@ -321,7 +321,7 @@ func (r *Referral) checkDuplicateOf(d Decline, v *Invalid) {
 // the application refuses that withdrawal (ErrFirstSessionUnderWay, decision 168), since only it
 // reads the sessions under way.
 func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdWithdraw); err != nil {
+	if err := r.check(CmdWithdraw); err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)

@@ -164,7 +164,7 @@ func (r *Referral) flag(child, other uuid.UUID, match referralv1.ChildMatch, dis
 // domestic abuse, a finding. Nothing is recorded when it brings no news: flagged as close
 // already, and what it carries told before.
 func (r *Referral) flagNews(child, other uuid.UUID, match referralv1.ChildMatch, disclosed, found bool, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdFlagPossibleDuplicate); err != nil {
+	if err := r.check(CmdFlagPossibleDuplicate); err != nil {
 		return nil, err
 	}
 	var v Invalid
@@ -203,7 +203,7 @@ func (r *Referral) flagNews(child, other uuid.UUID, match referralv1.ChildMatch,
 // barred nothing). A second check of the same referral that weighs nothing new records nothing.
 func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding Finding, note string,
 	today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdCheckPossibleDuplicate); err != nil {
+	if err := r.check(CmdCheckPossibleDuplicate); err != nil {
 		if errors.Is(err, ErrAlreadyAccepted) {
 			return nil, r.checkPastTheDecision()
 		}

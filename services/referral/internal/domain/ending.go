@@ -72,6 +72,10 @@ func (r *Referral) erasedEnding(what string) error {
 // then be corrected or undone.
 func (r *Referral) ended(what string) error {
 	switch {
+	case r.state == Declined || r.state == Withdrawn:
+		return problem.Rule(ErrCaseNotEnded.Reason, "the referral was "+r.howClosed()+", and its case never ended with an outcome: "+
+			"only an ended case has its outcome corrected, or is reopened; a declined or withdrawn referral is not reopened, and "+
+			"if the family needs the centre, it is referred again (familytime referral submit)")
 	case r.state != Ended:
 		return ErrCaseNotEnded
 	case !r.erasedOn.IsZero():

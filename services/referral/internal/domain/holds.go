@@ -15,7 +15,7 @@ import (
 // suspended until every hold in force is lifted. A hold already noted records nothing, so a
 // redelivered HoldPlaced is harmless.
 func (r *Referral) Suspend(hold uuid.UUID, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdSuspend); err != nil {
+	if err := r.check(CmdSuspend); err != nil {
 		return nil, err
 	}
 	if hold == uuid.Nil {
@@ -33,7 +33,7 @@ func (r *Referral) Suspend(hold uuid.UUID, today time.Time) ([]proto.Message, er
 // was before the first hold only when no hold remains: two concerns, two holds, and lifting one
 // must not restart contact the other still stops.
 func (r *Referral) Resume(hold uuid.UUID, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdResume); err != nil {
+	if err := r.check(CmdResume); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(r.holds, hold) {

@@ -12,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // Bounds of an arrangement. A stagger over an hour is not a stagger but a separate visit; a
@@ -35,8 +36,10 @@ type PreVisit struct {
 }
 
 // RecordPreVisit records an adult's pre-visit. Pre-visits are per adult; a second visit by the
-// same adult (for example to sign the rules they would not sign before) is recorded too. When it
-// completes the family's intake, FamilyReadyForContact follows it.
+// same adult (for example to sign the rules they would not sign before) is recorded too, on its
+// own day, or the same day when it adds the signing; the same visit again is refused
+// (PreVisitAlreadyRecorded, review 51). When it completes the family's intake,
+// FamilyReadyForContact follows it.
 //
 // A case accepted for a kind of contact that a disclosure no lead has weighed rules out
 // (DisclosureRulesOut) records no pre-visit: at the pre-visit the family agrees to that kind, and
@@ -45,7 +48,7 @@ type PreVisit struct {
 // is what tells the coordinator to fetch the lead; a visit recorded without a word left review
 // 32's coordinator nothing to act on.
 func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdRecordPreVisit); err != nil {
+	if err := r.check(CmdRecordPreVisit); err != nil {
 		return nil, err
 	}
 	if err := r.DisclosureRulesOut(r.service); err != nil {
@@ -76,6 +79,11 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	if signed, ok := r.visitedOn[p.PersonID][dates.String(p.On)]; ok && (signed || !p.GroundRulesSigned) {
+		// The same visit sent again was recorded again without a word (review 51); one that adds
+		// the signing of the rules the adult would not sign earlier that day adds to the record.
+		return nil, PreVisitAlreadyRecorded(p.On, signed)
+	}
 	sealed, err := noteOf(note)
 	if err != nil {
 		return nil, fmt.Errorf("record pre-visit: %w", err)
@@ -87,6 +95,24 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 		return nil, err
 	}
 	return r.readiness(events)
+}
+
+// ErrPreVisitAlreadyRecorded: an adult's pre-visit is recorded once a day, or twice when the
+// second visit adds the signing of the ground rules; PreVisitAlreadyRecorded names the day.
+var ErrPreVisitAlreadyRecorded = problem.Rule("PRE_VISIT_ALREADY_RECORDED",
+	"the adult's pre-visit on that day is already recorded: one visit a day is recorded for each adult")
+
+// PreVisitAlreadyRecorded is ErrPreVisitAlreadyRecorded for a visit on on, recorded then with the
+// ground rules signed or not: what the coordinator may still record, if anything.
+func PreVisitAlreadyRecorded(on time.Time, signed bool) error {
+	if signed {
+		return problem.Rule(ErrPreVisitAlreadyRecorded.Reason, fmt.Sprintf("the adult's pre-visit on %s is already recorded, with the "+
+			"ground rules signed: it counts towards the family being ready for contact, and nothing more is recorded for that day; "+
+			"a later visit is recorded on its own day (--on)", dates.String(on)))
+	}
+	return problem.Rule(ErrPreVisitAlreadyRecorded.Reason, fmt.Sprintf("the adult's pre-visit on %s is already recorded, without the "+
+		"ground rules signed, and does not count towards the family being ready for contact: if the adult signed them that day, "+
+		"record the visit again with --ground-rules-signed; a later visit is recorded on its own day (--on)", dates.String(on)))
 }
 
 // Stagger keeps the parents apart: the visiting parent arrives before the children and leaves
@@ -111,7 +137,7 @@ type Arrangement struct {
 // (ErrAcceptedKindRuledOut): the family is never made ready for it. When it completes the
 // family's intake, FamilyReadyForContact follows it.
 func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdAgreeArrangement); err != nil {
+	if err := r.check(CmdAgreeArrangement); err != nil {
 		return nil, err
 	}
 	if r.findingRulesOut(r.service) != nil {
@@ -128,7 +154,8 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 	}
 	var v Invalid
 	if a.ServiceType != r.service {
-		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for")
+		v.add("arrangement.service_type", "must be the kind of contact the referral was accepted for: "+
+			flagWord("SERVICE_TYPE_", r.service.String()))
 	}
 	a.check(&v)
 	if err := v.err(); err != nil {

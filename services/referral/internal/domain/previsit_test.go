@@ -162,3 +162,31 @@ func TestAdultsWithoutAPartNeedNoPreVisit(t *testing.T) {
 	require.Len(t, events, 2)
 	require.Len(t, events[1].(*referralv1.FamilyReadyForContact).GetAdults(), 3, "the guardian who does not come is not admitted")
 }
+
+// Review 51: the same adult's visit sent twice was recorded twice. An adult's pre-visit is
+// recorded once a day, and again that day only to add the signing of the ground rules; a visit
+// on another day is recorded. A rebuilt referral knows the days, so a restart changes nothing.
+func TestAPreVisitIsRecordedOnceADay(t *testing.T) {
+	r, h := inState(t, domain.Accepted)
+	adult := r.Adults()[0].ID
+	earlier := today.AddDate(0, 0, -7)
+	h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: adult, On: earlier}, today))
+	require.False(t, r.PreVisitDone(adult), "without the ground rules signed it counts for nothing")
+
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	for _, ref := range []*domain.Referral{r, rebuilt} {
+		version := ref.Version()
+		_, err := ref.RecordPreVisit(domain.PreVisit{PersonID: adult, On: earlier}, today)
+		require.ErrorIs(t, err, domain.ErrPreVisitAlreadyRecorded)
+		require.ErrorContains(t, err, "on "+dates.String(earlier)+" is already recorded, without the ground rules signed")
+		require.Equal(t, version, ref.Version(), "nothing recorded")
+	}
+
+	h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: adult, On: today}, today)) // another day
+	h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: adult, On: earlier, GroundRulesSigned: true}, today))
+	require.True(t, r.PreVisitDone(adult))
+	_, err = r.RecordPreVisit(domain.PreVisit{PersonID: adult, On: earlier}, today)
+	require.ErrorContains(t, err, "on "+dates.String(earlier)+" is already recorded, with the ground rules signed")
+	h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: r.Adults()[1].ID, On: earlier, GroundRulesSigned: true}, today))
+}

@@ -31,6 +31,12 @@ type Referral struct {
 	state              State
 	// declined is why the centre declined the referral (Standing); unspecified unless declined.
 	declined referralv1.DeclineReason
+	// closedOn is the day the referral was declined or withdrawn, withdrawnBy who withdrew it,
+	// and duplicateOf the referral a decline as a duplicate named: what a refusal of a command
+	// on the closed referral says of it (closedRefusal, review 51). Zero while it is open.
+	closedOn    time.Time
+	withdrawnBy referralv1.WithdrawnBy
+	duplicateOf string
 
 	adults   []AdultRecord
 	children []ChildRecord
@@ -80,8 +86,11 @@ type Referral struct {
 	service        commonv1.ServiceType // accepted for; unspecified until accepted
 	waitingFor     commonv1.ServiceType // the kind of contact it was waitlisted for
 
-	preVisits     map[uuid.UUID]bool // adults with a pre-visit at which they signed the ground rules
-	preVisitDates []time.Time        // every pre-visit day, sorted, without repeats
+	preVisits map[uuid.UUID]bool // adults with a pre-visit at which they signed the ground rules
+	// visitedOn are each adult's pre-visit days, each with whether the ground rules were signed
+	// at a visit that day: one visit a day of an adult is recorded (RecordPreVisit, review 51).
+	visitedOn     map[uuid.UUID]map[string]bool // keyed by the day, YYYY-MM-DD
+	preVisitDates []time.Time                   // every pre-visit day, sorted, without repeats
 	arrangement   *Arrangement
 
 	firstSession time.Time
@@ -473,12 +482,22 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.state, r.waitingFor = Waitlisted, e.GetServiceType()
 	case *referralv1.ReferralDeclined:
 		r.state, r.declined = Declined, e.GetReason()
+		r.closedOn, r.duplicateOf = dates.Time(e.GetDeclinedOn()), e.GetDuplicateOfReferralId()
 	case *referralv1.ReferralWithdrawn:
 		r.state = Withdrawn
+		r.closedOn, r.withdrawnBy = dates.Time(e.GetWithdrawnOn()), e.GetWithdrawnBy()
 	case *referralv1.PreVisitCompleted:
+		person, on := parseID(e.GetPersonId()), dates.String(dates.Time(e.GetVisitedOn()))
 		if e.GetGroundRulesSigned() {
-			r.preVisits[parseID(e.GetPersonId())] = true
+			r.preVisits[person] = true
 		}
+		if r.visitedOn == nil {
+			r.visitedOn = map[uuid.UUID]map[string]bool{}
+		}
+		if r.visitedOn[person] == nil {
+			r.visitedOn[person] = map[string]bool{}
+		}
+		r.visitedOn[person][on] = r.visitedOn[person][on] || e.GetGroundRulesSigned()
 		r.preVisitDates = addDate(r.preVisitDates, dates.Time(e.GetVisitedOn()))
 	case *referralv1.ArrangementAgreed:
 		a := arrangementFrom(e.GetArrangement())

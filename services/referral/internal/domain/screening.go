@@ -45,7 +45,7 @@ type Screening struct {
 // contact only, as any finding does. A coordinator's finding weighs nothing: a coordinator
 // records findings, and has not weighed what the lead must.
 func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error) {
-	if err := CheckTransition(r.state, CmdScreen); err != nil {
+	if err := r.check(CmdScreen); err != nil {
 		return nil, err
 	}
 	if !r.Complete() {

@@ -155,7 +155,12 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 		return nil, ErrApplicationDoesNotMatch
 	}
 	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {
-		return nil, err
+		if a.MustMatch {
+			// An applicant with a referrer's token is answered the state only, never how or
+			// when the referral closed, nor why it was declined (decision 97).
+			return nil, err
+		}
+		return nil, r.check(CmdSubmitSecondParty)
 	}
 	p := a.Parent.normalise()
 	notes := strings.TrimSpace(a.RiskNotes)

@@ -42,6 +42,7 @@ func Migrations() []migrate.Set {
 // Service is the safeguarding service.
 type Service struct {
 	api      *ports.Server
+	policy   auth.Policy // Policy, its refused reads audited
 	relay    *relay.Relay
 	referral *bus.Consumer
 	sessions *bus.Consumer
@@ -80,7 +81,7 @@ func New(d host.Deps) (host.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{api: ports.NewServer(a), relay: r, referral: c, sessions: sc, staff: stc, own: own}, nil
+	return &Service{api: ports.NewServer(a), policy: ports.PolicyFor(a), relay: r, referral: c, sessions: sc, staff: stc, own: own}, nil
 }
 
 // Register adds SafeguardingService to the server.
@@ -89,7 +90,7 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 }
 
 // Policy is the rule for every RPC of SafeguardingService.
-func (s *Service) Policy() auth.Policy { return ports.Policy }
+func (s *Service) Policy() auth.Policy { return s.policy }
 
 // Run publishes the service's events and consumes referral's and scheduling's (the sessions, and
 // the centres' staff registers) until ctx ends.

@@ -340,10 +340,17 @@ func TestAVolunteerCannotReadAnothersConcernAndEveryReadIsRecorded(t *testing.T)
 		got = append(got, r.GetSubject()+"/"+r.GetRole()+"/"+r.GetKind().String()+"/"+r.GetPurpose())
 	}
 	require.Equal(t, []string{
+		// The reads refused above, with no purpose (decision 297), then the reads given.
+		"volunteer-2/volunteer/RECORD_KIND_CONCERN/",
+		"admin-1/admin/RECORD_KIND_CONCERN/",
+		"analyst-1/national_analyst/RECORD_KIND_CONCERN/",
 		"volunteer-1/volunteer/RECORD_KIND_CONCERN/follow up",
 		"lead-1/safeguarding_lead/RECORD_KIND_CONCERN/strategy meeting",
 		"lead-1/safeguarding_lead/RECORD_KIND_SAFEGUARDING_RECORD/case review",
-	}, got, "every read, and only reads that were allowed")
+	}, got, "every read, the refused ones too")
+	for i, r := range access.GetRecords() {
+		require.Equal(t, i < 3, r.GetRefused() != "", "a refused read says so: %v", r)
+	}
 	_, err = admin.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
 	require.NoError(t, err, "administrators audit")
 	_, err = vol.ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{CentreId: g.centre.String(), FamilyId: family.String()})
@@ -988,7 +995,10 @@ func TestAnotherCentresFamilyIsNotFound(t *testing.T) {
 	_, err = lead.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{
 		CentreId: g.centre.String(), FamilyId: family.String(), Purpose: "curious"})
 	require.Equal(t, codes.NotFound, code(t, err))
-	require.Equal(t, before, g.events(t), "nothing appended")
+	// Only the refused read, on the family's audit, for the lead of its own centre to see
+	// (decision 297): the caller is told nothing more than "not found".
+	require.Equal(t, before+1, g.events(t), "nothing appended but the refused read")
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRefused"))
 }
 
 // After a family's personal data is erased (its key destroyed), its safeguarding records still

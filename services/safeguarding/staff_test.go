@@ -493,7 +493,9 @@ func TestATokensLeadRoleDoesNotMakeTheRegistersStaffItsLead(t *testing.T) {
 	require.Equal(t, codes.PermissionDenied, code(t, err), "a record is corrected by its author or the lead")
 	err = assess(g.as(t, "coordinator-1", auth.RoleSafeguardingLead, auth.RoleCoordinator), false, nil)
 	require.Equal(t, "FINDING_CLEARED_BY_LEAD", reason(t, err))
-	require.Equal(t, before, g.events(t), "refusals record nothing, not even a read")
+	// The refused read is on the family's audit (decision 297); nothing else is recorded.
+	require.Equal(t, before+1, g.events(t), "refusals record nothing but the refused read")
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.AccessRefused"))
 
 	require.NoError(t, assess(lead, false, nil), "the register's lead clears it")
 }

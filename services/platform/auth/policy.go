@@ -24,7 +24,7 @@ type Rule struct {
 	CentreScoped bool
 	// Refused, when set, is told of each refusal of an authenticated caller by this rule, with its
 	// reason, before the refusal is returned: a service audits the refused reads of what it
-	// guards (safeguarding, decision NNN). A caller without a token is refused before it, and it
+	// guards (safeguarding, decision 297). A caller without a token is refused before it, and it
 	// is never told of them.
 	Refused func(ctx context.Context, req proto.Message, reason string)
 }

@@ -72,9 +72,16 @@ familytime history FAMILY --centre C --reads.`,
 
 // purposeOf is what the audit's PURPOSE column says of a read: the purpose given, on one line; that
 // one was given and is withheld from a national role (review 41); or that it was not kept (the
-// family's personal data was erased).
+// family's personal data was erased); for a refused read, that it was refused and why.
 func purposeOf(r *safeguardingv1.AccessRecord) string {
 	switch {
+	case r.GetRefused() != "":
+		// A refused read (decision 297): nothing was given, and no purpose kept.
+		s := "REFUSED " + r.GetRefused() + ": nothing was given"
+		if r.GetAskedCentreId() != "" {
+			s += " (asked as at centre " + r.GetAskedCentreId() + ")"
+		}
+		return s
 	case r.GetPurposeWithheld():
 		return "(purpose given, not shown to a national role)"
 	case r.GetPurpose() == "":

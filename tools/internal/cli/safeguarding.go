@@ -503,8 +503,29 @@ func (s *safeguardingCommand) correctRecord(cmd *cobra.Command, out *output, req
 		if err != nil {
 			return err
 		}
-		return printAnswer(cmd, out, resp, resp, [][2]string{{newLabel, resp.GetRecordId()}, {oldLabel, record}})
+		if err := printAnswer(cmd, out, resp, resp, [][2]string{{newLabel, resp.GetRecordId()}, {oldLabel, record}}); err != nil {
+			return err
+		}
+		if !out.json {
+			fmt.Fprint(cmd.OutOrStdout(), toTell(resp.GetRecipientsToTell()))
+		}
+		return nil
 	})
+}
+
+// toTell says whom to send a correction of a report's released text, numbered as the
+// distribution list is, from 1 (review 48: a correction after release named nobody told); "" for
+// a correction no recipient was given.
+func toTell(list []*safeguardingv1.Recipient) string {
+	if len(list) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\nsend the correction to the report's recipients, each given the text corrected (report show --recipient N is each one's copy):\n")
+	for i, r := range list {
+		fmt.Fprintf(&b, "  %d  %s\n", i+1, recipientWords(r))
+	}
+	return b.String()
 }
 
 func (s *safeguardingCommand) close() *cobra.Command {
@@ -963,7 +984,30 @@ func riskLine(r *safeguardingv1.Risk) string {
 	if why := carriedDisclosure(r); why != "" {
 		s += "\n" + why
 	}
+	if left := expiredInjunctions(r); left != "" {
+		s += "\n" + left
+	}
 	return s
+}
+
+// expiredInjunctions says which injunctions the referral lists the provisional screen did not
+// count, and why (review 49: an order that had expired was weighed as in force): "not counted as
+// an injunction in force: a non-molestation order that expired on D, before the screen of D2 (...)";
+// "" when none.
+func expiredInjunctions(r *safeguardingv1.Risk) string {
+	if len(r.GetExpiredInjunctions()) == 0 || !r.GetProvisional() {
+		return ""
+	}
+	var parts []string
+	for _, o := range r.GetExpiredInjunctions() {
+		kind := "a non-molestation order"
+		if o.GetKind() == safeguardingv1.InjunctionKind_INJUNCTION_KIND_OCCUPATION {
+			kind = "an occupation order"
+		}
+		parts = append(parts, fmt.Sprintf("%s that expired on %s, before the screen of %s", kind, sgDay(o.GetExpiresOn()), sgDay(o.GetScreenedOn())))
+	}
+	return "not counted as an injunction in force: " + strings.Join(parts, "; ") +
+		" (an answer that an injunction is in force still counts: assess the risk with the order in mind)"
 }
 
 // carriedDisclosure says why a provisional risk is before the lead for a disclosure of domestic

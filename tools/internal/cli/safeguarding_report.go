@@ -282,7 +282,8 @@ func printRecipients(w io.Writer, out *output, list []*safeguardingv1.Recipient)
 		for n, x := range r.GetWithheldSections() {
 			numbers[n] = sectionNumber(x)
 		}
-		rows = append(rows, []string{fmt.Sprint(i), friendly("RECIPIENT_KIND_", r.GetKind().String()),
+		// Numbered from 1, as people count (review 48: "recipient 0"); --recipient takes the number.
+		rows = append(rows, []string{fmt.Sprint(i + 1), friendly("RECIPIENT_KIND_", r.GetKind().String()),
 			orNone(r.GetPersonId() + r.GetActingForPersonId()), fmt.Sprint(numbers)})
 	}
 	return out.table(w, msgs, []string{"#", "RECIPIENT", "PERSON/FOR", "WITHHELD SECTIONS"}, rows)
@@ -325,8 +326,8 @@ func (s *safeguardingCommand) reportShow() *cobra.Command {
 		Short: "Show a report, whole or as one recipient's copy (author, checker, lead; the read is recorded)",
 		Long: `show prints the report, its distribution list once released (each recipient's kind and person
 id, never a name or an address), its sections, and its checks with their notes (what a returned
-report is drafted again from) and corrections; with --recipient N, the copy recipient N was
-given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
+report is drafted again from) and corrections; with --recipient N, the copy recipient N (numbered
+from 1, as the distribution list's # column) was given, headed with whose copy it is: that recipient alone, without the staff's accounts or the
 rest of the distribution list, its sections numbered as the copy has them. Sections are numbered
 from 1 in the whole report and in a copy alike; the whole report says under its distribution list
 what each copy leaves out, and warns of a section that went to no recipient. A report corrected
@@ -347,7 +348,13 @@ its sections without their text: each says "text erased with the family's person
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.GetReportRequest{CentreId: s.centre, ReportId: args[0], Purpose: purpose}
 			if cmd.Flags().Changed("recipient") {
-				req.RecipientIndex = &recipient
+				// The list numbers recipients from 1 (the # column); the API's index is 0-based.
+				if recipient < 1 {
+					return fmt.Errorf("--recipient must be a recipient's number on the distribution list, from 1 (the # column "+
+						"of report show and report release), not %d", recipient)
+				}
+				index := recipient - 1
+				req.RecipientIndex = &index
 			}
 			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
 				resp, err := c.GetReport(cmd.Context(), req)
@@ -408,7 +415,7 @@ its sections without their text: each says "text erased with the family's person
 		},
 	}
 	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 letters or digits, one a letter; recorded)")
-	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy the recipient at this index of the release was given")
+	cmd.Flags().Int32Var(&recipient, "recipient", 0, "show the copy recipient N of the distribution list was given, numbered from 1 as the list's # column")
 	_ = cmd.MarkFlagRequired("purpose")
 	out.register(cmd.Flags())
 	return cmd
@@ -553,7 +560,7 @@ func leftOut(sections []*safeguardingv1.ReportSection, list []*safeguardingv1.Re
 			withheldFrom[i]++
 		}
 		if len(words) > 0 {
-			lines = append(lines, fmt.Sprintf("recipient %d (%s): copy leaves out %s", n, recipientWords(r), strings.Join(words, ", ")))
+			lines = append(lines, fmt.Sprintf("recipient %d (%s): copy leaves out %s", n+1, recipientWords(r), strings.Join(words, ", ")))
 		}
 	}
 	for i := range sections {

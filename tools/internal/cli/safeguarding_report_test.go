@@ -91,8 +91,8 @@ func TestTheLeadIsToldWhatEachCopyLeavesOut(t *testing.T) {
 		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: father, WithheldSections: []int32{1, 2}}}
 	lines, warnings := leftOut(sections, list)
 	require.Equal(t, []string{
-		"recipient 0 (parent " + mother + "): copy leaves out section 3 (location and contact, about " + child + ")",
-		"recipient 1 (parent " + father + "): copy leaves out section 2 (arrival and departure, about " + mother + "), " +
+		"recipient 1 (parent " + mother + "): copy leaves out section 3 (location and contact, about " + child + ")",
+		"recipient 2 (parent " + father + "): copy leaves out section 2 (arrival and departure, about " + mother + "), " +
 			"section 3 (location and contact, about " + child + ")",
 	}, lines)
 	require.Len(t, warnings, 1)

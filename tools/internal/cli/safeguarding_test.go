@@ -110,8 +110,9 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 	require.Contains(t, out, "Raised voices at the door")
 	out, err = run(t, append([]string{"audit", "--family", family, "--centre", centre}, lead[2:]...)...)
 	require.NoError(t, err)
-	for _, who := range []string{"volunteer-1", "lead-1", "checking what I wrote", "case review"} {
-		require.Contains(t, out, who, "every read is in the audit: who, and why")
+	for _, who := range []string{"volunteer-1", "lead-1", "checking what I wrote", "case review",
+		"REFUSED NOT_THE_RAISER_OR_LEAD: nothing was given"} {
+		require.Contains(t, out, who, "every read is in the audit: who, and why; and the read refused")
 	}
 
 	// The lists follow every page: 2 rows a page list what one page of 100 does, every row once,
@@ -130,13 +131,19 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 		require.NoError(t, err)
 		return listOf[safeguardingv1.AccessRecord](t, out)
 	}
-	var purposes []string
+	var purposes, refused []string
 	for _, r := range audit("2") {
+		if r.GetRefused() != "" {
+			refused = append(refused, r.GetRefused())
+			continue
+		}
 		purposes = append(purposes, r.GetPurpose())
 	}
 	require.Equal(t, []string{"checking what I wrote", "case review", "read 1", "read 2", "read 3"}, purposes,
 		"every read, oldest first, across three pages")
-	require.Len(t, audit("100"), 5)
+	// The other volunteer's refused read of the concern is on the audit too (decision 297).
+	require.Equal(t, []string{"NOT_THE_RAISER_OR_LEAD"}, refused)
+	require.Len(t, audit("100"), 6)
 	ids := func(args ...string) []string { // the concern ids of a list of alerts or of concerns
 		out, err := run(t, append(append(args, "--json"), lead...)...)
 		require.NoError(t, err)

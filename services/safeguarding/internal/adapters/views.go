@@ -151,6 +151,35 @@ func ProjectAccess(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardi
 	}
 }
 
+// ProjectRefusal writes a refused read's row on the family's audit: no purpose, and the reason.
+func ProjectRefusal(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRefused) {
+	asked, _ := uuid.Parse(a.GetAskedCentreId())
+	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose, refused,
+			asked_centre_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
+		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), a.GetReason(), nullable(asked))
+}
+
+// RecordAt is the family and centre of a record a read asks for: a concern, a report, or a
+// family's whole record; found is false when this service has none.
+func (r *Records) RecordAt(ctx context.Context, kind safeguardingv1.RecordKind, id uuid.UUID) (family, centre uuid.UUID, found bool, err error) {
+	q := "SELECT family_id, centre_id FROM families WHERE family_id = $1"
+	switch kind {
+	case safeguardingv1.RecordKind_RECORD_KIND_CONCERN:
+		q = "SELECT family_id, centre_id FROM concerns WHERE concern_id = $1"
+	case safeguardingv1.RecordKind_RECORD_KIND_REPORT:
+		q = "SELECT family_id, centre_id FROM reports WHERE report_id = $1"
+	}
+	err = r.store.Pool().QueryRow(ctx, q, id).Scan(&family, &centre)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, uuid.Nil, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, uuid.Nil, false, fmt.Errorf("record's family: %w", err)
+	}
+	return family, centre, true, nil
+}
+
 func nullable(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: id != uuid.Nil} }
 
 func date(t time.Time) pgtype.Date { return pgtype.Date{Time: t, Valid: !t.IsZero()} }
@@ -414,6 +443,10 @@ type AccessRow struct {
 	Kind                          safeguardingv1.RecordKind
 	SealedPurpose                 []byte
 	At                            time.Time
+	// Refused is a refused read's reason code ("" for a read given), AskedCentre the centre its
+	// request named (uuid.Nil when none other).
+	Refused     string
+	AskedCentre uuid.UUID
 }
 
 // AccessRecordsPage returns a page of a family's access records at a centre, oldest first, and the
@@ -423,7 +456,8 @@ func (r *Records) AccessRecordsPage(ctx context.Context, centre, family uuid.UUI
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at
+	rows, err := r.store.Pool().Query(ctx, `SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at,
+			refused, asked_centre_id
 		FROM access_records WHERE family_id = $1 AND centre_id = $2 AND (accessed_at, event_id) > ($3::timestamptz, $4::uuid)
 		ORDER BY accessed_at, event_id LIMIT $5`, family, centre, at, after, size+1)
 	if err != nil {
@@ -440,8 +474,12 @@ func (r *Records) AccessRecordsPage(ctx context.Context, centre, family uuid.UUI
 func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
 	var a AccessRow
 	var kind int32
-	err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At)
+	var asked pgtype.UUID
+	err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At, &a.Refused, &asked)
 	a.Kind = safeguardingv1.RecordKind(kind)
+	if asked.Valid {
+		a.AskedCentre = asked.Bytes
+	}
 	return a, err
 }
 
@@ -450,7 +488,7 @@ func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
 func (r *Records) ReadSince(ctx context.Context, family, record uuid.UUID, subject string, since uuid.UUID) (bool, error) {
 	var read bool
 	err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM access_records a JOIN events e ON e.event_id = a.event_id
-		WHERE a.family_id = $1 AND a.record_id = $2 AND a.subject = $3
+		WHERE a.family_id = $1 AND a.record_id = $2 AND a.subject = $3 AND a.refused = ''
 			AND e.position > (SELECT position FROM events WHERE event_id = $4))`, family, record, subject, since).Scan(&read)
 	if err != nil {
 		return false, fmt.Errorf("reads of the record: %w", err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -95,9 +96,17 @@ func (a *App) recordAccess(ctx context.Context, c domain.Caller, acc domain.Acce
 	if err != nil {
 		return err
 	}
-	stream := domain.AccessStreamID(acc.Family)
 	md := eventstore.Metadata{Actor: c.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
-	events, err := a.records.Seal(ctx, acc.Family, acc.Centre, md, []proto.Message{msg})
+	return a.audit(ctx, acc.Family, acc.Centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
+		adapters.ProjectAccess(uow, e, msg.(*safeguardingv1.AccessRecorded))
+	})
+}
+
+// audit commits msg to the family's audit stream at its head, with project's rows.
+func (a *App) audit(ctx context.Context, family, centre uuid.UUID, md eventstore.Metadata, msg proto.Message,
+	project func(*eventstore.UnitOfWork, eventstore.Event)) error {
+	stream := domain.AccessStreamID(family)
+	events, err := a.records.Seal(ctx, family, centre, md, []proto.Message{msg})
 	if err != nil {
 		return err
 	}
@@ -107,7 +116,7 @@ func (a *App) recordAccess(ctx context.Context, c domain.Caller, acc domain.Acce
 			return err
 		}
 		uow := new(eventstore.UnitOfWork).Append(stream, head, events...)
-		adapters.ProjectAccess(uow, events[0], msg.(*safeguardingv1.AccessRecorded))
+		project(uow, events[0])
 		_, err = a.Store().Commit(ctx, uow)
 		if err == nil || !errors.Is(err, eventstore.ErrVersionConflict) || attempt == 4 {
 			if err != nil {
@@ -116,4 +125,67 @@ func (a *App) recordAccess(ctx context.Context, c domain.Caller, acc domain.Acce
 			return nil
 		}
 	}
+}
+
+// Refusal is a read of a family's safeguarding text refused to an authenticated caller: by the
+// policy (the role, or a centre not theirs), or by the record (not its raiser, reader or lead; or
+// at another centre than the one named, which the caller is told was not found).
+type Refusal struct {
+	// Subject is the caller's account; Role the roles their token gives them at AskedCentre, or
+	// the role they acted in.
+	Subject, Role string
+	Kind          safeguardingv1.RecordKind
+	// Record is the concern, the report, or the family (a whole record) asked for.
+	Record      uuid.UUID
+	AskedCentre uuid.UUID
+	// Reason is the refusal's reason code.
+	Reason string
+}
+
+// ReasonNotAtThisCentre is a refused read's reason when the record is at another centre than the
+// one its request named: the caller is told it was not found (decision 55), and the record's
+// centre's lead is shown the attempt.
+const ReasonNotAtThisCentre = "NOT_AT_THIS_CENTRE"
+
+// ReadRefused records a refused read on the audit of the family whose record was asked for
+// (domain AccessRefused), so that its centre's lead and an administrator see probing (review 48:
+// only the reads given were recorded). Nothing is recorded for a record this service does not
+// have: no family is named. The refusal stands whatever this does; a failure to record it is
+// returned for the caller to log.
+func (a *App) ReadRefused(ctx context.Context, r Refusal) error {
+	family, centre, found, err := a.records.RecordAt(ctx, r.Kind, r.Record)
+	if err != nil || !found || (r.Reason == ReasonNotAtThisCentre && centre == r.AskedCentre) {
+		return err // no family named, or none at another centre
+	}
+	asked := ""
+	if r.AskedCentre != centre && r.AskedCentre != uuid.Nil {
+		asked = r.AskedCentre.String()
+	}
+	msg := &safeguardingv1.AccessRefused{FamilyId: family.String(), CentreId: centre.String(), Subject: r.Subject, Role: r.Role,
+		Kind: r.Kind, RecordId: r.Record.String(), AskedCentreId: asked, Reason: r.Reason}
+	md := eventstore.Metadata{Actor: r.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
+	return a.audit(ctx, family, centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
+		adapters.ProjectRefusal(uow, e, msg)
+	})
+}
+
+// refused records, beside err, a read of kind record refused to c asking at centre, when err is
+// a refusal of the record (Forbidden), or its not being found at the centre while this service has
+// it elsewhere; err is returned as it was, whatever the recording does.
+func (a *App) refused(ctx context.Context, c domain.Caller, centre uuid.UUID, kind safeguardingv1.RecordKind, record uuid.UUID, err error) error {
+	reason := ""
+	var f *domain.Forbidden
+	switch {
+	case errors.As(err, &f):
+		reason = f.Code
+	case errors.Is(err, domain.ErrConcernNotFound), errors.Is(err, domain.ErrReportNotFound), errors.Is(err, domain.ErrFamilyNotFound):
+		reason = ReasonNotAtThisCentre
+	default:
+		return err
+	}
+	if rerr := a.ReadRefused(ctx, Refusal{Subject: c.Subject, Role: c.Role, Kind: kind, Record: record, AskedCentre: centre,
+		Reason: reason}); rerr != nil {
+		slog.WarnContext(ctx, "refused read not recorded", "kind", kind.String(), "error", rerr)
+	}
+	return err
 }

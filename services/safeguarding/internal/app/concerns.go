@@ -148,10 +148,10 @@ type ConcernView struct {
 func (a *App) GetConcern(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string) (ConcernView, error) {
 	k, _, err := a.loadConcern(ctx, centre, id)
 	if err != nil {
-		return ConcernView{}, err
+		return ConcernView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_CONCERN, id, err)
 	}
 	if err := k.CanRead(c); err != nil {
-		return ConcernView{}, err
+		return ConcernView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_CONCERN, id, err)
 	}
 	if err := a.recordAccess(ctx, c, domain.Access{Family: k.FamilyID(), Centre: centre,
 		Kind: safeguardingv1.RecordKind_RECORD_KIND_CONCERN, Record: id, Purpose: purpose}); err != nil {

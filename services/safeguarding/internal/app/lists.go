@@ -30,7 +30,7 @@ func (a *App) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, s
 	out := make([]AccessView, 0, len(rows))
 	for _, r := range rows {
 		purpose := ""
-		if purposes {
+		if purposes && r.Refused == "" { // a refused read keeps no purpose
 			b, err := a.records.Open(ctx, family, r.Event, "sealed_purpose", r.SealedPurpose)
 			if err != nil {
 				return nil, "", err
@@ -42,7 +42,7 @@ func (a *App) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, s
 			}
 		}
 		out = append(out, AccessView{At: r.At, Subject: r.Subject, Role: r.Role, Purpose: purpose, Centre: r.Centre,
-			Record: r.Record, Kind: r.Kind})
+			Record: r.Record, Kind: r.Kind, Refused: r.Refused, AskedCentre: r.AskedCentre})
 	}
 	return out, next, nil
 }

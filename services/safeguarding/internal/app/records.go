@@ -52,7 +52,8 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 		if err != nil {
 			return nil, fmt.Errorf("decode %s: %w", e.Type, err)
 		}
-		if _, ok := msg.(*safeguardingv1.AccessRecorded); ok {
+		switch msg.(type) {
+		case *safeguardingv1.AccessRecorded, *safeguardingv1.AccessRefused:
 			continue
 		}
 		after := previous[e.StreamID]
@@ -222,7 +223,12 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.ConcernClosed:
 		return "concern closed: " + concernOutcome(e.GetOutcome())
 	case *safeguardingv1.RecordCorrected:
-		return "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
+		s := "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
+		if n := len(e.GetRecipientsToTell()); n > 0 {
+			// The released text was corrected: whom to send it (review 48).
+			s += fmt.Sprintf("; to be sent to the report's %s: %s", recipientCount(n), recipientList(e.GetRecipientsToTell()))
+		}
+		return s
 	case *safeguardingv1.HoldPlaced:
 		return fmt.Sprintf("hold %s placed: %s, review by %s", e.GetHoldId(), words.Enum(e.GetReason()), day(e.GetReviewBy()))
 	case *safeguardingv1.LeadAlertedOfHold:
@@ -247,7 +253,7 @@ func summary(msg proto.Message) string {
 			return "provisional screen: " + screen(e.GetRating(), e.GetFactors()) + ": " + carriedDisclosure(e.GetScreenedOn(),
 				e.GetCarriedAfterAssessmentOn())
 		}
-		return "provisional screen: " + screen(e.GetRating(), e.GetFactors())
+		return "provisional screen: " + screen(e.GetRating(), e.GetFactors()) + expiredInjunctions(e.GetExpiredInjunctions())
 	case *safeguardingv1.RiskAssessed:
 		return fmt.Sprintf("risk assessed: %s, domestic abuse found: %s, review by %s", screen(e.GetRating(), e.GetFactors()),
 			yesNo(e.GetDomesticAbuseFinding()), day(e.GetNextReviewOn()))
@@ -279,6 +285,29 @@ func carriedDisclosure(on, after *commonv1.Date) string {
 		s += ", after the risk assessment of " + day(after)
 	}
 	return s + ": assess the risk"
+}
+
+// expiredInjunctions says what a screen left out of the injunction factor, and why: "; not
+// counted as an injunction in force: a non-molestation order (made 2026-01-05) that expired on
+// 2027-01-04, before the screen of 2027-04-02 (an answer that an injunction is in force still
+// counts)"; "" when nothing was left out.
+func expiredInjunctions(orders []*safeguardingv1.ExpiredInjunction) string {
+	if len(orders) == 0 {
+		return ""
+	}
+	parts := make([]string, len(orders))
+	for i, o := range orders {
+		kind := "a non-molestation order"
+		if o.GetKind() == safeguardingv1.InjunctionKind_INJUNCTION_KIND_OCCUPATION {
+			kind = "an occupation order"
+		}
+		if o.GetMadeOn() != nil {
+			kind += " (made " + day(o.GetMadeOn()) + ")"
+		}
+		parts[i] = fmt.Sprintf("%s that expired on %s, before the screen of %s", kind, day(o.GetExpiresOn()), day(o.GetScreenedOn()))
+	}
+	return "; not counted as an injunction in force: " + strings.Join(parts, "; ") +
+		" (an answer that an injunction is in force still counts: assess the risk with the order in mind)"
 }
 
 // screen is a rating and its factors: "amber (substance misuse, mental health)", "green".
@@ -317,8 +346,9 @@ type RecordView struct {
 // SafeguardingRecord returns a family's records at the centre, corrections included, in order,
 // to the centre's lead, after recording the read.
 func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, family uuid.UUID, purpose string) (RecordView, error) {
+	whole := safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD
 	if !c.Lead {
-		return RecordView{}, domain.ErrWholeRecordByLead
+		return RecordView{}, a.refused(ctx, c, centre, whole, family, domain.ErrWholeRecordByLead)
 	}
 	raw, err := a.records.LoadFamily(ctx, family)
 	if err != nil {
@@ -331,7 +361,7 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 		}
 	}
 	if len(mine) == 0 {
-		return RecordView{}, domain.ErrFamilyNotFound
+		return RecordView{}, a.refused(ctx, c, centre, whole, family, domain.ErrFamilyNotFound)
 	}
 	if _, err := domain.RecordAccess(c, domain.Access{Purpose: purpose}); err != nil {
 		return RecordView{}, err
@@ -367,12 +397,24 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 }
 
 // CorrectRecord corrects one of a family's records at the centre: the correction is appended to
-// the stream of the record it corrects, whose aggregate decides whether the caller may.
+// the stream of the record it corrects, whose aggregate decides whether the caller may. tell are
+// the recipients to send the correction to: for a correction of a report's text after its
+// release, its distribution list (RecordCorrected.recipients_to_tell); none otherwise.
 func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family, target uuid.UUID, text, reason string,
-	md eventstore.Metadata) (uuid.UUID, *eventstore.UnitOfWork, error) {
+	md eventstore.Metadata) (record uuid.UUID, tell []*safeguardingv1.Recipient, uow *eventstore.UnitOfWork, err error) {
+	id, msgs, uow, err := a.correctRecord(ctx, c, centre, family, target, text, reason, md)
+	if err != nil {
+		return uuid.Nil, nil, nil, err
+	}
+	return id, msgs[0].(*safeguardingv1.RecordCorrected).GetRecipientsToTell(), uow, nil
+}
+
+// correctRecord is CorrectRecord with the records it decided.
+func (a *App) correctRecord(ctx context.Context, c domain.Caller, centre, family, target uuid.UUID, text, reason string,
+	md eventstore.Metadata) (uuid.UUID, []proto.Message, *eventstore.UnitOfWork, error) {
 	raw, err := a.records.LoadFamily(ctx, family)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, nil, nil, err
 	}
 	stream := ""
 	for _, e := range raw {
@@ -381,11 +423,11 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 		}
 	}
 	if stream == "" {
-		return uuid.Nil, nil, domain.ErrRecordNotFound
+		return uuid.Nil, nil, nil, domain.ErrRecordNotFound
 	}
 	recs, _, err := a.records.Load(ctx, stream)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, nil, nil, err
 	}
 	today := a.today()
 	var msgs []proto.Message
@@ -395,48 +437,48 @@ func (a *App) CorrectRecord(ctx context.Context, c domain.Caller, centre, family
 	case strings.HasPrefix(stream, "concern-"):
 		k, err := domain.RebuildConcern(uuid.MustParse(strings.TrimPrefix(stream, "concern-")), recs)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 		expected = k.Version()
 		msgs, err = k.Correct(c, target, text, reason, today)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 		concern = k
 	case strings.HasPrefix(stream, "report-"):
 		r, err := domain.RebuildReport(uuid.MustParse(strings.TrimPrefix(stream, "report-")), recs)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 		expected = r.Version()
 		msgs, err = r.Correct(c, target, text, reason, today)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 	case strings.HasPrefix(stream, "risk-"):
 		r, err := domain.RebuildRisk(family, recs)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 		expected = r.Version()
 		msgs, err = r.Correct(c, target, text, reason, today)
 		if err != nil {
-			return uuid.Nil, nil, err
+			return uuid.Nil, nil, nil, err
 		}
 	default:
-		return uuid.Nil, nil, domain.ErrNotCorrectable
+		return uuid.Nil, nil, nil, domain.ErrNotCorrectable
 	}
 	uow := new(eventstore.UnitOfWork)
 	events, err := a.append(ctx, uow, stream, expected, family, centre, md, msgs)
 	if err != nil {
-		return uuid.Nil, nil, err
+		return uuid.Nil, nil, nil, err
 	}
 	if concern != nil {
 		// The lead's alert says the concern was corrected, until they read it again.
 		adapters.ProjectConcern(uow, concern)
 		adapters.ProjectConcernCorrected(uow, concern.ID(), events[0].ID)
 	}
-	return events[0].ID, uow, nil
+	return events[0].ID, msgs, uow, nil
 }
 
 // AccessView is an access record with its purpose opened.
@@ -445,6 +487,34 @@ type AccessView struct {
 	Subject, Role, Purpose string
 	Centre, Record         uuid.UUID
 	Kind                   safeguardingv1.RecordKind
+	// Refused is a refused read's reason code, "" for a read given; AskedCentre the centre its
+	// request named, when another (decision 297).
+	Refused     string
+	AskedCentre uuid.UUID
+}
+
+// recipientCount is a count of recipients in words: "1 recipient", "2 recipients".
+func recipientCount(n int) string {
+	if n == 1 {
+		return "1 recipient"
+	}
+	return fmt.Sprintf("%d recipients", n)
+}
+
+// recipientList is a distribution list in words, numbered from 1: "1 parent P, 2 court".
+func recipientList(list []*safeguardingv1.Recipient) string {
+	parts := make([]string, len(list))
+	for i, r := range list {
+		who := words.Enum(r.GetKind())
+		switch {
+		case r.GetActingForPersonId() != "":
+			who += " for " + r.GetActingForPersonId()
+		case r.GetPersonId() != "":
+			who += " " + r.GetPersonId()
+		}
+		parts[i] = fmt.Sprintf("%d %s", i+1, who)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // sections is a count of a report's sections in words that agree with it: "1 section", "3 sections".

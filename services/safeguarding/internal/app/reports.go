@@ -113,10 +113,10 @@ type SectionView struct {
 func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string, recipient *int) (ReportView, error) {
 	r, raw, err := a.loadReport(ctx, centre, id)
 	if err != nil {
-		return ReportView{}, err
+		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
 	}
 	if err := r.CanRead(c); err != nil {
-		return ReportView{}, err
+		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
 	}
 	// Reading a report's text is working on it, as writing and checking it are: by someone the
 	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
@@ -124,7 +124,8 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 		return ReportView{}, err
 	}
 	if err := r.CanRead(c); err != nil {
-		return ReportView{}, err // acting as a supervisor, not the lead the token said
+		// acting as a supervisor, not the lead the token said
+		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
 	}
 	indexes := make([]int, len(r.Sections()))
 	for i := range indexes {

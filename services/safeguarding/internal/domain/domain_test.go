@@ -322,7 +322,7 @@ func TestProvisionalScreenThenAPersonDecides(t *testing.T) {
 		"no answers sent": {nil, safeguardingv1.RiskRating_RISK_RATING_GREEN},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, _ := ProvisionalScreen(tc.a)
+			got, _ := ProvisionalScreen(tc.a, monday)
 			require.Equal(t, tc.want, got)
 		})
 	}
@@ -392,11 +392,11 @@ func TestRiskDisclosedLaterIsScreened(t *testing.T) {
 	t.Run("an injunction listed under the answer no", func(t *testing.T) {
 		for _, kind := range []referralv1.CourtOrderKind{referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION,
 			referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION} {
-			rating, factors := ProvisionalScreen(&referralv1.RiskAnswers{}, &referralv1.CourtOrderRecord{Kind: kind})
+			rating, factors := ProvisionalScreen(&referralv1.RiskAnswers{}, monday, &referralv1.CourtOrderRecord{Kind: kind})
 			require.Equal(t, red, rating, kind.String())
 			require.Equal(t, []safeguardingv1.RiskFactor{injunction}, factors)
 		}
-		rating, _ := ProvisionalScreen(&referralv1.RiskAnswers{},
+		rating, _ := ProvisionalScreen(&referralv1.RiskAnswers{}, monday,
 			&referralv1.CourtOrderRecord{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS})
 		require.Equal(t, safeguardingv1.RiskRating_RISK_RATING_GREEN, rating, "a child arrangements order is no injunction")
 	})
@@ -729,7 +729,7 @@ func TestReleaseValidatesTheDistributionList(t *testing.T) {
 
 	_, err := r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY, Person: p},
 		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p}}, monday)
-	require.ErrorContains(t, err, "recipients[1]: names the same recipient as recipients[0]")
+	require.ErrorContains(t, err, "recipients[1]: names the same recipient as recipient 1 on the list (counted from 1)")
 	require.NotContains(t, err.Error(), p.String(), "by position, not by id")
 	q := uuid.New()
 	_, err = r.Release(lead, []Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, Person: p},

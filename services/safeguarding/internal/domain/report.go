@@ -499,7 +499,9 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 			v.add(field+".kind", "must be one of the recipient kinds")
 		}
 		if j := slices.IndexFunc(recipients[:i], func(o Recipient) bool { return o.who() == rc.who() }); j >= 0 {
-			v.add(field, fmt.Sprintf("names the same recipient as recipients[%d]: each person or body is on the list once, under one kind", j))
+			// The field path is 0-based (protobuf's); the words count as people do, from 1.
+			v.add(field, fmt.Sprintf("names the same recipient as recipient %d on the list (counted from 1): each person or body is on "+
+				"the list once, under one kind", j+1))
 		}
 		w := WithheldFrom(r.sections, rc)
 		out[i] = &safeguardingv1.Recipient{Kind: rc.Kind, PersonId: optionalID(rc.Person), ActingForPersonId: optionalID(rc.ActingFor)}
@@ -556,6 +558,17 @@ func (r *Report) Correct(c Caller, target uuid.UUID, text, reason string, today 
 	ev, err := r.correct(r.family, r.centre, target, c, text, reason, today)
 	if err != nil {
 		return nil, err
+	}
+	if r.state == ReportReleased && r.released != uuid.Nil && (target == r.released || r.Corrects(target, r.released)) {
+		// The text released is corrected: each recipient was given a copy of it, and is sent the
+		// correction; the record names them, in the list's order (review 48 found no "who was told").
+		for _, rc := range r.recipients {
+			x := &safeguardingv1.Recipient{Kind: rc.Kind, PersonId: optionalID(rc.Person), ActingForPersonId: optionalID(rc.ActingFor)}
+			for _, w := range rc.Withheld {
+				x.WithheldSections = append(x.WithheldSections, int32(w))
+			}
+			ev.RecipientsToTell = append(ev.RecipientsToTell, x)
+		}
 	}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }

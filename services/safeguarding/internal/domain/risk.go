@@ -54,7 +54,10 @@ type Risk struct {
 	// flagged, as the latest screen of one since the risk was last assessed has it (RiskScreened-
 	// Provisionally with disclosure_carried); zero when none, and once a person assesses the risk.
 	carriedOn time.Time
-	version   int64
+	// expired are the injunctions the family's referrals list that had expired before a screen
+	// since the risk was last assessed, left out of the injunction factor (screenOf).
+	expired []*safeguardingv1.ExpiredInjunction
+	version int64
 	ledger
 }
 
@@ -79,6 +82,10 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		r.rating, r.factors, r.provisional = e.GetRating(), e.GetFactors(), true
 		r.screenedOn = dates.Time(e.GetScreenedOn())
 		r.answered = union(r.answered, e.GetFactors())
+		if slices.Contains(r.factors, safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION) {
+			r.expired = nil // the risk counts an injunction now: nothing stands left out of it
+		}
+		r.expired = append(r.expired, e.GetExpiredInjunctions()...)
 		if e.GetDisclosureCarried() {
 			r.carriedOn = r.screenedOn
 		}
@@ -97,6 +104,7 @@ func (r *Risk) apply(id uuid.UUID, ev proto.Message) error {
 		// The instant it was recorded is RebuildRisk's to set: one decided here is not recorded yet.
 		r.assessedOn, r.assessedAt = dates.Time(e.GetAssessedOn()), time.Time{}
 		r.carriedOn = time.Time{} // weighed by a person
+		r.expired = nil           // weighed by a person too
 		r.note(id, ev, e.GetAssessedBy(), true)
 	case *safeguardingv1.LeadAlertedOfFindingCheck:
 		if r.findingChecked == nil {
@@ -166,6 +174,16 @@ func (r *Risk) DisclosureCarriedOn() time.Time {
 		return time.Time{}
 	}
 	return r.carriedOn
+}
+
+// ExpiredInjunctions are, while the risk is provisional, the injunctions its referrals list that
+// had expired before a screen since the risk was last assessed, and which the screen did not count
+// as the injunction factor; none otherwise.
+func (r *Risk) ExpiredInjunctions() []*safeguardingv1.ExpiredInjunction {
+	if !r.provisional {
+		return nil
+	}
+	return slices.Clone(r.expired)
 }
 
 // NextReview is when the assessment must be reviewed; zero while provisional.
@@ -260,15 +278,52 @@ func (r *Risk) CentreID() uuid.UUID { return r.centre }
 func (r *Risk) Version() int64 { return r.version }
 
 // ProvisionalScreen works out a rating from a referral's risk answers and the court orders it
-// lists: an injunction (answered, or a non-molestation or occupation order listed: review 20
-// found one listed under the answer "no injunction" and screened green), domestic abuse or a risk
-// of abduction is red; substance misuse or other concerns amber; none green. It is a starting
-// point for a person, who confirms or changes it (Assess): it never decides anything.
-func ProvisionalScreen(a *referralv1.RiskAnswers, orders ...*referralv1.CourtOrderRecord) (safeguardingv1.RiskRating, []safeguardingv1.RiskFactor) {
-	injunction := a.GetInjunction() || slices.ContainsFunc(orders, func(o *referralv1.CourtOrderRecord) bool {
-		return o.GetKind() == referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION ||
-			o.GetKind() == referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION
-	})
+// lists, on the day of the screen (today): an injunction (answered, or a non-molestation or
+// occupation order listed and in force that day: review 20 found one listed under the answer "no
+// injunction" and screened green), domestic abuse or a risk of abduction is red; substance misuse
+// or other concerns amber; none green. It is a starting point for a person, who confirms or
+// changes it (Assess): it never decides anything.
+func ProvisionalScreen(a *referralv1.RiskAnswers, today time.Time, orders ...*referralv1.CourtOrderRecord) (safeguardingv1.RiskRating, []safeguardingv1.RiskFactor) {
+	s := screenOf(a, today, orders)
+	return ratingOf(s.factors), s.factors
+}
+
+// screened is what a screen of a referral's answers found: the factors they name, and the
+// injunctions listed that had expired before the screen, left out of the injunction factor.
+type screened struct {
+	factors []safeguardingv1.RiskFactor
+	expired []*safeguardingv1.ExpiredInjunction
+}
+
+// screenOf screens answers and orders on today. An order whose last day in force (expires_on) is
+// before today is not an injunction in force (decision 288 let the referrer say so; review 49
+// found the screen still counting it): it makes no injunction factor on its own. An order with
+// no expiry, or in force through today or later, still does, and so does the answer "injunction
+// in force", whatever the orders say. The expired ones are returned when they are all that was
+// left out of the factor, so the lead sees what the screen did not count, and why.
+func screenOf(a *referralv1.RiskAnswers, today time.Time, orders []*referralv1.CourtOrderRecord) screened {
+	injunction := a.GetInjunction()
+	var expired []*safeguardingv1.ExpiredInjunction
+	for _, o := range orders {
+		var kind safeguardingv1.InjunctionKind
+		switch o.GetKind() {
+		case referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION:
+			kind = safeguardingv1.InjunctionKind_INJUNCTION_KIND_NON_MOLESTATION
+		case referralv1.CourtOrderKind_COURT_ORDER_KIND_OCCUPATION:
+			kind = safeguardingv1.InjunctionKind_INJUNCTION_KIND_OCCUPATION
+		default:
+			continue
+		}
+		if ends := dates.Time(o.GetExpiresOn()); !ends.IsZero() && ends.Before(today) {
+			expired = append(expired, &safeguardingv1.ExpiredInjunction{Kind: kind, MadeOn: o.GetMadeOn(), ExpiresOn: o.GetExpiresOn(),
+				ScreenedOn: dates.Proto(today)})
+			continue
+		}
+		injunction = true
+	}
+	if injunction {
+		expired = nil // counted anyway: nothing was left out of the factor
+	}
 	var factors []safeguardingv1.RiskFactor
 	add := func(yes bool, f safeguardingv1.RiskFactor) {
 		if yes {
@@ -280,7 +335,7 @@ func ProvisionalScreen(a *referralv1.RiskAnswers, orders ...*referralv1.CourtOrd
 	add(a.GetSubstanceMisuse(), safeguardingv1.RiskFactor_RISK_FACTOR_SUBSTANCE_MISUSE)
 	add(a.GetAbductionRisk(), safeguardingv1.RiskFactor_RISK_FACTOR_ABDUCTION)
 	add(a.GetOtherConcerns(), safeguardingv1.RiskFactor_RISK_FACTOR_OTHER)
-	return ratingOf(factors), factors
+	return screened{factors: factors, expired: expired}
 }
 
 // ratingOf is the provisional rating of factors: red for an injunction, domestic abuse or a risk
@@ -362,7 +417,8 @@ func (r *Risk) screen(referral, centre uuid.UUID, answers *referralv1.RiskAnswer
 // screening is screen's event, nil when the answers disclose nothing the risk has not weighed.
 func (r *Risk) screening(referral, centre uuid.UUID, answers *referralv1.RiskAnswers, orders []*referralv1.CourtOrderRecord,
 	today time.Time) *safeguardingv1.RiskScreenedProvisionally {
-	_, disclosed := ProvisionalScreen(answers, orders...)
+	found := screenOf(answers, today, orders)
+	disclosed := found.factors
 	known := r.answered
 	if r.assessed {
 		known = union(r.factors, r.answered)
@@ -382,8 +438,12 @@ func (r *Risk) screening(referral, centre uuid.UUID, answers *referralv1.RiskAns
 	if r.Known() && severity(r.rating) > severity(rating) {
 		rating = r.rating
 	}
-	return &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
+	ev := &safeguardingv1.RiskScreenedProvisionally{FamilyId: r.family.String(), CentreId: centre.String(),
 		ReferralId: referral.String(), ScreenedOn: dates.Proto(today), Rating: rating, Factors: factors}
+	if !slices.Contains(factors, safeguardingv1.RiskFactor_RISK_FACTOR_INJUNCTION) {
+		ev.ExpiredInjunctions = found.expired // what the lead is shown was not counted, and why
+	}
+	return ev
 }
 
 // DisclosureCarried weighs a disclosure of domestic abuse carried to the family's referral from

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -197,6 +198,9 @@ func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernR
 func changeConcern[R proto.Message](ctx context.Context, s *Server, req command.Request, c domain.Caller, centre, concern uuid.UUID,
 	decide func(k *domain.Concern, c domain.Caller, today domainDate, alertLead bool) ([]proto.Message, error),
 	answer func(k *domain.Concern, summary *safeguardingv1.ConcernSummary) R) (R, error) {
+	if before, found, err := answeredBefore287[R](ctx, s, req, concern); found || err != nil {
+		return before, err
+	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
 		k, uow, err := s.app.ChangeConcern(ctx, centre, concern, md, func(k *domain.Concern, today domainDate, alertLead bool) ([]proto.Message, error) {
 			return decide(k, c, today, alertLead)
@@ -207,6 +211,50 @@ func changeConcern[R proto.Message](ctx context.Context, s *Server, req command.
 		}
 		return answer(k, concernSummary(k)), uow, nil
 	})
+}
+
+// answeredBefore287 is the answer to a retry of a concern command (an action, an escalation, a
+// close) first carried out before decision 287, when its answer was recorded as the concern's
+// bare ConcernSummary, not as the RPC's response R: read as R, its first field (the concern id, a
+// string) is taken for the ConcernSummary message and fails to decode, or decodes to another
+// concern, and the retry was answered Internal. Such an answer is given back as R with the
+// summary recorded then, said replayed; answered_at stays unset, as the old answer had no time.
+// An answer that reads as neither is refused ALREADY_CARRIED_OUT: the command was carried out,
+// and is not carried out again. found is false for any other request (never answered, or answered
+// in R's shape, or refused by command.Once for its own reasons), which once answers.
+func answeredBefore287[R proto.Message](ctx context.Context, s *Server, req command.Request, concern uuid.UUID) (R, bool, error) {
+	var zero R
+	request, err := uuid.Parse(req.GetRequestId())
+	if err != nil {
+		return zero, false, nil
+	}
+	fingerprint, err := command.Fingerprint(ctx, req)
+	if err != nil {
+		return zero, false, err
+	}
+	outcome, found, err := s.app.Store().Answered(ctx, request, fingerprint)
+	if err != nil || !found {
+		return zero, false, nil // a request reused or erased: once says so
+	}
+	resp := zero.ProtoReflect().New().Interface().(R)
+	field := resp.ProtoReflect().Descriptor().Fields().ByName("concern")
+	concernOf := func(m proto.Message) string {
+		return m.ProtoReflect().Get(field).Message().Interface().(*safeguardingv1.ConcernSummary).GetConcernId()
+	}
+	if proto.Unmarshal(outcome, resp) == nil && concernOf(resp) == concern.String() {
+		return zero, false, nil // recorded as R: once answers it
+	}
+	old := &safeguardingv1.ConcernSummary{}
+	if err := proto.Unmarshal(outcome, old); err != nil || old.GetConcernId() != concern.String() {
+		return zero, true, problem.Rule("ALREADY_CARRIED_OUT", "this request was carried out already, and its answer recorded then "+
+			"cannot be read back: it is not carried out again; read the concern for what stands now "+
+			"(familytime safeguarding concern show)")
+	}
+	resp = zero.ProtoReflect().New().Interface().(R)
+	m := resp.ProtoReflect()
+	m.Set(field, protoreflect.ValueOfMessage(old.ProtoReflect()))
+	m.Set(m.Descriptor().Fields().ByName("replayed"), protoreflect.ValueOfBool(true))
+	return resp, true, nil
 }
 
 // AddConcernAction records the lead's action on a concern.
@@ -267,12 +315,12 @@ func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectR
 	}
 	centre := id(req.GetCentreId())
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.CorrectRecordResponse, *eventstore.UnitOfWork, error) {
-		rec, uow, err := s.app.CorrectRecord(ctx, c, centre, id(req.GetFamilyId()), id(req.GetRecordId()),
+		rec, tell, uow, err := s.app.CorrectRecord(ctx, c, centre, id(req.GetFamilyId()), id(req.GetRecordId()),
 			req.GetText(), req.GetReason(), md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.CorrectRecordResponse{RecordId: rec.String()}, uow, nil
+		return &safeguardingv1.CorrectRecordResponse{RecordId: rec.String(), RecipientsToTell: tell}, uow, nil
 	})
 }
 
@@ -648,7 +696,7 @@ func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.List
 	for _, r := range rows {
 		out.Records = append(out.Records, &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
 			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose,
-			PurposeWithheld: withhold})
+			PurposeWithheld: withhold && r.Refused == "", Refused: r.Refused, AskedCentreId: optional(r.AskedCentre)})
 	}
 	return out, nil
 }

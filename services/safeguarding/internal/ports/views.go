@@ -24,7 +24,8 @@ func optional(id uuid.UUID) string {
 func riskOf(family uuid.UUID, r *domain.Risk) *safeguardingv1.Risk {
 	return &safeguardingv1.Risk{FamilyId: family.String(), Rating: r.Rating(), Factors: r.Factors(), Provisional: r.Provisional(),
 		DomesticAbuseFinding: r.DomesticAbuseFinding(), NextReviewOn: dates.Proto(r.NextReview()),
-		DisclosureCarriedOn: dates.Proto(r.DisclosureCarriedOn()), AssessedOn: dates.Proto(r.AssessedOn())}
+		DisclosureCarriedOn: dates.Proto(r.DisclosureCarriedOn()), AssessedOn: dates.Proto(r.AssessedOn()),
+		ExpiredInjunctions: r.ExpiredInjunctions()}
 }
 
 // riskReview is a row of the lead's list: the risk, the day it fell due, beside a provisional

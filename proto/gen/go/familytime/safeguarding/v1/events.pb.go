@@ -600,6 +600,59 @@ func (RecipientKind) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
+// InjunctionKind is the kind of an injunction a referral lists.
+type InjunctionKind int32
+
+const (
+	// Not given.
+	InjunctionKind_INJUNCTION_KIND_UNSPECIFIED InjunctionKind = 0
+	// A non-molestation order.
+	InjunctionKind_INJUNCTION_KIND_NON_MOLESTATION InjunctionKind = 1
+	// An occupation order (about the home).
+	InjunctionKind_INJUNCTION_KIND_OCCUPATION InjunctionKind = 2
+)
+
+// Enum value maps for InjunctionKind.
+var (
+	InjunctionKind_name = map[int32]string{
+		0: "INJUNCTION_KIND_UNSPECIFIED",
+		1: "INJUNCTION_KIND_NON_MOLESTATION",
+		2: "INJUNCTION_KIND_OCCUPATION",
+	}
+	InjunctionKind_value = map[string]int32{
+		"INJUNCTION_KIND_UNSPECIFIED":     0,
+		"INJUNCTION_KIND_NON_MOLESTATION": 1,
+		"INJUNCTION_KIND_OCCUPATION":      2,
+	}
+)
+
+func (x InjunctionKind) Enum() *InjunctionKind {
+	p := new(InjunctionKind)
+	*p = x
+	return p
+}
+
+func (x InjunctionKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (InjunctionKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_safeguarding_v1_events_proto_enumTypes[9].Descriptor()
+}
+
+func (InjunctionKind) Type() protoreflect.EnumType {
+	return &file_familytime_safeguarding_v1_events_proto_enumTypes[9]
+}
+
+func (x InjunctionKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use InjunctionKind.Descriptor instead.
+func (InjunctionKind) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+}
+
 // HoldPlaced: the centre's safeguarding lead suspended the family's contact. Scheduling cancels
 // the family's future bookings and refuses new ones; referral suspends the case.
 type HoldPlaced struct {
@@ -1214,9 +1267,15 @@ type RiskScreenedProvisionally struct {
 	// For a screen of a carried disclosure: when referral recorded the flag (its
 	// PossibleDuplicateFlagged's recorded_at), which the latest assessment, recorded before it, did
 	// not weigh, on the same day too. Unset on screens recorded before instants were kept.
-	FlaggedAt     *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=flagged_at,json=flaggedAt,proto3" json:"flagged_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	FlaggedAt *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=flagged_at,json=flaggedAt,proto3" json:"flagged_at,omitempty"`
+	// The injunctions (non-molestation and occupation orders) the referral lists whose last day in
+	// force was before screened_on: an order that has expired is not an injunction in force, so it
+	// did not make the injunction factor (decision 297). Empty when none was left out, when the
+	// screen counts the injunction factor anyway (an answer "injunction in force", or another order
+	// in force), and on screens recorded before expiries were weighed.
+	ExpiredInjunctions []*ExpiredInjunction `protobuf:"bytes,10,rep,name=expired_injunctions,json=expiredInjunctions,proto3" json:"expired_injunctions,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *RiskScreenedProvisionally) Reset() {
@@ -1312,6 +1371,88 @@ func (x *RiskScreenedProvisionally) GetFlaggedAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *RiskScreenedProvisionally) GetExpiredInjunctions() []*ExpiredInjunction {
+	if x != nil {
+		return x.ExpiredInjunctions
+	}
+	return nil
+}
+
+// ExpiredInjunction is an injunction a referral lists that had expired before the family's risk
+// was screened, and so was left out of the injunction factor: the lead sees what the screen did
+// not count, and why.
+type ExpiredInjunction struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The kind of order.
+	Kind InjunctionKind `protobuf:"varint,1,opt,name=kind,proto3,enum=familytime.safeguarding.v1.InjunctionKind" json:"kind,omitempty"`
+	// When the order was made, if the referral gave it.
+	MadeOn *v1.Date `protobuf:"bytes,2,opt,name=made_on,json=madeOn,proto3" json:"made_on,omitempty"`
+	// The order's last day in force, as the referral gave it.
+	ExpiresOn *v1.Date `protobuf:"bytes,3,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
+	// The centre's local date of the screen that left it out (after expires_on).
+	ScreenedOn    *v1.Date `protobuf:"bytes,4,opt,name=screened_on,json=screenedOn,proto3" json:"screened_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExpiredInjunction) Reset() {
+	*x = ExpiredInjunction{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExpiredInjunction) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExpiredInjunction) ProtoMessage() {}
+
+func (x *ExpiredInjunction) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExpiredInjunction.ProtoReflect.Descriptor instead.
+func (*ExpiredInjunction) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ExpiredInjunction) GetKind() InjunctionKind {
+	if x != nil {
+		return x.Kind
+	}
+	return InjunctionKind_INJUNCTION_KIND_UNSPECIFIED
+}
+
+func (x *ExpiredInjunction) GetMadeOn() *v1.Date {
+	if x != nil {
+		return x.MadeOn
+	}
+	return nil
+}
+
+func (x *ExpiredInjunction) GetExpiresOn() *v1.Date {
+	if x != nil {
+		return x.ExpiresOn
+	}
+	return nil
+}
+
+func (x *ExpiredInjunction) GetScreenedOn() *v1.Date {
+	if x != nil {
+		return x.ScreenedOn
+	}
+	return nil
+}
+
 // RiskAssessed: a person assessed the family's risk, confirming or changing any provisional screen.
 type RiskAssessed struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1339,7 +1480,7 @@ type RiskAssessed struct {
 
 func (x *RiskAssessed) Reset() {
 	*x = RiskAssessed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1351,7 +1492,7 @@ func (x *RiskAssessed) String() string {
 func (*RiskAssessed) ProtoMessage() {}
 
 func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1364,7 +1505,7 @@ func (x *RiskAssessed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessed.ProtoReflect.Descriptor instead.
 func (*RiskAssessed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RiskAssessed) GetFamilyId() string {
@@ -1463,7 +1604,7 @@ type ConcernRaised struct {
 
 func (x *ConcernRaised) Reset() {
 	*x = ConcernRaised{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1475,7 +1616,7 @@ func (x *ConcernRaised) String() string {
 func (*ConcernRaised) ProtoMessage() {}
 
 func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1488,7 +1629,7 @@ func (x *ConcernRaised) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernRaised.ProtoReflect.Descriptor instead.
 func (*ConcernRaised) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ConcernRaised) GetConcernId() string {
@@ -1581,7 +1722,7 @@ type LeadAlerted struct {
 
 func (x *LeadAlerted) Reset() {
 	*x = LeadAlerted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1593,7 +1734,7 @@ func (x *LeadAlerted) String() string {
 func (*LeadAlerted) ProtoMessage() {}
 
 func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1606,7 +1747,7 @@ func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
 func (*LeadAlerted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *LeadAlerted) GetConcernId() string {
@@ -1665,7 +1806,7 @@ type ConcernActionAdded struct {
 
 func (x *ConcernActionAdded) Reset() {
 	*x = ConcernActionAdded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1677,7 +1818,7 @@ func (x *ConcernActionAdded) String() string {
 func (*ConcernActionAdded) ProtoMessage() {}
 
 func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1690,7 +1831,7 @@ func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
 func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ConcernActionAdded) GetConcernId() string {
@@ -1762,7 +1903,7 @@ type ConcernEscalated struct {
 
 func (x *ConcernEscalated) Reset() {
 	*x = ConcernEscalated{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1774,7 +1915,7 @@ func (x *ConcernEscalated) String() string {
 func (*ConcernEscalated) ProtoMessage() {}
 
 func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1787,7 +1928,7 @@ func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
 func (*ConcernEscalated) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConcernEscalated) GetConcernId() string {
@@ -1870,7 +2011,7 @@ type ConcernClosed struct {
 
 func (x *ConcernClosed) Reset() {
 	*x = ConcernClosed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1882,7 +2023,7 @@ func (x *ConcernClosed) String() string {
 func (*ConcernClosed) ProtoMessage() {}
 
 func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1895,7 +2036,7 @@ func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
 func (*ConcernClosed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ConcernClosed) GetConcernId() string {
@@ -1965,13 +2106,19 @@ type RecordCorrected struct {
 	CorrectedBy string `protobuf:"bytes,6,opt,name=corrected_by,json=correctedBy,proto3" json:"corrected_by,omitempty"`
 	// The corrected text and the reason: a serialised Correction, sealed; never published in clear.
 	SealedCorrection []byte `protobuf:"bytes,7,opt,name=sealed_correction,json=sealedCorrection,proto3" json:"sealed_correction,omitempty"`
+	// For a correction of an observation report's text after its release (of the draft released, or
+	// of a correction of it): the report's distribution list as it was released, in its order
+	// (recipient 1 first), each of whom was given a copy of the text now corrected and is to be sent
+	// the correction (decision 297). Empty for any other correction, and on corrections recorded
+	// before it was kept.
+	RecipientsToTell []*Recipient `protobuf:"bytes,8,rep,name=recipients_to_tell,json=recipientsToTell,proto3" json:"recipients_to_tell,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RecordCorrected) Reset() {
 	*x = RecordCorrected{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1983,7 +2130,7 @@ func (x *RecordCorrected) String() string {
 func (*RecordCorrected) ProtoMessage() {}
 
 func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1996,7 +2143,7 @@ func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
 func (*RecordCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RecordCorrected) GetFamilyId() string {
@@ -2048,6 +2195,13 @@ func (x *RecordCorrected) GetSealedCorrection() []byte {
 	return nil
 }
 
+func (x *RecordCorrected) GetRecipientsToTell() []*Recipient {
+	if x != nil {
+		return x.RecipientsToTell
+	}
+	return nil
+}
+
 // ReportDue: a supervised session was completed, so its observation report is due.
 type ReportDue struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2070,7 +2224,7 @@ type ReportDue struct {
 
 func (x *ReportDue) Reset() {
 	*x = ReportDue{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2082,7 +2236,7 @@ func (x *ReportDue) String() string {
 func (*ReportDue) ProtoMessage() {}
 
 func (x *ReportDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2095,7 +2249,7 @@ func (x *ReportDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
 func (*ReportDue) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ReportDue) GetReportId() string {
@@ -2155,7 +2309,7 @@ type ReportSection struct {
 
 func (x *ReportSection) Reset() {
 	*x = ReportSection{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2167,7 +2321,7 @@ func (x *ReportSection) String() string {
 func (*ReportSection) ProtoMessage() {}
 
 func (x *ReportSection) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2180,7 +2334,7 @@ func (x *ReportSection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
 func (*ReportSection) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ReportSection) GetKind() ReportSectionKind {
@@ -2221,7 +2375,7 @@ type ReportDrafted struct {
 
 func (x *ReportDrafted) Reset() {
 	*x = ReportDrafted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2233,7 +2387,7 @@ func (x *ReportDrafted) String() string {
 func (*ReportDrafted) ProtoMessage() {}
 
 func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2246,7 +2400,7 @@ func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
 func (*ReportDrafted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReportDrafted) GetReportId() string {
@@ -2315,7 +2469,7 @@ type ReportSubmittedForCheck struct {
 
 func (x *ReportSubmittedForCheck) Reset() {
 	*x = ReportSubmittedForCheck{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2327,7 +2481,7 @@ func (x *ReportSubmittedForCheck) String() string {
 func (*ReportSubmittedForCheck) ProtoMessage() {}
 
 func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2340,7 +2494,7 @@ func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
 func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReportSubmittedForCheck) GetReportId() string {
@@ -2394,7 +2548,7 @@ type ReportChecked struct {
 
 func (x *ReportChecked) Reset() {
 	*x = ReportChecked{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2406,7 +2560,7 @@ func (x *ReportChecked) String() string {
 func (*ReportChecked) ProtoMessage() {}
 
 func (x *ReportChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2419,7 +2573,7 @@ func (x *ReportChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
 func (*ReportChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReportChecked) GetReportId() string {
@@ -2496,7 +2650,7 @@ type ReportReassigned struct {
 
 func (x *ReportReassigned) Reset() {
 	*x = ReportReassigned{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2508,7 +2662,7 @@ func (x *ReportReassigned) String() string {
 func (*ReportReassigned) ProtoMessage() {}
 
 func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2521,7 +2675,7 @@ func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReassigned.ProtoReflect.Descriptor instead.
 func (*ReportReassigned) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReportReassigned) GetReportId() string {
@@ -2590,7 +2744,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2602,7 +2756,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2615,7 +2769,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2667,7 +2821,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2679,7 +2833,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2692,7 +2846,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2761,7 +2915,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2773,7 +2927,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2786,7 +2940,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -2838,6 +2992,125 @@ func (x *AccessRecorded) GetSealedPurpose() []byte {
 	return nil
 }
 
+// AccessRefused: an authenticated caller asked to read a family's safeguarding text (a concern, a
+// report, or the whole record) and was refused: another centre's, or a role or person it is not
+// for (decision 297). It is on the family's audit stream, access-<family_id>, beside the reads
+// given, so the centre's safeguarding lead and an administrator see a probe. Nothing of the text,
+// and not the purpose the caller gave, is kept. A caller without a token is refused before any
+// family is named, and nothing is recorded for them.
+type AccessRefused struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family whose record was asked for (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre the record is at (UUID): whose lead audits the family's reads.
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The caller's account id (never a name).
+	Subject string `protobuf:"bytes,3,opt,name=subject,proto3" json:"subject,omitempty"`
+	// The roles the caller's token gives them at the centre they named, comma-separated ("coordinator");
+	// empty when it gives none there.
+	Role string `protobuf:"bytes,4,opt,name=role,proto3" json:"role,omitempty"`
+	// What was asked for.
+	Kind RecordKind `protobuf:"varint,5,opt,name=kind,proto3,enum=familytime.safeguarding.v1.RecordKind" json:"kind,omitempty"`
+	// The id of what was asked for (concern or report id, UUID; the family id for a whole record).
+	RecordId string `protobuf:"bytes,6,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	// The centre the request named (UUID): another than centre_id when the caller asked for the
+	// record as if it were at their own centre, or named a centre not theirs.
+	AskedCentreId string `protobuf:"bytes,7,opt,name=asked_centre_id,json=askedCentreId,proto3" json:"asked_centre_id,omitempty"`
+	// Why it was refused, the refusal's reason code: ROLE_REQUIRED, OUTSIDE_YOUR_CENTRES,
+	// NOT_THE_RAISER_OR_LEAD, NOT_A_REPORT_READER, LEAD_ONLY, NOT_AT_THIS_CENTRE (the record is at
+	// another centre than the one named: the caller was told it was not found), or the staff
+	// register's reason.
+	Reason        string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AccessRefused) Reset() {
+	*x = AccessRefused{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AccessRefused) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AccessRefused) ProtoMessage() {}
+
+func (x *AccessRefused) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AccessRefused.ProtoReflect.Descriptor instead.
+func (*AccessRefused) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *AccessRefused) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetKind() RecordKind {
+	if x != nil {
+		return x.Kind
+	}
+	return RecordKind_RECORD_KIND_UNSPECIFIED
+}
+
+func (x *AccessRefused) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetAskedCentreId() string {
+	if x != nil {
+		return x.AskedCentreId
+	}
+	return ""
+}
+
+func (x *AccessRefused) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // Note is one free-text note. Sealed; never published in clear.
 type Note struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2849,7 +3122,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2861,7 +3134,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2874,7 +3147,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Note) GetText() string {
@@ -2897,7 +3170,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2909,7 +3182,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2922,7 +3195,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Correction) GetText() string {
@@ -2950,7 +3223,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2962,7 +3235,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2975,7 +3248,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -3045,7 +3318,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"reviewedOn\x12@\n" +
 	"\x0enext_review_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewBy\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
-	"sealedNote\"\xfa\x03\n" +
+	"sealedNote\"\xda\x04\n" +
 	"\x19RiskScreenedProvisionally\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
@@ -3058,7 +3331,16 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x12disclosure_carried\x18\a \x01(\bR\x11disclosureCarried\x12Y\n" +
 	"\x1bcarried_after_assessment_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x18carriedAfterAssessmentOn\x129\n" +
 	"\n" +
-	"flagged_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tflaggedAt\"\xc1\x03\n" +
+	"flagged_at\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\tflaggedAt\x12^\n" +
+	"\x13expired_injunctions\x18\n" +
+	" \x03(\v2-.familytime.safeguarding.v1.ExpiredInjunctionR\x12expiredInjunctions\"\x80\x02\n" +
+	"\x11ExpiredInjunction\x12>\n" +
+	"\x04kind\x18\x01 \x01(\x0e2*.familytime.safeguarding.v1.InjunctionKindR\x04kind\x123\n" +
+	"\amade_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x06madeOn\x129\n" +
+	"\n" +
+	"expires_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\x12;\n" +
+	"\vscreened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
+	"screenedOn\"\xc1\x03\n" +
 	"\fRiskAssessed\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12;\n" +
@@ -3123,7 +3405,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\tclosed_by\x18\x05 \x01(\tR\bclosedBy\x12\x1f\n" +
 	"\vsealed_note\x18\x06 \x01(\fR\n" +
 	"sealedNote\x12D\n" +
-	"\aoutcome\x18\a \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeR\aoutcome\"\xb6\x02\n" +
+	"\aoutcome\x18\a \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeR\aoutcome\"\x8b\x03\n" +
 	"\x0fRecordCorrected\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12*\n" +
@@ -3131,7 +3413,8 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x13corrects_event_type\x18\x04 \x01(\tR\x11correctsEventType\x12=\n" +
 	"\fcorrected_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\x12!\n" +
 	"\fcorrected_by\x18\x06 \x01(\tR\vcorrectedBy\x12+\n" +
-	"\x11sealed_correction\x18\a \x01(\fR\x10sealedCorrection\"\xdc\x01\n" +
+	"\x11sealed_correction\x18\a \x01(\fR\x10sealedCorrection\x12S\n" +
+	"\x12recipients_to_tell\x18\b \x03(\v2%.familytime.safeguarding.v1.RecipientR\x10recipientsToTell\"\xdc\x01\n" +
 	"\tReportDue\x12\x1b\n" +
 	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
@@ -3202,7 +3485,16 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x04role\x18\x04 \x01(\tR\x04role\x12:\n" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12%\n" +
-	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\x1a\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\x90\x02\n" +
+	"\rAccessRefused\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x18\n" +
+	"\asubject\x18\x03 \x01(\tR\asubject\x12\x12\n" +
+	"\x04role\x18\x04 \x01(\tR\x04role\x12:\n" +
+	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
+	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12&\n" +
+	"\x0fasked_centre_id\x18\a \x01(\tR\raskedCentreId\x12\x16\n" +
+	"\x06reason\x18\b \x01(\tR\x06reason\"\x1a\n" +
 	"\x04Note\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\"8\n" +
 	"\n" +
@@ -3274,7 +3566,11 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x16RECIPIENT_KIND_CAFCASS\x10\x03\x12\"\n" +
 	"\x1eRECIPIENT_KIND_LOCAL_AUTHORITY\x10\x04\x12\x1c\n" +
 	"\x18RECIPIENT_KIND_SOLICITOR\x10\x05\x12\x18\n" +
-	"\x14RECIPIENT_KIND_COURT\x10\x06B\x90\x02\n" +
+	"\x14RECIPIENT_KIND_COURT\x10\x06*v\n" +
+	"\x0eInjunctionKind\x12\x1f\n" +
+	"\x1bINJUNCTION_KIND_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fINJUNCTION_KIND_NON_MOLESTATION\x10\x01\x12\x1e\n" +
+	"\x1aINJUNCTION_KIND_OCCUPATION\x10\x02B\x90\x02\n" +
 	"\x1ecom.familytime.safeguarding.v1B\vEventsProtoP\x01ZWgithub.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1;safeguardingv1\xa2\x02\x03FSX\xaa\x02\x1aFamilytime.Safeguarding.V1\xca\x02\x1aFamilytime\\Safeguarding\\V1\xe2\x02&Familytime\\Safeguarding\\V1\\GPBMetadata\xea\x02\x1cFamilytime::Safeguarding::V1b\x06proto3"
 
 var (
@@ -3289,8 +3585,8 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_safeguarding_v1_events_proto_rawDescData
 }
 
-var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                     // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                     // 1: familytime.safeguarding.v1.RiskRating
@@ -3301,83 +3597,93 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(RecordKind)(0),                     // 6: familytime.safeguarding.v1.RecordKind
 	(ReportSectionKind)(0),              // 7: familytime.safeguarding.v1.ReportSectionKind
 	(RecipientKind)(0),                  // 8: familytime.safeguarding.v1.RecipientKind
-	(*HoldPlaced)(nil),                  // 9: familytime.safeguarding.v1.HoldPlaced
-	(*LeadAlertedOfHold)(nil),           // 10: familytime.safeguarding.v1.LeadAlertedOfHold
-	(*LeadAlertedOfDuplicateCheck)(nil), // 11: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck
-	(*LeadAlertedOfFindingCheck)(nil),   // 12: familytime.safeguarding.v1.LeadAlertedOfFindingCheck
-	(*HoldLifted)(nil),                  // 13: familytime.safeguarding.v1.HoldLifted
-	(*HoldReviewed)(nil),                // 14: familytime.safeguarding.v1.HoldReviewed
-	(*RiskScreenedProvisionally)(nil),   // 15: familytime.safeguarding.v1.RiskScreenedProvisionally
-	(*RiskAssessed)(nil),                // 16: familytime.safeguarding.v1.RiskAssessed
-	(*ConcernRaised)(nil),               // 17: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),                 // 18: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),          // 19: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),            // 20: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),               // 21: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),             // 22: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                   // 23: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),               // 24: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),               // 25: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),     // 26: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),               // 27: familytime.safeguarding.v1.ReportChecked
-	(*ReportReassigned)(nil),            // 28: familytime.safeguarding.v1.ReportReassigned
-	(*Recipient)(nil),                   // 29: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),              // 30: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),              // 31: familytime.safeguarding.v1.AccessRecorded
-	(*Note)(nil),                        // 32: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                  // 33: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                  // 34: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                     // 35: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 36: google.protobuf.Timestamp
+	(InjunctionKind)(0),                 // 9: familytime.safeguarding.v1.InjunctionKind
+	(*HoldPlaced)(nil),                  // 10: familytime.safeguarding.v1.HoldPlaced
+	(*LeadAlertedOfHold)(nil),           // 11: familytime.safeguarding.v1.LeadAlertedOfHold
+	(*LeadAlertedOfDuplicateCheck)(nil), // 12: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck
+	(*LeadAlertedOfFindingCheck)(nil),   // 13: familytime.safeguarding.v1.LeadAlertedOfFindingCheck
+	(*HoldLifted)(nil),                  // 14: familytime.safeguarding.v1.HoldLifted
+	(*HoldReviewed)(nil),                // 15: familytime.safeguarding.v1.HoldReviewed
+	(*RiskScreenedProvisionally)(nil),   // 16: familytime.safeguarding.v1.RiskScreenedProvisionally
+	(*ExpiredInjunction)(nil),           // 17: familytime.safeguarding.v1.ExpiredInjunction
+	(*RiskAssessed)(nil),                // 18: familytime.safeguarding.v1.RiskAssessed
+	(*ConcernRaised)(nil),               // 19: familytime.safeguarding.v1.ConcernRaised
+	(*LeadAlerted)(nil),                 // 20: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),          // 21: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),            // 22: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),               // 23: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),             // 24: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                   // 25: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),               // 26: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),               // 27: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),     // 28: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),               // 29: familytime.safeguarding.v1.ReportChecked
+	(*ReportReassigned)(nil),            // 30: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                   // 31: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),              // 32: familytime.safeguarding.v1.ReportReleased
+	(*AccessRecorded)(nil),              // 33: familytime.safeguarding.v1.AccessRecorded
+	(*AccessRefused)(nil),               // 34: familytime.safeguarding.v1.AccessRefused
+	(*Note)(nil),                        // 35: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                  // 36: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                  // 37: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                     // 38: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 39: google.protobuf.Timestamp
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	35, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	35, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	35, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
-	35, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
-	35, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
-	35, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
-	35, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
-	35, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
-	35, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	35, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	35, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	35, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	38, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	38, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	38, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	38, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
+	38, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
+	38, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
+	38, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
+	38, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
+	38, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	38, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	38, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	38, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	35, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
-	36, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
-	35, // 17: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
-	1,  // 18: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	2,  // 19: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	35, // 20: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
-	3,  // 21: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	35, // 22: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 23: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	35, // 24: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	35, // 25: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 26: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	35, // 27: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	35, // 28: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	5,  // 29: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	35, // 30: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	35, // 31: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	7,  // 32: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	35, // 33: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	24, // 34: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	35, // 35: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	35, // 36: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	35, // 37: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	8,  // 38: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	35, // 39: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	29, // 40: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	6,  // 41: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	42, // [42:42] is the sub-list for method output_type
-	42, // [42:42] is the sub-list for method input_type
-	42, // [42:42] is the sub-list for extension type_name
-	42, // [42:42] is the sub-list for extension extendee
-	0,  // [0:42] is the sub-list for field type_name
+	38, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
+	39, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
+	17, // 17: familytime.safeguarding.v1.RiskScreenedProvisionally.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
+	9,  // 18: familytime.safeguarding.v1.ExpiredInjunction.kind:type_name -> familytime.safeguarding.v1.InjunctionKind
+	38, // 19: familytime.safeguarding.v1.ExpiredInjunction.made_on:type_name -> familytime.common.v1.Date
+	38, // 20: familytime.safeguarding.v1.ExpiredInjunction.expires_on:type_name -> familytime.common.v1.Date
+	38, // 21: familytime.safeguarding.v1.ExpiredInjunction.screened_on:type_name -> familytime.common.v1.Date
+	38, // 22: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	1,  // 23: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	2,  // 24: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	38, // 25: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	3,  // 26: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	38, // 27: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	3,  // 28: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	38, // 29: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	38, // 30: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 31: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	38, // 32: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	38, // 33: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	5,  // 34: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	38, // 35: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	31, // 36: familytime.safeguarding.v1.RecordCorrected.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
+	38, // 37: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	7,  // 38: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	38, // 39: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	26, // 40: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	38, // 41: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	38, // 42: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	38, // 43: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	8,  // 44: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	38, // 45: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	31, // 46: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	6,  // 47: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	6,  // 48: familytime.safeguarding.v1.AccessRefused.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	49, // [49:49] is the sub-list for method output_type
+	49, // [49:49] is the sub-list for method input_type
+	49, // [49:49] is the sub-list for extension type_name
+	49, // [49:49] is the sub-list for extension extendee
+	0,  // [0:49] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -3390,8 +3696,8 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
-			NumEnums:      9,
-			NumMessages:   26,
+			NumEnums:      10,
+			NumMessages:   28,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -394,9 +394,14 @@ type Risk struct {
 	// assesses the risk again (review 37: the lead was shown the assessment alone).
 	DisclosureCarriedOn *v1.Date `protobuf:"bytes,7,opt,name=disclosure_carried_on,json=disclosureCarriedOn,proto3" json:"disclosure_carried_on,omitempty"`
 	// The local date of the latest person's assessment of the family's risk; unset when none.
-	AssessedOn    *v1.Date `protobuf:"bytes,8,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	AssessedOn *v1.Date `protobuf:"bytes,8,opt,name=assessed_on,json=assessedOn,proto3" json:"assessed_on,omitempty"`
+	// While the rating is provisional: the injunctions the referral lists that had expired before a
+	// screen of it since the risk was last assessed, which the screen did not count as the
+	// injunction factor (decision 297). The lead weighs them: an answer "injunction in force" still
+	// counts. Empty otherwise.
+	ExpiredInjunctions []*ExpiredInjunction `protobuf:"bytes,9,rep,name=expired_injunctions,json=expiredInjunctions,proto3" json:"expired_injunctions,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Risk) Reset() {
@@ -481,6 +486,13 @@ func (x *Risk) GetDisclosureCarriedOn() *v1.Date {
 func (x *Risk) GetAssessedOn() *v1.Date {
 	if x != nil {
 		return x.AssessedOn
+	}
+	return nil
+}
+
+func (x *Risk) GetExpiredInjunctions() []*ExpiredInjunction {
+	if x != nil {
+		return x.ExpiredInjunctions
 	}
 	return nil
 }
@@ -1684,9 +1696,13 @@ type CorrectRecordResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's: the outcome recorded at answered_at when the request was first
 	// carried out. The retry recorded nothing; the record may have moved on since.
-	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// For a correction of a report's text after its release: the report's distribution list, in
+	// its order (recipient 1 first), each of whom was given the text now corrected and is to be
+	// sent the correction (decision 297). Empty for any other correction.
+	RecipientsToTell []*Recipient `protobuf:"bytes,4,rep,name=recipients_to_tell,json=recipientsToTell,proto3" json:"recipients_to_tell,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *CorrectRecordResponse) Reset() {
@@ -1738,6 +1754,13 @@ func (x *CorrectRecordResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *CorrectRecordResponse) GetRecipientsToTell() []*Recipient {
+	if x != nil {
+		return x.RecipientsToTell
+	}
+	return nil
 }
 
 // PlaceHoldRequest suspends a family's contact.
@@ -5082,8 +5105,14 @@ type AccessRecord struct {
 	// who read what, when and in which role, never the purpose's text, which is safeguarding detail
 	// about the family (review 41). The centre's safeguarding lead is given it.
 	PurposeWithheld bool `protobuf:"varint,8,opt,name=purpose_withheld,json=purposeWithheld,proto3" json:"purpose_withheld,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Set when the read was refused, and the caller given nothing (decision 297): the refusal's
+	// reason code (ROLE_REQUIRED, OUTSIDE_YOUR_CENTRES, NOT_THE_RAISER_OR_LEAD, NOT_A_REPORT_READER,
+	// LEAD_ONLY, NOT_AT_THIS_CENTRE, ...). A refused read keeps no purpose. Empty for a read given.
+	Refused string `protobuf:"bytes,9,opt,name=refused,proto3" json:"refused,omitempty"`
+	// For a refused read: the centre the request named (UUID), when it is not centre_id.
+	AskedCentreId string `protobuf:"bytes,10,opt,name=asked_centre_id,json=askedCentreId,proto3" json:"asked_centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *AccessRecord) Reset() {
@@ -5172,6 +5201,20 @@ func (x *AccessRecord) GetPurposeWithheld() bool {
 	return false
 }
 
+func (x *AccessRecord) GetRefused() string {
+	if x != nil {
+		return x.Refused
+	}
+	return ""
+}
+
+func (x *AccessRecord) GetAskedCentreId() string {
+	if x != nil {
+		return x.AskedCentreId
+	}
+	return ""
+}
+
 // ListAccessRecordsResponse is a page of the family's access records at the centre, oldest first:
 // follow next_page_token to the last page for every read.
 type ListAccessRecordsResponse struct {
@@ -5248,7 +5291,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xcc\x03\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xac\x04\n" +
 	"\x04Risk\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12>\n" +
 	"\x06rating\x18\x02 \x01(\x0e2&.familytime.safeguarding.v1.RiskRatingR\x06rating\x12@\n" +
@@ -5258,7 +5301,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x0enext_review_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\fnextReviewOn\x12N\n" +
 	"\x15disclosure_carried_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\x13disclosureCarriedOn\x12;\n" +
 	"\vassessed_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\n" +
-	"assessedOn\"\xe9\x02\n" +
+	"assessedOn\x12^\n" +
+	"\x13expired_injunctions\x18\t \x03(\v2-.familytime.safeguarding.v1.ExpiredInjunctionR\x12expiredInjunctions\"\xe9\x02\n" +
 	"\x13RaiseConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -5376,12 +5420,13 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x04text\x18\x05 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04text\x12\"\n" +
 	"\x06reason\x18\x06 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\"\x8d\x01\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\"\xe2\x01\n" +
 	"\x15CorrectRecordResponse\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xe0\x02\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\x12S\n" +
+	"\x12recipients_to_tell\x18\x04 \x03(\v2%.familytime.safeguarding.v1.RecipientR\x10recipientsToTell\"\xe0\x02\n" +
 	"\x10PlaceHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -5665,7 +5710,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xb4\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xf6\x02\n" +
 	"\fAccessRecord\x12;\n" +
 	"\vaccessed_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"accessedAt\x12\x18\n" +
@@ -5675,7 +5720,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12\x18\n" +
 	"\apurpose\x18\a \x01(\tR\apurpose\x12)\n" +
-	"\x10purpose_withheld\x18\b \x01(\bR\x0fpurposeWithheld\"\x87\x01\n" +
+	"\x10purpose_withheld\x18\b \x01(\bR\x0fpurposeWithheld\x12\x18\n" +
+	"\arefused\x18\t \x01(\tR\arefused\x12&\n" +
+	"\x0fasked_centre_id\x18\n" +
+	" \x01(\tR\raskedCentreId\"\x87\x01\n" +
 	"\x19ListAccessRecordsResponse\x12B\n" +
 	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*y\n" +
@@ -5810,15 +5858,16 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(RiskFactor)(0),                       // 67: familytime.safeguarding.v1.RiskFactor
 	(*v1.Date)(nil),                       // 68: familytime.common.v1.Date
 	(*timestamppb.Timestamp)(nil),         // 69: google.protobuf.Timestamp
-	(ConcernCategory)(0),                  // 70: familytime.safeguarding.v1.ConcernCategory
-	(Agency)(0),                           // 71: familytime.safeguarding.v1.Agency
-	(ConcernOutcome)(0),                   // 72: familytime.safeguarding.v1.ConcernOutcome
-	(HoldReason)(0),                       // 73: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 74: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 75: familytime.safeguarding.v1.RecipientKind
-	(*Recipient)(nil),                     // 76: familytime.safeguarding.v1.Recipient
-	(*ReportSection)(nil),                 // 77: familytime.safeguarding.v1.ReportSection
-	(RecordKind)(0),                       // 78: familytime.safeguarding.v1.RecordKind
+	(*ExpiredInjunction)(nil),             // 70: familytime.safeguarding.v1.ExpiredInjunction
+	(ConcernCategory)(0),                  // 71: familytime.safeguarding.v1.ConcernCategory
+	(Agency)(0),                           // 72: familytime.safeguarding.v1.Agency
+	(ConcernOutcome)(0),                   // 73: familytime.safeguarding.v1.ConcernOutcome
+	(*Recipient)(nil),                     // 74: familytime.safeguarding.v1.Recipient
+	(HoldReason)(0),                       // 75: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 76: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 77: familytime.safeguarding.v1.RecipientKind
+	(*ReportSection)(nil),                 // 78: familytime.safeguarding.v1.ReportSection
+	(RecordKind)(0),                       // 79: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
 	66,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
@@ -5831,146 +5880,148 @@ var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
 	68,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
 	68,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
 	68,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
-	70,  // 10: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	69,  // 11: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	11,  // 12: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	44,  // 13: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	70,  // 14: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	68,  // 15: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
-	10,  // 16: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
-	12,  // 17: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	69,  // 18: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
-	10,  // 19: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69,  // 20: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	71,  // 21: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
-	10,  // 22: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69,  // 23: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 24: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	10,  // 25: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	72,  // 26: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	69,  // 27: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	69,  // 28: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
-	73,  // 29: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	68,  // 30: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	27,  // 31: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 32: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	27,  // 33: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 34: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 35: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	27,  // 36: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 37: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	73,  // 38: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	68,  // 39: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	68,  // 40: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	68,  // 41: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	68,  // 42: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	27,  // 43: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	74,  // 44: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	30,  // 45: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	46,  // 46: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 47: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 48: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 49: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 50: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 51: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 52: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 53: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 54: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	39,  // 55: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	46,  // 56: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	76,  // 57: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	77,  // 58: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	69,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 60: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 61: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	76,  // 62: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	12,  // 63: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	12,  // 64: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	68,  // 65: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	44,  // 66: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	68,  // 67: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,   // 68: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	74,  // 69: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	68,  // 70: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,   // 71: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	10,  // 72: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	46,  // 73: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	46,  // 74: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	68,  // 75: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	5,   // 76: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	68,  // 77: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	66,  // 78: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	56,  // 79: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	55,  // 80: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	2,   // 81: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
-	68,  // 82: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
-	68,  // 83: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	66,  // 84: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	54,  // 85: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	5,   // 86: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	12,  // 87: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	44,  // 88: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	55,  // 89: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	70,  // 90: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	68,  // 91: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	68,  // 92: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	61,  // 93: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	69,  // 94: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	78,  // 95: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	64,  // 96: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	3,   // 97: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	6,   // 98: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	8,   // 99: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	13,  // 100: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	15,  // 101: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	17,  // 102: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	19,  // 103: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	21,  // 104: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	23,  // 105: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	25,  // 106: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	28,  // 107: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	31,  // 108: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	33,  // 109: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	35,  // 110: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	40,  // 111: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	37,  // 112: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	42,  // 113: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	47,  // 114: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	49,  // 115: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	51,  // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	53,  // 117: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	58,  // 118: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	60,  // 119: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	63,  // 120: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	4,   // 121: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	7,   // 122: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	9,   // 123: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	14,  // 124: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	16,  // 125: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	18,  // 126: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	20,  // 127: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	22,  // 128: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	24,  // 129: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	26,  // 130: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	29,  // 131: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	32,  // 132: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	34,  // 133: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	36,  // 134: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	41,  // 135: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	38,  // 136: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	43,  // 137: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	48,  // 138: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	50,  // 139: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	52,  // 140: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	57,  // 141: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	59,  // 142: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	62,  // 143: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	65,  // 144: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	121, // [121:145] is the sub-list for method output_type
-	97,  // [97:121] is the sub-list for method input_type
-	97,  // [97:97] is the sub-list for extension type_name
-	97,  // [97:97] is the sub-list for extension extendee
-	0,   // [0:97] is the sub-list for field type_name
+	70,  // 10: familytime.safeguarding.v1.Risk.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
+	71,  // 11: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	69,  // 12: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	11,  // 13: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
+	44,  // 14: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	71,  // 15: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	68,  // 16: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	10,  // 17: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
+	12,  // 18: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	69,  // 19: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	10,  // 20: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69,  // 21: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 22: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	10,  // 23: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	69,  // 24: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 25: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	10,  // 26: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
+	73,  // 27: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	69,  // 28: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	69,  // 29: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 30: familytime.safeguarding.v1.CorrectRecordResponse.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
+	75,  // 31: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	68,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	27,  // 33: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	27,  // 35: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 36: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 37: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	27,  // 38: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	69,  // 39: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 40: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	68,  // 41: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	68,  // 42: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	68,  // 43: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	68,  // 44: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	27,  // 45: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	76,  // 46: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	30,  // 47: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	46,  // 48: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 49: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 50: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 51: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 52: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 53: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 54: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	69,  // 55: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 56: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	39,  // 57: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	46,  // 58: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	74,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	78,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	69,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	46,  // 62: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	45,  // 63: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	74,  // 64: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	12,  // 65: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	12,  // 66: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	68,  // 67: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	44,  // 68: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	68,  // 69: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 70: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	76,  // 71: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	68,  // 72: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 73: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	10,  // 74: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	46,  // 75: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	46,  // 76: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	68,  // 77: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	5,   // 78: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	68,  // 79: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	66,  // 80: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	56,  // 81: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	55,  // 82: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	2,   // 83: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
+	68,  // 84: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
+	68,  // 85: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	66,  // 86: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	54,  // 87: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	5,   // 88: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	12,  // 89: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	44,  // 90: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	55,  // 91: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	71,  // 92: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	68,  // 93: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	68,  // 94: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	61,  // 95: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	69,  // 96: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	79,  // 97: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	64,  // 98: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 99: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 100: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 101: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 102: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 103: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 104: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 105: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	21,  // 106: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	23,  // 107: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	25,  // 108: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	28,  // 109: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	31,  // 110: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	33,  // 111: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	35,  // 112: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	40,  // 113: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	37,  // 114: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	42,  // 115: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	47,  // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	49,  // 117: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	51,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	53,  // 119: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	58,  // 120: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	60,  // 121: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	63,  // 122: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 123: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 124: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 125: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 126: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 127: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 128: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 129: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	22,  // 130: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	24,  // 131: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	26,  // 132: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	29,  // 133: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	32,  // 134: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	34,  // 135: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	36,  // 136: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	41,  // 137: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	38,  // 138: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	43,  // 139: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	48,  // 140: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	50,  // 141: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	52,  // 142: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	57,  // 143: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	59,  // 144: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	62,  // 145: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	65,  // 146: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	123, // [123:147] is the sub-list for method output_type
+	99,  // [99:123] is the sub-list for method input_type
+	99,  // [99:99] is the sub-list for extension type_name
+	99,  // [99:99] is the sub-list for extension extendee
+	0,   // [0:99] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }

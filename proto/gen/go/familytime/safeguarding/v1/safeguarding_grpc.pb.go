@@ -131,7 +131,8 @@ type SafeguardingServiceClient interface {
 	// each concern raised, and each hold placed by someone the register does not have as the lead.
 	ListAlerts(ctx context.Context, in *ListAlertsRequest, opts ...grpc.CallOption) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
-	// oldest first, a page at a time. Safeguarding leads and administrators.
+	// oldest first, a page at a time, with the reads refused to an authenticated caller (refused
+	// set). Safeguarding leads and administrators.
 	ListAccessRecords(ctx context.Context, in *ListAccessRecordsRequest, opts ...grpc.CallOption) (*ListAccessRecordsResponse, error)
 }
 
@@ -469,7 +470,8 @@ type SafeguardingServiceServer interface {
 	// each concern raised, and each hold placed by someone the register does not have as the lead.
 	ListAlerts(context.Context, *ListAlertsRequest) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
-	// oldest first, a page at a time. Safeguarding leads and administrators.
+	// oldest first, a page at a time, with the reads refused to an authenticated caller (refused
+	// set). Safeguarding leads and administrators.
 	ListAccessRecords(context.Context, *ListAccessRecordsRequest) (*ListAccessRecordsResponse, error)
 	mustEmbedUnimplementedSafeguardingServiceServer()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -61,11 +60,9 @@ func newCentreRegister(conn *connection) *cobra.Command {
 				return err
 			}
 			if accreditedOn != "" {
-				t, err := time.Parse(time.DateOnly, accreditedOn)
-				if err != nil {
-					return fmt.Errorf("--accredited-on %q is not a date like 2025-03-01", accreditedOn)
+				if d.AccreditationDate, err = dateFlag("accredited-on", accreditedOn); err != nil {
+					return err
 				}
-				d.AccreditationDate = &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}
 			}
 			id, err := request.value()
 			if err != nil {
@@ -243,13 +240,22 @@ func friendly(prefix, name string) string {
 }
 
 func parseEnum[E ~int32](flag, value, prefix string, values map[string]int32) (E, error) {
-	key := prefix + strings.ReplaceAll(strings.ToUpper(strings.TrimSpace(value)), "-", "_")
-	v, ok := values[key]
+	word := strings.ReplaceAll(strings.ToUpper(strings.TrimSpace(value)), "-", "_")
+	v, ok := values[prefix+word]
+	if !ok {
+		// The same person is named two ways across the services (scheduling's visiting parent is
+		// referral's non-resident parent): a coordinator who learned one on one command is not
+		// refused it on another (review 51).
+		v, ok = values[prefix+sameParent[word]]
+	}
 	if !ok || v == 0 {
 		return 0, fmt.Errorf("--%s %q is not one of: %s", flag, value, enumNamesOf(prefix, values))
 	}
 	return E(v), nil
 }
+
+// sameParent is the other name of a parent's role, as the enums spell them.
+var sameParent = map[string]string{"VISITING_PARENT": "NON_RESIDENT_PARENT", "NON_RESIDENT_PARENT": "VISITING_PARENT"}
 
 func enumNames(prefix string, names map[int32]string) string {
 	values := map[string]int32{}

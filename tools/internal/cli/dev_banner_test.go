@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/tools/internal/devserver"
 )
 
@@ -21,4 +23,45 @@ func TestTheDevBannersFirstCommandRunsAsPrinted(t *testing.T) {
 
 	_, err := readDevInfo(t.TempDir())
 	require.ErrorContains(t, err, "give --data DIR if it was started with --data")
+}
+
+// Review 51: five commands refused a UK-form date with five different examples, and a time "2pm"
+// with no reading. Every date and time flag is read one way, and a date that can be read one way
+// only is said in words.
+func TestADateOrTimeInAnotherFormIsAnsweredOneWay(t *testing.T) {
+	for value, want := range map[string]string{
+		"19/12/2026": `--on "19/12/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: for 19 December 2026, write --on 2026-12-19`,
+		"02/11/2026": `--on "02/11/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: 02/11/2026 could be 2 November 2026 or 11 February 2026; write --on 2026-11-02 or --on 2026-02-11`,
+		"05/05/2026": `--on "05/05/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: for 5 May 2026, write --on 2026-05-05`,
+		"31/02/2026": `--on "31/02/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19`,
+		"2026-02-30": `--on "2026-02-30" is not a date written YYYY-MM-DD, e.g. 2026-12-19: there is no such day`,
+		"tomorrow":   `--on "tomorrow" is not a date written YYYY-MM-DD, e.g. 2026-12-19`,
+	} {
+		_, err := dayFlag("on", value)
+		require.EqualError(t, err, want, value)
+	}
+	d, err := dateFlag("on", "2026-12-19")
+	require.NoError(t, err)
+	require.Equal(t, int32(19), d.GetDay())
+	for value, want := range map[string]string{
+		"2pm":     `--at "2pm" is not a time written HH:MM on the 24-hour clock, e.g. 14:05: for 2pm, write --at 14:00`,
+		"12.30am": `--at "12.30am" is not a time written HH:MM on the 24-hour clock, e.g. 14:05: for 12.30am, write --at 00:30`,
+		"noon":    `--at "noon" is not a time written HH:MM on the 24-hour clock, e.g. 14:05`,
+	} {
+		_, err := clockFlag("at", value)
+		require.EqualError(t, err, want, value)
+	}
+}
+
+// Review 51: `schedule cancel --by` took visiting-parent, `referral withdraw --by`
+// non-resident-parent, and each refused the other's word for the same parent.
+func TestAParentIsNamedEitherWayOnEveryCommand(t *testing.T) {
+	by, err := parseEnum[schedulingv1.CancelledBy]("by", "non-resident-parent", "CANCELLED_BY_", schedulingv1.CancelledBy_value)
+	require.NoError(t, err)
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, by)
+	withdrawn, err := parseEnum[referralv1.WithdrawnBy]("by", "visiting-parent", "WITHDRAWN_BY_", referralv1.WithdrawnBy_value)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT, withdrawn)
+	_, err = parseEnum[schedulingv1.CancelledBy]("by", "aunt", "CANCELLED_BY_", schedulingv1.CancelledBy_value)
+	require.ErrorContains(t, err, `--by "aunt" is not one of:`)
 }

@@ -482,11 +482,7 @@ func parseDate(flag, value string) (*commonv1.Date, error) {
 	if value == "" {
 		return nil, nil
 	}
-	t, err := time.Parse(time.DateOnly, value)
-	if err != nil {
-		return nil, fmt.Errorf("--%s %q is not a date like 2025-03-01 (YYYY-MM-DD)", flag, value)
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
+	return dateFlag(flag, value)
 }
 
 // london is the zone of the centres' local dates (the services use it too).

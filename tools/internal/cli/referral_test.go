@@ -95,7 +95,7 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"waitlist", ref, "--centre", centre, "--service", "babysitting"}, `--service "babysitting" is not one of: supported, supervised`},
 		{[]string{"withdraw", ref, "--centre", centre, "--by", "aunt"}, `--by "aunt" is not one of: referrer, resident-parent`},
 		{[]string{"end", ref, "--centre", centre, "--outcome", "happy", "--note", "Parents arrange it"}, `--outcome "happy" is not one of: self-arranged`},
-		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date like 2025-03-01 (YYYY-MM-DD)`},
+		{[]string{"previsit", ref, "--centre", centre, "--person", person, "--on", "03/06/2026"}, `--on "03/06/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: 03/06/2026 could be 3 June 2026 or 6 March 2026; write --on 2026-06-03 or --on 2026-03-06`},
 		{[]string{"previsit", ref, "--centre", centre, "--person", "dad"}, `--person "dad" is not a person id`},
 		{[]string{"review", ref, "--centre", centre, "--note", "going well", "--on", "2026-02-30"}, `--on "2026-02-30" is not a date`},
 		{[]string{"review", ref, "--centre", centre}, `required flag(s) "note" not set`},

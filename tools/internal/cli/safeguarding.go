@@ -114,13 +114,7 @@ func pagedTable[M proto.Message](s *safeguardingCommand, cmd *cobra.Command, out
 	return out.table(cmd.OutOrStdout(), msgs, header, rows)
 }
 
-func sgDate(flag, value string) (*commonv1.Date, error) {
-	t, err := time.Parse(time.DateOnly, value)
-	if err != nil {
-		return nil, fmt.Errorf("--%s %q is not a date like 2026-03-01", flag, value)
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
-}
+func sgDate(flag, value string) (*commonv1.Date, error) { return dateFlag(flag, value) }
 
 func sgDay(d *commonv1.Date) string {
 	if d == nil {

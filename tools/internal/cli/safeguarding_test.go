@@ -186,7 +186,7 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 // safeguarding reviews takes a date, refused before any call when it is not one.
 func TestRiskReviewsRefuseABadDateBeforeAnyCall(t *testing.T) {
 	_, err := run(t, "safeguarding", "reviews", "--centre", uuid.NewString(), "--due-by", "end of March", "--data", t.TempDir())
-	require.EqualError(t, err, `--due-by "end of March" is not a date like 2026-03-01`)
+	require.EqualError(t, err, `--due-by "end of March" is not a date written YYYY-MM-DD, e.g. 2026-12-19`)
 }
 
 // staffedCentreWithAFamily registers a centre on the dev platform, puts staff (account: role) on its

@@ -1820,20 +1820,14 @@ func alertList(as []schedulingv1.Alert) string {
 }
 
 func parseClock(flag, v string) (*schedulingv1.LocalTime, error) {
-	t, err := time.Parse("15:04", v)
+	t, err := clockFlag(flag, v)
 	if err != nil {
-		return nil, fmt.Errorf("--%s %q is not a time like 10:15", flag, v)
+		return nil, err
 	}
 	return &schedulingv1.LocalTime{Hour: int32(t.Hour()), Minute: int32(t.Minute())}, nil
 }
 
-func scheduleDate(flag, v string) (*commonv1.Date, error) {
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return nil, fmt.Errorf("--%s %q is not a date like 2026-01-10", flag, v)
-	}
-	return &commonv1.Date{Year: int32(t.Year()), Month: int32(t.Month()), Day: int32(t.Day())}, nil
-}
+func scheduleDate(flag, v string) (*commonv1.Date, error) { return dateFlag(flag, v) }
 
 // optionalDate is scheduleDate for a flag that may be left out: nil when it is.
 func optionalDate(flag, v string) (*commonv1.Date, error) {

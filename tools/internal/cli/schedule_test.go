@@ -184,8 +184,8 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "2026-02-30", "--room", blue, "--by", "centre"}, `--date "2026-02-30" is not a date like 2026-01-10`},
-		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "17/01/2026", "--room", blue, "--by", "centre"}, `--date "17/01/2026" is not a date like 2026-01-10`},
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "2026-02-30", "--room", blue, "--by", "centre"}, `--date "2026-02-30" is not a date written YYYY-MM-DD, e.g. 2026-12-19: there is no such day`},
+		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "17/01/2026", "--room", blue, "--by", "centre"}, `--date "17/01/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: for 17 January 2026, write --date 2026-01-17`},
 		{append([]string{old.GetBookingId(), "--start", "ten"}, move...), `--start "ten" is not a time like 10:15`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "aunt"}, `--by "aunt" is not one of: resident-parent`},
 		// The platform's own cancellations (a hold, a released place) are not a caller's to claim.

@@ -442,6 +442,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return fmt.Sprintf("Observation report released to %d recipients", len(ev.GetRecipients()))
 	case *safeguardingv1.AccessRecorded:
 		return "Safeguarding record read by " + roleWords(ev.GetRole(), true)
+	case *safeguardingv1.AccessRefused:
+		// A refused attempt is on the audit too (decision 297): said as a refusal, by the first
+		// role the caller's token gave them there, with nothing of what was asked for.
+		role, _, _ := strings.Cut(ev.GetRole(), ",")
+		return "Safeguarding record asked for by " + roleWords(strings.TrimSpace(role), true) + ": refused, nothing given"
 	}
 	return ""
 }

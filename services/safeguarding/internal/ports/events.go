@@ -3,6 +3,7 @@ package ports
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,7 +60,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err := notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts()); err != nil {
 				return err
 			}
-			a.NoteBodies(uow, uuid.MustParse(ev.GetFamilyId()), ev.GetSource(), bodiesOf(ev.GetSource(), ev.GetFacts()))
+			a.NoteBodies(uow, uuid.MustParse(ev.GetFamilyId()), ev.GetSource(), bodiesOf(ev.GetSource(), ev.GetFacts(), ev.GetReceivedOn()))
 			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
 				Answers: ev.GetFacts().GetRisk(), Orders: ev.GetFacts().GetCourtOrders(), On: ev.GetReceivedOn()}, d.Caused(Actor), uow)
 		case "familytime.referral.v1.SecondPartyApplicationReceived":
@@ -81,7 +82,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err := notePeople(a, uow, d, ev.GetFamilyId(), ev.GetFacts()); err != nil {
 				return err
 			}
-			a.NoteAmendedBodies(uow, uuid.MustParse(ev.GetFamilyId()), bodiesOf(commonv1.ReferralSource_REFERRAL_SOURCE_UNSPECIFIED, ev.GetFacts()))
+			a.NoteAmendedBodies(uow, uuid.MustParse(ev.GetFamilyId()), bodiesOf(commonv1.ReferralSource_REFERRAL_SOURCE_UNSPECIFIED, ev.GetFacts(), ev.GetAmendedOn()))
 			// The amended answers and orders, every parent's (review 20).
 			return a.ScreenReferral(ctx, app.ReferralAnswers{Family: ev.GetFamilyId(), Referral: ev.GetReferralId(), Centre: ev.GetCentreId(),
 				Answers: ev.GetFacts().GetRisk(), Orders: ev.GetFacts().GetCourtOrders(), On: ev.GetAmendedOn(), Later: true}, d.Caused(Actor), uow)
@@ -205,10 +206,17 @@ func closeCase(a *app.App, uow *eventstore.UnitOfWork, d bus.Delivery, familyID 
 	return nil
 }
 
-// bodiesOf are the bodies a referral from source, with facts, involves with the family.
-func bodiesOf(source commonv1.ReferralSource, facts *referralv1.ReferralFacts) domain.Bodies {
+// bodiesOf are the bodies a referral from source, with facts as of the day on (received or
+// amended), involves with the family. A court order counts only while in force on that day: one
+// that had expired is the family's history, as referral holds it (decision 291: it needs no
+// court_involved), and counting it would send a report to a court no longer involved (decision
+// 299). An order with no expiry, or expiring that day or later, still counts.
+func bodiesOf(source commonv1.ReferralSource, facts *referralv1.ReferralFacts, on *commonv1.Date) domain.Bodies {
+	inForce := slices.ContainsFunc(facts.GetCourtOrders(), func(o *referralv1.CourtOrderRecord) bool {
+		return o.GetExpiresOn() == nil || on == nil || !dates.Time(o.GetExpiresOn()).Before(dates.Time(on))
+	})
 	b := domain.Bodies{
-		Court:          facts.GetCourtInvolved() || len(facts.GetCourtOrders()) > 0 || source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT,
+		Court:          facts.GetCourtInvolved() || inForce || source == commonv1.ReferralSource_REFERRAL_SOURCE_COURT,
 		Cafcass:        facts.GetCafcassInvolved() || source == commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS,
 		LocalAuthority: source == commonv1.ReferralSource_REFERRAL_SOURCE_LOCAL_AUTHORITY,
 	}

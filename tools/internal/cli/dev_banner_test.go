@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -64,4 +65,14 @@ func TestAParentIsNamedEitherWayOnEveryCommand(t *testing.T) {
 	require.Equal(t, referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT, withdrawn)
 	_, err = parseEnum[schedulingv1.CancelledBy]("by", "aunt", "CANCELLED_BY_", schedulingv1.CancelledBy_value)
 	require.ErrorContains(t, err, `--by "aunt" is not one of:`)
+}
+
+// Review 51: `screen --raiting amber` was answered "unknown flag: --raiting" alone.
+func TestAMisspeltFlagIsAnsweredWithTheNearestOne(t *testing.T) {
+	_, err := run(t, "referral", "screen", uuid.NewString(), "--centre", uuid.NewString(), "--raiting", "amber")
+	require.ErrorContains(t, err, "unknown flag: --raiting (did you mean --rating? familytime referral screen --help lists its flags)")
+	_, err = run(t, "referral", "screen", uuid.NewString(), "--centre", uuid.NewString(), "--colour", "amber")
+	require.EqualError(t, err, "unknown flag: --colour", "nothing near: no guess")
+	require.Equal(t, 1, editDistance("raiting", "rating"))
+	require.Equal(t, 3, editDistance("kitten", "sitting"))
 }

@@ -97,7 +97,10 @@ func (r *referralCommand) target(args []string) (referral, centre string, err er
 		return "", "", err
 	}
 	if _, err := uuid.Parse(args[0]); err != nil {
-		return "", "", fmt.Errorf("referral id %q is not a UUID", args[0])
+		// A day sheet's or a table's short id is the likeliest mistake (review 51): say where the
+		// whole one is.
+		return "", "", fmt.Errorf("referral id %q is not a UUID: give the whole id, 36 characters, as familytime referral list --centre C "+
+			"prints it", args[0])
 	}
 	return args[0], centre, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // NewRoot builds the familytime command tree.
@@ -30,7 +31,7 @@ running platform. Start with:
 			}
 		},
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagInWords(err) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return nearestFlag(cmd, flagInWords(err)) })
 	root.AddCommand(newDevCommand(), newTokenCommand(), newCentreCommand(), newKeysCommand(), newReferralCommand(),
 		newSafeguardingCommand(), newAuditCommand())
 	root.AddCommand(newScheduleCommand(), newStaffCommand())
@@ -84,6 +85,47 @@ func flagInWords(err error) error {
 		return err
 	}
 	return fmt.Errorf("%s %q %s", flag, value, why)
+}
+
+// nearestFlag adds to an unknown flag's refusal the command's flag it was likely meant for, one or
+// two letters away ("--raiting": did you mean --rating?, review 51); any other error is as it is.
+func nearestFlag(cmd *cobra.Command, err error) error {
+	m := unknownFlag.FindStringSubmatch(err.Error())
+	if m == nil || !strings.HasPrefix(m[1], "--") {
+		return err
+	}
+	typed := strings.TrimPrefix(m[1], "--")
+	best, bestDistance := "", 3
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(typed, f.Name); d < bestDistance && !f.Hidden {
+			best, bestDistance = f.Name, d
+		}
+	})
+	if best == "" {
+		return err
+	}
+	return fmt.Errorf("%w (did you mean --%s? familytime %s --help lists its flags)", err, best, strings.TrimPrefix(cmd.CommandPath(), "familytime "))
+}
+
+// editDistance is the number of letters to add, remove or change to make a into b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 var pflagInvalid = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)

@@ -853,7 +853,7 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			door(c.GetLeaveTime(), c.GetDepartedAt(), b.GetTimeZone()), door(v.GetLeaveTime(), v.GetDepartedAt(), b.GetTimeZone()),
 			fmt.Sprintf("%dm", e.GetDoorGapMinutes()), fmt.Sprintf("%d/%d", in, len(e.GetExpected())),
 			fmt.Sprintf("%d/%d", checked, len(e.GetExpected())),
-			statusWords(b), alertList(e.GetAlerts())})
+			statusWords(b), alertList(e.GetAlerts()) + withdrawnRefusals(e.GetRefusalsWithdrawn())})
 	}
 	if err := out.table(w, nil, []string{"ROOM", "BOOKING", "FAMILY", "SERVICE", "VISITING IN", "CHILDREN IN", "CHILDREN OUT",
 		"VISITING OUT", "GAP", "IN", "CHECKED IN", "STATUS", "ALERTS"}, rows); err != nil {
@@ -912,9 +912,13 @@ func (s *schedule) checkin() *cobra.Command {
 		Use:   "checkin BOOKING_ID PERSON_ID",
 		Short: "Check a person in at the door: admitted only if named for the family (a refusal is recorded)",
 		Long: `checkin admits a person at the door only if they are named for the family's booking, and records
-every attempt, admitted or not. It exits with status 0 when the person is admitted, 3 when they
-are refused (the refusal is recorded and printed, with --json as the answer's "refusal"), and 1
-when the check-in could not be made at all (the error says why).
+every attempt by someone of the family, admitted or not. It exits with status 0 when the person is
+admitted, 3 when they are refused (the refusal is recorded and printed, with --json as the answer's
+"refusal"), and 1 when the check-in could not be made at all (the error says why). An id that is
+nobody named for a family at the centre (a typo) is bad input: check it against the PERSON column
+of the day sheet. A person of another booking is refused PERSON_OF_ANOTHER_BOOKING (check the
+row). Neither records anything. A refusal recorded by mistake is withdrawn with familytime schedule
+correct BOOKING_ID --checkin --person PERSON_ID --not-happened --note "why".
 
 A family whose referral carries a disclosure of domestic abuse the safeguarding lead has not
 weighed is refused DISCLOSURE_NOT_WEIGHED for contact other than supervised (the day sheet alerts
@@ -1053,7 +1057,12 @@ meet on the way out (the visiting parent leaves 10-15 minutes after the children
 party left less than 10 minutes before, is still inside in a session called off (a hold), is due
 to leave within 10 minutes, or is due to arrive. The departure is recorded all the same; one
 recorded before the party really left is corrected to its time (familytime schedule correct
---departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.`
+--departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.
+
+"CAUTION CONTACT_NOT_HELD: ..." says the children left before contact began (before its start, or
+before the visiting party came): contact did not take place. Correct an arrival or departure
+recorded by mistake (familytime schedule correct), or record the session as not taken place (the
+party that did not come is a no-show, or the centre calls it off with familytime schedule cancel).`
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",
@@ -1126,6 +1135,7 @@ func (s *schedule) correct() *cobra.Command {
 		arrival, departure bool
 		checkin            bool
 		notHappened        bool
+		note               string
 	)
 	cmd := &cobra.Command{
 		Use:   "correct BOOKING_ID",
@@ -1147,14 +1157,25 @@ ones recorded): the person is then not IN nor CHECKED IN, their party not taken 
 no-show may be recorded), and the door's cautions read as if the check-in had not been. The right
 person is then checked in as usual. It is refused once a departure naming them is recorded after
 it (DEPARTURE_RECORDED: correct that departure first, if it was a mistake too), and for a person
-not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of its own (--arrival).`,
+not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of its own (--arrival).
+
+A refusal recorded by mistake (taken before a mistyped id or another booking's row was refused as
+bad input, or the wrong person's refusal) is withdrawn the same way, for a person refused and not
+checked in: --checkin --person PERSON --not-happened --note "why" (ids, no names). The refusal
+stays in the family's history with the withdrawal pointing at it, and the day sheet no longer
+alerts check-in-refused for it. A refusal of someone named for the family because its contact was
+stopped (ON_HOLD, DISCLOSURE_NOT_WEIGHED) stands (REFUSAL_STANDS). --note goes with --checkin only.`,
 		Example: `  familytime schedule correct $BOOKING --centre $CENTRE --departure --party children --not-happened
   familytime schedule correct $BOOKING --centre $CENTRE --arrival --party children --at 10:15 --person $ESCORT --person $CHILD
-  familytime schedule correct $BOOKING --centre $CENTRE --checkin --person $PERSON --not-happened`,
+  familytime schedule correct $BOOKING --centre $CENTRE --checkin --person $PERSON --not-happened
+  familytime schedule correct $BOOKING --centre $CENTRE --checkin --person PERSON --not-happened --note "typed the wrong row's id"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if checkin {
-				return s.correctCheckIn(cmd, &out, &request, args[0], people, notHappened, party != "" || at != "")
+				return s.correctCheckIn(cmd, &out, &request, args[0], people, notHappened, party != "" || at != "", note)
+			}
+			if note != "" {
+				return fmt.Errorf("--note goes with --checkin: it says why a refusal at the door is withdrawn")
 			}
 			if party == "" {
 				return fmt.Errorf("give the --party whose movement is corrected: visiting or children (or --checkin to correct a check-in)")
@@ -1207,6 +1228,7 @@ not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat), the whole list again, as for arrive and depart")
 	f.BoolVar(&checkin, "checkin", false, "correct a person's check-in (--person, the one checked in by mistake, and --not-happened)")
 	f.BoolVar(&notHappened, "not-happened", false, "it has not happened: it was recorded by mistake")
+	f.StringVar(&note, "note", "", "with --checkin, for a refusal withdrawn: why it was recorded by mistake (ids, no names)")
 	cmd.MarkFlagsMutuallyExclusive("arrival", "departure", "checkin")
 	request.register(f)
 	out.register(f)
@@ -1215,7 +1237,7 @@ not checked in (NOT_CHECKED_IN). An arrival recorded naming them is corrected of
 
 // correctCheckIn withdraws person's check-in at booking as not having happened (correct
 // --checkin); partyOrTime: --party or --at was given, which a check-in's correction does not take.
-func (s *schedule) correctCheckIn(cmd *cobra.Command, out *output, request *requestID, booking string, people []string, notHappened, partyOrTime bool) error {
+func (s *schedule) correctCheckIn(cmd *cobra.Command, out *output, request *requestID, booking string, people []string, notHappened, partyOrTime bool, note string) error {
 	switch {
 	case partyOrTime:
 		return fmt.Errorf("--checkin takes no --party or --at: the check-in's party and time are the ones recorded")
@@ -1236,12 +1258,16 @@ func (s *schedule) correctCheckIn(cmd *cobra.Command, out *output, request *requ
 	}
 	defer done()
 	resp, err := c.CorrectCheckIn(cmd.Context(), &schedulingv1.CorrectCheckInRequest{CentreId: s.centre, BookingId: booking,
-		PersonId: people[0], NotHappened: true, RequestId: id})
+		PersonId: people[0], NotHappened: true, Note: note, RequestId: id})
 	if err != nil {
 		return s.describe(err)
 	}
 	noteReplay(cmd, resp)
-	return printBookingResponse(cmd.OutOrStdout(), out, resp, resp.GetBooking(), nil)
+	var extra [][2]string
+	if r := resp.GetRefusalWithdrawn(); r != "" {
+		extra = [][2]string{{"withdrawn", "the refusal (" + r + ") of " + people[0] + ", recorded by mistake: nobody was turned away"}}
+	}
+	return printBookingResponse(cmd.OutOrStdout(), out, resp, resp.GetBooking(), extra)
 }
 
 func (s *schedule) complete() *cobra.Command {
@@ -1806,6 +1832,15 @@ func lateWord(late bool) string {
 		return " (late: under 48 hours' notice)"
 	}
 	return ""
+}
+
+// withdrawnRefusals says, beside a line's alerts, how many refusals at the door were withdrawn
+// as recorded by mistake (review 51): they no longer alert check-in-refused.
+func withdrawnRefusals(n int32) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d refusal(s) withdrawn as recorded by mistake)", n)
 }
 
 func alertList(as []schedulingv1.Alert) string {

@@ -139,8 +139,9 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	require.Eventually(t, func() bool {
 		out, err = cmd("schedule", "book", "--family", family, "--pattern", pattern, "--date", day, "--room", garden,
 			"--request-id", booked, "--json")
-		if err != nil {
-			require.ErrorContains(t, err, "not ready for contact")
+		if err != nil && !strings.Contains(err.Error(), "not ready for contact") {
+			// Until scheduling learns of the family at all, its id is no family here (review 51).
+			require.ErrorContains(t, err, "family with that id at this centre")
 		}
 		return err == nil
 	}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
@@ -186,7 +187,7 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	}{
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "2026-02-30", "--room", blue, "--by", "centre"}, `--date "2026-02-30" is not a date written YYYY-MM-DD, e.g. 2026-12-19: there is no such day`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", "17/01/2026", "--room", blue, "--by", "centre"}, `--date "17/01/2026" is not a date written YYYY-MM-DD, e.g. 2026-12-19: for 17 January 2026, write --date 2026-01-17`},
-		{append([]string{old.GetBookingId(), "--start", "ten"}, move...), `--start "ten" is not a time like 10:15`},
+		{append([]string{old.GetBookingId(), "--start", "ten"}, move...), `--start "ten" is not a time written HH:MM on the 24-hour clock, e.g. 14:05`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "aunt"}, `--by "aunt" is not one of: resident-parent`},
 		// The platform's own cancellations (a hold, a released place) are not a caller's to claim.
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--date", next, "--room", blue, "--by", "system"},
@@ -321,7 +322,7 @@ func TestCorrectRefusesBadInputBeforeAnyCall(t *testing.T) {
 		{[]string{"--party", "children", "--departure", "--not-happened", "--person", person}, "--not-happened is given alone"},
 		{[]string{"--party", "children", "--departure", "--at", "10:30"}, "give who came or left (--person, the whole list again), or --not-happened"},
 		{[]string{"--party", "grandparents", "--departure", "--not-happened"}, `--party "grandparents" is not one of`},
-		{[]string{"--party", "children", "--arrival", "--at", "quarter past", "--person", person}, `--at "quarter past" is not a time like 10:15`},
+		{[]string{"--party", "children", "--arrival", "--at", "quarter past", "--person", person}, `--at "quarter past" is not a time written HH:MM on the 24-hour clock, e.g. 14:05`},
 		{[]string{"--departure", "--not-happened"}, "give the --party whose movement is corrected: visiting or children"},
 	} {
 		_, err := run(t, append([]string{"schedule", "correct", booking, "--centre", centre, "--data", t.TempDir()}, c.args...)...)

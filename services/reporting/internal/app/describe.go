@@ -298,6 +298,13 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Check-in refused: a disclosure of domestic abuse waits for the safeguarding lead's risk assessment"
 		}
 		return "Check-in refused to a person not named for the family"
+	case *schedulingv1.CheckInRefusalWithdrawn:
+		// Decision 301: the refusal stays in the log; this step says it was recorded by mistake.
+		when := ""
+		if at := ev.GetWasAt(); at != nil {
+			when = " of " + at.AsTime().In(dates.UK()).Format("15:04")
+		}
+		return "Check-in refusal" + when + " withdrawn: recorded by mistake at the door"
 	case *schedulingv1.PartyArrived:
 		// The time the party came, not when it was typed in (the step's own time): a volunteer
 		// may record the door's paper register later, with --at.
@@ -932,7 +939,8 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",
-		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
+		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.CheckInRefusalWithdrawn",
+		"familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
 		// The risk found, who else the child may be, who opened the family's details, and the
 		// room's other families.
 		return "", false

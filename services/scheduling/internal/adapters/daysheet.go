@@ -36,11 +36,13 @@ type BookingRow struct {
 	VisitingCheckedIn, ChildrenCheckedIn *time.Time
 	CheckedIn                            []uuid.UUID
 	Refused                              int32
-	RoomName                             string
-	Ready                                *schedulingv1.FamilyReadyNoted
-	ChildrenMayLeaveCentre               bool
-	HoldsInForce                         int32
-	SupervisedBy                         string
+	// RefusalsWithdrawn are refusals at the door withdrawn as recorded by mistake (review 51).
+	RefusalsWithdrawn      int32
+	RoomName               string
+	Ready                  *schedulingv1.FamilyReadyNoted
+	ChildrenMayLeaveCentre bool
+	HoldsInForce           int32
+	SupervisedBy           string
 	// DisclosureFlaggedOn is the day a disclosure of domestic abuse the safeguarding lead has not
 	// weighed was carried to the family's referral (DisclosureNoted); nil when none waits.
 	DisclosureFlaggedOn *time.Time
@@ -58,7 +60,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
 			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to,
-			f.review_due_on, b.call_off_reason
+			f.review_due_on, b.call_off_reason, b.refusals_withdrawn
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -75,7 +77,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
 			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo,
-			&b.ReviewDueOn, &b.CallOffReason); err != nil {
+			&b.ReviewDueOn, &b.CallOffReason, &b.RefusalsWithdrawn); err != nil {
 			return b, err
 		}
 		if ready != nil {

@@ -140,6 +140,62 @@ func (r *Sessions) BookingPlace(ctx context.Context, centre, booking uuid.UUID) 
 	return pattern, room, nil
 }
 
+// FamilyOfPerson finds the family at centre, other than except, whose readiness names person (an
+// adult or a child, by the id referral minted): found, with its booking on day when it has one
+// (the first due; uuid.Nil when none). The door's check-in of such a person at another booking is
+// the wrong row (review 51).
+func (r *Sessions) FamilyOfPerson(ctx context.Context, centre, except, person uuid.UUID, day time.Time) (family, booking uuid.UUID, found bool, err error) {
+	// The id is in the readiness as its text: a byte search narrows the rows, and decoding confirms
+	// it is a person's id, not some other field's.
+	rows, err := r.store.Pool().Query(ctx, `
+		SELECT f.family_id, f.ready, (SELECT b.booking_id FROM bookings b WHERE b.family_id = f.family_id AND b.centre_id = $1
+			AND b.session_date = $4 ORDER BY b.visiting_arrives_at, b.booking_id LIMIT 1)
+		FROM session_families f
+		WHERE f.centre_id = $1 AND f.family_id <> $2 AND f.ready IS NOT NULL AND position(convert_to($3, 'UTF8') in f.ready) > 0`,
+		centre, except, person.String(), day)
+	if err != nil {
+		return uuid.Nil, uuid.Nil, false, fmt.Errorf("find person: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ready []byte
+		var today *uuid.UUID
+		if err := rows.Scan(&family, &ready, &today); err != nil {
+			return uuid.Nil, uuid.Nil, false, fmt.Errorf("find person: %w", err)
+		}
+		ev := &schedulingv1.FamilyReadyNoted{}
+		if err := proto.Unmarshal(ready, ev); err != nil {
+			return uuid.Nil, uuid.Nil, false, fmt.Errorf("find person: %w", err)
+		}
+		if !names(ev, person.String()) {
+			continue
+		}
+		if today != nil {
+			booking = *today
+		}
+		return family, booking, true, nil
+	}
+	if err := rows.Err(); err != nil {
+		return uuid.Nil, uuid.Nil, false, fmt.Errorf("find person: %w", err)
+	}
+	return uuid.Nil, uuid.Nil, false, nil
+}
+
+// names reports whether a readiness names person among its adults or children.
+func names(ev *schedulingv1.FamilyReadyNoted, person string) bool {
+	for _, a := range ev.GetAdults() {
+		if a.GetPersonId() == person {
+			return true
+		}
+	}
+	for _, c := range ev.GetChildren() {
+		if c.GetPersonId() == person {
+			return true
+		}
+	}
+	return false
+}
+
 // Append adds events to a stream in the unit of work, expecting the stream at expected, and
 // projects each into the read models in the same transaction.
 func Append(uow *eventstore.UnitOfWork, stream string, expected int64, family, centre uuid.UUID, md eventstore.Metadata, events ...proto.Message) error {
@@ -290,6 +346,9 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 			e.GetBookingId(), e.GetPersonId(), first)
 	case *schedulingv1.CheckInRefused:
 		uow.Exec(`UPDATE bookings SET refused_check_ins = refused_check_ins + 1 WHERE booking_id = $1`, e.GetBookingId())
+	case *schedulingv1.CheckInRefusalWithdrawn:
+		uow.Exec(`UPDATE bookings SET refused_check_ins = greatest(refused_check_ins - 1, 0), refusals_withdrawn = refusals_withdrawn + 1
+			WHERE booking_id = $1`, e.GetBookingId())
 	case *schedulingv1.PartyArrived:
 		if e.GetMoreChildren() {
 			break // the party's arrival stays its first

@@ -16,6 +16,7 @@ import (
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -45,6 +46,9 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	}
 	now := a.now()
 	admitted, role, refusal, ev, err := f.CheckIn(booking, person, now)
+	if errors.Is(err, domain.ErrNobodyOfTheFamily) {
+		return CheckInResult{}, nil, a.whoseRow(ctx, centre, f, booking, person)
+	}
 	if err != nil {
 		return CheckInResult{}, nil, err
 	}
@@ -71,6 +75,32 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		}
 	}
 	return r, uow, err
+}
+
+// ErrPersonOfAnotherBooking refuses the check-in, at one booking, of a person of another family
+// at the centre: the door read the wrong row. Nothing is recorded on either family.
+const ErrPersonOfAnotherBooking = "PERSON_OF_ANOTHER_BOOKING"
+
+// whoseRow is the refusal of a check-in of person, nobody of family f's: another family's at
+// the centre (by its booking that day, if it has one), or nobody the centre knows
+// (domain.ErrNobodyOfTheFamily). Review 51: both were recorded on f as a stranger turned away.
+func (a *App) whoseRow(ctx context.Context, centre uuid.UUID, f *domain.Family, booking, person uuid.UUID) error {
+	b, err := f.Booking(booking)
+	if err != nil {
+		return err
+	}
+	other, today, found, err := a.sessions.FamilyOfPerson(ctx, centre, f.ID(), person, b.Date)
+	switch {
+	case err != nil:
+		return err
+	case !found:
+		return domain.ErrNobodyOfTheFamily
+	case today != uuid.Nil:
+		return problem.Rule(ErrPersonOfAnotherBooking, fmt.Sprintf("that is a person of another booking today: check the row "+
+			"(they are on booking %s's row of the day sheet, not on %s's); nothing is recorded", today, booking))
+	}
+	return problem.Rule(ErrPersonOfAnotherBooking, fmt.Sprintf("that is a person of another family at this centre (family %s), "+
+		"with no booking today: check the row; nothing is recorded", other))
 }
 
 // Movement is a party arriving or leaving.
@@ -210,22 +240,53 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 
 // CorrectCheckIn withdraws a person's check-in recorded by mistake (domain.Family's
 // CorrectCheckIn), by the people at the door, as they record it: on the centre's staff register,
-// cleared on the session's date (atTheDoor).
-func (a *App) CorrectCheckIn(ctx context.Context, centre, booking, person uuid.UUID, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+// cleared on the session's date (atTheDoor). A person not checked in whose refusal at the door
+// stands has that refusal withdrawn instead (domain.Family's WithdrawRefusal), with note: withdrawn
+// is then the refusal's reason. A check-in's correction takes no note.
+func (a *App) CorrectCheckIn(ctx context.Context, centre, booking, person uuid.UUID, note string, md eventstore.Metadata) (b *domain.Booking, withdrawn string, uow *eventstore.UnitOfWork, err error) {
 	f, err := a.familyOfBooking(ctx, centre, booking)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
 	expected := f.Version()
-	uow := new(eventstore.UnitOfWork)
+	uow = new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, booking, md); err != nil {
-		return nil, nil, err
+		return nil, "", nil, err
 	}
-	b, ev, err := f.CorrectCheckIn(booking, person, a.now())
-	if err != nil {
-		return nil, nil, err
+	var ev proto.Message
+	b, ev, err = f.CorrectCheckIn(booking, person, a.now())
+	switch {
+	case errors.Is(err, domain.ErrNotCheckedIn):
+		var w *schedulingv1.CheckInRefusalWithdrawn
+		if b, w, err = f.WithdrawRefusal(booking, person, a.now()); err != nil {
+			return nil, "", nil, err
+		}
+		if note == "" {
+			return b, w.GetReason(), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, w)
+		}
+		// The door's words may name someone: sealed with the family's key, never in clear (decision 301).
+		id, err := uuid.NewV7()
+		if err != nil {
+			return nil, "", nil, err
+		}
+		sealed, err := a.keys.SealString(ctx, f.ID(), id, "sealed_note", note)
+		if errors.Is(err, adapters.ErrNoKeyStore) {
+			return nil, "", nil, problem.Rule(adapters.ErrNoKeyStore.Reason, "this scheduling service has no key store to keep the "+
+				"note sealed: a note is never kept in clear; withdraw the refusal without --note, or once the service has a key store")
+		}
+		if err != nil {
+			return nil, "", nil, err
+		}
+		w.SealedNote = sealed
+		return b, w.GetReason(), uow, a.appendAs(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md,
+			map[proto.Message]uuid.UUID{w: id}, w)
+	case err != nil:
+		return nil, "", nil, err
+	case note != "":
+		return nil, "", nil, problem.Invalid("note", "is kept with a refusal withdrawn: a check-in's correction takes none "+
+			"(who made it is recorded with it)")
 	}
-	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	return b, withdrawn, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // WithdrawNoShow withdraws a booking's no-show recorded by mistake (domain.Family's

@@ -256,9 +256,13 @@ func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DayShee
 		CancelledBy: schedulingv1.CancelledBy(r.CancelledBy), NoticeMinutes: r.NoticeMinutes, NoticeTo: schedulingv1.Party(r.NoticeTo),
 		CallOffReason: schedulingv1.CallOffReason(r.CallOffReason), Visiting: partyTimes(r.VisitingArrives, r.VisitingLeaves, r.VisitingArrived, r.VisitingDeparted, loc),
 		Children: partyTimes(r.ChildrenArrive, r.ChildrenLeave, r.ChildrenArrived, r.ChildrenDeparted, loc)}
-	e := &schedulingv1.DaySheetEntry{Booking: b, RoomName: r.RoomName, DoorGapMinutes: int32(times.DoorGap())}
+	e := &schedulingv1.DaySheetEntry{Booking: b, RoomName: r.RoomName, DoorGapMinutes: int32(times.DoorGap()),
+		RefusalsWithdrawn: r.RefusalsWithdrawn}
 	if r.Ready != nil {
 		for _, p := range r.Ready.GetAdults() {
+			if !domain.MayAttend(p) && !p.GetMayBring() && !p.GetMayCollect() {
+				continue // named on the referral, not for contact: not expected at the door
+			}
 			e.Expected = append(e.Expected, &schedulingv1.ExpectedPerson{PersonId: p.GetPersonId(), Role: p.GetRole(),
 				MayAttend: proto.Bool(domain.MayAttend(p)), MayBring: p.GetMayBring(), MayCollect: p.GetMayCollect(),
 				CheckedIn: checkedIn(r.CheckedIn, p.GetPersonId())})

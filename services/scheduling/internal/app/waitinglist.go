@@ -383,6 +383,9 @@ func (a *App) mayTake(c adapters.CentreView, f *domain.Family, x domain.Waiting,
 	if err := f.MayBeOffered(x.ServiceType); err != nil {
 		return err
 	}
+	if err := f.HasChildUnder18On(a.centreToday()); err != nil {
+		return err
+	}
 	if err := f.InContact(a.now()); err != nil {
 		return err
 	}
@@ -483,6 +486,9 @@ func (a *App) WaitingList(ctx context.Context, centre uuid.UUID) ([]WaitingFamil
 		err = notOffered(c.Details.ServiceTypes, f.WaitsFor(x.ServiceType))
 		if err == nil {
 			err = f.MayBeOffered(x.ServiceType)
+		}
+		if err == nil {
+			err = f.HasChildUnder18On(a.centreToday())
 		}
 		if err == nil {
 			err = f.InContact(a.now())

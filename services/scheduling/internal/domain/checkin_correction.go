@@ -115,3 +115,65 @@ func (f *Family) applyCheckInCorrected(e *schedulingv1.CheckInCorrected) {
 		}
 	}
 }
+
+// doorRefusal is one refusal at the door standing on a booking: the id given, the reason and when.
+type doorRefusal struct {
+	person uuid.UUID
+	reason string
+	at     time.Time
+}
+
+// ErrRefusalStands refuses the withdrawal of a refusal that turned the family away because its
+// contact was stopped: it is what says the session did not take place (StoppedAtTheDoor).
+var ErrRefusalStands = problem.Rule("REFUSAL_STANDS", "the refusal turned someone named for the family away because its "+
+	"contact was stopped (a hold, or a disclosure waiting for the lead): it stands, and says why the session did not take place")
+
+// WithdrawRefusal withdraws person's latest refusal at booking id still standing, recorded by
+// mistake (review 51: a mistyped id, or another booking's row, was recorded as a stranger turned
+// away, which the family's history then said for good). Nothing is edited: the withdrawal is a
+// record of its own pointing at the refusal (the person, its reason and time), with the door's
+// note. A refusal that turned someone named for the family away because its contact was stopped
+// (ON_HOLD, DISCLOSURE_NOT_WEIGHED) stands: it decides that the session did not take place.
+// Refused as CorrectCheckIn is once the session is completed, and NOT_CHECKED_IN when no refusal
+// of the person stands.
+func (f *Family) WithdrawRefusal(id, person uuid.UUID, now time.Time) (*Booking, *schedulingv1.CheckInRefusalWithdrawn, error) {
+	b, err := f.Booking(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED {
+		return nil, nil, problem.Rule(ErrSessionCompleted.Reason, "the session is completed and its record stands, refusals at the "+
+			"door with it. If a refusal was recorded by mistake, tell the coordinator, who notes it with the family's case")
+	}
+	var r doorRefusal
+	for _, x := range b.refused {
+		if x.person == person {
+			r = x // the latest
+		}
+	}
+	if r.person != person {
+		return nil, nil, ErrNotCheckedIn
+	}
+	if _, named := f.role(person); named && stopsContact(r.reason) {
+		return nil, nil, ErrRefusalStands
+	}
+	ev := &schedulingv1.CheckInRefusalWithdrawn{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
+		PersonId: person.String(), Reason: r.reason, WasAt: timestamppb.New(r.at)}
+	f.mustApply(ev)
+	return b, ev, nil
+}
+
+// applyRefusalWithdrawn takes the person's refusal at the booking recorded at was_at off those
+// standing.
+func (f *Family) applyRefusalWithdrawn(e *schedulingv1.CheckInRefusalWithdrawn) {
+	b := f.bookings[uuid.MustParse(e.GetBookingId())]
+	person, at := uuid.MustParse(e.GetPersonId()), e.GetWasAt().AsTime()
+	for i := len(b.refused) - 1; i >= 0; i-- {
+		if r := b.refused[i]; r.person == person && r.at.Equal(at) {
+			b.refused = slices.Delete(b.refused, i, i+1)
+			b.Refusals--
+			b.RefusalsWithdrawn++
+			return
+		}
+	}
+}

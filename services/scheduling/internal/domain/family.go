@@ -257,7 +257,13 @@ func PlanTimes(s Session, st Stagger, minutes int, start *Clock) (Times, error) 
 			start, minutes, st.Arrival, st.Departure, s.Pattern.Start, s.Pattern.End))
 	}
 	if minutes < MinSessionMinutes || c+minutes+st.Departure > closes {
-		return Times{}, ErrSessionTooShort
+		// Say the numbers (review 51): what the family needs, as worked out here, and what the
+		// opening session has.
+		need := max(minutes, MinSessionMinutes)
+		return Times{}, problem.Rule(ErrSessionTooShort.Reason, fmt.Sprintf("the family needs %d minutes (%d before, %d of contact, %d after), "+
+			"and the opening session %s-%s is %d minutes: book it into a longer opening session, or agree a shorter session or stagger "+
+			"(familytime referral change-arrangement)", st.Arrival+need+st.Departure, st.Arrival, need, st.Departure,
+			s.Pattern.Start, s.Pattern.End, closes-open))
 	}
 	return Times{VisitingArrives: ClockOf(c - st.Arrival), ChildrenArrive: ClockOf(c),
 		ChildrenLeave: ClockOf(c + minutes), VisitingLeaves: ClockOf(c + minutes + st.Departure)}, nil
@@ -291,8 +297,13 @@ type Booking struct {
 	CheckedInAt map[schedulingv1.Party]time.Time
 	// checkIns are the check-ins standing, each person's with its party and time, from which a
 	// check-in withdrawn (CorrectCheckIn) leaves CheckedInAt as if it had never been.
-	checkIns          []checkIn
+	checkIns []checkIn
+	// Refusals are the refusals at the door standing (not withdrawn); refused are they, each
+	// person's with its reason and time, and RefusalsWithdrawn those withdrawn as recorded by
+	// mistake (WithdrawRefusal).
 	Refusals          int
+	refused           []doorRefusal
+	RefusalsWithdrawn int
 	Arrived, Departed map[schedulingv1.Party]time.Time
 	// BroughtIn are the people the children's party's arrival named: who brought them, and the
 	// children who came (attending).
@@ -425,6 +436,9 @@ var ErrFamilyNotFound = problem.NotFound("family")
 
 // ErrReferralDeclined means the centre declined the family's referral.
 var ErrReferralDeclined = problem.Rule("REFERRAL_DECLINED", "the centre declined the family's referral: it may not wait for a place")
+
+// ErrNoFamilyHere refuses a booking for an id that is no family scheduling knows at the centre.
+var ErrNoFamilyHere = problem.NotFound("family with that id at this centre (a referral's family id is on `familytime referral show`)")
 
 // KnownAt reports whether scheduling knows the family at centre: referral waitlisted, accepted
 // or declined it there, or made it ready for contact there.
@@ -559,6 +573,16 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 		return ErrDisclosureNotWeighed
 	}
 	return nil
+}
+
+// HasChildUnder18On refuses, as booking would (NO_CHILD_UNDER_18), a family ready for contact
+// none of whose children is under 18 on d: a place offered to it could not be booked (decision
+// 294 left it; review 51). A family not yet ready has no children known: nil.
+func (f *Family) HasChildUnder18On(d time.Time) error {
+	if f.ready == nil {
+		return nil
+	}
+	return f.noChildOn(d)
 }
 
 // NoteRiskAssessed records safeguarding's RiskAssessed at centre. The lead's latest assessment
@@ -740,12 +764,17 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 	switch {
 	case f.ended && f.KnownAt(centre):
 		return nil, nil, ErrContactEnded
+	case !f.KnownAt(centre):
+		// An id scheduling never heard of at this centre (a referral's id by mistake, a typo,
+		// another centre's family) is not a family part-way through (review 51); whether another
+		// centre's family is ready or ended there is that centre's to know (review 22).
+		return nil, nil, ErrNoFamilyHere
 	case f.ready == nil || f.ready.Centre != centre:
-		// Another centre's family is not ready here, whatever its case: whether it ended there
-		// is that centre's to know (review 22 learnt it by booking).
 		return nil, nil, ErrNotReady
 	case f.OnHold():
-		return nil, nil, ErrOnHold
+		// Say who ends it (review 51): the coordinator cannot, and a booking waits for it.
+		return nil, nil, problem.Rule(ErrOnHold.Reason, "a safeguarding hold suspends the family's contact: nothing is booked until "+
+			"the centre's safeguarding lead lifts it (familytime safeguarding hold lift HOLD_ID); tell the lead")
 	case f.RuledOut(f.ready.ServiceType):
 		return nil, nil, ErrSupportedContactRuledOut
 	case f.DisclosureRulesOut(f.ready.ServiceType):
@@ -779,7 +808,9 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 	for _, o := range f.bookings {
 		if o.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED &&
 			o.VisitingArrives.Before(b.VisitingLeaves) && b.VisitingArrives.Before(o.VisitingLeaves) {
-			return nil, nil, ErrDoubleBooked
+			return nil, nil, problem.Rule(ErrDoubleBooked.Reason, fmt.Sprintf("the family already has a booking at that time: "+
+				"booking %s, %s-%s (reschedule that booking to change its time)", o.ID, ClockAt(o.VisitingArrives, o.loc),
+				ClockAt(o.VisitingLeaves, o.loc)))
 		}
 	}
 	if o := f.bookedOn(b.Date); o != nil {
@@ -985,7 +1016,8 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return false, 0, "", nil, err
 	}
 	if !LocalDate(now, b.loc).Equal(b.Date) {
-		return false, 0, "", nil, ErrNotSessionDay
+		return false, 0, "", nil, problem.Rule(ErrNotSessionDay.Reason, fmt.Sprintf("check-in is on the day of the session only: "+
+			"this booking's session is on %s", dates.String(b.Date)))
 	}
 	if latest := b.Latest(); now.After(latest) && !(f.mayCollect(person) && f.childrenInside(b)) {
 		// Nobody checked in now comes for this session, but who comes for children still inside,
@@ -993,6 +1025,11 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return false, 0, "", nil, problem.Rule(ErrSessionOver.Reason, fmt.Sprintf("the session is over: the visiting parent was due to leave at %s, "+
 			"and the door checks people in for it until %s, %d minutes after", ClockAt(b.VisitingLeaves, b.loc), ClockAt(latest, b.loc),
 			int(LateDeparture/time.Minute)))
+	}
+	if !f.Knows(person) {
+		// An id that is nobody of this family is a wrong row or a typo, not someone turned away:
+		// recorded, it said for good in the family's history that a stranger came (review 51).
+		return false, 0, "", nil, ErrNobodyOfTheFamily
 	}
 	role, named := f.role(person)
 	switch {
@@ -1114,6 +1151,30 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) [
 			"over to them; they leave with an adult the family named to collect them (the day sheet names each person's role)"})
 	}
 	return out
+}
+
+// ErrNobodyOfTheFamily refuses a check-in of an id that is nobody the family's referral names:
+// bad input, recorded nowhere. The app says whose it is when it is another family's at the centre.
+var ErrNobodyOfTheFamily = problem.Invalid("person_id", "is nobody named for a family at this centre: check the id against "+
+	"the PERSON column of the day sheet (familytime schedule daysheet) and check in the person by the id on their row")
+
+// Knows reports whether person is someone the family's referral names: an adult (whether or not
+// named for contact) or a child.
+func (f *Family) Knows(person uuid.UUID) bool {
+	if f.ready == nil {
+		return false
+	}
+	for _, a := range f.ready.Adults {
+		if a.ID == person {
+			return true
+		}
+	}
+	for _, c := range f.ready.Children {
+		if c.ID == person {
+			return true
+		}
+	}
+	return false
 }
 
 // role is how person stands to the family, if named for it.
@@ -2024,7 +2085,12 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.CheckInRefused:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Refusals++
+		if person, err := uuid.Parse(e.GetPersonId()); err == nil {
+			b.refused = append(b.refused, doorRefusal{person: person, reason: e.GetReason(), at: e.GetAt().AsTime()})
+		}
 		f.noteTurnedAway(b, e)
+	case *schedulingv1.CheckInRefusalWithdrawn:
+		f.applyRefusalWithdrawn(e)
 	case *schedulingv1.PartyArrived:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		if !e.GetMoreChildren() {

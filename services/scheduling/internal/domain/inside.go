@@ -227,6 +227,9 @@ func (f *Family) DepartureCautions(b *Booking, party schedulingv1.Party, at, now
 			out = append(out, c)
 		}
 	}
+	if c, ok := contactNotHeld(b, party, at); ok {
+		out = append(out, c)
+	}
 	if !f.ChildrenWithoutAnAdult(b, now.Add(time.Minute)) {
 		return out
 	}
@@ -330,4 +333,40 @@ func (f *Family) noShowStands(b *Booking, now time.Time) *problem.RuleError {
 		return ErrOnHold
 	}
 	return nil
+}
+
+// CautionContactNotHeld: the children left before contact began, before its start or before the
+// visiting party came: the session took place in no minute of contact.
+const CautionContactNotHeld = "CONTACT_NOT_HELD"
+
+// contactNotHeld is the caution on the children's departure at at (the last of them) when
+// contact had not begun: they left at or before contact's start (the children's due time), or the
+// visiting party was not seen at the door (checked in or arrived) before they left. Review 51
+// recorded a whole visit at 13:11 for children due at 14:15 with no word but PARENTS_MAY_MEET. The
+// departure is recorded all the same; the caution says what to do.
+func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution, bool) {
+	if party != schedulingv1.Party_PARTY_CHILDREN {
+		return Caution{}, false
+	}
+	if _, gone := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !gone {
+		return Caution{}, false // some of the children stay
+	}
+	seen, came := b.Arrived[schedulingv1.Party_PARTY_VISITING]
+	if in, ok := b.CheckedInAt[schedulingv1.Party_PARTY_VISITING]; ok && (!came || in.Before(seen)) {
+		seen, came = in, true
+	}
+	var why string
+	switch {
+	case !at.After(b.ChildrenArrive):
+		why = fmt.Sprintf("before contact's start at %s", ClockAt(b.ChildrenArrive, b.loc))
+	case !came || !seen.Before(at):
+		why = "before the visiting party came"
+	default:
+		return Caution{}, false
+	}
+	return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s. If their arrival "+
+		"or departure was recorded by mistake (the wrong booking, or ahead of time), correct it (familytime schedule correct %s "+
+		"--party children --arrival --not-happened, and --departure likewise). If the session did not take place, record it: the "+
+		"party that did not come is a no-show (familytime schedule noshow %s --party visiting), or the centre calls it off "+
+		"(familytime schedule cancel %s --by centre --reason ...)", ClockAt(at, b.loc), why, b.ID, b.ID, b.ID)}, true
 }

@@ -22,7 +22,11 @@ var (
 	escort    = uuid.MustParse("a0000000-0000-0000-0000-000000000003")
 	child1    = uuid.MustParse("c0000000-0000-0000-0000-000000000001")
 	child2    = uuid.MustParse("c0000000-0000-0000-0000-000000000002")
-	stranger  = uuid.MustParse("f0000000-0000-0000-0000-000000000009")
+	// stranger is named on the family's referral but not for contact (may neither attend, bring
+	// nor collect): the door refuses them NOT_NAMED, a record of the family's. An id that is nobody
+	// of the family is bad input, recorded nowhere (nobody, review 51).
+	stranger = uuid.MustParse("f0000000-0000-0000-0000-000000000009")
+	nobody   = uuid.MustParse("f0000000-0000-0000-0000-00000000000a")
 )
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -60,6 +64,7 @@ func newRig(t *testing.T, mutate ...func(*domain.Readiness)) *rig {
 			{ID: resident, Role: schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT, MayAttend: true, MayBring: true, MayCollect: true},
 			{ID: visiting, Role: schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT, MayAttend: true},
 			{ID: escort, Role: schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT, MayBring: true},
+			{ID: stranger, Role: schedulingv1.PersonRole_PERSON_ROLE_OTHER_PARENTAL_RESPONSIBILITY},
 		},
 		Children: []domain.Child{{ID: child1, BirthYear: 2019, BirthMonth: 5}, {ID: child2, BirthYear: 2024, BirthMonth: 11}}}
 	for _, m := range mutate {
@@ -140,6 +145,27 @@ func TestSessionTooShortForTheArrangement(t *testing.T) {
 	g := newRig(t, func(r *domain.Readiness) { r.SessionMinutes = 110 })
 	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
 	rule(t, err, "SESSION_TOO_SHORT")
+	// Review 51: the refusal gave no numbers. 15 + 110 + 15 minutes are needed; 10:00-12:00 is 120.
+	require.ErrorContains(t, err, "needs 140 minutes (15 before, 110 of contact, 15 after)")
+	require.ErrorContains(t, err, "the opening session 10:00-12:00 is 120 minutes")
+}
+
+// Review 51: refusals that did not say the date or the value they were about now do, with no
+// personal data: the session's date on another day's check-in, the booking already at that time,
+// and who lifts a hold.
+func TestRefusalsNameTheDateOrTheBooking(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, _, _, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 9, 9, 55))
+	rule(t, err, "NOT_SESSION_DAY")
+	require.ErrorContains(t, err, "2026-01-10")
+	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.supervised.ID, nil, jan)
+	rule(t, err, "ALREADY_BOOKED_AT_THAT_TIME")
+	require.ErrorContains(t, err, b.ID.String())
+	g.family.NoteHold(centre, uuid.New(), day(2026, 1, 5), jan)
+	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 24)), g.shared.ID, nil, jan)
+	rule(t, err, "ON_HOLD")
+	require.ErrorContains(t, err, "safeguarding lead")
 }
 
 func TestParentsNeverDueAtTheDoorWithinTenMinutes(t *testing.T) {
@@ -315,18 +341,26 @@ func TestBookingRules(t *testing.T) {
 		{"a session in the past", nil, day(2026, 1, 10), at(2026, 1, 10, 10, 30), "", "date"},
 		{"on hold", func(_ *testing.T, g *rig) { g.family.NoteHold(centre, uuid.New(), day(2026, 1, 5), jan) }, day(2026, 1, 10), jan, "ON_HOLD", ""},
 		{"contact ended", func(_ *testing.T, g *rig) { g.family.EndContact(centre, uuid.New(), day(2026, 1, 5), false, jan) }, day(2026, 1, 10), jan, "CONTACT_ENDED", ""},
-		{"never made ready", func(_ *testing.T, g *rig) { g.family, _ = domain.RebuildFamily(uuid.New(), nil) }, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		// Review 51: an id that is no family here is not found, not a family part-way through.
+		{"no family with that id", func(_ *testing.T, g *rig) { g.family, _ = domain.RebuildFamily(uuid.New(), nil) }, day(2026, 1, 10), jan, "NOT_FOUND", ""},
+		{"accepted here, not yet ready", func(_ *testing.T, g *rig) {
+			g.family, _ = domain.RebuildFamily(uuid.New(), nil)
+			g.family.NoteReferral(domain.Referred{Centre: centre, Referral: uuid.New(),
+				Decision: schedulingv1.ReferralDecision_REFERRAL_DECISION_ACCEPTED, ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, day(2026, 1, 2))
+		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
 		{"ready at another centre", func(_ *testing.T, g *rig) {
+			g.family, _ = domain.RebuildFamily(uuid.New(), nil)
 			r := g.readiness
 			r.Centre = uuid.New()
 			g.family.NoteReady(r)
-		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		}, day(2026, 1, 10), jan, "NOT_FOUND", ""},
 		{"ended at another centre", func(_ *testing.T, g *rig) { // whether it ended is that centre's to know (review 22)
+			g.family, _ = domain.RebuildFamily(uuid.New(), nil)
 			r := g.readiness
 			r.Centre = uuid.New()
 			g.family.NoteReady(r)
 			g.family.EndContact(r.Centre, uuid.New(), day(2026, 1, 5), false, jan)
-		}, day(2026, 1, 10), jan, "NOT_READY_FOR_CONTACT", ""},
+		}, day(2026, 1, 10), jan, "NOT_FOUND", ""},
 		{"booked twice at once", func(t *testing.T, g *rig) {
 			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.supervised.ID, nil, jan)
 			require.NoError(t, err)
@@ -343,9 +377,13 @@ func TestBookingRules(t *testing.T) {
 			}
 			before := g.family.Version()
 			_, _, err := g.family.Book(uuid.New(), centre, g.session(t, c.date), g.shared.ID, nil, c.now)
-			if c.field != "" {
+			switch {
+			case c.field != "":
 				invalid(t, err, c.field)
-			} else {
+			case c.reason == "NOT_FOUND":
+				require.ErrorIs(t, err, domain.ErrNoFamilyHere)
+				require.ErrorContains(t, err, "familytime referral show")
+			default:
 				rule(t, err, c.reason)
 			}
 			require.Equal(t, before, g.family.Version(), "a refusal records nothing")
@@ -474,6 +512,57 @@ func TestCheckInAdmitsNamedPeopleOnly(t *testing.T) {
 	require.Equal(t, "NOT_NAMED", refusal)
 	require.IsType(t, &schedulingv1.CheckInRefused{}, ev, "a refusal is recorded")
 	require.Equal(t, 1, b.Refusals)
+
+	// Review 51: an id that is nobody of the family is a wrong row or a typo, recorded nowhere.
+	before := g.family.Version()
+	_, _, _, ev, err = g.family.CheckIn(b.ID, nobody, morning)
+	require.ErrorIs(t, err, domain.ErrNobodyOfTheFamily)
+	require.Nil(t, ev)
+	require.Equal(t, before, g.family.Version())
+}
+
+// Review 51: a refusal recorded by mistake is withdrawn, as a record of its own pointing at it,
+// with the door's note, and nothing of the person's is then left to withdraw. The refusal of
+// someone named for the family because its contact was stopped (a hold) stands. Rebuilt from its
+// events, the family reads the same.
+func TestARefusalRecordedByMistakeIsWithdrawn(t *testing.T) {
+	g := newRig(t)
+	fam, err := domain.RebuildFamily(g.family.ID(), nil)
+	require.NoError(t, err)
+	g.family = fam
+	events := []proto.Message{fam.NoteReady(g.readiness)}
+	b, booked, err := fam.Book(uuid.New(), centre, g.session(t, day(2026, 1, 10)), g.shared.ID, nil, jan)
+	require.NoError(t, err)
+	events = append(events, booked)
+	morning := at(2026, 1, 10, 9, 55)
+	_, _, refusal, refused, err := fam.CheckIn(b.ID, stranger, morning)
+	require.NoError(t, err)
+	require.Equal(t, "NOT_NAMED", refusal)
+	events = append(events, refused)
+	_, ev, err := fam.WithdrawRefusal(b.ID, stranger, at(2026, 1, 10, 10, 0))
+	require.NoError(t, err)
+	events = append(events, ev)
+	require.Equal(t, "NOT_NAMED", ev.GetReason())
+	require.True(t, ev.GetWasAt().AsTime().Equal(morning), "it points at the refusal")
+	require.Zero(t, b.Refusals)
+	require.Equal(t, 1, b.RefusalsWithdrawn)
+	_, _, err = fam.WithdrawRefusal(b.ID, stranger, at(2026, 1, 10, 10, 1))
+	rule(t, err, "NOT_CHECKED_IN")
+
+	rebuilt, err := domain.RebuildFamily(fam.ID(), events)
+	require.NoError(t, err)
+	rb, err := rebuilt.Booking(b.ID)
+	require.NoError(t, err)
+	require.Zero(t, rb.Refusals)
+	require.Equal(t, 1, rb.RefusalsWithdrawn)
+
+	// A hold's refusal of the visiting parent stands: it says why the session did not take place.
+	fam.NoteHold(centre, uuid.New(), day(2026, 1, 10), at(2026, 1, 10, 10, 2))
+	_, _, refusal, _, err = fam.CheckIn(b.ID, visiting, at(2026, 1, 10, 10, 3))
+	require.NoError(t, err)
+	require.Equal(t, "ON_HOLD", refusal)
+	_, _, err = fam.WithdrawRefusal(b.ID, visiting, at(2026, 1, 10, 10, 4))
+	rule(t, err, "REFUSAL_STANDS")
 }
 
 func TestLateArrivalShortensTheSessionAndNeverExtendsIt(t *testing.T) {
@@ -847,4 +936,43 @@ func TestContactOfSecondsIsNoContactHeld(t *testing.T) {
 	_, done, err := g.family.Complete(o.ID, "", "coordinator", false, at(2026, 1, 24, 10, 17))
 	require.NoError(t, err)
 	require.Equal(t, int32(1), done.GetMinutesHeld())
+}
+
+// Review 51: at 13:11, for a session whose children were due at 14:15, the children's arrival and
+// departure were both recorded with no word that contact had not taken place. The departure of
+// the children before contact began (before its start, or before the visiting party came) is
+// cautioned CONTACT_NOT_HELD, saying what to do; one after contact is not.
+func TestTheChildrenLeavingBeforeContactBeganIsCautioned(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	early := at(2026, 1, 10, 9, 11)
+	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, early, []uuid.UUID{resident, child1, child2}, early)
+	require.NoError(t, err)
+	left := at(2026, 1, 10, 9, 20)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, left, []uuid.UUID{resident, child1, child2}, false, left)
+	require.NoError(t, err, "recorded, never refused")
+	c := cautionText(g.family.DepartureCautions(b, schedulingv1.Party_PARTY_CHILDREN, left, left), domain.CautionContactNotHeld)
+	require.Contains(t, c, "contact did not take place")
+	require.Contains(t, c, "familytime schedule correct "+b.ID.String())
+	require.Contains(t, c, "familytime schedule cancel "+b.ID.String())
+
+	g = newRig(t)
+	b = g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 0), []uuid.UUID{visiting}, at(2026, 1, 10, 10, 0))
+	require.NoError(t, err)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1, child2}, at(2026, 1, 10, 10, 15))
+	require.NoError(t, err)
+	done := at(2026, 1, 10, 11, 15)
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, done, []uuid.UUID{resident, child1, child2}, false, done)
+	require.NoError(t, err)
+	require.Empty(t, cautionText(g.family.DepartureCautions(b, schedulingv1.Party_PARTY_CHILDREN, done, done), domain.CautionContactNotHeld))
+}
+
+func cautionText(cs []domain.Caution, code string) string {
+	for _, c := range cs {
+		if c.Code == code {
+			return c.Text
+		}
+	}
+	return ""
 }

@@ -356,11 +356,11 @@ func (s *Server) CorrectCheckIn(ctx context.Context, req *schedulingv1.CorrectCh
 			"by mistake is withdrawn, and the right person checked in)")
 	}
 	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectCheckInResponse, *eventstore.UnitOfWork, error) {
-		b, uow, err := s.app.CorrectCheckIn(ctx, centre, booking, person, md)
+		b, withdrawn, uow, err := s.app.CorrectCheckIn(ctx, centre, booking, person, strings.TrimSpace(req.GetNote()), md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.CorrectCheckInResponse{Booking: bookingProto(b)}, uow, nil
+		return &schedulingv1.CorrectCheckInResponse{Booking: bookingProto(b), RefusalWithdrawn: withdrawn}, uow, nil
 	})
 }
 

@@ -2935,6 +2935,111 @@ func (x *CheckInCorrected) GetNobodyCame() bool {
 	return false
 }
 
+// CheckInRefusalWithdrawn: a refusal at the door recorded by mistake (a mistyped person id, the
+// row of another booking, taken before such ids were refused as bad input) withdrawn: nobody was
+// turned away. The refusal it points at (the person's latest CheckInRefused at this booking still
+// standing) stays in the log; from this on the day sheet no longer alerts it (docs/decisions.md,
+// decision 301 of review 51).
+type CheckInRefusalWithdrawn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking (UUID).
+	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The id the refused person gave (UUID), as the refusal recorded it.
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The refusal's reason, as recorded (NOT_NAMED, ALREADY_LEFT).
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// When the refusal withdrawn was recorded.
+	WasAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=was_at,json=wasAt,proto3" json:"was_at,omitempty"`
+	// Why it is withdrawn, in the door's words, when given: sealed with the family's key, as a
+	// call-off's note is (free text may name someone, so it is never kept in clear).
+	SealedNote    []byte `protobuf:"bytes,7,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckInRefusalWithdrawn) Reset() {
+	*x = CheckInRefusalWithdrawn{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckInRefusalWithdrawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckInRefusalWithdrawn) ProtoMessage() {}
+
+func (x *CheckInRefusalWithdrawn) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckInRefusalWithdrawn.ProtoReflect.Descriptor instead.
+func (*CheckInRefusalWithdrawn) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *CheckInRefusalWithdrawn) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *CheckInRefusalWithdrawn) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *CheckInRefusalWithdrawn) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *CheckInRefusalWithdrawn) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *CheckInRefusalWithdrawn) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *CheckInRefusalWithdrawn) GetWasAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WasAt
+	}
+	return nil
+}
+
+func (x *CheckInRefusalWithdrawn) GetSealedNote() []byte {
+	if x != nil {
+		return x.SealedNote
+	}
+	return nil
+}
+
 // SessionCompleted: a session took place. Carries what reporting counts; a supervised session
 // makes safeguarding open its observation report.
 type SessionCompleted struct {
@@ -2973,7 +3078,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2985,7 +3090,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2998,7 +3103,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -3119,7 +3224,7 @@ type SessionCalledOff struct {
 
 func (x *SessionCalledOff) Reset() {
 	*x = SessionCalledOff{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3131,7 +3236,7 @@ func (x *SessionCalledOff) String() string {
 func (*SessionCalledOff) ProtoMessage() {}
 
 func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3144,7 +3249,7 @@ func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCalledOff.ProtoReflect.Descriptor instead.
 func (*SessionCalledOff) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SessionCalledOff) GetBookingId() string {
@@ -3232,7 +3337,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3244,7 +3349,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3257,7 +3362,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -3363,7 +3468,7 @@ type NoShowWithdrawn struct {
 
 func (x *NoShowWithdrawn) Reset() {
 	*x = NoShowWithdrawn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3375,7 +3480,7 @@ func (x *NoShowWithdrawn) String() string {
 func (*NoShowWithdrawn) ProtoMessage() {}
 
 func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3388,7 +3493,7 @@ func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowWithdrawn.ProtoReflect.Descriptor instead.
 func (*NoShowWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *NoShowWithdrawn) GetBookingId() string {
@@ -3469,7 +3574,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3481,7 +3586,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3494,7 +3599,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -3562,7 +3667,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3574,7 +3679,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3587,7 +3692,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -3664,7 +3769,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3676,7 +3781,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3689,7 +3794,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -3773,7 +3878,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3785,7 +3890,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3798,7 +3903,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -3850,7 +3955,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3862,7 +3967,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3875,7 +3980,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -3937,7 +4042,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3949,7 +4054,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3962,7 +4067,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -4014,7 +4119,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4026,7 +4131,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4039,7 +4144,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -4095,7 +4200,7 @@ type ReviewDueNoted struct {
 
 func (x *ReviewDueNoted) Reset() {
 	*x = ReviewDueNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4107,7 +4212,7 @@ func (x *ReviewDueNoted) String() string {
 func (*ReviewDueNoted) ProtoMessage() {}
 
 func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4120,7 +4225,7 @@ func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDueNoted.ProtoReflect.Descriptor instead.
 func (*ReviewDueNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReviewDueNoted) GetFamilyId() string {
@@ -4179,7 +4284,7 @@ type ContactReopened struct {
 
 func (x *ContactReopened) Reset() {
 	*x = ContactReopened{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4191,7 +4296,7 @@ func (x *ContactReopened) String() string {
 func (*ContactReopened) ProtoMessage() {}
 
 func (x *ContactReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4204,7 +4309,7 @@ func (x *ContactReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactReopened.ProtoReflect.Descriptor instead.
 func (*ContactReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ContactReopened) GetFamilyId() string {
@@ -4501,7 +4606,17 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x06was_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05wasAt\x12I\n" +
 	"\x13party_checked_in_at\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\x10partyCheckedInAt\x12\x1f\n" +
 	"\vnobody_came\x18\b \x01(\bR\n" +
-	"nobodyCame\"\xe2\x04\n" +
+	"nobodyCame\"\xfb\x01\n" +
+	"\x17CheckInRefusalWithdrawn\x12\x1d\n" +
+	"\n" +
+	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x121\n" +
+	"\x06was_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x05wasAt\x12\x1f\n" +
+	"\vsealed_note\x18\a \x01(\fR\n" +
+	"sealedNote\"\xe2\x04\n" +
 	"\x10SessionCompleted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4656,7 +4771,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
@@ -4689,147 +4804,149 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*PartyDeparted)(nil),            // 28: familytime.scheduling.v1.PartyDeparted
 	(*MovementCorrected)(nil),        // 29: familytime.scheduling.v1.MovementCorrected
 	(*CheckInCorrected)(nil),         // 30: familytime.scheduling.v1.CheckInCorrected
-	(*SessionCompleted)(nil),         // 31: familytime.scheduling.v1.SessionCompleted
-	(*SessionCalledOff)(nil),         // 32: familytime.scheduling.v1.SessionCalledOff
-	(*NoShowRecorded)(nil),           // 33: familytime.scheduling.v1.NoShowRecorded
-	(*NoShowWithdrawn)(nil),          // 34: familytime.scheduling.v1.NoShowWithdrawn
-	(*PlaceReleased)(nil),            // 35: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 36: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 37: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 38: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 39: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 40: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 41: familytime.scheduling.v1.StaffMemberLeft
-	(*ReviewDueNoted)(nil),           // 42: familytime.scheduling.v1.ReviewDueNoted
-	(*ContactReopened)(nil),          // 43: familytime.scheduling.v1.ContactReopened
-	(v1.Region)(0),                   // 44: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 45: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 46: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 47: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 48: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 49: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 50: familytime.scheduling.v1.ExpectedPerson
-	(SessionFrequency)(0),            // 51: familytime.scheduling.v1.SessionFrequency
-	(*timestamppb.Timestamp)(nil),    // 52: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 53: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 54: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                       // 55: familytime.scheduling.v1.Party
-	(CallOffReason)(0),               // 56: familytime.scheduling.v1.CallOffReason
-	(PersonRole)(0),                  // 57: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                    // 58: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 59: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 60: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 61: familytime.scheduling.v1.StaffCheck
+	(*CheckInRefusalWithdrawn)(nil),  // 31: familytime.scheduling.v1.CheckInRefusalWithdrawn
+	(*SessionCompleted)(nil),         // 32: familytime.scheduling.v1.SessionCompleted
+	(*SessionCalledOff)(nil),         // 33: familytime.scheduling.v1.SessionCalledOff
+	(*NoShowRecorded)(nil),           // 34: familytime.scheduling.v1.NoShowRecorded
+	(*NoShowWithdrawn)(nil),          // 35: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),            // 36: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),        // 37: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),             // 38: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),          // 39: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),         // 40: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),       // 41: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),          // 42: familytime.scheduling.v1.StaffMemberLeft
+	(*ReviewDueNoted)(nil),           // 43: familytime.scheduling.v1.ReviewDueNoted
+	(*ContactReopened)(nil),          // 44: familytime.scheduling.v1.ContactReopened
+	(v1.Region)(0),                   // 45: familytime.common.v1.Region
+	(v1.ServiceType)(0),              // 46: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),      // 47: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                  // 48: familytime.common.v1.Date
+	(*OpeningPattern)(nil),           // 49: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                  // 50: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),           // 51: familytime.scheduling.v1.ExpectedPerson
+	(SessionFrequency)(0),            // 52: familytime.scheduling.v1.SessionFrequency
+	(*timestamppb.Timestamp)(nil),    // 53: google.protobuf.Timestamp
+	(CancelledBy)(0),                 // 54: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),          // 55: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                       // 56: familytime.scheduling.v1.Party
+	(CallOffReason)(0),               // 57: familytime.scheduling.v1.CallOffReason
+	(PersonRole)(0),                  // 58: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                    // 59: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),             // 60: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                   // 61: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                  // 62: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	44,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	45,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	46,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	47,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	44,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	45,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	46,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	47,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	48,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	49,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	50,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	45,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	46,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	47,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	48,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	45,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	46,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	47,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	48,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	49,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	50,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	51,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,   // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	45,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	47,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	51,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	47,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	51,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	47,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	47,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	47,  // 20: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	47,  // 21: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	52,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 23: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	52,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 25: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	52,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	47,  // 27: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	52,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	47,  // 29: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	46,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	48,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	52,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	48,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	52,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	48,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	48,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	48,  // 20: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	48,  // 21: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	53,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	48,  // 23: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	53,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	48,  // 25: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	53,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	48,  // 27: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	53,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	48,  // 29: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,   // 30: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	45,  // 31: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 32: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	47,  // 33: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	45,  // 34: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	52,  // 35: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	52,  // 36: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	52,  // 37: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	52,  // 38: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	52,  // 39: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	47,  // 40: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	53,  // 41: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	54,  // 42: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	45,  // 43: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	55,  // 44: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	56,  // 45: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	47,  // 46: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	47,  // 47: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	57,  // 48: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	52,  // 49: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	55,  // 50: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	52,  // 51: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	55,  // 52: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	52,  // 53: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	52,  // 54: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	55,  // 55: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	52,  // 56: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	55,  // 57: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	58,  // 58: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	52,  // 59: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	52,  // 60: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	55,  // 61: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
-	52,  // 62: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
-	52,  // 63: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
-	45,  // 64: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 65: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,   // 66: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	52,  // 67: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	52,  // 68: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	45,  // 69: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 70: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	52,  // 71: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	52,  // 72: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	45,  // 73: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 74: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	55,  // 75: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,   // 76: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	47,  // 77: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	45,  // 78: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	47,  // 79: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	55,  // 80: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	47,  // 81: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	45,  // 82: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	52,  // 83: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	52,  // 84: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,   // 85: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	52,  // 86: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	52,  // 87: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	59,  // 88: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,   // 89: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	52,  // 90: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	60,  // 91: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	47,  // 92: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	47,  // 93: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	47,  // 94: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	61,  // 95: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	47,  // 96: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	47,  // 97: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	47,  // 98: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	47,  // 99: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	47,  // 100: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	47,  // 101: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	47,  // 102: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	103, // [103:103] is the sub-list for method output_type
-	103, // [103:103] is the sub-list for method input_type
-	103, // [103:103] is the sub-list for extension type_name
-	103, // [103:103] is the sub-list for extension extendee
-	0,   // [0:103] is the sub-list for field type_name
+	46,  // 31: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 32: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	48,  // 33: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	46,  // 34: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	53,  // 35: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	53,  // 36: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	53,  // 37: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	53,  // 38: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	53,  // 39: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	48,  // 40: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	54,  // 41: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	55,  // 42: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	46,  // 43: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 44: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	57,  // 45: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	48,  // 46: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	48,  // 47: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	58,  // 48: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	53,  // 49: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	56,  // 50: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	53,  // 51: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	56,  // 52: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	53,  // 53: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	53,  // 54: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	56,  // 55: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	53,  // 56: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	56,  // 57: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	59,  // 58: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	53,  // 59: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	53,  // 60: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	56,  // 61: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	53,  // 62: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	53,  // 63: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	53,  // 64: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
+	46,  // 65: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 66: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,   // 67: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	53,  // 68: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	53,  // 69: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	46,  // 70: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 71: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	53,  // 72: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	53,  // 73: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	46,  // 74: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 75: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	56,  // 76: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,   // 77: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	48,  // 78: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	46,  // 79: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	48,  // 80: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	56,  // 81: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	48,  // 82: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	46,  // 83: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	53,  // 84: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	53,  // 85: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,   // 86: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	53,  // 87: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	53,  // 88: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	60,  // 89: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,   // 90: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	53,  // 91: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	61,  // 92: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	48,  // 93: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	48,  // 94: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	48,  // 95: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	62,  // 96: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	48,  // 97: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	48,  // 98: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	48,  // 99: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	48,  // 100: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	48,  // 101: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	48,  // 102: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	48,  // 103: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	104, // [104:104] is the sub-list for method output_type
+	104, // [104:104] is the sub-list for method input_type
+	104, // [104:104] is the sub-list for extension type_name
+	104, // [104:104] is the sub-list for extension extendee
+	0,   // [0:104] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4845,7 +4962,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   41,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

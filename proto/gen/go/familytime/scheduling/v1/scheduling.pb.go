@@ -2530,7 +2530,10 @@ type CorrectCheckInRequest struct {
 	// only so (the wrong person checked in is withdrawn, and the right one checked in).
 	NotHappened bool `protobuf:"varint,4,opt,name=not_happened,json=notHappened,proto3" json:"not_happened,omitempty"`
 	// The client's id for this request (UUID).
-	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Why, when the correction withdraws a refusal recorded by mistake (a mistyped id, another
+	// booking's row): kept with the withdrawal. Ids, not names. A check-in's correction takes none.
+	Note          string `protobuf:"bytes,6,opt,name=note,proto3" json:"note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2600,11 +2603,21 @@ func (x *CorrectCheckInRequest) GetRequestId() string {
 	return ""
 }
 
+func (x *CorrectCheckInRequest) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // CorrectCheckInResponse is the booking as corrected.
 type CorrectCheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking.
 	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// The reason of the refusal withdrawn (NOT_NAMED, ALREADY_LEFT) when the person was not checked
+	// in but refused by mistake: the refusal is withdrawn, not a check-in. Empty for a check-in.
+	RefusalWithdrawn string `protobuf:"bytes,4,opt,name=refusal_withdrawn,json=refusalWithdrawn,proto3" json:"refusal_withdrawn,omitempty"`
 	// When the service carried the command out, by its clock: a retry with the same request_id is
 	// given the answer recorded then, with this time (docs/decisions.md 287).
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
@@ -2650,6 +2663,13 @@ func (x *CorrectCheckInResponse) GetBooking() *Booking {
 		return x.Booking
 	}
 	return nil
+}
+
+func (x *CorrectCheckInResponse) GetRefusalWithdrawn() string {
+	if x != nil {
+		return x.RefusalWithdrawn
+	}
+	return ""
 }
 
 func (x *CorrectCheckInResponse) GetAnsweredAt() *timestamppb.Timestamp {
@@ -4884,7 +4904,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xda\x01\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xf8\x01\n" +
 	"\x15CorrectCheckInRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -4892,9 +4912,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\tperson_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bpersonId\x12!\n" +
 	"\fnot_happened\x18\x04 \x01(\bR\vnotHappened\x12'\n" +
 	"\n" +
-	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xae\x01\n" +
+	"request_id\x18\x05 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12\x1c\n" +
+	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xf4\x03R\x04note\"\xdb\x01\n" +
 	"\x16CorrectCheckInResponse\x12;\n" +
-	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12+\n" +
+	"\x11refusal_withdrawn\x18\x04 \x01(\tR\x10refusalWithdrawn\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xc0\x01\n" +

@@ -108,9 +108,11 @@ type SchedulingServiceClient interface {
 	// CorrectCheckIn withdraws a person's check-in recorded by mistake (a wrong tap: someone of
 	// another booking, or who did not come): it did not happen, and the booking reads as if they had
 	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
-	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first); a person
-	// not checked in is NOT_CHECKED_IN. The check-in stays in the family's history; the correction
-	// says it did not happen. Volunteers.
+	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first). A person
+	// not checked in but refused by mistake (NOT_NAMED, ALREADY_LEFT) has that refusal withdrawn
+	// instead, with the note given; one neither checked in nor so refused is NOT_CHECKED_IN. The
+	// check-in (or refusal) stays in the family's history; the correction says it did not happen.
+	// Volunteers.
 	CorrectCheckIn(ctx context.Context, in *CorrectCheckInRequest, opts ...grpc.CallOption) (*CorrectCheckInResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.
@@ -520,9 +522,11 @@ type SchedulingServiceServer interface {
 	// CorrectCheckIn withdraws a person's check-in recorded by mistake (a wrong tap: someone of
 	// another booking, or who did not come): it did not happen, and the booking reads as if they had
 	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
-	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first); a person
-	// not checked in is NOT_CHECKED_IN. The check-in stays in the family's history; the correction
-	// says it did not happen. Volunteers.
+	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first). A person
+	// not checked in but refused by mistake (NOT_NAMED, ALREADY_LEFT) has that refusal withdrawn
+	// instead, with the note given; one neither checked in nor so refused is NOT_CHECKED_IN. The
+	// check-in (or refusal) stays in the family's history; the correction says it did not happen.
+	// Volunteers.
 	CorrectCheckIn(context.Context, *CorrectCheckInRequest) (*CorrectCheckInResponse, error)
 	// CompleteSession records that a session took place; a supervised session is completed by a
 	// supervisor.

@@ -1806,8 +1806,11 @@ type DaySheetEntry struct {
 	Alerts []Alert `protobuf:"varint,4,rep,packed,name=alerts,proto3,enum=familytime.scheduling.v1.Alert" json:"alerts,omitempty"`
 	// The fewest minutes between the two parents' due door times (arrivals and departures).
 	DoorGapMinutes int32 `protobuf:"varint,5,opt,name=door_gap_minutes,json=doorGapMinutes,proto3" json:"door_gap_minutes,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Refusals at the door withdrawn as recorded by mistake (CheckInRefusalWithdrawn): they no
+	// longer alert check-in-refused.
+	RefusalsWithdrawn int32 `protobuf:"varint,6,opt,name=refusals_withdrawn,json=refusalsWithdrawn,proto3" json:"refusals_withdrawn,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *DaySheetEntry) Reset() {
@@ -1871,6 +1874,13 @@ func (x *DaySheetEntry) GetAlerts() []Alert {
 func (x *DaySheetEntry) GetDoorGapMinutes() int32 {
 	if x != nil {
 		return x.DoorGapMinutes
+	}
+	return 0
+}
+
+func (x *DaySheetEntry) GetRefusalsWithdrawn() int32 {
+	if x != nil {
+		return x.RefusalsWithdrawn
 	}
 	return 0
 }
@@ -2066,13 +2076,14 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\fcancelled_by\x18\x0f \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12%\n" +
 	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\x12<\n" +
 	"\tnotice_to\x18\x11 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12O\n" +
-	"\x0fcall_off_reason\x18\x12 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\"\x92\x02\n" +
+	"\x0fcall_off_reason\x18\x12 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\"\xc1\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +
 	"\bexpected\x18\x03 \x03(\v2(.familytime.scheduling.v1.ExpectedPersonR\bexpected\x127\n" +
 	"\x06alerts\x18\x04 \x03(\x0e2\x1f.familytime.scheduling.v1.AlertR\x06alerts\x12(\n" +
-	"\x10door_gap_minutes\x18\x05 \x01(\x05R\x0edoorGapMinutes\"\xe5\x01\n" +
+	"\x10door_gap_minutes\x18\x05 \x01(\x05R\x0edoorGapMinutes\x12-\n" +
+	"\x12refusals_withdrawn\x18\x06 \x01(\x05R\x11refusalsWithdrawn\"\xe5\x01\n" +
 	"\x0eCentreCapacity\x12\x1a\n" +
 	"\bsessions\x18\x01 \x01(\x05R\bsessions\x12#\n" +
 	"\rroom_sessions\x18\x02 \x01(\x05R\froomSessions\x12)\n" +

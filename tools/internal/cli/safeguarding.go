@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
@@ -264,10 +267,26 @@ func (s *safeguardingCommand) concern() *cobra.Command {
 		Long: `raise records a concern and alerts the centre's safeguarding lead. It is never refused because the
 family's personal data was erased: the concern is then recorded and the lead alerted, but its
 description is not kept (there is no key left to seal it with), and a WARNING TEXT_NOT_KEPT on
-standard error tells you to tell the lead in person now what you saw.`,
-		Example: `  familytime safeguarding concern raise --centre $C --family $F --category neglect --description "..."`,
-		Args:    cobra.NoArgs,
+standard error tells you to tell the lead in person now what you saw.
+
+At the door, give --booking alone, the BOOKING the day sheet prints (whole) on the family's row:
+the concern is about that booking's family, which the answer names. The day sheet's FAMILY
+column is short and is not taken for a family: give the whole family id with --family, for a
+concern that arose outside a session. Given both, the booking must be the family's. A booking
+made a moment ago may take a few seconds to be known to safeguarding (not found: try again).
+
+Raised twice, a concern is recorded twice and the lead alerted twice: two people may report one
+incident. If you raised a concern about the same booking, or the same family, earlier that day,
+a WARNING RAISED_BEFORE on standard error names it, with its time and id: if it is the same
+incident, tell the lead rather than raise it again (or correct your first one: familytime
+safeguarding correct).`,
+		Example: `  familytime safeguarding concern raise --centre $C --booking $BOOKING --category neglect --description "..."
+  familytime safeguarding concern raise --centre $C --family $F --category neglect --description "..."`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := concernSubject(family, booking); err != nil {
+				return err
+			}
 			req := &safeguardingv1.RaiseConcernRequest{CentreId: s.centre, FamilyId: family, BookingId: booking,
 				Description: description, PersonIds: people}
 			var err error
@@ -282,21 +301,20 @@ standard error tells you to tell the lead in person now what you saw.`,
 				if err != nil {
 					return err
 				}
-				warnOnStderr(cmd, resp.GetLeadWarning())
-				warnOnStderr(cmd, resp.GetTextWarning())
-				return printAnswer(cmd, &out, resp, resp, [][2]string{{"concern", resp.GetConcernId()}})
+				return printRaised(cmd, &out, resp)
 			})
 		},
 	}
 	f := raise.Flags()
-	f.StringVar(&family, "family", "", "the family (UUID)")
+	f.StringVar(&family, "family", "", "the family (its whole id); may be left out when --booking is given")
 	f.StringVar(&category, "category", "", "category: "+enumNames("CONCERN_CATEGORY_", safeguardingv1.ConcernCategory_name))
 	f.StringVar(&description, "description", "", "what happened (sealed)")
-	f.StringVar(&booking, "booking", "", "the session's booking it arose in (UUID)")
+	f.StringVar(&booking, "booking", "", "the session's booking it arose in, as the day sheet's BOOKING prints it; "+
+		"--booking alone names the family")
 	f.StringSliceVar(&people, "person", nil, "person id(s) involved")
 	request.register(f)
 	out.register(f)
-	for _, r := range []string{"family", "category", "description"} {
+	for _, r := range []string{"category", "description"} {
 		_ = raise.MarkFlagRequired(r)
 	}
 	complete(raise, "category", "CONCERN_CATEGORY_", safeguardingv1.ConcernCategory_name)
@@ -1055,6 +1073,49 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 // warnOnStderr prints a warning of an answer (NO_LEAD: the centre has no safeguarding lead
 // cleared; HOLD_IN_FORCE: a closed concern's hold stays) on standard error, so that it reaches the
 // person whatever --json does with standard output.
+// concernSubject refuses, before any call, a concern that names neither its family nor its
+// booking, and ids that are not whole (review 51: the day sheet's FAMILY column is 8 characters,
+// and the service refused it as not a UUID, which told a volunteer at the door nothing). A short
+// family id is never looked up: the booking on the same row names the family without a guess.
+func concernSubject(family, booking string) error {
+	if family == "" && booking == "" {
+		return errors.New("give --booking (the day sheet's BOOKING on the family's row, whole) or --family (the family's whole id): " +
+			"with --booking alone, the concern is about the booking's family")
+	}
+	if family != "" {
+		if _, err := uuid.Parse(family); err != nil {
+			if shortID.MatchString(family) {
+				return fmt.Errorf("--family %q is the day sheet's short family id, not the whole: give --booking with the row's BOOKING "+
+					"(printed whole) and leave --family out, or the family's whole id (36 characters)", family)
+			}
+			return fmt.Errorf("--family %q is not a family id: give its whole id (36 characters), or --booking alone", family)
+		}
+	}
+	if booking != "" {
+		if _, err := uuid.Parse(booking); err != nil {
+			return fmt.Errorf("--booking %q is not a booking id: give it whole, as the day sheet's BOOKING prints it (36 characters)", booking)
+		}
+	}
+	return nil
+}
+
+// shortID is an id's first block, as tables print it short (schedule's short).
+var shortID = regexp.MustCompile(`^[0-9a-fA-F]{8}$`)
+
+// printRaised prints a raised concern's answer, with the family it is about (the booking's, when
+// the booking alone was given), its warnings on standard error: no lead, the text not kept, and
+// the raiser's own concern about the same booking or family earlier that day (RAISED_BEFORE).
+func printRaised(cmd *cobra.Command, out *output, resp *safeguardingv1.RaiseConcernResponse) error {
+	warnOnStderr(cmd, resp.GetLeadWarning())
+	warnOnStderr(cmd, resp.GetTextWarning())
+	warnOnStderr(cmd, resp.GetRepeatWarning())
+	fields := [][2]string{{"concern", resp.GetConcernId()}}
+	if resp.GetFamilyId() != "" {
+		fields = append(fields, [2]string{"family", resp.GetFamilyId()})
+	}
+	return printAnswer(cmd, out, resp, resp, fields)
+}
+
 func warnOnStderr(cmd *cobra.Command, warning string) {
 	if warning != "" {
 		fmt.Fprintln(cmd.ErrOrStderr(), "WARNING "+warning)

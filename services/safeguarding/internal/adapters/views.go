@@ -57,6 +57,30 @@ func ProjectConcern(uow *eventstore.UnitOfWork, k *domain.Concern) {
 		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version())
 }
 
+// ProjectConcernRaised notes, beside the concern's row, the instant it was raised and the booking
+// it arose in (migration 0022), for EarlierConcern.
+func ProjectConcernRaised(uow *eventstore.UnitOfWork, k *domain.Concern, at time.Time) {
+	uow.Exec(`UPDATE concerns SET raised_at = $2, booking_id = $3 WHERE concern_id = $1`, k.ID(), at, nullable(k.BookingID()))
+}
+
+// EarlierConcern is a concern raised at the centre by raiser about the family since the instant
+// since: the latest about booking if there is one (uuid.Nil: none), else the latest about the
+// family. found is false when there is none.
+func (r *Records) EarlierConcern(ctx context.Context, centre, family uuid.UUID, raiser string, booking uuid.UUID,
+	since time.Time) (concern uuid.UUID, sameBooking bool, at time.Time, found bool, err error) {
+	err = r.store.Pool().QueryRow(ctx, `SELECT concern_id, coalesce(booking_id = $4, false), raised_at FROM concerns
+		WHERE centre_id = $1 AND family_id = $2 AND raised_by = $3 AND raised_at >= $5
+		ORDER BY coalesce(booking_id = $4, false) DESC, raised_at DESC LIMIT 1`,
+		centre, family, raiser, nullable(booking), since).Scan(&concern, &sameBooking, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, false, time.Time{}, false, nil
+	}
+	if err != nil {
+		return uuid.Nil, false, time.Time{}, false, fmt.Errorf("earlier concern: %w", err)
+	}
+	return concern, sameBooking, at, true, nil
+}
+
 // ProjectConcernCorrected marks the concern corrected at the log position of its correction,
 // event: its alert says CORRECTED until the lead reads it after that (migration 0012). The event
 // is appended before the unit's statements run, so its position is known to them.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
@@ -23,7 +24,28 @@ import (
 // key is destroyed, none is made again (seal.ErrShredded), so the concern is recorded about the
 // family's id without its description (NewConcern.TextNotKept), and the lead, alerted, takes the
 // account from the raiser in person.
+//
+// A concern may name its booking alone: it is then about the booking's family (review 51: the
+// door's day sheet prints the booking whole and the family short, and a volunteer there must be
+// able to raise a concern at once). The family is never found from a short id: whether one is
+// unique among the families booked that day is judged on the bookings this service has heard of,
+// which may lag scheduling's by a moment, so a short id could name one family here while the
+// volunteer read another's row; a booking id names one family whatever else is booked.
 func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewConcern, md eventstore.Metadata) (*domain.Concern, *eventstore.UnitOfWork, error) {
+	if n.Family == uuid.Nil {
+		if n.Booking == uuid.Nil {
+			return nil, nil, problem.Invalid("family_id", "is required, or leave it out and give booking_id alone (the session's booking, "+
+				"as the day sheet prints it): the concern is then about the booking's family")
+		}
+		family, found, err := a.records.BookingFamily(ctx, n.Booking)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !found || a.familyAt(ctx, family, n.Centre) != nil {
+			return nil, nil, domain.ErrBookingNotFound
+		}
+		n.Family = family
+	}
 	id := uuid.New()
 	k, msgs, err := domain.RaiseConcern(id, n, c, a.today())
 	if err != nil {
@@ -50,8 +72,26 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 		return nil, nil, err
 	}
 	adapters.ProjectConcern(uow, k)
+	adapters.ProjectConcernRaised(uow, k, a.now())
 	adapters.ProjectAlert(uow, k)
 	return k, uow, nil
+}
+
+// RaisedBefore is RAISED_BEFORE in words, and the concern it names, when the raiser of k raised
+// another concern at its centre about its booking, or its family, earlier the same day in the UK
+// (domain.RaisedBefore); "" and uuid.Nil otherwise. Only the raiser's own concerns count: another
+// person reporting the same incident is a second account the lead wants, and is told nothing of
+// someone else's concern. A concern raised at the same moment by the same raiser may not be seen
+// yet: this is a prompt, not a guard.
+func (a *App) RaisedBefore(ctx context.Context, k *domain.Concern) (string, uuid.UUID, error) {
+	now := a.now()
+	day := dates.InUK(now)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, dates.UK())
+	earlier, sameBooking, at, found, err := a.records.EarlierConcern(ctx, k.CentreID(), k.FamilyID(), k.RaisedBy(), k.BookingID(), start)
+	if err != nil || !found || earlier == k.ID() {
+		return "", uuid.Nil, err
+	}
+	return domain.RaisedBefore(sameBooking, at, earlier), earlier, nil
 }
 
 // ofTheFamily checks that a concern names people its family's referral names and a session of

@@ -3,9 +3,11 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/platform/staff"
 )
@@ -24,6 +26,11 @@ var (
 	ErrFamilyNotFound = problem.NotFound("family")
 	// ErrRecipientNotFound means the report's release has no recipient at that index.
 	ErrRecipientNotFound = problem.NotFound("recipient")
+	// ErrBookingNotFound means a concern raised from its booking alone names a booking this
+	// service has not heard of, or one of a family of another centre: the same answer either way
+	// (decision 55).
+	ErrBookingNotFound = problem.NotFound("booking with that id at this centre (the day sheet's BOOKING, whole; " +
+		"one booked a moment ago may take a few seconds to be known here)")
 )
 
 // Rules a command breaks in the record's current state. Reasons are codes clients can act on.
@@ -139,6 +146,22 @@ func TextNotKept(family uuid.UUID) string {
 		"safeguarding lead alerted, but its description was not kept: tell the safeguarding lead in person now what you saw "+
 		"(if a child is in danger now, call the local authority's children's services or the police); "+
 		"if the child has been referred again, raise it on that family too", family)
+}
+
+// RaisedBefore is what a raiser is told of a concern of their own, earlier about the same booking
+// (sameBooking) or the same family the same day, raised at the instant at (said in the centres'
+// time, UK) with the id earlier (review 51: one incident raised twice a second apart alerted the
+// lead twice, and nobody said so). Nothing is refused: two people may report one incident, and a
+// second incident is a second concern. It names no text of the earlier concern: the raiser wrote
+// it, and a warning is printed where others may read it.
+func RaisedBefore(sameBooking bool, at time.Time, earlier uuid.UUID) string {
+	about := "this family was raised by you today"
+	if sameBooking {
+		about = "this booking was raised by you"
+	}
+	return fmt.Sprintf("RAISED_BEFORE: a concern about %s at %s (concern %s): if this is the same incident, tell the lead rather "+
+		"than raise it again (this one is recorded and the lead alerted too; a correction of your first concern adds to it: "+
+		"familytime safeguarding correct)", about, at.In(dates.UK()).Format("15:04"), earlier)
 }
 
 // ReferenceNotGiven is what the lead closing a concern is told of its escalations recorded with

@@ -147,7 +147,9 @@ func (s *Server) AssessRisk(ctx context.Context, req *safeguardingv1.AssessRiskR
 	})
 }
 
-// RaiseConcern records a concern and alerts the lead.
+// RaiseConcern records a concern and alerts the lead. Given its booking alone, it is about the
+// booking's family (review 51); the raiser is told of their own concern raised earlier that day
+// about the same booking or family (repeat_warning), and nothing is refused for it.
 func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConcernRequest) (*safeguardingv1.RaiseConcernResponse, error) {
 	centre := id(req.GetCentreId())
 	n := domain.NewConcern{Family: id(req.GetFamilyId()), Centre: centre, Booking: id(req.GetBookingId()),
@@ -164,10 +166,15 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 		if err != nil {
 			return nil, nil, err
 		}
-		out := &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String(), LeadWarning: warning}
+		out := &safeguardingv1.RaiseConcernResponse{ConcernId: k.ID().String(), LeadWarning: warning, FamilyId: k.FamilyID().String()}
 		if k.TextNotKept() {
 			out.TextWarning = domain.TextNotKept(k.FamilyID())
 		}
+		repeat, earlier, err := s.app.RaisedBefore(ctx, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		out.RepeatWarning, out.EarlierConcernId = repeat, optional(earlier)
 		return out, uow, nil
 	})
 }

@@ -504,9 +504,13 @@ type RaiseConcernRequest struct {
 	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The family (UUID).
+	// The family (UUID). May be left out when booking_id is given: the concern is then about the
+	// booking's family (review 51: the day sheet prints the booking whole and the family short). One
+	// of the two is required; given both, the booking must be the family's.
 	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
-	// The session's booking the concern arose in (UUID), if any.
+	// The session's booking the concern arose in (UUID), if any. Given alone, it names the family:
+	// a booking this service has not heard of, or one of a family of another centre, is not found
+	// and nothing is recorded.
 	BookingId string `protobuf:"bytes,4,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
 	// What the concern is about.
 	Category ConcernCategory `protobuf:"varint,5,opt,name=category,proto3,enum=familytime.safeguarding.v1.ConcernCategory" json:"category,omitempty"`
@@ -615,9 +619,20 @@ type RaiseConcernResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's: the outcome recorded at answered_at when the request was first
 	// carried out. The retry recorded nothing; the record may have moved on since.
-	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// The family (UUID) the concern is about: the one given, or the booking's when only the booking
+	// was given.
+	FamilyId string `protobuf:"bytes,6,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// RAISED_BEFORE, in words, when the same caller raised a concern at the centre about the same
+	// booking, or the same family, earlier the same day (UK): its time and id, never its text. This
+	// concern is recorded and the lead alerted all the same (two people may report one incident);
+	// if it is the same incident, the raiser tells the lead rather than raise it again. Empty
+	// otherwise.
+	RepeatWarning string `protobuf:"bytes,7,opt,name=repeat_warning,json=repeatWarning,proto3" json:"repeat_warning,omitempty"`
+	// The earlier concern repeat_warning names (UUID); empty when there is none.
+	EarlierConcernId string `protobuf:"bytes,8,opt,name=earlier_concern_id,json=earlierConcernId,proto3" json:"earlier_concern_id,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *RaiseConcernResponse) Reset() {
@@ -683,6 +698,27 @@ func (x *RaiseConcernResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *RaiseConcernResponse) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *RaiseConcernResponse) GetRepeatWarning() string {
+	if x != nil {
+		return x.RepeatWarning
+	}
+	return ""
+}
+
+func (x *RaiseConcernResponse) GetEarlierConcernId() string {
+	if x != nil {
+		return x.EarlierConcernId
+	}
+	return ""
 }
 
 // GetConcernRequest names a concern and says why it is read.
@@ -5302,12 +5338,12 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x15disclosure_carried_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\x13disclosureCarriedOn\x12;\n" +
 	"\vassessed_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"assessedOn\x12^\n" +
-	"\x13expired_injunctions\x18\t \x03(\v2-.familytime.safeguarding.v1.ExpiredInjunctionR\x12expiredInjunctions\"\xe9\x02\n" +
+	"\x13expired_injunctions\x18\t \x03(\v2-.familytime.safeguarding.v1.ExpiredInjunctionR\x12expiredInjunctions\"\xec\x02\n" +
 	"\x13RaiseConcernRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
-	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
-	"\tfamily_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12*\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
+	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12*\n" +
 	"\n" +
 	"booking_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tbookingId\x12S\n" +
 	"\bcategory\x18\x05 \x01(\x0e2+.familytime.safeguarding.v1.ConcernCategoryB\n" +
@@ -5316,7 +5352,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\vdescription\x12,\n" +
 	"\n" +
 	"person_ids\x18\a \x03(\tB\r\xbaH\n" +
-	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"\xd4\x01\n" +
+	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\"\xc6\x02\n" +
 	"\x14RaiseConcernResponse\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12!\n" +
@@ -5324,7 +5360,10 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\ftext_warning\x18\x03 \x01(\tR\vtextWarning\x12;\n" +
 	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x05 \x01(\bR\breplayed\"\x89\x01\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\x12\x1b\n" +
+	"\tfamily_id\x18\x06 \x01(\tR\bfamilyId\x12%\n" +
+	"\x0erepeat_warning\x18\a \x01(\tR\rrepeatWarning\x12,\n" +
+	"\x12earlier_concern_id\x18\b \x01(\tR\x10earlierConcernId\"\x89\x01\n" +
 	"\x11GetConcernRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +

@@ -17,7 +17,7 @@ import (
 
 // Review 49: a referrer saw nothing of a referral after submitting it (decision 197 answers the
 // id and state, at submission only). The account that submitted a referral may now ask where it
-// stands, and is told that and nothing more; any other referrer is refused NOT_THE_REFERRER, a
+// stands, and is told that and nothing more; any other referrer is answered not found (review 52), a
 // coordinator reads the referral itself, and the read appends nothing.
 func TestAReferrerAsksWhereTheirReferralStands(t *testing.T) {
 	g := newRig(t)
@@ -54,7 +54,7 @@ func TestAReferrerAsksWhereTheirReferralStands(t *testing.T) {
 	// Any other referrer, a parent of the family included, is refused, and told nothing of it.
 	for _, c := range []referralv1.ReferralServiceClient{parent, otherParent} {
 		got, err := standing(c, ref, centre)
-		refused(t, err, codes.PermissionDenied, "NOT_THE_REFERRER")
+		require.Equal(t, codes.NotFound, status.Code(err), "as an unknown id: %v", err)
 		require.Nil(t, got)
 		require.NotContains(t, status.Convert(err).Message(), "RECEIVED")
 	}
@@ -67,6 +67,11 @@ func TestAReferrerAsksWhereTheirReferralStands(t *testing.T) {
 	_, err = standing(solicitor, uuid.NewString(), centre)
 	require.Equal(t, codes.NotFound, status.Code(err), "%v", err)
 	require.Equal(t, appended, g.events(t), "reading the standing appends nothing")
+	// Review 52: a referral typed in by the centre's staff has no referrer, whatever a referrer's
+	// token names as its account.
+	paper := w.submit(supported)
+	_, err = standing(g.client(t, "coordinator-"+centre.String()[:8], []auth.Role{auth.RoleReferrer}, centre), paper.GetReferralId(), centre)
+	require.Equal(t, codes.NotFound, status.Code(err), "%v", err)
 
 	// Screened is still received to the referrer; declined for risk is "not suitable", never the
 	// risk found.
@@ -91,7 +96,7 @@ func TestAReferrerAsksWhereTheirReferralStands(t *testing.T) {
 	require.NoError(t, err)
 	stands(parent, mine, referralv1.StandingState_STANDING_STATE_RECEIVED, 0)
 	_, err = standing(otherParent, mine, centre)
-	refused(t, err, codes.PermissionDenied, "NOT_THE_REFERRER")
+	require.Equal(t, codes.NotFound, status.Code(err), "as an unknown id: %v", err)
 	w.screen(mine, referralv1.RiskRating_RISK_RATING_GREEN, false)
 	_, err = w.waitlist(mine, supported)
 	require.NoError(t, err)

@@ -49,5 +49,5 @@ func TestAReferrerIsShownWhereTheirReferralStands(t *testing.T) {
 	var out bytes.Buffer
 	help.SetOut(&out)
 	require.NoError(t, help.Execute())
-	require.Contains(t, out.String(), "NOT_THE_REFERRER")
+	require.Contains(t, out.String(), `referrer is answered "not found"`)
 }

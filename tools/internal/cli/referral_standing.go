@@ -24,7 +24,7 @@ suitable"; the centre's coordinator answers questions about it.
 
 Only the account that submitted the referral is told, with a referrer's token for the centre
 (familytime token --role referrer --centre <centre id> --subject <your account>); any other
-referrer is refused NOT_THE_REFERRER. Staff read the referral itself (familytime referral show).`,
+referrer is answered "not found", as for an id that is not there. Staff read the referral itself (familytime referral show).`,
 		Example: `  familytime referral standing $REFERRAL --centre $CENTRE
   familytime referral standing $REFERRAL --centre $CENTRE --json | jq -r .state`,
 		Args: cobra.ExactArgs(1),

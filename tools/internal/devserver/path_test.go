@@ -561,10 +561,14 @@ func TestAFamilysWholePathThroughTheFourServices(t *testing.T) {
 	exact := figures(quarter, false)["children_served|national|REGION_UNSPECIFIED|||"]
 	require.Equal(t, "1", exact.GetShown())
 
-	// Published only once the period has ended (decision 264): refused while it is under way.
+	// Published only from the 8th day after the period ended (decisions 264 and 292): refused
+	// while it is under way, and in the week after it.
 	_, err = analyst.GetFigures(ctx, &reportingv1.GetFiguresRequest{Period: quarter, Publication: true})
 	require.Equal(t, codes.FailedPrecondition, status.Code(err), "%v", err)
 	advance(time.Date(2027, time.January, 4, 9, 0, 0, 0, london))
+	_, err = analyst.GetFigures(ctx, &reportingv1.GetFiguresRequest{Period: year, Publication: true})
+	require.Equal(t, codes.FailedPrecondition, status.Code(err), "the week after the year ended: %v", err)
+	advance(time.Date(2027, time.January, 8, 9, 0, 0, 0, london))
 
 	// Published, the one child is "<5" (its value not sent), as is every count of people here;
 	// the waiting time over one referral is "*"; places are about rooms and are shown.

@@ -142,9 +142,11 @@ func Open(s domain.State) bool {
 // Submitter is who made the referral: the actor of its stream's first event, an account or, for a
 // referrer, a pseudonym of one (command.IsCaller compares it with a caller, decision 271).
 func (r *Referrals) Submitter(ctx context.Context, id uuid.UUID) (string, error) {
+	// Only a referral submitted in a referrer's role has a referrer: one typed in by the centre's
+	// staff (a paper referral) has none, whatever the account's name (review 52).
 	var actor string
-	err := r.store.Pool().QueryRow(ctx, `SELECT coalesce(actor, '') FROM events WHERE stream_id = $1 AND version = 1`,
-		domain.StreamID(id)).Scan(&actor)
+	err := r.store.Pool().QueryRow(ctx, `SELECT CASE WHEN actor_role = 'referrer' THEN coalesce(actor, '') ELSE '' END
+		FROM events WHERE stream_id = $1 AND version = 1`, domain.StreamID(id)).Scan(&actor)
 	if err != nil {
 		return "", fmt.Errorf("read who made referral %s: %w", id, err)
 	}

@@ -478,7 +478,10 @@ func forReferrer(r *referralv1.Referral) *referralv1.Referral {
 func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetReferralStandingRequest) (*referralv1.GetReferralStandingResponse, error) {
 	st, err := s.app.ReferralStanding(ctx, id(req.GetReferralId()), id(req.GetCentreId()))
 	if errors.Is(err, app.ErrNotTheReferrer) {
-		return nil, forbidden("NOT_THE_REFERRER", err.Error())
+		// Answered as an unknown id (review 52): "not yours" at the right centre and "not found"
+		// at every other told the other parent which centre holds the family, which decision 217
+		// keeps from them.
+		return nil, translate(problem.NotFound("referral"))
 	}
 	if err != nil {
 		return nil, translate(err)

@@ -123,6 +123,10 @@ func refusalHint(err error, command, token, centre, dataDir string) error {
 // safeguarding record (review 51 found the lead told only to mint a coordinator's token). Empty
 // when there is none.
 func insteadFor(command string, roles []auth.Role) string {
+	if command == "familytime referral standing" {
+		// Review 52: a coordinator was told to "ask the centre's referrer", whom a centre has not.
+		return "the centre's staff read the referral itself: familytime referral show R --centre C"
+	}
 	if command == "familytime history" && slices.Contains(roles, auth.RoleSafeguardingLead) {
 		return "a safeguarding lead reads the family's safeguarding record: familytime safeguarding record --family F --centre C --purpose \"why\""
 	}
@@ -160,6 +164,8 @@ func askWhom(r auth.Role) string {
 		return "the centre's contact supervisor"
 	case auth.RoleVolunteer:
 		return "a volunteer on the day"
+	case auth.RoleReferrer:
+		return "the referrer who submitted it"
 	}
 	return "the centre's " + strings.TrimPrefix(roleInWords(r), "a ")
 }

@@ -45,4 +45,10 @@ func TestARefusalNamesTheTokensAccountAndTheLeadsOwnWay(t *testing.T) {
 		"a safeguarding lead reads the family's safeguarding record: familytime safeguarding record --family F")
 	volunteer := words(refusalHint(describe(refused), "familytime history", mint("sim-staff-001", auth.RoleVolunteer), centre.String(), ""))
 	require.NotContains(t, volunteer, "safeguarding record")
+
+	// Review 52: a coordinator refused a referrer's read was told to ask "the centre's referrer".
+	standing := words(refusalHint(describe(status.Error(codes.PermissionDenied, "GetReferralStanding needs the role referrer")),
+		"familytime referral standing", mint("sim-coordinator-001", auth.RoleCoordinator), centre.String(), ""))
+	require.Contains(t, standing, "familytime referral standing is done by a referrer: ask the referrer who submitted it to do it; "+
+		"the centre's staff read the referral itself: familytime referral show R --centre C")
 }

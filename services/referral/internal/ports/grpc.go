@@ -474,7 +474,7 @@ func forReferrer(r *referralv1.Referral) *referralv1.Referral {
 }
 
 // GetReferralStanding tells the referrer who submitted a referral where it stands, and nothing
-// more (review 49, decision 291); any other referrer is refused NOT_THE_REFERRER.
+// more (review 49, decision 291); any other caller is answered not found (decision 303).
 func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetReferralStandingRequest) (*referralv1.GetReferralStandingResponse, error) {
 	st, err := s.app.ReferralStanding(ctx, id(req.GetReferralId()), id(req.GetCentreId()))
 	if errors.Is(err, app.ErrNotTheReferrer) {

@@ -50,6 +50,8 @@ func TestARefusalOnAClosedReferralSaysHowAndWhenItClosed(t *testing.T) {
 	require.Contains(t, message(err), "its case ended on "+on+" with the outcome self-arranged")
 	require.Contains(t, message(err), "familytime referral correct-ending "+ended)
 
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
 	declined := w.submit(supported).GetReferralId()
 	_, err = w.decline(declined, referralv1.DeclineReason_DECLINE_REASON_OUT_OF_AREA, "Moved to Leeds", "")
 	require.NoError(t, err)
@@ -99,6 +101,8 @@ func TestARefusalOfAStepOutOfOrderNamesTheNextStep(t *testing.T) {
 	refused(t, err, codes.FailedPrecondition, "SCREENING_REQUIRED")
 	require.Contains(t, message(err), "familytime referral screen "+received)
 
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+
 	d := details(resident())
 	d.Referrer = nil
 	sub, err := w.c.SubmitReferral(ctx, submitRequest(w.centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, d))
@@ -112,6 +116,8 @@ func TestARefusalOfAStepOutOfOrderNamesTheNextStep(t *testing.T) {
 		CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN})
 	refused(t, err, codes.FailedPrecondition, "SECOND_PARTY_OUTSTANDING")
 	require.Contains(t, message(err), "familytime referral second-party "+self)
+
+	require.Equal(t, before, g.events(t), "refusals append nothing")
 
 	accepted := w.submit(supported).GetReferralId()
 	w.screen(accepted, referralv1.RiskRating_RISK_RATING_GREEN, false)

@@ -383,11 +383,6 @@ func cleared(m *schedulingv1.StaffMember) string {
 	return "no: " + m.GetNotClearedBecause()
 }
 
-// printStaffMember prints a member as the service answered a change: cleared or not today.
-func printStaffMember(w io.Writer, out *output, m *schedulingv1.StaffMember) error {
-	return out.one(w, m, staffFields(m))
-}
-
 // staffFields are a member's fields as printStaffMember prints them.
 func staffFields(m *schedulingv1.StaffMember) [][2]string {
 	return [][2]string{{"account", m.GetAccountId()}, {"role", friendly("STAFF_ROLE_", m.GetRole().String())},

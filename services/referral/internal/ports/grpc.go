@@ -8,9 +8,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -19,7 +16,6 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
-	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/app"
@@ -487,16 +483,6 @@ func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetRef
 		return nil, translate(err)
 	}
 	return &referralv1.GetReferralStandingResponse{Standing: st}, nil
-}
-
-// forbidden is PermissionDenied with its reason, for what the caller's role allows but the
-// record does not let them see (grpcx maps the domain's other refusals).
-func forbidden(reason, message string) error {
-	st, err := status.New(codes.PermissionDenied, message).WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: grpcx.Domain})
-	if err != nil {
-		return status.Error(codes.PermissionDenied, message)
-	}
-	return st.Err()
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

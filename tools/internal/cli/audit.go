@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"time"
-
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
@@ -46,7 +44,7 @@ familytime history FAMILY --centre C --reads.`,
 					FamilyId: family, PageSize: size, PageToken: token})
 				for _, r := range resp.GetRecords() {
 					msgs = append(msgs, r)
-					rows = append(rows, []string{r.GetAccessedAt().AsTime().Format(time.RFC3339), r.GetSubject(), r.GetRole(),
+					rows = append(rows, []string{r.GetAccessedAt().AsTime().In(london).Format("2006-01-02 15:04:05"), r.GetSubject(), r.GetRole(),
 						friendly("RECORD_KIND_", r.GetKind().String()), r.GetRecordId(), purposeOf(r)})
 				}
 				return resp.GetNextPageToken(), err
@@ -57,7 +55,7 @@ familytime history FAMILY --centre C --reads.`,
 				_, err := cmd.OutOrStdout().Write([]byte("no reads recorded\n"))
 				return err
 			}
-			return out.table(cmd.OutOrStdout(), msgs, []string{"WHEN", "WHO", "ROLE", "WHAT", "RECORD", "PURPOSE"}, rows)
+			return out.table(cmd.OutOrStdout(), msgs, []string{"WHEN (UK TIME)", "WHO", "ROLE", "WHAT", "RECORD", "PURPOSE"}, rows)
 		},
 	}
 	conn.register(cmd)

@@ -114,6 +114,9 @@ func TestSafeguardingCommandsOnTheDevPlatform(t *testing.T) {
 		"REFUSED NOT_THE_RAISER_OR_LEAD: nothing was given"} {
 		require.Contains(t, out, who, "every read is in the audit: who, and why; and the read refused")
 	}
+	// Review 52: in UK time, as the CLI's other times, not ISO UTC.
+	require.Contains(t, out, "WHEN (UK TIME)")
+	require.NotRegexp(t, `\dT\d\d:\d\d:\d\dZ`, out)
 
 	// The lists follow every page: 2 rows a page list what one page of 100 does, every row once,
 	// in order. A page size outside 1 to 500 is refused before any call.

@@ -173,20 +173,10 @@ func askWhom(r auth.Role) string {
 // tokenCentres names the centres a bearer token is for, read unverified from its body to word a
 // refusal: "centre C", "centres A, B", or "no centre" (a national token names none).
 func tokenCentres(token string) string {
-	var ids []string
-	if parts := strings.Split(token, "."); len(parts) == 3 {
-		if body, err := base64.RawURLEncoding.DecodeString(parts[1]); err == nil {
-			var claims struct {
-				Centres     []string            `json:"centres"`
-				CentreRoles map[string][]string `json:"centre_roles"`
-			}
-			if json.Unmarshal(body, &claims) == nil {
-				ids = append(ids, claims.Centres...)
-				for c := range claims.CentreRoles {
-					ids = append(ids, c)
-				}
-			}
-		}
+	claims := tokenBody(token)
+	ids := slices.Clone(claims.Centres)
+	for c := range claims.CentreRoles {
+		ids = append(ids, c)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
@@ -304,21 +294,7 @@ func referrerToken(token string) bool {
 // tokenRoles are the roles a bearer token's body names, at every centre and at each (duplicates
 // kept); none for what is not a token. The body is read, not verified, only to word a refusal.
 func tokenRoles(token string) []auth.Role {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil
-	}
-	body, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil
-	}
-	var claims struct {
-		Roles       []string            `json:"roles"`
-		CentreRoles map[string][]string `json:"centre_roles"`
-	}
-	if json.Unmarshal(body, &claims) != nil {
-		return nil
-	}
+	claims := tokenBody(token)
 	var roles []auth.Role
 	for _, r := range claims.Roles {
 		roles = append(roles, auth.Role(r))
@@ -329,6 +305,33 @@ func tokenRoles(token string) []auth.Role {
 		}
 	}
 	return roles
+}
+
+// tokenSubject is the account (sub) a bearer token's body names; empty for what is not a token.
+func tokenSubject(token string) string { return tokenBody(token).Subject }
+
+// tokenClaims are the parts of a bearer token's body the CLI reads to word a refusal or to make a
+// retry's key: never to decide anything (the services verify the token).
+type tokenClaims struct {
+	Subject     string              `json:"sub"`
+	Roles       []string            `json:"roles"`
+	Centres     []string            `json:"centres"`
+	CentreRoles map[string][]string `json:"centre_roles"`
+}
+
+// tokenBody is a bearer token's body, read unverified (one place for tokenRoles, tokenCentres and
+// tokenSubject); empty for what is not a token.
+func tokenBody(token string) tokenClaims {
+	var claims tokenClaims
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return claims
+	}
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil || json.Unmarshal(body, &claims) != nil {
+		return tokenClaims{}
+	}
+	return claims
 }
 
 // senderToken is the token a command sends, found as connection.resolve finds it: --token, else

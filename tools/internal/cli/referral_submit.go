@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -330,26 +329,6 @@ func contentRequestID(subject string, req *referralv1.SubmitReferralRequest) (st
 		name = append(name, part...)
 	}
 	return uuid.NewSHA1(submitNamespace, name).String(), nil
-}
-
-// tokenSubject is the account (sub) a bearer token's body names; empty for what is not a token.
-// The body is read, not verified: the id it helps make is only a retry's key.
-func tokenSubject(token string) string {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return ""
-	}
-	body, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return ""
-	}
-	var claims struct {
-		Subject string `json:"sub"`
-	}
-	if json.Unmarshal(body, &claims) != nil {
-		return ""
-	}
-	return claims.Subject
 }
 
 // submitNote is what submit says, on standard error, beyond a retry's note: that an answer

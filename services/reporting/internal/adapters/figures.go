@@ -3,6 +3,7 @@ package adapters
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -332,3 +333,52 @@ func (f *Figures) Published(ctx context.Context, period string, digest []byte, a
 	}
 	return !bytes.Equal(first, digest), nil
 }
+
+// Withholdings are what a period's published figures were first shown as (decision 304): its
+// name (as period_publications names it) and, of its counts of people, those withheld, each
+// figure's key with "<5" or "*", and a hash of each published one's key and number.
+type Withholdings struct {
+	Period    string
+	Figures   []string
+	Shown     []string
+	Published []int64
+}
+
+// FirstWithheld reads the withholdings recorded of periods; a period not published yet has none.
+func (f *Figures) FirstWithheld(ctx context.Context, periods []string) ([]Withholdings, error) {
+	rows, err := f.pool.Query(ctx, `SELECT period, figures, shown, published FROM public.period_withholdings WHERE period = ANY($1)`, periods)
+	if err != nil {
+		return nil, fmt.Errorf("withholdings: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Withholdings])
+	if err != nil {
+		return nil, fmt.Errorf("withholdings: %w", err)
+	}
+	return out, nil
+}
+
+// RecordWithheld records the withholdings of periods published for the first time, at (the
+// service's time), all or none. It says false, recording nothing, when another publication
+// recorded one of them first: its caller reads them again and suppresses with them.
+func (f *Figures) RecordWithheld(ctx context.Context, periods []Withholdings, at time.Time) (recorded bool, err error) {
+	err = pgx.BeginFunc(ctx, f.pool, func(tx pgx.Tx) error {
+		for _, p := range periods {
+			tag, err := tx.Exec(ctx, `INSERT INTO public.period_withholdings (period, figures, shown, published, recorded_at)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, p.Period, p.Figures, p.Shown, p.Published, at)
+			if err != nil {
+				return fmt.Errorf("withholdings of %s: %w", p.Period, err)
+			}
+			if tag.RowsAffected() == 0 {
+				return errRecordedFirst
+			}
+		}
+		recorded = true
+		return nil
+	})
+	if errors.Is(err, errRecordedFirst) {
+		return false, nil
+	}
+	return recorded, err
+}
+
+var errRecordedFirst = errors.New("recorded first by another publication")

@@ -255,6 +255,11 @@ type Figure struct {
 	// period is where the figure's period stands in its calendar year when the year's figures
 	// are suppressed together (Periods: 0 the year, 1-4 its quarters, 5-16 its months).
 	period int
+	// fixed: the figure's period was published before, and the figure keeps what it was first
+	// shown as (FirstShown.Fix): first is "<5" or "*" where it was withheld, empty where it was
+	// published as a number.
+	fixed bool
+	first string
 }
 
 // measure is a figure the national body asks for (docs/return.md defines each).
@@ -537,7 +542,9 @@ func (a *App) figuresOf(ctx context.Context, p Period, centre uuid.UUID, publish
 		if revised, err = a.figures.Published(ctx, p.String(), digest(all, p.index()), a.now()); err != nil {
 			return nil, false, err
 		}
-		Suppress(all)
+		if all, err = a.suppressAsFirstShown(ctx, p.Year(), today, all); err != nil {
+			return nil, false, err
+		}
 		for _, f := range all {
 			if f.period == p.index() {
 				out = append(out, f)

@@ -47,6 +47,12 @@ const (
 //   - publishWhatFollows: a "*" hiding 5 or more that anyone can work out is published: withheld,
 //     it protects nothing.
 //   - withholdCapacity: the capacity used, where the sessions booked are withheld.
+//
+// A figure of a period published before (fixed, FirstShown.Fix) keeps what it was first shown
+// as: a number stays published, a "*" stays withheld, a "<5" stays "<5" while it is 1 to 4. None
+// of the steps above withholds or publishes it again; each withholds another figure, of a period
+// published for the first time, instead (decision 304: a month published as a number and withheld
+// once its quarter was published gave, by subtraction, its quarter's last month).
 func Suppress(figs []Figure) {
 	for i := range figs {
 		f := &figs[i]
@@ -55,6 +61,12 @@ func Suppress(figs []Figure) {
 			f.Suppressed, f.Shown = Secondary, Secondary
 		case f.Protected && f.Value >= 1 && f.Value <= 4:
 			f.Suppressed, f.Shown = Primary, Primary
+		}
+		if f.fixed && f.first != "" && (f.first == Secondary || f.Suppressed != Primary) {
+			// Withheld when first published, it stays so, "*" (a "<5" that is now 5 or more too:
+			// shown as a number it would tell what a correction changed).
+			f.small = f.Suppressed == Primary
+			f.Suppressed, f.Shown = Secondary, Secondary
 		}
 	}
 	s := newSuppressor(figs)
@@ -202,11 +214,11 @@ func (s *suppressor) next(ti int, try bool) int {
 	t := s.tables[ti]
 	var candidates []int
 	for _, c := range t.cells {
-		if s.publishedNonZero(c) {
+		if s.withholdable(c) {
 			candidates = append(candidates, c)
 		}
 	}
-	if s.publishedNonZero(t.total) {
+	if s.withholdable(t.total) {
 		candidates = append(candidates, t.total)
 	}
 	if len(candidates) > 0 {
@@ -215,17 +227,19 @@ func (s *suppressor) next(ti int, try bool) int {
 	return lastResort(s.figs, t)
 }
 
-func (s *suppressor) publishedNonZero(i int) bool {
-	return s.figs[i].Suppressed == "" && s.figs[i].Value > 0
+// withholdable says whether figure i is published, not 0, and may be withheld: not published
+// before as a number (fixed).
+func (s *suppressor) withholdable(i int) bool {
+	return s.figs[i].Suppressed == "" && s.figs[i].Value > 0 && !s.figs[i].fixed
 }
 
 // lastResort is t's "<5" total, else a "<5" cell, to be shown "*"; -1 when every figure of t is a
-// "*" already (or published and 0).
+// "*" already (or published and 0), or was published before as it stands (fixed).
 func lastResort(figs []Figure, t table) int {
-	if total := figs[t.total]; total.Suppressed == "" || total.Suppressed == Primary {
+	if total := figs[t.total]; !total.fixed && (total.Suppressed == "" || total.Suppressed == Primary) {
 		return t.total
 	}
-	if next := slices.IndexFunc(t.cells, func(c int) bool { return figs[c].Suppressed == Primary }); next >= 0 {
+	if next := slices.IndexFunc(t.cells, func(c int) bool { return figs[c].Suppressed == Primary && !figs[c].fixed }); next >= 0 {
 		return t.cells[next]
 	}
 	return -1
@@ -529,6 +543,11 @@ func tablesOf(figs []Figure) []table {
 // again, and the reading starts again: a figure withheld only widens what a reader cannot know.
 func (s *suppressor) audit(all []int) {
 	s.r = newReading(s.figs, s.tables, s.in)
+	// Rounds count from 1 in each audit: a figure withheld in an earlier audit's round of the
+	// same number is not one withheld in this round (pruneIfFewer audits again; with rounds
+	// left over, every pin of a round could be passed over as seen to, and the audit ended with
+	// small figures pinned: decision 304).
+	clear(s.withheldIn)
 	type centre struct{ own, start []int }
 	byCentre := map[uuid.UUID]*centre{}
 	for i, f := range s.figs {
@@ -588,7 +607,7 @@ type pin struct {
 func (s *suppressor) around(p int) pin {
 	r := s.r
 	out := pin{figure: p}
-	if s.figs[p].Suppressed == Primary && r.hiBy[p] == -1 {
+	if s.figs[p].Suppressed == Primary && !s.figs[p].fixed && r.hiBy[p] == -1 {
 		out.last = append(out.last, p) // its 4 pinned it, from below
 	}
 	type bound struct {
@@ -604,6 +623,7 @@ func (s *suppressor) around(p int) pin {
 		need := func(ti int, c int, upper bool) {
 			switch f := s.figs[c]; {
 			case r.mine[c]:
+			case f.Suppressed == "" && f.fixed: // published before: it stays
 			case f.Suppressed == "":
 				// One the reader works out from its own is withheld first, then what it is worked
 				// out from (followed, below, once it is withheld).
@@ -616,7 +636,7 @@ func (s *suppressor) around(p int) pin {
 					outer = append(outer, bound{c, true})
 				} else if by := r.hiBy[c]; upper && by >= 0 {
 					outer = append(outer, bound{c, false})
-				} else if upper && f.Suppressed == Primary && !slices.Contains(out.last, c) {
+				} else if upper && f.Suppressed == Primary && !f.fixed && !slices.Contains(out.last, c) {
 					out.last = append(out.last, c)
 				}
 			}
@@ -682,7 +702,7 @@ func (s *suppressor) fixAll(pins []pin, round int32) (fixed bool) {
 func (s *suppressor) fix(p pin) bool {
 	var candidates []int
 	for _, c := range p.candidates {
-		if s.publishedNonZero(c) {
+		if s.withholdable(c) {
 			candidates = append(candidates, c)
 		}
 	}
@@ -692,14 +712,16 @@ func (s *suppressor) fix(p pin) bool {
 	} else if i := slices.IndexFunc(p.last, func(c int) bool { return s.figs[c].Suppressed == Primary }); i >= 0 {
 		next = p.last[i]
 	}
-	// Else any figure of a table it is in, the reader's own left out: a wider net.
-	for _, ti := range s.in[p.figure] {
+	// Else any figure of a table it is in, the reader's own left out: a wider net. Then any of
+	// the tables that narrowed it: where a figure's tables were all published before (fixed), what
+	// pins it is in a table of a period published for the first time, further out (decision 304).
+	for _, ti := range slices.Concat(s.in[p.figure], p.home) {
 		if next >= 0 {
 			break
 		}
 		t := s.tables[ti]
 		for _, c := range append([]int{t.total}, t.cells...) {
-			if s.publishedNonZero(c) && !s.r.mine[c] {
+			if s.withholdable(c) && !s.r.mine[c] {
 				candidates = append(candidates, c)
 			}
 		}
@@ -763,7 +785,7 @@ func (s *suppressor) prune(all []int) bool {
 	r.commit()
 	var withheld []int
 	for i, f := range s.figs {
-		if f.Protected && f.Suppressed == Secondary && !f.small {
+		if f.Protected && f.Suppressed == Secondary && !f.small && !f.fixed {
 			withheld = append(withheld, i)
 		}
 	}
@@ -806,7 +828,7 @@ func (s *suppressor) publishWhatFollows(all []int) {
 	var given []int
 	s.r.init()
 	s.r.read(nil, all, func(i int) bool {
-		if f := s.figs[i]; f.Suppressed == Secondary && !f.small && s.r.lo[i] == f.Value {
+		if f := s.figs[i]; f.Suppressed == Secondary && !f.small && !f.fixed && s.r.lo[i] == f.Value {
 			given = append(given, i)
 		}
 		return false

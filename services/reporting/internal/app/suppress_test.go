@@ -418,6 +418,18 @@ type counted struct {
 // count of distinct people is at most its parts' sum and at least each; the sessions booked are at
 // least those attended and the no-shows, and their sum where they are.
 func worksOut(figs []Figure, values []float64) (byAnyone, byACentre []string) {
+	return worksOutReading(figs, values, false)
+}
+
+// worksOutAsSeen is worksOut by a reader who knows of a "*" only what it shows: a figure of at
+// least 1 (a 0 is published), small or not. A "*" withheld beside figures published before
+// (decision 304) may have its 5 or more pinned where nothing is left to withhold: the suppression
+// reads a "*" hiding 5 or more as at least 5, more than any reader can tell.
+func worksOutAsSeen(figs []Figure, values []float64) (byAnyone, byACentre []string) {
+	return worksOutReading(figs, values, true)
+}
+
+func worksOutReading(figs []Figure, values []float64, asSeen bool) (byAnyone, byACentre []string) {
 	read := slices.Clone(figs)
 	for i := range read {
 		read[i].Value = values[i]
@@ -452,7 +464,7 @@ func worksOut(figs []Figure, values []float64) (byAnyone, byACentre []string) {
 				lo[i], hi[i] = f.Value, f.Value
 			case f.Suppressed == Primary:
 				lo[i], hi[i] = 1, 4
-			case f.Value < 5:
+			case f.Value < 5 || asSeen:
 				lo[i], hi[i] = 1, math.Inf(1)
 			default:
 				lo[i], hi[i] = 5, math.Inf(1)

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/familytime/familytime/services/reporting/internal/adapters"
+)
+
+// A published figure cannot be taken back (decision 304). A year's published periods are
+// suppressed together (decision 264), and a period published for the first time brings new
+// tables: a quarter beside its months, the year beside its quarters. Suppressed afresh, a month
+// published as a number on the 8th of the next month could be withheld once its quarter was
+// published, beside the quarter and two other months: review 52 read October's 14 accepted
+// referrals on 2 December, then on 8 January November's 25, December's "<5" and the quarter's 40,
+// and October's "*" no longer hid anything: December was 1. So the first publication of each
+// period records which of its counts of people were withheld (adapters.Figures.RecordWithheld),
+// and every later publication keeps what each figure of those periods was first shown as
+// (firstShown.fix, Suppress), withholding figures of the periods published for the first time
+// instead. Each such table has one: a quarter is first published with its last month, the year
+// with its last quarter.
+
+// firstShown is what the periods of a year published before were first shown as.
+type firstShown struct {
+	periods  map[int]bool      // the periods recorded, by index in Periods
+	withheld map[string]string // of each, its counts withheld (shownKey): "<5" or "*"
+	// published are its counts published, each as the hash of its shownKey and number
+	// (publishedHash).
+	published map[int64]bool
+}
+
+// publishedHash is a published figure's hash: of its period, what it is a figure of, and the
+// number shown. 64 bits keep a national year's 250,000 figures in 2 MB, where their keys take 20.
+func publishedHash(f Figure) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(shownKey(f.period, figureKey(f))))
+	h.Write([]byte{0})
+	h.Write([]byte(shown(f)))
+	return int64(h.Sum64())
+}
+
+// shownKey names a figure of one period: its period's index in Periods and what it is a figure of.
+func shownKey(period int, key string) string { return strconv.Itoa(period) + "/" + key }
+
+// figureKey is what f is a figure of, within its period: as the table keeps it.
+func figureKey(f Figure) string {
+	return fmt.Sprintf("%s|%s|%d|%s|%s|%s", f.Measure, f.Scope, f.Region, f.Centre, f.Breakdown, f.Category)
+}
+
+func firstShownOf(recorded []adapters.Withholdings, periods []Period) firstShown {
+	fs := firstShown{periods: map[int]bool{}, withheld: map[string]string{}, published: map[int64]bool{}}
+	for _, w := range recorded {
+		period := slices.IndexFunc(periods, func(p Period) bool { return p.String() == w.Period })
+		if period < 0 {
+			continue
+		}
+		fs.periods[period] = true
+		for k, key := range w.Figures {
+			fs.withheld[shownKey(period, key)] = w.Shown[k]
+		}
+		for _, h := range w.Published {
+			fs.published[h] = true
+		}
+	}
+	return fs
+}
+
+// fix marks the counts of people of figs whose periods were published before as fixed, with what
+// each was first shown as: withheld, or published as the number it counts now. A figure whose
+// number a correction changed since (decision 292: the figures then say they were revised), or
+// that the period had none of then, was never published as it stands: it is not fixed, and is
+// suppressed as a figure of a period published for the first time is.
+func (fs firstShown) fix(figs []Figure) {
+	for i := range figs {
+		f := &figs[i]
+		if !f.Protected || !fs.periods[f.period] {
+			continue
+		}
+		if first, withheld := fs.withheld[shownKey(f.period, figureKey(*f))]; withheld {
+			f.fixed, f.first = true, first
+		} else if f.Value >= 5 && fs.published[publishedHash(*f)] {
+			f.fixed = true
+		}
+	}
+}
+
+// fresh is what the periods of published (indexes in Periods) not recorded yet are shown as, in
+// figs (suppressed): each period's counts of people withheld, and those published. A period with
+// nothing counted is recorded too, with none of either.
+func (fs firstShown) fresh(figs []Figure, periods []Period, published []int) []adapters.Withholdings {
+	byPeriod := map[int]*adapters.Withholdings{}
+	var out []*adapters.Withholdings
+	for _, period := range published {
+		if !fs.periods[period] {
+			w := &adapters.Withholdings{Period: periods[period].String(), Figures: []string{}, Shown: []string{}, Published: []int64{}}
+			byPeriod[period] = w
+			out = append(out, w)
+		}
+	}
+	for _, f := range figs {
+		switch w := byPeriod[f.period]; {
+		case w == nil || !f.Protected:
+		case f.Suppressed != "":
+			w.Figures = append(w.Figures, figureKey(f))
+			w.Shown = append(w.Shown, f.Suppressed)
+		default:
+			w.Published = append(w.Published, publishedHash(f))
+		}
+	}
+	recorded := make([]adapters.Withholdings, len(out))
+	for i, w := range out {
+		recorded[i] = *w
+	}
+	return recorded
+}
+
+// recordAttempts is how many times a publication reads what was first shown and suppresses again
+// when another publication recorded a period first (RecordWithheld): each attempt reads more
+// periods recorded, so a second is enough unless publications keep racing.
+const recordAttempts = 3
+
+// suppressAsFirstShown suppresses a year's published figures (all: the periods published by
+// today, sorted; Suppress), keeping what the periods published before were first shown as, and
+// records what the periods published for the first time are shown as. It returns the figures
+// suppressed, a copy.
+func (a *App) suppressAsFirstShown(ctx context.Context, year Period, today time.Time, all []Figure) ([]Figure, error) {
+	periods := year.Periods()
+	var published []int
+	var names []string
+	for i, p := range periods {
+		if p.Published(today) {
+			published = append(published, i)
+			names = append(names, p.String())
+		}
+	}
+	for range recordAttempts {
+		recorded, err := a.figures.FirstWithheld(ctx, names)
+		if err != nil {
+			return nil, err
+		}
+		fs := firstShownOf(recorded, periods)
+		figs := slices.Clone(all)
+		fs.fix(figs)
+		Suppress(figs)
+		fresh := fs.fresh(figs, periods, published)
+		if len(fresh) == 0 {
+			return figs, nil
+		}
+		ok, err := a.figures.RecordWithheld(ctx, fresh, a.now())
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return figs, nil
+		}
+	}
+	return nil, fmt.Errorf("figures of %s: other publications kept recording its periods first; try again", year)
+}

@@ -25,10 +25,10 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/host"
 	"github.com/familytime/familytime/services/platform/testkit"
 	"github.com/familytime/familytime/services/reporting"
-	"github.com/familytime/familytime/services/reporting/internal/ports"
 )
 
 // chromium is the browser the dashboard is tested in: a machine that runs make test has it
@@ -230,7 +230,14 @@ func TestDashboardInABrowser(t *testing.T) {
 		} else {
 			require.Equal(t, map[any]bool{q.b.String(): true}, centresNamed, path)
 		}
-		want, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(getFigures(centre))
+		// With revised, false as well as true: the CLI's protojson leaves a false out (decision 305).
+		wantFigures := getFigures(centre)
+		want, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(wantFigures)
+		require.NoError(t, err)
+		var wantDoc map[string]any
+		require.NoError(t, json.Unmarshal(want, &wantDoc))
+		wantDoc["revised"] = wantFigures.GetRevised()
+		want, err = json.Marshal(wantDoc)
 		require.NoError(t, err)
 		require.JSONEq(t, string(want), body, path)
 	}
@@ -468,11 +475,16 @@ func getFigures2001(t *testing.T, an reportingv1.ReportingServiceClient, centre 
 
 // Without JavaScript the page cannot fetch the figures: it says so, and where else the same
 // figures are (/figures on the admin port, familytime return), and shows no form that cannot work
-// and no headings over nothing (review 50).
+// and no headings over nothing (review 50). Its examples name the last quarter published on the
+// service's clock (simulated here, as on a simulated platform), not a fixed one (review 52: it
+// named 2026Q1 whatever the day): on 7 January 2027 the third quarter of 2026, and from the start
+// of 8 January, its cutoff (decision 282), the fourth. The day is written for a person, "8
+// January 2027", never 2027-01-08 (decision 305).
 func TestDashboardWithoutJavaScript(t *testing.T) {
 	browser := chromium(t)
-	srv := httptest.NewServer(ports.DashboardPage())
-	t.Cleanup(srv.Close)
+	sim := clock.NewSimulated(time.Date(2027, 1, 7, 23, 30, 0, 0, time.UTC)) // GMT in January: 7 January in the UK
+	g := newRigOn(t, sim)
+	base := g.adminServer(t).URL
 	alloc, cancel := chromedp.NewExecAllocator(t.Context(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(browser), chromedp.NoSandbox, chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("blink-settings", "scriptEnabled=false"))...)
@@ -481,20 +493,85 @@ func TestDashboardWithoutJavaScript(t *testing.T) {
 	defer cancel()
 	ctx, cancel = context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/dashboard"), chromedp.WaitReady(chromedp.CSS("body"))))
-	require.Zero(t, evaluate[int](t, ctx, `document.querySelectorAll("#number option").length`), "the page's script did not run: it fills the quarters")
-	visible := evaluate[string](t, ctx, `document.body.innerText`)
-	require.Contains(t, visible, "This page needs JavaScript")
-	require.Contains(t, visible, "/figures?period=quarter&year=2026&number=1")
-	require.Contains(t, visible, "familytime return --quarter 2026Q1")
-	for _, unworkable := range []string{"Show the figures for", "Show figures", "Headline figures", "By region", "How to read the figures"} {
-		require.NotContains(t, visible, unworkable)
+	for _, day := range []struct {
+		at                           time.Time
+		today, quarter, figures, was string
+	}{
+		{time.Date(2027, 1, 7, 23, 30, 0, 0, time.UTC), "7 January 2027", "2026Q3", "/figures?period=quarter&year=2026&number=3", "Q3 2026 (July to September)"},
+		{time.Date(2027, 1, 8, 0, 30, 0, 0, time.UTC), "8 January 2027", "2026Q4", "/figures?period=quarter&year=2026&number=4", "Q4 2026 (October to December)"},
+	} {
+		require.NoError(t, sim.Set(day.at))
+		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/dashboard"), chromedp.WaitReady(chromedp.CSS("body"))))
+		require.Zero(t, evaluate[int](t, ctx, `document.querySelectorAll("#number option").length`), "the page's script did not run: it fills the quarters")
+		visible := evaluate[string](t, ctx, `document.body.innerText`)
+		require.Contains(t, visible, "This page needs JavaScript")
+		require.Contains(t, visible, "The last quarter published, on the service's date ("+day.today+"), is "+day.was, day.today)
+		require.Contains(t, visible, day.figures, day.today)
+		require.Contains(t, visible, "familytime return --quarter "+day.quarter, day.today)
+		require.NotContains(t, visible, "2026Q1", "%s: not the quarter the page once named whatever the day", day.today)
+		require.NotRegexp(t, `\d{4}-\d{2}-\d{2}`, visible, "%s: a day a person reads is written as one", day.today)
+		for _, unworkable := range []string{"Show the figures for", "Show figures", "Headline figures", "By region", "How to read the figures"} {
+			require.NotContains(t, visible, unworkable)
+		}
+		headings := evaluate[[]string](t, ctx, `[...document.querySelectorAll("h1, h2, h3, h4, legend, caption, label")]
+			.filter((e) => e.getClientRects().length).map((e) => e.textContent.trim())`)
+		require.Equal(t, []string{"Child contact centres: published figures"}, headings, "only the page's own heading, none empty or over nothing")
+		links := evaluate[[]string](t, ctx, `[...document.querySelectorAll("a")].filter((e) => e.getClientRects().length).map((e) => e.href)`)
+		require.Equal(t, []string{base + day.figures}, links, "the JSON, linked beside the page")
+		// The link is to figures that are there: the quarter named is published, not refused.
+		resp, body := get(t, links[0])
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", day.today, body)
 	}
-	headings := evaluate[[]string](t, ctx, `[...document.querySelectorAll("h1, h2, h3, h4, legend, caption, label")]
-		.filter((e) => e.getClientRects().length).map((e) => e.textContent.trim())`)
-	require.Equal(t, []string{"Child contact centres: published figures"}, headings, "only the page's own heading, none empty or over nothing")
-	links := evaluate[[]string](t, ctx, `[...document.querySelectorAll("a")].filter((e) => e.getClientRects().length).map((e) => e.href)`)
-	require.Equal(t, []string{srv.URL + "/figures?period=quarter&year=2026&number=1"}, links, "the JSON, linked beside the page")
+}
+
+// /figures says whether published figures were revised, false as well as true (review 52: left
+// out when false, a reader could not tell "not revised" from a server too old to say). The rest
+// of the JSON is as before: a field empty, 0 or false is left out of each figure (a national
+// figure has no region, a withheld one no value), as docs/return.md says, and a 0 figure keeps
+// its "shown": "0". A refusal (409) carries no revised: it has no figures.
+func TestFiguresSayRevisedFalse(t *testing.T) {
+	sim := clock.NewSimulated(time.Date(2027, 1, 9, 10, 0, 0, 0, time.UTC))
+	g := newRigOn(t, sim)
+	g.centre(t, commonv1.Region_REGION_LONDON)
+	g.settle(t)
+	base := g.adminServer(t).URL
+	resp, body := get(t, base+"/figures?period=quarter&year=2026&number=4")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(body), &doc), body)
+	require.Contains(t, doc, "revised", "published figures say whether they were revised")
+	require.Equal(t, false, doc["revised"], body)
+	figures, _ := doc["figures"].([]any)
+	require.NotEmpty(t, figures, body)
+	for _, f := range figures {
+		f := f.(map[string]any)
+		if strings.HasPrefix(f["measure"].(string), "waiting_days_") {
+			continue // over no first sessions: "*", a waiting time from fewer than 5
+		}
+		require.Equal(t, "0", f["shown"], "nothing recorded: a published 0: %v", f)
+		require.NotContains(t, f, "value", "a 0 is left out of a figure, as before: %v", f)
+		require.NotContains(t, f, "suppressed", "false is left out of a figure, as before: %v", f)
+		if f["scope"] == "national" {
+			require.NotContains(t, f, "region", "%v", f)
+			require.NotContains(t, f, "centre_id", "%v", f)
+		}
+	}
+
+	resp, body = get(t, base+"/figures?period=quarter&year=2027&number=1")
+	require.Equal(t, http.StatusConflict, resp.StatusCode, body)
+	require.NotContains(t, body, "revised")
+	// Its day once in each form (decision 305): a Date in the field a program reads, words in the
+	// message a person reads, and no 2027-01-09 in either.
+	var refused struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+		AsOf map[string]int `json:"as_of"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &refused), body)
+	require.Equal(t, map[string]int{"year": 2027, "month": 1, "day": 9}, refused.AsOf)
+	require.Contains(t, refused.Error.Message, "today is 9 January 2027")
+	require.NotRegexp(t, `\d{4}-\d{2}-\d{2}`, body)
 }
 
 // evaluate is the value of a script run in the page.

@@ -114,7 +114,7 @@ func (s *Service) Policy() auth.Policy { return ports.Policy }
 // (/dashboard, its script and style sheet under /dashboard/). The page reads only /figures and
 // /centres: it is as exposed as /figures, and the admin port is internal to the deployment.
 func (s *Service) AdminHandlers() map[string]http.Handler {
-	page := ports.DashboardPage()
+	page := ports.DashboardPage(s.app)
 	return map[string]http.Handler{"GET /figures": ports.Dashboard(s.app), "GET /centres": ports.Centres(s.app),
 		"GET /dashboard": page, "GET /dashboard/": page}
 }

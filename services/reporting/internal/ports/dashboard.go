@@ -1,9 +1,13 @@
 package ports
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
+	"fmt"
+	"html/template"
 	"net/http"
+	"time"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/reporting/internal/app"
@@ -15,11 +19,35 @@ import (
 //go:embed dashboard/index.html dashboard/app.js dashboard/style.css
 var dashboard embed.FS
 
-// dashboardFiles are the dashboard's files by request path, with their content types.
+// dashboardFiles are the dashboard's script and style sheet by request path, with their content
+// types; the page itself is dashboardPage.
 var dashboardFiles = map[string]struct{ file, contentType string }{
-	"/dashboard":           {"dashboard/index.html", "text/html; charset=utf-8"},
 	"/dashboard/app.js":    {"dashboard/app.js", "text/javascript; charset=utf-8"},
 	"/dashboard/style.css": {"dashboard/style.css", "text/css; charset=utf-8"},
+}
+
+// dashboardPage is the page, a template for its words without JavaScript: they name the last
+// quarter published on the service's date (noscriptExample), which a fixed example did not
+// (review 52: it named 2026Q1 whatever the day).
+var dashboardPage = template.Must(template.ParseFS(dashboard, "dashboard/index.html"))
+
+// noscriptExample is what the page without JavaScript names: the last quarter published on today
+// (the service's date in the UK, its clock's), as /figures asks for it and as `familytime
+// return --quarter` does, and today itself, in words (decision 305: a day a person reads is
+// "8 January 2027").
+type noscriptExample struct {
+	Today        string
+	Name         string // "Q4 2026 (October to December)", as the page names a quarter with JavaScript
+	Quarter      string // "2026Q4", as the CLI takes it
+	Year, Number int
+}
+
+func noscriptExampleOn(today time.Time) noscriptExample {
+	// A quarter's LastPublished looks only at its kind: any quarter will do.
+	kind, _ := app.NewPeriod("quarter", today.Year(), 1)
+	q := kind.LastPublished(today)
+	return noscriptExample{Today: today.Format("2 January 2006"), Quarter: q.String(), Year: q.From.Year(), Number: q.Number(),
+		Name: fmt.Sprintf("Q%d %d (%s to %s)", q.Number(), q.From.Year(), q.From.Format("January"), q.To.Format("January"))}
 }
 
 // dashboardPolicy lets the page run only its own script and style sheet (no inline code, no
@@ -37,10 +65,11 @@ const dashboardPolicy = "default-src 'none'; script-src 'self'; style-src 'self'
 // which /figures names in its refusal, and says why. A period with nothing recorded (every count
 // a published 0) is said to be, not shown as tables of zeros; a percentage is shown to one decimal
 // with its sign, a count whole; without JavaScript it says where else the same figures are
-// (decision 290). It reads only /figures and /centres in the browser, so it shows nothing they do
-// not: no personal data, and the same exposure as /figures (the admin port is internal to the
-// deployment).
-func DashboardPage() http.Handler {
+// (decision 290), naming the last quarter published on the service's date (a's clock, simulated
+// on a simulated platform), which the server writes into the page (decision 305). It reads only
+// /figures and /centres in the browser, so it shows nothing they do not: no personal data, and
+// the same exposure as /figures (the admin port is internal to the deployment).
+func DashboardPage(a *app.App) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/dashboard/" {
 			// Relative, so that it holds behind a proxy that serves the admin port under a prefix.
@@ -48,18 +77,32 @@ func DashboardPage() http.Handler {
 			w.WriteHeader(http.StatusFound)
 			return
 		}
-		f, ok := dashboardFiles[r.URL.Path]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		body, err := dashboard.ReadFile(f.file)
-		if err != nil {
-			http.Error(w, "the dashboard is missing from this build", http.StatusInternalServerError)
-			return
+		var (
+			body        []byte
+			contentType string
+		)
+		if r.URL.Path == "/dashboard" {
+			var page bytes.Buffer
+			if err := dashboardPage.Execute(&page, noscriptExampleOn(a.Today())); err != nil {
+				http.Error(w, "the dashboard could not be written", http.StatusInternalServerError)
+				return
+			}
+			body, contentType = page.Bytes(), "text/html; charset=utf-8"
+		} else {
+			f, ok := dashboardFiles[r.URL.Path]
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			var err error
+			if body, err = dashboard.ReadFile(f.file); err != nil {
+				http.Error(w, "the dashboard is missing from this build", http.StatusInternalServerError)
+				return
+			}
+			contentType = f.contentType
 		}
 		h := w.Header()
-		h.Set("Content-Type", f.contentType)
+		h.Set("Content-Type", contentType)
 		h.Set("Content-Security-Policy", dashboardPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

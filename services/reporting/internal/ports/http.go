@@ -1,6 +1,7 @@
 package ports
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/reporting/internal/app"
 )
@@ -17,11 +19,42 @@ import (
 // JSON (protojson with UseProtoNames), so the same figure has the same keys wherever it is read.
 var figuresJSON = protojson.MarshalOptions{UseProtoNames: true}
 
+// publishedJSON is published figures as /figures gives them: figuresJSON, with revised always
+// there, false as well as true (decision 305). protojson leaves a false bool out, and then a
+// dashboard or script could not tell "not revised" from a server too old to say (review 52).
+// Only revised: EmitDefaultValues would bring every empty field of every figure with it (a
+// withheld figure's "value": 0, read as a figure of 0; a national figure's "region":
+// "REGION_UNSPECIFIED"), where docs/return.md says an empty, 0 or false field of a figure is left
+// out. /figures gives published figures only; exact ones (GetFigures without publication, which
+// have no first publication to differ from) are never served here, and the API and the CLI leave
+// their false revised out.
+func publishedJSON(resp *reportingv1.GetFiguresResponse) ([]byte, error) {
+	body, err := figuresJSON.Marshal(resp)
+	if err != nil || resp.GetRevised() {
+		return body, err
+	}
+	// The response is a JSON object, from and to always in it: revised goes before its closing
+	// brace, where protojson puts it when true (its field number is the last).
+	end := bytes.LastIndexByte(body, '}')
+	if end < 1 || body[0] != '{' {
+		return nil, errors.New("figures: protojson gave no object")
+	}
+	field := `,"revised":false}`
+	if len(bytes.TrimSpace(body[1:end])) == 0 {
+		field = field[1:]
+	}
+	return append(body[:end:end], field...), nil
+}
+
 // notEndedAnswer refuses the published figures of a period not ended (decision 264), 409 Conflict
 // (the period is fine, the figures are not ready), in JSON a dashboard can act on: the refusal as
 // the CLI's --json gives one, how far the period has run and on which date (the service's, as in
 // a GetFiguresResponse), and the last period of its kind that has ended, in /figures' own terms,
 // to ask for instead, with the period's own last month ended (months_ended) where it has one.
+// A day is written in the form its reader reads (decision 305): in a field a program reads
+// (as_of), as the API's Date, {"year", "month", "day"}, the same as /figures' from, to and as_of,
+// never as words to parse; in text a person reads (error.message, and the dashboard's words), as
+// "8 January 2027", never 2027-01-08.
 func notEndedAnswer(w http.ResponseWriter, e *app.NotEndedError) {
 	type period struct {
 		Period string `json:"period"`
@@ -69,9 +102,10 @@ func notEndedAnswer(w http.ResponseWriter, e *app.NotEndedError) {
 // (DashboardPage) shows them to a person, and reads nothing else but the centres' names
 // (Centres), so it is no more exposed than this. The JSON is GetFiguresResponse with the fields
 // named as the proto names them (figures[].centre_id), as `familytime return --format json` and
-// every --json of the CLI name them, so that the two can be joined by key (review 32). A period
-// that has not ended is refused, 409 with its reason and the last period of its kind that has
-// (notEndedAnswer), as GetFigures refuses it.
+// every --json of the CLI name them, so that the two can be joined by key (review 32), and with
+// revised whether true or false (publishedJSON). A period that has not ended is refused, 409
+// with its reason and the last period of its kind that has (notEndedAnswer), as GetFigures
+// refuses it.
 func Dashboard(a *app.App) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -114,7 +148,7 @@ func Dashboard(a *app.App) http.Handler {
 			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		body, err := figuresJSON.Marshal(FiguresResponse(period, figs, a.Today()))
+		body, err := publishedJSON(FiguresResponse(period, figs, a.Today()))
 		if err != nil {
 			http.Error(w, "figures are unavailable", http.StatusInternalServerError)
 			return

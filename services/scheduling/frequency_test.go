@@ -80,3 +80,102 @@ func TestAFamilyIsBookedNoCloserThanItsArrangementsFrequency(t *testing.T) {
 	_, err = bookOn(5)
 	require.NoError(t, err, "weekly from now on")
 }
+
+// Review 52: the dates TOO_SOON_FOR_FREQUENCY suggested were the near session's date plus or
+// minus the gap, which could be a date the family already had, one too close to another of its
+// sessions, or one whose room was full: a coordinator following the suggestion was refused again.
+// The dates suggested are now sessions of the same pattern still to come, far enough from every
+// session of the family still standing, not one it has, with a place free in the room; a move is
+// checked without the booking it moves. Following the suggestion books.
+func TestTooSoonSuggestsOnlyDatesThatCanBeBooked(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 1)
+	c := g.client(t, auth.RoleCoordinator)
+	ctx := t.Context()
+	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
+		ev.Arrangement.Frequency = referralv1.ContactFrequency_CONTACT_FREQUENCY_FORTNIGHTLY
+	})[0]
+	other := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)[0]
+	bookOn := func(who family, week int) (*schedulingv1.BookSessionResponse, error) {
+		return book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: who.id.String(),
+			PatternId: pattern, Date: date(saturday(week)), RoomId: rooms[0]})
+	}
+	tooSoon := func(err error) string {
+		t.Helper()
+		code, reason := field(err)
+		require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+		require.Equal(t, "TOO_SOON_FOR_FREQUENCY", reason)
+		return err.Error()
+	}
+	for _, week := range []int{2, 4} { // 24 January and 7 February, a fortnight apart
+		_, err := bookOn(f, week)
+		require.NoError(t, err)
+	}
+	_, err := bookOn(other, 6) // 21 February: the room (one place) is full
+	require.NoError(t, err)
+
+	// The Saturday between: 7 February, a fortnight after the 24th, is the family's own; 21
+	// February is full; 28 February is three weeks after the 7th. 10 January, a fortnight
+	// before the 24th, is the one before.
+	_, err = bookOn(f, 3)
+	says := tooSoon(err)
+	require.Contains(t, says, "the nearest date allowed after it is 2026-02-28")
+	require.Contains(t, says, "the nearest date allowed before it is 2026-01-10")
+	require.NotContains(t, says, "on or after 2026-02-07")
+
+	// A move of a third session, 21 March, to 14 February (a week after the 7th): the session moved
+	// does not count against 28 February, a week before it.
+	third, err := bookOn(f, 10)
+	require.NoError(t, err)
+	move := func(week int) error {
+		_, err := c.RescheduleBooking(ctx, &schedulingv1.RescheduleBookingRequest{CentreId: g.centre.String(),
+			BookingId: third.GetBooking().GetBookingId(), Date: date(saturday(week)), RequestId: uuid.NewString(),
+			RequestedBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT})
+		return err
+	}
+	says = tooSoon(move(5))
+	require.Contains(t, says, "the nearest date allowed after it is 2026-02-28")
+	require.Contains(t, says, "the nearest date allowed before it is 2026-01-10")
+
+	// Once 10 January is taken by another family, nothing is allowed before it: said, not a date.
+	_, err = bookOn(other, 0)
+	require.NoError(t, err)
+	says = tooSoon(move(5))
+	require.Contains(t, says, "the nearest date allowed after it is 2026-02-28")
+	require.Contains(t, says, "no date is allowed before it from today")
+
+	// The suggestion is followed, and books.
+	require.NoError(t, move(7))
+}
+
+// A pattern that ends before any date the frequency allows says so instead of naming a date.
+func TestTooSoonSaysWhenNoDateIsAllowedBeforeThePatternEnds(t *testing.T) {
+	g := newRig(t, monday)
+	c := g.client(t, auth.RoleCoordinator)
+	ctx := t.Context()
+	room, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: "Garden room", Capacity: 2, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	p, err := c.DefineOpeningPattern(ctx, &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
+		Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
+		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 12},
+		FirstDate: date(saturday(0)), LastDate: date(saturday(5)), RoomIds: []string{room.GetRoom().GetRoomId()}, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
+		ev.Arrangement.Frequency = referralv1.ContactFrequency_CONTACT_FREQUENCY_FORTNIGHTLY
+	})[0]
+	bookOn := func(week int) error {
+		_, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+			PatternId: p.GetPattern().GetPatternId(), Date: date(saturday(week)), RoomId: room.GetRoom().GetRoomId()})
+		return err
+	}
+	require.NoError(t, bookOn(1)) // 17 January
+	require.NoError(t, bookOn(4)) // 7 February
+	// 31 January: every Saturday from 10 January to the pattern's last, 14 February, is the
+	// family's own or within a fortnight of one of its sessions.
+	err = bookOn(3)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "TOO_SOON_FOR_FREQUENCY", reason)
+	require.Contains(t, err.Error(), "no date allowed before the pattern ends on 2026-02-14")
+	require.NotContains(t, err.Error(), "nearest date allowed")
+}

@@ -45,7 +45,7 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	expected := f.Version()
 	b, ev, err := f.Book(uuid.New(), centre, s, slot.Room, slot.Start, a.now())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, a.sayAllowedDates(ctx, t, f, uuid.Nil, err)
 	}
 	if err := a.offered(ctx, centre, b); err != nil {
 		return nil, nil, err
@@ -64,6 +64,35 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	// the booking back to be decided again (decisions.md 79).
 	guardTimetable(uow, centre, t.Version())
 	return b, uow, nil
+}
+
+// sayAllowedDates words a TOO_SOON_FOR_FREQUENCY refusal (err, of family f's booking, or of its
+// move of booking moving) with the nearest dates before and after the one asked that the
+// coordinator could book instead (domain.Family's SayAllowedDates; review 52 was refused again on
+// following the dates suggested). A date needs a place free in the room asked, counted from the
+// read model as firstFreePlace counts it: the session's bookings not cancelled, supervised contact
+// having the room to itself. Any other error is returned as it is.
+func (a *App) sayAllowedDates(ctx context.Context, t *domain.Timetable, f *domain.Family, moving uuid.UUID, err error) error {
+	var tooSoon *domain.TooSoonError
+	if !errors.As(err, &tooSoon) {
+		return err
+	}
+	b := tooSoon.Booking
+	room, ok := t.Room(b.Room)
+	if !ok {
+		return err
+	}
+	now := a.now()
+	booked, readErr := a.sessions.Booked(ctx, b.Centre, domain.LocalDate(now, b.Location()),
+		domain.LocalDate(now.AddDate(0, domain.BookAhead, 0), b.Location()), now)
+	if readErr != nil {
+		return readErr
+	}
+	supervised := b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED
+	return f.SayAllowedDates(tooSoon, t, moving, now, func(s domain.Session) bool {
+		u := booked[adapters.RoomSessionKey{Room: room.ID, Opens: s.Opens.UTC()}]
+		return domain.RoomUse{Booked: u.Booked, Supervised: u.Supervised}.HasPlace(room, 0, supervised)
+	})
 }
 
 // offered refuses booking b at centre for a kind of contact the centre does not offer
@@ -227,7 +256,7 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	expected := f.Version()
 	b, events, err := f.Reschedule(booking, uuid.New(), centre, s, slot.Room, slot.Start, by, a.now())
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, a.sayAllowedDates(ctx, t, f, booking, err)
 	}
 	if err := a.offered(ctx, centre, b); err != nil {
 		return nil, nil, nil, err

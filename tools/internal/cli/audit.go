@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 	"google.golang.org/protobuf/proto"
 
@@ -21,8 +23,11 @@ func newAuditCommand() *cobra.Command {
 which role, what was read and the purpose they gave. Every page is fetched, so nothing is left out
 however many reads there were. An administrator is not given the purposes, which are safeguarding
 detail about the family: their PURPOSE column says a purpose was given and is not shown to a
-national role (purpose_withheld in --json); a purpose lost with an erased family's data says not kept. The reads of the family's history (reporting) are listed by
-familytime history FAMILY --centre C --reads.`,
+national role (purpose_withheld in --json); a purpose lost with an erased family's data says not kept. A read
+refused is listed once for each account, reason and UK day, with how many times it was refused
+then, first and last (times_refused); an account refused more than 20 families' records in a day
+has one line saying LOOK INTO THIS, with how many families more it was refused. The reads of the
+family's history (reporting) are listed by familytime history FAMILY --centre C --reads.`,
 		Example: `  familytime audit --family $F --centre $C
   familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
 		Args: cobra.NoArgs,
@@ -79,11 +84,39 @@ func purposeOf(r *safeguardingv1.AccessRecord) string {
 		if r.GetAskedCentreId() != "" {
 			s += " (asked as at centre " + r.GetAskedCentreId() + ")"
 		}
-		return s
+		return s + repeatsOf(r)
 	case r.GetPurposeWithheld():
 		return "(purpose given, not shown to a national role)"
 	case r.GetPurpose() == "":
 		return "(purpose not kept: the family's data was erased)"
 	}
 	return oneLine(r.GetPurpose())
+}
+
+// repeatsOf is what a refused read's entry counts (decision 307): its repeats that UK day, which
+// are not entries of their own; and, on the refusal that took the account past its daily limit of
+// families, that limit and the families refused after it, for the lead to look into.
+func repeatsOf(r *safeguardingv1.AccessRecord) string {
+	s := ""
+	first := r.GetAccessedAt().AsTime().In(london)
+	if n := r.GetTimesRefused(); n > 1 {
+		s += fmt.Sprintf("; refused %d times on %s, first at %s, last at %s", n, first.Format("2 January"), first.Format("15:04"),
+			r.GetLastRefusedAt().AsTime().In(london).Format("15:04"))
+	}
+	if limit := r.GetDailyFamilyLimit(); limit > 0 {
+		s += fmt.Sprintf("; LOOK INTO THIS: the account had been refused %d other families' records that day", limit)
+		if more := r.GetFamiliesPastLimit(); more > 0 || r.GetTimesPastLimit() > 0 {
+			s += fmt.Sprintf(", and after this was refused %d more families' records (%s, the last at %s), not listed one by one",
+				more, refusalTimes(r.GetTimesPastLimit()), r.GetLastPastLimitAt().AsTime().In(london).Format("15:04"))
+		}
+	}
+	return s
+}
+
+// refusalTimes is a count of refusals in words: "1 time", "6 times".
+func refusalTimes(n uint64) string {
+	if n == 1 {
+		return "1 time"
+	}
+	return fmt.Sprintf("%d times", n)
 }

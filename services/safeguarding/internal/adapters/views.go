@@ -157,31 +157,33 @@ func ProjectReport(uow *eventstore.UnitOfWork, r *domain.Report) {
 		r.Writer())
 }
 
-// ProjectAccess writes an access record's row, its purpose still sealed. A concern read in the
-// centre's safeguarding lead's role is read by the lead at the read's log position: what was
-// corrected before it no longer makes its alert say CORRECTED (migration 0012).
-func ProjectAccess(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRecorded) {
+// ProjectAccess writes an access record's row, its purpose still sealed, read at the instant at by
+// the service's clock, as every other time it records (decision 307: it was the database's). A
+// concern read in the centre's safeguarding lead's role is read by the lead at the read's log
+// position: what was corrected before it no longer makes its alert say CORRECTED (migration 0012).
+func ProjectAccess(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRecorded, at time.Time) {
 	purpose := a.GetSealedPurpose()
 	if purpose == nil {
 		purpose = []byte{} // an erased family's read keeps no purpose (Records.Seal)
 	}
 	record := uuid.MustParse(a.GetRecordId())
-	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
-		int32(a.GetKind()), record, purpose)
+	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose, accessed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
+		int32(a.GetKind()), record, purpose, at)
 	if a.GetKind() == safeguardingv1.RecordKind_RECORD_KIND_CONCERN && a.GetRole() == string(auth.RoleSafeguardingLead) {
 		uow.Exec(`UPDATE concerns SET lead_read_at = GREATEST(lead_read_at, (SELECT position FROM events WHERE event_id = $2))
 			WHERE concern_id = $1`, record, e.ID)
 	}
 }
 
-// ProjectRefusal writes a refused read's row on the family's audit: no purpose, and the reason.
-func ProjectRefusal(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRefused) {
+// ProjectRefusal writes a refused read's row on the family's audit, refused at the instant at by
+// the service's clock: no purpose, the reason, and whether it passed the account's daily limit.
+func ProjectRefusal(uow *eventstore.UnitOfWork, e eventstore.Event, a *safeguardingv1.AccessRefused, at time.Time) {
 	asked, _ := uuid.Parse(a.GetAskedCentreId())
 	uow.Exec(`INSERT INTO access_records (event_id, family_id, centre_id, subject, role, kind, record_id, sealed_purpose, refused,
-			asked_centre_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
-		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), a.GetReason(), nullable(asked))
+			asked_centre_id, accessed_at, daily_family_limit)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, '', $8, $9, $10, $11)`, e.ID, e.FamilyID, e.CentreID, a.GetSubject(), a.GetRole(),
+		int32(a.GetKind()), uuid.MustParse(a.GetRecordId()), a.GetReason(), nullable(asked), at, int32(a.GetDailyFamilyLimit()))
 }
 
 // RecordAt is the family and centre of a record a read asks for: a concern, a report, or a
@@ -471,6 +473,20 @@ type AccessRow struct {
 	// request named (uuid.Nil when none other).
 	Refused     string
 	AskedCentre uuid.UUID
+	// Repeats is the refusals counted on this entry (decision 307).
+	Repeats RefusalCounts
+}
+
+// RefusalCounts is what a refused read's entry on the audit counts (refused_read_tallies): its
+// own refusal and its repeats that day (Times, the last at Last); and, on the entry that took the
+// account past its daily limit (Limit), the other families refused to it after it, not recorded
+// one by one, how many times, the last at LastPast.
+type RefusalCounts struct {
+	Times                   int64
+	Last                    time.Time
+	Limit                   int
+	PastFamilies, PastTimes int64
+	LastPast                time.Time
 }
 
 // AccessRecordsPage returns a page of a family's access records at a centre, oldest first, and the
@@ -480,10 +496,22 @@ func (r *Records) AccessRecordsPage(ctx context.Context, centre, family uuid.UUI
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT event_id, family_id, centre_id, record_id, subject, role, kind, sealed_purpose, accessed_at,
-			refused, asked_centre_id
-		FROM access_records WHERE family_id = $1 AND centre_id = $2 AND (accessed_at, event_id) > ($3::timestamptz, $4::uuid)
-		ORDER BY accessed_at, event_id LIMIT $5`, family, centre, at, after, size+1)
+	// A refused read's counts are read beside it: its own key's row, and the rows of the other
+	// families counted on it past the account's limit. A refusal recorded before the counts
+	// (migration 0023) has no row: it is one refusal, its repeats entries of their own.
+	rows, err := r.store.Pool().Query(ctx, `SELECT a.event_id, a.family_id, a.centre_id, a.record_id, a.subject, a.role, a.kind,
+			a.sealed_purpose, a.accessed_at, a.refused, a.asked_centre_id,
+			coalesce(own.times, CASE WHEN a.refused <> '' THEN 1 ELSE 0 END), own.last_at, a.daily_family_limit,
+			past.families, coalesce(past.times, 0), past.last_at
+		FROM access_records a
+		LEFT JOIN refused_read_tallies own ON a.refused <> '' AND own.event_id = a.event_id AND own.family_id = a.family_id
+			AND own.reason = a.refused AND own.subject = a.subject
+		CROSS JOIN LATERAL (SELECT count(DISTINCT t.family_id) FILTER (WHERE t.family_id <> a.family_id) AS families,
+				sum(t.times)::bigint AS times, max(t.last_at) AS last_at
+			FROM refused_read_tallies t WHERE a.daily_family_limit > 0 AND t.event_id = a.event_id
+				AND NOT (t.family_id = a.family_id AND t.reason = a.refused)) past
+		WHERE a.family_id = $1 AND a.centre_id = $2 AND (a.accessed_at, a.event_id) > ($3::timestamptz, $4::uuid)
+		ORDER BY a.accessed_at, a.event_id LIMIT $5`, family, centre, at, after, size+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("access records: %w", err)
 	}
@@ -499,10 +527,20 @@ func scanAccess(row pgx.CollectableRow) (AccessRow, error) {
 	var a AccessRow
 	var kind int32
 	var asked pgtype.UUID
-	err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At, &a.Refused, &asked)
+	var last, lastPast pgtype.Timestamptz
+	var limit int32
+	err := row.Scan(&a.Event, &a.Family, &a.Centre, &a.Record, &a.Subject, &a.Role, &kind, &a.SealedPurpose, &a.At, &a.Refused, &asked,
+		&a.Repeats.Times, &last, &limit, &a.Repeats.PastFamilies, &a.Repeats.PastTimes, &lastPast)
 	a.Kind = safeguardingv1.RecordKind(kind)
 	if asked.Valid {
 		a.AskedCentre = asked.Bytes
+	}
+	a.Repeats.Limit = int(limit)
+	if last.Valid {
+		a.Repeats.Last = last.Time
+	}
+	if lastPast.Valid {
+		a.Repeats.LastPast = lastPast.Time
 	}
 	return a, err
 }

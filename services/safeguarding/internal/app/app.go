@@ -16,6 +16,7 @@ import (
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
@@ -98,7 +99,7 @@ func (a *App) recordAccess(ctx context.Context, c domain.Caller, acc domain.Acce
 	}
 	md := eventstore.Metadata{Actor: c.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
 	return a.audit(ctx, acc.Family, acc.Centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
-		adapters.ProjectAccess(uow, e, msg.(*safeguardingv1.AccessRecorded))
+		adapters.ProjectAccess(uow, e, msg.(*safeguardingv1.AccessRecorded), a.now())
 	})
 }
 
@@ -152,10 +153,45 @@ const ReasonNotAtThisCentre = "NOT_AT_THIS_CENTRE"
 // only the reads given were recorded). Nothing is recorded for a record this service does not
 // have: no family is named. The refusal stands whatever this does; a failure to record it is
 // returned for the caller to log.
+//
+// A repeat is counted, not appended (review 52, decision 307): only the first refusal of the
+// account about the family, for the reason, on the UK day (the service's clock) is an entry; the
+// rest are counted on it. An account past domain.RefusedFamiliesADay families that day has one
+// entry saying so, and the families after it are counted on that entry.
 func (a *App) ReadRefused(ctx context.Context, r Refusal) error {
 	family, centre, found, err := a.records.RecordAt(ctx, r.Kind, r.Record)
 	if err != nil || !found || (r.Reason == ReasonNotAtThisCentre && centre == r.AskedCentre) {
 		return err // no family named, or none at another centre
+	}
+	at := a.now()
+	key := adapters.RefusalKey{Subject: r.Subject, Day: dates.InUK(at), Family: family, Reason: r.Reason}
+	// A pass fails when another refusal by the account committed first: the same one (a repeat
+	// now), or one that moved the account on to the next way of keeping it (the ways only move
+	// on); or when refusals flooding one family's audit moved its stream on. The next pass weighs
+	// it again, and a few always settle it: a repeat is counted without appending.
+	for attempt := 0; ; attempt++ {
+		err := a.keepRefusal(ctx, r, key, family, centre, at)
+		moved := errors.Is(err, adapters.ErrRefusalDayMoved) || errors.Is(err, eventstore.ErrVersionConflict)
+		if !moved || attempt == 4 {
+			return err
+		}
+	}
+}
+
+// keepRefusal counts the refusal r on its key's entry, or makes the entry; ErrRefusalDayMoved
+// when another refusal by the account committed first and changed how this one is kept.
+func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKey, family, centre uuid.UUID, at time.Time) error {
+	counted, err := a.records.CountRepeatedRefusal(ctx, key, at)
+	if err != nil || counted {
+		return err
+	}
+	day, err := a.records.RefusalDayOf(ctx, key)
+	if err != nil {
+		return err
+	}
+	kept := day.Kept()
+	if kept == domain.RefusalPastLimit {
+		return a.records.TallyPastLimit(ctx, key, centre, day.PastLimit, at)
 	}
 	asked := ""
 	if r.AskedCentre != centre && r.AskedCentre != uuid.Nil {
@@ -163,9 +199,13 @@ func (a *App) ReadRefused(ctx context.Context, r Refusal) error {
 	}
 	msg := &safeguardingv1.AccessRefused{FamilyId: family.String(), CentreId: centre.String(), Subject: r.Subject, Role: r.Role,
 		Kind: r.Kind, RecordId: r.Record.String(), AskedCentreId: asked, Reason: r.Reason}
+	if kept == domain.RefusalPassesLimit {
+		msg.DailyFamilyLimit = domain.RefusedFamiliesADay
+	}
 	md := eventstore.Metadata{Actor: r.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
 	return a.audit(ctx, family, centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
-		adapters.ProjectRefusal(uow, e, msg)
+		adapters.ProjectRefusal(uow, e, msg, at)
+		adapters.TallyFirstRefusal(uow, key, centre, e.ID, kept, at)
 	})
 }
 

@@ -42,7 +42,7 @@ func (a *App) AccessRecordsPage(ctx context.Context, centre, family uuid.UUID, s
 			}
 		}
 		out = append(out, AccessView{At: r.At, Subject: r.Subject, Role: r.Role, Purpose: purpose, Centre: r.Centre,
-			Record: r.Record, Kind: r.Kind, Refused: r.Refused, AskedCentre: r.AskedCentre})
+			Record: r.Record, Kind: r.Kind, Refused: r.Refused, AskedCentre: r.AskedCentre, Repeats: r.Repeats})
 	}
 	return out, next, nil
 }

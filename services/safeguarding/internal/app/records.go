@@ -491,6 +491,9 @@ type AccessView struct {
 	// request named, when another (decision 297).
 	Refused     string
 	AskedCentre uuid.UUID
+	// Repeats is what a refused read's entry counts: its repeats that day, and the families past
+	// the account's daily limit (decision 307).
+	Repeats adapters.RefusalCounts
 }
 
 // recipientCount is a count of recipients in words: "1 recipient", "2 recipients".

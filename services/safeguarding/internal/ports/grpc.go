@@ -701,9 +701,24 @@ func (s *Server) ListAccessRecords(ctx context.Context, req *safeguardingv1.List
 	}
 	out := &safeguardingv1.ListAccessRecordsResponse{NextPageToken: next}
 	for _, r := range rows {
-		out.Records = append(out.Records, &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
+		rec := &safeguardingv1.AccessRecord{AccessedAt: timestamppb.New(r.At), Subject: r.Subject,
 			Role: r.Role, CentreId: r.Centre.String(), Kind: r.Kind, RecordId: r.Record.String(), Purpose: r.Purpose,
-			PurposeWithheld: withhold && r.Refused == "", Refused: r.Refused, AskedCentreId: optional(r.AskedCentre)})
+			PurposeWithheld: withhold && r.Refused == "", Refused: r.Refused, AskedCentreId: optional(r.AskedCentre)}
+		if r.Refused != "" { // a refused read's counts (decision 307)
+			rec.TimesRefused, rec.LastRefusedAt = uint64(r.Repeats.Times), instant(r.Repeats.Last)
+			rec.DailyFamilyLimit = uint32(r.Repeats.Limit)
+			rec.FamiliesPastLimit, rec.TimesPastLimit = uint64(r.Repeats.PastFamilies), uint64(r.Repeats.PastTimes)
+			rec.LastPastLimitAt = instant(r.Repeats.LastPast)
+		}
+		out.Records = append(out.Records, rec)
 	}
 	return out, nil
+}
+
+// instant is t on the wire, nil for the zero time (none).
+func instant(t time.Time) *timestamppb.Timestamp {
+	if t.IsZero() {
+		return nil
+	}
+	return timestamppb.New(t)
 }

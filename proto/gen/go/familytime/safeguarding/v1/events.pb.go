@@ -2997,7 +2997,9 @@ func (x *AccessRecorded) GetSealedPurpose() []byte {
 // for (decision 297). It is on the family's audit stream, access-<family_id>, beside the reads
 // given, so the centre's safeguarding lead and an administrator see a probe. Nothing of the text,
 // and not the purpose the caller gave, is kept. A caller without a token is refused before any
-// family is named, and nothing is recorded for them.
+// family is named, and nothing is recorded for them. Only the first refusal of an account about a
+// family, for one reason, on one UK day is appended: the repeats are counted beside the log and
+// shown with it (AccessRecord.times_refused, decision 307), so a flood cannot bury the entries.
 type AccessRefused struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family whose record was asked for (UUID).
@@ -3020,9 +3022,15 @@ type AccessRefused struct {
 	// NOT_THE_RAISER_OR_LEAD, NOT_A_REPORT_READER, LEAD_ONLY, NOT_AT_THIS_CENTRE (the record is at
 	// another centre than the one named: the caller was told it was not found), or the staff
 	// register's reason.
-	Reason        string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Reason string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Set on the refusal that took the account past its daily limit of families (decision 307): the
+	// account had been refused reads of this many other families' records that UK day (20), each on
+	// its family's audit. The families refused to it after this one that day are not recorded one by
+	// one: they are counted on this entry, which the lead is shown as something to look into. 0 on
+	// every other refusal.
+	DailyFamilyLimit uint32 `protobuf:"varint,9,opt,name=daily_family_limit,json=dailyFamilyLimit,proto3" json:"daily_family_limit,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *AccessRefused) Reset() {
@@ -3109,6 +3117,13 @@ func (x *AccessRefused) GetReason() string {
 		return x.Reason
 	}
 	return ""
+}
+
+func (x *AccessRefused) GetDailyFamilyLimit() uint32 {
+	if x != nil {
+		return x.DailyFamilyLimit
+	}
+	return 0
 }
 
 // Note is one free-text note. Sealed; never published in clear.
@@ -3485,7 +3500,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x04role\x18\x04 \x01(\tR\x04role\x12:\n" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12%\n" +
-	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\x90\x02\n" +
+	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\"\xbe\x02\n" +
 	"\rAccessRefused\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x18\n" +
@@ -3494,7 +3509,8 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x04kind\x18\x05 \x01(\x0e2&.familytime.safeguarding.v1.RecordKindR\x04kind\x12\x1b\n" +
 	"\trecord_id\x18\x06 \x01(\tR\brecordId\x12&\n" +
 	"\x0fasked_centre_id\x18\a \x01(\tR\raskedCentreId\x12\x16\n" +
-	"\x06reason\x18\b \x01(\tR\x06reason\"\x1a\n" +
+	"\x06reason\x18\b \x01(\tR\x06reason\x12,\n" +
+	"\x12daily_family_limit\x18\t \x01(\rR\x10dailyFamilyLimit\"\x1a\n" +
 	"\x04Note\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\"8\n" +
 	"\n" +

@@ -5147,8 +5147,26 @@ type AccessRecord struct {
 	Refused string `protobuf:"bytes,9,opt,name=refused,proto3" json:"refused,omitempty"`
 	// For a refused read: the centre the request named (UUID), when it is not centre_id.
 	AskedCentreId string `protobuf:"bytes,10,opt,name=asked_centre_id,json=askedCentreId,proto3" json:"asked_centre_id,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// For a refused read: how many times that UK day the account was refused this family's records
+	// for this reason, this entry's refusal included (1 when it was not repeated). Only the first is
+	// an entry of its own; the repeats are counted on it (decision 307). 0 for a read given.
+	TimesRefused uint64 `protobuf:"varint,11,opt,name=times_refused,json=timesRefused,proto3" json:"times_refused,omitempty"`
+	// For a refused read: when the last of times_refused was (accessed_at is the first).
+	LastRefusedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=last_refused_at,json=lastRefusedAt,proto3" json:"last_refused_at,omitempty"`
+	// Set when this refusal took the account past its daily limit of families: the account had been
+	// refused the records of this many other families that UK day, each on its family's audit. An
+	// account refused family after family is probing: the lead is to look into it. 0 otherwise.
+	DailyFamilyLimit uint32 `protobuf:"varint,13,opt,name=daily_family_limit,json=dailyFamilyLimit,proto3" json:"daily_family_limit,omitempty"`
+	// With daily_family_limit: how many other families' records the account was refused that day
+	// after this one, counted here and not recorded one by one.
+	FamiliesPastLimit uint64 `protobuf:"varint,14,opt,name=families_past_limit,json=familiesPastLimit,proto3" json:"families_past_limit,omitempty"`
+	// With daily_family_limit: how many times the account was refused the records of those families
+	// (and of this one for another reason) that day.
+	TimesPastLimit uint64 `protobuf:"varint,15,opt,name=times_past_limit,json=timesPastLimit,proto3" json:"times_past_limit,omitempty"`
+	// With daily_family_limit: when the last of times_past_limit was.
+	LastPastLimitAt *timestamppb.Timestamp `protobuf:"bytes,16,opt,name=last_past_limit_at,json=lastPastLimitAt,proto3" json:"last_past_limit_at,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *AccessRecord) Reset() {
@@ -5249,6 +5267,48 @@ func (x *AccessRecord) GetAskedCentreId() string {
 		return x.AskedCentreId
 	}
 	return ""
+}
+
+func (x *AccessRecord) GetTimesRefused() uint64 {
+	if x != nil {
+		return x.TimesRefused
+	}
+	return 0
+}
+
+func (x *AccessRecord) GetLastRefusedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastRefusedAt
+	}
+	return nil
+}
+
+func (x *AccessRecord) GetDailyFamilyLimit() uint32 {
+	if x != nil {
+		return x.DailyFamilyLimit
+	}
+	return 0
+}
+
+func (x *AccessRecord) GetFamiliesPastLimit() uint64 {
+	if x != nil {
+		return x.FamiliesPastLimit
+	}
+	return 0
+}
+
+func (x *AccessRecord) GetTimesPastLimit() uint64 {
+	if x != nil {
+		return x.TimesPastLimit
+	}
+	return 0
+}
+
+func (x *AccessRecord) GetLastPastLimitAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.LastPastLimitAt
+	}
+	return nil
 }
 
 // ListAccessRecordsResponse is a page of the family's access records at the centre, oldest first:
@@ -5749,7 +5809,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tpage_size\x18\x03 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xf4\x03(\x00R\bpageSize\x12'\n" +
 	"\n" +
-	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xf6\x02\n" +
+	"page_token\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\tpageToken\"\xb0\x05\n" +
 	"\fAccessRecord\x12;\n" +
 	"\vaccessed_at\x18\x01 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"accessedAt\x12\x18\n" +
@@ -5762,7 +5822,13 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x10purpose_withheld\x18\b \x01(\bR\x0fpurposeWithheld\x12\x18\n" +
 	"\arefused\x18\t \x01(\tR\arefused\x12&\n" +
 	"\x0fasked_centre_id\x18\n" +
-	" \x01(\tR\raskedCentreId\"\x87\x01\n" +
+	" \x01(\tR\raskedCentreId\x12#\n" +
+	"\rtimes_refused\x18\v \x01(\x04R\ftimesRefused\x12B\n" +
+	"\x0flast_refused_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\rlastRefusedAt\x12,\n" +
+	"\x12daily_family_limit\x18\r \x01(\rR\x10dailyFamilyLimit\x12.\n" +
+	"\x13families_past_limit\x18\x0e \x01(\x04R\x11familiesPastLimit\x12(\n" +
+	"\x10times_past_limit\x18\x0f \x01(\x04R\x0etimesPastLimit\x12G\n" +
+	"\x12last_past_limit_at\x18\x10 \x01(\v2\x1a.google.protobuf.TimestampR\x0flastPastLimitAt\"\x87\x01\n" +
 	"\x19ListAccessRecordsResponse\x12B\n" +
 	"\arecords\x18\x01 \x03(\v2(.familytime.safeguarding.v1.AccessRecordR\arecords\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*y\n" +
@@ -6007,60 +6073,62 @@ var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
 	61,  // 95: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
 	69,  // 96: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
 	79,  // 97: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	64,  // 98: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	3,   // 99: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	6,   // 100: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	8,   // 101: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	13,  // 102: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	15,  // 103: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	17,  // 104: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	19,  // 105: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	21,  // 106: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	23,  // 107: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	25,  // 108: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	28,  // 109: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	31,  // 110: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	33,  // 111: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	35,  // 112: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	40,  // 113: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	37,  // 114: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	42,  // 115: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	47,  // 116: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	49,  // 117: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	51,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	53,  // 119: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	58,  // 120: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	60,  // 121: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	63,  // 122: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	4,   // 123: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	7,   // 124: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	9,   // 125: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	14,  // 126: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	16,  // 127: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	18,  // 128: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	20,  // 129: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	22,  // 130: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	24,  // 131: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	26,  // 132: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	29,  // 133: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	32,  // 134: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	34,  // 135: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	36,  // 136: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	41,  // 137: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	38,  // 138: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	43,  // 139: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	48,  // 140: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	50,  // 141: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	52,  // 142: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	57,  // 143: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	59,  // 144: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	62,  // 145: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	65,  // 146: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	123, // [123:147] is the sub-list for method output_type
-	99,  // [99:123] is the sub-list for method input_type
-	99,  // [99:99] is the sub-list for extension type_name
-	99,  // [99:99] is the sub-list for extension extendee
-	0,   // [0:99] is the sub-list for field type_name
+	69,  // 98: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
+	69,  // 99: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
+	64,  // 100: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 101: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 102: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 103: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 104: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 105: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 106: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 107: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	21,  // 108: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	23,  // 109: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	25,  // 110: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	28,  // 111: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	31,  // 112: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	33,  // 113: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	35,  // 114: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	40,  // 115: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	37,  // 116: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	42,  // 117: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	47,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	49,  // 119: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	51,  // 120: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	53,  // 121: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	58,  // 122: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	60,  // 123: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	63,  // 124: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 125: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 126: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 127: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 128: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 129: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 130: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 131: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	22,  // 132: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	24,  // 133: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	26,  // 134: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	29,  // 135: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	32,  // 136: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	34,  // 137: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	36,  // 138: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	41,  // 139: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	38,  // 140: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	43,  // 141: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	48,  // 142: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	50,  // 143: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	52,  // 144: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	57,  // 145: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	59,  // 146: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	62,  // 147: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	65,  // 148: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	125, // [125:149] is the sub-list for method output_type
+	101, // [101:125] is the sub-list for method input_type
+	101, // [101:101] is the sub-list for extension type_name
+	101, // [101:101] is the sub-list for extension extendee
+	0,   // [0:101] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }

@@ -20,8 +20,9 @@ import (
 // court) and the day sheet's check-in-refused then said for good. An id that is nobody at the
 // centre is now bad input naming the day sheet's PERSON column; another booking's person is
 // refused as the wrong row; neither records anything. A parent of this family not named for
-// contact is still refused and recorded (NOT_NAMED), and a refusal recorded by mistake is withdrawn
-// by the check-in's correction, with its note: the day sheet then no longer alerts it.
+// contact is still refused and recorded (NOT_PERMITTED since review 53), and a refusal recorded by
+// mistake is withdrawn by the check-in's correction, with its note: the day sheet then no longer
+// alerts it.
 func TestAnIdThatIsNobodyHereIsBadInputAndARefusalByMistakeIsWithdrawn(t *testing.T) {
 	g := newKeptRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 2)
@@ -65,7 +66,7 @@ func TestAnIdThatIsNobodyHereIsBadInputAndARefusalByMistakeIsWithdrawn(t *testin
 	resp, err := checkIn(barred.String())
 	require.NoError(t, err)
 	require.False(t, resp.GetAdmitted())
-	require.Equal(t, "NOT_NAMED", resp.GetRefusal(), "a person of the family not named for contact: a real refusal")
+	require.Equal(t, "NOT_PERMITTED", resp.GetRefusal(), "a person of the family not named for contact: a real refusal")
 	require.Equal(t, 1, g.count(t, refusals))
 	e := g.entryOf(t, saturday(0), bookings[0])
 	require.Contains(t, e.GetAlerts(), schedulingv1.Alert_ALERT_CHECK_IN_REFUSED)
@@ -79,7 +80,7 @@ func TestAnIdThatIsNobodyHereIsBadInputAndARefusalByMistakeIsWithdrawn(t *testin
 	}
 	got, err := correct(barred, "the volunteer typed the wrong row's id")
 	require.NoError(t, err)
-	require.Equal(t, "NOT_NAMED", got.GetRefusalWithdrawn())
+	require.Equal(t, "NOT_PERMITTED", got.GetRefusalWithdrawn())
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.CheckInRefusalWithdrawn'`))
 	require.Zero(t, g.count(t, `SELECT count(*) FROM events WHERE position('the volunteer typed'::bytea in payload) > 0`),
 		"the door's note is sealed, never in clear")

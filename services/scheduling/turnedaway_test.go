@@ -37,13 +37,14 @@ func refusedAtTheDoor(t *testing.T, err error, booking string, says ...string) {
 // JetStream: a no-show of either party of a session whose people the door turned away so is refused
 // REFUSED_AT_THE_DOOR, explained or not, appending nothing; the day sheet says so; the centre calls
 // the session off (cancelled by the centre: contact stopped, no late notice), a parent cannot; no
-// such session counts towards the place. Once the lead has assessed, a stranger turned away
-// (NOT_NAMED) is no proof the family came: its no-show is recorded and counted.
+// such session counts towards the place. Once the lead has assessed, someone named but not to
+// come, turned away (NOT_PERMITTED), is no proof the family came: its no-show is recorded and
+// counted.
 func TestAFamilyTurnedAwayAtTheDoorIsNoNoShow(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
-	// Someone the referral names but not for contact: a refusal of the family's own, NOT_NAMED (an
-	// id that is nobody at the centre is bad input, recorded nowhere: review 51).
+	// Someone the referral names but not for contact: a refusal of the family's own, NOT_PERMITTED
+	// (an id that is nobody at the centre is bad input, recorded nowhere: review 51).
 	stranger := uuid.New()
 	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
 		ev.Adults = append(ev.Adults, &referralv1.Attendee{PersonId: stranger.String(), Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE})
@@ -122,7 +123,7 @@ func TestAFamilyTurnedAwayAtTheDoorIsNoNoShow(t *testing.T) {
 	require.Contains(t, alerts, schedulingv1.Alert_ALERT_TURNED_AWAY_AT_THE_DOOR, "after the lead's assessment too")
 	require.NotContains(t, alerts, schedulingv1.Alert_ALERT_DISCLOSURE_NOT_WEIGHED)
 	g.clock.Set(london(2026, 1, 24, 10, 1))
-	turnAway(booked[2], stranger, "NOT_NAMED")
+	turnAway(booked[2], stranger, "NOT_PERMITTED")
 	require.NotContains(t, g.alertsOf(t, saturday(2), booked[2]), schedulingv1.Alert_ALERT_TURNED_AWAY_AT_THE_DOOR)
 	g.clock.Set(london(2026, 1, 24, 10, 16))
 	resp, err := noShow(booked[2], schedulingv1.Party_PARTY_VISITING, false)

@@ -690,7 +690,12 @@ func (r *referralCommand) endCommand() *cobra.Command {
 		Long: `end ends a case that was ready for contact, in contact or suspended, with the outcome the national
 statistics count, and a note saying why, in words. Ending a case cancels the family's future bookings
 (a session under way is left to be completed) and takes the family off the waiting list: check the
-referral (familytime referral show) and the family's bookings before you end it. A wrong outcome
+referral (familytime referral show) and the family's bookings (familytime schedule bookings --centre
+CENTRE --family FAMILY) before you end it. Scheduling cancels the bookings once it hears of the
+ending, moments after: end waits for it (up to 10 seconds) and then lists, on standard error, the
+bookings the ending cancelled, the sessions to tell both parents are off; if it has not heard yet,
+end says so and gives the command that lists them (familytime schedule bookings, which marks the
+bookings the ending cancelled). A wrong outcome
 is corrected afterwards (familytime referral correct-ending), and a case ended by mistake is
 reopened within 28 days (familytime referral reopen), but its cancelled bookings are not restored.
 
@@ -713,6 +718,10 @@ family again, put it back on the waiting list, or end the case, with the outcome
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.EndCase(cmd.Context(), &referralv1.EndCaseRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, Outcome: outcome, Note: note})
+		if err == nil && resp.GetReferral().GetFamilyId() != "" {
+			// Which bookings the ending cancelled (review 53: the answer said nothing of them).
+			fmt.Fprintln(escaped(cmd.ErrOrStderr()), endedBookingsNote(cmd.Context(), &r.conn, resp.GetReferral()))
+		}
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()

@@ -46,8 +46,8 @@ staff register cleared on the session's date (familytime staff), or it is refuse
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
-	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.checkin(),
-		s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist())
+	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.bookings(),
+		s.checkin(), s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist())
 	return cmd
 }
 
@@ -656,7 +656,7 @@ sheet is of ("date") and its entries.
 
   on-hold                    a safeguarding hold is in force on the family: admit nobody from it (a
                              booking a hold called off keeps saying so in STATUS once it is lifted)
-  check-in-refused           someone was refused at the door: not named for the family, back after their party
+  check-in-refused           someone was refused at the door: named but not to come, back after their party
                              left, a hold, a disclosure waiting for the lead, or the booking cancelled
   parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
                              be: a party came or left off the plan as the other is due (keep them apart)
@@ -917,7 +917,9 @@ admitted, 3 when they are refused (the refusal is recorded and printed, with --j
 "refusal"), and 1 when the check-in could not be made at all (the error says why). An id that is
 nobody named for a family at the centre (a typo) is bad input: check it against the PERSON column
 of the day sheet. A person of another booking is refused PERSON_OF_ANOTHER_BOOKING (check the
-row). Neither records anything. A refusal recorded by mistake is withdrawn with familytime schedule
+row). Neither records anything. Someone the family's referral names, but not to attend, bring or
+collect the children (the MAY column of the day sheet does not list them), is refused
+NOT_PERMITTED, recorded: do not admit them, and tell the coordinator. A refusal recorded by mistake is withdrawn with familytime schedule
 correct BOOKING_ID --checkin --person PERSON_ID --not-happened --note "why".
 
 A family whose referral carries a disclosure of domestic abuse the safeguarding lead has not
@@ -1002,6 +1004,10 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 	case resp.GetRefusal() == "DISCLOSURE_NOT_WEIGHED":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator, who asks the centre's safeguarding " +
 			"lead for a risk assessment of the family (contact other than supervised waits for it)" + stopped
+	case resp.GetRefusal() == "NOT_PERMITTED":
+		// Named on the referral, but not to come (review 53 read NOT_NAMED of such a parent).
+		return "REFUSED (" + resp.GetRefusal() + "): named on the referral, but not to attend this contact (nor to bring or " +
+			"collect the children); do not admit; tell the coordinator"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped
@@ -1402,8 +1408,8 @@ explained or not, of either party: nobody of it would have been let in (REFUSED_
 long as the refusal came while contact could still be held and nobody of the family was let in
 after (the day sheet alerts turned-away-at-the-door), the session did not take place by the
 centre's rule, and never counts towards releasing the place: the coordinator records that the
-centre called it off (familytime schedule cancel BOOKING_ID --by centre). A stranger turned away
-(NOT_NAMED) is no sign that the family came.
+centre called it off (familytime schedule cancel BOOKING_ID --by centre). Someone named but not to
+come, turned away (NOT_PERMITTED), is no sign that the family came.
 
 A no-show recorded by mistake (the party came after all, late) is withdrawn with --withdraw, on
 the session's day before its contact was due to end: the booking is booked again, for their

@@ -25,6 +25,15 @@ import (
 // already records who took the children home: nothing new is recorded or decided.
 const RefusalChildrenInside = "CHILDREN_STILL_INSIDE"
 
+// RefusalNotPermitted is CheckIn's refusal of someone the family's referral names but not to
+// attend, bring or collect the children (a parent the court keeps from contact, another with
+// parental responsibility named for the record): named, but not to come to this contact. Review 53
+// found the non-resident parent of a handover family so named refused NOT_NAMED, which was false,
+// and sent the coordinator looking for a typo. NOT_NAMED, recorded before, said it of such a
+// person too; an id that is nobody of the family is bad input, recorded nowhere (review 51,
+// ErrNobodyOfTheFamily). Decision 308.
+const RefusalNotPermitted = "NOT_PERMITTED"
+
 // InBuilding are the booking's people at the centre, as far as the door recorded it: those
 // checked in, and those named in a party's recorded arrival while that party's departure is not
 // recorded. A party whose arrival was recorded without anyone checking in is inside too: a review

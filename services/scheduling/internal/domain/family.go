@@ -379,8 +379,11 @@ type Family struct {
 	ready *Readiness
 	// referred is referral's last decision noted on the family's referral (waitlisted,
 	// accepted, declined), nil before any.
-	referred    *Referred
-	ended       bool
+	referred *Referred
+	ended    bool
+	// ending is the ending of the case as applied (ContactEnded), with the bookings it cancelled;
+	// nil while contact goes on (Ending).
+	ending      *Ending
 	holds       map[uuid.UUID]bool
 	bookings    map[uuid.UUID]*Booking
 	order       []uuid.UUID
@@ -1044,7 +1047,7 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	case f.DisclosureStops(b):
 		refusal = ErrDisclosureNotWeighed.Reason
 	case !named:
-		refusal = "NOT_NAMED"
+		refusal = RefusalNotPermitted
 	case f.left(b, person, role):
 		// Their party's departure is recorded: a visiting parent let back in while the children
 		// are being collected would meet the other parent at the door (review 14).
@@ -1978,6 +1981,11 @@ func (f *Family) copy() (*Family, error) {
 		assessed: f.assessed, disclosed: f.disclosed,
 		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
+	if f.ending != nil {
+		e := *f.ending
+		e.Cancelled = slices.Clone(f.ending.Cancelled)
+		c.ending = &e
+	}
 	for k, v := range f.holds {
 		c.holds[k] = v
 	}
@@ -2012,7 +2020,7 @@ func (f *Family) mustApply(ev proto.Message) {
 func (f *Family) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *schedulingv1.FamilyReadyNoted:
-		f.ready, f.ended = readinessOf(e), false
+		f.ready, f.ended, f.ending = readinessOf(e), false, nil
 		// Referral makes a family ready once a referral: a new readiness is a new referral, whose
 		// review clock starts at its own first session (decision 261).
 		f.reviewDue, f.reviewSetOn = time.Time{}, time.Time{}
@@ -2045,12 +2053,13 @@ func (f *Family) apply(ev proto.Message) error {
 		// Referral's decisions come before the end of the referral they are on (withdrawn and
 		// ended are final): one noted after an end is on a new referral, as with FamilyReadyNoted.
 		if e.GetDecision() != schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED {
-			f.ended = false
+			f.ended, f.ending = false, nil
 		}
 	case *schedulingv1.ContactEnded:
 		f.ended = true
+		f.applyEnding(e)
 	case *schedulingv1.ContactReopened:
-		f.ended = false
+		f.ended, f.ending = false, nil
 	case *schedulingv1.SessionBooked:
 		b := bookingOf(e)
 		f.bookings[b.ID] = b
@@ -2060,6 +2069,7 @@ func (f *Family) apply(ev proto.Message) error {
 		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
 		b.CancelledBy, b.NoticeMinutes, b.NoticeTo = e.GetCancelledBy(), e.GetNoticeMinutes(), e.GetNoticeTo()
 		b.CallOff = e.GetCallOffReason()
+		f.noteEndingCancelled(e)
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		person := uuid.MustParse(e.GetPersonId())

@@ -46,8 +46,8 @@ func TestReadinessKeepsEachPersonsRole(t *testing.T) {
 }
 
 // Keeping the role changes nobody's admission: an adult named to bring or collect is admitted
-// under their role, and one named for none of attending, bringing or collecting is refused as
-// not named, as before.
+// under their role, and one named for none of attending, bringing or collecting is refused, as
+// before: NOT_PERMITTED, named but not to come (review 53).
 func TestCheckInStillRefusesWhoMayNotCome(t *testing.T) {
 	bystander := uuid.New()
 	g := newRig(t, func(r *domain.Readiness) {
@@ -66,7 +66,7 @@ func TestCheckInStillRefusesWhoMayNotCome(t *testing.T) {
 	ok, _, refusal, _, err := g.family.CheckIn(b.ID, bystander, morning)
 	require.NoError(t, err)
 	require.False(t, ok)
-	require.Equal(t, "NOT_NAMED", refusal)
+	require.Equal(t, "NOT_PERMITTED", refusal)
 }
 
 // What was recorded before may_attend existed gave an adult who may not attend the role of named

@@ -23,8 +23,9 @@ var (
 	child1    = uuid.MustParse("c0000000-0000-0000-0000-000000000001")
 	child2    = uuid.MustParse("c0000000-0000-0000-0000-000000000002")
 	// stranger is named on the family's referral but not for contact (may neither attend, bring
-	// nor collect): the door refuses them NOT_NAMED, a record of the family's. An id that is nobody
-	// of the family is bad input, recorded nowhere (nobody, review 51).
+	// nor collect): the door refuses them NOT_PERMITTED, a record of the family's (review 53: it
+	// said NOT_NAMED of someone the referral names). An id that is nobody of the family is bad
+	// input, recorded nowhere (nobody, review 51).
 	stranger = uuid.MustParse("f0000000-0000-0000-0000-000000000009")
 	nobody   = uuid.MustParse("f0000000-0000-0000-0000-00000000000a")
 )
@@ -509,7 +510,7 @@ func TestCheckInAdmitsNamedPeopleOnly(t *testing.T) {
 	ok, _, refusal, ev, err := g.family.CheckIn(b.ID, stranger, morning)
 	require.NoError(t, err)
 	require.False(t, ok)
-	require.Equal(t, "NOT_NAMED", refusal)
+	require.Equal(t, "NOT_PERMITTED", refusal)
 	require.IsType(t, &schedulingv1.CheckInRefused{}, ev, "a refusal is recorded")
 	require.Equal(t, 1, b.Refusals)
 
@@ -537,12 +538,12 @@ func TestARefusalRecordedByMistakeIsWithdrawn(t *testing.T) {
 	morning := at(2026, 1, 10, 9, 55)
 	_, _, refusal, refused, err := fam.CheckIn(b.ID, stranger, morning)
 	require.NoError(t, err)
-	require.Equal(t, "NOT_NAMED", refusal)
+	require.Equal(t, "NOT_PERMITTED", refusal)
 	events = append(events, refused)
 	_, ev, err := fam.WithdrawRefusal(b.ID, stranger, at(2026, 1, 10, 10, 0))
 	require.NoError(t, err)
 	events = append(events, ev)
-	require.Equal(t, "NOT_NAMED", ev.GetReason())
+	require.Equal(t, "NOT_PERMITTED", ev.GetReason())
 	require.True(t, ev.GetWasAt().AsTime().Equal(morning), "it points at the refusal")
 	require.Zero(t, b.Refusals)
 	require.Equal(t, 1, b.RefusalsWithdrawn)

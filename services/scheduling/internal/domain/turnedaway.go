@@ -27,10 +27,10 @@ type DoorRefusal struct {
 // stopsContact reports whether a check-in refused for reason turned the person away because the
 // family's contact was stopped, by the centre's rule and not by anything the family did: a
 // safeguarding hold in force (ON_HOLD), or a disclosure of domestic abuse the safeguarding lead has
-// not weighed (DISCLOSURE_NOT_WEIGHED, decision 225). Not NOT_NAMED (a stranger claiming the
-// booking is no proof that the family came), nor ALREADY_LEFT (the party had come and gone), nor
-// BOOKING_CANCELLED (the booking's cancellation already says why it did not take place, and a
-// cancelled booking takes no no-show).
+// not weighed (DISCLOSURE_NOT_WEIGHED, decision 225). Not NOT_PERMITTED (someone named but not
+// to come, NOT_NAMED as recorded before: no proof that the family came), nor ALREADY_LEFT (the
+// party had come and gone), nor BOOKING_CANCELLED (the booking's cancellation already says why it
+// did not take place, and a cancelled booking takes no no-show).
 func stopsContact(reason string) bool {
 	return reason == ErrOnHold.Reason || reason == ErrDisclosureNotWeighed.Reason
 }

@@ -333,7 +333,7 @@ func readiness(d bus.Delivery, ev *referralv1.FamilyReadyForContact) (domain.Rea
 		Frequency: frequency(arr.GetFrequency())}
 	for _, a := range ev.GetAdults() {
 		// An adult named but not to come to the centre (a parent not named for contact) is kept,
-		// as may do nothing: the door refuses them NOT_NAMED, a record of the family's, rather than
+		// as may do nothing: the door refuses them NOT_PERMITTED, a record of the family's, rather than
 		// as an id that is nobody of the family (review 51).
 		p, err := ids(d, "adults.person_id", a.GetPersonId())
 		if err != nil {

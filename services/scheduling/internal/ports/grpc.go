@@ -27,10 +27,11 @@ import (
 // sessions, their own (the domain checks the role and that the supervisor named is the caller,
 // and the staff register that they are cleared). The day sheet names families and people by id
 // with their exact door times, so it is read by those who run the centre's sessions only, not by
-// national roles. National analysts read capacity. A centre's staff register is kept by its
-// coordinators and administrators (an administrator adds a centre's only coordinator, decision
-// 87) and read by everyone who works there, who can see who is cleared to work on a day
-// (decisions.md 82).
+// national roles. A family's bookings over time are read by its coordinator and the centre's
+// safeguarding lead (familyReaders). National analysts read capacity. A centre's staff register
+// is kept by its coordinators and administrators (an administrator adds a centre's only
+// coordinator, decision 87) and read by everyone who works there, who can see who is cleared to
+// work on a day (decisions.md 82).
 var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RegisterCentre":       {Roles: []auth.Role{auth.RoleAdmin}},
 	"/familytime.scheduling.v1.SchedulingService/UpdateCentre":         {Roles: []auth.Role{auth.RoleAdmin}},
@@ -55,6 +56,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/OfferPlace":           {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListWaitingList":      {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetDaySheet":          {Roles: sessionStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListFamilyBookings":   {Roles: familyReaders, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/GetCapacity":          {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleNationalAnalyst, auth.RoleAdmin, auth.RoleService}, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/AddStaffMember":       {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RecordStaffCheck":     {Roles: setUp, CentreScoped: true},
@@ -87,6 +89,12 @@ var (
 	// and people by id with their exact door times, which are no national business and which no
 	// service reads.
 	sessionStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead}
+	// familyReaders read one family's bookings at the centre, every date (ListFamilyBookings): its
+	// coordinator, whose casework they are (telling the parents which sessions are off once a case
+	// ends), and its safeguarding lead, whose holds and findings cancel them. Volunteers and
+	// supervisors run a day at a time and read it on the day sheet; a family's sessions over
+	// months, with the times each party came, are no national business either (decision 308).
+	familyReaders = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
 	// centreStaff read a centre's rooms, sessions and staff register: sessionStaff, and the
 	// administrators who set the centre up.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,

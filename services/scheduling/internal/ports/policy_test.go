@@ -74,7 +74,8 @@ func TestStaffRegisterPolicy(t *testing.T) {
 // Casework on a family (booking, rescheduling, cancelling, the waiting list) is its centre
 // coordinator's alone; an administrator sets a centre up (rooms, patterns) but acts on no family,
 // and the day sheet, which names families and people with their door times, is read by those who
-// run the centre's sessions, not by national roles (decisions.md 91).
+// run the centre's sessions, not by national roles (decisions.md 91). A family's bookings over time
+// are read by its coordinator and the centre's safeguarding lead alone (review 53, decision 308).
 func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
 	centre, other := uuid.New(), uuid.New()
 	const service = "/familytime.scheduling.v1.SchedulingService/"
@@ -89,6 +90,7 @@ func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
 		"DefineOpeningPattern": &schedulingv1.DefineOpeningPatternRequest{CentreId: c},
 		"ListRooms":            &schedulingv1.ListRoomsRequest{CentreId: c},
 		"GetDaySheet":          &schedulingv1.GetDaySheetRequest{CentreId: c},
+		"ListFamilyBookings":   &schedulingv1.ListFamilyBookingsRequest{CentreId: c},
 	}
 	casework := []string{"BookSession", "RescheduleBooking", "CancelBooking", "JoinWaitingList", "OfferPlace"}
 	setUp := []string{"AddRoom", "DefineOpeningPattern"}
@@ -97,13 +99,13 @@ func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
 		centre  uuid.UUID
 		allowed []string
 	}{
-		{auth.RoleCoordinator, centre, append(append([]string{"ListRooms", "GetDaySheet"}, casework...), setUp...)},
+		{auth.RoleCoordinator, centre, append(append([]string{"ListRooms", "GetDaySheet", "ListFamilyBookings"}, casework...), setUp...)},
 		{auth.RoleAdmin, uuid.Nil, append([]string{"ListRooms"}, setUp...)},
 		{auth.RoleService, uuid.Nil, []string{"ListRooms"}},
 		{auth.RoleNationalAnalyst, uuid.Nil, nil},
 		{auth.RoleVolunteer, centre, []string{"ListRooms", "GetDaySheet"}},
 		{auth.RoleSupervisor, centre, []string{"ListRooms", "GetDaySheet"}},
-		{auth.RoleSafeguardingLead, centre, []string{"ListRooms", "GetDaySheet"}},
+		{auth.RoleSafeguardingLead, centre, []string{"ListRooms", "GetDaySheet", "ListFamilyBookings"}},
 		{auth.RoleReferrer, centre, nil},
 		{auth.RoleCoordinator, other, nil},
 	}

@@ -2385,7 +2385,10 @@ type CheckInRefused struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The id the person gave (UUID).
 	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
-	// Why: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD.
+	// Why: NOT_PERMITTED (named on the referral, but not to attend, bring or collect the children;
+	// decision 308), BOOKING_CANCELLED, ON_HOLD, DISCLOSURE_NOT_WEIGHED, ALREADY_LEFT. NOT_NAMED,
+	// recorded before it, was said of such a person too; before review 51, also of an id that was
+	// nobody of the family, which is no longer recorded.
 	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When.
 	At            *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=at,proto3" json:"at,omitempty"`
@@ -2950,7 +2953,7 @@ type CheckInRefusalWithdrawn struct {
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The id the refused person gave (UUID), as the refusal recorded it.
 	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
-	// The refusal's reason, as recorded (NOT_NAMED, ALREADY_LEFT).
+	// The refusal's reason, as recorded (NOT_PERMITTED, NOT_NAMED before it, ALREADY_LEFT).
 	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When the refusal withdrawn was recorded.
 	WasAt *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=was_at,json=wasAt,proto3" json:"was_at,omitempty"`

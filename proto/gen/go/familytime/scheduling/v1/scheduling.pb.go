@@ -1781,7 +1781,9 @@ type CheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The person is named for the family and was admitted.
 	Admitted bool `protobuf:"varint,1,opt,name=admitted,proto3" json:"admitted,omitempty"`
-	// Why the person was refused, when they were: NOT_NAMED, BOOKING_CANCELLED, ON_HOLD,
+	// Why the person was refused, when they were: NOT_PERMITTED (named on the family's referral, but
+	// not to attend, bring or collect the children: do not admit; tell the coordinator; decision
+	// 308), BOOKING_CANCELLED, ON_HOLD,
 	// DISCLOSURE_NOT_WEIGHED (contact other than supervised waits for the safeguarding lead's risk
 	// assessment of a disclosure of domestic abuse: ALERT_DISCLOSURE_NOT_WEIGHED),
 	// ALREADY_LEFT (their party's departure is recorded: they are not let back in), or
@@ -2615,7 +2617,7 @@ type CorrectCheckInResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking.
 	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
-	// The reason of the refusal withdrawn (NOT_NAMED, ALREADY_LEFT) when the person was not checked
+	// The reason of the refusal withdrawn (NOT_PERMITTED, ALREADY_LEFT) when the person was not checked
 	// in but refused by mistake: the refusal is withdrawn, not a check-in. Empty for a check-in.
 	RefusalWithdrawn string `protobuf:"bytes,4,opt,name=refusal_withdrawn,json=refusalWithdrawn,proto3" json:"refusal_withdrawn,omitempty"`
 	// When the service carried the command out, by its clock: a retry with the same request_id is
@@ -3862,6 +3864,259 @@ func (x *GetDaySheetResponse) GetDate() *v1.Date {
 	return nil
 }
 
+// ListFamilyBookingsRequest asks for a family's bookings at a centre.
+type ListFamilyBookingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The family (UUID), as referral minted it (familytime referral show).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The first session date listed, included; unset lists every booking the family has had at the
+	// centre.
+	From          *v1.Date `protobuf:"bytes,3,opt,name=from,proto3" json:"from,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListFamilyBookingsRequest) Reset() {
+	*x = ListFamilyBookingsRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListFamilyBookingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListFamilyBookingsRequest) ProtoMessage() {}
+
+func (x *ListFamilyBookingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListFamilyBookingsRequest.ProtoReflect.Descriptor instead.
+func (*ListFamilyBookingsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *ListFamilyBookingsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ListFamilyBookingsRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ListFamilyBookingsRequest) GetFrom() *v1.Date {
+	if x != nil {
+		return x.From
+	}
+	return nil
+}
+
+// FamilyBooking is one of a family's bookings, with its room's name.
+type FamilyBooking struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The booking: its date, each party's due and recorded times, and where it stands (who
+	// cancelled it and why, once cancelled).
+	Booking *Booking `protobuf:"bytes,1,opt,name=booking,proto3" json:"booking,omitempty"`
+	// The room's name, as the centre's staff know it.
+	RoomName string `protobuf:"bytes,2,opt,name=room_name,json=roomName,proto3" json:"room_name,omitempty"`
+	// The ending of the family's case (ListFamilyBookingsResponse.ending) cancelled this booking.
+	CancelledByEnding bool `protobuf:"varint,3,opt,name=cancelled_by_ending,json=cancelledByEnding,proto3" json:"cancelled_by_ending,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *FamilyBooking) Reset() {
+	*x = FamilyBooking{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamilyBooking) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamilyBooking) ProtoMessage() {}
+
+func (x *FamilyBooking) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamilyBooking.ProtoReflect.Descriptor instead.
+func (*FamilyBooking) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *FamilyBooking) GetBooking() *Booking {
+	if x != nil {
+		return x.Booking
+	}
+	return nil
+}
+
+func (x *FamilyBooking) GetRoomName() string {
+	if x != nil {
+		return x.RoomName
+	}
+	return ""
+}
+
+func (x *FamilyBooking) GetCancelledByEnding() bool {
+	if x != nil {
+		return x.CancelledByEnding
+	}
+	return false
+}
+
+// ContactEnding is the end of a family's case as scheduling applied it: referral's CaseEnded or
+// the referral's withdrawal, which cancelled the family's bookings whose session had not begun.
+type ContactEnding struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The local date the case ended.
+	EndedOn *v1.Date `protobuf:"bytes,2,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	// The referral was withdrawn (rather than the case ending with an outcome).
+	Withdrawn     bool `protobuf:"varint,3,opt,name=withdrawn,proto3" json:"withdrawn,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContactEnding) Reset() {
+	*x = ContactEnding{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContactEnding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContactEnding) ProtoMessage() {}
+
+func (x *ContactEnding) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContactEnding.ProtoReflect.Descriptor instead.
+func (*ContactEnding) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ContactEnding) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ContactEnding) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
+func (x *ContactEnding) GetWithdrawn() bool {
+	if x != nil {
+		return x.Withdrawn
+	}
+	return false
+}
+
+// ListFamilyBookingsResponse is the family's bookings at the centre.
+type ListFamilyBookingsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The bookings, in the order of their sessions (date, then the first party due), cancelled ones
+	// included.
+	Bookings []*FamilyBooking `protobuf:"bytes,1,rep,name=bookings,proto3" json:"bookings,omitempty"`
+	// Set once scheduling has applied the ending of the family's case (its ending is asynchronous:
+	// referral's event reaches scheduling after the command that ended it); unset while its
+	// contact goes on, and once a reopening has been applied.
+	Ending        *ContactEnding `protobuf:"bytes,2,opt,name=ending,proto3" json:"ending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListFamilyBookingsResponse) Reset() {
+	*x = ListFamilyBookingsResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListFamilyBookingsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListFamilyBookingsResponse) ProtoMessage() {}
+
+func (x *ListFamilyBookingsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListFamilyBookingsResponse.ProtoReflect.Descriptor instead.
+func (*ListFamilyBookingsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *ListFamilyBookingsResponse) GetBookings() []*FamilyBooking {
+	if x != nil {
+		return x.Bookings
+	}
+	return nil
+}
+
+func (x *ListFamilyBookingsResponse) GetEnding() *ContactEnding {
+	if x != nil {
+		return x.Ending
+	}
+	return nil
+}
+
 // GetCapacityRequest asks for a centre's capacity over a period.
 type GetCapacityRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3877,7 +4132,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3889,7 +4144,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3902,7 +4157,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -3937,7 +4192,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3949,7 +4204,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3962,7 +4217,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -3999,7 +4254,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4011,7 +4266,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4024,7 +4279,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -4093,7 +4348,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4105,7 +4360,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4118,7 +4373,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -4161,7 +4416,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4173,7 +4428,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4186,7 +4441,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -4241,7 +4496,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4253,7 +4508,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4266,7 +4521,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -4307,7 +4562,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4319,7 +4574,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4332,7 +4587,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -4384,7 +4639,7 @@ type RemoveStaffMemberResponse struct {
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4396,7 +4651,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4409,7 +4664,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -4455,7 +4710,7 @@ type WithdrawStaffLeavingRequest struct {
 
 func (x *WithdrawStaffLeavingRequest) Reset() {
 	*x = WithdrawStaffLeavingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4467,7 +4722,7 @@ func (x *WithdrawStaffLeavingRequest) String() string {
 func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4480,7 +4735,7 @@ func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
@@ -4521,7 +4776,7 @@ type WithdrawStaffLeavingResponse struct {
 
 func (x *WithdrawStaffLeavingResponse) Reset() {
 	*x = WithdrawStaffLeavingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4533,7 +4788,7 @@ func (x *WithdrawStaffLeavingResponse) String() string {
 func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4546,7 +4801,7 @@ func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
@@ -4585,7 +4840,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4597,7 +4852,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4610,7 +4865,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{58}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -4645,7 +4900,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4657,7 +4912,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4670,7 +4925,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{59}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -5017,7 +5272,23 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x04date\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04date\"\x88\x01\n" +
 	"\x13GetDaySheetResponse\x12A\n" +
 	"\aentries\x18\x01 \x03(\v2'.familytime.scheduling.v1.DaySheetEntryR\aentries\x12.\n" +
-	"\x04date\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04date\"\xa7\x01\n" +
+	"\x04date\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04date\"\x99\x01\n" +
+	"\x19ListFamilyBookingsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12.\n" +
+	"\x04from\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\"\x99\x01\n" +
+	"\rFamilyBooking\x12;\n" +
+	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
+	"\troom_name\x18\x02 \x01(\tR\broomName\x12.\n" +
+	"\x13cancelled_by_ending\x18\x03 \x01(\bR\x11cancelledByEnding\"\x85\x01\n" +
+	"\rContactEnding\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x125\n" +
+	"\bended_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\x12\x1c\n" +
+	"\twithdrawn\x18\x03 \x01(\bR\twithdrawn\"\xa2\x01\n" +
+	"\x1aListFamilyBookingsResponse\x12C\n" +
+	"\bbookings\x18\x01 \x03(\v2'.familytime.scheduling.v1.FamilyBookingR\bbookings\x12?\n" +
+	"\x06ending\x18\x02 \x01(\v2'.familytime.scheduling.v1.ContactEndingR\x06ending\"\xa7\x01\n" +
 	"\x12GetCapacityRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x126\n" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\x04from\x122\n" +
@@ -5088,7 +5359,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x98\x1a\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x99\x1b\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -5113,7 +5384,8 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
 	"OfferPlace\x12+.familytime.scheduling.v1.OfferPlaceRequest\x1a,.familytime.scheduling.v1.OfferPlaceResponse\x12v\n" +
 	"\x0fListWaitingList\x120.familytime.scheduling.v1.ListWaitingListRequest\x1a1.familytime.scheduling.v1.ListWaitingListResponse\x12j\n" +
-	"\vGetDaySheet\x12,.familytime.scheduling.v1.GetDaySheetRequest\x1a-.familytime.scheduling.v1.GetDaySheetResponse\x12j\n" +
+	"\vGetDaySheet\x12,.familytime.scheduling.v1.GetDaySheetRequest\x1a-.familytime.scheduling.v1.GetDaySheetResponse\x12\x7f\n" +
+	"\x12ListFamilyBookings\x123.familytime.scheduling.v1.ListFamilyBookingsRequest\x1a4.familytime.scheduling.v1.ListFamilyBookingsResponse\x12j\n" +
 	"\vGetCapacity\x12,.familytime.scheduling.v1.GetCapacityRequest\x1a-.familytime.scheduling.v1.GetCapacityResponse\x12s\n" +
 	"\x0eAddStaffMember\x12/.familytime.scheduling.v1.AddStaffMemberRequest\x1a0.familytime.scheduling.v1.AddStaffMemberResponse\x12y\n" +
 	"\x10RecordStaffCheck\x121.familytime.scheduling.v1.RecordStaffCheckRequest\x1a2.familytime.scheduling.v1.RecordStaffCheckResponse\x12|\n" +
@@ -5134,7 +5406,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 64)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -5184,209 +5456,220 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*ListWaitingListResponse)(nil),      // 45: familytime.scheduling.v1.ListWaitingListResponse
 	(*GetDaySheetRequest)(nil),           // 46: familytime.scheduling.v1.GetDaySheetRequest
 	(*GetDaySheetResponse)(nil),          // 47: familytime.scheduling.v1.GetDaySheetResponse
-	(*GetCapacityRequest)(nil),           // 48: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 49: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 50: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 51: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 52: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 53: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 54: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 55: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*WithdrawStaffLeavingRequest)(nil),  // 56: familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	(*WithdrawStaffLeavingResponse)(nil), // 57: familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	(*ListStaffRequest)(nil),             // 58: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 59: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 60: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 61: familytime.scheduling.v1.Centre
-	(*timestamppb.Timestamp)(nil),        // 62: google.protobuf.Timestamp
-	(v1.Region)(0),                       // 63: familytime.common.v1.Region
-	(*Room)(nil),                         // 64: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 65: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 66: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 67: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 68: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 69: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 70: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 71: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 72: familytime.scheduling.v1.CancelledBy
-	(CallOffReason)(0),                   // 73: familytime.scheduling.v1.CallOffReason
-	(Party)(0),                           // 74: familytime.scheduling.v1.Party
-	(PersonRole)(0),                      // 75: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                        // 76: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 77: familytime.common.v1.ServiceType
-	(OutOfTurnReason)(0),                 // 78: familytime.scheduling.v1.OutOfTurnReason
-	(*DaySheetEntry)(nil),                // 79: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 80: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 81: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 82: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 83: familytime.scheduling.v1.StaffCheck
+	(*ListFamilyBookingsRequest)(nil),    // 48: familytime.scheduling.v1.ListFamilyBookingsRequest
+	(*FamilyBooking)(nil),                // 49: familytime.scheduling.v1.FamilyBooking
+	(*ContactEnding)(nil),                // 50: familytime.scheduling.v1.ContactEnding
+	(*ListFamilyBookingsResponse)(nil),   // 51: familytime.scheduling.v1.ListFamilyBookingsResponse
+	(*GetCapacityRequest)(nil),           // 52: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 53: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 54: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 55: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 56: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 57: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 58: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 59: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*WithdrawStaffLeavingRequest)(nil),  // 60: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 61: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 62: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 63: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 64: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 65: familytime.scheduling.v1.Centre
+	(*timestamppb.Timestamp)(nil),        // 66: google.protobuf.Timestamp
+	(v1.Region)(0),                       // 67: familytime.common.v1.Region
+	(*Room)(nil),                         // 68: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 69: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 70: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 71: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 72: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 73: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 74: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 75: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 76: familytime.scheduling.v1.CancelledBy
+	(CallOffReason)(0),                   // 77: familytime.scheduling.v1.CallOffReason
+	(Party)(0),                           // 78: familytime.scheduling.v1.Party
+	(PersonRole)(0),                      // 79: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                        // 80: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 81: familytime.common.v1.ServiceType
+	(OutOfTurnReason)(0),                 // 82: familytime.scheduling.v1.OutOfTurnReason
+	(*DaySheetEntry)(nil),                // 83: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 84: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 85: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 86: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 87: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	60,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	61,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	62,  // 2: familytime.scheduling.v1.RegisterCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
-	60,  // 3: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	61,  // 4: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	62,  // 5: familytime.scheduling.v1.UpdateCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
-	61,  // 6: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	63,  // 7: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	61,  // 8: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	64,  // 9: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	62,  // 10: familytime.scheduling.v1.AddRoomResponse.answered_at:type_name -> google.protobuf.Timestamp
-	64,  // 11: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	65,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	66,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	67,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	67,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	68,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	68,  // 17: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	68,  // 18: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	68,  // 19: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	69,  // 20: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	62,  // 21: familytime.scheduling.v1.DefineOpeningPatternResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 22: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	68,  // 23: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	70,  // 24: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	68,  // 25: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	67,  // 26: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 27: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 28: familytime.scheduling.v1.BookSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 29: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	67,  // 30: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	72,  // 31: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	71,  // 32: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	71,  // 33: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
-	62,  // 34: familytime.scheduling.v1.RescheduleBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 35: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	73,  // 36: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	71,  // 37: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	74,  // 38: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
-	62,  // 39: familytime.scheduling.v1.CancelBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 40: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	64,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	65,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	66,  // 2: familytime.scheduling.v1.RegisterCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	64,  // 3: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	65,  // 4: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	66,  // 5: familytime.scheduling.v1.UpdateCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	65,  // 6: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	67,  // 7: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	65,  // 8: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	68,  // 9: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	66,  // 10: familytime.scheduling.v1.AddRoomResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 11: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	69,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	70,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	71,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	71,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	72,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	72,  // 17: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	72,  // 18: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	72,  // 19: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	73,  // 20: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	66,  // 21: familytime.scheduling.v1.DefineOpeningPatternResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 22: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	72,  // 23: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	74,  // 24: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	72,  // 25: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	71,  // 26: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	75,  // 27: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 28: familytime.scheduling.v1.BookSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 29: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	71,  // 30: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	76,  // 31: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	75,  // 32: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	75,  // 33: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
+	66,  // 34: familytime.scheduling.v1.RescheduleBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	76,  // 35: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	77,  // 36: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	75,  // 37: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	78,  // 38: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
+	66,  // 39: familytime.scheduling.v1.CancelBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	79,  // 40: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
 	24,  // 41: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	71,  // 42: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 43: familytime.scheduling.v1.CheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 44: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	67,  // 45: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 46: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	75,  // 42: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 43: familytime.scheduling.v1.CheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 44: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	71,  // 45: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	75,  // 46: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
 	24,  // 47: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	62,  // 48: familytime.scheduling.v1.RecordArrivalResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 49: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	67,  // 50: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 51: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 48: familytime.scheduling.v1.RecordArrivalResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 49: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	71,  // 50: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	75,  // 51: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
 	24,  // 52: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	62,  // 53: familytime.scheduling.v1.RecordDepartureResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 54: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	76,  // 55: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	67,  // 56: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 57: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 58: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
-	71,  // 59: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
-	71,  // 61: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 62: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 63: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	71,  // 64: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	68,  // 65: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	62,  // 66: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	71,  // 67: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	62,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	77,  // 69: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	62,  // 70: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 71: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	68,  // 72: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
-	62,  // 73: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
-	77,  // 74: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	68,  // 75: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	62,  // 76: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	62,  // 77: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	66,  // 53: familytime.scheduling.v1.RecordDepartureResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 54: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	80,  // 55: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	71,  // 56: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	75,  // 57: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 58: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 59: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 61: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 62: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 63: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	75,  // 64: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	72,  // 65: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	66,  // 66: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 67: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 69: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 70: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
+	82,  // 71: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	72,  // 72: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
+	66,  // 73: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 74: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	72,  // 75: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	66,  // 76: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	66,  // 77: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
 	44,  // 78: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	68,  // 79: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	79,  // 80: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	68,  // 81: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	68,  // 82: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	68,  // 83: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	80,  // 84: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	81,  // 85: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	68,  // 86: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	68,  // 87: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	68,  // 88: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	82,  // 89: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	62,  // 90: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	83,  // 91: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	68,  // 92: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	82,  // 93: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	62,  // 94: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 95: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	82,  // 96: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	62,  // 97: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	82,  // 98: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	62,  // 99: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 100: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	82,  // 101: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 102: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 103: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 104: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 105: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 106: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 107: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 108: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 109: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 110: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 111: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 112: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 113: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 114: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 115: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 116: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 117: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
-	33,  // 118: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	35,  // 119: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	37,  // 120: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	39,  // 121: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	41,  // 122: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	43,  // 123: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	46,  // 124: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	48,  // 125: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	50,  // 126: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	52,  // 127: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	54,  // 128: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	56,  // 129: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	58,  // 130: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,   // 131: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 132: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 133: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 134: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 135: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 136: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 137: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 138: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 139: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 140: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 141: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 142: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 143: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 144: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 145: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 146: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
-	34,  // 147: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	36,  // 148: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	38,  // 149: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	40,  // 150: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	42,  // 151: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	45,  // 152: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	47,  // 153: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	49,  // 154: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	51,  // 155: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	53,  // 156: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	55,  // 157: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	57,  // 158: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	59,  // 159: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	131, // [131:160] is the sub-list for method output_type
-	102, // [102:131] is the sub-list for method input_type
-	102, // [102:102] is the sub-list for extension type_name
-	102, // [102:102] is the sub-list for extension extendee
-	0,   // [0:102] is the sub-list for field type_name
+	72,  // 79: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	83,  // 80: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	72,  // 81: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	72,  // 82: familytime.scheduling.v1.ListFamilyBookingsRequest.from:type_name -> familytime.common.v1.Date
+	75,  // 83: familytime.scheduling.v1.FamilyBooking.booking:type_name -> familytime.scheduling.v1.Booking
+	72,  // 84: familytime.scheduling.v1.ContactEnding.ended_on:type_name -> familytime.common.v1.Date
+	49,  // 85: familytime.scheduling.v1.ListFamilyBookingsResponse.bookings:type_name -> familytime.scheduling.v1.FamilyBooking
+	50,  // 86: familytime.scheduling.v1.ListFamilyBookingsResponse.ending:type_name -> familytime.scheduling.v1.ContactEnding
+	72,  // 87: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	72,  // 88: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	84,  // 89: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	85,  // 90: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	72,  // 91: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	72,  // 92: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	72,  // 93: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	86,  // 94: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 95: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	87,  // 96: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	72,  // 97: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	86,  // 98: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 99: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 100: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	86,  // 101: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 102: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	86,  // 103: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 104: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 105: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	86,  // 106: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 107: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 108: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 109: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 110: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 111: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 112: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 113: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 114: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 115: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 116: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 117: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 118: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 119: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 120: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 121: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 122: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
+	33,  // 123: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	35,  // 124: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	37,  // 125: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	39,  // 126: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	41,  // 127: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	43,  // 128: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	46,  // 129: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	48,  // 130: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:input_type -> familytime.scheduling.v1.ListFamilyBookingsRequest
+	52,  // 131: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	54,  // 132: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	56,  // 133: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	58,  // 134: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	60,  // 135: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	62,  // 136: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	1,   // 137: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 138: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 139: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 140: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 141: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 142: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 143: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 144: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 145: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 146: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 147: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 148: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 149: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 150: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 151: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 152: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	34,  // 153: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	36,  // 154: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	38,  // 155: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	40,  // 156: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	42,  // 157: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	45,  // 158: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	47,  // 159: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	51,  // 160: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
+	53,  // 161: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	55,  // 162: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	57,  // 163: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	59,  // 164: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	61,  // 165: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	63,  // 166: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	137, // [137:167] is the sub-list for method output_type
+	107, // [107:137] is the sub-list for method input_type
+	107, // [107:107] is the sub-list for extension type_name
+	107, // [107:107] is the sub-list for extension extendee
+	0,   // [0:107] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -5403,7 +5686,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   60,
+			NumMessages:   64,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

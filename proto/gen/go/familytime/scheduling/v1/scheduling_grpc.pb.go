@@ -42,6 +42,7 @@ const (
 	SchedulingService_OfferPlace_FullMethodName           = "/familytime.scheduling.v1.SchedulingService/OfferPlace"
 	SchedulingService_ListWaitingList_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/ListWaitingList"
 	SchedulingService_GetDaySheet_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetDaySheet"
+	SchedulingService_ListFamilyBookings_FullMethodName   = "/familytime.scheduling.v1.SchedulingService/ListFamilyBookings"
 	SchedulingService_GetCapacity_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/GetCapacity"
 	SchedulingService_AddStaffMember_FullMethodName       = "/familytime.scheduling.v1.SchedulingService/AddStaffMember"
 	SchedulingService_RecordStaffCheck_FullMethodName     = "/familytime.scheduling.v1.SchedulingService/RecordStaffCheck"
@@ -109,7 +110,7 @@ type SchedulingServiceClient interface {
 	// another booking, or who did not come): it did not happen, and the booking reads as if they had
 	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
 	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first). A person
-	// not checked in but refused by mistake (NOT_NAMED, ALREADY_LEFT) has that refusal withdrawn
+	// not checked in but refused by mistake (NOT_PERMITTED, ALREADY_LEFT) has that refusal withdrawn
 	// instead, with the note given; one neither checked in nor so refused is NOT_CHECKED_IN. The
 	// check-in (or refusal) stays in the family's history; the correction says it did not happen.
 	// Volunteers.
@@ -148,6 +149,14 @@ type SchedulingServiceClient interface {
 	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
 	// volunteers, supervisors and safeguarding lead, never a national role.
 	GetDaySheet(ctx context.Context, in *GetDaySheetRequest, opts ...grpc.CallOption) (*GetDaySheetResponse, error)
+	// ListFamilyBookings lists one family's bookings at a centre, every date or from one, each with
+	// its room, times and where it stands (booked, completed, a no-show, cancelled: by whom and
+	// why), and the ending of the family's case once scheduling has applied it, with the bookings it
+	// cancelled. A family scheduling does not know at the centre, unknown or of another centre, is
+	// not found alike. The centre's coordinator and safeguarding lead: casework on the family, and
+	// the lead's holds and findings cancel its bookings; the door reads its day on the day sheet
+	// (decision 308).
+	ListFamilyBookings(ctx context.Context, in *ListFamilyBookingsRequest, opts ...grpc.CallOption) (*ListFamilyBookingsResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error)
 	// AddStaffMember adds someone to a centre's staff or volunteers, with their enhanced DBS check
@@ -404,6 +413,16 @@ func (c *schedulingServiceClient) GetDaySheet(ctx context.Context, in *GetDayShe
 	return out, nil
 }
 
+func (c *schedulingServiceClient) ListFamilyBookings(ctx context.Context, in *ListFamilyBookingsRequest, opts ...grpc.CallOption) (*ListFamilyBookingsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListFamilyBookingsResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListFamilyBookings_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) GetCapacity(ctx context.Context, in *GetCapacityRequest, opts ...grpc.CallOption) (*GetCapacityResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetCapacityResponse)
@@ -523,7 +542,7 @@ type SchedulingServiceServer interface {
 	// another booking, or who did not come): it did not happen, and the booking reads as if they had
 	// not been checked in. Until the session is completed (SESSION_COMPLETED), and not once a
 	// departure naming them is recorded after it (DEPARTURE_RECORDED: correct that first). A person
-	// not checked in but refused by mistake (NOT_NAMED, ALREADY_LEFT) has that refusal withdrawn
+	// not checked in but refused by mistake (NOT_PERMITTED, ALREADY_LEFT) has that refusal withdrawn
 	// instead, with the note given; one neither checked in nor so refused is NOT_CHECKED_IN. The
 	// check-in (or refusal) stays in the family's history; the correction says it did not happen.
 	// Volunteers.
@@ -562,6 +581,14 @@ type SchedulingServiceServer interface {
 	// expected by id, and alerts. Those who run the centre's sessions: its coordinators,
 	// volunteers, supervisors and safeguarding lead, never a national role.
 	GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error)
+	// ListFamilyBookings lists one family's bookings at a centre, every date or from one, each with
+	// its room, times and where it stands (booked, completed, a no-show, cancelled: by whom and
+	// why), and the ending of the family's case once scheduling has applied it, with the bookings it
+	// cancelled. A family scheduling does not know at the centre, unknown or of another centre, is
+	// not found alike. The centre's coordinator and safeguarding lead: casework on the family, and
+	// the lead's holds and findings cancel its bookings; the door reads its day on the day sheet
+	// (decision 308).
+	ListFamilyBookings(context.Context, *ListFamilyBookingsRequest) (*ListFamilyBookingsResponse, error)
 	// GetCapacity counts a centre's sessions and places available, booked and attended in a period.
 	GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error)
 	// AddStaffMember adds someone to a centre's staff or volunteers, with their enhanced DBS check
@@ -656,6 +683,9 @@ func (UnimplementedSchedulingServiceServer) ListWaitingList(context.Context, *Li
 }
 func (UnimplementedSchedulingServiceServer) GetDaySheet(context.Context, *GetDaySheetRequest) (*GetDaySheetResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDaySheet not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListFamilyBookings(context.Context, *ListFamilyBookingsRequest) (*ListFamilyBookingsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListFamilyBookings not implemented")
 }
 func (UnimplementedSchedulingServiceServer) GetCapacity(context.Context, *GetCapacityRequest) (*GetCapacityResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetCapacity not implemented")
@@ -1110,6 +1140,24 @@ func _SchedulingService_GetDaySheet_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_ListFamilyBookings_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListFamilyBookingsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListFamilyBookings(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListFamilyBookings_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListFamilyBookings(ctx, req.(*ListFamilyBookingsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_GetCapacity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetCapacityRequest)
 	if err := dec(in); err != nil {
@@ -1316,6 +1364,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDaySheet",
 			Handler:    _SchedulingService_GetDaySheet_Handler,
+		},
+		{
+			MethodName: "ListFamilyBookings",
+			Handler:    _SchedulingService_ListFamilyBookings_Handler,
 		},
 		{
 			MethodName: "GetCapacity",

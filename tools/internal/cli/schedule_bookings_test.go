@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// Review 53: at the door, a parent named on the referral but not to come was refused NOT_NAMED,
+// which was false. NOT_PERMITTED says what it is, and what the door does.
+func TestNamedButNotPermittedIsSaidSo(t *testing.T) {
+	booking, person := uuid.NewString(), uuid.NewString()
+	require.Equal(t, "REFUSED (NOT_PERMITTED): named on the referral, but not to attend this contact (nor to bring or collect "+
+		"the children); do not admit; tell the coordinator",
+		checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "NOT_PERMITTED"}, booking, person))
+	out, err := run(t, "schedule", "checkin", "--help")
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(strings.Fields(out), " "), "is refused NOT_PERMITTED, recorded: do not admit them")
+}
+
+// A family's bookings in words: each one's state, with who cancelled and why; the ending's, and
+// how many it cancelled. Bad input is refused before any call.
+func TestAFamilysBookingsInWords(t *testing.T) {
+	cancelled := func(by schedulingv1.CancelledBy, why schedulingv1.CancellationReason, late bool) *schedulingv1.Booking {
+		return &schedulingv1.Booking{Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: by,
+			CancellationReason: why, CancelledLate: late}
+	}
+	for want, b := range map[string]*schedulingv1.Booking{
+		"booked":   {Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED},
+		"attended": {Status: schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED},
+		"no-show":  {Status: schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW},
+		"cancelled by resident-parent (requested (late: under 48 hours' notice))": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT,
+			schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, true),
+		"cancelled by referrer (requested)": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_REFERRER,
+			schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, false),
+		"cancelled by system (case ended)": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
+			schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, false),
+		"rescheduled by centre": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_CENTRE,
+			schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, false),
+	} {
+		require.Equal(t, want, bookingState(b))
+	}
+
+	zone := "Europe/London"
+	times := func(h int) *schedulingv1.PartyTimes {
+		return &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: int32(h)}, LeaveTime: &schedulingv1.LocalTime{Hour: int32(h + 1)}}
+	}
+	resp := &schedulingv1.ListFamilyBookingsResponse{
+		Bookings: []*schedulingv1.FamilyBooking{
+			{RoomName: "Garden room", Booking: &schedulingv1.Booking{BookingId: "B1", Date: &commonv1.Date{Year: 2026, Month: 12, Day: 9},
+				TimeZone: zone, Visiting: times(10), Children: times(11), Status: schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED}},
+			{RoomName: "Garden room", CancelledByEnding: true, Booking: &schedulingv1.Booking{BookingId: "B2",
+				Date: &commonv1.Date{Year: 2026, Month: 12, Day: 23}, TimeZone: zone, Visiting: times(10), Children: times(11),
+				Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
+				CancellationReason: schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED}},
+		},
+		Ending: &schedulingv1.ContactEnding{ReferralId: "R", EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 17}},
+	}
+	var buf bytes.Buffer
+	require.NoError(t, printFamilyBookings(&buf, &output{}, resp, ""))
+	t.Log("\n" + buf.String())
+	require.Regexp(t, `2026-12-09\s+10:00 to 11:00\s+11:00 to 12:00\s+Garden room\s+unspecified\s+attended\s+-\s+B1`, buf.String())
+	require.Regexp(t, `2026-12-23\s+.*cancelled by system \(case ended\)\s+yes\s+B2`, buf.String())
+	require.Contains(t, buf.String(), "the case ended on 2026-12-17 (referral R): its ending cancelled 1 booking listed here (ENDING yes)")
+
+	said := cancelledWords(resp, "familytime schedule bookings --centre C --family F")
+	require.Equal(t, "the ending cancelled 1 booking (tell both parents these sessions are off):\n"+
+		"  2026-12-23  visiting parent 10:00 to 11:00, children 11:00 to 12:00  Garden room  booking B2\n"+
+		"the family's bookings: familytime schedule bookings --centre C --family F", said)
+	resp.Bookings = resp.Bookings[:1]
+	require.True(t, strings.HasPrefix(cancelledWords(resp, "L"), "the ending cancelled no booking: the family had none still to come"))
+
+	// Only this referral's ending, on its day, is the one applied.
+	r := &referralv1.Referral{ReferralId: "R", EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 17}}
+	require.True(t, endingApplied(resp.GetEnding(), r))
+	require.False(t, endingApplied(nil, r))
+	require.False(t, endingApplied(&schedulingv1.ContactEnding{ReferralId: "R", EndedOn: &commonv1.Date{Year: 2026, Month: 11, Day: 2}}, r),
+		"an earlier ending, since reopened")
+	require.False(t, endingApplied(&schedulingv1.ContactEnding{ReferralId: "other"}, r))
+
+	centre := uuid.NewString()
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--family", "42"}, `--family "42" is not a UUID`},
+		{[]string{"--family", uuid.NewString(), "--from", "2026-02-30"}, `--from "2026-02-30" is not a date`},
+		{nil, `required flag(s) "family" not set`},
+	} {
+		_, err := run(t, append([]string{"schedule", "bookings", "--centre", centre, "--data", t.TempDir()}, bad.args...)...)
+		require.ErrorContains(t, err, bad.want)
+	}
+	out, err := run(t, "referral", "end", "--help")
+	require.NoError(t, err)
+	help := strings.Join(strings.Fields(out), " ")
+	require.Contains(t, help, "familytime schedule bookings --centre CENTRE --family FAMILY")
+	require.Contains(t, help, "lists, on standard error, the bookings the ending cancelled")
+}
+
+// Review 53, against a running dev platform: a coordinator lists a family's bookings (the door's
+// volunteer is refused, and told who reads them); ending the case lists, on standard error, the
+// bookings it cancelled once scheduling has applied it; the family's bookings then mark them.
+func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	out, err := run(t, append([]string{"centre", "register", "--name", "Millbrook Family Time Centre", "--region", "north-east",
+		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre := c.GetCentreId()
+	tokenFor := func(role string) []string {
+		token, err := run(t, append([]string{"token", "--role", role, "--centre", centre}, data...)...)
+		require.NoError(t, err)
+		return append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
+	}
+	as := tokenFor("coordinator")
+	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", "dev-user", "--role", "coordinator",
+		"--dbs-checked", month, "--trained", month}, data...)...)
+	require.NoError(t, err)
+
+	submitted := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
+	var ref referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+	id, family := ref.GetReferralId(), ref.GetFamilyId()
+	_, err = cmd("referral", "screen", id, "--rating", "green")
+	require.NoError(t, err)
+	_, err = cmd("referral", "accept", id, "--service", "supported")
+	require.NoError(t, err)
+	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
+		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
+		require.NoError(t, err)
+	}
+	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
+	require.NoError(t, err)
+	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
+	require.NoError(t, err)
+	var room schedulingv1.Room
+	require.NoError(t, protojson.Unmarshal([]byte(out), &room))
+	first := time.Now().AddDate(0, 0, 7)
+	days := []string{first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)}
+	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
+		"--from", days[0], "--room", room.GetRoomId(), "--json")
+	require.NoError(t, err)
+	var p schedulingv1.OpeningPattern
+	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
+	var booked []string
+	for _, day := range days {
+		request := uuid.NewString()
+		require.Eventually(t, func() bool {
+			out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
+				"--request-id", request, "--json")
+			return err == nil
+		}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
+		var b schedulingv1.Booking
+		require.NoError(t, protojson.Unmarshal([]byte(out), &b))
+		booked = append(booked, b.GetBookingId())
+	}
+
+	out, err = cmd("schedule", "bookings", "--family", family)
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	for i, day := range days {
+		require.Regexp(t, day+`\s+.*Garden room\s+supported\s+booked\s+-\s+`+booked[i], out)
+	}
+	require.NotContains(t, out, "ended")
+	out, err = cmd("schedule", "bookings", "--family", family, "--from", days[1], "--json")
+	require.NoError(t, err)
+	var listed schedulingv1.ListFamilyBookingsResponse
+	require.NoError(t, protojson.Unmarshal([]byte(out), &listed))
+	require.Len(t, listed.GetBookings(), 1)
+	require.Equal(t, booked[1], listed.GetBookings()[0].GetBooking().GetBookingId())
+
+	_, err = run(t, append([]string{"schedule", "bookings", "--family", family}, tokenFor("volunteer")...)...)
+	require.ErrorContains(t, err, "not allowed")
+	require.ErrorContains(t, err, "familytime schedule bookings is done by")
+	_, err = cmd("schedule", "bookings", "--family", uuid.NewString())
+	require.ErrorContains(t, err, "not found")
+
+	// Before the ending, nothing of it is on the family's record in scheduling: the wait for it
+	// ends, and says it was not applied, with the command that lists the bookings.
+	conn := &connection{dataDir: dir, token: as[3]}
+	notYet := &referralv1.Referral{ReferralId: id, CentreId: centre, FamilyId: family, EndedOn: &commonv1.Date{Year: 2026, Month: 1, Day: 2}}
+	wait := endingWait
+	endingWait = 300 * time.Millisecond
+	require.Equal(t, "scheduling has not yet applied the ending (it cancels the family's bookings once it hears of it); bookings from "+
+		"2026-01-02 on are cancelled: familytime schedule bookings --centre "+centre+" --family "+family,
+		endedBookingsNote(t.Context(), conn, notYet))
+	endingWait = wait
+
+	out, said, err := runSaying(t, append([]string{"referral", "end", id, "--outcome", "withdrawn", "--note", "The family withdrew"}, as...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, out, id, "the referral is printed as before")
+	require.Contains(t, said, "the ending cancelled 2 bookings (tell both parents these sessions are off)")
+	for i, day := range days {
+		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
+	}
+	require.Contains(t, said, "the family's bookings: familytime schedule bookings --centre "+centre+" --family "+family)
+
+	out, err = cmd("schedule", "bookings", "--family", family)
+	require.NoError(t, err)
+	t.Log("\n" + out)
+	for i, day := range days {
+		require.Regexp(t, day+`\s+.*cancelled by system \(case ended\)\s+yes\s+`+booked[i], out)
+	}
+	require.Contains(t, out, "(referral "+id+"): its ending cancelled 2 bookings listed here")
+}

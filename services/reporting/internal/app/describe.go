@@ -296,6 +296,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		case "DISCLOSURE_NOT_WEIGHED":
 			// Decision 225: the person is named; the family's contact waits for the lead.
 			return "Check-in refused: a disclosure of domestic abuse waits for the safeguarding lead's risk assessment"
+		case "NOT_PERMITTED":
+			// Decision 308: the person is named on the referral, but not to attend this contact.
+			return "Check-in refused to a person named for the family but not to attend its contact"
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.CheckInRefusalWithdrawn:

@@ -360,6 +360,18 @@ const canonicalChildren = `(WITH RECURSIVE links(a, b) AS (
 // attendanceOfChildren is the attendance (a) with each child's canonical id (k), if linked.
 const attendanceOfChildren = `reporting.attendance a LEFT JOIN ` + canonicalChildren + ` k ON k.child_id = a.child_id`
 
+// canonicalFamilies maps each family that brought a child confirmed as another family's child
+// (canonicalChildren) to its group's canonical id: the least of the families linked so, however
+// indirectly. A family referred again has a new family id on each referral, as its children have
+// new person ids; families served counts the family once, as children served counts the child
+// (decision 309). Linked through the children who attended (the attendance read, live or as the
+// months closed), which are the families the measure counts.
+const canonicalFamilies = `(WITH RECURSIVE kids AS (
+		SELECT DISTINCT a.family_id, ` + childID + ` AS child FROM ` + attendanceOfChildren + ` WHERE k.canonical_id IS NOT NULL),
+	links(a, b) AS (SELECT x.family_id, y.family_id FROM kids x JOIN kids y ON x.child = y.child AND x.family_id <> y.family_id),
+	reach(family_id, other) AS (SELECT a, b FROM links UNION SELECT r.family_id, l.b FROM reach r JOIN links l ON l.a = r.other)
+	SELECT family_id, least(family_id::text, min(other::text))::uuid AS canonical_id FROM reach GROUP BY family_id)`
+
 // childID is the child an attendance is counted for: the canonical id of its linked group, or
 // the id their referral gave them.
 const childID = `coalesce(k.canonical_id, a.child_id)`
@@ -400,7 +412,11 @@ var measures = []measure{
 	dated(count("children_served", "", nil, `SELECT a.centre_id, `+childID+` AS child_id, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
 	dated(count("children_served", "service_type", serviceTypes, `SELECT a.centre_id, `+childID+` AS child_id, a.service_type AS dim, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
 	dated(count("children_served", "age_band", ageBands, `SELECT a.centre_id, `+childID+` AS child_id, a.age_band AS dim, a.session_date AS d FROM `+attendanceOfChildren+` WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.child_id)")),
-	dated(count("families_served", "service_type", serviceTypes, `SELECT centre_id, family_id, service_type AS dim, session_date AS d FROM reporting.attendance WHERE session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)")),
+	// A family is counted by the canonical id of the families whose children were confirmed as
+	// one (canonicalFamilies): a family stepped down from supervised contact and referred again
+	// has a new family id, and counted twice (review 53).
+	dated(count("families_served", "service_type", serviceTypes, `SELECT a.centre_id, coalesce(g.canonical_id, a.family_id) AS family_id, a.service_type AS dim, a.session_date AS d
+		FROM reporting.attendance a LEFT JOIN `+canonicalFamilies+` g ON g.family_id = a.family_id WHERE a.session_date BETWEEN $1 AND $2`, "count(DISTINCT x.family_id)")),
 	dated(count("sessions_booked", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state NOT IN ('cancelled', 'rescheduled')`, "count(*)")),
 	dated(count("sessions_attended", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'attended'`, "count(*)")),
 	dated(count("sessions_no_show", "service_type", serviceTypes, `SELECT centre_id, service_type AS dim, session_date AS d FROM reporting.sessions WHERE session_date BETWEEN $1 AND $2 AND state = 'no_show'`, "count(*)")),

@@ -318,7 +318,7 @@ func (v *Verifier) check(ctx context.Context, token string) (*Claims, time.Time,
 	}, jwt.WithIssuer(v.cfg.Issuer), jwt.WithAudience(v.cfg.Audience), jwt.WithLeeway(v.cfg.Leeway),
 		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithValidMethods([]string{"EdDSA", "RS256", "ES256"}))
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("%w: %s", ErrUnauthenticated, reason(err))
+		return nil, time.Time{}, refused(err)
 	}
 	// Every token says when it was issued (OIDC requires iat; Mint sets it), and not in the
 	// future (WithIssuedAt, within Leeway): a token from the future is forged or from a broken clock.
@@ -394,27 +394,55 @@ func (claims *Claims) addCentreRoles(in map[string][]string) error {
 	return nil
 }
 
-// reason names what was wrong with a token without echoing it.
-func reason(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "token expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "token not valid yet"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "token issued in the future"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "token from an untrusted issuer"
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "token for another audience"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return "token signature invalid"
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "token malformed"
-	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "token signed with an unknown key"
+// Reasons a token is refused, for a client to act on (decision 310): an expired token wants a new
+// one, a malformed one a token pasted whole; anything else is a token this platform does not trust.
+const (
+	ReasonTokenRequired  = "TOKEN_REQUIRED"
+	ReasonTokenExpired   = "TOKEN_EXPIRED"
+	ReasonTokenNotYet    = "TOKEN_NOT_YET_VALID"
+	ReasonTokenMalformed = "TOKEN_MALFORMED"
+	ReasonTokenUntrusted = "TOKEN_UNTRUSTED"
+)
+
+// TokenError is a token refused: what was wrong in words, and its reason code. It is
+// ErrUnauthenticated, and never carries the token.
+type TokenError struct {
+	Reason, Words string
+}
+
+func (e *TokenError) Error() string        { return ErrUnauthenticated.Error() + ": " + e.Words }
+func (e *TokenError) Is(target error) bool { return target == ErrUnauthenticated }
+
+// TokenReason is the reason code of a refused token (TokenError), ReasonTokenUntrusted for
+// any other ErrUnauthenticated.
+func TokenReason(err error) string {
+	if te, ok := errors.AsType[*TokenError](err); ok {
+		return te.Reason
 	}
-	return "token invalid"
+	return ReasonTokenUntrusted
+}
+
+// refused is a token refused for why (its words and reason code), without echoing it.
+func refused(why error) *TokenError {
+	switch {
+	case errors.Is(why, jwt.ErrTokenExpired):
+		return &TokenError{ReasonTokenExpired, "token expired"}
+	case errors.Is(why, jwt.ErrTokenNotValidYet):
+		return &TokenError{ReasonTokenNotYet, "token not valid yet"}
+	case errors.Is(why, jwt.ErrTokenUsedBeforeIssued):
+		return &TokenError{ReasonTokenNotYet, "token issued in the future"}
+	case errors.Is(why, jwt.ErrTokenInvalidIssuer):
+		return &TokenError{ReasonTokenUntrusted, "token from an untrusted issuer"}
+	case errors.Is(why, jwt.ErrTokenInvalidAudience):
+		return &TokenError{ReasonTokenUntrusted, "token for another audience"}
+	case errors.Is(why, jwt.ErrTokenSignatureInvalid):
+		return &TokenError{ReasonTokenUntrusted, "token signature invalid"}
+	case errors.Is(why, jwt.ErrTokenMalformed):
+		return &TokenError{ReasonTokenMalformed, "token malformed"}
+	case errors.Is(why, jwt.ErrTokenUnverifiable):
+		return &TokenError{ReasonTokenUntrusted, "token signed with an unknown key"}
+	}
+	return &TokenError{ReasonTokenUntrusted, "token invalid"}
 }
 
 // key finds the verification key. Tokens whose key is held are verified with it at once, even

@@ -201,16 +201,18 @@ func (s *serverStream) RecvMsg(m any) error {
 func (s *Server) authenticate(ctx context.Context) (context.Context, error) {
 	md, _ := metadata.FromIncomingContext(ctx)
 	values := md.Get("authorization")
+	// Each refusal carries its reason (auth.ReasonToken*, decision 310): a client tells an expired
+	// token, which wants a new one, from one it was never given.
 	if len(values) == 0 {
-		return ctx, status.Error(codes.Unauthenticated, "a bearer token is required")
+		return ctx, withInfo(codes.Unauthenticated, "a bearer token is required", auth.ReasonTokenRequired)
 	}
 	token, ok := strings.CutPrefix(values[0], "Bearer ")
 	if !ok {
-		return ctx, status.Error(codes.Unauthenticated, "the authorization header must be: Bearer <token>")
+		return ctx, withInfo(codes.Unauthenticated, "the authorization header must be: Bearer <token>", auth.ReasonTokenMalformed)
 	}
 	claims, err := s.cfg.Authenticator.Verify(ctx, strings.TrimSpace(token))
 	if err != nil {
-		return ctx, status.Error(codes.Unauthenticated, err.Error())
+		return ctx, withInfo(codes.Unauthenticated, err.Error(), auth.TokenReason(err))
 	}
 	return auth.WithClaims(ctx, claims), nil
 }

@@ -375,3 +375,45 @@ func TestEveryCallIsLoggedWithoutBodies(t *testing.T) {
 	require.NotContains(t, g.logs.String(), "account-9", "an account may be an e-mail address: no log names it (review 14)")
 	require.NotContains(t, g.logs.String(), "Canary Centre Name")
 }
+
+// Review 53: an expired or malformed token was refused Unauthenticated with no reason, where
+// every other refusal names one (decision 310): a client tells a token to renew from one it was
+// never given.
+func TestARefusedTokenNamesItsReason(t *testing.T) {
+	g := newRig(t)
+	reasonOf := func(err error) string {
+		t.Helper()
+		require.Equal(t, codes.Unauthenticated, status.Code(err))
+		for _, d := range status.Convert(err).Details() {
+			if info, ok := d.(*errdetails.ErrorInfo); ok {
+				return info.GetReason()
+			}
+		}
+		return ""
+	}
+	call := func(token string) error {
+		conn, err := grpcx.Dial(g.addr, token)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = schedulingv1.NewSchedulingServiceClient(conn).RegisterCentre(t.Context(), validRequest())
+		return err
+	}
+	_, err := g.client(t).RegisterCentre(t.Context(), validRequest())
+	require.Equal(t, auth.ReasonTokenRequired, reasonOf(err))
+
+	expired, err := auth.Mint(g.key, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-9",
+		Roles: []auth.Role{auth.RoleAdmin}, TTL: -time.Hour})
+	require.NoError(t, err)
+	err = call(expired)
+	require.Equal(t, auth.ReasonTokenExpired, reasonOf(err))
+	require.Contains(t, status.Convert(err).Message(), "token expired")
+
+	require.Equal(t, auth.ReasonTokenMalformed, reasonOf(call("garbage")))
+
+	_, stranger, err := ed25519.GenerateKey(nil)
+	require.NoError(t, err)
+	forged, err := auth.Mint(stranger, auth.MintOptions{Issuer: issuer, Audience: audience, Subject: "account-9",
+		Roles: []auth.Role{auth.RoleAdmin}, TTL: time.Hour})
+	require.NoError(t, err)
+	require.Equal(t, auth.ReasonTokenUntrusted, reasonOf(call(forged)))
+}

@@ -15,6 +15,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
@@ -317,6 +318,12 @@ func describe(err error) error {
 		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" &&
 			info.GetReason() != grpcx.ReasonFieldInvalid && info.GetReason() != grpcx.ReasonNotFound {
 			fmt.Fprintf(&b, " [%s]", info.GetReason())
+			switch info.GetReason() {
+			case auth.ReasonTokenExpired:
+				b.WriteString("; sign in again for a new token (on a dev platform: familytime token --help)")
+			case auth.ReasonTokenMalformed:
+				b.WriteString("; give the whole token, as it was issued (--token, or FAMILYTIME_TOKEN)")
+			}
 		}
 	}
 	return &refusal{text: b.String(), status: st}

@@ -1,0 +1,27 @@
+package cli
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/grpcx"
+)
+
+// Review 53 (decision 310): an expired token's refusal names its reason and what to do.
+func TestAnExpiredTokenIsToldToSignInAgain(t *testing.T) {
+	refusedFor := func(reason string) string {
+		st, err := status.New(codes.Unauthenticated, "unauthenticated: token expired").
+			WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: grpcx.Domain})
+		require.NoError(t, err)
+		return describe(st.Err()).Error()
+	}
+	require.Equal(t, "not signed in: unauthenticated: token expired [TOKEN_EXPIRED]; sign in again for a new token (on a dev platform: familytime token --help)",
+		refusedFor(auth.ReasonTokenExpired))
+	require.Contains(t, refusedFor(auth.ReasonTokenMalformed), "[TOKEN_MALFORMED]; give the whole token")
+	require.NotContains(t, refusedFor(auth.ReasonTokenUntrusted), "sign in again")
+}

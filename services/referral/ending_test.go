@@ -40,7 +40,10 @@ func TestADomesticAbuseFindingLeavesOnlySupervisedContact(t *testing.T) {
 	g := newRig(t)
 	handover := commonv1.ServiceType_SERVICE_TYPE_HANDOVER
 	w := g.casework(t, g.centre(t, supported, supervised, handover))
-	ref := w.submit(handover, func(d *referralv1.ReferralDetails) { d.Risk.DomesticAbuse = true }).GetReferralId()
+	ref := w.submit(handover, func(d *referralv1.ReferralDetails) {
+		d.Risk.DomesticAbuse = true
+		d.Adults[1].MayCollect = true // the children pass to the other parent at a handover (review 53)
+	}).GetReferralId()
 	w.screen(ref, referralv1.RiskRating_RISK_RATING_RED, true)
 
 	before := g.events(t)

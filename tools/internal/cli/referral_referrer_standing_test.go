@@ -24,7 +24,7 @@ func TestAReferrerIsShownWhereTheirReferralStands(t *testing.T) {
 	for state, want := range map[referralv1.StandingState]string{
 		referralv1.StandingState_STANDING_STATE_WAITING_FOR_OTHER_PARENT: "waiting for the other parent's application",
 		referralv1.StandingState_STANDING_STATE_RECEIVED:                 "received by the centre, which has not yet decided on it",
-		referralv1.StandingState_STANDING_STATE_ACCEPTED:                 "accepted by the centre",
+		referralv1.StandingState_STANDING_STATE_ACCEPTED:                 "accepted by the centre (ask its coordinator how contact is going)",
 		referralv1.StandingState_STANDING_STATE_WAITLISTED:               "on the centre's waiting list",
 		referralv1.StandingState_STANDING_STATE_WITHDRAWN:                "withdrawn before contact began",
 	} {

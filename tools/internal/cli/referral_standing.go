@@ -62,7 +62,9 @@ func standingWords(s *referralv1.ReferralStanding) string {
 	case referralv1.StandingState_STANDING_STATE_RECEIVED:
 		return "received by the centre, which has not yet decided on it"
 	case referralv1.StandingState_STANDING_STATE_ACCEPTED:
-		return "accepted by the centre"
+		// An ended case reads as accepted too (decision 303: a parent referrer is not told contact
+		// stopped): say where to ask, so nobody reads it as contact still going on (review 53).
+		return "accepted by the centre (ask its coordinator how contact is going)"
 	case referralv1.StandingState_STANDING_STATE_WAITLISTED:
 		return "on the centre's waiting list: the centre would accept the family but is full"
 	case referralv1.StandingState_STANDING_STATE_DECLINED:

@@ -188,6 +188,15 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 	} else if len(found) > 0 {
 		barring = found[0]
 	}
+	if barring != nil {
+		if on, same := r.ConfirmedSameChild(barring.ID()); same {
+			// A child here was confirmed as a child there: the family is the same, so the lead's
+			// check that it is another (check-duplicate) would be refused, and the refusal names
+			// the ways that work instead, whether or not the coordinator said the lead checked
+			// (review 53, finding 1; decision 311).
+			return nil, confirmedBarring(r, barring, len(held) > 0, on)
+		}
+	}
 	switch {
 	case barring != nil && checked:
 		return nil, problem.Rule(domain.ErrLeadCheckNeeded.Reason, fmt.Sprintf("a child on this referral may be a child of %s, whose hold or "+
@@ -201,8 +210,9 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 	case len(found) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
-			"or decline; if it is not, the centre's safeguarding lead records how they checked (familytime referral check-duplicate %s "+
-			"--other %s --note ...), then decide again", whose(r, found[0]), r.ID(), found[0].ID()))
+			"or decline, or, if the finding no longer stands, %s; if it is not, the centre's safeguarding lead records how they checked "+
+			"(familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, found[0]), withdrawFinding(r, found[0]),
+			r.ID(), found[0].ID()))
 	}
 	return cleared, nil
 }
@@ -285,6 +295,38 @@ func (a *App) ConfirmSameChild(ctx context.Context, id, centre, child, other uui
 
 // ErrSameChildAmbiguous: more than one child on the other referral matches the child as closely.
 var ErrSameChildAmbiguous = problem.Rule("SAME_CHILD_AMBIGUOUS", "more than one child on the other referral matches the child as closely")
+
+// confirmedBarring is the refusal of a decision on r while the possible duplicate o, a child on
+// which was confirmed on the day on as a child on r, is under a hold (held) or has a
+// domestic-abuse finding that rules out the kind decided. The family is the same, so the hold or
+// finding stands for r: the refusal offers no check that it is another family, and names what can
+// be done. A finding is withdrawn only by a lead's risk assessment of o's family at o's centre,
+// never by the lead here (decision 311): it is that centre's record, which no one there would
+// otherwise know was passed over, and the acceptance would not say why it was.
+func confirmedBarring(r, o *domain.Referral, held bool, on time.Time) error {
+	confirmed := fmt.Sprintf("a child on this referral was confirmed on %s as a child of %s", on.Format(time.DateOnly), whose(r, o))
+	if held {
+		return problem.Rule(domain.ErrDuplicateUnderHold.Reason, confirmed+", whose contact a safeguarding hold suspends: the family is "+
+			"the same, so the hold stands for this referral too; tell the centre's safeguarding lead, and decline or withdraw it, or "+
+			"decide again once the hold is lifted")
+	}
+	return problem.Rule(domain.ErrDuplicateWithFinding.Reason, confirmed+", where domestic abuse was found, which leaves supervised "+
+		"contact only: the family is the same, so the finding stands for this referral too. Decide on supervised contact, or decline; "+
+		"or, if the finding no longer stands (contact there or here stepped down from supervised, say), "+withdrawFinding(r, o))
+}
+
+// withdrawFinding says how a domestic-abuse finding on o, a possible duplicate of r, is withdrawn
+// when it no longer stands: by a risk assessment of o's family without it, by the safeguarding
+// lead of o's centre, named by ids alone (decision 173). Referral notes it on o in any state
+// (Referral.NoteRiskAssessment).
+func withdrawFinding(r, o *domain.Referral) string {
+	lead := "the centre's safeguarding lead"
+	if o.CentreID() != r.CentreID() {
+		lead = "the safeguarding lead of the centre that holds it (through an administrator, who sees every centre)"
+	}
+	return fmt.Sprintf("%s records a risk assessment of that family without the finding (familytime safeguarding risk --centre %s "+
+		"--family %s ...), then decide again", lead, o.CentreID(), o.FamilyID())
+}
 
 // whose names the possible duplicate o of r for a refusal: another centre's by its id alone, which
 // says nothing of the family, for the lead to check through an administrator, who sees every

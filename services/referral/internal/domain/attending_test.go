@@ -165,6 +165,11 @@ func TestWhoMustComeDependsOnTheKindOfContact(t *testing.T) {
 		commonv1.ServiceType_SERVICE_TYPE_VIRTUAL} {
 		d := details()
 		noOneAttends(&d)
+		if kind == commonv1.ServiceType_SERVICE_TYPE_HANDOVER {
+			// The father collects but does not take part (decision 245): someone other than the
+			// one who brings the children collects them (review 53).
+			d.Adults[1].MayCollect = true
+		}
 		s := submission(d)
 		s.RequestedServiceType = kind
 		_, _, err := domain.Submit(s, submitted, ids())
@@ -188,4 +193,98 @@ func TestWhoMustComeDependsOnTheKindOfContact(t *testing.T) {
 	noOneAttends(&d)
 	_, _, err = domain.Submit(submission(d), submitted, ids())
 	refused(t, err, "details.adults[1].may_attend", "the resident parent does not take part")
+}
+
+// Review 53, finding 3: a handover-only family where only the resident parent may bring and
+// collect the children was accepted, made ready and booked, and the other parent was refused at
+// the door: a handover passes the children from the adult who brings them to another who collects
+// them. Refused at submission and amendment at the other parent's may_collect; a referral
+// recorded before the rule has its arrangement refused until it is amended. Someone else who may
+// collect (the other parent, or an escort) puts it right.
+func TestAHandoverNeedsSomeoneElseToCollect(t *testing.T) {
+	handover := commonv1.ServiceType_SERVICE_TYPE_HANDOVER
+	onlyTheResident := func(d *domain.Details) {
+		d.Adults = d.Adults[:2] // no grandmother
+		d.Adults[1].MayAttend, d.Adults[1].MayBring, d.Adults[1].MayCollect = false, false, false
+	}
+	const field, because = "details.adults[1].may_collect", "only the one adult who may bring them may collect them"
+	d := details()
+	onlyTheResident(&d)
+	s := submission(d)
+	s.RequestedServiceType = handover
+	r, events, err := domain.Submit(s, submitted, ids())
+	refused(t, err, field, because, "Alice", "Bob", "Zoë")
+	require.Nil(t, r)
+	require.Empty(t, events)
+
+	// The mirror: only the other parent may bring and collect.
+	d = details()
+	d.Adults = d.Adults[:2]
+	d.Adults[0].MayBring, d.Adults[0].MayCollect = false, false
+	d.Adults[1].MayBring, d.Adults[1].MayCollect = true, true
+	s = submission(d)
+	s.RequestedServiceType = handover
+	_, _, err = domain.Submit(s, submitted, ids())
+	refused(t, err, "details.adults[0].may_collect", because)
+
+	// Said consistently: the other parent collects, or an escort does.
+	for name, fix := range map[string]func(*domain.Details){
+		"the other parent collects": func(d *domain.Details) { d.Adults[1].MayCollect = true },
+		"an escort collects": func(d *domain.Details) {
+			d.Adults = append(d.Adults, domain.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT, Name: "Eve Escort", MayCollect: true})
+		},
+		"the other parent brings them back": func(d *domain.Details) { d.Adults[1].MayBring = true },
+	} {
+		d := details()
+		onlyTheResident(&d)
+		fix(&d)
+		s := submission(d)
+		s.RequestedServiceType = handover
+		_, _, err := domain.Submit(s, submitted, ids())
+		require.NoError(t, err, name)
+	}
+	// Supported contact is a session, not a handover: the resident parent bringing and
+	// collecting is what it usually is.
+	d = details()
+	d.Adults[1].MayCollect = false
+	_, _, err = domain.Submit(submission(d), submitted, ids())
+	require.NoError(t, err)
+
+	// Amended into it.
+	d = details()
+	onlyTheResident(&d)
+	d.Adults[1].MayCollect = true
+	s = submission(d)
+	s.RequestedServiceType = handover
+	r, h := submit(t, s)
+	version := r.Version()
+	d = r.Details()
+	d.Adults[1].MayCollect = false
+	events, err = r.Amend(d, "", today, ids())
+	refused(t, err, field, because)
+	require.Empty(t, events)
+	require.Equal(t, version, r.Version())
+
+	// Recorded before the rule: screened, accepted and visited, but not made ready.
+	ev := proto.Clone(h.events[0]).(*referralv1.ReferralReceived)
+	ev.Facts.Adults[1].MayCollect = false
+	h.events[0] = ev
+	r, err = domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	h.ok(r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today))
+	h.ok(r.Accept(handover, []commonv1.ServiceType{handover}, "", today))
+	for _, p := range r.Adults() {
+		h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: p.ID, On: today.AddDate(0, 0, -3), GroundRulesSigned: true}, today))
+	}
+	version = r.Version()
+	events, err = r.AgreeArrangement(arrangement(handover), today)
+	require.ErrorIs(t, err, domain.ErrContradictsItself)
+	require.ErrorContains(t, err, field+" must be true")
+	require.Empty(t, events)
+	require.Equal(t, version, r.Version())
+	d = r.Details()
+	d.Adults[1].MayCollect = true
+	h.ok(r.Amend(d, "", today, ids()))
+	h.ok(r.AgreeArrangement(arrangement(handover), today))
+	require.Equal(t, domain.ReadyForContact, r.State())
 }

@@ -273,13 +273,14 @@ func (c contradiction) path(prefix string) string {
 //
 // What must be so depends on the kind of contact (review 40): a session at the centre (supported,
 // supervised) or escorted contact needs someone of the visiting party; handover needs the children
-// brought and collected, nobody to spend a session with them; indirect and virtual contact bring
-// nobody to the centre. A kind not yet given is read as a session at the centre.
+// brought by one adult and collected by another, to whom they pass (review 53, decision 311),
+// nobody to spend a session with them; indirect and virtual contact bring nobody to the centre. A kind not yet given is read as a session at the centre.
 func contradictions(adults []Adult, risk Risk, mayLeave bool, service commonv1.ServiceType) []contradiction {
 	comes := service != commonv1.ServiceType_SERVICE_TYPE_INDIRECT && service != commonv1.ServiceType_SERVICE_TYPE_VIRTUAL
 	spends := comes && service != commonv1.ServiceType_SERVICE_TYPE_HANDOVER
 	resident, nonResident := -1, -1
 	var attend, bring, collect bool
+	var bringers, collectors []int
 	for i, a := range adults {
 		switch a.Role {
 		case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
@@ -289,6 +290,12 @@ func contradictions(adults []Adult, risk Risk, mayLeave bool, service commonv1.S
 		}
 		attend = attend || (a.MayAttend && a.Role != referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT)
 		bring, collect = bring || a.MayBring, collect || a.MayCollect
+		if a.MayBring {
+			bringers = append(bringers, i)
+		}
+		if a.MayCollect {
+			collectors = append(collectors, i)
+		}
 	}
 	var out []contradiction
 	if resident >= 0 && nonResident >= 0 {
@@ -308,8 +315,33 @@ func contradictions(adults []Adult, risk Risk, mayLeave bool, service commonv1.S
 			out = append(out, contradiction{resident, "may_collect", "must be true, or an escort named who may collect the children: no one " +
 				"on the referral may collect them from the centre"})
 		}
+		if service == commonv1.ServiceType_SERVICE_TYPE_HANDOVER && bring && collect && !handedOver(bringers, collectors) {
+			// Review 53: only the resident parent might bring and collect, so the child could
+			// never pass to anyone; the family was accepted, made ready and booked, and the other
+			// parent was refused at the door.
+			other := nonResident
+			if bringers[0] == nonResident {
+				other = resident
+			}
+			out = append(out, contradiction{other, "may_collect", "must be true, or another adult named who may collect the children: " +
+				"handover passes the children from the adult who brings them to another who collects them (the other parent, or a " +
+				"relative or escort of theirs), and on the referral only the one adult who may bring them may collect them"})
+		}
 	}
 	return appendAbduction(out, risk, mayLeave)
+}
+
+// handedOver reports whether the children can pass from one adult to another at a handover: some
+// adult may bring them (bringers, by index) and another adult may collect them (collectors).
+func handedOver(bringers, collectors []int) bool {
+	for _, b := range bringers {
+		for _, c := range collectors {
+			if b != c {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // appendAbduction adds to out the contradiction of a child at risk of abduction who may leave the

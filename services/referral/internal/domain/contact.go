@@ -230,7 +230,7 @@ func (r *Referral) EndCase(outcome referralv1.CaseOutcome, note string, today ti
 // outcomeFits checks an outcome that says where the family moved from against the case's kind
 // of contact (decisions.md 77): a case steps down from supervised to supported contact only if it
 // is supervised (ErrNotSupervisedContact) and no domestic-abuse finding rules supported contact
-// out (ErrDomesticAbuseRulesOutSupported), and moves to handover only if it is not handover-only
+// out (ErrDomesticAbuseRulesOutStepDown), and moves to handover only if it is not handover-only
 // already (ErrAlreadyHandover) and no domestic-abuse finding rules handover out
 // (ErrDomesticAbuseRulesOutHandover, decision 168). The other outcomes fit any kind of contact.
 // A case a hold suspends moves on to none of them (ErrOutcomeUnderHold): the national body's
@@ -258,7 +258,7 @@ func (r *Referral) outcomeFits(state State, outcome referralv1.CaseOutcome) erro
 		if r.domesticAbuse() {
 			// Proven domestic abuse rules out supported contact: a step down to it is an outcome
 			// that cannot have happened, and would be counted as one (review 15).
-			return ErrDomesticAbuseRulesOutSupported
+			return ErrDomesticAbuseRulesOutStepDown
 		}
 	case referralv1.CaseOutcome_CASE_OUTCOME_MOVED_TO_HANDOVER:
 		if st == commonv1.ServiceType_SERVICE_TYPE_HANDOVER {

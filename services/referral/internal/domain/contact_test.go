@@ -131,7 +131,9 @@ func TestOutcomesFitTheKindOfContact(t *testing.T) {
 		{handoverOnly, referralv1.CaseOutcome_CASE_OUTCOME_SELF_ARRANGED, nil},
 	} {
 		t.Run(tc.service.String()+"/"+tc.outcome.String(), func(t *testing.T) {
-			r, _ := submit(t, submission(details()))
+			d := details()
+			d.Adults[1].MayCollect = true // a handover passes the children to someone other than who brings them (review 53)
+			r, _ := submit(t, submission(d))
 			_, err := r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN}, today)
 			require.NoError(t, err)
 			_, err = r.Accept(tc.service, []commonv1.ServiceType{supported, supervisd, handoverOnly}, courtAllows, today)

@@ -183,6 +183,14 @@ var (
 	// family to supervised contact.
 	ErrDomesticAbuseRulesOutSupported = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
 		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which rules out supported contact: accept or waitlist for supervised contact where the centre offers it, or decline or redirect the family")
+	// ErrDomesticAbuseRulesOutStepDown: a case with a domestic-abuse finding does not end as stepped
+	// down to supported contact, which the finding rules out (decision 133). The reason is
+	// ErrDomesticAbuseRulesOutSupported's, which clients act on; the words are an ending's, not
+	// acceptance's (review 53, finding 5: the ending was told to "accept or waitlist").
+	ErrDomesticAbuseRulesOutStepDown = problem.Rule("DOMESTIC_ABUSE_RULES_OUT_SUPPORTED",
+		"domestic abuse is found (by the screening or the safeguarding lead's latest assessment), which rules out supported contact: "+
+			"the case does not end as stepped down to supported contact; choose the outcome that happened, or, if the finding no "+
+			"longer stands, the safeguarding lead records a risk assessment of the family without it first (familytime safeguarding risk)")
 	// ErrDomesticAbuseNeedsSupervised: a domestic-abuse finding leaves supervised contact only
 	// (decision 168): handover brings the parents to the centre's door to pass the child between
 	// them, escorted contact takes the child out with an escort rather than trained staff, and

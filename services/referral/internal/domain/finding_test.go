@@ -26,6 +26,7 @@ func screenedFor(t *testing.T, st commonv1.ServiceType, da bool) (*domain.Referr
 	t.Helper()
 	d := details()
 	d.ChildrenMayLeaveCentre = true
+	d.Adults[1].MayCollect = true // a handover passes the children to someone other than who brings them (review 53)
 	s := submission(d)
 	s.RequestedServiceType = st
 	r, h := submit(t, s)

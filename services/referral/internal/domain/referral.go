@@ -310,16 +310,21 @@ func (r *Referral) domesticAbuse() bool {
 }
 
 // NoteRiskAssessment notes a safeguarding lead's risk assessment of the family (safeguarding's
-// RiskAssessed) when it changes whether domestic abuse is found (docs/decisions.md 80). A referral
-// declined, withdrawn or ended changes nothing, unless a disclosure on it stands that no lead has
-// weighed (DisclosureUnweighed): the lead's assessment is then that weighing, recorded whatever it
-// finds and whatever the state, and the family may be erased (decision 197).
+// RiskAssessed) when it changes whether domestic abuse is found (docs/decisions.md 80), in every
+// state: a referral declined, withdrawn or ended keeps barring its child's later referrals with
+// its finding (decisions 133 and 173), so its lead's assessment that the finding no longer stands
+// is what lets such a referral be decided (review 53: a finding screened by the lead on a declined
+// referral could be withdrawn by nobody, decision 311), and one that finds it newly bars them. An
+// assessment that changes nothing is noted only while a disclosure on the referral stands that no
+// lead has weighed (DisclosureUnweighed): it is then that weighing, recorded whatever it finds,
+// and the family may be erased (decision 197). An erased family's referral notes nothing: its
+// children are no longer matched, so it bars nothing.
 //
 // An accepted family whose intake waited only for the lead (IntakeComplete: a disclosure no lead
 // had weighed, or a finding the assessment no longer finds) is made ready by it: nobody declares
 // a family ready, the facts do, and no other step is left to record (decision 217).
 func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto.Message, error) {
-	if !r.DisclosureUnweighed() && (Final(r.state) || r.domesticAbuse() == found) {
+	if _, erased := r.ErasedOn(); erased || (!r.DisclosureUnweighed() && r.domesticAbuse() == found) {
 		return nil, nil
 	}
 	events, err := r.record(&referralv1.RiskAssessmentNoted{ReferralId: r.id.String(), FamilyId: r.family.String(),

@@ -102,6 +102,15 @@ func (r *Referral) ConfirmSameChild(child, other, otherChild uuid.UUID, role ref
 // order recorded.
 func (r *Referral) SameChildren() []SameChild { return slices.Clone(r.sameChildren) }
 
+// ConfirmedSameChild reports whether a child on this referral was confirmed as a child on other,
+// and on what day (the first confirmation): a possible duplicate so confirmed is the same family,
+// and a refusal for its hold or finding does not offer the lead's check that it is another
+// (decision 311, review 53).
+func (r *Referral) ConfirmedSameChild(other uuid.UUID) (time.Time, bool) {
+	c, ok := r.confirmedSameChild(other)
+	return c.On, ok
+}
+
 // confirmedSameChild is the first confirmation that a child on this referral is a child on other.
 func (r *Referral) confirmedSameChild(other uuid.UUID) (SameChild, bool) {
 	i := slices.IndexFunc(r.sameChildren, func(s SameChild) bool { return s.Other == other })

@@ -11,6 +11,12 @@ import (
 // (received); what follows acceptance (pre-visits, contact, a safeguarding hold, the case's end)
 // is the centre's and the family's (accepted): a hold told to a referrer who is the other parent
 // would tell them a concern was raised. A decline's reason is its category (standingReason).
+//
+// An ended case reads as accepted too (review 53, finding 7, decision 311): its outcome ("ended for
+// safety", "referred back to the court") says what the centre found, and even "ended", without
+// it, would tell a parent referrer that contact stopped, the day after a hold they are not told
+// of. A client's words for ACCEPTED therefore say nothing of how contact is going, whether it
+// goes on or has ended: that is the centre coordinator's to tell.
 func (r *Referral) Standing() (referralv1.StandingState, referralv1.StandingDeclineReason) {
 	switch r.state {
 	case AwaitingSecondParty:

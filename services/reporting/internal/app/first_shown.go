@@ -6,8 +6,12 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	"github.com/familytime/familytime/services/reporting/internal/adapters"
 )
 
@@ -88,6 +92,67 @@ func (fs firstShown) fix(figs []Figure) {
 	}
 }
 
+// suppress is a copy of all (a year's published figures, sorted) suppressed keeping what fs
+// says its periods published before were first shown as.
+func (fs firstShown) suppress(all []Figure) []Figure {
+	figs := fs.withGone(slices.Clone(all))
+	fs.fix(figs)
+	Suppress(figs)
+	return figs
+}
+
+// withGone adds to figs (sorted, and sorted again) a figure of 0 for each figure withheld when
+// its period was first published that counts nothing now: a correction since (a case reopened, an
+// ending corrected) took its last row away, and the queries give no row for nothing. Left out, it
+// was shown 0 (withZeros) or not at all where it was "<5", beside a total withheld around it
+// (review 54). It stays withheld, as every figure withheld when first published does.
+func (fs firstShown) withGone(figs []Figure) []Figure {
+	have := make(map[string]bool, len(figs))
+	for _, f := range figs {
+		if f.Protected && fs.periods[f.period] {
+			have[shownKey(f.period, figureKey(f))] = true
+		}
+	}
+	added := false
+	for k := range fs.withheld {
+		if have[k] {
+			continue
+		}
+		if f, ok := goneFigure(k); ok {
+			figs = append(figs, f)
+			added = true
+		}
+	}
+	if added {
+		slices.SortStableFunc(figs, compareFigures)
+	}
+	return figs
+}
+
+// goneFigure is the figure of 0 a shownKey names: "period/measure|scope|region|centre|breakdown|category".
+func goneFigure(k string) (Figure, bool) {
+	period, key, _ := strings.Cut(k, "/")
+	parts := strings.Split(key, "|")
+	p, err := strconv.Atoi(period)
+	if len(parts) != 6 || err != nil {
+		return Figure{}, false
+	}
+	region, err := strconv.Atoi(parts[2])
+	if err != nil {
+		return Figure{}, false
+	}
+	centre, err := uuid.Parse(parts[3])
+	if err != nil {
+		return Figure{}, false
+	}
+	i := slices.IndexFunc(measures, func(m measure) bool { return m.Name == parts[0] })
+	if i < 0 || !measures[i].protected {
+		return Figure{}, false
+	}
+	return Figure{Measure: parts[0], Scope: parts[1], Region: commonv1.Region(region), Centre: centre, Breakdown: parts[4],
+		Category: parts[5], Shown: "0", Protected: true, AtEnd: measures[i].atEnd, period: p}, true
+}
+
 // fresh is what the periods of published (indexes in Periods) not recorded yet are shown as, in
 // figs (suppressed): each period's counts of people withheld, and those published. A period with
 // nothing counted is recorded too, with none of either.
@@ -143,9 +208,7 @@ func (a *App) suppressAsFirstShown(ctx context.Context, year Period, today time.
 			return nil, err
 		}
 		fs := firstShownOf(recorded, periods)
-		figs := slices.Clone(all)
-		fs.fix(figs)
-		Suppress(figs)
+		figs := fs.suppress(all)
 		fresh := fs.fresh(figs, periods, published)
 		if len(fresh) == 0 {
 			return figs, nil

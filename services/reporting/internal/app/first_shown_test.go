@@ -48,8 +48,7 @@ func publishMonthByMonth(t *testing.T, year []Figure) [][]Figure {
 		}
 		slices.SortStableFunc(figs, compareFigures)
 		fs := firstShownOf(recorded, periods)
-		fs.fix(figs)
-		Suppress(figs)
+		figs = fs.suppress(figs)
 		recorded = append(recorded, fs.fresh(figs, periods, published)...)
 		out = append(out, figs)
 	}
@@ -169,13 +168,16 @@ func TestACorrectedFigureKeepsItsFirstShowingOrIsSuppressedAfresh(t *testing.T) 
 	// publish publishes January as first shown by recorded, and returns it and what it records.
 	publish := func(n map[uuid.UUID]float64, recorded []adapters.Withholdings) (map[string]string, []adapters.Withholdings) {
 		figs := january(n)
-		values := make([]float64, len(figs))
-		for i, f := range figs {
-			values[i] = f.Value
+		exact := map[string]float64{}
+		for _, f := range figs {
+			exact[figureKey(f)] = f.Value
 		}
 		fs := firstShownOf(recorded, periods)
-		fs.fix(figs)
-		Suppress(figs)
+		figs = fs.suppress(figs)
+		values := make([]float64, len(figs)) // a figure of 0 added, withheld when first published: 0
+		for i, f := range figs {
+			values[i] = exact[figureKey(f)]
+		}
 		byAnyone, byACentre := worksOutAsSeen(figs, values)
 		require.Empty(t, smallOnes(byAnyone))
 		require.Empty(t, smallOnes(byACentre))
@@ -187,6 +189,14 @@ func TestACorrectedFigureKeepsItsFirstShowingOrIsSuppressedAfresh(t *testing.T) 
 		require.Equal(t, map[string]string{"a": "9", "b": "8", "c": "7", "d": "6", "region 1": "17", "region 2": "13", "national": "30"}, was)
 		now, _ := publish(map[uuid.UUID]float64{a: 9, b: 8, c: 2, d: 6}, recorded)
 		require.Equal(t, map[string]string{"a": "9", "b": "8", "c": "<5", "d": "6", "region 1": "17", "region 2": "*", "national": "*"}, now)
+	})
+	t.Run("a withheld figure corrected to nothing", func(t *testing.T) {
+		// Review 54: a case reopened took a "<5" to 0, and the queries give no row for it: it
+		// was shown 0 beside the totals withheld around it.
+		was, recorded := publish(map[uuid.UUID]float64{a: 9, b: 8, e: 3, c: 7, d: 6}, nil)
+		require.Equal(t, "<5", was["e"])
+		now, _ := publish(map[uuid.UUID]float64{a: 9, b: 8, c: 7, d: 6}, recorded)
+		require.Equal(t, "*", now["e"], "first withheld, 0 now: still withheld")
 	})
 	t.Run("a withheld figure corrected", func(t *testing.T) {
 		was, recorded := publish(map[uuid.UUID]float64{a: 9, b: 8, e: 3, c: 7, d: 6}, nil)

@@ -63,9 +63,10 @@ func Suppress(figs []Figure) {
 			f.Suppressed, f.Shown = Primary, Primary
 		}
 		if f.fixed && f.first != "" && (f.first == Secondary || f.Suppressed != Primary) {
-			// Withheld when first published, it stays so, "*" (a "<5" that is now 5 or more too:
-			// shown as a number it would tell what a correction changed).
-			f.small = f.Suppressed == Primary
+			// Withheld when first published, it stays so, "*" (a "<5" that is now 5 or more, or 0,
+			// too: shown as a number it would tell what a correction changed). One that is 0 now is
+			// read as a reader reads a "*", at least 1, as a small one is.
+			f.small = f.Suppressed == Primary || f.Value == 0
 			f.Suppressed, f.Shown = Secondary, Secondary
 		}
 	}

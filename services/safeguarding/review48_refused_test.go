@@ -133,7 +133,7 @@ func TestARefusedReadOfAFamilysRecordIsAudited(t *testing.T) {
 	require.Equal(t, []row{
 		{"volunteer-2", "volunteer", "NOT_THE_RAISER_OR_LEAD", "", concern},
 		{"coordinator-1", "coordinator", auth.ReasonRoleRequired, "", family.String()},
-		{"lead-elsewhere", "", auth.ReasonOutsideCentres, "", concern},
+		{"lead-elsewhere", "safeguarding_lead", auth.ReasonOutsideCentres, "", concern}, // its token's role elsewhere (review 54)
 		{"lead-elsewhere", "safeguarding_lead", "NOT_AT_THIS_CENTRE", elsewhere.String(), concern},
 	}, got)
 	admin := g.asAt(t, "admin-1", nil, auth.RoleAdmin)

@@ -116,6 +116,10 @@ func endingWords(resp *schedulingv1.ListFamilyBookingsResponse) string {
 			n++
 		}
 	}
+	if n == 0 {
+		// Review 54: "cancelled 0 bookings listed here (ENDING yes)" beside no bookings at all.
+		return fmt.Sprintf("%s (referral %s): its ending cancelled no booking", what, e.GetReferralId())
+	}
 	return fmt.Sprintf("%s (referral %s): its ending cancelled %s listed here (ENDING yes)", what, e.GetReferralId(), countWords(n, "booking"))
 }
 

@@ -221,3 +221,10 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 	}
 	require.Contains(t, out, "(referral "+id+"): its ending cancelled 2 bookings listed here")
 }
+
+// Review 54: an ending that cancelled nothing says so, not "0 bookings listed here (ENDING yes)".
+func TestAnEndingThatCancelledNothingSaysSo(t *testing.T) {
+	resp := &schedulingv1.ListFamilyBookingsResponse{Ending: &schedulingv1.ContactEnding{ReferralId: "r-1", Withdrawn: true,
+		EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 19}}}
+	require.Equal(t, "the referral was withdrawn on 2026-12-19 (referral r-1): its ending cancelled no booking", endingWords(resp))
+}

@@ -102,6 +102,13 @@ func refusedByPolicy(ctx context.Context, a *app.App, kind safeguardingv1.Record
 	for _, r := range claims.RolesAt(asked) {
 		roles = append(roles, string(r))
 	}
+	if len(roles) == 0 {
+		// None at the centre named (a referrer's token, another centre's lead): the token's own,
+		// so the lead sees who tried (review 54: a referrer's 31 tries showed no role).
+		for _, r := range claims.Roles {
+			roles = append(roles, string(r))
+		}
+	}
 	// A caller acting only as a referrer is recorded by their pseudonym, as their commands are
 	// (decision 271): their account may be a parent's e-mail address.
 	subject := command.MetadataIn(ctx, a.Store(), uuid.Nil).Actor

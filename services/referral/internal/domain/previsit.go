@@ -203,10 +203,13 @@ func (r *Referral) readiness(events []proto.Message) ([]proto.Message, error) {
 		CentreId: r.centre.String(), Arrangement: arrangementOf(*r.arrangement),
 		ChildrenMayLeaveCentre: r.facts.ChildrenMayLeaveCentre}
 	for _, a := range r.adults {
-		if a.NeedsPreVisit() {
-			ev.Adults = append(ev.Adults, &referralv1.Attendee{PersonId: a.ID.String(), Role: a.Role,
-				MayAttend: a.MayAttend, MayBring: a.MayBring, MayCollect: a.MayCollect})
-		}
+		// Every adult the referral names, those who may not come too (ids, roles and permissions
+		// only): the door refuses someone named but not to attend, bring or collect NOT_PERMITTED,
+		// a record of the family's, and takes an id scheduling does not know for a typo. Sending
+		// only the adults who need a pre-visit left out another with parental responsibility who
+		// may do nothing (review 54, decision 314; decisions 301 and 308 covered the parents).
+		ev.Adults = append(ev.Adults, &referralv1.Attendee{PersonId: a.ID.String(), Role: a.Role,
+			MayAttend: a.MayAttend, MayBring: a.MayBring, MayCollect: a.MayCollect})
 	}
 	for _, c := range r.children {
 		// Ids and birth months only: scheduling admits children by id and reporting bands them.

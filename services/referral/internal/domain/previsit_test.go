@@ -160,7 +160,20 @@ func TestAdultsWithoutAPartNeedNoPreVisit(t *testing.T) {
 	events, err := r.AgreeArrangement(arrangement(supported), today)
 	require.NoError(t, err)
 	require.Len(t, events, 2)
-	require.Len(t, events[1].(*referralv1.FamilyReadyForContact).GetAdults(), 3, "the guardian who does not come is not admitted")
+	// Review 54: the guardian was left out of FamilyReadyForContact, so at the door scheduling took
+	// her id for nobody of the family (bad input, nothing recorded) rather than refusing her
+	// NOT_PERMITTED. She is sent, with her role and no permission to attend, bring or collect.
+	ready := events[1].(*referralv1.FamilyReadyForContact)
+	require.Len(t, ready.GetAdults(), 4, "every adult the referral names reaches scheduling")
+	guardian := r.Adults()[3]
+	require.Equal(t, "Special Guardian", guardian.Name)
+	sent := ready.GetAdults()[3]
+	require.Equal(t, guardian.ID.String(), sent.GetPersonId())
+	require.Equal(t, referralv1.AdultRole_ADULT_ROLE_OTHER_PARENTAL_RESPONSIBILITY, sent.GetRole())
+	require.False(t, sent.GetMayAttend() || sent.GetMayBring() || sent.GetMayCollect(), "the guardian who does not come is not admitted")
+	raw, err := proto.Marshal(ready)
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), "Special Guardian", "ids and permissions only")
 }
 
 // Review 51: the same adult's visit sent twice was recorded twice. An adult's pre-visit is

@@ -1197,7 +1197,9 @@ type FamilyReadyForContact struct {
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// The centre (UUID).
 	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
-	// The adults who may attend, bring or collect, by person id and role.
+	// Every adult named on the referral, by person id, role and what each may do (attend, bring,
+	// collect): those who may do none are sent too, so the door refuses them as named but not to
+	// come (NOT_PERMITTED) rather than as nobody it knows (decision 314).
 	Adults []*Attendee `protobuf:"bytes,4,rep,name=adults,proto3" json:"adults,omitempty"`
 	// The children, by person id with their birth month (for age bands on any session date).
 	Children []*ChildParty `protobuf:"bytes,5,rep,name=children,proto3" json:"children,omitempty"`

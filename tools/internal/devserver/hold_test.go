@@ -157,7 +157,9 @@ func TestHoldCancelsBookingsAndSuspendsTheCaseUntilLifted(t *testing.T) {
 		var err error
 		require.Eventually(t, func() bool {
 			resp, err = sched.BookSession(ctx, req) // a refusal records nothing: the same request id again
-			return err == nil || reasonOf(err) != waitingFor
+			// Until referral's events reach it, scheduling may not know the family at all: not
+			// found (decision 301), then not ready.
+			return err == nil || reasonOf(err) != waitingFor && status.Code(err) != codes.NotFound
 		}, within, every, msg)
 		require.NoError(t, err, msg)
 		return resp

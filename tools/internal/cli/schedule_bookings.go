@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -199,7 +201,9 @@ func endedBookingsNote(ctx context.Context, conn *connection, r *referralv1.Refe
 		switch {
 		case err == nil && endingApplied(resp.GetEnding(), r):
 			return cancelledWords(resp, list)
-		case err != nil && ctx.Err() == nil:
+		case err != nil && ctx.Err() == nil && status.Code(err) != codes.DeadlineExceeded:
+			// (gRPC may answer DeadlineExceeded a moment before the context says it is done: that
+			// is the wait ending, below, not a refusal.)
 			// Refused (a role that does not read a family's bookings), or scheduling does not
 			// answer: the bookings are cancelled all the same, when it hears of the ending.
 			return pending

@@ -353,7 +353,13 @@ func (r *referralCommand) withdrawCommand() *cobra.Command {
 		Long: `withdraw records that the referrer, a parent or the court withdrew the referral before contact
 began. A case whose contact has begun is ended instead (familytime referral end --outcome withdrawn),
 and so is one whose first session is under way (someone of the family was checked in today, and
-the session is neither completed nor called off): withdraw is refused then (CONTACT_STARTED).`,
+the session is neither completed nor called off): withdraw is refused then (CONTACT_STARTED).
+
+Withdrawing cancels the family's bookings still to come and takes it off the waiting list.
+Scheduling does so once it hears of the withdrawal, moments after: withdraw waits for it (up to 10
+seconds) and then lists, on standard error, the bookings it cancelled, the sessions to tell both
+parents are off; if scheduling has not heard yet, it says so and gives the command that lists them
+(familytime schedule bookings).`,
 		Example: `  familytime referral withdraw $REFERRAL --centre $CENTRE --by resident-parent --note "Family reconciled"`,
 	}, func() (err error) {
 		by, err = parseEnum[referralv1.WithdrawnBy]("by", byFlag, "WITHDRAWN_BY_", referralv1.WithdrawnBy_value)
@@ -361,6 +367,11 @@ the session is neither completed nor called off): withdraw is refused then (CONT
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.WithdrawReferral(cmd.Context(), &referralv1.WithdrawReferralRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, WithdrawnBy: by, Note: note})
+		if err == nil && resp.GetReferral().GetFamilyId() != "" {
+			// A family ready for contact may have bookings: which ones the withdrawal cancelled, as
+			// referral end says (decision 315).
+			fmt.Fprintln(escaped(cmd.ErrOrStderr()), endedBookingsNote(cmd.Context(), &r.conn, resp.GetReferral()))
+		}
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()

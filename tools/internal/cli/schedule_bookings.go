@@ -178,14 +178,18 @@ func countWords(n int, what string) string {
 // family's record there, polled until it holds or the wait is over.
 var endingWait = 10 * time.Second
 
-// endedBookingsNote is what referral end says, on standard error, of the family's bookings once
-// the case r has ended: the bookings its ending cancelled, read from scheduling once it has
-// applied the ending; or, while it has not (within endingWait), or when they cannot be read, that
-// the bookings from the day it ended on are cancelled, and the command that lists them (review 53:
-// the answer said nothing of the bookings it cancelled).
+// endedBookingsNote is what referral end and referral withdraw say, on standard error, of the
+// family's bookings once the case r has ended or the referral was withdrawn: the bookings its
+// ending cancelled, read from scheduling once it has applied the ending; or, while it has not
+// (within endingWait), or when they cannot be read, that the bookings still to come are
+// cancelled, and the command that lists them (review 53: the answer said nothing of the bookings
+// it cancelled; decision 315: nor did withdraw's).
 func endedBookingsNote(ctx context.Context, conn *connection, r *referralv1.Referral) string {
 	list := "familytime schedule bookings --centre " + r.GetCentreId() + " --family " + r.GetFamilyId()
-	pending := "bookings from " + ymd(r.GetEndedOn()) + " on are cancelled: " + list
+	pending, ending := "bookings from "+ymd(r.GetEndedOn())+" on are cancelled: "+list, "ending"
+	if r.GetEndedOn() == nil { // withdrawn: the referral carries no day of it
+		pending, ending = "the family's bookings still to come are cancelled: "+list, "withdrawal"
+	}
 	cc, err := dial(conn, "scheduling")
 	if err != nil {
 		return pending
@@ -210,7 +214,7 @@ func endedBookingsNote(ctx context.Context, conn *connection, r *referralv1.Refe
 		}
 		select {
 		case <-ctx.Done():
-			return "scheduling has not yet applied the ending (it cancels the family's bookings once it hears of it); " + pending
+			return "scheduling has not yet applied the " + ending + " (it cancels the family's bookings once it hears of it); " + pending
 		case <-tick.C:
 		}
 	}
@@ -241,11 +245,15 @@ func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) 
 			left = append(left, line)
 		}
 	}
+	ending := "ending"
+	if resp.GetEnding().GetWithdrawn() {
+		ending = "withdrawal"
+	}
 	var s strings.Builder
 	if len(cancelled) == 0 {
-		s.WriteString("the ending cancelled no booking: the family had none still to come")
+		s.WriteString("the " + ending + " cancelled no booking: the family had none still to come")
 	} else {
-		fmt.Fprintf(&s, "the ending cancelled %s (tell both parents these sessions are off):\n%s", countWords(len(cancelled), "booking"),
+		fmt.Fprintf(&s, "the %s cancelled %s (tell both parents these sessions are off):\n%s", ending, countWords(len(cancelled), "booking"),
 			strings.Join(cancelled, "\n"))
 	}
 	if len(left) > 0 {

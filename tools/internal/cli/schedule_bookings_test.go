@@ -109,6 +109,7 @@ func TestAFamilysBookingsInWords(t *testing.T) {
 // Review 53, against a running dev platform: a coordinator lists a family's bookings (the door's
 // volunteer is refused, and told who reads them); ending the case lists, on standard error, the
 // bookings it cancelled once scheduling has applied it; the family's bookings then mark them.
+// Withdrawing another family's referral lists the bookings it cancelled alike (decision 315).
 func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 	dir := startDevPlatform(t)
 	data := []string{"--data", dir}
@@ -130,24 +131,6 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 		"--dbs-checked", month, "--trained", month}, data...)...)
 	require.NoError(t, err)
 
-	submitted := uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-	var ref referralv1.Referral
-	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
-	id, family := ref.GetReferralId(), ref.GetFamilyId()
-	_, err = cmd("referral", "screen", id, "--rating", "green")
-	require.NoError(t, err)
-	_, err = cmd("referral", "accept", id, "--service", "supported")
-	require.NoError(t, err)
-	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
-		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
-		require.NoError(t, err)
-	}
-	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
-	require.NoError(t, err)
 	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
 	require.NoError(t, err)
 	var room schedulingv1.Room
@@ -159,18 +142,40 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 	require.NoError(t, err)
 	var p schedulingv1.OpeningPattern
 	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
-	var booked []string
-	for _, day := range days {
-		request := uuid.NewString()
+	// bookedFamily takes a referral to a family ready for contact and books it on both days.
+	bookedFamily := func() (id, family string, booked []string) {
+		submitted := uuid.NewString()
 		require.Eventually(t, func() bool {
-			out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
-				"--request-id", request, "--json")
+			out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
 			return err == nil
-		}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
-		var b schedulingv1.Booking
-		require.NoError(t, protojson.Unmarshal([]byte(out), &b))
-		booked = append(booked, b.GetBookingId())
+		}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
+		var ref referralv1.Referral
+		require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+		id, family = ref.GetReferralId(), ref.GetFamilyId()
+		_, err = cmd("referral", "screen", id, "--rating", "green")
+		require.NoError(t, err)
+		_, err = cmd("referral", "accept", id, "--service", "supported")
+		require.NoError(t, err)
+		for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
+			_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
+			require.NoError(t, err)
+		}
+		_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
+		require.NoError(t, err)
+		for _, day := range days {
+			request := uuid.NewString()
+			require.Eventually(t, func() bool {
+				out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
+					"--request-id", request, "--json")
+				return err == nil
+			}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
+			var b schedulingv1.Booking
+			require.NoError(t, protojson.Unmarshal([]byte(out), &b))
+			booked = append(booked, b.GetBookingId())
+		}
+		return id, family, booked
 	}
+	id, family, booked := bookedFamily()
 
 	out, err = cmd("schedule", "bookings", "--family", family)
 	require.NoError(t, err)
@@ -220,6 +225,17 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 		require.Regexp(t, day+`\s+.*cancelled by system \(case ended\)\s+yes\s+`+booked[i], out)
 	}
 	require.Contains(t, out, "(referral "+id+"): its ending cancelled 2 bookings listed here")
+
+	// Decision 315: withdrawing a referral whose family was booked lists what it cancelled too.
+	id, family, booked = bookedFamily()
+	_, said, err = runSaying(t, append([]string{"referral", "withdraw", id, "--by", "resident-parent", "--note", "The family reconciled"}, as...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, said, "the withdrawal cancelled 2 bookings (tell both parents these sessions are off)")
+	for i, day := range days {
+		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
+	}
+	require.Contains(t, said, "the family's bookings: familytime schedule bookings --centre "+centre+" --family "+family)
 }
 
 // Review 54: an ending that cancelled nothing says so, not "0 bookings listed here (ENDING yes)".
@@ -227,4 +243,14 @@ func TestAnEndingThatCancelledNothingSaysSo(t *testing.T) {
 	resp := &schedulingv1.ListFamilyBookingsResponse{Ending: &schedulingv1.ContactEnding{ReferralId: "r-1", Withdrawn: true,
 		EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 19}}}
 	require.Equal(t, "the referral was withdrawn on 2026-12-19 (referral r-1): its ending cancelled no booking", endingWords(resp))
+}
+
+// Decision 315: a withdrawal's cancelled bookings are the withdrawal's, in its own word.
+func TestAWithdrawalsCancelledBookingsAreCalledSo(t *testing.T) {
+	resp := &schedulingv1.ListFamilyBookingsResponse{Ending: &schedulingv1.ContactEnding{ReferralId: "r-1", Withdrawn: true,
+		EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 19}}}
+	require.Equal(t, "the withdrawal cancelled no booking: the family had none still to come\nthe family's bookings: L", cancelledWords(resp, "L"))
+	out, err := run(t, "referral", "withdraw", "--help")
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(strings.Fields(out), " "), "lists, on standard error, the bookings it cancelled")
 }

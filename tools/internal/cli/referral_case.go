@@ -367,9 +367,10 @@ parents are off; if scheduling has not heard yet, it says so and gives the comma
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.WithdrawReferral(cmd.Context(), &referralv1.WithdrawReferralRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, WithdrawnBy: by, Note: note})
-		if err == nil && resp.GetReferral().GetFamilyId() != "" {
-			// A family ready for contact may have bookings: which ones the withdrawal cancelled, as
-			// referral end says (decision 315).
+		if err == nil && resp.GetReferral().GetArrangement() != nil {
+			// A family with an arrangement (ready for contact) may have bookings: which ones the
+			// withdrawal cancelled, as referral end says (decision 315). One withdrawn before
+			// that has none, and nothing is said of them.
 			fmt.Fprintln(escaped(cmd.ErrOrStderr()), endedBookingsNote(cmd.Context(), &r.conn, resp.GetReferral()))
 		}
 		return resp.GetReferral(), err

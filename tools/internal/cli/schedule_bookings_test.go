@@ -236,6 +236,15 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
 	}
 	require.Contains(t, said, "the family's bookings: familytime schedule bookings --centre "+centre+" --family "+family)
+
+	// A referral withdrawn before the family had an arrangement has no bookings to speak of.
+	out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
+	require.NoError(t, err)
+	var early referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &early))
+	_, said, err = runSaying(t, append([]string{"referral", "withdraw", early.GetReferralId(), "--by", "referrer", "--note", "Sent in error"}, as...)...)
+	require.NoError(t, err)
+	require.NotContains(t, said, "booking")
 }
 
 // Review 54: an ending that cancelled nothing says so, not "0 bookings listed here (ENDING yes)".

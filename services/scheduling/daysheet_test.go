@@ -367,7 +367,8 @@ func cautions(resp *schedulingv1.CheckInResponse) []string {
 // Review 20: an adult named to bring the children, not to collect them, checked in at collection
 // time read "ADMITTED", and the door handed the children over; the departure was refused only
 // once they had gone. Admitted after the children were brought in, they are answered with a
-// caution; at drop-off, and an adult who may collect, are not.
+// caution; at drop-off, and an adult who may collect, are not (one who may only collect is told
+// COLLECT_ONLY, decision 316).
 func TestTheDoorIsCautionedNotToHandTheChildrenToWhoMayNotCollect(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -409,7 +410,8 @@ func TestTheDoorIsCautionedNotToHandTheChildrenToWhoMayNotCollect(t *testing.T) 
 	again := checkIn(escort)
 	require.True(t, again.GetAlreadyCheckedIn())
 	require.Equal(t, []string{"MAY_NOT_COLLECT"}, cautions(again), "checked in before (at drop-off, say): cautioned again (review 21)")
-	require.Empty(t, cautions(checkIn(gran)), "who may collect them")
+	// decision 316: named only to collect, she is told COLLECT_ONLY (review 55), never MAY_NOT_COLLECT.
+	require.Equal(t, []string{"COLLECT_ONLY"}, cautions(checkIn(gran)), "who may collect them")
 }
 
 // Review 20, over gRPC: a child leaves first with the resident parent while the other stays; the

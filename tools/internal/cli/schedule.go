@@ -370,7 +370,9 @@ day sheet alerts those sessions supervisors-short until the register covers them
 Supported contact booked on a date after the family's review was due, with no review held since,
 is booked with the warning REVIEW_OVERDUE: supported contact is reviewed at least every 6 months,
 so hold the review with the family (familytime referral review); the day sheet alerts the session
-review-overdue until the review is recorded.`,
+review-overdue until the review is recorded.
+Scheduling books sessions at the centre, into a room: a family ready for indirect or virtual
+contact, which brings nobody to the centre, is refused (NOT_AT_THE_CENTRE) and nothing is booked.`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -936,7 +938,9 @@ leave (SESSION_OVER after it), and later only for someone who may collect the ch
 are still inside.
 
 An adult named only to bring the children (not to take part in contact, nor to collect them) is
-admitted with the caution BRING_ONLY: they hand the children over and leave. Admitted while the
+admitted with the caution BRING_ONLY: they hand the children over and leave; one named only to
+collect them, with COLLECT_ONLY: they take the children at the end and leave with them (the other
+parent at a handover). Admitted while the
 children are inside, one who may bring but not collect is cautioned MAY_NOT_COLLECT: do not hand
 the children over to them. A person checked in by mistake is withdrawn with familytime schedule
 correct BOOKING_ID --checkin --person PERSON_ID --not-happened.
@@ -1034,9 +1038,11 @@ func (s *schedule) movement(verb string) *cobra.Command {
 	long := short + `.
 
 The answer's cautions come first, a line each: "CAUTION PARENTS_MAY_MEET: ..." when the other party
-came to the door, or left it, less than 10 minutes before (keep the parents apart); "CAUTION
-NO_CONTACT_POSSIBLE: ..." when the party came too late for any contact (the other party had left,
-or the children's time was over). That arrival is recorded as it happened, "minutes lost" says
+came to the door, or left it, less than 10 minutes before (the family's own stagger where it was
+agreed longer than 15 minutes), or is due and not in yet: the children's party before the visiting
+parent, for as long as that parent may still come (until the children's time ends, unless a no-show
+is recorded). Keep the parents apart. "CAUTION NO_CONTACT_POSSIBLE: ..." when the party came too
+late for any contact (the other party had left, or the children's time was over). That arrival is recorded as it happened, "minutes lost" says
 "no contact possible", and the party is recorded as a no-show (familytime schedule noshow BOOKING
 --party visiting|children). "CAUTION CHILDREN_TAKEN_EARLY: ..." (or VISITING_LEFT_EARLY) instead
 when the other party left before this party's 15 minutes' grace ran out, saying when: contact was
@@ -1059,9 +1065,11 @@ booking (with --json, the whole response, its "cautions" among it), by the day s
 will stand a minute on; recorded after the fact with --at, it says so of a wait the record shows.
 
 "CAUTION PARENTS_MAY_MEET: ..." says until when to keep whom inside, so that the parents do not
-meet on the way out (the visiting parent leaves 10-15 minutes after the children): when the other
-party left less than 10 minutes before, is still inside in a session called off (a hold), is due
-to leave within 10 minutes, or is due to arrive. The departure is recorded all the same; one
+meet on the way out (the visiting parent leaves 10-15 minutes after the children, or as the family
+agreed): when the other party left less than 10 minutes before, is still inside in a session called
+off (a hold), is due to leave within 10 minutes, or is due to arrive (the visiting parent: while
+they may still come). A family that agreed a stagger longer than 15 minutes is kept apart for that
+long instead of 10. The departure is recorded all the same; one
 recorded before the party really left is corrected to its time (familytime schedule correct
 --departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.
 
@@ -1296,6 +1304,9 @@ complete the session with their own token. A supported session records who super
 token's account, or --supervised-by a colleague on the staff register cleared that day (anyone
 else is refused, NOT_CLEARED). A session in which the children and the visiting parent were never
 together in its time held no contact and is not completed (NO_CONTACT_HELD): cancel it.
+A handover has no visiting party: it is completed once the children were brought and collected
+by someone other than who brought them (NOT_HANDED_OVER until then), and its visiting party's
+no-show is refused (NO_VISITING_PARTY).
 
 Everyone recorded coming is recorded leaving first (PEOPLE_INSIDE names who, by role and id):
 the children, with who collected them, and the visiting party (familytime schedule depart

@@ -121,7 +121,8 @@ func TestACheckInIsWithdrawnOnlyWhileNoDepartureNamesThePerson(t *testing.T) {
 
 // Review 50: a person named only to bring the children was answered "ADMITTED as named-escort",
 // with nothing telling the door they leave once the children are handed over. Newly admitted,
-// they are cautioned BRING_ONLY; an adult who may collect, or take part in contact, is not.
+// they are cautioned BRING_ONLY; an adult who may take part in contact is not, and one named only
+// to collect is cautioned COLLECT_ONLY (decision 316).
 func TestTheDoorIsToldThatABringOnlyAdultLeaves(t *testing.T) {
 	g := newRig(t, withRelatives)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
@@ -145,10 +146,14 @@ func TestTheDoorIsToldThatABringOnlyAdultLeaves(t *testing.T) {
 		}
 	}
 	require.Empty(t, codes(escort, true), "checked in before: nothing new to say")
-	for _, p := range []uuid.UUID{uncle, grandmother} {
-		admitted, _, _, _, err := g.family.CheckIn(b.ID, p, now)
-		require.NoError(t, err)
-		require.True(t, admitted)
-		require.Empty(t, codes(p, false))
-	}
+	admitted, _, _, _, err = g.family.CheckIn(b.ID, grandmother, now)
+	require.NoError(t, err)
+	require.True(t, admitted)
+	require.Empty(t, codes(grandmother, false))
+	// decision 316: an adult named only to collect is cautioned likewise, COLLECT_ONLY (review 55).
+	admitted, _, _, _, err = g.family.CheckIn(b.ID, uncle, now)
+	require.NoError(t, err)
+	require.True(t, admitted)
+	require.Equal(t, []string{domain.CautionCollectOnly}, codes(uncle, false))
+	require.Empty(t, codes(uncle, true), "checked in before: nothing new to say")
 }

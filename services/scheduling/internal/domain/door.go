@@ -187,29 +187,60 @@ func partyFlag(p schedulingv1.Party) string {
 	return "children"
 }
 
+// keepApart is how long the door keeps the two parties apart about their arrivals (arriving) or
+// their departures: DoorWindowMinutes, or the family's own stagger as booked (the visiting
+// parent's minutes before the children in, after them out) where it was agreed longer than the
+// usual 10-15 minutes (DOMAIN.md: per-family overrides agreed at pre-visit). Review 55 (decision
+// 317): a family agreed 20 minutes between the parents leaving; the children left early and the
+// door was told to keep the visiting parent inside 10. A stagger within the usual range keeps the
+// door's 10 minutes, its slack for a session that runs a little off its times; never shorter.
+func (b *Booking) keepApart(arriving bool) time.Duration {
+	stagger := b.VisitingLeaves.Sub(b.ChildrenLeave)
+	if arriving {
+		stagger = b.ChildrenArrive.Sub(b.VisitingArrives)
+	}
+	if stagger > DefaultStaggerMinutes*time.Minute {
+		return stagger
+	}
+	return DoorWindowMinutes * time.Minute
+}
+
+// mayStillCome reports whether a party not yet come to booking b may still come at at: the
+// booking stands (no no-show recorded, not called off) and the children's contact was not yet
+// due to end, for a late start runs for the time left (DOMAIN.md). It is the one rule for the
+// door, which cautions the children's party admitted before the visiting parent while that parent
+// may still come (parentsMayMeet), and for the no-show that would release the family's place,
+// refused MAY_STILL_COME until then (releasingTooSoon). Review 55 (decision 317): the children's
+// party admitted at 10:20, the visiting parent due at 10:00, had no caution, while the same
+// service refused the parent's no-show as "may still come".
+func (b *Booking) mayStillCome(at time.Time) bool {
+	return b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && at.Before(b.ChildrenLeave)
+}
+
 // parentsMayMeet is the PARENTS_MAY_MEET caution for someone of the party other than other seen
 // at the door at at, if other came to the door (checked in, or its arrival recorded) or was
-// recorded leaving less than DoorWindowMinutes before: a party that has just walked out is in the
-// car park (review 36 admitted the visiting parent 5 minutes after the children left, with no
+// recorded leaving less than keepApart before: a party that has just walked out is in the car
+// park (review 36 admitted the visiting parent 5 minutes after the children left, with no
 // caution, as only a party that had not left counted).
 func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution, bool) {
-	within := func(t time.Time) (time.Duration, bool) {
+	// decision 317: the family's own stagger where agreed longer than the usual (keepApart).
+	within := func(t time.Time, arriving bool) (time.Duration, bool) {
 		ago := at.Sub(t)
-		return ago, !t.IsZero() && ago >= 0 && ago < DoorWindowMinutes*time.Minute
+		return ago, !t.IsZero() && ago >= 0 && ago < b.keepApart(arriving)
 	}
 	came, left := "the visiting party (the visiting parent)", "the visiting party (the visiting parent)"
 	if other == schedulingv1.Party_PARTY_CHILDREN {
 		came, left = "the children's party (the children and who brings them)", "the children's party (the children and who collected them)"
 	}
 	if gone, ok := b.Departed[other]; ok {
-		if ago, near := within(gone); near {
+		if ago, near := within(gone, false); near {
 			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s left at %s, %d minutes ago: they may still be outside; keep the "+
 				"parents apart", left, ClockAt(gone, b.loc), int(ago/time.Minute))}, true
 		}
 		return Caution{}, false
 	}
 	for _, t := range []time.Time{b.CheckedInAt[other], b.Arrived[other]} {
-		if ago, near := within(t); near {
+		if ago, near := within(t, true); near {
 			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago: the parents "+
 				"may meet; keep them apart", came, ClockAt(t, b.loc), int(ago/time.Minute))}, true
 		}
@@ -227,12 +258,21 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 	// ask this party to wait apart until the other is inside.
 	if b.firstSeen(other).IsZero() {
 		due := b.due(other)
+		near := !at.Before(due.Add(-DoorWindowMinutes*time.Minute)) && at.Before(due.Add(NoShowGrace))
 		// The children's party before the visiting parent is in, however early: the stagger has
 		// the visiting parent come first and be inside when the children come (review 45: the
 		// resident parent and the children came 25 minutes before the visiting parent was due,
-		// and nobody was told).
-		first := other == schedulingv1.Party_PARTY_VISITING
-		if (first || !at.Before(due.Add(-DoorWindowMinutes*time.Minute))) && at.Before(due.Add(NoShowGrace)) {
+		// and nobody was told); and however late the parent is, for as long as they may still
+		// come (decision 317: mayStillCome, the rule of the no-show's MAY_STILL_COME).
+		// A handover has no visiting party at the centre for contact (decision 316): its collecting
+		// parent keeps the caution within the grace, as before.
+		switch {
+		case other == schedulingv1.Party_PARTY_VISITING && !b.isHandover():
+			near = b.mayStillCome(at)
+		case other == schedulingv1.Party_PARTY_VISITING:
+			near = at.Before(due.Add(NoShowGrace))
+		}
+		if near {
 			when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
 			if at.After(due) {
 				when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))
@@ -248,18 +288,21 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 // when to keep whom inside (review 48: the resident parent collected the children at 11:45 and
 // the visiting parent was let out at 11:47 with no word; under a hold both parties were recorded
 // leaving in the same minute):
-//   - the other party left less than DoorWindowMinutes before: it may still be outside, so this
-//     party waits inside until DoorWindowMinutes after it left, if it has not gone (a departure
-//     recorded before the party really left is corrected to its time);
+//   - the other party left less than the window before: it may still be outside, so this party
+//     waits inside until the window after it left, if it has not gone (a departure recorded before
+//     the party really left is corrected to its time);
 //   - the other party is still inside and leaves now too (the session was called off, or ended by
-//     a no-show) or is due to leave less than DoorWindowMinutes after at, or was due already: it
-//     stays inside until DoorWindowMinutes after this party left;
+//     a no-show) or is due to leave less than the window after at, or was due already: it stays
+//     inside until the window after this party left;
 //   - the other party has not come and is due within DoorWindowMinutes, or was due and is within
-//     its grace (as at check-in, decision 259): it may walk in as this party walks out.
+//     its grace (as at check-in, decision 259), or is the visiting parent, who may still come
+//     (mayStillCome, decision 317): it may walk in as this party walks out.
 //
-// The stagger (the visiting parent leaves 10-15 minutes after the children) raises none.
+// The window is DoorWindowMinutes, or the family's departure stagger where it was agreed longer
+// than the usual (keepApart, decision 317). The stagger (the visiting parent leaves 10-15
+// minutes after the children, or as the family agreed) raises none.
 func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caution, bool) {
-	other, window := otherParty(p), DoorWindowMinutes*time.Minute
+	other, window := otherParty(p), b.keepApart(false)
 	if gone, ok := b.Departed[other]; ok {
 		ago := at.Sub(gone)
 		if ago < 0 || ago >= window {
@@ -275,7 +318,7 @@ func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caut
 			ClockAt(gone.Add(window), b.loc), ClockAt(at, b.loc), b.ID, partyFlag(p))}, true
 	}
 	keep := fmt.Sprintf("keep %s inside until %s, %d minutes after this party left", stayingParty(other), ClockAt(at.Add(window), b.loc),
-		DoorWindowMinutes)
+		int(window/time.Minute))
 	if !b.firstSeen(other).IsZero() {
 		due := b.ChildrenLeave
 		if other == schedulingv1.Party_PARTY_VISITING {
@@ -296,7 +339,9 @@ func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caut
 		return Caution{}, false
 	}
 	due := b.due(other)
-	if b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !at.Before(due.Add(-window)) && at.Before(due.Add(NoShowGrace)) {
+	// decision 317: the visiting parent not in may still come for the time left (mayStillCome).
+	coming := at.Before(due.Add(NoShowGrace)) || other == schedulingv1.Party_PARTY_VISITING && !b.isHandover() && b.mayStillCome(at)
+	if b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !at.Before(due.Add(-DoorWindowMinutes*time.Minute)) && coming {
 		when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
 		if at.After(due) {
 			when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))

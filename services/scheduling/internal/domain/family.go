@@ -774,6 +774,11 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 		return nil, nil, ErrNoFamilyHere
 	case f.ready == nil || f.ready.Centre != centre:
 		return nil, nil, ErrNotReady
+	case !AtTheCentre(f.ready.ServiceType):
+		// decision 316: indirect and virtual contact bring nobody to the centre; booked, they took
+		// a room's place, put phantom rows on the day sheet and lost the family's place to "no-shows"
+		// (review 55). The kind never changes once ready, so this is said first.
+		return nil, nil, notAtTheCentre(f.ready.ServiceType)
 	case f.OnHold():
 		// Say who ends it (review 51): the coordinator cannot, and a booking waits for it.
 		return nil, nil, problem.Rule(ErrOnHold.Reason, "a safeguarding hold suspends the family's contact: nothing is booked until "+
@@ -1106,6 +1111,9 @@ const (
 	// CautionBringOnly: an adult named only to bring the children (not to take part in contact,
 	// nor to collect them), newly admitted: they hand the children over and leave.
 	CautionBringOnly = "BRING_ONLY"
+	// CautionCollectOnly: an adult named only to collect the children (not to take part in
+	// contact, nor to bring them), newly admitted: they take the children and leave (decision 316).
+	CautionCollectOnly = "COLLECT_ONLY"
 )
 
 // Caution is something the door must mind about a person just admitted: a code and words for
@@ -1148,6 +1156,12 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) [
 	if adult && a.MayBring && !a.MayCollect && !a.MayAttend && !again {
 		out = append(out, Caution{CautionBringOnly, "named only to bring the children: they hand the children over at the door and " +
 			"leave; they may not stay for contact, nor collect the children (an adult the family named to collect them does)"})
+	}
+	if adult && a.MayCollect && !a.MayBring && !a.MayAttend && !again {
+		// decision 316: as BRING_ONLY, for an adult named only to collect (the other parent at a
+		// handover; review 55 read "ADMITTED as visiting-parent" and nothing more).
+		out = append(out, Caution{CautionCollectOnly, "named only to collect the children: they take the children at the end and " +
+			"leave with them; they may not stay for contact, nor bring the children"})
 	}
 	if adult && a.MayBring && !a.MayCollect && brought && !collected {
 		out = append(out, Caution{CautionMayNotCollect, "named to bring the children, not to collect them: do not hand the children " +
@@ -1248,6 +1262,12 @@ func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriv
 			case schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT:
 				return notVisitingParty(p, "is the resident parent, who brings and collects the children")
 			default:
+				if a.MayAttend {
+					// decision 316: said truly of an escort named to attend (review 55 was told
+					// they were "named to bring or collect the children only").
+					return notVisitingParty(p, "is the family's named escort: an escort goes with the children and is not of the visiting "+
+						"party, even when named to attend; record who of the visiting party came")
+				}
 				return notVisitingParty(p, "is named to bring or collect the children only")
 			}
 			continue
@@ -1670,6 +1690,9 @@ func (b *Booking) NoContactHeld(now time.Time) bool {
 	if !childrenLeft && !visitingLeft && now.Before(b.ChildrenLeave) {
 		return false
 	}
+	if b.isHandover() {
+		return !b.handedOver() // decision 316: a handover is held once the children were handed over
+	}
 	return !b.heldAMinute()
 }
 
@@ -1683,7 +1706,9 @@ func (b *Booking) heldAMinute() bool {
 
 // Complete records that the session took place; caller is the account completing it (the
 // subject of their sign-in token) and bySupervisor whether they hold the supervisor's role. Both
-// parties must have arrived; a supervised session is completed by its supervisor: supervisedBy
+// parties must have arrived, or, for a handover, the children brought and collected by someone
+// other than who brought them (handedOver; decision 316), its times then the children's arrival
+// and departure; a supervised session is completed by its supervisor: supervisedBy
 // empty is the caller, and an account other than the caller's is refused
 // (ErrSupervisorNotCaller); a supported session records who supervised too, the caller when
 // supervisedBy is empty. Whether that account was cleared is the staff register's
@@ -1700,7 +1725,13 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		return nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("contact starts when the children are due, at %s: a session is completed once it has taken place",
 			ClockAt(b.ChildrenArrive, b.loc)))
 	}
-	if len(b.Arrived) < 2 {
+	handover := b.isHandover()
+	switch {
+	case handover && !b.handedOver():
+		// decision 316: a handover is the children brought and collected (decision 245), not the
+		// visiting party's arrival, which a parent who only collects can never record (review 55).
+		return nil, nil, b.handoverRefusal()
+	case !handover && len(b.Arrived) < 2:
 		return nil, nil, ErrPartiesMissing
 	}
 	if _, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !left && now.Before(b.ChildrenLeave) {
@@ -1709,7 +1740,12 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 			ClockAt(b.ChildrenLeave, b.loc)))
 	}
 	start, end := b.Held()
-	if !b.heldAMinute() {
+	if handover {
+		// decision 316: the handover's times are the children brought and collected; contact is
+		// elsewhere, so minutes held are their minutes at the centre, and lost those they came late.
+		start, end = b.Arrived[schedulingv1.Party_PARTY_CHILDREN], b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	}
+	if !handover && !b.heldAMinute() {
 		// The children and the visiting parent were never together in the session's time
 		// (they left before it began, or before the other came), or for less than a minute:
 		// nobody was served by it.
@@ -1745,7 +1781,7 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 	ev := &schedulingv1.SessionCompleted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(),
 		ServiceType: b.ServiceType, SessionDate: dates.Proto(b.Date), RoomId: b.Room.String(), Children: f.attending(b),
 		SupervisedBy: supervisedBy, StartedAt: timestamppb.New(start), EndedAt: timestamppb.New(end),
-		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(start.Sub(b.ChildrenArrive) / time.Minute),
+		MinutesHeld: int32(end.Sub(start) / time.Minute), MinutesLost: int32(max(0, start.Sub(b.ChildrenArrive)) / time.Minute),
 		NeverRecordedLeaving: ids(in.People())}
 	f.mustApply(ev)
 	return b, ev, nil
@@ -1816,11 +1852,20 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if b.isHandover() && party == schedulingv1.Party_PARTY_VISITING {
+		// decision 316: the other parent comes to collect the children, not for contact here.
+		return nil, nil, nil, b.handoverNoShow()
+	}
 	if now.Before(b.due(party)) {
 		// Said of the party, not the session: the visiting parent's part may have begun while the
-		// children are not yet due (review 14).
+		// children are not yet due (review 14). On another day, the day too (decision 317:
+		// review 55 read "not due until 10:00" a week ahead as today).
+		when := ClockAt(b.due(party), b.loc).String()
+		if !LocalDate(now, b.loc).Equal(b.Date) {
+			when += " on " + dates.String(b.Date)
+		}
 		return nil, nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
-			partyDue(party), ClockAt(b.due(party), b.loc)))
+			partyDue(party), when))
 	}
 	if gone, cut := b.ContactCutShort(party); cut {
 		// The other party left before this one's grace ran out: it ended the contact, and this

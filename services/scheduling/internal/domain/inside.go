@@ -305,7 +305,7 @@ func partyWords(p schedulingv1.Party) string {
 // other party's departure, a mis-tap later corrected as not having happened, and the release stood
 // on a movement no longer on the record (decisions.md 195). Nil when the no-show may be recorded.
 func releasingTooSoon(b *Booking, party schedulingv1.Party, count int, now time.Time) error {
-	if !now.Before(b.ChildrenLeave) {
+	if !b.mayStillCome(now) { // decision 317: the door's rule too (parentsMayMeet)
 		return nil
 	}
 	end := ClockAt(b.ChildrenLeave, b.loc)
@@ -351,6 +351,11 @@ func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution
 	if _, gone := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !gone {
 		return Caution{}, false // some of the children stay
 	}
+	if b.isHandover() {
+		// decision 316: a handover is the children brought and collected (decision 245); the
+		// children leaving with the other parent is the handover itself, not contact not held.
+		return handoverNotHeld(b, at)
+	}
 	seen, came := b.Arrived[schedulingv1.Party_PARTY_VISITING]
 	if in, ok := b.CheckedInAt[schedulingv1.Party_PARTY_VISITING]; ok && (!came || in.Before(seen)) {
 		seen, came = in, true
@@ -369,4 +374,18 @@ func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution
 		"--party children --arrival --not-happened, and --departure likewise). If the session did not take place, record it: the "+
 		"party that did not come is a no-show (familytime schedule noshow %s --party visiting), or the centre calls it off "+
 		"(familytime schedule cancel %s --by centre --reason ...)", ClockAt(at, b.loc), why, b.ID, b.ID, b.ID)}, true
+}
+
+// handoverNotHeld is contactNotHeld for a handover (decision 316): no caution once the children
+// were collected by someone other than who brought them (handedOver); else the handover did not
+// take place, and the caution says how the session is recorded, never a visiting party's no-show.
+func handoverNotHeld(b *Booking, at time.Time) (Caution, bool) {
+	if b.handedOver() {
+		return Caution{}, false
+	}
+	return Caution{CautionContactNotHeld, fmt.Sprintf("the handover did not take place: the children left at %s with who brought "+
+		"them, and nobody else collected them. If the departure was recorded by mistake or names the wrong people, correct it "+
+		"(familytime schedule correct %s --party children --departure ...). If the handover did not happen, the centre records the "+
+		"session with a cancellation on the day (familytime schedule cancel %s --by centre --reason other --note ...)",
+		ClockAt(at, b.loc), b.ID, b.ID)}, true
 }

@@ -42,3 +42,29 @@ func TestTheHelpSaysWhenAnOrderExpiresAndWhenAcceptanceNeedsANote(t *testing.T) 
 	require.Contains(t, out, "--note")
 	require.Contains(t, out, "another kind of contact than the referral")
 }
+
+// Review 57, decision 318: the family's court orders name the adults each keeps from the
+// children, by role and person id, with the name the adults table already shows; an id the view
+// does not show (a party's copy) is given by id alone.
+func TestAFamilysCourtOrdersNameWhoTheyKeepFromTheChildren(t *testing.T) {
+	gran, other := uuid.NewString(), uuid.NewString()
+	family := &referralv1.Family{FamilyId: uuid.NewString(), ReferralId: uuid.NewString(),
+		Adults: []*referralv1.Adult{{PersonId: gran, Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: "Margaret Clarke", MayAttend: true}},
+		Details: &referralv1.ReferralDetails{Reason: "Contact broke down", CourtOrders: []*referralv1.CourtOrder{
+			{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_NON_MOLESTATION, MadeOn: &commonv1.Date{Year: 2026, Month: 6, Day: 1},
+				KeepsFromChildren: []string{gran, other}},
+			{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_CHILD_ARRANGEMENTS, MadeOn: &commonv1.Date{Year: 2026, Month: 9, Day: 22}},
+		}}}
+	var text bytes.Buffer
+	require.NoError(t, printFamily(&text, &output{}, family, ""))
+	out := text.String()
+	require.Contains(t, out, "KEEPS FROM CHILDREN")
+	require.Contains(t, out, "named relative "+gran+" (Margaret Clarke)")
+	require.Contains(t, out, "person "+other)
+	help, err := run(t, "referral", "family", "--help")
+	require.NoError(t, err)
+	require.Contains(t, help, "KEEPS FROM")
+	help, err = run(t, "referral", "submit", "--help")
+	require.NoError(t, err)
+	require.Contains(t, help, "keeps_from_children")
+}

@@ -156,7 +156,11 @@ copy says they are held by the centre; --json: childrens_needs_withheld).
 
 Court orders show when each was made and, where the referral gives it, its last day in force
 (EXPIRES ON): "expired on D" once that day has passed by the centre's today as the service
-reckons it (--json: expires_on, expired). An expired order is no longer in force.
+reckons it (--json: expires_on, expired). An expired order is no longer in force. KEEPS FROM
+CHILDREN names the adults the order forbids contact with the children (role, person id, name;
+--json: keeps_from_children): while it is in force the door is told they may not come, and
+refuses them NOT_PERMITTED. An order is linked to an adult by amendment (keeps_from_children:
+their person id), before the family is ready for contact (decision 318).
 
 Coordinators and the centre's safeguarding lead may open families; administrators may not.`,
 		Example: `  familytime referral family $REFERRAL --centre $CENTRE --purpose "arrange the pre-visits"
@@ -213,6 +217,23 @@ func orderExpiry(o *referralv1.CourtOrder) string {
 	return dateString(o.GetExpiresOn())
 }
 
+// keptFromChildren names the adults a court order keeps from the children (decision 318): each by
+// role and person id, with the name the family's adults table shows; an id that table does not
+// show (a party's copy) is given by id alone.
+func keptFromChildren(f *referralv1.Family, o *referralv1.CourtOrder) string {
+	var out []string
+	for _, id := range o.GetKeepsFromChildren() {
+		i := slices.IndexFunc(f.GetAdults(), func(a *referralv1.Adult) bool { return a.GetPersonId() == id })
+		if i < 0 {
+			out = append(out, "person "+id)
+			continue
+		}
+		a := f.GetAdults()[i]
+		out = append(out, fmt.Sprintf("%s %s (%s)", adultRole(a.GetRole()), id, oneLine(a.GetFullName())))
+	}
+	return strings.Join(out, "; ")
+}
+
 func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
 	w = escaped(w)
 	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}, {"version", strconv.FormatInt(f.GetVersion(), 10)}}
@@ -266,9 +287,9 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 		orders := make([][]string, len(d.GetCourtOrders()))
 		for i, o := range d.GetCourtOrders() {
 			orders[i] = []string{strings.ReplaceAll(friendly("COURT_ORDER_KIND_", o.GetKind().String()), "-", " "), dateString(o.GetMadeOn()),
-				orderExpiry(o), orDash(oneLine(o.GetDescription()))}
+				orderExpiry(o), orDash(keptFromChildren(f, o)), orDash(oneLine(o.GetDescription()))}
 		}
-		if err := out.table(w, nil, []string{"COURT ORDER", "MADE ON", "EXPIRES ON", "DETAILS"}, orders); err != nil {
+		if err := out.table(w, nil, []string{"COURT ORDER", "MADE ON", "EXPIRES ON", "KEEPS FROM CHILDREN", "DETAILS"}, orders); err != nil {
 			return err
 		}
 		fmt.Fprintln(w)

@@ -51,7 +51,14 @@ months), in the same form as made_on, not before it: once that day has passed (b
 today) the order has expired, is no longer in force, and calls neither for risk.injunction nor
 for court_involved: it is kept as the family's history (an order in force, or a court's referral,
 still needs court_involved: true). An order about the children (child arrangements, prohibited steps, specific issue) dated before
-every child on the referral was born is refused at its made_on.
+every child on the referral was born is refused at its made_on. A non-molestation or occupation
+order (Family Law Act 1996 Part IV) is made on or after 1997-10-01 and expires within 10 years.
+An order's keeps_from_children lists the person ids of adults on the referral it forbids contact
+with the children: while it is in force the door refuses them (NOT_PERMITTED). Adults have ids
+only once the referral is recorded (familytime referral show), so an order is linked to them by
+amendment (familytime referral amend), before the family is ready for contact; after that the
+amendment is refused (ORDER_NOT_TOLD_TO_DOOR): the safeguarding lead places a hold
+(familytime safeguarding hold) and the family is referred again (decision 318).
 
 Sending the same file again is a retry, not a second referral: without --request-id (or a
 request_id in the file) the request id is made from the file's content, the centre and the

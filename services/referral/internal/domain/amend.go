@@ -60,7 +60,8 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	d.checkOrdersAfterBirth(&v, "details.", r.facts.CourtOrders, today)
 	d.checkSaid(&v, "details.", inwords.Says(r.secondPartyRiskNotes))
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
-	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind()), r.contactKind())
+	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind(), today), r.contactKind(), today)
+	d.checkInjunctionDates(&v, "details.", r.facts.CourtOrders, today)
 	r.checkIDs(&v, d)
 	r.keepPeople(&v, d)
 	if r.state != AwaitingSecondParty && r.state != Received {
@@ -94,7 +95,14 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():
 		// Recorded, the case would go on taking the children out (decision 114).
 		return nil, ErrEscortedChildrenLeave
-	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children)):
+	case fixed && r.newlyKept(d, today):
+		// Scheduling reads no amendment: the adult would still be admitted at the door (review
+		// 57, decision 318).
+		return nil, ErrOrderNotToldToDoor
+	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children) ||
+		attendees(recordsForContact(d, adults, today), children) != attendees(recordsForContact(r.Details(), r.adults, today), r.children)):
+		// Who scheduling was told may come includes who an order keeps from the children (decision
+		// 318): taking an adult out of an order in force would not reach the door either.
 		return nil, ErrAttendeesFixed
 	case r.state == Suspended && riskChanged:
 		// Voiding the screening would move a case under a hold; lift the hold first.
@@ -136,7 +144,7 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		return nil, err
 	}
 	// Dropping the last adult without a pre-visit can complete the family's intake.
-	return r.readiness(events)
+	return r.readiness(events, today)
 }
 
 // correct records a correction of the people's personal details on a closed referral: declined,

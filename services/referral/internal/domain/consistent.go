@@ -355,9 +355,20 @@ func appendAbduction(out []contradiction, risk Risk, mayLeave bool) []contradict
 	return out
 }
 
-// contradictions are the details' own (contradictions), for the kind of contact service.
-func (d Details) contradictions(service commonv1.ServiceType) []contradiction {
-	return contradictions(d.Adults, d.Risk, d.ChildrenMayLeaveCentre, service)
+// contradictions are the details' own (contradictions), for the kind of contact service, with the
+// adults as scheduling is told of them on today (ForContact): an adult a court order in force
+// keeps from the children does not make up the visiting party, nor bring or collect, and a reason
+// it leaves standing says so (decision 318).
+func (d Details) contradictions(service commonv1.ServiceType, today time.Time) []contradiction {
+	cs := contradictions(d.ForContact(today), d.Risk, d.ChildrenMayLeaveCentre, service)
+	if note := d.keptNote(today); note != "" {
+		for i := range cs {
+			if cs[i].adult >= 0 {
+				cs[i].reason += note
+			}
+		}
+	}
+	return cs
 }
 
 // contactKind is the kind of contact the referral's people are weighed for: the kind decided on
@@ -375,8 +386,8 @@ func (r *Referral) contactKind() commonv1.ServiceType {
 // for contact who may attend and the risk answers no longer change (ErrAttendeesFixed); a
 // referral recorded before review 39 that holds one is not made ready while it stands
 // (ContradictsItself). Nil for a new referral.
-func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction, service commonv1.ServiceType) {
-	for _, c := range d.contradictions(service) {
+func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction, service commonv1.ServiceType, today time.Time) {
+	for _, c := range d.contradictions(service, today) {
 		if !slices.ContainsFunc(kept, func(k contradiction) bool { return k.field == c.field }) {
 			v.add(c.path(prefix), c.reason)
 		}
@@ -387,8 +398,8 @@ func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction,
 // to contact (contradictions), as a refusal naming its field in the referral's details; nil when
 // it does not. A referral received before review 39 may: it is kept, screened and decided on, but
 // its arrangement is not agreed, nor its family made ready for contact, until it is amended.
-func (r *Referral) ContradictsItself() error {
-	cs := r.Details().contradictions(r.contactKind())
+func (r *Referral) ContradictsItself(today time.Time) error {
+	cs := r.Details().contradictions(r.contactKind(), today)
 	if len(cs) == 0 {
 		return nil
 	}
@@ -402,10 +413,10 @@ func (r *Referral) ContradictsItself() error {
 // referral is amended, and is not made ready until it is (ContradictsItself). Nor is the
 // applicant's risk answer refused: an abduction risk disclosed by the second parent stands, and
 // the answer that the children may leave the centre is amended instead.
-func (r *Referral) checkApplicant(v *Invalid, p Adult) {
+func (r *Referral) checkApplicant(v *Invalid, p Adult, today time.Time) {
 	d := r.Details()
 	d.Adults = append(d.Adults, p)
-	for _, c := range d.contradictions(r.contactKind()) {
+	for _, c := range d.contradictions(r.contactKind(), today) {
 		if c.adult == len(d.Adults)-1 {
 			v.add("parent."+c.field, c.reason)
 		}

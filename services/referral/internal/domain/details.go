@@ -81,11 +81,16 @@ type Child struct {
 // CourtOrder is a court order or injunction the referral records. MadeOn is zero when not known;
 // ExpiresOn, the last day the order is in force, is zero when no end date is known (as on every
 // order recorded before it was kept), and the order is then taken to be in force.
+//
+// KeepsFromChildren are the adults on the referral (by person id) whom the order forbids contact
+// with the children (decision 318): while it is in force they are sent to scheduling with no
+// permissions (ForContact), whatever their own answers say.
 type CourtOrder struct {
-	Kind        referralv1.CourtOrderKind
-	MadeOn      time.Time
-	Description string
-	ExpiresOn   time.Time
+	Kind              referralv1.CourtOrderKind
+	MadeOn            time.Time
+	Description       string
+	ExpiresOn         time.Time
+	KeepsFromChildren []uuid.UUID
 }
 
 // same reports whether two entries record one order as given: kind, dates and terms.
@@ -155,6 +160,7 @@ func (d Details) normalise() Details {
 	d.CourtOrders = slices.Clone(d.CourtOrders)
 	for i := range d.CourtOrders {
 		d.CourtOrders[i].Description = strings.TrimSpace(d.CourtOrders[i].Description)
+		d.CourtOrders[i].KeepsFromChildren = slices.Clone(d.CourtOrders[i].KeepsFromChildren)
 	}
 	d.Agencies = slices.Clone(d.Agencies)
 	slices.Sort(d.Agencies)
@@ -307,6 +313,7 @@ func (d Details) validateAt(v *Invalid, prefix string, need parents, today time.
 			v.add(f+"expires_on", "must not be before made_on: an order ends after it is made (leave expires_on out if the order has no end date)")
 		}
 		v.text(f+"description", o.Description, MaxTextLength, false)
+		d.checkKeptFromChildren(v, f+"keeps_from_children", o)
 	}
 	for _, a := range d.Agencies {
 		if !known(referralv1.Agency_name, int32(a)) {

@@ -39,8 +39,13 @@ func factsOf(adults []AdultRecord, children []ChildRecord, d Details) (*referral
 				DateOfBirth: dates.Proto(c.DateOfBirth), Needs: c.Needs, Language: c.Language})})
 	}
 	for _, o := range d.CourtOrders {
-		f.CourtOrders = append(f.CourtOrders, &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: dates.Proto(o.MadeOn), ExpiresOn: dates.Proto(o.ExpiresOn),
-			SealedDetails: w.bytes(&referralv1.CourtOrderDetails{Description: o.Description})})
+		rec := &referralv1.CourtOrderRecord{Kind: o.Kind, MadeOn: dates.Proto(o.MadeOn), ExpiresOn: dates.Proto(o.ExpiresOn),
+			SealedDetails: w.bytes(&referralv1.CourtOrderDetails{Description: o.Description})}
+		for _, id := range o.KeepsFromChildren {
+			// Ids only, as Attendee carries them (decision 318).
+			rec.KeptPersonIds = append(rec.KeptPersonIds, id.String())
+		}
+		f.CourtOrders = append(f.CourtOrders, rec)
 	}
 	f.SealedCaseDetails = w.bytes(&referralv1.CaseDetails{ReferrerName: d.Referrer.Name,
 		ReferrerOrganisation: d.Referrer.Organisation, ReferrerPhone: d.Referrer.Phone, ReferrerEmail: d.Referrer.Email,
@@ -90,8 +95,12 @@ func (r *Referral) applyFacts(f *referralv1.ReferralFacts) error {
 		if err := proto.Unmarshal(o.GetSealedDetails(), &od); err != nil {
 			return err
 		}
-		d.CourtOrders = append(d.CourtOrders, CourtOrder{Kind: o.GetKind(), MadeOn: dates.Time(o.GetMadeOn()),
-			Description: od.GetDescription(), ExpiresOn: dates.Time(o.GetExpiresOn())})
+		order := CourtOrder{Kind: o.GetKind(), MadeOn: dates.Time(o.GetMadeOn()),
+			Description: od.GetDescription(), ExpiresOn: dates.Time(o.GetExpiresOn())}
+		for _, id := range o.GetKeptPersonIds() {
+			order.KeepsFromChildren = append(order.KeepsFromChildren, parseID(id))
+		}
+		d.CourtOrders = append(d.CourtOrders, order)
 	}
 	r.facts = d
 	return nil

@@ -57,7 +57,7 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 	if r.arrangement != nil {
 		// The visit may be the intake's last step: a referral that contradicts itself (recorded
 		// before review 39) is amended first, and the coordinator told so now.
-		if err := r.ContradictsItself(); err != nil {
+		if err := r.ContradictsItself(today); err != nil {
 			return nil, err
 		}
 	}
@@ -94,7 +94,7 @@ func (r *Referral) RecordPreVisit(p PreVisit, today time.Time) ([]proto.Message,
 	if err != nil {
 		return nil, err
 	}
-	return r.readiness(events)
+	return r.readiness(events, today)
 }
 
 // ErrPreVisitAlreadyRecorded: an adult's pre-visit is recorded once a day, or twice when the
@@ -147,7 +147,7 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 		// Until the lead weighs it (review 32, decision 217).
 		return nil, err
 	}
-	if err := r.ContradictsItself(); err != nil {
+	if err := r.ContradictsItself(today); err != nil {
 		// A referral recorded before review 39 that nobody may attend, bring or collect from, or
 		// that lets a child at risk of abduction leave the centre.
 		return nil, err
@@ -166,7 +166,7 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 	if err != nil {
 		return nil, err
 	}
-	return r.readiness(events)
+	return r.readiness(events, today)
 }
 
 // IntakeComplete reports whether the family may be ready for contact: accepted, every adult who
@@ -177,15 +177,17 @@ func (r *Referral) AgreeArrangement(a Arrangement, today time.Time) ([]proto.Mes
 // disclosure was carried; decision 217), and the referral does not contradict itself about who
 // comes to contact (ContradictsItself: one recorded before review 39, or a second parent's
 // abduction risk on a referral saying the children may leave the centre).
-func (r *Referral) IntakeComplete() bool {
+func (r *Referral) IntakeComplete(today time.Time) bool {
 	if r.state != Accepted || r.arrangement == nil || len(r.preVisitDates) == 0 {
 		return false
 	}
 	if r.findingRulesOut(r.arrangement.ServiceType) != nil || r.DisclosureRulesOut(r.arrangement.ServiceType) != nil ||
-		r.ContradictsItself() != nil {
+		r.ContradictsItself(today) != nil {
 		return false
 	}
-	for _, a := range r.adults {
+	for _, a := range r.Details().ForContact(today) {
+		// An adult a court order in force keeps from the children needs no pre-visit unless a
+		// parent (decision 318): they are not to come.
 		if a.NeedsPreVisit() && !r.preVisits[a.ID] {
 			return false
 		}
@@ -195,14 +197,18 @@ func (r *Referral) IntakeComplete() bool {
 
 // readiness appends FamilyReadyForContact to a command's events when they complete the intake. It
 // is never a command of its own: nobody declares a family ready, the facts do.
-func (r *Referral) readiness(events []proto.Message) ([]proto.Message, error) {
-	if !r.IntakeComplete() {
+//
+// today is the centre's local date: an adult a court order in force on it keeps from the children
+// is sent with no permissions (Details.ForContact, decision 318), so the door refuses them
+// NOT_PERMITTED.
+func (r *Referral) readiness(events []proto.Message, today time.Time) ([]proto.Message, error) {
+	if !r.IntakeComplete(today) {
 		return events, nil
 	}
 	ev := &referralv1.FamilyReadyForContact{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), Arrangement: arrangementOf(*r.arrangement),
 		ChildrenMayLeaveCentre: r.facts.ChildrenMayLeaveCentre}
-	for _, a := range r.adults {
+	for _, a := range r.Details().ForContact(today) {
 		// Every adult the referral names, those who may not come too (ids, roles and permissions
 		// only): the door refuses someone named but not to attend, bring or collect NOT_PERMITTED,
 		// a record of the family's, and takes an id scheduling does not know for a typo. Sending

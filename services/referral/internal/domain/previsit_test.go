@@ -95,7 +95,7 @@ func TestReadyForContact(t *testing.T) {
 	events := h.ok(r.AgreeArrangement(arrangement(supported), today))
 	require.Len(t, events, 1, "one adult has not signed the ground rules")
 	require.Equal(t, domain.Accepted, r.State())
-	require.False(t, r.IntakeComplete())
+	require.False(t, r.IntakeComplete(today))
 
 	// The last adult comes back and signs: the family is ready, in the same command's events.
 	events = h.ok(r.RecordPreVisit(domain.PreVisit{PersonID: adults[1].ID, On: date(2026, 11, 20), GroundRulesSigned: true}, today))

@@ -332,7 +332,9 @@ func (r *Referral) NoteRiskAssessment(found bool, assessedOn time.Time) ([]proto
 	if err != nil {
 		return nil, err
 	}
-	return r.readiness(events)
+	// The assessment's day stands for today: an order that expired since it still keeps its
+	// adult from the children (decision 318), the safer side.
+	return r.readiness(events, assessedOn)
 }
 
 // PreVisitDone reports whether the adult has had a pre-visit and signed the ground rules.

@@ -59,7 +59,8 @@ func Submit(s Submission, today time.Time, newID NewID) (*Referral, []proto.Mess
 	d.checkOrdersAfterBirth(&v, "details.", nil, today)
 	d.checkSaid(&v, "details.", false)
 	d.checkNamedOnce(&v, "details.", nil)
-	d.checkAttending(&v, "details.", nil, s.RequestedServiceType)
+	d.checkAttending(&v, "details.", nil, s.RequestedServiceType, today)
+	d.checkInjunctionDates(&v, "details.", nil, today)
 	for i, a := range d.Adults {
 		if a.ID != uuid.Nil {
 			v.add(fmt.Sprintf("details.adults[%d].person_id", i), "is assigned by the service")
@@ -201,7 +202,7 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 			}
 		}
 	}
-	r.checkApplicant(&v, p)
+	r.checkApplicant(&v, p, today)
 	v.text("risk_notes", notes, MaxTextLength, false)
 	if a.Risk.OtherConcerns {
 		// The applicant's own notes describe their own yes (review 45, decision 270), as the

@@ -91,8 +91,17 @@ func detailsFrom(d *referralv1.ReferralDetails) (domain.Details, error) {
 			bad.Violations = append(bad.Violations, err.(*problem.InvalidError).Violations...)
 		}
 		// expired is the service's answer, not the caller's: the expiry date says it.
-		out.CourtOrders = append(out.CourtOrders, domain.CourtOrder{Kind: o.GetKind(), MadeOn: made, Description: o.GetDescription(),
-			ExpiresOn: expires})
+		order := domain.CourtOrder{Kind: o.GetKind(), MadeOn: made, Description: o.GetDescription(), ExpiresOn: expires}
+		for j, id := range o.GetKeepsFromChildren() {
+			// decision 318: the domain says whose id it must be; here only that it is an id.
+			pid, err := uuid.Parse(id)
+			if err != nil {
+				bad.Violations = append(bad.Violations, problem.Violation{Field: fieldf("details.court_orders[%d].keeps_from_children[%d]", i, j),
+					Reason: "must be a person id (a UUID) of an adult on this referral"})
+			}
+			order.KeepsFromChildren = append(order.KeepsFromChildren, pid)
+		}
+		out.CourtOrders = append(out.CourtOrders, order)
 	}
 	if len(bad.Violations) > 0 {
 		return out, &bad
@@ -117,6 +126,9 @@ func detailsOf(d domain.Details, today time.Time) *referralv1.ReferralDetails {
 	for _, o := range d.CourtOrders {
 		co := &referralv1.CourtOrder{Kind: o.Kind, Description: o.Description, MadeOn: dates.Proto(o.MadeOn),
 			ExpiresOn: dates.Proto(o.ExpiresOn), Expired: !o.InForce(today)}
+		for _, id := range o.KeepsFromChildren {
+			co.KeepsFromChildren = append(co.KeepsFromChildren, id.String())
+		}
 		out.CourtOrders = append(out.CourtOrders, co)
 	}
 	return out

@@ -3132,7 +3132,11 @@ type CourtOrderRecord struct {
 	// The last day the order is in force, if it has an end date; unset (as on every event recorded
 	// before it was kept): no end date known. An order is not in force once its centre's today is
 	// past it.
-	ExpiresOn     *v1.Date `protobuf:"bytes,4,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
+	ExpiresOn *v1.Date `protobuf:"bytes,4,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
+	// The person ids of adults on the referral whom the order forbids contact with the children
+	// (CourtOrder.keeps_from_children): ids only. Empty on every event recorded before it was kept
+	// (decision 318).
+	KeptPersonIds []string `protobuf:"bytes,5,rep,name=kept_person_ids,json=keptPersonIds,proto3" json:"kept_person_ids,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3191,6 +3195,13 @@ func (x *CourtOrderRecord) GetSealedDetails() []byte {
 func (x *CourtOrderRecord) GetExpiresOn() *v1.Date {
 	if x != nil {
 		return x.ExpiresOn
+	}
+	return nil
+}
+
+func (x *CourtOrderRecord) GetKeptPersonIds() []string {
+	if x != nil {
+		return x.KeptPersonIds
 	}
 	return nil
 }
@@ -4203,13 +4214,14 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x12%\n" +
-	"\x0esealed_details\x18\x04 \x01(\fR\rsealedDetails\"\xe5\x01\n" +
+	"\x0esealed_details\x18\x04 \x01(\fR\rsealedDetails\"\x8d\x02\n" +
 	"\x10CourtOrderRecord\x12:\n" +
 	"\x04kind\x18\x01 \x01(\x0e2&.familytime.referral.v1.CourtOrderKindR\x04kind\x123\n" +
 	"\amade_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x06madeOn\x12%\n" +
 	"\x0esealed_details\x18\x03 \x01(\fR\rsealedDetails\x129\n" +
 	"\n" +
-	"expires_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\"\xbb\x01\n" +
+	"expires_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\x12&\n" +
+	"\x0fkept_person_ids\x18\x05 \x03(\tR\rkeptPersonIds\"\xbb\x01\n" +
 	"\bAttendee\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x125\n" +
 	"\x04role\x18\x02 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x1d\n" +

@@ -332,9 +332,18 @@ type CourtOrder struct {
 	ExpiresOn *v1.Date `protobuf:"bytes,4,opt,name=expires_on,json=expiresOn,proto3" json:"expires_on,omitempty"`
 	// Output only, ignored on submission and amendment: expires_on has passed by the centre's today
 	// when the details were read, so the order is no longer in force.
-	Expired       bool `protobuf:"varint,5,opt,name=expired,proto3" json:"expired,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Expired bool `protobuf:"varint,5,opt,name=expired,proto3" json:"expired,omitempty"`
+	// The person ids of adults on this referral whom the order forbids contact with the children (a
+	// non-molestation order against a grandmother not to approach them, say), each an adult already
+	// on the referral (not a child, not repeated): so given on an amendment, from the ids referral
+	// show gives (adults have no id until the referral is recorded). While the order is in force
+	// each is sent to scheduling with no permissions, so the door refuses them NOT_PERMITTED; their
+	// own answers (may_attend, may_bring, may_collect) stay as the referrer gave them. Once the
+	// family is ready for contact an amendment cannot newly keep an adult from the children
+	// (ORDER_NOT_TOLD_TO_DOOR: a safeguarding hold, then a new referral). Decision 318.
+	KeepsFromChildren []string `protobuf:"bytes,6,rep,name=keeps_from_children,json=keepsFromChildren,proto3" json:"keeps_from_children,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *CourtOrder) Reset() {
@@ -400,6 +409,13 @@ func (x *CourtOrder) GetExpired() bool {
 		return x.Expired
 	}
 	return false
+}
+
+func (x *CourtOrder) GetKeepsFromChildren() []string {
+	if x != nil {
+		return x.KeepsFromChildren
+	}
+	return nil
 }
 
 // Referrer is the professional who referred the family; empty for a self-referral.
@@ -5139,7 +5155,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\bfullName\x12F\n" +
 	"\rdate_of_birth\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\vdateOfBirth\x12\x1e\n" +
 	"\x05needs\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x05needs\x12#\n" +
-	"\blanguage\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\blanguage\"\x8a\x02\n" +
+	"\blanguage\x18\x05 \x01(\tB\a\xbaH\x04r\x02\x18dR\blanguage\"\xcb\x02\n" +
 	"\n" +
 	"CourtOrder\x12F\n" +
 	"\x04kind\x18\x01 \x01(\x0e2&.familytime.referral.v1.CourtOrderKindB\n" +
@@ -5148,7 +5164,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\vdescription\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\vdescription\x129\n" +
 	"\n" +
 	"expires_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\texpiresOn\x12\x18\n" +
-	"\aexpired\x18\x05 \x01(\bR\aexpired\"\x95\x01\n" +
+	"\aexpired\x18\x05 \x01(\bR\aexpired\x12?\n" +
+	"\x13keeps_from_children\x18\x06 \x03(\tB\x0f\xbaH\f\x92\x01\t\x10\x16\"\x05r\x03\xb0\x01\x01R\x11keepsFromChildren\"\x95\x01\n" +
 	"\bReferrer\x12\x1c\n" +
 	"\x04name\x18\x01 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\x04name\x12,\n" +
 	"\forganisation\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\xc8\x01R\forganisation\x12\x1d\n" +

@@ -81,8 +81,8 @@ func TestACorrectionOfAReleasedReportNamesItsRecipients(t *testing.T) {
 		}
 	}
 	require.Len(t, said, 3)
-	require.NotContains(t, said[0], "to be sent")
-	want := "; to be sent to the report's 3 recipients: 1 parent " + father + ", 2 parent " + mother + ", 3 court"
+	require.NotContains(t, said[0], "to tell")
+	want := "; the report's 3 recipients to tell: 1 parent " + father + ", 2 parent " + mother + ", 3 court"
 	require.True(t, strings.HasSuffix(said[1], want), said[1])
 	require.True(t, strings.HasSuffix(said[2], want), said[2])
 }

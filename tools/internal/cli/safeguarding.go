@@ -521,23 +521,76 @@ func (s *safeguardingCommand) correctRecord(cmd *cobra.Command, out *output, req
 		if !out.json {
 			fmt.Fprint(cmd.OutOrStdout(), toTell(resp.GetRecipientsToTell()))
 		}
+		// decision 319: on standard error in JSON too, as the other warnings are.
+		warnOnStderr(cmd, correctionWarning(resp.GetRecipientsToTell()))
 		return nil
 	})
 }
 
-// toTell says whom to send a correction of a report's released text, numbered as the
-// distribution list is, from 1 (review 48: a correction after release named nobody told); "" for
-// a correction no recipient was given.
+// toTell says whom to tell of a correction of a report's released text, numbered as the
+// distribution list is, from 1 (review 48: a correction after release named nobody told), and
+// the sections each one's copy withholds, numbered as report show numbers them (decision 319:
+// review 57 was told to give every recipient "the text corrected", the other parent included,
+// though the correction was of a section that parent's copy withholds); "" for a correction no
+// recipient was given.
 func toTell(list []*safeguardingv1.Recipient) string {
 	if len(list) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("\nsend the correction to the report's recipients, each given the text corrected (report show --recipient N is each one's copy):\n")
+	b.WriteString("\ntell the report's recipients of the correction (report show --recipient N is each one's copy):\n")
 	for i, r := range list {
-		fmt.Fprintf(&b, "  %d  %s\n", i+1, recipientWords(r))
+		fmt.Fprintf(&b, "  %d  %s: copy withholds %s\n", i+1, recipientWords(r), withheldWords(r.GetWithheldSections()))
+	}
+	if correctionWarning(list) == "" {
+		b.WriteString("no copy withholds a section: each is given the text corrected\n")
+	} else {
+		b.WriteString("the correction's text as it stands is not for a recipient whose copy withholds a section: " +
+			"see the WARNING on standard error\n")
 	}
 	return b.String()
+}
+
+// withheldWords is the sections a copy withholds, numbered from 1: "nothing", "section 2",
+// "sections 2, 5" (decision 319).
+func withheldWords(withheld []int32) string {
+	if len(withheld) == 0 {
+		return "nothing"
+	}
+	numbers := make([]string, len(withheld))
+	for i, x := range withheld {
+		numbers[i] = fmt.Sprint(sectionNumber(x))
+	}
+	if len(numbers) == 1 {
+		return "section " + numbers[0]
+	}
+	return "sections " + strings.Join(numbers, ", ")
+}
+
+// correctionWarning warns, when any recipient's copy withholds a section, that the correction's
+// text is not to be given as it stands to them: it is one text, not sections, and may be of a
+// section their copy withholds (an address, a time); the lead writes them a version without
+// what their copy withholds (decision 171 leaves a sectioned addendum as the whole answer;
+// decision 319). "" when no copy withholds anything. It names recipients by number only.
+func correctionWarning(list []*safeguardingv1.Recipient) string {
+	var who []string
+	for i, r := range list {
+		if len(r.GetWithheldSections()) > 0 {
+			who = append(who, fmt.Sprint(i+1))
+		}
+	}
+	if len(who) == 0 {
+		return ""
+	}
+	names := "recipient " + who[0]
+	if len(who) > 1 {
+		names = "recipients " + strings.Join(who[:len(who)-1], ", ") + " and " + who[len(who)-1]
+	}
+	return "CORRECTION_NOT_FOR_EVERY_COPY: do not give the correction's text as it stands to " + names +
+		": their copy withholds a section, and the correction is one text, not sections, so it may hold what their copy " +
+		"withholds (another party's address or contact details, arrival or departure times). Give them a version " +
+		"without what their copy withholds, checked against their copy (report show --recipient N), or only that " +
+		"their copy was corrected"
 }
 
 func (s *safeguardingCommand) close() *cobra.Command {
@@ -604,7 +657,10 @@ it again, correct its correction (ALREADY_CORRECTED names it), so one text stand
 the chain. A report's draft is corrected only once the report is released, and then by the lead
 only (REPORT_CHECKED); each recipient's copy then says it was corrected after release, and on
 which day, without the correction's text (which could hold what a copy withholds), and the lead
-tells each recipient what changed. Before release it is drafted again (REPORT_NOT_RELEASED: see
+tells each recipient what changed. The answer lists the recipients with the sections each one's
+copy withholds; the correction's text as it stands is only for a copy that withholds nothing:
+a WARNING CORRECTION_NOT_FOR_EVERY_COPY names the others, who are given a version without what
+their copy withholds. Before release it is drafted again (REPORT_NOT_RELEASED: see
 familytime safeguarding report --help). The record to correct is the text released, which
 familytime safeguarding report show REPORT_ID --purpose ... gives ("to correct it"; the JSON's
 correct_record_id): a draft replaced by a later one before the release went to nobody, and is not

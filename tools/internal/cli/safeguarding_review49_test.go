@@ -50,8 +50,9 @@ func TestRecipientsAreNumberedFromOne(t *testing.T) {
 func TestACorrectionSaysWhomToSendIt(t *testing.T) {
 	father := uuid.NewString()
 	require.Empty(t, toTell(nil))
-	require.Equal(t, "\nsend the correction to the report's recipients, each given the text corrected (report show --recipient N is each "+
-		"one's copy):\n  1  parent "+father+"\n  2  court\n", toTell([]*safeguardingv1.Recipient{
+	require.Equal(t, "\ntell the report's recipients of the correction (report show --recipient N is each "+
+		"one's copy):\n  1  parent "+father+": copy withholds nothing\n  2  court: copy withholds nothing\n"+
+		"no copy withholds a section: each is given the text corrected\n", toTell([]*safeguardingv1.Recipient{
 		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, PersonId: father},
 		{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT}}))
 }

@@ -225,8 +225,16 @@ func summary(msg proto.Message) string {
 	case *safeguardingv1.RecordCorrected:
 		s := "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
 		if n := len(e.GetRecipientsToTell()); n > 0 {
-			// The released text was corrected: whom to send it (review 48).
-			s += fmt.Sprintf("; to be sent to the report's %s: %s", recipientCount(n), recipientList(e.GetRecipientsToTell()))
+			// The released text was corrected: whom to tell (review 48), with what each copy
+			// withholds. decision 319: the correction is one text, not sections, so it may be of
+			// a section a recipient's copy withholds (an address): it is not sent as it stands to
+			// them (review 57 read "to be sent to the report's N recipients", the other parent's
+			// included).
+			s += fmt.Sprintf("; the report's %s to tell: %s", recipientCount(n), recipientList(e.GetRecipientsToTell()))
+			if withholding(e.GetRecipientsToTell()) {
+				s += "; the text is not to be given as it stands to a recipient whose copy withholds a section: " +
+					"they are given a version without what their copy withholds"
+			}
 		}
 		return s
 	case *safeguardingv1.HoldPlaced:
@@ -504,7 +512,9 @@ func recipientCount(n int) string {
 	return fmt.Sprintf("%d recipients", n)
 }
 
-// recipientList is a distribution list in words, numbered from 1: "1 parent P, 2 court".
+// recipientList is a distribution list in words, numbered from 1, with the sections each copy
+// withholds, numbered from 1 as report show numbers them (decision 319): "1 parent P, 2 parent Q
+// (copy withholds sections 2, 3), 3 court".
 func recipientList(list []*safeguardingv1.Recipient) string {
 	parts := make([]string, len(list))
 	for i, r := range list {
@@ -515,9 +525,30 @@ func recipientList(list []*safeguardingv1.Recipient) string {
 		case r.GetPersonId() != "":
 			who += " " + r.GetPersonId()
 		}
+		if w := r.GetWithheldSections(); len(w) > 0 {
+			numbers := make([]string, len(w))
+			for n, x := range w {
+				numbers[n] = fmt.Sprint(x + 1)
+			}
+			label := "section "
+			if len(w) > 1 {
+				label = "sections "
+			}
+			who += " (copy withholds " + label + strings.Join(numbers, ", ") + ")"
+		}
 		parts[i] = fmt.Sprintf("%d %s", i+1, who)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// withholding reports whether any recipient's copy withholds a section (decision 319).
+func withholding(list []*safeguardingv1.Recipient) bool {
+	for _, r := range list {
+		if len(r.GetWithheldSections()) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // sections is a count of a report's sections in words that agree with it: "1 section", "3 sections".

@@ -56,15 +56,18 @@ func (a *App) loadReport(ctx context.Context, centre, id uuid.UUID) (*domain.Rep
 // (ActingAsStaff).
 func (a *App) ChangeReport(ctx context.Context, centre, id uuid.UUID, c domain.Caller, md eventstore.Metadata,
 	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*domain.Report, *eventstore.UnitOfWork, error) {
+	// decision 319: the register before the report, so someone it does not clear is answered
+	// alike for a report that exists and one that does not (review 57).
+	c.Subject = md.Actor
+	c, err := a.ActingAsStaff(ctx, centre, c)
+	if err != nil {
+		return nil, nil, err
+	}
 	r, _, err := a.loadReport(ctx, centre, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	today := a.today()
-	c.Subject = md.Actor
-	if c, err = a.ActingAsStaff(ctx, centre, c); err != nil {
-		return nil, nil, err
-	}
 	expected := r.Version()
 	msgs, err := decide(r, c, today)
 	if err != nil {
@@ -111,20 +114,22 @@ type SectionView struct {
 // GetReport returns a report, whole or as the copy one recipient was given, to its author, its
 // checker or the centre's lead, after recording the read.
 func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UUID, purpose string, recipient *int) (ReportView, error) {
-	r, raw, err := a.loadReport(ctx, centre, id)
-	if err != nil {
-		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
-	}
-	if err := r.CanRead(c); err != nil {
-		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
-	}
 	// Reading a report's text is working on it, as writing and checking it are: by someone the
 	// centre's staff register clears today (decision 96); a supervisor who left keeps a token.
-	if c, err = a.ActingAsStaff(ctx, centre, c); err != nil {
+	// decision 319: the register is checked first, as for drafting, so someone it does not clear
+	// is answered alike for a report that exists and one that does not (review 57 was told
+	// NOT_A_REPORT_READER for one and "report not found" for the other).
+	tokenCaller := c
+	c, err := a.ActingAsStaff(ctx, centre, c)
+	if err != nil {
 		return ReportView{}, err
 	}
+	r, raw, err := a.loadReport(ctx, centre, id)
+	if err != nil {
+		return ReportView{}, a.refused(ctx, tokenCaller, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
+	}
 	if err := r.CanRead(c); err != nil {
-		// acting as a supervisor, not the lead the token said
+		// c is the role the register gives: acting as a supervisor, not the lead the token said
 		return ReportView{}, a.refused(ctx, c, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
 	}
 	indexes := make([]int, len(r.Sections()))

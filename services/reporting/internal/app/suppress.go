@@ -46,7 +46,15 @@ const (
 //   - pruneIfFewer: a figure withheld that the rest can do without is published again.
 //   - publishWhatFollows: a "*" hiding 5 or more that anyone can work out is published: withheld,
 //     it protects nothing.
+//   - alike: a figure and its twin, the same number to any reader (a year and its only quarter
+//     with anything in it, a region and its only centre), withheld alike (decision 320).
 //   - withholdCapacity: the capacity used, where the sessions booked are withheld.
+//
+// A count of distinct people of a period holds the people of each period within it (a quarter's
+// families, each month's): what the one has beyond the other is a count of people too, the
+// people served in the quarter and not in the month. Where it does not follow from the period's
+// parts (they do not add up to it), it is read as a figure of its own, never published
+// (withDifferences, decision 320): a quarter less its month is not to give 1 to 4.
 //
 // A figure of a period published before (fixed, FirstShown.Fix) keeps what it was first shown
 // as: a number stays published, a "*" stays withheld, a "<5" stays "<5" while it is 1 to 4. None
@@ -79,6 +87,13 @@ func Suppress(figs []Figure) {
 	s.audit(all)
 	s.pruneIfFewer(all)
 	s.publishWhatFollows(all)
+	s.alike()
+	if len(s.figs) != len(figs) {
+		// The differences were read with a copy of figs (decision 320).
+		for i := range figs {
+			figs[i].Suppressed, figs[i].Shown, figs[i].small = s.figs[i].Suppressed, s.figs[i].Shown, s.figs[i].small
+		}
+	}
 	withholdCapacity(figs)
 	for i := range figs {
 		if figs[i].Suppressed != "" {
@@ -90,7 +105,10 @@ func Suppress(figs []Figure) {
 // suppressor withholds figures table by table (settle), trying the figures a table could
 // withhold next, and reads the tables together (audit).
 type suppressor struct {
+	// figs are the figures, and after them (from real on) the differences of withDifferences,
+	// withheld and never published.
 	figs   []Figure
+	real   int
 	tables []table
 	in     [][]int // a figure's tables
 	// r is the audit's reading.
@@ -116,7 +134,8 @@ type undone struct {
 const trialCandidates, trialBudget = 4, 48
 
 func newSuppressor(figs []Figure) *suppressor {
-	tables := tablesOf(figs)
+	real := len(figs)
+	figs, tables := withDifferences(figs, tablesOf(figs))
 	in := make([][]int, len(figs))
 	for ti, t := range tables {
 		in[t.total] = append(in[t.total], ti)
@@ -124,7 +143,7 @@ func newSuppressor(figs []Figure) *suppressor {
 			in[c] = append(in[c], ti)
 		}
 	}
-	return &suppressor{figs: figs, tables: tables, in: in, queued: make([]bool, len(tables)), trying: make([]bool, len(tables)),
+	return &suppressor{figs: figs, real: real, tables: tables, in: in, queued: make([]bool, len(tables)), trying: make([]bool, len(tables)),
 		withheldIn: make([]int32, len(figs))}
 }
 
@@ -189,6 +208,9 @@ func (s *suppressor) settle(start []int, marks []bool, try bool, budget int) int
 // reads each centre's tables together (decision 204).
 func (s *suppressor) exposedTable(ti int) bool {
 	t := s.tables[ti]
+	if t.derived {
+		return false // a difference is read by the audit only (decision 320)
+	}
 	if exposed(s.figs, t, -1) {
 		return true
 	}
@@ -381,6 +403,12 @@ type table struct {
 	// atLeast: the total is at least its cells' sum: the sessions booked of a period with sessions
 	// still to come (or not yet recorded) are more than those attended and the no-shows.
 	atLeast bool
+	// parts: the cells are the parts of the total's period (a quarter's months, a year's quarters).
+	parts bool
+	// derived (decision 320): the total is a count of distinct people of a period, its first cell
+	// the same count of a period within it, its second the people of the one not in the other, a
+	// figure of withDifferences that is never published.
+	derived bool
 }
 
 // distinctCounts are the measures that count people once however often they appear
@@ -454,7 +482,7 @@ func tablesOf(figs []Figure) []table {
 	group := func(name tableKey, total int, cell int) {
 		t := groups[name]
 		if t == nil {
-			t = &table{total: total, insiders: name.hi>>56 == 's', distinct: distinctCounts[figs[total].Measure]}
+			t = &table{total: total, insiders: name.hi>>56 == 's', distinct: distinctCounts[figs[total].Measure], parts: name.hi>>56 == 't'}
 			groups[name] = t
 		}
 		t.cells = append(t.cells, cell)
@@ -534,6 +562,166 @@ func tablesOf(figs []Figure) []table {
 	return out
 }
 
+// withDifferences adds to figs (a copy, where it adds any) a figure for each count of distinct
+// people of a period less the same count (measure, scope, breakdown, category) of a period within
+// it: a quarter less each of its months, the year less each of its quarters and months. The
+// quarter's people hold each month's, so the difference is the people served in the quarter and
+// not in the month, a count of people like any other (review 56: a centre's 7 families in the
+// quarter, published beside its November's 6, gave 1 family served in the quarter alone, and 12
+// children less 10 that family's 2). It is withheld ("*", small where it is 1 to 4) and fixed: it
+// is never published, and nothing withholds it. A table (derived) says the whole is the part and
+// the difference, and the audit reads it with the rest (one mechanism: tighten, decision 241): a
+// small difference that a reader pins gets the whole withheld (around), the period published
+// later (a month is published before its quarter, and keeps what it was first published as), and
+// the whole's own tables are settled as any figure withheld. Its bounds are 0 to none (reading):
+// a difference of 0 tells no one anything. A difference follows from the period's parts where
+// they add up to it (the quarter less a month is the other months): it is added only where the
+// whole's parts, or those of the period between (the quarter, for the year less a month), do not
+// add up to it. decision 320.
+func withDifferences(figs []Figure, tables []table) ([]Figure, []table) {
+	partsOf := map[int]int{} // a figure's table of its period's parts
+	for ti, t := range tables {
+		if t.parts && distinctCounts[figs[t.total].Measure] {
+			partsOf[t.total] = ti
+		}
+	}
+	if len(partsOf) == 0 {
+		return figs, tables
+	}
+	type pair struct{ whole, part int }
+	var pairs []pair
+	add := func(whole, part int) {
+		if figs[whole].Value >= figs[part].Value {
+			pairs = append(pairs, pair{whole, part})
+		}
+	}
+	for ti, t := range tables {
+		if _, ok := partsOf[t.total]; !ok || partsOf[t.total] != ti {
+			continue
+		}
+		for _, c := range t.cells {
+			if t.distinct {
+				add(t.total, c)
+			}
+			// The year less the months of each quarter.
+			if within, ok := partsOf[c]; ok {
+				for _, m := range tables[within].cells {
+					if t.distinct || tables[within].distinct {
+						add(t.total, m)
+					}
+				}
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return figs, tables
+	}
+	out := append(slices.Clip(figs), make([]Figure, len(pairs))...)
+	for k, p := range pairs {
+		d := figs[p.part]
+		d.Value = figs[p.whole].Value - figs[p.part].Value
+		d.Count = int64(d.Value)
+		d.Suppressed, d.Shown = Secondary, Secondary
+		d.small = d.Value >= 1 && d.Value <= 4
+		d.fixed, d.first = true, ""
+		i := len(figs) + k
+		out[i] = d
+		tables = append(tables, table{total: p.whole, cells: []int{p.part, i}, derived: true})
+	}
+	return out, tables
+}
+
+// alike withholds a figure and its twin alike (decision 320): a total and the one cell of its
+// table that is not a published 0 are the same number to any reader (a year whose other quarters
+// are published 0 and its fourth quarter, a region and its only centre, a total and its only
+// category listed). Review 56 found a centre's self-referrals "*" in the fourth quarter and "<5" in
+// the year, which told what the "*" hid: the "*" was given (lastResort, or the audit beside a "<5"
+// whose 4 pinned something) to the figure of one table, and nothing gave it to its twin, which a
+// reader reads as the same number and settle and the audit, reading a "*" as at least 1, read as
+// no more than what the "<5" already says. The twins of one figure (by every such table, one
+// after another) are shown as one: "<5" where every "*" among them hides 1 to 4 and none was
+// first published so (fixed), as the "<5" tells every reader already (each reads the others
+// through the tables of published 0s: showing it so narrows nothing), else "*", which widens
+// only. A figure first published stays as it was.
+func (s *suppressor) alike() {
+	var parent []int32
+	find := func(i int) int {
+		for parent[i] >= 0 {
+			i = int(parent[i])
+		}
+		return i
+	}
+	for _, t := range s.tables {
+		if t.atLeast || t.derived || s.figs[t.total].Suppressed == "" {
+			continue
+		}
+		twin := -1
+		for _, c := range t.cells {
+			if f := s.figs[c]; f.Suppressed == "" && f.Value == 0 {
+				continue
+			}
+			if twin >= 0 {
+				twin = -1
+				break
+			}
+			twin = c
+		}
+		if twin < 0 || s.figs[twin].Suppressed == "" {
+			continue
+		}
+		if parent == nil {
+			parent = make([]int32, len(s.figs))
+			for i := range parent {
+				parent[i] = -1
+			}
+		}
+		if a, b := find(t.total), find(twin); a != b {
+			parent[a] = int32(b)
+		}
+	}
+	if parent == nil {
+		return
+	}
+	classes := map[int][]int{}
+	for i := range parent {
+		if parent[i] >= 0 {
+			root := find(i)
+			if classes[root] == nil {
+				classes[root] = []int{root}
+			}
+			classes[root] = append(classes[root], i)
+		}
+	}
+	for _, class := range classes {
+		primary, starred, star := false, false, false
+		for _, i := range class {
+			switch f := s.figs[i]; f.Suppressed {
+			case Primary:
+				primary = true
+			case Secondary:
+				starred = true
+				// "*" for all where one stays so, or hides what no "<5" may show.
+				star = star || f.fixed || f.Value < 1 || f.Value > 4
+			}
+		}
+		if !primary || !starred {
+			continue
+		}
+		for _, i := range class {
+			f := &s.figs[i]
+			switch {
+			case f.fixed:
+			case star && f.Suppressed == Primary:
+				f.small = true
+				f.Suppressed, f.Shown = Secondary, Secondary
+			case !star && f.Suppressed == Secondary:
+				f.small = false
+				f.Suppressed, f.Shown = Primary, Primary
+			}
+		}
+	}
+}
+
 // audit reads the tables together, as a reader who combines them does: a bound one table gives a
 // withheld figure tightens its bounds in every other table it is in (a month's "<5" bounded below
 // by a region's monthly table, summed over the quarter, may meet the quarter's "<5" from above).
@@ -544,6 +732,7 @@ func tablesOf(figs []Figure) []table {
 // again, and the reading starts again: a figure withheld only widens what a reader cannot know.
 func (s *suppressor) audit(all []int) {
 	s.r = newReading(s.figs, s.tables, s.in)
+	s.r.real = s.real
 	// Rounds count from 1 in each audit: a figure withheld in an earlier audit's round of the
 	// same number is not one withheld in this round (pruneIfFewer audits again; with rounds
 	// left over, every pin of a round could be passed over as seen to, and the audit ended with
@@ -664,6 +853,9 @@ func (s *suppressor) around(p int) pin {
 			// A cell's least is the total's least less the others' most; its most the total's most
 			// less the others' least (a distinct count's cell: the total's most).
 			need(ti, t.total, !b.lower)
+			if t.derived && b.i == t.cells[1] {
+				continue // a difference: the whole is withheld, the period published later (decision 320)
+			}
 			if b.lower || !t.distinct {
 				for _, c := range t.cells {
 					if c != b.i {
@@ -803,6 +995,9 @@ func (s *suppressor) prune(all []int) bool {
 		if exposedOf(s.figs, t, -1, small) {
 			return true
 		}
+		if t.derived {
+			return false // read by the reading only (decision 320)
+		}
 		return t.insiders && slices.ContainsFunc(t.cells, func(c int) bool { return s.figs[c].Suppressed != "" && exposedOf(s.figs, t, c, small) })
 	}
 	published := false
@@ -843,7 +1038,9 @@ func (s *suppressor) publishWhatFollows(all []int) {
 
 // reading is what a reader can work out of the published figures: each figure's bounds.
 type reading struct {
-	figs   []Figure
+	figs []Figure
+	// real is where the differences begin (withDifferences): each is 0 or more (decision 320).
+	real   int
 	tables []table
 	in     [][]int
 	lo, hi []float64
@@ -864,7 +1061,7 @@ func newReading(figs []Figure, tables []table, in [][]int) *reading {
 	n := len(figs)
 	r := &reading{figs: figs, tables: tables, in: in, lo: make([]float64, n), hi: make([]float64, n), baseLo: make([]float64, n),
 		baseHi: make([]float64, n), loBy: make([]int32, n), hiBy: make([]int32, n), baseLoBy: make([]int32, n),
-		baseHiBy: make([]int32, n), known: make([]bool, n), mine: make([]bool, n), queued: make([]bool, len(tables))}
+		baseHiBy: make([]int32, n), known: make([]bool, n), mine: make([]bool, n), queued: make([]bool, len(tables)), real: n}
 	r.init()
 	return r
 }
@@ -873,6 +1070,9 @@ func newReading(figs []Figure, tables []table, in [][]int) *reading {
 func (r *reading) init() {
 	for i := range r.figs {
 		r.lo[i], r.hi[i] = bounds(r.figs[i], false)
+		if i >= r.real {
+			r.lo[i], r.hi[i] = 0, math.Inf(1) // a difference, never published (decision 320)
+		}
 		r.baseLo[i], r.baseHi[i] = r.lo[i], r.hi[i]
 		r.loBy[i], r.hiBy[i], r.baseLoBy[i], r.baseHiBy[i] = -1, -1, -1, -1
 		r.known[i], r.mine[i] = false, false

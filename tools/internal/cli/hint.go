@@ -70,7 +70,7 @@ func refusalHint(err error, command, token, centre, dataDir string) error {
 		for i, n := range needs {
 			words[i] = roleInWords(n)
 		}
-		hint = command + " is done by " + orList(words) + ": ask " + askWhom(needs[0]) + " to do it"
+		hint = command + " is done by " + orList(words) + ": ask " + askWhom(asked(needs, roles)) + " to do it"
 		if other := insteadFor(command, roles); other != "" {
 			hint += "; " + other
 		}
@@ -89,6 +89,11 @@ func refusalHint(err error, command, token, centre, dataDir string) error {
 			role = n
 			break
 		}
+	}
+	if r, ok := centreRole(needs, roles); ok {
+		// decision 321: a centre's staff are pointed at a role their centre has (review 56: a
+		// volunteer refused the return was shown an administrator's token).
+		role = r
 	}
 	mint := "familytime token --role " + string(role)
 	var register string
@@ -153,11 +158,47 @@ func notClearedHint(err error, token, centre, dataDir string) error {
 		"the accounts on it, with their checks and dates)", err, account, list)
 }
 
+// asked is the role of the person a caller refused for their role is told to ask: the policy's
+// first, but for a centre's staff the first role the refusal names that the centre has
+// (centreRole). Review 56 found a volunteer refused the return (national analyst, administrator
+// or coordinator) told to ask "the centre's national analyst", whom a centre has not: its
+// coordinator is the one to ask (decision 321).
+func asked(needs []auth.Role, roles []auth.Role) auth.Role {
+	if r, ok := centreRole(needs, roles); ok {
+		return r
+	}
+	return needs[0]
+}
+
+// centreRole is, for a token of a centre's staff (centreStaff), the first role the refusal names
+// that a centre has (a coordinator, a lead, a supervisor, a volunteer); ok is false for any other
+// token, and when the refusal names only the national body's roles (decision 321).
+func centreRole(needs []auth.Role, roles []auth.Role) (auth.Role, bool) {
+	if !centreStaff(roles) {
+		return "", false
+	}
+	for _, n := range needs {
+		if staffRoles[n] != "" && !national(n) {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// centreStaff reports whether a token's roles include a centre's staff role (coordinator,
+// volunteer, supervisor, safeguarding lead): one held at a centre, not the national body's.
+func centreStaff(roles []auth.Role) bool {
+	return slices.ContainsFunc(roles, func(r auth.Role) bool { return staffRoles[r] != "" && !national(r) })
+}
+
 // askWhom is who a member of staff refused for their role asks to do it instead.
 func askWhom(r auth.Role) string {
 	switch r {
 	case auth.RoleAdmin:
 		return "an administrator of the national body"
+	case auth.RoleNationalAnalyst:
+		// The national body's, never a centre's (decision 321).
+		return "a national analyst of the national body"
 	case auth.RoleSafeguardingLead:
 		return "the centre's safeguarding lead"
 	case auth.RoleSupervisor:

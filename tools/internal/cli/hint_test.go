@@ -52,3 +52,34 @@ func TestARefusalNamesTheTokensAccountAndTheLeadsOwnWay(t *testing.T) {
 	require.Contains(t, standing, "familytime referral standing is done by a referrer: ask the referrer who submitted it to do it; "+
 		"the centre's staff read the referral itself: familytime referral show R --centre C")
 }
+
+// Review 56 (finding 6): a volunteer or a lead refused `familytime return` (GetFigures needs one of
+// the roles national_analyst, admin, coordinator) was told to ask "the centre's national analyst",
+// whom a centre has not, and shown an administrator's dev token. A centre's staff ask the centre's
+// coordinator, and the dev token is a coordinator's at the centre (decision 321, as decision 255
+// says: the first staff role the refusal names, at the centre). A referrer's hint is unchanged.
+func TestACentresStaffRefusedTheReturnAreToldTheCoordinator(t *testing.T) {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	centre := uuid.New()
+	mint := func(subject string, role auth.Role) string {
+		token, err := auth.Mint(key, auth.MintOptions{Issuer: "test", Audience: "test", Subject: subject,
+			Roles: []auth.Role{role}, Centres: []uuid.UUID{centre}})
+		require.NoError(t, err)
+		return token
+	}
+	words := func(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+	refused := describe(status.Error(codes.PermissionDenied, "GetFigures needs one of the roles national_analyst, admin, coordinator"))
+	for _, role := range []auth.Role{auth.RoleVolunteer, auth.RoleSafeguardingLead, auth.RoleSupervisor} {
+		got := words(refusalHint(refused, "familytime return", mint("sim-staff-001", role), centre.String(), ""))
+		require.Contains(t, got, "familytime return is done by a national analyst, an administrator or a coordinator: "+
+			"ask the centre's coordinator to do it", role)
+		require.Contains(t, got, `--token "$(familytime token --role coordinator --centre `+centre.String()+
+			" --subject <an account on its staff register>)", role)
+		require.NotContains(t, got, "national analyst to do it", role)
+		require.NotContains(t, got, "--role admin", role)
+	}
+	referrer := words(refusalHint(refused, "familytime return", mint("solicitor", auth.RoleReferrer), centre.String(), ""))
+	require.Contains(t, referrer, "your token is a referrer's")
+	require.NotContains(t, referrer, "familytime token --role")
+}

@@ -59,3 +59,17 @@ func TestReturnTakesJSONAsEveryCommandDoes(t *testing.T) {
 		require.ErrorContains(t, err, "no running familytime dev found", "the format is taken and the platform is looked for")
 	}
 }
+
+// Review 56 (finding 5): --centre 00000000-0000-0000-0000-000000000000 printed the national
+// return, exit 0, where /figures refused the nil UUID. It is refused as /figures refuses it
+// (decision 321): the national return is asked for by leaving --centre out.
+func TestReturnRefusesTheNilCentre(t *testing.T) {
+	dir := startDevPlatform(t)
+	weekAgo := time.Now().In(london).AddDate(0, 0, -7)
+	year, last := weekAgo.Year(), (int(weekAgo.Month())-1)/3
+	if last == 0 {
+		year, last = year-1, 4
+	}
+	_, err := run(t, "return", "--quarter", fmt.Sprintf("%dQ%d", year, last), "--centre", "00000000-0000-0000-0000-000000000000", "--data", dir)
+	require.ErrorContains(t, err, "not a centre id: the nil UUID names no centre: leave the centre out for the national figures")
+}

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/google/uuid"
@@ -95,8 +98,41 @@ func notEndedAnswer(w http.ResponseWriter, e *app.NotEndedError) {
 	_, _ = w.Write(body)
 }
 
+// figuresParams are the parameters /figures takes, each at most once.
+var figuresParams = []string{"period", "year", "number", "centre"}
+
+// figuresQuery is why /figures refuses a query, empty when it does not (decision 321): a parameter
+// it does not take, which was ignored, so that region=, service_type= or age_band= was answered
+// with every figure as if the filter had been applied (review 56), or one given twice, of which
+// the first was taken (but a second centre refused). The refusal names the parameter, what
+// /figures takes, and, for one it does not take, where the regions' and breakdowns' figures are:
+// in the answer's rows. A name is quoted short: it is the caller's text, said back to them only.
+func figuresQuery(q url.Values) string {
+	names := slices.Sorted(maps.Keys(q))
+	for _, name := range names {
+		if !slices.Contains(figuresParams, name) {
+			if len(name) > 40 {
+				name = name[:40] + "…"
+			}
+			said := strconv.Quote(name)
+			return said[1:len(said)-1] + `: /figures takes the parameters period, year, number and centre, ` +
+				`each at most once, and no other. Every region's figures are in its answer (the rows with scope "region", by region), ` +
+				`and so are the breakdowns (the rows whose breakdown is service_type, age_band, source, reason, outcome, category or ` +
+				`role, by category): select those rows from the answer; centre=<centre id> gives one centre's figures`
+		}
+	}
+	for _, name := range names {
+		if n := len(q[name]); n > 1 {
+			return name + ": given " + strconv.Itoa(n) + " times: /figures takes each of period, year, number and centre once " +
+				"(one centre, or none for the nation)"
+		}
+	}
+	return ""
+}
+
 // Dashboard serves published figures as JSON on the admin port, for dashboards:
-// GET /figures?period=quarter&year=2026&number=3[&centre=<uuid>]. They are the published figures
+// GET /figures?period=quarter&year=2026&number=3[&centre=<uuid>], and no other parameter, each
+// once (figuresQuery). They are the published figures
 // (small numbers suppressed), the same as GetFigures with publication set; the admin port is
 // internal to the deployment, and nothing it serves identifies anyone. The page at /dashboard
 // (DashboardPage) shows them to a person, and reads nothing else but the centres' names
@@ -109,6 +145,10 @@ func notEndedAnswer(w http.ResponseWriter, e *app.NotEndedError) {
 func Dashboard(a *app.App) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
+		if refused := figuresQuery(q); refused != "" {
+			http.Error(w, refused, http.StatusBadRequest)
+			return
+		}
 		year, _ := strconv.Atoi(q.Get("year"))
 		number, _ := strconv.Atoi(q.Get("number"))
 		kind := q.Get("period")
@@ -121,14 +161,10 @@ func Dashboard(a *app.App) http.Handler {
 			return
 		}
 		centre := uuid.Nil
-		if len(q["centre"]) > 1 {
-			http.Error(w, "centre: give one centre, or none for the nation", http.StatusBadRequest)
-			return
-		}
 		if c := q.Get("centre"); c != "" {
-			// The id as the figures name it (lower case, hyphenated): one spelling per centre.
-			if centre, err = uuid.Parse(c); err != nil || centre == uuid.Nil || centre.String() != c {
-				http.Error(w, "centre: not a centre id (a UUID, not the nil UUID; leave centre out for the nation)", http.StatusBadRequest)
+			// decision 321: as GetFigures takes it (CentreOf), in either case, never the nil UUID.
+			if centre, err = CentreOf(c); err != nil {
+				http.Error(w, "centre: "+err.Error(), http.StatusBadRequest)
 				return
 			}
 		}

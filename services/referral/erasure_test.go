@@ -17,6 +17,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/seal"
 )
 
@@ -42,7 +43,7 @@ func TestErasingAFamily(t *testing.T) {
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	erase := func(family, centre string) *referralv1.EraseFamilyRequest {
 		return &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family, CentreId: centre,
-			Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED}
+			Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED}
 	}
 	before := g.events(t)
 	_, err = admin.EraseFamily(ctx, erase(family, centre.String()))
@@ -113,7 +114,8 @@ func TestErasingAFamily(t *testing.T) {
 // ConcernClosed, HoldPlaced and HoldLifted, and EraseFamily refuses SAFEGUARDING_OPEN, appending
 // nothing, until the concern is closed and the hold lifted.
 func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
-	g := newRig(t)
+	sim := clock.NewSimulated(time.Now()) // moved on to the end of the retention (decision 322)
+	g := newRigOn(t, sim)
 	ctx := t.Context()
 	centre := g.centre(t, supported)
 	w := g.casework(t, centre)
@@ -174,6 +176,7 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	// Nothing open; the closed concern is still on record, so the request to erase is refused,
 	// and the erasure once the retention ends is carried out (decision 279).
 	refused(t, erase(), codes.FailedPrecondition, "SAFEGUARDING_RECORDS_KEPT")
+	pastSafeguardingRetention(t, sim)
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
 	require.NoError(t, err, "nothing open: the family is erased when its retention ends")
@@ -187,7 +190,8 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 // saying how many and how many were referred on, appending nothing; another family's concerns do
 // not count; the erasure when the retention ends is not refused.
 func TestARequestToEraseDoesNotEndTheRetentionOfSafeguardingRecords(t *testing.T) {
-	g := newRig(t)
+	sim := clock.NewSimulated(time.Now()) // moved on to the end of the retention (decision 322)
+	g := newRigOn(t, sim)
 	ctx := t.Context()
 	centre := g.centre(t, supported)
 	w := g.casework(t, centre)
@@ -232,6 +236,7 @@ func TestARequestToEraseDoesNotEndTheRetentionOfSafeguardingRecords(t *testing.T
 	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")
 
 	require.NoError(t, erase(untouched, referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED), "another family's concerns do not count")
+	pastSafeguardingRetention(t, sim)
 	require.NoError(t, erase(family, referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED), "the retention ended: erased")
 }
 
@@ -255,7 +260,7 @@ func TestErasureWaitsForTheFamilysObservationReportsToBeReleased(t *testing.T) {
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	erase := func() error {
 		_, err := admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
-			CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+			CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 		return err
 	}
 	reports := func(family uuid.UUID) int {

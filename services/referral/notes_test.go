@@ -44,7 +44,7 @@ func TestTheNotesOfACaseAreReadWithTheFamilysDetails(t *testing.T) {
 
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: ref.GetFamilyId(),
-		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 	require.NoError(t, err)
 	erased, err := w.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: id, CentreId: centre.String(), Purpose: "after the erasure"})
 	require.NoError(t, err)

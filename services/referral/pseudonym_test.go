@@ -91,7 +91,7 @@ func TestAParentReferringThemselvesIsRecordedByAPseudonym(t *testing.T) {
 	require.NoError(t, err)
 	g.noTraceOf(t, emma, jordan)
 	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(),
-		FamilyId: got.GetReferral().GetFamilyId(), CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		FamilyId: got.GetReferral().GetFamilyId(), CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 	require.NoError(t, err)
 	g.noTraceOf(t, emma, jordan)
 }

@@ -286,7 +286,7 @@ func TestACaseEndedByMistakeIsReopened(t *testing.T) {
 	require.NoError(t, err)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: got.GetReferral().GetFamilyId(),
-		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 	require.NoError(t, err)
 	_, err = w.reopen(erasedRef, "Ended by mistake")
 	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")

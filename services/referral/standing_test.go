@@ -99,7 +99,7 @@ func TestAnErasedFamilyIsAnsweredWhenItWasErased(t *testing.T) {
 	require.NoError(t, err)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
 	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: opened.GetFamily().GetFamilyId(),
-		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 	require.NoError(t, err)
 
 	for _, forPerson := range []string{"", opened.GetFamily().GetAdults()[0].GetPersonId()} {
@@ -107,7 +107,7 @@ func TestAnErasedFamilyIsAnsweredWhenItWasErased(t *testing.T) {
 			Purpose: "after the erasure", ForPersonId: forPerson})
 		require.NoError(t, err)
 		require.Equal(t, date(today()), after.GetFamily().GetErasedOn(), "when it was erased")
-		require.Equal(t, referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, after.GetFamily().GetErasureReason(), "and why")
+		require.Equal(t, referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, after.GetFamily().GetErasureReason(), "and why")
 		require.Empty(t, after.GetFamily().GetNotes())
 	}
 	rows, err := g.owner.Query(ctx, `SELECT payload FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened'

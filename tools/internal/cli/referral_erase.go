@@ -38,8 +38,13 @@ What stays: the family's ids, dates and categories, the hash chains of its histo
 figures, and the record of the erasure itself (who erased the family, when, and why).
 
 --reason says why, from a list and in no words of your own (they would outlive the erasure):
-retention-ended (the centre's retention period for the family's records ended) or requested (a
-person asked for their data to be erased and the request was upheld). The family's case must be
+retention-ended (the retention period for the family's records ended) or requested (a person
+asked for their data to be erased and the request was upheld). The retention is checked, not taken
+on your word (decision 322): the records are kept 6 years after the case closed (the day it was
+declined, withdrawn or ended) and, with a safeguarding concern about the family on record, until
+the youngest child named on the referral is 25 (to the end of the birth month) if that is later;
+retention-ended before then is refused RETENTION_NOT_ENDED, saying the last day they are kept and
+why, and nothing is recorded. The family's case must be
 closed first (declined, withdrawn or ended), safeguarding must have no concern open and no hold in
 force about it (SAFEGUARDING_OPEN), every observation report of its supervised sessions must be
 released to its distribution list (REPORT_NOT_RELEASED, naming the reports: familytime safeguarding
@@ -52,8 +57,8 @@ or a risk assessment of the family (familytime safeguarding risk); until then DI
 since once erased a later referral of the child could no longer be matched to it. A request
 (--reason requested) does not end the retention of safeguarding records: a family with a
 safeguarding concern on record, open or closed, is refused SAFEGUARDING_RECORDS_KEPT (saying how
-many went to the local authority or the police); tell the person who asked that those records are
-kept and why, and erase with retention-ended when the retention ends. A family is erased once.
+many went to the local authority or the police, and the last day the records are kept); tell the
+person who asked that those records are kept, why and until when. A family is erased once.
 Only the family named is erased: the other referrals flagged as possible duplicates of its referral
 (another referral of the same child, by another referrer) keep their families' details, and erase
 names them on standard error (referral, family and centre ids). Another family may be another
@@ -61,8 +66,8 @@ person's record (the other parent's): check with the centre's coordinator what t
 and erase each family it covers too (decision 281).
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
-		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended
-  familytime referral erase $FAMILY --centre $CENTRE --reason requested --request-id $REQUEST`,
+		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason requested --request-id $REQUEST
+  familytime referral erase $FAMILY --centre $CENTRE --reason retention-ended   # once the retention ended`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			centre, err := r.centreID()

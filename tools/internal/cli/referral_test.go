@@ -430,11 +430,17 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 
 	// The ended case's family is erased, by an administrator (the dev admin token), once: a
 	// coordinator is refused and told who may, a second erasure is refused, and the summary says
-	// when the family was erased.
-	_, err = referral("erase", ref.GetFamilyId(), "--reason", "retention-ended")
+	// when the family was erased. The case closed today, so its retention has not ended: the
+	// refusal says until when the records are kept, why, and that a person's request is made with
+	// reason requested (decision 322); the family is erased at its request.
+	_, err = referral("erase", ref.GetFamilyId(), "--reason", "requested")
 	require.ErrorContains(t, err, "not allowed")
 	require.ErrorContains(t, err, "familytime token --role admin")
-	erase := append([]string{"referral", "erase", ref.GetFamilyId(), "--centre", centre, "--reason", "retention-ended"}, data...)
+	_, err = run(t, append([]string{"referral", "erase", ref.GetFamilyId(), "--centre", centre, "--reason", "retention-ended"}, data...)...)
+	require.ErrorContains(t, err, "the retention of the family's records has not ended: they are kept until ")
+	require.ErrorContains(t, err, " (6 years after the case closed on ")
+	require.ErrorContains(t, err, "an erasure a person asked for is made with reason requested [RETENTION_NOT_ENDED]")
+	erase := append([]string{"referral", "erase", ref.GetFamilyId(), "--centre", centre, "--reason", "requested"}, data...)
 	out, err = run(t, erase...)
 	require.NoError(t, err)
 	require.Regexp(t, `personal data erased on:\s+\d{4}-\d{2}-\d{2}`, out)

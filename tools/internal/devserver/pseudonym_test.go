@@ -100,7 +100,7 @@ func TestTheHistoryNamesASelfReferringParentByAPseudonym(t *testing.T) {
 	}
 	read("familytime.referral.v1.ReferralWithdrawn")
 	_, err = s.referral(t, admin).EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family,
-		CentreId: centre, Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED})
+		CentreId: centre, Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
 	require.NoError(t, err)
 	read("familytime.referral.v1.FamilyErased")
 }

@@ -21,7 +21,8 @@ import (
 // centre is not found, as for referrals (docs/decisions.md 38). A family about which safeguarding
 // has a concern open or a hold in force is not erased (SAFEGUARDING_OPEN), nor one with an
 // observation report not yet released (REPORT_NOT_RELEASED), nor at its request one with a concern
-// on record (SAFEGUARDING_RECORDS_KEPT, decision 279).
+// on record (SAFEGUARDING_RECORDS_KEPT, decision 279), nor because the retention ended before it
+// has (RETENTION_NOT_ENDED, decision 322).
 func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason referralv1.ErasureReason, md eventstore.Metadata) (Decision, error) {
 	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
 	if err != nil {
@@ -59,7 +60,12 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 		if err := domain.ReportsNotReleased(reports); err != nil {
 			return nil, err
 		}
-		if err := domain.SafeguardingKept(reason, kept, escalated); err != nil {
+		if err := domain.SafeguardingKept(reason, kept, escalated, r.RetentionOf(kept)); err != nil {
+			return nil, err
+		}
+		// The retention's end is checked, not taken on the administrator's word: six years after
+		// the case closed, and with concerns on record until the youngest child is 25 (decision 322).
+		if err := r.RetentionNotEnded(reason, kept, today); err != nil {
 			return nil, err
 		}
 		// The children may be in the building: their names and who may collect them are needed

@@ -87,15 +87,18 @@ func SafeguardingOpen(concerns, holds int) error {
 // local authority or the police: a centre keeps its safeguarding records for their retention
 // period, which a request to erase does not end (UK GDPR article 17(3)), and the family's key opens
 // them. A request erased a concern that had gone to the police a week before (review 48, decision
-// 279). The erasure when the retention ends is not refused. nil otherwise.
-func SafeguardingKept(reason referralv1.ErasureReason, concerns, escalated int) error {
+// 279). It names the last day the records are kept (kept, from RetentionOf with the concerns):
+// its words invited an erasure with reason retention-ended at once, which review 56 made the same
+// day (decision 322). The erasure when the retention ends is not refused. nil otherwise.
+func SafeguardingKept(reason referralv1.ErasureReason, concerns, escalated int, kept Retention) error {
 	if reason != referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED || concerns == 0 {
 		return nil
 	}
 	return problem.Rule(ErrSafeguardingKept.Reason, fmt.Sprintf("safeguarding keeps %d concern(s) about the family on record (%d referred "+
 		"to the local authority or the police): a centre keeps its safeguarding records for their retention period, and a request "+
-		"to erase does not end it (UK GDPR article 17(3)); tell the person who asked that these records are kept and why, and "+
-		"erase the family with reason retention-ended once the retention ends", concerns, escalated))
+		"to erase does not end it (UK GDPR article 17(3)); tell the person who asked that these records are kept and why; "+
+		"they are kept until %s, and the family may be erased with reason retention-ended from %s", concerns, escalated,
+		dates.String(kept.Until), dates.String(kept.Until.AddDate(0, 0, 1))))
 }
 
 // shownReports is how many reports not released ReportsNotReleased names; it counts the rest.

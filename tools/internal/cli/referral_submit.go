@@ -56,9 +56,9 @@ order (Family Law Act 1996 Part IV) is made on or after 1997-10-01 and expires w
 An order's keeps_from_children lists the person ids of adults on the referral it forbids contact
 with the children: while it is in force the door refuses them (NOT_PERMITTED). Adults have ids
 only once the referral is recorded (familytime referral show), so an order is linked to them by
-amendment (familytime referral amend), before the family is ready for contact; after that the
-amendment is refused (ORDER_NOT_TOLD_TO_DOOR): the safeguarding lead places a hold
-(familytime safeguarding hold) and the family is referred again (decision 318).
+amendment (familytime referral amend). Linked after the family is ready for contact, the order
+is announced to scheduling: the door refuses the adult from then on (someone already inside is
+not put out), and the day sheet no longer expects them (decisions 318, 323).
 
 Sending the same file again is a retry, not a second referral: without --request-id (or a
 request_id in the file) the request id is made from the file's content, the centre and the

@@ -29,7 +29,9 @@ import (
 // month is announced (ChildBirthMonthCorrected) for the age bands scheduling records (decision
 // 187). A case accepted or waitlisted for escorted contact keeps the answer that the children may
 // leave the centre until it ends (ErrEscortedChildrenLeave); once the family is ready, a changed
-// answer is announced (ChildrenLeavingChanged) for the door.
+// answer is announced (ChildrenLeavingChanged) for the door. Once the family is ready, an adult a
+// court order in force newly keeps from the children is announced (AdultKeptFromChildren) for the
+// door to refuse (decision 323); freeing one stays ErrAttendeesFixed.
 //
 // why says why the details change; recorded, sealed, when given. A closed referral (declined,
 // withdrawn or ended) is corrected, not amended: see correct, which needs it.
@@ -91,18 +93,21 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		return nil, nil
 	}
 	riskChanged := !proto.Equal(facts.GetRisk(), current.GetRisk())
+	var kept []uuid.UUID
+	if fixed {
+		kept = r.newlyKept(d, today)
+	}
 	switch {
 	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():
 		// Recorded, the case would go on taking the children out (decision 114).
 		return nil, ErrEscortedChildrenLeave
-	case fixed && r.newlyKept(d, today):
-		// Scheduling reads no amendment: the adult would still be admitted at the door (review
-		// 57, decision 318).
-		return nil, ErrOrderNotToldToDoor
 	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children) ||
-		attendees(recordsForContact(d, adults, today), children) != attendees(recordsForContact(r.Details(), r.adults, today), r.children)):
+		attendees(recordsForContact(d, adults, today), children) !=
+			attendees(keptAlready(recordsForContact(r.Details(), r.adults, today), kept), r.children)):
 		// Who scheduling was told may come includes who an order keeps from the children (decision
-		// 318): taking an adult out of an order in force would not reach the door either.
+		// 318): taking an adult out of an order in force would not reach the door either. An adult
+		// newly kept from the children is announced below (decision 323), and is the only change
+		// to who may come an amendment makes once the family is ready.
 		return nil, ErrAttendeesFixed
 	case r.state == Suspended && riskChanged:
 		// Voiding the screening would move a case under a hold; lift the hold first.
@@ -138,6 +143,13 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 				CentreId: r.centre.String(), PersonId: c.ID.String(), BirthYear: int32(c.BirthYear), BirthMonth: int32(c.BirthMonth),
 				CorrectedOn: dates.Proto(today)})
 		}
+	}
+	for _, id := range kept {
+		// FamilyReadyForContact told scheduling who may come, and the door admits them by it: an
+		// adult a court order in force newly keeps from the children is announced, or the door
+		// goes on admitting them (review 57). Ids and the date only. Decision 323.
+		amended = append(amended, &referralv1.AdultKeptFromChildren{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: r.centre.String(), PersonId: id.String(), KeptOn: dates.Proto(today)})
 	}
 	events, err := r.record(amended...)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
@@ -16,6 +17,13 @@ import (
 func grandmotherOrder(kept ...uuid.UUID) domain.CourtOrder {
 	return domain.CourtOrder{Kind: nonMolestation, MadeOn: date(2026, 6, 1), ExpiresOn: date(2027, 6, 1),
 		Description: "not to approach the children", KeepsFromChildren: kept}
+}
+
+// prohibitedSteps is a prohibited steps order, in force, keeping the adults kept from the
+// children (decision 323): not an injunction, so the risk answers stand as they are.
+func prohibitedSteps(kept ...uuid.UUID) domain.CourtOrder {
+	return domain.CourtOrder{Kind: referralv1.CourtOrderKind_COURT_ORDER_KIND_PROHIBITED_STEPS, MadeOn: date(2026, 6, 1),
+		Description: "not to remove the children", KeepsFromChildren: kept}
 }
 
 // withOrder is the referral's details with an injunction added, answered as one.
@@ -134,24 +142,62 @@ func TestACourtOrderKeepsTheAdultItRestrainsFromTheChildren(t *testing.T) {
 		require.Equal(t, version, r.Version())
 	})
 
-	t.Run("once the family is ready an amendment cannot keep an adult from the children", func(t *testing.T) {
-		r, _ := inState(t, domain.ReadyForContact)
+	t.Run("once the family is ready an amendment keeping an adult from the children announces it", func(t *testing.T) {
+		// Decision 323: announced to scheduling (AdultKeptFromChildren, after the ReferralAmended
+		// that records it), not refused as before decision 323.
+		r, h := inState(t, domain.ReadyForContact)
+		gran := r.Adults()[2].ID
 		version := r.Version()
-		events, err := r.Amend(withOrder(r, grandmotherOrder(r.Adults()[2].ID)), "new order", today, ids())
-		require.ErrorIs(t, err, domain.ErrOrderNotToldToDoor)
-		require.Contains(t, err.Error(), "familytime safeguarding hold")
-		require.Contains(t, err.Error(), "referred again")
-		require.Empty(t, events)
-		require.Equal(t, version, r.Version())
+		d := r.Details()
+		d.CourtOrders = append(d.CourtOrders, prohibitedSteps(gran))
+		events := h.ok(r.Amend(d, "new order", today, ids()))
+		require.Len(t, events, 2)
+		require.IsType(t, &referralv1.ReferralAmended{}, events[0])
+		kept, ok := events[1].(*referralv1.AdultKeptFromChildren)
+		require.True(t, ok, "announced: %T", events[1])
+		require.Equal(t, []string{r.ID().String(), r.FamilyID().String(), r.CentreID().String(), gran.String()},
+			[]string{kept.GetReferralId(), kept.GetFamilyId(), kept.GetCentreId(), kept.GetPersonId()})
+		require.True(t, proto.Equal(dates.Proto(today), kept.GetKeptOn()))
+		require.Equal(t, version+2, r.Version())
+		require.Equal(t, domain.ReadyForContact, r.State())
+		require.Equal(t, []uuid.UUID{gran}, r.Details().CourtOrders[1].KeepsFromChildren)
+		rebuilt, err := domain.Rebuild(r.ID(), h.events)
+		require.NoError(t, err)
+		require.Equal(t, []uuid.UUID{gran}, rebuilt.Details().CourtOrders[1].KeepsFromChildren)
 
-		// An order recorded without the link is not linked afterwards either.
+		// Amended again with the order unchanged: nothing more is announced.
+		d = r.Details()
+		d.Referrer.Phone = "01632 960002"
+		again := h.ok(r.Amend(d, "phone", today, ids()))
+		require.Len(t, again, 1)
+		require.IsType(t, &referralv1.ReferralAmended{}, again[0])
+
+		// An order recorded without the link is linked afterwards, and announced likewise.
 		r2, h2 := inState(t, domain.Received)
 		h2.ok(r2.Amend(withOrder(r2, grandmotherOrder()), "", today, ids()))
 		makeReady(t, r2, h2)
 		d2 := r2.Details()
 		d2.CourtOrders[1].KeepsFromChildren = []uuid.UUID{r2.Adults()[2].ID}
-		_, err = r2.Amend(d2, "linked", today, ids())
-		require.ErrorIs(t, err, domain.ErrOrderNotToldToDoor)
+		linked := h2.ok(r2.Amend(d2, "linked", today, ids()))
+		require.Len(t, linked, 2)
+		require.Equal(t, r2.Adults()[2].ID.String(), linked[1].(*referralv1.AdultKeptFromChildren).GetPersonId())
+	})
+
+	t.Run("once the family is ready keeping one adult does not let another change, nor the risk answers", func(t *testing.T) {
+		r, _ := inState(t, domain.ReadyForContact)
+		version := r.Version()
+		d := r.Details()
+		d.CourtOrders = append(d.CourtOrders, prohibitedSteps(r.Adults()[2].ID))
+		d.Adults[1].MayCollect = !d.Adults[1].MayCollect
+		events, err := r.Amend(d, "new order", today, ids())
+		require.ErrorIs(t, err, domain.ErrAttendeesFixed)
+		require.Empty(t, events)
+		// A new injunction answered as one changes the risk answers, which stay safeguarding's
+		// once the family is ready (decision 323 leaves this).
+		events, err = r.Amend(withOrder(r, grandmotherOrder(r.Adults()[2].ID)), "new order", today, ids())
+		require.ErrorIs(t, err, domain.ErrAttendeesFixed)
+		require.Empty(t, events)
+		require.Equal(t, version, r.Version())
 	})
 
 	t.Run("once the family is ready an amendment cannot free an adult the order keeps", func(t *testing.T) {

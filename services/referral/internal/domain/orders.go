@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // Court orders that keep an adult from the children (review 57, decision 318). A court order was
@@ -121,28 +119,33 @@ func (d Details) keptNote(today time.Time) string {
 	return ""
 }
 
-// newlyKept reports whether d keeps from the children, by an order in force on today, an adult the
-// referral's details did not.
-func (r *Referral) newlyKept(d Details, today time.Time) bool {
-	before := r.Details().keptFromChildren(today)
-	for id := range d.keptFromChildren(today) {
-		if _, ok := before[id]; !ok {
-			return true
+// newlyKept are the adults of d (person ids, in d's order) an order in force on today keeps from
+// the children whom the referral's details did not keep. Once the family is ready, each is
+// announced (AdultKeptFromChildren), so scheduling takes their permissions away. Decision 323.
+func (r *Referral) newlyKept(d Details, today time.Time) []uuid.UUID {
+	before, now := r.Details().keptFromChildren(today), d.keptFromChildren(today)
+	var out []uuid.UUID
+	for _, a := range d.Adults {
+		_, kept := now[a.ID]
+		_, was := before[a.ID]
+		if kept && !was && a.ID != uuid.Nil {
+			out = append(out, a.ID)
 		}
 	}
-	return false
+	return out
 }
 
-// ErrOrderNotToldToDoor: once the family is ready for contact, scheduling admits the people
-// FamilyReadyForContact named and reads no amendment, so an amendment that newly keeps an adult
-// from the children by a court order would change nothing at the door (review 57). It is refused,
-// changing nothing, and says what stops the adult now. Decision 318.
-var ErrOrderNotToldToDoor = problem.Rule("ORDER_NOT_TOLD_TO_DOOR",
-	"the amendment keeps an adult from the children by a court order, but the family is already ready for contact and an amendment "+
-		"cannot tell the door, which admits the people the family was made ready with: nothing is changed; to stop contact now the "+
-		"centre's safeguarding lead places a hold on the family (familytime safeguarding hold --centre C --family F --reason ... "+
-		"--review-by DATE), and the family is referred again with the order, whose new referral tells the door who it keeps from "+
-		"the children")
+// keptAlready are adults (records) with the permissions of those in kept taken away: who
+// scheduling was told may come, as it will be once each kept adult is announced (decision 323).
+func keptAlready(adults []AdultRecord, kept []uuid.UUID) []AdultRecord {
+	out := slices.Clone(adults)
+	for i, a := range out {
+		if slices.Contains(kept, a.ID) {
+			out[i].MayAttend, out[i].MayBring, out[i].MayCollect = false, false, false
+		}
+	}
+	return out
+}
 
 // recordsForContact are adults (records, as people gives them for d) with the permissions
 // scheduling is told of on today (ForContact): none for an adult an order in force keeps from the

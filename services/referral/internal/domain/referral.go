@@ -514,8 +514,9 @@ func (r *Referral) apply(ev proto.Message) error {
 		r.arrangement = &a
 	case *referralv1.FamilyReadyForContact:
 		r.state = ReadyForContact
-	case *referralv1.ChildrenLeavingChanged, *referralv1.ChildBirthMonthCorrected:
-		// The announcement of what ReferralAmended already recorded: nothing more changes.
+	case *referralv1.ChildrenLeavingChanged, *referralv1.ChildBirthMonthCorrected, *referralv1.AdultKeptFromChildren:
+		// The announcement of what ReferralAmended already recorded: nothing more changes
+		// (AdultKeptFromChildren: decision 323).
 	case *referralv1.FirstSessionAttended:
 		r.firstSession, r.reviewDue = dates.Time(e.GetSessionOn()), dates.Time(e.GetReviewDueOn())
 		if !r.placeReleasedOn.IsZero() && r.firstSession.After(r.placeReleasedOn) {

@@ -129,6 +129,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return s
 	case *referralv1.ChildrenLeavingChanged:
 		return "Referral amended: " + leaving(ev.GetChildrenMayLeaveCentre())
+	case *referralv1.AdultKeptFromChildren:
+		// Decision 323: who, by person id only in the event, is not said here; the order's kind
+		// and text are in no event.
+		return "Referral amended: a court order in force keeps an adult named on the referral from the children; " +
+			"they may no longer attend, bring or collect them"
 	case *referralv1.ChildBirthMonthCorrected:
 		// The birth month is in the event, as in FamilyReadyForContact, but the history says
 		// neither it nor the age band it gives: it names no child and no age (decision 187).
@@ -223,6 +228,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			ev.GetSessionMinutes(), ev.GetArrivalStaggerMinutes(), ev.GetDepartureStaggerMinutes())
 	case *schedulingv1.ChildrenLeavingNoted:
 		return "Scheduling noted the amendment: the day sheet says from now on that " + leaving(ev.GetChildrenMayLeaveCentre())
+	case *schedulingv1.AdultKeptFromChildrenNoted:
+		return "Scheduling noted the court order: the door refuses the adult it keeps from the children from now on (decision 323)"
 	case *schedulingv1.ChildBirthMonthNoted:
 		return "Scheduling noted a child's corrected date of birth: sessions completed from now on record the child's age band by it; " +
 			"those completed before keep the age band they were recorded with"

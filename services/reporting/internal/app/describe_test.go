@@ -234,6 +234,22 @@ func TestDescriptionsOfLeavingTheCentre(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.ChildrenLeavingNoted{ChildrenMayLeaveCentre: true})))
 }
 
+// A court order linked after the family was ready is said in plain words where referral announces
+// it and where scheduling notes it, without who (decision 323), and on the day it was linked.
+func TestDescriptionsOfAnAdultKeptFromTheChildren(t *testing.T) {
+	kept := &referralv1.AdultKeptFromChildren{PersonId: "11111111-2222-3333-4444-555555555555",
+		KeptOn: &commonv1.Date{Year: 2026, Month: 12, Day: 19}}
+	said := Describe(envelopeOf(t, kept))
+	require.Equal(t, "Referral amended: a court order in force keeps an adult named on the referral from the children; "+
+		"they may no longer attend, bring or collect them", said)
+	require.NotContains(t, said, kept.GetPersonId())
+	require.Equal(t, "Scheduling noted the court order: the door refuses the adult it keeps from the children from now on (decision 323)",
+		Describe(envelopeOf(t, &schedulingv1.AdultKeptFromChildrenNoted{})))
+	require.Equal(t, kept.GetKeptOn(), occurred(kept))
+	noted := &schedulingv1.AdultKeptFromChildrenNoted{KeptOn: &commonv1.Date{Year: 2026, Month: 12, Day: 20}}
+	require.Equal(t, noted.GetKeptOn(), occurred(noted))
+}
+
 // A child's date of birth corrected while the family is ready is said in plain words where
 // referral announces it and where scheduling notes it, without the birth month or the age band it
 // gives (reporting holds no personal data), and it feeds no projection: the age bands counted are

@@ -69,7 +69,11 @@ func TestAStepSaysTheDayItTookPlace(t *testing.T) {
 // Rows projected before decision 286 are described again from their envelopes when read, until a
 // rebuild writes them (migration 0012 clears their descriptions): its list of event types is
 // exactly those whose step has a day of its own, so that no stored description is left with old
-// words, nor any row without its day.
+// words, nor any row without its day. Event types that came after the migration have no row from
+// before decision 286 to describe again, and an applied migration is never edited: they are listed
+// here instead (decision 323).
+var datedSinceMigration0012 = []string{"familytime.referral.v1.AdultKeptFromChildren", "familytime.scheduling.v1.AdultKeptFromChildrenNoted"}
+
 func TestTheMigrationRedescribesEveryDatedStep(t *testing.T) {
 	sql, err := os.ReadFile("../../migrations/0012_history_occurred_on.sql")
 	require.NoError(t, err)
@@ -79,7 +83,9 @@ func TestTheMigrationRedescribesEveryDatedStep(t *testing.T) {
 	}
 	var dated []string
 	for name := range occurredOn {
-		dated = append(dated, name)
+		if !slices.Contains(datedSinceMigration0012, name) {
+			dated = append(dated, name)
+		}
 	}
 	slices.Sort(listed)
 	slices.Sort(dated)

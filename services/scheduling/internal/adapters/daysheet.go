@@ -3,6 +3,7 @@ package adapters
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,7 +61,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			b.visiting_departed_at, b.children_departed_at, b.checked_in, b.refused_check_ins,
 			coalesce(r.name, ''), f.ready, coalesce(f.holds_in_force, 0), coalesce(b.supervised_by, ''), b.cancelled_by, b.notice_minutes,
 			b.children_may_leave_centre, b.visiting_checked_in_at, b.children_checked_in_at, f.disclosure_flagged_on, b.notice_to,
-			f.review_due_on, b.call_off_reason, b.refusals_withdrawn
+			f.review_due_on, b.call_off_reason, b.refusals_withdrawn, coalesce(f.kept_from_children, '{}')
 		FROM bookings b
 		LEFT JOIN rooms r ON r.room_id = b.room_id
 		LEFT JOIN session_families f ON f.family_id = b.family_id
@@ -72,12 +73,13 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (BookingRow, error) {
 		var b BookingRow
 		var ready []byte
+		var kept []uuid.UUID
 		if err := row.Scan(&b.ID, &b.Centre, &b.Family, &b.Room, &b.Pattern, &b.Date, &b.SessionOpens, &b.ServiceType, &b.Zone,
 			&b.VisitingArrives, &b.ChildrenArrive, &b.ChildrenLeave, &b.VisitingLeaves, &b.Status, &b.Reason, &b.Late,
 			&b.VisitingArrived, &b.ChildrenArrived, &b.VisitingDeparted, &b.ChildrenDeparted, &b.CheckedIn, &b.Refused,
 			&b.RoomName, &ready, &b.HoldsInForce, &b.SupervisedBy, &b.CancelledBy, &b.NoticeMinutes, &b.ChildrenMayLeaveCentre,
 			&b.VisitingCheckedIn, &b.ChildrenCheckedIn, &b.DisclosureFlaggedOn, &b.NoticeTo,
-			&b.ReviewDueOn, &b.CallOffReason, &b.RefusalsWithdrawn); err != nil {
+			&b.ReviewDueOn, &b.CallOffReason, &b.RefusalsWithdrawn, &kept); err != nil {
 			return b, err
 		}
 		if ready != nil {
@@ -85,6 +87,7 @@ func (r *Sessions) DaySheet(ctx context.Context, centre uuid.UUID, day time.Time
 			if err := proto.Unmarshal(ready, b.Ready); err != nil {
 				return b, err
 			}
+			keptFromChildren(b.Ready, kept)
 		}
 		return b, nil
 	})
@@ -152,4 +155,15 @@ func (r *Sessions) Count(ctx context.Context, centre uuid.UUID, from, to time.Ti
 		return c, fmt.Errorf("count bookings: %w", err)
 	}
 	return c, nil
+}
+
+// keptFromChildren takes from ready the permissions of the adults a court order amended in after
+// readiness keeps from the children (AdultKeptFromChildrenNoted): the day sheet no longer expects
+// them, as domain.Family no longer admits them. Decision 323.
+func keptFromChildren(ready *schedulingv1.FamilyReadyNoted, kept []uuid.UUID) {
+	for _, a := range ready.GetAdults() {
+		if slices.ContainsFunc(kept, func(id uuid.UUID) bool { return id.String() == a.GetPersonId() }) {
+			a.MayAttend, a.MayBring, a.MayCollect = proto.Bool(false), false, false
+		}
+	}
 }

@@ -268,8 +268,12 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		}
 		uow.Exec(`INSERT INTO session_families (family_id, centre_id, ready, children_may_leave_centre) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (family_id) DO UPDATE SET centre_id = EXCLUDED.centre_id, ready = EXCLUDED.ready,
-				children_may_leave_centre = EXCLUDED.children_may_leave_centre, review_due_on = NULL`,
+				children_may_leave_centre = EXCLUDED.children_may_leave_centre, review_due_on = NULL, kept_from_children = '{}'`,
 			e.GetFamilyId(), e.GetCentreId(), b, e.GetChildrenMayLeaveCentre())
+	case *schedulingv1.AdultKeptFromChildrenNoted:
+		// The day sheet takes the adult's permissions away from the readiness it reads (decision 323).
+		uow.Exec(`UPDATE session_families SET kept_from_children = array_append(kept_from_children, $2::uuid)
+			WHERE family_id = $1 AND NOT ($2::uuid = ANY (kept_from_children))`, e.GetFamilyId(), e.GetPersonId())
 	case *schedulingv1.ChildrenLeavingNoted:
 		uow.Exec(`UPDATE session_families SET children_may_leave_centre = $2 WHERE family_id = $1`,
 			e.GetFamilyId(), e.GetChildrenMayLeaveCentre())

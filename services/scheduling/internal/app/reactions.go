@@ -44,6 +44,14 @@ func (a *App) NoteChildBirthMonth(ctx context.Context, uow *eventstore.UnitOfWor
 	return a.noteOnFamily(ctx, uow, family, c.Centre, md, func(f *domain.Family) proto.Message { return f.NoteChildBirthMonth(c) })
 }
 
+// NoteAdultKept records referral's AdultKeptFromChildren (decision 323): the adult may neither
+// attend, bring nor collect the children from now on, so the door refuses them NOT_PERMITTED. An
+// announcement that does not concern the family as scheduling knows it, or that it has noted,
+// appends nothing.
+func (a *App) NoteAdultKept(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, k domain.AdultKept, md eventstore.Metadata) error {
+	return a.noteOnFamily(ctx, uow, family, k.Centre, md, func(f *domain.Family) proto.Message { return f.NoteAdultKept(k) })
+}
+
 // NoteReviewDue records referral's review due date for the family, from its FirstSessionAttended
 // or ReviewHeld (domain.Family's NoteReviewDue, decision 261): bookings after it are warned and the
 // day sheet alerts them. A date that does not concern the family as scheduling knows it, or the

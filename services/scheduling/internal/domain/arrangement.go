@@ -151,3 +151,48 @@ func (f *Family) applyChildBirthMonth(e *schedulingv1.ChildBirthMonthNoted) {
 	}
 	f.ready = &changed
 }
+
+// AdultKept is what referral said when an amendment, after it made the family ready, linked a
+// court order in force to an adult it named, keeping them from the children (its
+// AdultKeptFromChildren, decision 323).
+type AdultKept struct {
+	Centre, Referral, Adult uuid.UUID
+	KeptOn                  time.Time
+}
+
+// NoteAdultKept records referral's AdultKeptFromChildren (decision 323): the adult may neither
+// attend, bring nor collect the children from now on, so the door refuses them NOT_PERMITTED and
+// records it (decision 308), and the day sheet no longer expects them, on every booking, those
+// made before too. Someone already inside is not put out: what the door does then is staff's
+// (the day sheet shows who is inside); a check-in afterwards is refused. Like NoteChildBirthMonth,
+// an announcement that does not concern the family as scheduling knows it, of an adult it was not
+// told of, or of one who already may do none of these, records nothing (nil): a redelivery too.
+func (f *Family) NoteAdultKept(k AdultKept) proto.Message {
+	if !f.readyFrom(k.Centre, k.Referral) {
+		return nil
+	}
+	a, ok := f.adult(k.Adult)
+	if !ok || !(a.MayAttend || a.MayBring || a.MayCollect) {
+		return nil
+	}
+	ev := &schedulingv1.AdultKeptFromChildrenNoted{FamilyId: f.id.String(), CentreId: k.Centre.String(),
+		ReferralId: k.Referral.String(), PersonId: k.Adult.String(), KeptOn: dates.Proto(k.KeptOn)}
+	f.mustApply(ev)
+	return ev
+}
+
+// applyAdultKept is apply's for AdultKeptFromChildrenNoted: the adult keeps their role (the door
+// knows who they are), with no permissions; the readiness keeps everything else. Decision 323.
+func (f *Family) applyAdultKept(e *schedulingv1.AdultKeptFromChildrenNoted) {
+	if f.ready == nil {
+		return // unreachable: noted only for a family made ready
+	}
+	changed := *f.ready
+	changed.Adults = slices.Clone(f.ready.Adults)
+	for i, a := range changed.Adults {
+		if a.ID.String() == e.GetPersonId() {
+			changed.Adults[i].MayAttend, changed.Adults[i].MayBring, changed.Adults[i].MayCollect = false, false, false
+		}
+	}
+	f.ready = &changed
+}

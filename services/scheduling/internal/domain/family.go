@@ -2077,6 +2077,8 @@ func (f *Family) apply(ev proto.Message) error {
 		f.applyChildrenLeaving(e)
 	case *schedulingv1.ChildBirthMonthNoted:
 		f.applyChildBirthMonth(e)
+	case *schedulingv1.AdultKeptFromChildrenNoted:
+		f.applyAdultKept(e) // decision 323
 	case *schedulingv1.HoldNoted:
 		f.holds[uuid.MustParse(e.GetHoldId())] = true
 	case *schedulingv1.HoldLiftNoted:

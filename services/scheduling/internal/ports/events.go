@@ -43,6 +43,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ArrangementChanged",
 	"ft.referral.*.ChildrenLeavingChanged",
 	"ft.referral.*.ChildBirthMonthCorrected",
+	"ft.referral.*.AdultKeptFromChildren", // decision 323
 	"ft.referral.*.CaseEnded",
 	"ft.referral.*.CaseReopened",
 	"ft.referral.*.ReferralWithdrawn",
@@ -155,6 +156,20 @@ func ReferralEvents(a *app.App) bus.Handler {
 			c := domain.BirthMonthCorrection{Centre: u[1], Referral: u[2], Child: u[3], BirthYear: int(ev.GetBirthYear()),
 				BirthMonth: int(ev.GetBirthMonth()), CorrectedOn: dateOf(ev.GetCorrectedOn())}
 			return a.NoteChildBirthMonth(ctx, uow, u[0], c, metadata(d))
+		case "familytime.referral.v1.AdultKeptFromChildren":
+			// A court order amended in after readiness keeps the adult from the children: ids and
+			// a date only (decision 323).
+			ev, err := decode(d, &referralv1.AdultKeptFromChildren{})
+			if err != nil {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "referral_id", ev.GetReferralId(),
+				"person_id", ev.GetPersonId())
+			if err != nil {
+				return err
+			}
+			k := domain.AdultKept{Centre: u[1], Referral: u[2], Adult: u[3], KeptOn: dateOf(ev.GetKeptOn())}
+			return a.NoteAdultKept(ctx, uow, u[0], k, metadata(d))
 		case "familytime.referral.v1.CaseEnded":
 			ev, err := decode(d, &referralv1.CaseEnded{})
 			if err != nil {

@@ -1499,6 +1499,93 @@ func (x *ChildBirthMonthCorrected) GetCorrectedOn() *v1.Date {
 	return nil
 }
 
+// AdultKeptFromChildren: an amendment, after FamilyReadyForContact named who may come, linked a
+// court order in force to an adult on the referral, keeping them from the children (decision
+// 323). Scheduling takes the adult's permissions away from now on: may attend, bring and collect
+// all false, so the door refuses them NOT_PERMITTED and the day sheet no longer expects them.
+// It carries ids and a date only: never a name, the order's kind or text, or the amended details.
+type AdultKeptFromChildren struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The adult the order keeps from the children (person id, UUID), as FamilyReadyForContact named
+	// them.
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The centre's local date of the amendment.
+	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdultKeptFromChildren) Reset() {
+	*x = AdultKeptFromChildren{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdultKeptFromChildren) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdultKeptFromChildren) ProtoMessage() {}
+
+func (x *AdultKeptFromChildren) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdultKeptFromChildren.ProtoReflect.Descriptor instead.
+func (*AdultKeptFromChildren) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *AdultKeptFromChildren) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildren) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildren) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildren) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildren) GetKeptOn() *v1.Date {
+	if x != nil {
+		return x.KeptOn
+	}
+	return nil
+}
+
 // FirstSessionAttended: the family attended its first session (reported by scheduling); contact
 // has begun and, for supported contact, the review clock starts.
 type FirstSessionAttended struct {
@@ -1519,7 +1606,7 @@ type FirstSessionAttended struct {
 
 func (x *FirstSessionAttended) Reset() {
 	*x = FirstSessionAttended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1531,7 +1618,7 @@ func (x *FirstSessionAttended) String() string {
 func (*FirstSessionAttended) ProtoMessage() {}
 
 func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1544,7 +1631,7 @@ func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirstSessionAttended.ProtoReflect.Descriptor instead.
 func (*FirstSessionAttended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *FirstSessionAttended) GetReferralId() string {
@@ -1610,7 +1697,7 @@ type ReviewHeld struct {
 
 func (x *ReviewHeld) Reset() {
 	*x = ReviewHeld{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1622,7 +1709,7 @@ func (x *ReviewHeld) String() string {
 func (*ReviewHeld) ProtoMessage() {}
 
 func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1635,7 +1722,7 @@ func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHeld.ProtoReflect.Descriptor instead.
 func (*ReviewHeld) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ReviewHeld) GetReferralId() string {
@@ -1715,7 +1802,7 @@ type CaseEnded struct {
 
 func (x *CaseEnded) Reset() {
 	*x = CaseEnded{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +1814,7 @@ func (x *CaseEnded) String() string {
 func (*CaseEnded) ProtoMessage() {}
 
 func (x *CaseEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1740,7 +1827,7 @@ func (x *CaseEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEnded.ProtoReflect.Descriptor instead.
 func (*CaseEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CaseEnded) GetReferralId() string {
@@ -1806,7 +1893,7 @@ type PlaceReleasedNoted struct {
 
 func (x *PlaceReleasedNoted) Reset() {
 	*x = PlaceReleasedNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1818,7 +1905,7 @@ func (x *PlaceReleasedNoted) String() string {
 func (*PlaceReleasedNoted) ProtoMessage() {}
 
 func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1831,7 +1918,7 @@ func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleasedNoted.ProtoReflect.Descriptor instead.
 func (*PlaceReleasedNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PlaceReleasedNoted) GetReferralId() string {
@@ -1882,7 +1969,7 @@ type SessionAttendedAfterRelease struct {
 
 func (x *SessionAttendedAfterRelease) Reset() {
 	*x = SessionAttendedAfterRelease{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1894,7 +1981,7 @@ func (x *SessionAttendedAfterRelease) String() string {
 func (*SessionAttendedAfterRelease) ProtoMessage() {}
 
 func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1907,7 +1994,7 @@ func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionAttendedAfterRelease.ProtoReflect.Descriptor instead.
 func (*SessionAttendedAfterRelease) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SessionAttendedAfterRelease) GetReferralId() string {
@@ -1960,7 +2047,7 @@ type CaseSuspended struct {
 
 func (x *CaseSuspended) Reset() {
 	*x = CaseSuspended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1972,7 +2059,7 @@ func (x *CaseSuspended) String() string {
 func (*CaseSuspended) ProtoMessage() {}
 
 func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1985,7 +2072,7 @@ func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseSuspended.ProtoReflect.Descriptor instead.
 func (*CaseSuspended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *CaseSuspended) GetReferralId() string {
@@ -2052,7 +2139,7 @@ type CaseResumed struct {
 
 func (x *CaseResumed) Reset() {
 	*x = CaseResumed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2064,7 +2151,7 @@ func (x *CaseResumed) String() string {
 func (*CaseResumed) ProtoMessage() {}
 
 func (x *CaseResumed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2077,7 +2164,7 @@ func (x *CaseResumed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseResumed.ProtoReflect.Descriptor instead.
 func (*CaseResumed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CaseResumed) GetReferralId() string {
@@ -2145,7 +2232,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2157,7 +2244,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2170,7 +2257,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RiskAssessmentNoted) GetReferralId() string {
@@ -2245,7 +2332,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2257,7 +2344,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2270,7 +2357,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -2371,7 +2458,7 @@ type PossibleDuplicateChecked struct {
 
 func (x *PossibleDuplicateChecked) Reset() {
 	*x = PossibleDuplicateChecked{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2383,7 +2470,7 @@ func (x *PossibleDuplicateChecked) String() string {
 func (*PossibleDuplicateChecked) ProtoMessage() {}
 
 func (x *PossibleDuplicateChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2396,7 +2483,7 @@ func (x *PossibleDuplicateChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateChecked.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *PossibleDuplicateChecked) GetReferralId() string {
@@ -2498,7 +2585,7 @@ type SameChildConfirmed struct {
 
 func (x *SameChildConfirmed) Reset() {
 	*x = SameChildConfirmed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2510,7 +2597,7 @@ func (x *SameChildConfirmed) String() string {
 func (*SameChildConfirmed) ProtoMessage() {}
 
 func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2523,7 +2610,7 @@ func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SameChildConfirmed.ProtoReflect.Descriptor instead.
 func (*SameChildConfirmed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SameChildConfirmed) GetReferralId() string {
@@ -2623,7 +2710,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2635,7 +2722,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2648,7 +2735,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2737,7 +2824,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2749,7 +2836,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2762,7 +2849,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2832,7 +2919,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2844,7 +2931,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2857,7 +2944,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -2959,7 +3046,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2971,7 +3058,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2984,7 +3071,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -3063,7 +3150,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3075,7 +3162,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3088,7 +3175,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -3143,7 +3230,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3155,7 +3242,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3168,7 +3255,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -3225,7 +3312,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3237,7 +3324,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3250,7 +3337,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -3312,7 +3399,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3324,7 +3411,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3337,7 +3424,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3407,7 +3494,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3419,7 +3506,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3432,7 +3519,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3474,7 +3561,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3486,7 +3573,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3499,7 +3586,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3534,7 +3621,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3546,7 +3633,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3559,7 +3646,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3629,7 +3716,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3641,7 +3728,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3654,7 +3741,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *Note) GetText() string {
@@ -3694,7 +3781,7 @@ type CaseEndingCorrected struct {
 
 func (x *CaseEndingCorrected) Reset() {
 	*x = CaseEndingCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3706,7 +3793,7 @@ func (x *CaseEndingCorrected) String() string {
 func (*CaseEndingCorrected) ProtoMessage() {}
 
 func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3719,7 +3806,7 @@ func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
 func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CaseEndingCorrected) GetReferralId() string {
@@ -3816,7 +3903,7 @@ type CaseReopened struct {
 
 func (x *CaseReopened) Reset() {
 	*x = CaseReopened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3828,7 +3915,7 @@ func (x *CaseReopened) String() string {
 func (*CaseReopened) ProtoMessage() {}
 
 func (x *CaseReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3841,7 +3928,7 @@ func (x *CaseReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
 func (*CaseReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *CaseReopened) GetReferralId() string {
@@ -4057,7 +4144,14 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x06 \x01(\x05R\n" +
 	"birthMonth\x12=\n" +
-	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xec\x01\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xc4\x01\n" +
+	"\x15AdultKeptFromChildren\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x123\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\xec\x01\n" +
 	"\x14FirstSessionAttended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4296,7 +4390,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -4312,132 +4406,134 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*FamilyReadyForContact)(nil),          // 11: familytime.referral.v1.FamilyReadyForContact
 	(*ChildrenLeavingChanged)(nil),         // 12: familytime.referral.v1.ChildrenLeavingChanged
 	(*ChildBirthMonthCorrected)(nil),       // 13: familytime.referral.v1.ChildBirthMonthCorrected
-	(*FirstSessionAttended)(nil),           // 14: familytime.referral.v1.FirstSessionAttended
-	(*ReviewHeld)(nil),                     // 15: familytime.referral.v1.ReviewHeld
-	(*CaseEnded)(nil),                      // 16: familytime.referral.v1.CaseEnded
-	(*PlaceReleasedNoted)(nil),             // 17: familytime.referral.v1.PlaceReleasedNoted
-	(*SessionAttendedAfterRelease)(nil),    // 18: familytime.referral.v1.SessionAttendedAfterRelease
-	(*CaseSuspended)(nil),                  // 19: familytime.referral.v1.CaseSuspended
-	(*CaseResumed)(nil),                    // 20: familytime.referral.v1.CaseResumed
-	(*RiskAssessmentNoted)(nil),            // 21: familytime.referral.v1.RiskAssessmentNoted
-	(*PossibleDuplicateFlagged)(nil),       // 22: familytime.referral.v1.PossibleDuplicateFlagged
-	(*PossibleDuplicateChecked)(nil),       // 23: familytime.referral.v1.PossibleDuplicateChecked
-	(*SameChildConfirmed)(nil),             // 24: familytime.referral.v1.SameChildConfirmed
-	(*FamilyDetailsOpened)(nil),            // 25: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 26: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 27: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 28: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 29: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 30: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 31: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 32: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 33: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 34: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 35: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 36: familytime.referral.v1.Note
-	(*CaseEndingCorrected)(nil),            // 37: familytime.referral.v1.CaseEndingCorrected
-	(*CaseReopened)(nil),                   // 38: familytime.referral.v1.CaseReopened
-	(v1.ReferralSource)(0),                 // 39: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 40: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 41: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 42: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 43: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 44: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 45: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 46: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 47: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 48: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 49: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 50: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 51: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 52: familytime.referral.v1.ChildMatch
-	(ConfirmerRole)(0),                     // 53: familytime.referral.v1.ConfirmerRole
-	(ErasureReason)(0),                     // 54: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 55: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 56: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 57: familytime.referral.v1.ReferralState
+	(*AdultKeptFromChildren)(nil),          // 14: familytime.referral.v1.AdultKeptFromChildren
+	(*FirstSessionAttended)(nil),           // 15: familytime.referral.v1.FirstSessionAttended
+	(*ReviewHeld)(nil),                     // 16: familytime.referral.v1.ReviewHeld
+	(*CaseEnded)(nil),                      // 17: familytime.referral.v1.CaseEnded
+	(*PlaceReleasedNoted)(nil),             // 18: familytime.referral.v1.PlaceReleasedNoted
+	(*SessionAttendedAfterRelease)(nil),    // 19: familytime.referral.v1.SessionAttendedAfterRelease
+	(*CaseSuspended)(nil),                  // 20: familytime.referral.v1.CaseSuspended
+	(*CaseResumed)(nil),                    // 21: familytime.referral.v1.CaseResumed
+	(*RiskAssessmentNoted)(nil),            // 22: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 23: familytime.referral.v1.PossibleDuplicateFlagged
+	(*PossibleDuplicateChecked)(nil),       // 24: familytime.referral.v1.PossibleDuplicateChecked
+	(*SameChildConfirmed)(nil),             // 25: familytime.referral.v1.SameChildConfirmed
+	(*FamilyDetailsOpened)(nil),            // 26: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 27: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 28: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 29: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 30: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 31: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 32: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 33: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 34: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 35: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 36: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 37: familytime.referral.v1.Note
+	(*CaseEndingCorrected)(nil),            // 38: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 39: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 40: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 41: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 42: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 43: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 44: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 45: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 46: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 47: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 48: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 49: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 50: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 51: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 52: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 53: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 54: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 55: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 56: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 57: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 58: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	39, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	40, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	27, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	41, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	28, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	42, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	43, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
-	41, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	27, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	41, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	44, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	45, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	41, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	40, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	40, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	41, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	46, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	41, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	47, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	48, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	41, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	41, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	49, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	41, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	49, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	49, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	31, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	29, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	49, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	41, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	41, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	41, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	41, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	41, // 35: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	41, // 36: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	41, // 37: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	41, // 38: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	50, // 39: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	41, // 40: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	41, // 41: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	51, // 42: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	41, // 43: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	41, // 44: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	41, // 45: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	41, // 46: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	41, // 47: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	41, // 48: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	52, // 49: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	41, // 50: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	41, // 51: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	53, // 52: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	41, // 53: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	54, // 54: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	41, // 55: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	28, // 56: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	29, // 57: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	30, // 58: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	55, // 59: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	42, // 60: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	48, // 61: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	56, // 62: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	41, // 63: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	41, // 64: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	48, // 65: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	41, // 66: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	41, // 67: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	51, // 68: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	51, // 69: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	41, // 70: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	41, // 71: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	41, // 72: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	51, // 73: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	57, // 74: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	75, // [75:75] is the sub-list for method output_type
-	75, // [75:75] is the sub-list for method input_type
-	75, // [75:75] is the sub-list for extension type_name
-	75, // [75:75] is the sub-list for extension extendee
-	0,  // [0:75] is the sub-list for field type_name
+	40, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	41, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	28, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	42, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	29, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	43, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	44, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	42, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	28, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	42, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	45, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	46, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	42, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	41, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	41, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	42, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	47, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	42, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	48, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	49, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	42, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	42, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	50, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	42, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	50, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	50, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	32, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	30, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	50, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	42, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	42, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	42, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	42, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	42, // 35: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
+	42, // 36: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	42, // 37: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	42, // 38: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	42, // 39: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	51, // 40: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	42, // 41: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	42, // 42: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	52, // 43: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	42, // 44: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	42, // 45: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	42, // 46: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	42, // 47: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	42, // 48: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	42, // 49: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	53, // 50: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	42, // 51: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	42, // 52: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	54, // 53: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	42, // 54: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	55, // 55: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	42, // 56: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	29, // 57: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	30, // 58: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	31, // 59: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	56, // 60: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	43, // 61: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	49, // 62: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	57, // 63: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	42, // 64: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	42, // 65: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	49, // 66: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	42, // 67: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	42, // 68: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	52, // 69: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	52, // 70: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	42, // 71: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	42, // 72: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	42, // 73: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	52, // 74: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	58, // 75: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	76, // [76:76] is the sub-list for method output_type
+	76, // [76:76] is the sub-list for method input_type
+	76, // [76:76] is the sub-list for extension type_name
+	76, // [76:76] is the sub-list for extension extendee
+	0,  // [0:76] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -4452,7 +4548,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   39,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

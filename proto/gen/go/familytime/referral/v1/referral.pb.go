@@ -339,8 +339,9 @@ type CourtOrder struct {
 	// show gives (adults have no id until the referral is recorded). While the order is in force
 	// each is sent to scheduling with no permissions, so the door refuses them NOT_PERMITTED; their
 	// own answers (may_attend, may_bring, may_collect) stay as the referrer gave them. Once the
-	// family is ready for contact an amendment cannot newly keep an adult from the children
-	// (ORDER_NOT_TOLD_TO_DOOR: a safeguarding hold, then a new referral). Decision 318.
+	// family is ready for contact, an amendment that newly keeps an adult from the children is
+	// announced to scheduling (AdultKeptFromChildren), and the door refuses them from then on.
+	// Decisions 318 and 323.
 	KeepsFromChildren []string `protobuf:"bytes,6,rep,name=keeps_from_children,json=keepsFromChildren,proto3" json:"keeps_from_children,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache

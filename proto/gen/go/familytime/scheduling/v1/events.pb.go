@@ -1105,6 +1105,91 @@ func (x *ChildBirthMonthNoted) GetCorrectedOn() *v1.Date {
 	return nil
 }
 
+// AdultKeptFromChildrenNoted: scheduling noted referral's AdultKeptFromChildren: the adult may
+// neither attend, bring nor collect the children from now on (a court order keeps them from the
+// children), so the door refuses them NOT_PERMITTED and the day sheet no longer expects them
+// (docs/decisions.md 323). Ids and a date only.
+type AdultKeptFromChildrenNoted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The referral (UUID).
+	ReferralId string `protobuf:"bytes,3,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The adult (person id, UUID).
+	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The centre's local date referral recorded the amendment.
+	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdultKeptFromChildrenNoted) Reset() {
+	*x = AdultKeptFromChildrenNoted{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdultKeptFromChildrenNoted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdultKeptFromChildrenNoted) ProtoMessage() {}
+
+func (x *AdultKeptFromChildrenNoted) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdultKeptFromChildrenNoted.ProtoReflect.Descriptor instead.
+func (*AdultKeptFromChildrenNoted) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *AdultKeptFromChildrenNoted) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildrenNoted) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildrenNoted) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildrenNoted) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *AdultKeptFromChildrenNoted) GetKeptOn() *v1.Date {
+	if x != nil {
+		return x.KeptOn
+	}
+	return nil
+}
+
 // HoldNoted: scheduling noted safeguarding's HoldPlaced; the family's future bookings are
 // cancelled (each its own BookingCancelled) and no booking is made until every hold is lifted.
 type HoldNoted struct {
@@ -1123,7 +1208,7 @@ type HoldNoted struct {
 
 func (x *HoldNoted) Reset() {
 	*x = HoldNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1135,7 +1220,7 @@ func (x *HoldNoted) String() string {
 func (*HoldNoted) ProtoMessage() {}
 
 func (x *HoldNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1148,7 +1233,7 @@ func (x *HoldNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldNoted.ProtoReflect.Descriptor instead.
 func (*HoldNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *HoldNoted) GetFamilyId() string {
@@ -1196,7 +1281,7 @@ type HoldLiftNoted struct {
 
 func (x *HoldLiftNoted) Reset() {
 	*x = HoldLiftNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1208,7 +1293,7 @@ func (x *HoldLiftNoted) String() string {
 func (*HoldLiftNoted) ProtoMessage() {}
 
 func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1221,7 +1306,7 @@ func (x *HoldLiftNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HoldLiftNoted.ProtoReflect.Descriptor instead.
 func (*HoldLiftNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *HoldLiftNoted) GetFamilyId() string {
@@ -1276,7 +1361,7 @@ type SupportedContactRuledOut struct {
 
 func (x *SupportedContactRuledOut) Reset() {
 	*x = SupportedContactRuledOut{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1288,7 +1373,7 @@ func (x *SupportedContactRuledOut) String() string {
 func (*SupportedContactRuledOut) ProtoMessage() {}
 
 func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1301,7 +1386,7 @@ func (x *SupportedContactRuledOut) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactRuledOut.ProtoReflect.Descriptor instead.
 func (*SupportedContactRuledOut) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *SupportedContactRuledOut) GetFamilyId() string {
@@ -1351,7 +1436,7 @@ type SupportedContactAllowed struct {
 
 func (x *SupportedContactAllowed) Reset() {
 	*x = SupportedContactAllowed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1363,7 +1448,7 @@ func (x *SupportedContactAllowed) String() string {
 func (*SupportedContactAllowed) ProtoMessage() {}
 
 func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1376,7 +1461,7 @@ func (x *SupportedContactAllowed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SupportedContactAllowed.ProtoReflect.Descriptor instead.
 func (*SupportedContactAllowed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SupportedContactAllowed) GetFamilyId() string {
@@ -1438,7 +1523,7 @@ type DisclosureNoted struct {
 
 func (x *DisclosureNoted) Reset() {
 	*x = DisclosureNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1450,7 +1535,7 @@ func (x *DisclosureNoted) String() string {
 func (*DisclosureNoted) ProtoMessage() {}
 
 func (x *DisclosureNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1463,7 +1548,7 @@ func (x *DisclosureNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisclosureNoted.ProtoReflect.Descriptor instead.
 func (*DisclosureNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *DisclosureNoted) GetFamilyId() string {
@@ -1525,7 +1610,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1537,7 +1622,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1550,7 +1635,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *RiskAssessmentNoted) GetFamilyId() string {
@@ -1608,7 +1693,7 @@ type ContactEnded struct {
 
 func (x *ContactEnded) Reset() {
 	*x = ContactEnded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1620,7 +1705,7 @@ func (x *ContactEnded) String() string {
 func (*ContactEnded) ProtoMessage() {}
 
 func (x *ContactEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1633,7 +1718,7 @@ func (x *ContactEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactEnded.ProtoReflect.Descriptor instead.
 func (*ContactEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ContactEnded) GetFamilyId() string {
@@ -1695,7 +1780,7 @@ type ReferralNoted struct {
 
 func (x *ReferralNoted) Reset() {
 	*x = ReferralNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1707,7 +1792,7 @@ func (x *ReferralNoted) String() string {
 func (*ReferralNoted) ProtoMessage() {}
 
 func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1720,7 +1805,7 @@ func (x *ReferralNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralNoted.ProtoReflect.Descriptor instead.
 func (*ReferralNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReferralNoted) GetFamilyId() string {
@@ -1802,7 +1887,7 @@ type SessionBooked struct {
 
 func (x *SessionBooked) Reset() {
 	*x = SessionBooked{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1814,7 +1899,7 @@ func (x *SessionBooked) String() string {
 func (*SessionBooked) ProtoMessage() {}
 
 func (x *SessionBooked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1827,7 +1912,7 @@ func (x *SessionBooked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionBooked.ProtoReflect.Descriptor instead.
 func (*SessionBooked) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SessionBooked) GetBookingId() string {
@@ -1972,7 +2057,7 @@ type BookingCancelled struct {
 
 func (x *BookingCancelled) Reset() {
 	*x = BookingCancelled{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1984,7 +2069,7 @@ func (x *BookingCancelled) String() string {
 func (*BookingCancelled) ProtoMessage() {}
 
 func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1997,7 +2082,7 @@ func (x *BookingCancelled) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookingCancelled.ProtoReflect.Descriptor instead.
 func (*BookingCancelled) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *BookingCancelled) GetBookingId() string {
@@ -2119,7 +2204,7 @@ type PlaceTaken struct {
 
 func (x *PlaceTaken) Reset() {
 	*x = PlaceTaken{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2131,7 +2216,7 @@ func (x *PlaceTaken) String() string {
 func (*PlaceTaken) ProtoMessage() {}
 
 func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2144,7 +2229,7 @@ func (x *PlaceTaken) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceTaken.ProtoReflect.Descriptor instead.
 func (*PlaceTaken) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PlaceTaken) GetCentreId() string {
@@ -2208,7 +2293,7 @@ type PlaceFreed struct {
 
 func (x *PlaceFreed) Reset() {
 	*x = PlaceFreed{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2220,7 +2305,7 @@ func (x *PlaceFreed) String() string {
 func (*PlaceFreed) ProtoMessage() {}
 
 func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2233,7 +2318,7 @@ func (x *PlaceFreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceFreed.ProtoReflect.Descriptor instead.
 func (*PlaceFreed) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *PlaceFreed) GetCentreId() string {
@@ -2296,7 +2381,7 @@ type PersonCheckedIn struct {
 
 func (x *PersonCheckedIn) Reset() {
 	*x = PersonCheckedIn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2308,7 +2393,7 @@ func (x *PersonCheckedIn) String() string {
 func (*PersonCheckedIn) ProtoMessage() {}
 
 func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2321,7 +2406,7 @@ func (x *PersonCheckedIn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonCheckedIn.ProtoReflect.Descriptor instead.
 func (*PersonCheckedIn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *PersonCheckedIn) GetBookingId() string {
@@ -2398,7 +2483,7 @@ type CheckInRefused struct {
 
 func (x *CheckInRefused) Reset() {
 	*x = CheckInRefused{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2410,7 +2495,7 @@ func (x *CheckInRefused) String() string {
 func (*CheckInRefused) ProtoMessage() {}
 
 func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2423,7 +2508,7 @@ func (x *CheckInRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefused.ProtoReflect.Descriptor instead.
 func (*CheckInRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CheckInRefused) GetBookingId() string {
@@ -2497,7 +2582,7 @@ type PartyArrived struct {
 
 func (x *PartyArrived) Reset() {
 	*x = PartyArrived{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2509,7 +2594,7 @@ func (x *PartyArrived) String() string {
 func (*PartyArrived) ProtoMessage() {}
 
 func (x *PartyArrived) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2522,7 +2607,7 @@ func (x *PartyArrived) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyArrived.ProtoReflect.Descriptor instead.
 func (*PartyArrived) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *PartyArrived) GetBookingId() string {
@@ -2613,7 +2698,7 @@ type PartyDeparted struct {
 
 func (x *PartyDeparted) Reset() {
 	*x = PartyDeparted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2625,7 +2710,7 @@ func (x *PartyDeparted) String() string {
 func (*PartyDeparted) ProtoMessage() {}
 
 func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2638,7 +2723,7 @@ func (x *PartyDeparted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PartyDeparted.ProtoReflect.Descriptor instead.
 func (*PartyDeparted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *PartyDeparted) GetBookingId() string {
@@ -2725,7 +2810,7 @@ type MovementCorrected struct {
 
 func (x *MovementCorrected) Reset() {
 	*x = MovementCorrected{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2737,7 +2822,7 @@ func (x *MovementCorrected) String() string {
 func (*MovementCorrected) ProtoMessage() {}
 
 func (x *MovementCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2750,7 +2835,7 @@ func (x *MovementCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MovementCorrected.ProtoReflect.Descriptor instead.
 func (*MovementCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *MovementCorrected) GetBookingId() string {
@@ -2854,7 +2939,7 @@ type CheckInCorrected struct {
 
 func (x *CheckInCorrected) Reset() {
 	*x = CheckInCorrected{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2866,7 +2951,7 @@ func (x *CheckInCorrected) String() string {
 func (*CheckInCorrected) ProtoMessage() {}
 
 func (x *CheckInCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2879,7 +2964,7 @@ func (x *CheckInCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInCorrected.ProtoReflect.Descriptor instead.
 func (*CheckInCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *CheckInCorrected) GetBookingId() string {
@@ -2966,7 +3051,7 @@ type CheckInRefusalWithdrawn struct {
 
 func (x *CheckInRefusalWithdrawn) Reset() {
 	*x = CheckInRefusalWithdrawn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2978,7 +3063,7 @@ func (x *CheckInRefusalWithdrawn) String() string {
 func (*CheckInRefusalWithdrawn) ProtoMessage() {}
 
 func (x *CheckInRefusalWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2991,7 +3076,7 @@ func (x *CheckInRefusalWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRefusalWithdrawn.ProtoReflect.Descriptor instead.
 func (*CheckInRefusalWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CheckInRefusalWithdrawn) GetBookingId() string {
@@ -3081,7 +3166,7 @@ type SessionCompleted struct {
 
 func (x *SessionCompleted) Reset() {
 	*x = SessionCompleted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3093,7 +3178,7 @@ func (x *SessionCompleted) String() string {
 func (*SessionCompleted) ProtoMessage() {}
 
 func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3106,7 +3191,7 @@ func (x *SessionCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCompleted.ProtoReflect.Descriptor instead.
 func (*SessionCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *SessionCompleted) GetBookingId() string {
@@ -3227,7 +3312,7 @@ type SessionCalledOff struct {
 
 func (x *SessionCalledOff) Reset() {
 	*x = SessionCalledOff{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3239,7 +3324,7 @@ func (x *SessionCalledOff) String() string {
 func (*SessionCalledOff) ProtoMessage() {}
 
 func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3252,7 +3337,7 @@ func (x *SessionCalledOff) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionCalledOff.ProtoReflect.Descriptor instead.
 func (*SessionCalledOff) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SessionCalledOff) GetBookingId() string {
@@ -3340,7 +3425,7 @@ type NoShowRecorded struct {
 
 func (x *NoShowRecorded) Reset() {
 	*x = NoShowRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3352,7 +3437,7 @@ func (x *NoShowRecorded) String() string {
 func (*NoShowRecorded) ProtoMessage() {}
 
 func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3365,7 +3450,7 @@ func (x *NoShowRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowRecorded.ProtoReflect.Descriptor instead.
 func (*NoShowRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *NoShowRecorded) GetBookingId() string {
@@ -3471,7 +3556,7 @@ type NoShowWithdrawn struct {
 
 func (x *NoShowWithdrawn) Reset() {
 	*x = NoShowWithdrawn{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3483,7 +3568,7 @@ func (x *NoShowWithdrawn) String() string {
 func (*NoShowWithdrawn) ProtoMessage() {}
 
 func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3496,7 +3581,7 @@ func (x *NoShowWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NoShowWithdrawn.ProtoReflect.Descriptor instead.
 func (*NoShowWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *NoShowWithdrawn) GetBookingId() string {
@@ -3577,7 +3662,7 @@ type PlaceReleased struct {
 
 func (x *PlaceReleased) Reset() {
 	*x = PlaceReleased{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3589,7 +3674,7 @@ func (x *PlaceReleased) String() string {
 func (*PlaceReleased) ProtoMessage() {}
 
 func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3602,7 +3687,7 @@ func (x *PlaceReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleased.ProtoReflect.Descriptor instead.
 func (*PlaceReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PlaceReleased) GetFamilyId() string {
@@ -3670,7 +3755,7 @@ type WaitingListJoined struct {
 
 func (x *WaitingListJoined) Reset() {
 	*x = WaitingListJoined{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3682,7 +3767,7 @@ func (x *WaitingListJoined) String() string {
 func (*WaitingListJoined) ProtoMessage() {}
 
 func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3695,7 +3780,7 @@ func (x *WaitingListJoined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListJoined.ProtoReflect.Descriptor instead.
 func (*WaitingListJoined) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WaitingListJoined) GetCentreId() string {
@@ -3772,7 +3857,7 @@ type PlaceOffered struct {
 
 func (x *PlaceOffered) Reset() {
 	*x = PlaceOffered{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3784,7 +3869,7 @@ func (x *PlaceOffered) String() string {
 func (*PlaceOffered) ProtoMessage() {}
 
 func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3797,7 +3882,7 @@ func (x *PlaceOffered) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceOffered.ProtoReflect.Descriptor instead.
 func (*PlaceOffered) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *PlaceOffered) GetCentreId() string {
@@ -3881,7 +3966,7 @@ type WaitingListLeft struct {
 
 func (x *WaitingListLeft) Reset() {
 	*x = WaitingListLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3893,7 +3978,7 @@ func (x *WaitingListLeft) String() string {
 func (*WaitingListLeft) ProtoMessage() {}
 
 func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3906,7 +3991,7 @@ func (x *WaitingListLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingListLeft.ProtoReflect.Descriptor instead.
 func (*WaitingListLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *WaitingListLeft) GetCentreId() string {
@@ -3958,7 +4043,7 @@ type StaffMemberAdded struct {
 
 func (x *StaffMemberAdded) Reset() {
 	*x = StaffMemberAdded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3970,7 +4055,7 @@ func (x *StaffMemberAdded) String() string {
 func (*StaffMemberAdded) ProtoMessage() {}
 
 func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3983,7 +4068,7 @@ func (x *StaffMemberAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberAdded.ProtoReflect.Descriptor instead.
 func (*StaffMemberAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *StaffMemberAdded) GetCentreId() string {
@@ -4045,7 +4130,7 @@ type StaffCheckRecorded struct {
 
 func (x *StaffCheckRecorded) Reset() {
 	*x = StaffCheckRecorded{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4057,7 +4142,7 @@ func (x *StaffCheckRecorded) String() string {
 func (*StaffCheckRecorded) ProtoMessage() {}
 
 func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4070,7 +4155,7 @@ func (x *StaffCheckRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffCheckRecorded.ProtoReflect.Descriptor instead.
 func (*StaffCheckRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *StaffCheckRecorded) GetCentreId() string {
@@ -4122,7 +4207,7 @@ type StaffMemberLeft struct {
 
 func (x *StaffMemberLeft) Reset() {
 	*x = StaffMemberLeft{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4134,7 +4219,7 @@ func (x *StaffMemberLeft) String() string {
 func (*StaffMemberLeft) ProtoMessage() {}
 
 func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4147,7 +4232,7 @@ func (x *StaffMemberLeft) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StaffMemberLeft.ProtoReflect.Descriptor instead.
 func (*StaffMemberLeft) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *StaffMemberLeft) GetCentreId() string {
@@ -4203,7 +4288,7 @@ type ReviewDueNoted struct {
 
 func (x *ReviewDueNoted) Reset() {
 	*x = ReviewDueNoted{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4215,7 +4300,7 @@ func (x *ReviewDueNoted) String() string {
 func (*ReviewDueNoted) ProtoMessage() {}
 
 func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4228,7 +4313,7 @@ func (x *ReviewDueNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDueNoted.ProtoReflect.Descriptor instead.
 func (*ReviewDueNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ReviewDueNoted) GetFamilyId() string {
@@ -4287,7 +4372,7 @@ type ContactReopened struct {
 
 func (x *ContactReopened) Reset() {
 	*x = ContactReopened{}
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4299,7 +4384,7 @@ func (x *ContactReopened) String() string {
 func (*ContactReopened) ProtoMessage() {}
 
 func (x *ContactReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4312,7 +4397,7 @@ func (x *ContactReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactReopened.ProtoReflect.Descriptor instead.
 func (*ContactReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ContactReopened) GetFamilyId() string {
@@ -4432,7 +4517,14 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x06 \x01(\x05R\n" +
 	"birthMonth\x12=\n" +
-	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\x97\x01\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xc9\x01\n" +
+	"\x1aAdultKeptFromChildrenNoted\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
+	"\vreferral_id\x18\x03 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x123\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\x97\x01\n" +
 	"\tHoldNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +
@@ -4774,182 +4866,184 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
-	(ReferralDecision)(0),            // 0: familytime.scheduling.v1.ReferralDecision
-	(OfferNotTaken)(0),               // 1: familytime.scheduling.v1.OfferNotTaken
-	(WaitingListLeaveReason)(0),      // 2: familytime.scheduling.v1.WaitingListLeaveReason
-	(*CentreRegistered)(nil),         // 3: familytime.scheduling.v1.CentreRegistered
-	(*CentreUpdated)(nil),            // 4: familytime.scheduling.v1.CentreUpdated
-	(*RoomAdded)(nil),                // 5: familytime.scheduling.v1.RoomAdded
-	(*OpeningPatternDefined)(nil),    // 6: familytime.scheduling.v1.OpeningPatternDefined
-	(*ChildAttendee)(nil),            // 7: familytime.scheduling.v1.ChildAttendee
-	(*AttendingChild)(nil),           // 8: familytime.scheduling.v1.AttendingChild
-	(*FamilyReadyNoted)(nil),         // 9: familytime.scheduling.v1.FamilyReadyNoted
-	(*ArrangementChangeNoted)(nil),   // 10: familytime.scheduling.v1.ArrangementChangeNoted
-	(*ChildrenLeavingNoted)(nil),     // 11: familytime.scheduling.v1.ChildrenLeavingNoted
-	(*ChildBirthMonthNoted)(nil),     // 12: familytime.scheduling.v1.ChildBirthMonthNoted
-	(*HoldNoted)(nil),                // 13: familytime.scheduling.v1.HoldNoted
-	(*HoldLiftNoted)(nil),            // 14: familytime.scheduling.v1.HoldLiftNoted
-	(*SupportedContactRuledOut)(nil), // 15: familytime.scheduling.v1.SupportedContactRuledOut
-	(*SupportedContactAllowed)(nil),  // 16: familytime.scheduling.v1.SupportedContactAllowed
-	(*DisclosureNoted)(nil),          // 17: familytime.scheduling.v1.DisclosureNoted
-	(*RiskAssessmentNoted)(nil),      // 18: familytime.scheduling.v1.RiskAssessmentNoted
-	(*ContactEnded)(nil),             // 19: familytime.scheduling.v1.ContactEnded
-	(*ReferralNoted)(nil),            // 20: familytime.scheduling.v1.ReferralNoted
-	(*SessionBooked)(nil),            // 21: familytime.scheduling.v1.SessionBooked
-	(*BookingCancelled)(nil),         // 22: familytime.scheduling.v1.BookingCancelled
-	(*PlaceTaken)(nil),               // 23: familytime.scheduling.v1.PlaceTaken
-	(*PlaceFreed)(nil),               // 24: familytime.scheduling.v1.PlaceFreed
-	(*PersonCheckedIn)(nil),          // 25: familytime.scheduling.v1.PersonCheckedIn
-	(*CheckInRefused)(nil),           // 26: familytime.scheduling.v1.CheckInRefused
-	(*PartyArrived)(nil),             // 27: familytime.scheduling.v1.PartyArrived
-	(*PartyDeparted)(nil),            // 28: familytime.scheduling.v1.PartyDeparted
-	(*MovementCorrected)(nil),        // 29: familytime.scheduling.v1.MovementCorrected
-	(*CheckInCorrected)(nil),         // 30: familytime.scheduling.v1.CheckInCorrected
-	(*CheckInRefusalWithdrawn)(nil),  // 31: familytime.scheduling.v1.CheckInRefusalWithdrawn
-	(*SessionCompleted)(nil),         // 32: familytime.scheduling.v1.SessionCompleted
-	(*SessionCalledOff)(nil),         // 33: familytime.scheduling.v1.SessionCalledOff
-	(*NoShowRecorded)(nil),           // 34: familytime.scheduling.v1.NoShowRecorded
-	(*NoShowWithdrawn)(nil),          // 35: familytime.scheduling.v1.NoShowWithdrawn
-	(*PlaceReleased)(nil),            // 36: familytime.scheduling.v1.PlaceReleased
-	(*WaitingListJoined)(nil),        // 37: familytime.scheduling.v1.WaitingListJoined
-	(*PlaceOffered)(nil),             // 38: familytime.scheduling.v1.PlaceOffered
-	(*WaitingListLeft)(nil),          // 39: familytime.scheduling.v1.WaitingListLeft
-	(*StaffMemberAdded)(nil),         // 40: familytime.scheduling.v1.StaffMemberAdded
-	(*StaffCheckRecorded)(nil),       // 41: familytime.scheduling.v1.StaffCheckRecorded
-	(*StaffMemberLeft)(nil),          // 42: familytime.scheduling.v1.StaffMemberLeft
-	(*ReviewDueNoted)(nil),           // 43: familytime.scheduling.v1.ReviewDueNoted
-	(*ContactReopened)(nil),          // 44: familytime.scheduling.v1.ContactReopened
-	(v1.Region)(0),                   // 45: familytime.common.v1.Region
-	(v1.ServiceType)(0),              // 46: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),      // 47: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                  // 48: familytime.common.v1.Date
-	(*OpeningPattern)(nil),           // 49: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                  // 50: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),           // 51: familytime.scheduling.v1.ExpectedPerson
-	(SessionFrequency)(0),            // 52: familytime.scheduling.v1.SessionFrequency
-	(*timestamppb.Timestamp)(nil),    // 53: google.protobuf.Timestamp
-	(CancelledBy)(0),                 // 54: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),          // 55: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                       // 56: familytime.scheduling.v1.Party
-	(CallOffReason)(0),               // 57: familytime.scheduling.v1.CallOffReason
-	(PersonRole)(0),                  // 58: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                    // 59: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),             // 60: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                   // 61: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                  // 62: familytime.scheduling.v1.StaffCheck
+	(ReferralDecision)(0),              // 0: familytime.scheduling.v1.ReferralDecision
+	(OfferNotTaken)(0),                 // 1: familytime.scheduling.v1.OfferNotTaken
+	(WaitingListLeaveReason)(0),        // 2: familytime.scheduling.v1.WaitingListLeaveReason
+	(*CentreRegistered)(nil),           // 3: familytime.scheduling.v1.CentreRegistered
+	(*CentreUpdated)(nil),              // 4: familytime.scheduling.v1.CentreUpdated
+	(*RoomAdded)(nil),                  // 5: familytime.scheduling.v1.RoomAdded
+	(*OpeningPatternDefined)(nil),      // 6: familytime.scheduling.v1.OpeningPatternDefined
+	(*ChildAttendee)(nil),              // 7: familytime.scheduling.v1.ChildAttendee
+	(*AttendingChild)(nil),             // 8: familytime.scheduling.v1.AttendingChild
+	(*FamilyReadyNoted)(nil),           // 9: familytime.scheduling.v1.FamilyReadyNoted
+	(*ArrangementChangeNoted)(nil),     // 10: familytime.scheduling.v1.ArrangementChangeNoted
+	(*ChildrenLeavingNoted)(nil),       // 11: familytime.scheduling.v1.ChildrenLeavingNoted
+	(*ChildBirthMonthNoted)(nil),       // 12: familytime.scheduling.v1.ChildBirthMonthNoted
+	(*AdultKeptFromChildrenNoted)(nil), // 13: familytime.scheduling.v1.AdultKeptFromChildrenNoted
+	(*HoldNoted)(nil),                  // 14: familytime.scheduling.v1.HoldNoted
+	(*HoldLiftNoted)(nil),              // 15: familytime.scheduling.v1.HoldLiftNoted
+	(*SupportedContactRuledOut)(nil),   // 16: familytime.scheduling.v1.SupportedContactRuledOut
+	(*SupportedContactAllowed)(nil),    // 17: familytime.scheduling.v1.SupportedContactAllowed
+	(*DisclosureNoted)(nil),            // 18: familytime.scheduling.v1.DisclosureNoted
+	(*RiskAssessmentNoted)(nil),        // 19: familytime.scheduling.v1.RiskAssessmentNoted
+	(*ContactEnded)(nil),               // 20: familytime.scheduling.v1.ContactEnded
+	(*ReferralNoted)(nil),              // 21: familytime.scheduling.v1.ReferralNoted
+	(*SessionBooked)(nil),              // 22: familytime.scheduling.v1.SessionBooked
+	(*BookingCancelled)(nil),           // 23: familytime.scheduling.v1.BookingCancelled
+	(*PlaceTaken)(nil),                 // 24: familytime.scheduling.v1.PlaceTaken
+	(*PlaceFreed)(nil),                 // 25: familytime.scheduling.v1.PlaceFreed
+	(*PersonCheckedIn)(nil),            // 26: familytime.scheduling.v1.PersonCheckedIn
+	(*CheckInRefused)(nil),             // 27: familytime.scheduling.v1.CheckInRefused
+	(*PartyArrived)(nil),               // 28: familytime.scheduling.v1.PartyArrived
+	(*PartyDeparted)(nil),              // 29: familytime.scheduling.v1.PartyDeparted
+	(*MovementCorrected)(nil),          // 30: familytime.scheduling.v1.MovementCorrected
+	(*CheckInCorrected)(nil),           // 31: familytime.scheduling.v1.CheckInCorrected
+	(*CheckInRefusalWithdrawn)(nil),    // 32: familytime.scheduling.v1.CheckInRefusalWithdrawn
+	(*SessionCompleted)(nil),           // 33: familytime.scheduling.v1.SessionCompleted
+	(*SessionCalledOff)(nil),           // 34: familytime.scheduling.v1.SessionCalledOff
+	(*NoShowRecorded)(nil),             // 35: familytime.scheduling.v1.NoShowRecorded
+	(*NoShowWithdrawn)(nil),            // 36: familytime.scheduling.v1.NoShowWithdrawn
+	(*PlaceReleased)(nil),              // 37: familytime.scheduling.v1.PlaceReleased
+	(*WaitingListJoined)(nil),          // 38: familytime.scheduling.v1.WaitingListJoined
+	(*PlaceOffered)(nil),               // 39: familytime.scheduling.v1.PlaceOffered
+	(*WaitingListLeft)(nil),            // 40: familytime.scheduling.v1.WaitingListLeft
+	(*StaffMemberAdded)(nil),           // 41: familytime.scheduling.v1.StaffMemberAdded
+	(*StaffCheckRecorded)(nil),         // 42: familytime.scheduling.v1.StaffCheckRecorded
+	(*StaffMemberLeft)(nil),            // 43: familytime.scheduling.v1.StaffMemberLeft
+	(*ReviewDueNoted)(nil),             // 44: familytime.scheduling.v1.ReviewDueNoted
+	(*ContactReopened)(nil),            // 45: familytime.scheduling.v1.ContactReopened
+	(v1.Region)(0),                     // 46: familytime.common.v1.Region
+	(v1.ServiceType)(0),                // 47: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),        // 48: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                    // 49: familytime.common.v1.Date
+	(*OpeningPattern)(nil),             // 50: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                    // 51: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),             // 52: familytime.scheduling.v1.ExpectedPerson
+	(SessionFrequency)(0),              // 53: familytime.scheduling.v1.SessionFrequency
+	(*timestamppb.Timestamp)(nil),      // 54: google.protobuf.Timestamp
+	(CancelledBy)(0),                   // 55: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),            // 56: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                         // 57: familytime.scheduling.v1.Party
+	(CallOffReason)(0),                 // 58: familytime.scheduling.v1.CallOffReason
+	(PersonRole)(0),                    // 59: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                      // 60: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),               // 61: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                     // 62: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                    // 63: familytime.scheduling.v1.StaffCheck
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	45,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	46,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	47,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	48,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	45,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	46,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	47,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	48,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	49,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	50,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	51,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	46,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	47,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	48,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	49,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	46,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	47,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	48,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	49,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	50,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	51,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	52,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,   // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	46,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	48,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	52,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	48,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	52,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	48,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	48,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	48,  // 20: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	48,  // 21: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	53,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	48,  // 23: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	53,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	48,  // 25: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	53,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	48,  // 27: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	53,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	48,  // 29: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
-	0,   // 30: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	46,  // 31: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 32: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	48,  // 33: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	46,  // 34: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	53,  // 35: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	53,  // 36: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	53,  // 37: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	53,  // 38: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	53,  // 39: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	48,  // 40: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	54,  // 41: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	55,  // 42: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	46,  // 43: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	56,  // 44: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	57,  // 45: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	48,  // 46: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	48,  // 47: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	58,  // 48: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	53,  // 49: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	56,  // 50: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	53,  // 51: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	56,  // 52: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	53,  // 53: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	53,  // 54: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	56,  // 55: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	53,  // 56: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	56,  // 57: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	59,  // 58: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	53,  // 59: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	53,  // 60: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	56,  // 61: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
-	53,  // 62: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
-	53,  // 63: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
-	53,  // 64: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
-	46,  // 65: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 66: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,   // 67: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	53,  // 68: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	53,  // 69: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	46,  // 70: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 71: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	53,  // 72: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	53,  // 73: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	46,  // 74: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 75: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	56,  // 76: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,   // 77: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	48,  // 78: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	46,  // 79: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	48,  // 80: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	56,  // 81: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	48,  // 82: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	46,  // 83: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	53,  // 84: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	53,  // 85: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,   // 86: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	53,  // 87: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	53,  // 88: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	60,  // 89: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,   // 90: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	53,  // 91: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	61,  // 92: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	48,  // 93: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	48,  // 94: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	48,  // 95: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	62,  // 96: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	48,  // 97: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	48,  // 98: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	48,  // 99: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	48,  // 100: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	48,  // 101: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	48,  // 102: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	48,  // 103: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	104, // [104:104] is the sub-list for method output_type
-	104, // [104:104] is the sub-list for method input_type
-	104, // [104:104] is the sub-list for extension type_name
-	104, // [104:104] is the sub-list for extension extendee
-	0,   // [0:104] is the sub-list for field type_name
+	47,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	49,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	53,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	49,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	53,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	49,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	49,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	49,  // 20: familytime.scheduling.v1.AdultKeptFromChildrenNoted.kept_on:type_name -> familytime.common.v1.Date
+	49,  // 21: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	49,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	54,  // 23: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	49,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	54,  // 25: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	49,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	54,  // 27: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	49,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	54,  // 29: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	49,  // 30: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	0,   // 31: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
+	47,  // 32: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 33: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	49,  // 34: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	47,  // 35: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	54,  // 36: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	54,  // 37: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	54,  // 38: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	54,  // 39: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	54,  // 40: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	49,  // 41: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	55,  // 42: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	56,  // 43: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	47,  // 44: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	57,  // 45: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	58,  // 46: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	49,  // 47: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	49,  // 48: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	59,  // 49: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	54,  // 50: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	57,  // 51: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	54,  // 52: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	57,  // 53: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	54,  // 54: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	54,  // 55: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	57,  // 56: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	54,  // 57: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	57,  // 58: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	60,  // 59: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	54,  // 60: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	54,  // 61: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	57,  // 62: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	54,  // 63: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	54,  // 64: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	54,  // 65: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
+	47,  // 66: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 67: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,   // 68: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	54,  // 69: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	54,  // 70: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	47,  // 71: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 72: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	54,  // 73: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	54,  // 74: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	47,  // 75: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 76: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	57,  // 77: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,   // 78: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	49,  // 79: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	47,  // 80: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	49,  // 81: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	57,  // 82: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	49,  // 83: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	47,  // 84: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	54,  // 85: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	54,  // 86: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,   // 87: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	54,  // 88: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	54,  // 89: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	61,  // 90: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,   // 91: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	54,  // 92: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	62,  // 93: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	49,  // 94: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	49,  // 95: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	49,  // 96: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	63,  // 97: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	49,  // 98: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	49,  // 99: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	49,  // 100: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	49,  // 101: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	49,  // 102: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	49,  // 103: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	49,  // 104: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	105, // [105:105] is the sub-list for method output_type
+	105, // [105:105] is the sub-list for method input_type
+	105, // [105:105] is the sub-list for extension type_name
+	105, // [105:105] is the sub-list for extension extendee
+	0,   // [0:105] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -4965,7 +5059,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   42,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -26,10 +26,10 @@ type served struct {
 // many months it attended (decision 320).
 func distinctYear(attended []served, regions map[uuid.UUID]commonv1.Region) []Figure {
 	type key struct {
-		measure, scope string
-		region         commonv1.Region
-		centre         uuid.UUID
-		period         int
+		scope  string
+		region commonv1.Region
+		centre uuid.UUID
+		period int
 	}
 	families := map[key]map[string]int{}
 	var order []key

@@ -1650,6 +1650,7 @@ says so. Without --family the place goes to the first in turn.`,
 day it joined, and, when an offer would pass it over now, why (on-hold: a safeguarding hold
 suspends its contact; supported-contact-ruled-out: a domestic-abuse finding;
 disclosure-not-weighed: a disclosure of domestic abuse waits for the lead's risk assessment;
+not-at-the-centre: indirect or virtual contact, which is not booked into a room (decision 324);
 in-contact: a session still to come). offer offers a place to the first family not passed over (and, for a room not
 suitable for supervised contact, not waiting for supervised contact). After the families waiting
 come those holding a place offered (STATUS offered, no position): when it was offered, when it

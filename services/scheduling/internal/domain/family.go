@@ -574,6 +574,10 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 		return ErrSupportedContactRuledOut
 	case f.DisclosureRulesOut(f.WaitsFor(listed)):
 		return ErrDisclosureNotWeighed
+	case !AtTheCentre(f.WaitsFor(listed)):
+		// decision 324: a place offered to a family waiting for indirect or virtual contact could
+		// not be booked (decision 316 refuses it NOT_AT_THE_CENTRE): passed over, saying why.
+		return notAtTheCentre(f.WaitsFor(listed))
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ import (
 
 // Review 36: the day sheet names people by id only, and a volunteer at the door could read no
 // name anywhere, so "check-in admits named persons only" could not be done. The door now reads
-// the names (and roles, nothing else) of the day sheet's families in contact at the centre (and
+// the names (and roles, languages and the children's needs, nothing else: decision 325) of the day sheet's families in contact at the centre (and
 // booked there that day); each
 // reader's read of a family's names for a day is recorded once; a family not in contact there
 // (not yet ready, closed, another centre's, unknown) is not given, nor to anyone off the register.
@@ -63,6 +63,10 @@ func TestTheDoorReadsTheNamesOfFamiliesInContact(t *testing.T) {
 	}
 	require.Equal(t, []string{"Amelia Primrose", "Jordan Kestrel", "Amelia Kestrel Junior"}, words, "adults, then children")
 	require.True(t, names.GetNames()[2].GetChild())
+	// What the staff with the children must know is given with the names (decision 325): the
+	// child's needs; an adult has none.
+	require.Equal(t, "peanut allergy", names.GetNames()[2].GetNeeds())
+	require.Empty(t, names.GetNames()[0].GetNeeds()+names.GetNames()[1].GetNeeds())
 	require.Equal(t, referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, names.GetNames()[0].GetRole())
 	require.True(t, proto.Equal(day, names.GetDay()))
 	require.Equal(t, before+1, g.count(t, opened), "one read recorded: the family given names")

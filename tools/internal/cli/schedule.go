@@ -728,8 +728,11 @@ sheet is of ("date") and its entries.
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
-reader's first read of a family's names for the day in the family's history ("Names read for
-the door's day sheet"). Referral names only the families in contact at the centre with a
+reader's first read of a family's names for the day in the family's history ("Names, languages
+and the children's needs read for the door's day sheet"). Under them, "To know today" gives what
+the staff with the family must know before it arrives, as the referral gives it: each child's
+needs (an allergy, a condition, behaviour) and the language a person speaks when it is not
+English, as the referral gives them (decision 325). Referral names only the families in contact at the centre with a
 session booked there that day (cancelled or moved since, or not: the family may still come to the
 door): any other (its case closed, not yet ready) is shown by id only, and so is one booked
 moments ago, until referral has heard of the booking (read the sheet again). --ids-only shows ids
@@ -776,7 +779,7 @@ Read by staff on the centre's register that day.`,
 // doorNames are the names of the day sheet's people, by person id, as referral gives them to the
 // door; note says why there are none, or why some are missing.
 type doorNames struct {
-	byPerson map[string]string
+	byPerson map[string]*referralv1.DoorName
 	note     string
 }
 
@@ -800,9 +803,9 @@ func (s *schedule) doorNames(cmd *cobra.Command, day *commonv1.Date, entries []*
 	if err != nil {
 		return doorNames{note: "names not shown: " + describe(err).Error()}
 	}
-	out := doorNames{byPerson: map[string]string{}}
+	out := doorNames{byPerson: map[string]*referralv1.DoorName{}}
 	for _, n := range resp.GetNames() {
-		out.byPerson[n.GetPersonId()] = n.GetFullName()
+		out.byPerson[n.GetPersonId()] = n
 	}
 	if len(resp.GetNotGiven()) > 0 {
 		out.note = fmt.Sprintf("%d of the families are shown by id only: not in contact at the centre (their case closed, or not yet ready),"+
@@ -825,6 +828,7 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 	}
 	fmt.Fprintf(w, "Day sheet %s: %s (times are due, then seen)\n\n", day, bookings)
 	var rows, people [][]string
+	var toKnow []string
 	for _, e := range entries {
 		b := e.GetBooking()
 		in, checked := 0, 0
@@ -839,9 +843,13 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 			// hold's family inside, arrivals recorded and nobody checked in, read IN no; review 38:
 			// a check-in never clears, so IN read yes for a child collected an hour before);
 			// CHECKED IN counts check-ins.
-			name := names.byPerson[p.GetPersonId()]
-			if name == "" {
-				name = "-"
+			name := "-"
+			if n := names.byPerson[p.GetPersonId()]; n != nil {
+				name = n.GetFullName()
+				if line := knowAbout(n); line != "" {
+					toKnow = append(toKnow, fmt.Sprintf("  %s (%s, booking %s): %s", name,
+						friendly("PERSON_ROLE_", p.GetRole().String()), b.GetBookingId(), line))
+				}
 			}
 			people = append(people, []string{b.GetBookingId(), friendly("PERSON_ROLE_", p.GetRole().String()), name, p.GetPersonId(),
 				mayDo(p), yes(p.GetInBuilding())})
@@ -865,11 +873,31 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 	if err := out.table(w, nil, []string{"BOOKING", "ROLE", "NAME", "PERSON", "MAY", "IN"}, people); err != nil {
 		return err
 	}
+	if len(toKnow) > 0 {
+		fmt.Fprintln(w, "\nTo know today (from the referral, for the staff on duty only):")
+		fmt.Fprintln(w, strings.Join(toKnow, "\n"))
+	}
 	if names.note != "" {
 		_, err := fmt.Fprintln(w, names.note)
 		return err
 	}
 	return nil
+}
+
+// knowAbout is what the staff with a person must know today, as the referral gives it: a child's
+// needs, and a language spoken other than English; "" when there is neither. The needs are free text of
+// up to 4,000 characters: printed whole, as cutting them could cut the part that matters.
+func knowAbout(n *referralv1.DoorName) string {
+	var parts []string
+	if needs := strings.TrimSpace(n.GetNeeds()); needs != "" {
+		parts = append(parts, "needs: "+strings.Join(strings.Fields(needs), " "))
+	}
+	// English goes without saying at a UK centre: a line for every person who speaks it would bury
+	// the ones the staff must act on (an interpreter, a child who speaks another language at home).
+	if lang := strings.TrimSpace(n.GetLanguage()); lang != "" && !strings.EqualFold(lang, "English") {
+		parts = append(parts, "speaks "+lang)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // mayDo is what an adult named for the family may do at the centre: take part in contact

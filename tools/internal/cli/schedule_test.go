@@ -246,6 +246,14 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	} {
 		require.Contains(t, lineWith(out, person.id), person.name)
 	}
+	// What the staff with the family must know, from the referral (decision 325): the child's
+	// needs whole and on one line; English, which everyone in the example speaks, goes unsaid.
+	toKnow := strings.SplitN(out, "To know today", 2)
+	require.Len(t, toKnow, 2, "the day sheet says what to know of the people expected")
+	require.Contains(t, toKnow[1], "Lily Clarke (child, booking "+now[0].GetBooking().GetBookingId()+"): needs: Mild asthma: her inhaler comes in"+
+		" her bag. Shy with new adults at first; she settles with drawing materials.\n")
+	require.NotContains(t, toKnow[1], "Emma Clarke", "nothing to know of her")
+	require.NotContains(t, toKnow[1], "English")
 	out, err = cmd("schedule", "daysheet", "--date", next, "--ids-only")
 	require.NoError(t, err)
 	require.NotContains(t, out, "Clarke")

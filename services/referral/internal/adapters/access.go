@@ -54,19 +54,21 @@ func DoorAccessID(family uuid.UUID, day time.Time, reader string) uuid.UUID {
 	return uuid.NewSHA1(doorReads, []byte(family.String()+"|"+day.Format(time.DateOnly)+"|"+reader))
 }
 
-// RecordDoorAccess builds the unit of work that records a reader's first read of a family's names
-// for the door's day sheet of day (FamilyDetailsOpened with door_day). Committed again for the
+// RecordDoorAccess builds the unit of work that records a reader's first read of a family's names,
+// languages and children's needs for the door's day sheet of day (FamilyDetailsOpened with
+// door_day and door_needs). Committed again for the
 // same reader, family and day, it conflicts (eventstore.ErrVersionConflict): the read is recorded
 // already.
 func (r *Referrals) RecordDoorAccess(ctx context.Context, ref *domain.Referral, day time.Time, reader string, roles []string,
 	md eventstore.Metadata) (*eventstore.UnitOfWork, error) {
-	purposeNote, err := proto.Marshal(&referralv1.Note{Text: "names for the door's day sheet of " + day.Format(time.DateOnly)})
+	purposeNote, err := proto.Marshal(&referralv1.Note{Text: "names, languages and children's needs for the door's day sheet of " + day.Format(time.DateOnly)})
 	if err != nil {
 		return nil, err
 	}
 	id := DoorAccessID(ref.FamilyID(), day, reader)
 	ev := &referralv1.FamilyDetailsOpened{AccessId: id.String(), ReferralId: ref.ID().String(), FamilyId: ref.FamilyID().String(),
-		CentreId: ref.CentreID().String(), ReaderRoles: roles, SealedPurpose: purposeNote, DoorDay: dates.Proto(day)}
+		CentreId: ref.CentreID().String(), ReaderRoles: roles, SealedPurpose: purposeNote, DoorDay: dates.Proto(day),
+		DoorNeeds: true}
 	events, err := r.events(ctx, ref.FamilyID(), ref.CentreID(), []proto.Message{ev}, md)
 	if err != nil {
 		return nil, fmt.Errorf("record the door's read: %w", err)

@@ -502,7 +502,7 @@ func translate(err error) error {
 func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // GetDoorNames gives the door the names of the people of the day sheet's families in contact at
-// the centre. Each reader's first read of a family's names for the day is recorded before
+// the centre, with their languages and the children's needs. Each reader's first read of a family's names for the day is recorded before
 // anything is shown; a later read by the same reader that day finds it recorded.
 func (s *Server) GetDoorNames(ctx context.Context, req *referralv1.GetDoorNamesRequest) (*referralv1.GetDoorNamesResponse, error) {
 	caller, ok := auth.FromContext(ctx)
@@ -547,10 +547,14 @@ func (s *Server) GetDoorNames(ctx context.Context, req *referralv1.GetDoorNamesR
 	for _, r := range given {
 		d, family := r.Details(), r.FamilyID().String()
 		for _, a := range d.Adults {
-			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: a.ID.String(), FullName: a.Name, Role: a.Role})
+			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: a.ID.String(), FullName: a.Name, Role: a.Role,
+				Language: a.Language})
 		}
 		for _, c := range d.Children {
-			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: c.ID.String(), FullName: c.Name, Child: true})
+			// The staff with the children in the room must know an allergy, a condition or the
+			// language the child speaks before the session, not after (decision 325).
+			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: c.ID.String(), FullName: c.Name, Child: true,
+				Language: c.Language, Needs: c.Needs})
 		}
 	}
 	return resp, nil

@@ -209,8 +209,13 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Family's details asked for by " + who + " after they were erased: nothing was shown"
 		}
 		if ev.GetDoorDay() != nil && len(ev.GetReaderRoles()) == 1 {
-			// Names only, for the door: once a reader, family and day (GetDoorNames).
-			return "Names read for the door's day sheet of " + date(ev.GetDoorDay()) + " by " + roleWords(ev.GetReaderRoles()[0], true)
+			// For the door: once a reader, family and day (GetDoorNames); names only before
+			// decision 325, with the languages and the children's needs since.
+			what := "Names"
+			if ev.GetDoorNeeds() {
+				what = "Names, languages and the children's needs"
+			}
+			return what + " read for the door's day sheet of " + date(ev.GetDoorDay()) + " by " + roleWords(ev.GetReaderRoles()[0], true)
 		}
 		if rs := ev.GetReaderRoles(); len(rs) != 1 {
 			words := make([]string, len(rs))

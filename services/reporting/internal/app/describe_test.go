@@ -183,6 +183,8 @@ func TestReadersAreDescribedByTheirRoleInWords(t *testing.T) {
 			"Family's details opened by someone with the roles coordinator, safeguarding lead"},
 		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"volunteer"}, DoorDay: &commonv1.Date{Year: 2026, Month: 12, Day: 5}},
 			"Names read for the door's day sheet of 2026-12-05 by a volunteer"},
+		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"supervisor"}, DoorDay: &commonv1.Date{Year: 2026, Month: 12, Day: 5}, DoorNeeds: true},
+			"Names, languages and the children's needs read for the door's day sheet of 2026-12-05 by a contact supervisor"},
 		{&referralv1.FamilyDetailsOpened{ReaderRoles: []string{"coordinator"}, AfterErasure: true},
 			"Family's details asked for by a coordinator after they were erased: nothing was shown"},
 	} {

@@ -2703,7 +2703,10 @@ type FamilyDetailsOpened struct {
 	// The family's personal data was erased before this read: nothing of it was shown (the reader
 	// was told when it was erased, and why). The request is recorded all the same, as a request
 	// for details no longer held, not an opening.
-	AfterErasure  bool `protobuf:"varint,9,opt,name=after_erasure,json=afterErasure,proto3" json:"after_erasure,omitempty"`
+	AfterErasure bool `protobuf:"varint,9,opt,name=after_erasure,json=afterErasure,proto3" json:"after_erasure,omitempty"`
+	// Set with door_day when the door's read gave, beside the names, the people's languages and the
+	// children's needs (decision 325); unset on every door read recorded before it did.
+	DoorNeeds     bool `protobuf:"varint,10,opt,name=door_needs,json=doorNeeds,proto3" json:"door_needs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2797,6 +2800,13 @@ func (x *FamilyDetailsOpened) GetDoorDay() *v1.Date {
 func (x *FamilyDetailsOpened) GetAfterErasure() bool {
 	if x != nil {
 		return x.AfterErasure
+	}
+	return false
+}
+
+func (x *FamilyDetailsOpened) GetDoorNeeds() bool {
+	if x != nil {
+		return x.DoorNeeds
 	}
 	return false
 }
@@ -4258,7 +4268,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\fconfirmed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vconfirmedOn\x12L\n" +
 	"\x0econfirmer_role\x18\b \x01(\x0e2%.familytime.referral.v1.ConfirmerRoleR\rconfirmerRole\x12\x1f\n" +
 	"\vsealed_note\x18\t \x01(\fR\n" +
-	"sealedNote\"\xd7\x02\n" +
+	"sealedNote\"\xf6\x02\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -4269,7 +4279,10 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\rfor_person_id\x18\x06 \x01(\tR\vforPersonId\x12%\n" +
 	"\x0esealed_purpose\x18\a \x01(\fR\rsealedPurpose\x125\n" +
 	"\bdoor_day\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\adoorDay\x12#\n" +
-	"\rafter_erasure\x18\t \x01(\bR\fafterErasure\"\xe1\x01\n" +
+	"\rafter_erasure\x18\t \x01(\bR\fafterErasure\x12\x1d\n" +
+	"\n" +
+	"door_needs\x18\n" +
+	" \x01(\bR\tdoorNeeds\"\xe1\x01\n" +
 	"\fFamilyErased\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

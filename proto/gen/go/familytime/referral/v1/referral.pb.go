@@ -4876,7 +4876,9 @@ func (x *GetDoorNamesResponse) GetDay() *v1.Date {
 	return nil
 }
 
-// DoorName is one person the door may admit, by name.
+// DoorName is one person the door may admit, by name, with what the staff on duty need to know
+// to look after them: a language, and a child's needs. Never an address, a phone, a date of birth
+// or a note.
 type DoorName struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The family (UUID).
@@ -4888,7 +4890,15 @@ type DoorName struct {
 	// The adult's role; unspecified for a child.
 	Role AdultRole `protobuf:"varint,4,opt,name=role,proto3,enum=familytime.referral.v1.AdultRole" json:"role,omitempty"`
 	// The person is a child of the family.
-	Child         bool `protobuf:"varint,5,opt,name=child,proto3" json:"child,omitempty"`
+	Child bool `protobuf:"varint,5,opt,name=child,proto3" json:"child,omitempty"`
+	// The language the person speaks (an adult's preferred language, a child's language at home), as
+	// the referral gives it; empty when none was given. The door and the room need it to speak to
+	// the family, or to know an interpreter is needed (decision 325).
+	Language string `protobuf:"bytes,6,opt,name=language,proto3" json:"language,omitempty"`
+	// A child's needs the centre should know about (health, disability, behaviour), as the referral
+	// gives them; empty for an adult and when none were given. The volunteers and supervisors with
+	// the children in the room need them (decision 325).
+	Needs         string `protobuf:"bytes,7,opt,name=needs,proto3" json:"needs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4956,6 +4966,20 @@ func (x *DoorName) GetChild() bool {
 		return x.Child
 	}
 	return false
+}
+
+func (x *DoorName) GetLanguage() string {
+	if x != nil {
+		return x.Language
+	}
+	return ""
+}
+
+func (x *DoorName) GetNeeds() string {
+	if x != nil {
+		return x.Needs
+	}
+	return ""
 }
 
 // GetReferralStandingRequest names a referral the caller submitted.
@@ -5546,13 +5570,15 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x14GetDoorNamesResponse\x126\n" +
 	"\x05names\x18\x01 \x03(\v2 .familytime.referral.v1.DoorNameR\x05names\x12\x1b\n" +
 	"\tnot_given\x18\x02 \x03(\tR\bnotGiven\x12,\n" +
-	"\x03day\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x03day\"\xae\x01\n" +
+	"\x03day\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x03day\"\xe0\x01\n" +
 	"\bDoorName\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tperson_id\x18\x02 \x01(\tR\bpersonId\x12\x1b\n" +
 	"\tfull_name\x18\x03 \x01(\tR\bfullName\x125\n" +
 	"\x04role\x18\x04 \x01(\x0e2!.familytime.referral.v1.AdultRoleR\x04role\x12\x14\n" +
-	"\x05child\x18\x05 \x01(\bR\x05child\"n\n" +
+	"\x05child\x18\x05 \x01(\bR\x05child\x12\x1a\n" +
+	"\blanguage\x18\x06 \x01(\tR\blanguage\x12\x14\n" +
+	"\x05needs\x18\a \x01(\tR\x05needs\"n\n" +
 	"\x1aGetReferralStandingRequest\x12)\n" +
 	"\vreferral_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\n" +
 	"referralId\x12%\n" +

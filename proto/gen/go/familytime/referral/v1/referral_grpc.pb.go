@@ -143,10 +143,11 @@ type ReferralServiceClient interface {
 	// GetDoorNames gives the door the names of the people named for families booked at the centre
 	// on the day asked (a session booked that day, kept if it was cancelled or moved since: the
 	// family may still come to the door) and in contact there (ready for contact, in contact, or
-	// suspended by a hold), for that day's day sheet: each person's name and role, nothing else (no
-	// contact details, no dates of birth, no notes). The centre's staff on its register read it (a
-	// volunteer at the door too). Each reader's first read of a family's names for a day is recorded
-	// (FamilyDetailsOpened with door_day); any other family (not booked there that day, not in
+	// suspended by a hold), for that day's day sheet: each person's name and role, their language,
+	// and a child's needs (decision 325), nothing else (no contact details, no dates of birth, no
+	// notes). The centre's staff on its register read it (a volunteer at the door too). Each
+	// reader's first read of a family's names for a day is recorded (FamilyDetailsOpened with
+	// door_day and door_needs); any other family (not booked there that day, not in
 	// contact at the centre, another centre's, erased) is left out, listed in not_given with no
 	// reason, but one whose case ended on the day asked or later is named (its session under way is
 	// still completed, and its people still leave through the door; decisions 234, 237, 248).
@@ -505,10 +506,11 @@ type ReferralServiceServer interface {
 	// GetDoorNames gives the door the names of the people named for families booked at the centre
 	// on the day asked (a session booked that day, kept if it was cancelled or moved since: the
 	// family may still come to the door) and in contact there (ready for contact, in contact, or
-	// suspended by a hold), for that day's day sheet: each person's name and role, nothing else (no
-	// contact details, no dates of birth, no notes). The centre's staff on its register read it (a
-	// volunteer at the door too). Each reader's first read of a family's names for a day is recorded
-	// (FamilyDetailsOpened with door_day); any other family (not booked there that day, not in
+	// suspended by a hold), for that day's day sheet: each person's name and role, their language,
+	// and a child's needs (decision 325), nothing else (no contact details, no dates of birth, no
+	// notes). The centre's staff on its register read it (a volunteer at the door too). Each
+	// reader's first read of a family's names for a day is recorded (FamilyDetailsOpened with
+	// door_day and door_needs); any other family (not booked there that day, not in
 	// contact at the centre, another centre's, erased) is left out, listed in not_given with no
 	// reason, but one whose case ended on the day asked or later is named (its session under way is
 	// still completed, and its people still leave through the door; decisions 234, 237, 248).

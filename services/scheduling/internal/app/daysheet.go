@@ -362,7 +362,9 @@ func reviewOverdue(r adapters.BookingRow) bool {
 }
 
 // atDoorTogether reports whether the two parents may be at the door within the window of each
-// other. Recorded arrivals and departures count whatever the plan said. While the booking still
+// other: the family's own stagger where it was agreed longer than the usual, as at the door
+// (domain.KeepApartFor; decision 329), for two arrivals or two departures, else
+// DoorWindowMinutes. Recorded arrivals and departures count whatever the plan said. While the booking still
 // stands (booked, not completed or called off), a recorded movement also counts against the other
 // party's movement still to come as planned: children brought early are at the door when the
 // visiting parent is due, and the door must be told as they come in, not once the visiting parent
@@ -374,14 +376,23 @@ func atDoorTogether(r adapters.BookingRow) bool {
 	visiting := doorMovements(stands, r.VisitingArrives, r.VisitingArrived, r.VisitingLeaves, r.VisitingDeparted)
 	children := doorMovements(stands, r.ChildrenArrive, r.ChildrenArrived, r.ChildrenLeave, r.ChildrenDeparted)
 	if r.VisitingCheckedIn != nil {
-		visiting = append(visiting, doorMovement{at: *r.VisitingCheckedIn, recorded: true})
+		visiting = append(visiting, doorMovement{at: *r.VisitingCheckedIn, recorded: true, arriving: true})
 	}
 	if r.ChildrenCheckedIn != nil {
-		children = append(children, doorMovement{at: *r.ChildrenCheckedIn, recorded: true})
+		children = append(children, doorMovement{at: *r.ChildrenCheckedIn, recorded: true, arriving: true})
 	}
+	arrivals := domain.KeepApartFor(r.ChildrenArrive.Sub(r.VisitingArrives))
+	departures := domain.KeepApartFor(r.VisitingLeaves.Sub(r.ChildrenLeave))
 	for _, v := range visiting {
 		for _, c := range children {
-			if (v.recorded || c.recorded) && v.at.Sub(c.at).Abs() < domain.DoorWindowMinutes*time.Minute {
+			window := domain.DoorWindowMinutes * time.Minute
+			switch {
+			case v.arriving && c.arriving:
+				window = arrivals
+			case !v.arriving && !c.arriving:
+				window = departures
+			}
+			if (v.recorded || c.recorded) && v.at.Sub(c.at).Abs() < window {
 				return true
 			}
 		}
@@ -389,10 +400,12 @@ func atDoorTogether(r adapters.BookingRow) bool {
 	return false
 }
 
-// doorMovement is a party at the door: as recorded, or as planned and still to come.
+// doorMovement is a party at the door: as recorded, or as planned and still to come; arriving or
+// leaving.
 type doorMovement struct {
 	at       time.Time
 	recorded bool
+	arriving bool
 }
 
 // doorMovements are a party's arrival and departure: each as recorded, else, while the booking
@@ -402,12 +415,13 @@ func doorMovements(stands bool, arrives time.Time, arrived *time.Time, leaves ti
 	for _, m := range []struct {
 		planned  time.Time
 		recorded *time.Time
-	}{{arrives, arrived}, {leaves, departed}} {
+		arriving bool
+	}{{arrives, arrived, true}, {leaves, departed, false}} {
 		switch {
 		case m.recorded != nil:
-			out = append(out, doorMovement{at: *m.recorded, recorded: true})
+			out = append(out, doorMovement{at: *m.recorded, recorded: true, arriving: m.arriving})
 		case stands:
-			out = append(out, doorMovement{at: m.planned})
+			out = append(out, doorMovement{at: m.planned, arriving: m.arriving})
 		}
 	}
 	return out

@@ -195,10 +195,16 @@ func partyFlag(p schedulingv1.Party) string {
 // door was told to keep the visiting parent inside 10. A stagger within the usual range keeps the
 // door's 10 minutes, its slack for a session that runs a little off its times; never shorter.
 func (b *Booking) keepApart(arriving bool) time.Duration {
-	stagger := b.VisitingLeaves.Sub(b.ChildrenLeave)
 	if arriving {
-		stagger = b.ChildrenArrive.Sub(b.VisitingArrives)
+		return KeepApartFor(b.ChildrenArrive.Sub(b.VisitingArrives))
 	}
+	return KeepApartFor(b.VisitingLeaves.Sub(b.ChildrenLeave))
+}
+
+// KeepApartFor is the door's window for a family whose parties are booked stagger apart (at their
+// arrivals, or at their departures): the stagger where it was agreed longer than the usual 10-15
+// minutes, else DoorWindowMinutes. The door's cautions and the day sheet's alert use it alike.
+func KeepApartFor(stagger time.Duration) time.Duration {
 	if stagger > DefaultStaggerMinutes*time.Minute {
 		return stagger
 	}

@@ -1907,8 +1907,9 @@ type CheckInCaution struct {
 	// to them. BRING_ONLY: an adult named only to bring the children (not to take part in contact,
 	// nor to collect them): they hand the children over and leave. A departure's
 	// (RecordDepartureResponse): CHILDREN_WITHOUT_AN_ADULT, and PARENTS_MAY_MEET (the other party
-	// left less than 10 minutes before, is leaving, or is due to leave or arrive within 10 minutes:
-	// it says until when to keep them inside). SUPERVISORS_SHORT:
+	// left less than 10 minutes before, is leaving, or is due to leave or arrive within 10 minutes,
+	// or within the family's own stagger where it was agreed longer (decision 317): it says until
+	// when to keep them inside). SUPERVISORS_SHORT:
 	// a person of a supervised family admitted while other supervised sessions overlapping theirs are
 	// under way (someone of theirs checked in or arrived, not gone) as many as the staff register
 	// clears people to supervise contact that day: no cleared supervisor is free to watch this
@@ -2267,7 +2268,8 @@ type RecordDepartureResponse struct {
 	// ALERT_CHILDREN_WITHOUT_AN_ADULT (docs/decisions.md 213), taking a minute from now with
 	// nobody else recorded leaving: said at once, not only on the day sheet; PARENTS_MAY_MEET when
 	// the other party left less than 10 minutes before, is still inside in a session called off, or
-	// is due to leave (or arrive) within 10 minutes, saying until when to keep them inside (said of
+	// is due to leave (or arrive) within 10 minutes (or the family's own stagger where it was agreed
+	// longer, decision 317), saying until when to keep them inside (said of
 	// a departure recorded as it happens, as an arrival's is). The departure is recorded all the same.
 	Cautions []*CheckInCaution `protobuf:"bytes,2,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// When the service carried the command out, by its clock: a retry with the same request_id is
@@ -2987,7 +2989,10 @@ type RecordNoShowResponse struct {
 	// NO_PLACE, in words, when this no-show released the family's place and a family was waiting,
 	// but no session of the place still to come has room for one (every one booked to capacity, or
 	// the pattern has none left): the place was offered to nobody, as `waitlist offer` refuses it,
-	// and the families stay waiting. Empty otherwise (docs/decisions.md 283).
+	// and the families stay waiting. CENTRE_SUSPENDED or CENTRE_ACCREDITATION_LAPSED, in words, when
+	// this no-show released the place at a centre whose accreditation is suspended or lapsed: the
+	// place is freed and offered to nobody, as `waitlist offer` is refused there (docs/decisions.md
+	// 326). Empty otherwise (docs/decisions.md 283).
 	NoPlaceToOffer string `protobuf:"bytes,8,opt,name=no_place_to_offer,json=noPlaceToOffer,proto3" json:"no_place_to_offer,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache

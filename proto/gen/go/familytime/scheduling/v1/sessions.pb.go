@@ -614,7 +614,9 @@ const (
 	Alert_ALERT_CHECK_IN_REFUSED Alert = 2
 	// The two parents were at the door within 10 minutes of each other, or one party's arrival or
 	// departure, recorded off the plan, puts it within 10 minutes of the other's still to come
-	// (children brought early, as the visiting parent is due).
+	// (children brought early, as the visiting parent is due). For two arrivals, or two departures,
+	// the window is the family's own stagger where it was agreed longer than the usual 10-15 minutes
+	// (decisions 317 and 329).
 	Alert_ALERT_PARENTS_AT_DOOR_TOGETHER Alert = 3
 	// The children, or the visiting parent, arrived a minute or more after the children were due:
 	// the contact starts when both are there, so the session is shortened, never extended.

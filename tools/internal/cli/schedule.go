@@ -1561,7 +1561,9 @@ orders it), not to the end, when it waits for the same kind of contact, which it
 place was kept for the kind it waited for. A family accepted by referral while holding an offer
 declines it the same way, back at its place; once its offer has lapsed it joins at the end, as
 any accepted family put on the list. Without --service a family holding no offer waits for the
-kind its referral was accepted or waitlisted for.`,
+kind its referral was accepted or waitlisted for. A centre whose accreditation is suspended or
+lapsed puts no family on its list (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED, as referral
+waitlist is refused there); a family declining a place offered to it still goes back to its place.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var st commonv1.ServiceType // unset: the kind it waited for (the service decides)
@@ -1628,7 +1630,12 @@ name (SESSION_TOO_SHORT): it could not be booked into the place.
 A family named with --family goes before families that have waited longer for the same kind of
 contact and could take the place only with --out-of-turn, saying why (OUT_OF_TURN names how many
 it would pass over); the offer records how many it passed over and why, and the family's history
-says so. Without --family the place goes to the first in turn.`,
+says so. Without --family the place goes to the first in turn.
+
+A centre whose accreditation is suspended or lapsed offers no place (CENTRE_SUSPENDED,
+CENTRE_ACCREDITATION_LAPSED): referral accepts no family there. Families accepted already are
+still booked; a place two unexplained no-shows release there is freed and offered to nobody, and
+noshow says so.`,
 		Example: `  familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM
   familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY
   familytime schedule waitlist offer --centre $CENTRE --pattern $PATTERN --room $ROOM --family $FAMILY --out-of-turn court-timescale`,

@@ -448,7 +448,9 @@ type NoShowResult struct {
 	Released    bool
 	OfferedTo   uuid.UUID
 	// NoPlace is NO_PLACE in words when the place released had a family waiting for it but no
-	// session still to come with room for one (decision 283): offered to nobody.
+	// session still to come with room for one (decision 283): offered to nobody. It is
+	// CENTRE_SUSPENDED or CENTRE_ACCREDITATION_LAPSED in words when the centre may offer no
+	// family a place (decision 326): the place is freed, offered to nobody.
 	NoPlace string
 	// KeptOn is the day of the later session the family attended that kept its place, when this
 	// unexplained no-show was enough to release it (NoShowRecorded's place_kept_by_session_on,
@@ -458,7 +460,9 @@ type NoShowResult struct {
 
 // RecordNoShow records a no-show. When it releases the family's place, the unit also cancels
 // the family's later bookings in that place (freeing them) and offers the place to the first
-// family on the centre's waiting list waiting for the same kind of contact, all in one unit.
+// family on the centre's waiting list waiting for the same kind of contact, all in one unit; at a
+// centre whose accreditation is suspended or lapsed the place is only freed, and the answer says
+// why nobody was offered it (NoPlace; decisions.md 326).
 // An explained no-show keeps explanation (the port checked it says something in words), sealed
 // with the family's key once the domain accepted the no-show (sealExplanation).
 func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party schedulingv1.Party, explained bool, explanation string,
@@ -544,6 +548,12 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 		case errors.Is(err, domain.ErrNoPlace):
 			// The release stands, offered to nobody; the answer says why, naming nobody.
 			out.NoPlace = "NO_PLACE: the released place was offered to nobody: " + err.Error()
+		case errors.Is(err, domain.ErrCentreSuspended), errors.Is(err, domain.ErrCentreLapsed):
+			// The place is freed, and given to no family waiting: the centre may accept none of
+			// them (decisions.md 326). The answer says so, as for NO_PLACE.
+			var rule *problem.RuleError
+			errors.As(err, &rule)
+			out.NoPlace = rule.Reason + ": the released place is freed and offered to nobody: " + rule.Message
 		case !errors.Is(err, domain.ErrWaitingListEmpty) && !errors.Is(err, domain.ErrPlaceOnOffer):
 			return NoShowResult{}, nil, err
 		}

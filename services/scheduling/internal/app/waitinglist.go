@@ -33,7 +33,9 @@ import (
 // waitlisted or accepted for; a kind a domestic-abuse finding rules out is refused, and so is a
 // kind the centre does not offer (SERVICE_NOT_OFFERED). A family waiting already, named for
 // another kind the centre offers, waits for that kind from now, at the end (domain.WaitingList's
-// Join; decisions.md 183).
+// Join; decisions.md 183). A centre whose accreditation is suspended or lapsed waitlists no family
+// (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED, as referral refuses its waitlist): only a family
+// declining a place offered to it goes back to its place there (decisions.md 326).
 func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st commonv1.ServiceType, md eventstore.Metadata) (int, *eventstore.UnitOfWork, error) {
 	c, err := a.centres.Get(ctx, centre)
 	if err != nil {
@@ -64,6 +66,10 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 		} else if st = f.WaitsFor(st); st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			return 0, nil, problem.Invalid("service_type", "give the kind of contact the family waits for: it holds no offer, and scheduling does not know the kind its referral was for")
 		}
+	}
+	if err := c.Details.TakesNewFamilies(); err != nil && !w.ReturnsToItsPlace(family, st, a.now()) {
+		// Review 59 put an accepted family on a suspended centre's list, which referral refuses.
+		return 0, nil, err
 	}
 	if err := notOffered(c.Details.ServiceTypes, st); err != nil {
 		// Put on the list for a kind the centre does not offer, the family would wait for a place
@@ -189,6 +195,10 @@ func (a *App) waitedForByDefault(ctx context.Context, centre uuid.UUID) commonv1
 // A place is offered only when a session of the pattern still to come has one free in the room
 // for the family (NO_PLACE otherwise, firstFreePlace; review 49): it returns the family offered
 // the place and the first date with one.
+//
+// A centre whose accreditation is suspended or lapsed offers no place (CENTRE_SUSPENDED,
+// CENTRE_ACCREDITATION_LAPSED, offerTo): referral accepts no family there, and a family offered a
+// place it could not be accepted for would hold it a week for nothing (review 59, decisions.md 326).
 func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid.UUID, reason schedulingv1.OutOfTurnReason, md eventstore.Metadata) (uuid.UUID, time.Time, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -321,8 +331,9 @@ func (a *App) placesFor(ctx context.Context, w *domain.WaitingList, room domain.
 	return room.Capacity, nil
 }
 
-// offerTo is who is offered a place from w: family when named, refused while a place offered to
-// it stands (ErrOfferStands), while a hold suspends its
+// offerTo is who is offered a place from w: nobody at a centre whose accreditation is suspended or
+// lapsed (ErrCentreSuspended, ErrCentreLapsed: Details.TakesNewFamilies); family when named,
+// refused while a place offered to it stands (ErrOfferStands), while a hold suspends its
 // contact (ErrOnHold) or a domestic-abuse finding rules out the supported contact it waits for
 // (ErrSupportedContactRuledOut) or while it has a session still to come (ErrInContact), or when
 // it waits for supervised contact and the place's room, when given, is not suitable for it
@@ -333,13 +344,16 @@ func (a *App) placesFor(ctx context.Context, w *domain.WaitingList, room domain.
 // sends the offer back to be decided again (decisions.md 75). One noted after the offer leaves
 // it standing, as it leaves a booking made before it: the family cannot be booked meanwhile.
 func (a *App) offerTo(ctx context.Context, w *domain.WaitingList, family uuid.UUID, st commonv1.ServiceType, room *domain.Room, pattern *domain.Pattern) (uuid.UUID, int64, error) {
-	if family != uuid.Nil && w.Offered(family, a.now()) {
-		// Otherwise it would be told it is not on the list, as if it had been taken off.
-		return uuid.Nil, 0, domain.ErrOfferStands
-	}
 	c, err := a.centres.Get(ctx, w.Centre())
 	if err != nil {
 		return uuid.Nil, 0, err
+	}
+	if err := c.Details.TakesNewFamilies(); err != nil {
+		return uuid.Nil, 0, err
+	}
+	if family != uuid.Nil && w.Offered(family, a.now()) {
+		// Otherwise it would be told it is not on the list, as if it had been taken off.
+		return uuid.Nil, 0, domain.ErrOfferStands
 	}
 	waiting := false
 	for _, x := range w.Queue(a.now()) {

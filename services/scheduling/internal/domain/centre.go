@@ -165,6 +165,24 @@ func (c *Centre) apply(ev proto.Message) error {
 	return nil
 }
 
+// TakesNewFamilies says whether the centre may give a family a place from its waiting list or put
+// one on it: nil, or ErrCentreSuspended or ErrCentreLapsed when its accreditation is suspended, or
+// recorded lapsed. Referral refuses to accept or waitlist a family there (decisions.md 77); an
+// offer from the list is how a waiting family comes to be accepted, so it stops too (review 59
+// offered a suspended centre's place to a family referral could then not accept). Families
+// already accepted go on being booked: what becomes of them is a person's decision (decisions.md
+// 326). An accreditation whose three years ran out by date with no renewal recorded is not
+// refused, as referral only warns of it: the status is the national association's word.
+func (d Details) TakesNewFamilies() error {
+	switch d.Accreditation {
+	case commonv1.AccreditationStatus_ACCREDITATION_STATUS_SUSPENDED:
+		return ErrCentreSuspended
+	case commonv1.AccreditationStatus_ACCREDITATION_STATUS_LAPSED:
+		return ErrCentreLapsed
+	}
+	return nil
+}
+
 func (d Details) equal(o Details) bool {
 	return d.Name == o.Name && d.Region == o.Region && slices.Equal(d.ServiceTypes, o.ServiceTypes) &&
 		d.Accreditation == o.Accreditation && d.AccreditedOn.Equal(o.AccreditedOn)

@@ -11,6 +11,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -109,4 +110,34 @@ func TestUpdateCentre(t *testing.T) {
 func TestRebuildUnknownCentre(t *testing.T) {
 	_, err := domain.RebuildCentre(uuid.New(), nil)
 	require.ErrorIs(t, err, domain.ErrCentreNotFound)
+}
+
+// A centre takes a family from or onto its waiting list unless its accreditation is suspended or
+// recorded lapsed, with referral's reasons; an accreditation whose three years ran out by date is
+// not refused, as referral only warns of it (decision 326).
+func TestTakesNewFamilies(t *testing.T) {
+	ran := valid()
+	ran.AccreditedOn = time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		status commonv1.AccreditationStatus
+		reason string
+	}{
+		{commonv1.AccreditationStatus_ACCREDITATION_STATUS_ACCREDITED, ""},
+		{commonv1.AccreditationStatus_ACCREDITATION_STATUS_WORKING_TOWARDS, ""},
+		{commonv1.AccreditationStatus_ACCREDITATION_STATUS_SUSPENDED, "CENTRE_SUSPENDED"},
+		{commonv1.AccreditationStatus_ACCREDITATION_STATUS_LAPSED, "CENTRE_ACCREDITATION_LAPSED"},
+	} {
+		t.Run(tc.status.String(), func(t *testing.T) {
+			d := ran
+			d.Accreditation = tc.status
+			err := d.TakesNewFamilies()
+			if tc.reason == "" {
+				require.NoError(t, err)
+				return
+			}
+			var rule *problem.RuleError
+			require.ErrorAs(t, err, &rule)
+			require.Equal(t, tc.reason, rule.Reason)
+		})
+	}
 }

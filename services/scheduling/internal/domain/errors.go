@@ -12,6 +12,19 @@ var ErrCentreNotFound = problem.NotFound("centre")
 // ErrDuplicateCentre means another centre in the same region already has the name.
 var ErrDuplicateCentre = problem.Conflict("DUPLICATE_CENTRE", "a centre with this name is already registered in the region")
 
+// A centre whose accreditation the national association suspended, or which the directory records
+// lapsed, accepts or waitlists no family (decisions.md 77, 326): referral's codes and words for the
+// same refusal, so a coordinator is told the same by either service.
+var (
+	// ErrCentreSuspended: the national association suspended the centre's accreditation.
+	ErrCentreSuspended = problem.Rule("CENTRE_SUSPENDED",
+		"the centre's accreditation is suspended: it takes no new referrals and accepts or waitlists no family until the suspension is lifted")
+	// ErrCentreLapsed: the directory records that the centre's accreditation ran out and was not
+	// renewed.
+	ErrCentreLapsed = problem.Rule("CENTRE_ACCREDITATION_LAPSED",
+		"the centre's accreditation lapsed and was not renewed: it takes no new referrals and accepts or waitlists no family until it is accredited again")
+)
+
 // Violation is one field that breaks a rule.
 type Violation struct {
 	Field  string

@@ -295,7 +295,7 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 	o, offered := w.offerOf(family, now)
 	unspecified := commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
 	switch {
-	case offered && (o.ServiceType == unspecified || st == unspecified || st == o.ServiceType):
+	case w.ReturnsToItsPlace(family, st, now):
 		ev.QueuedFrom = timestamppb.New(o.Joined)
 		ev.OfferNotTaken = schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_DECLINED
 		if !now.Before(o.lapses) {
@@ -324,6 +324,17 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 		return 0, nil, err
 	}
 	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, append(out, ev), nil
+}
+
+// ReturnsToItsPlace reports whether Join of family for st (unspecified: the kind it waited for)
+// puts it back at the place it keeps in the queue, the place offered to it declined or lapsed,
+// rather than putting it on the list anew: it waited already before it was offered one, so a
+// centre that may waitlist no family now (Details.TakesNewFamilies) still takes its answer to the
+// offer (decisions.md 326).
+func (w *WaitingList) ReturnsToItsPlace(family uuid.UUID, st commonv1.ServiceType, now time.Time) bool {
+	o, offered := w.offerOf(family, now)
+	unspecified := commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+	return offered && (o.ServiceType == unspecified || st == unspecified || st == o.ServiceType)
 }
 
 // OutOfTurn is how many families waiting longer an offer passes over, and why.

@@ -129,7 +129,9 @@ type SchedulingServiceClient interface {
 	// (the party came after all): the booking is booked again, for their arrival to be recorded. A
 	// no-show that released the family's place is not withdrawn. Volunteers.
 	WithdrawNoShow(ctx context.Context, in *WithdrawNoShowRequest, opts ...grpc.CallOption) (*WithdrawNoShowResponse, error)
-	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
+	// JoinWaitingList puts a family on a centre's waiting list. Refused at a centre whose
+	// accreditation is suspended or lapsed (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED), but for a
+	// family declining a place offered to it, which goes back to its place. Coordinators.
 	JoinWaitingList(ctx context.Context, in *JoinWaitingListRequest, opts ...grpc.CallOption) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
 	// unless one is named. A family is passed over, and refused by name, while a hold suspends its
@@ -139,7 +141,8 @@ type SchedulingServiceClient interface {
 	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
 	// A place is offered only in a room with a place free in some session of the pattern still to
 	// come (NO_PLACE otherwise: the room full in every one, or the pattern with none to come); the
-	// answer says the first date with one. Coordinators.
+	// answer says the first date with one. A centre whose accreditation is suspended or lapsed
+	// offers no place (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED). Coordinators.
 	OfferPlace(ctx context.Context, in *OfferPlaceRequest, opts ...grpc.CallOption) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse
@@ -561,7 +564,9 @@ type SchedulingServiceServer interface {
 	// (the party came after all): the booking is booked again, for their arrival to be recorded. A
 	// no-show that released the family's place is not withdrawn. Volunteers.
 	WithdrawNoShow(context.Context, *WithdrawNoShowRequest) (*WithdrawNoShowResponse, error)
-	// JoinWaitingList puts a family on a centre's waiting list. Coordinators.
+	// JoinWaitingList puts a family on a centre's waiting list. Refused at a centre whose
+	// accreditation is suspended or lapsed (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED), but for a
+	// family declining a place offered to it, which goes back to its place. Coordinators.
 	JoinWaitingList(context.Context, *JoinWaitingListRequest) (*JoinWaitingListResponse, error)
 	// OfferPlace offers a place (a pattern's room) to a family on the waiting list, the first
 	// unless one is named. A family is passed over, and refused by name, while a hold suspends its
@@ -571,7 +576,8 @@ type SchedulingServiceServer interface {
 	// (IN_CONTACT), or the room does not suit supervised contact (ROOM_NOT_SUITABLE_FOR_SUPERVISED).
 	// A place is offered only in a room with a place free in some session of the pattern still to
 	// come (NO_PLACE otherwise: the room full in every one, or the pattern with none to come); the
-	// answer says the first date with one. Coordinators.
+	// answer says the first date with one. A centre whose accreditation is suspended or lapsed
+	// offers no place (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED). Coordinators.
 	OfferPlace(context.Context, *OfferPlaceRequest) (*OfferPlaceResponse, error)
 	// ListWaitingList is a centre's waiting list, first first: each family, the kind of contact it
 	// waits for, since when, and why it is passed over for an offer now (a hold, a domestic-abuse

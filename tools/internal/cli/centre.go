@@ -23,10 +23,10 @@ func newCentreCommand() *cobra.Command {
 	var conn connection
 	cmd := &cobra.Command{
 		Use:   "centre",
-		Short: "The national centre directory: register, list and show centres",
+		Short: "The national centre directory: register, update, list and show centres",
 	}
 	conn.register(cmd)
-	cmd.AddCommand(newCentreRegister(&conn), newCentreList(&conn), newCentreShow(&conn))
+	cmd.AddCommand(newCentreRegister(&conn), newCentreUpdate(&conn), newCentreList(&conn), newCentreShow(&conn))
 	return cmd
 }
 

@@ -181,13 +181,16 @@ func replayNote(r *referralv1.Referral) string {
 }
 
 // warnAccreditation warns, on standard error, that the directory says the centre's accreditation
-// ran out on a day with no renewal recorded: the service took the command all the same.
-func warnAccreditation(cmd *cobra.Command, ranOut *commonv1.Date) {
+// ran out on a day with no renewal recorded: the service took the command all the same. It names
+// the command that records the renewal or the lapse (review 59: it named none, and there was none).
+func warnAccreditation(cmd *cobra.Command, centre string, ranOut *commonv1.Date) {
 	if ranOut == nil {
 		return
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "warning: the directory says the centre's accreditation ran out on %s (three years after it "+
-		"began) and records no renewal; ask the national administrator to record its accreditation in the directory\n", dateString(ranOut))
+		"began) and records no renewal; ask the national administrator to record its accreditation in the directory: "+
+		"renewed (familytime centre update %s --status accredited --accredited-on <the renewal's first day>) or lapsed (--status lapsed)\n",
+		dateString(ranOut), centre)
 }
 
 // printReferral shows a referral: its facts, then its people and children as tables; or, with

@@ -141,7 +141,7 @@ family's notes (familytime referral family).`,
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.AcceptReferral(cmd.Context(), &referralv1.AcceptReferralRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld, Note: note})
-		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
+		warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
@@ -182,7 +182,7 @@ hold is refused as for accept (DUPLICATE_UNDER_HOLD, until the lead's check-dupl
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.WaitlistReferral(cmd.Context(), &referralv1.WaitlistReferralRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, ServiceType: service, NotTheFamilyUnderHold: notHeld})
-		warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
+		warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
 		return resp.GetReferral(), err
 	})
 	cmd.Flags().BoolVar(&notHeld, "not-the-family-under-hold", false, "you know the safeguarding lead checked that the family is not a possible duplicate's under a hold or with a finding (check-duplicate)")

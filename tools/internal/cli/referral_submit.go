@@ -97,7 +97,7 @@ with the command that declines it as that one's duplicate if it is the same fami
 			var got *referralv1.Referral
 			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
-				warnAccreditation(cmd, resp.GetCentreAccreditationRanOutOn())
+				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
 				got = resp.GetReferral()
 				return got, err
 			}); err != nil {

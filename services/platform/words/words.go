@@ -4,6 +4,7 @@
 package words
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -58,6 +59,28 @@ func Event(fullName string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Minutes is a length of time given in minutes, in days, hours and minutes as a person says it:
+// 855 is "14 hours 15 minutes", 1500 is "1 day 1 hour", 0 (or less) is "0 minutes". The CLI's
+// answer to a cancellation and reporting's history say a notice alike (decision 332).
+func Minutes(n int64) string {
+	if n <= 0 {
+		return "0 minutes"
+	}
+	var parts []string
+	for _, p := range []struct {
+		n    int64
+		unit string
+	}{{n / (24 * 60), "day"}, {n / 60 % 24, "hour"}, {n % 60, "minute"}} {
+		switch {
+		case p.n == 1:
+			parts = append(parts, "1 "+p.unit)
+		case p.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.unit))
+		}
+	}
+	return strings.Join(parts, " ")
 }
 
 func text(e protoreflect.Enum) string {

@@ -28,3 +28,12 @@ func TestEvent(t *testing.T) {
 	require.Equal(t, "Concern raised", words.Event("familytime.safeguarding.v1.ConcernRaised"))
 	require.Equal(t, "Centre registered", words.Event("CentreRegistered"))
 }
+
+func TestMinutesInDaysHoursAndMinutes(t *testing.T) {
+	for n, want := range map[int64]string{
+		-5: "0 minutes", 0: "0 minutes", 1: "1 minute", 20: "20 minutes", 60: "1 hour", 855: "14 hours 15 minutes",
+		1500: "1 day 1 hour", 2 * 24 * 60: "2 days", 2*24*60 + 61: "2 days 1 hour 1 minute",
+	} {
+		require.Equal(t, want, words.Minutes(n), "%d", n)
+	}
+}

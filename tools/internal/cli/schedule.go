@@ -15,6 +15,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/words"
 )
 
 // schedule is what every schedule subcommand shares: the connection and the centre.
@@ -1887,6 +1888,17 @@ func lateWord(late bool) string {
 	return ""
 }
 
+// noticeGiven is a party's cancellation's notice in brackets, as the family's bookings list it:
+// how long before whom, and late under 48 hours (review 58: "under 48 hours' notice" read the same
+// of 20 minutes and of 47 hours, and a coordinator writing to the court needs which).
+func noticeGiven(b *schedulingv1.Booking) string {
+	s := " (notice: " + noticeWords(b.GetNoticeMinutes(), b.GetNoticeTo())
+	if b.GetCancelledLate() {
+		s += "; late: under 48 hours"
+	}
+	return s + ")"
+}
+
 // withdrawnRefusals says, beside a line's alerts, how many refusals at the door were withdrawn
 // as recorded by mistake (review 51): they no longer alert check-in-refused.
 func withdrawnRefusals(n int32) string {
@@ -1995,18 +2007,5 @@ func noticeWords(minutes int64, to schedulingv1.Party) string {
 	if minutes <= 0 {
 		return "none (cancelled once " + who + ", or after)"
 	}
-	d, h, m := minutes/(24*60), minutes/60%24, minutes%60
-	var parts []string
-	for _, p := range []struct {
-		n    int64
-		unit string
-	}{{d, "day"}, {h, "hour"}, {m, "minute"}} {
-		switch {
-		case p.n == 1:
-			parts = append(parts, "1 "+p.unit)
-		case p.n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.unit))
-		}
-	}
-	return strings.Join(parts, " ") + " before " + who
+	return words.Minutes(minutes) + " before " + who
 }

@@ -149,7 +149,7 @@ func cancelledState(b *schedulingv1.Booking) string {
 	}
 	why := reasonWords(b.GetCancellationReason())
 	if by := b.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
-		why += lateWord(b.GetCancelledLate())
+		why += noticeGiven(b)
 	}
 	return state + " (" + why + ")"
 }

@@ -34,14 +34,24 @@ func TestAFamilysBookingsInWords(t *testing.T) {
 		return &schedulingv1.Booking{Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: by,
 			CancellationReason: why, CancelledLate: late}
 	}
+	withNotice := func(b *schedulingv1.Booking, minutes int64, to schedulingv1.Party) *schedulingv1.Booking {
+		b.NoticeMinutes, b.NoticeTo = minutes, to
+		return b
+	}
 	for want, b := range map[string]*schedulingv1.Booking{
 		"booked":   {Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED},
 		"attended": {Status: schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED},
 		"no-show":  {Status: schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW},
-		"cancelled by resident-parent (requested (late: under 48 hours' notice))": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT,
-			schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, true),
-		"cancelled by referrer (requested)": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_REFERRER,
-			schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, false),
+		// How much notice, not only whether it was late (review 58, decision 332).
+		"cancelled by resident-parent (requested (notice: 14 hours 15 minutes before the children were due; late: under 48 hours))": withNotice(
+			cancelled(schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, true),
+			855, schedulingv1.Party_PARTY_CHILDREN),
+		"cancelled by visiting-parent (requested (notice: 20 minutes before the visiting parent was due; late: under 48 hours))": withNotice(
+			cancelled(schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, true),
+			20, schedulingv1.Party_PARTY_VISITING),
+		"cancelled by referrer (requested (notice: 3 days before the children were due))": withNotice(
+			cancelled(schedulingv1.CancelledBy_CANCELLED_BY_REFERRER, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED, false),
+			3*24*60, schedulingv1.Party_PARTY_CHILDREN),
 		"cancelled by system (case ended)": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
 			schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, false),
 		"rescheduled by centre": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_CENTRE,

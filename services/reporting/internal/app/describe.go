@@ -279,16 +279,23 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			ev.GetReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED {
 			// The centre's call-off with its reason (decision 284): the centre's own cause, never a
 			// party's request or late notice (review 50 read "requested (under 48 hours' notice)" of
-			// a burst pipe). One recorded before the reason was kept says what it said, as its stored
-			// description is compared with this one (VerifyFamilyHistory).
-			return "Booking for " + date(ev.GetSessionDate()) + " called off by the centre: " + words.Enum(why)
+			// a burst pipe), with the notice the family was given (decision 332).
+			return "Booking for " + date(ev.GetSessionDate()) + " called off by the centre: " + words.Enum(why) +
+				" (the family told " + noticeGiven(ev) + ")"
 		}
 		s := "Booking for " + date(ev.GetSessionDate()) + " cancelled by the " + words.Enum(ev.GetCancelledBy()) + ": " + words.Enum(ev.GetReason())
-		// Late notice is a family's, the centre's or the referrer's short notice. A booking the
-		// platform called off (a hold, a case's end, a released place) was nobody's notice: its
-		// reason says why, as the day sheet says it (decision 128).
-		if ev.GetLate() && ev.GetCancelledBy() != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM {
-			s += " (under 48 hours' notice)"
+		// Notice is a family's, the centre's or the referrer's: how long before the party was due,
+		// and late under 48 hours (review 58: "under 48 hours' notice" read the same of 20 minutes
+		// and of 47 hours, and a court asks which; decision 332). A booking the platform called off
+		// (a hold, a case's end, a released place), or the centre's stop at the door, was nobody's
+		// notice: its reason says why, as the day sheet says it (decision 128).
+		if by := ev.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED &&
+			ev.GetReason() != schedulingv1.CancellationReason_CANCELLATION_REASON_CONTACT_STOPPED {
+			if ev.GetLate() {
+				s += " (under 48 hours' notice: " + noticeGiven(ev) + ")"
+			} else {
+				s += " (notice: " + noticeGiven(ev) + ")"
+			}
 		}
 		return s
 	case *schedulingv1.PlaceTaken:
@@ -1058,4 +1065,17 @@ func registerRole(role string) string {
 		return "contact supervisor"
 	}
 	return strings.ReplaceAll(role, "_", " ")
+}
+
+// noticeGiven is how long before the party it was counted to a cancellation was recorded:
+// "14 hours 15 minutes before the children were due", or none once they were due.
+func noticeGiven(ev *schedulingv1.BookingCancelled) string {
+	who := "the children were due"
+	if ev.GetNoticeTo() == schedulingv1.Party_PARTY_VISITING {
+		who = "the visiting parent was due"
+	}
+	if ev.GetNoticeMinutes() <= 0 {
+		return "none: once " + who + ", or after"
+	}
+	return words.Minutes(ev.GetNoticeMinutes()) + " before " + who
 }

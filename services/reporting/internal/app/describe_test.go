@@ -124,7 +124,18 @@ func TestDescriptionsOfSessions(t *testing.T) {
 			nil, "Booking for 2026-02-03 cancelled by the system: hold"},
 		{"a family's late cancellation is", &schedulingv1.BookingCancelled{SessionDate: day, Late: true, NoticeMinutes: 60,
 			CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED},
-			nil, "Booking for 2026-02-03 cancelled by the resident parent: requested (under 48 hours' notice)"},
+			nil, "Booking for 2026-02-03 cancelled by the resident parent: requested (under 48 hours' notice: 1 hour before the children were due)"},
+		// How much notice, not only whether it was late (review 58, decision 332).
+		{"a parent's notice to the visiting party", &schedulingv1.BookingCancelled{SessionDate: day, Late: true, NoticeMinutes: 20,
+			NoticeTo: schedulingv1.Party_PARTY_VISITING, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT,
+			Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED},
+			nil, "Booking for 2026-02-03 cancelled by the visiting parent: requested (under 48 hours' notice: 20 minutes before the visiting parent was due)"},
+		{"a cancellation in good time", &schedulingv1.BookingCancelled{SessionDate: day, NoticeMinutes: 3*24*60 + 125,
+			CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_REFERRER, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED},
+			nil, "Booking for 2026-02-03 cancelled by the referrer: requested (notice: 3 days 2 hours 5 minutes before the children were due)"},
+		{"a cancellation once the party was due", &schedulingv1.BookingCancelled{SessionDate: day, Late: true, NoticeMinutes: -5,
+			CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT, Reason: schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED},
+			nil, "Booking for 2026-02-03 cancelled by the resident parent: requested (under 48 hours' notice: none: once the children were due, or after)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			env := envelopeOf(t, c.ev)

@@ -279,7 +279,9 @@ type Joining struct {
 // Add adds someone to the centre's staff; today is the centre's date now. The register records
 // what has happened: no date is in the future. Someone on the staff is not added twice
 // (ErrAlreadyOnStaff); someone who left may be added again from a day after their last, as a new
-// period of membership.
+// period of membership, which starts from the checks on record: a DBS check or training dated
+// before the last of its kind recorded is refused, as RecordCheck refuses it, and training not
+// given is the latest recorded (decisions.md 327).
 func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error) {
 	if err := ValidAccount("account_id", j.Account); err != nil {
 		return Member{}, nil, err
@@ -336,6 +338,19 @@ func (r *Register) Add(j Joining, today time.Time) (Member, proto.Message, error
 			return Member{}, nil, problem.Invalid("joined_on", fmt.Sprintf("must be after %s, their last day in their previous period on the staff",
 				dates.String(last.Left)))
 		}
+		// A new period starts from the checks on record (review 59: a DBS check six years older
+		// than the one on record was taken, and the register then showed it, their training
+		// dropped). An older date is refused as RecordCheck refuses it; training not given is
+		// the latest on record, carried into the new period's event (decisions.md 327).
+		dbs, trained := lastChecks(ps)
+		if err := notBeforeLast("dbs_checked_on", schedulingv1.StaffCheck_STAFF_CHECK_ENHANCED_DBS, j.DBSChecked, dbs); err != nil {
+			return Member{}, nil, err
+		}
+		if j.Trained.IsZero() {
+			j.Trained = trained
+		} else if err := notBeforeLast("trained_on", schedulingv1.StaffCheck_STAFF_CHECK_SAFEGUARDING_TRAINING, j.Trained, trained); err != nil {
+			return Member{}, nil, err
+		}
 	}
 	ev := &schedulingv1.StaffMemberAdded{CentreId: r.centre.String(), AccountId: j.Account, Role: j.Role,
 		JoinedOn: dates.Proto(j.Joined), DbsCheckedOn: dates.Proto(j.DBSChecked), TrainedOn: dates.Proto(j.Trained)}
@@ -373,15 +388,43 @@ func (r *Register) RecordCheck(account string, check schedulingv1.StaffCheck, da
 	if date.After(today) {
 		return Member{}, nil, problem.Invalid("checked_on", "must not be in the future (today is "+dates.String(today)+"): record a check once it is done")
 	}
-	if len(done) > 0 && date.Before(done[len(done)-1]) {
-		return Member{}, nil, problem.Invalid("checked_on", fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
-			"edited, and a new check is one done on or after the last", checkWords(check), dates.String(done[len(done)-1])))
+	if len(done) > 0 {
+		if err := notBeforeLast("checked_on", check, date, done[len(done)-1]); err != nil {
+			return Member{}, nil, err
+		}
 	}
 	ev := &schedulingv1.StaffCheckRecorded{CentreId: r.centre.String(), AccountId: account, Check: check, CheckedOn: dates.Proto(date)}
 	if err := r.apply(ev); err != nil {
 		return Member{}, nil, err
 	}
 	return *m, ev, nil
+}
+
+// notBeforeLast refuses, as field, a check done on date before last, the last of its kind on
+// record (zero: none): records are not edited, so an earlier date is not taken as a correction.
+func notBeforeLast(field string, check schedulingv1.StaffCheck, date, last time.Time) error {
+	if date.Before(last) {
+		return problem.Invalid(field, fmt.Sprintf("must not be before their last %s recorded, on %s: a record is not "+
+			"edited, and a new check is one done on or after the last", checkWords(check), dates.String(last)))
+	}
+	return nil
+}
+
+// lastChecks are the latest enhanced DBS check and the latest safeguarding training on record in
+// any of an account's periods (zero training when none): a period added before review 59 may
+// hold an older check than the one before it.
+func lastChecks(periods []*Member) (dbs, trained time.Time) {
+	for _, p := range periods {
+		if d := slices.MaxFunc(p.dbs, time.Time.Compare); d.After(dbs) {
+			dbs = d
+		}
+		if len(p.training) > 0 {
+			if t := slices.MaxFunc(p.training, time.Time.Compare); t.After(trained) {
+				trained = t
+			}
+		}
+	}
+	return dbs, trained
 }
 
 // LeaveAhead is how far ahead a last day may be recorded: a notice period, not a plan for years.

@@ -138,13 +138,48 @@ func TestSomeoneWhoLeftMayBeAddedAgain(t *testing.T) {
 	err = r.Supervises("sup-1", day(2025, 11, 1))
 	rule(t, err, "SUPERVISOR_NOT_CLEARED")
 	require.Contains(t, err.Error(), "not on the centre's staff on 2025-11-01 (the last day on it was 2025-09-30)")
-	err = r.Supervises("sup-1", day(2026, 1, 10))
-	require.ErrorContains(t, err, "no safeguarding training on or before 2026-01-10", "the second period needs training of its own")
+	require.Equal(t, day(2025, 5, 15), m.Trained(), "the training on record carries into the new period")
+	err = r.Supervises("sup-1", day(2026, 5, 15))
+	require.ErrorContains(t, err, "safeguarding training lapsed on 2026-05-15", "and lapses a year after it was done")
 
 	rebuilt, err := staff.Rebuild(uuid.New(), r.events)
 	require.NoError(t, err)
 	require.Equal(t, r.Members(staffToday, true), rebuilt.Members(staffToday, true))
 	require.Equal(t, int64(len(r.events)), rebuilt.Version())
+}
+
+// A new period starts from the checks on record (review 59): a DBS check or training older than
+// the last of its kind recorded is refused in the words a check is, saying what is on record;
+// training not given is the latest recorded; later checks are the new period's.
+func TestANewPeriodStartsFromTheChecksOnRecord(t *testing.T) {
+	r := newRegister(t)
+	r.add(t, cleared()) // DBS 2025-05-01, trained 2025-05-15
+	r.check(t, "sup-1", training, day(2025, 10, 10))
+	r.leave(t, "sup-1", day(2025, 11, 20))
+
+	back := staff.Joining{Account: "sup-1", Role: schedulingv1.StaffRole_STAFF_ROLE_COORDINATOR, Joined: day(2025, 11, 25), DBSChecked: day(2020, 1, 1)}
+	_, ev, err := r.Add(back, staffToday)
+	invalid(t, err, "dbs_checked_on")
+	require.ErrorContains(t, err, "must not be before their last enhanced DBS check recorded, on 2025-05-01: a record is not edited")
+	require.Nil(t, ev)
+	back.DBSChecked, back.Trained = day(2025, 5, 1), day(2025, 5, 15)
+	_, _, err = r.Add(back, staffToday)
+	invalid(t, err, "trained_on")
+	require.ErrorContains(t, err, "must not be before their last safeguarding training recorded, on 2025-10-10")
+
+	back.Trained = time.Time{}
+	m := r.add(t, back)
+	require.Equal(t, day(2025, 5, 1), m.DBSChecked(), "the check on record, given again")
+	require.Equal(t, day(2025, 10, 10), m.Trained(), "the latest training carried forward")
+	added := r.events[len(r.events)-1].(*schedulingv1.StaffMemberAdded)
+	require.Equal(t, int32(10), added.GetTrainedOn().GetMonth(), "the event records it, so every reader of the register sees it")
+	ok, why := m.Cleared(day(2025, 12, 1))
+	require.True(t, ok, why)
+
+	r.leave(t, "sup-1", day(2025, 12, 31))
+	again := r.add(t, staff.Joining{Account: "sup-1", Role: volunteer, Joined: day(2026, 1, 5), DBSChecked: day(2026, 1, 2), Trained: day(2026, 1, 3)})
+	require.Equal(t, day(2026, 1, 2), again.DBSChecked(), "a later check is the new period's")
+	require.Equal(t, day(2026, 1, 3), again.Trained())
 }
 
 func TestRecordingAStaffCheck(t *testing.T) {

@@ -54,7 +54,10 @@ func (s *schedule) staffAdd() *cobra.Command {
 their enhanced DBS check (required, on or before the day they join) and of their latest
 safeguarding training (optional: they are not cleared until it is recorded). Someone already on
 the staff is not added again (ALREADY_ON_STAFF); someone who left may be added again from a day
-after their last, as a new period on the staff.`,
+after their last, as a new period on the staff, which starts from the checks on record: a DBS
+check or training dated before the last of its kind recorded at the centre is refused, saying
+what is on record (as staff check refuses it), and without --trained their latest training
+recorded carries into the new period.`,
 		Example: `  familytime staff add --centre $CENTRE --account sup-017 --role contact-supervisor \
     --dbs-checked 2025-09-01 --trained 2025-09-15 --joined 2025-10-01
   familytime staff add --centre $CENTRE --account vol-042 --role volunteer --dbs-checked 2026-01-05`,

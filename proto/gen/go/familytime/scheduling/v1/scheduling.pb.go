@@ -4246,10 +4246,12 @@ type AddStaffMemberRequest struct {
 	Role StaffRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.StaffRole" json:"role,omitempty"`
 	// When they join; today if unset.
 	JoinedOn *v1.Date `protobuf:"bytes,4,opt,name=joined_on,json=joinedOn,proto3" json:"joined_on,omitempty"`
-	// When their enhanced DBS check was done: needed before starting.
+	// When their enhanced DBS check was done: needed before starting. Someone added again after
+	// leaving: not before the last DBS check recorded for them at the centre (docs/decisions.md 327).
 	DbsCheckedOn *v1.Date `protobuf:"bytes,5,opt,name=dbs_checked_on,json=dbsCheckedOn,proto3" json:"dbs_checked_on,omitempty"`
 	// When they last completed safeguarding training; unset if not yet (they are not cleared
-	// until they have).
+	// until they have). Someone added again after leaving: not before the last training recorded
+	// for them at the centre, and unset is that training, carried into the new period.
 	TrainedOn *v1.Date `protobuf:"bytes,6,opt,name=trained_on,json=trainedOn,proto3" json:"trained_on,omitempty"`
 	// The client's id for this request (UUID): a retry with the same id adds nothing twice.
 	RequestId     string `protobuf:"bytes,7,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`

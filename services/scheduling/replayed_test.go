@@ -31,7 +31,7 @@ func TestEverySchedulingCommandsAnswerCanSayWhetherItWasReplayed(t *testing.T) {
 		require.NotNil(t, replayed, m.Output().FullName())
 		require.Equal(t, protoreflect.BoolKind, replayed.Kind(), m.Output().FullName())
 	}
-	require.Equal(t, 21, commands)
+	require.Equal(t, 23, commands)
 }
 
 // A command retried with the same request id is given the answer recorded the first time, with

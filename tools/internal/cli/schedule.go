@@ -48,7 +48,7 @@ staff register cleared on the session's date (familytime staff), or it is refuse
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
 	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.bookings(),
-		s.checkin(), s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist())
+		s.checkin(), s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist(), s.keepApart())
 	return cmd
 }
 
@@ -726,6 +726,11 @@ sheet is of ("date") and its entries.
                              their leaving (familytime schedule depart BOOKING --party children|visiting
                              --at HH:MM); or the coordinator completes the session, which names whoever
                              was never recorded leaving
+  family-kept-apart-booked-alongside the family is kept apart from another family of the centre
+                             (familytime schedule keep-apart: the same adult in both, an injunction,
+                             safety) and both are booked at overlapping times this day: the pair was
+                             recorded after both were booked. Keep the two families apart at the door
+                             and in the rooms; the coordinator moves one (familytime schedule reschedule)
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each

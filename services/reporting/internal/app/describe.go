@@ -270,6 +270,13 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Scheduling noted contact ended: future bookings cancelled"
 	case *schedulingv1.ContactReopened:
 		return "Scheduling noted the case reopened: the family may be booked again; bookings cancelled at the ending stay cancelled"
+	case *schedulingv1.FamiliesKeptApart:
+		// Decision 330: the other family by id only, never its people.
+		return "Kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetKeptOn()) + " (" +
+			words.Enum(ev.GetReason()) + "): the two are never booked at the same time there"
+	case *schedulingv1.KeepingApartEnded:
+		return "No longer kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetEndedOn()) +
+			": the two may be booked at the same time again"
 	case *schedulingv1.ReferralNoted:
 		return "Scheduling noted the referral " + words.Enum(ev.GetDecision())
 	case *schedulingv1.SessionBooked:

@@ -327,3 +327,17 @@ func TestDescriptionOfAReviewDueNoted(t *testing.T) {
 		"the review is recorded", Describe(envelopeOf(t, due)))
 	require.Equal(t, "Scheduling noted that no review is due", Describe(envelopeOf(t, &schedulingv1.ReviewDueNoted{FamilyId: "f", CentreId: "c"})))
 }
+
+// Two families kept apart (decision 330): each family's history names the other family by id, the
+// day and the reason, never the other family's people.
+func TestDescriptionsOfFamiliesKeptApart(t *testing.T) {
+	day := &commonv1.Date{Year: 2026, Month: 12, Day: 3}
+	kept := &schedulingv1.FamiliesKeptApart{FamilyId: "f", OtherFamilyId: "g", CentreId: "c",
+		Reason: schedulingv1.KeepApartReason_KEEP_APART_REASON_SAME_ADULT, KeptOn: day}
+	require.Equal(t, "Kept apart from family g at the centre from 2026-12-03 (same adult): the two are never booked at the same time there",
+		Describe(envelopeOf(t, kept)))
+	require.Equal(t, day, occurred(kept))
+	ended := &schedulingv1.KeepingApartEnded{FamilyId: "f", OtherFamilyId: "g", CentreId: "c", EndedOn: day}
+	require.Equal(t, "No longer kept apart from family g at the centre from 2026-12-03: the two may be booked at the same time again",
+		Describe(envelopeOf(t, ended)))
+}

@@ -72,7 +72,8 @@ func TestAStepSaysTheDayItTookPlace(t *testing.T) {
 // words, nor any row without its day. Event types that came after the migration have no row from
 // before decision 286 to describe again, and an applied migration is never edited: they are listed
 // here instead (decision 323).
-var datedSinceMigration0012 = []string{"familytime.referral.v1.AdultKeptFromChildren", "familytime.scheduling.v1.AdultKeptFromChildrenNoted"}
+var datedSinceMigration0012 = []string{"familytime.referral.v1.AdultKeptFromChildren", "familytime.scheduling.v1.AdultKeptFromChildrenNoted",
+	"familytime.scheduling.v1.FamiliesKeptApart", "familytime.scheduling.v1.KeepingApartEnded"}
 
 func TestTheMigrationRedescribesEveryDatedStep(t *testing.T) {
 	sql, err := os.ReadFile("../../migrations/0012_history_occurred_on.sql")

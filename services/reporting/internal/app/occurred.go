@@ -89,6 +89,8 @@ var occurredOn = map[string]func(proto.Message) *commonv1.Date{
 	"familytime.scheduling.v1.HoldNoted":                  on((*schedulingv1.HoldNoted).GetPlacedOn),
 	"familytime.scheduling.v1.ContactEnded":               on((*schedulingv1.ContactEnded).GetEndedOn),
 	"familytime.scheduling.v1.ContactReopened":            on((*schedulingv1.ContactReopened).GetReopenedOn),
+	"familytime.scheduling.v1.FamiliesKeptApart":          on((*schedulingv1.FamiliesKeptApart).GetKeptOn),
+	"familytime.scheduling.v1.KeepingApartEnded":          on((*schedulingv1.KeepingApartEnded).GetEndedOn),
 	"familytime.scheduling.v1.ReferralNoted":              on((*schedulingv1.ReferralNoted).GetDecidedOn),
 	"familytime.scheduling.v1.PersonCheckedIn":            at((*schedulingv1.PersonCheckedIn).GetAt),
 	"familytime.scheduling.v1.CheckInRefused":             at((*schedulingv1.CheckInRefused).GetAt),

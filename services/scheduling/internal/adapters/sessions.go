@@ -274,6 +274,12 @@ func project(uow *eventstore.UnitOfWork, ev proto.Message) error {
 		// The day sheet takes the adult's permissions away from the readiness it reads (decision 323).
 		uow.Exec(`UPDATE session_families SET kept_from_children = array_append(kept_from_children, $2::uuid)
 			WHERE family_id = $1 AND NOT ($2::uuid = ANY (kept_from_children))`, e.GetFamilyId(), e.GetPersonId())
+	case *schedulingv1.FamiliesKeptApart:
+		// The day sheet alerts two families kept apart booked at overlapping times (decision 330).
+		uow.Exec(`INSERT INTO families_apart (family_id, other_family_id, centre_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+			e.GetFamilyId(), e.GetOtherFamilyId(), e.GetCentreId())
+	case *schedulingv1.KeepingApartEnded:
+		uow.Exec(`DELETE FROM families_apart WHERE family_id = $1 AND other_family_id = $2`, e.GetFamilyId(), e.GetOtherFamilyId())
 	case *schedulingv1.ChildrenLeavingNoted:
 		uow.Exec(`UPDATE session_families SET children_may_leave_centre = $2 WHERE family_id = $1`,
 			e.GetFamilyId(), e.GetChildrenMayLeaveCentre())

@@ -50,7 +50,12 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err := a.offered(ctx, centre, b); err != nil {
 		return nil, nil, err
 	}
+	apart, err := a.notAlongside(ctx, f, b)
+	if err != nil {
+		return nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
+	apart.on(uow)
 	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
 		return nil, nil, err
 	}
@@ -261,12 +266,21 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 	if err := a.offered(ctx, centre, b); err != nil {
 		return nil, nil, nil, err
 	}
+	// Moved alongside a family it is kept apart from, as booked there, is refused (decision 330).
+	apart, err := a.notAlongside(ctx, f, b)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if b.Occupancy() == mustBooking(f, booking).Occupancy() {
 		// The same room-session: the place freed and the place taken are one stream's append.
 		uow, err := a.rescheduleInPlace(ctx, t, f, b, booking, events, expected, md)
+		if uow != nil {
+			apart.on(uow)
+		}
 		return b, mustBooking(f, booking), uow, err
 	}
 	uow := new(eventstore.UnitOfWork)
+	apart.on(uow)
 	if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
 		return nil, nil, nil, err
 	}

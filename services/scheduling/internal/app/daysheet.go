@@ -64,6 +64,18 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_NO_CLEARED_SUPERVISOR)
 		}
 	}
+	if len(rows) > 0 {
+		apart, err := a.sessions.KeptApart(ctx, centre)
+		if err != nil {
+			return nil, err
+		}
+		// Two families kept apart, recorded after both were booked alongside (decision 330).
+		for i, alongside := range keptApartAlongside(rows, apart) {
+			if alongside {
+				out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE)
+			}
+		}
+	}
 	if slices.ContainsFunc(rows, func(r adapters.BookingRow) bool { _, ok := watchedBy(r); return ok }) {
 		if register == nil {
 			if register, err = a.sessions.Staff(ctx, centre); err != nil {

@@ -55,3 +55,9 @@ func (v *Invalid) Error() string {
 	}
 	return "invalid centre details: " + strings.Join(parts, "; ")
 }
+
+// ErrFamiliesKeptApart refuses booking or moving a family into a session whose time overlaps a
+// booking of a family it is kept apart from, the same day at the centre (decision 330):
+// KeptApartRefusal names that booking.
+var ErrFamiliesKeptApart = problem.Rule("FAMILIES_KEPT_APART",
+	"the family is kept apart from a family booked at an overlapping time that day: the two are never at the centre at the same time")

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -400,6 +401,9 @@ type Family struct {
 	// it on the referral the family is ready on (ReviewDueNoted), and reviewSetOn the day of the
 	// session or review that set it; zero before any (NoteReviewDue, decision 261).
 	reviewDue, reviewSetOn time.Time
+	// apart are the families of the centre this one is kept apart from (FamiliesKeptApart), by
+	// the other family's id: never booked at overlapping times the same day (decision 330).
+	apart map[uuid.UUID]KeptApart
 }
 
 // FamilyStream is a family's stream in scheduling.
@@ -407,7 +411,7 @@ func FamilyStream(id uuid.UUID) string { return "family-" + id.String() }
 
 // RebuildFamily replays a family's events; none gives a family scheduling has not heard of.
 func RebuildFamily(id uuid.UUID, events []proto.Message) (*Family, error) {
-	f := &Family{id: id, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{}}
+	f := &Family{id: id, holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{}, apart: map[uuid.UUID]KeptApart{}}
 	for _, ev := range events {
 		if err := f.apply(ev); err != nil {
 			return nil, err
@@ -2028,7 +2032,7 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 func (f *Family) copy() (*Family, error) {
 	c := &Family{id: f.id, ready: f.ready, referred: f.referred, ended: f.ended, supportedRuledOut: f.supportedRuledOut,
 		assessed: f.assessed, disclosed: f.disclosed,
-		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{},
+		holds: map[uuid.UUID]bool{}, bookings: map[uuid.UUID]*Booking{}, apart: maps.Clone(f.apart),
 		order: slices.Clone(f.order), unexplained: slices.Clone(f.unexplained), version: f.version}
 	if f.ending != nil {
 		e := *f.ending
@@ -2111,6 +2115,10 @@ func (f *Family) apply(ev proto.Message) error {
 		f.applyEnding(e)
 	case *schedulingv1.ContactReopened:
 		f.ended, f.ending = false, nil
+	case *schedulingv1.FamiliesKeptApart:
+		f.apart[uuid.MustParse(e.GetOtherFamilyId())] = KeptApart{Centre: uuid.MustParse(e.GetCentreId()), Reason: e.GetReason()}
+	case *schedulingv1.KeepingApartEnded:
+		delete(f.apart, uuid.MustParse(e.GetOtherFamilyId()))
 	case *schedulingv1.SessionBooked:
 		b := bookingOf(e)
 		f.bookings[b.ID] = b

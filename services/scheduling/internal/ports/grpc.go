@@ -63,6 +63,8 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/RemoveStaffMember":    {Roles: leavers, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/WithdrawStaffLeaving": {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListStaff":            {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/KeepFamiliesApart":    {Roles: keepers, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/EndKeepingApart":      {Roles: keepers, CentreScoped: true},
 }
 
 var (
@@ -95,6 +97,10 @@ var (
 	// supervisors run a day at a time and read it on the day sheet; a family's sessions over
 	// months, with the times each party came, are no national business either (decision 308).
 	familyReaders = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
+	// keepers record that two families of the centre are kept apart, and end it (decision 330):
+	// its coordinators, whose casework books the families, and its safeguarding lead, who knows of
+	// the injunction or the risk. Never a national role: the pair says who must not meet.
+	keepers = []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}
 	// centreStaff read a centre's rooms, sessions and staff register: sessionStaff, and the
 	// administrators who set the centre up.
 	centreStaff = []auth.Role{auth.RoleCoordinator, auth.RoleVolunteer, auth.RoleSupervisor, auth.RoleSafeguardingLead,

@@ -4435,11 +4435,179 @@ func (x *ContactReopened) GetEndedOn() *v1.Date {
 	return nil
 }
 
+// FamiliesKeptApart: the centre recorded that the family is kept apart from another family of the
+// centre (KeepFamiliesApart): neither is booked at a time overlapping a booking of the other the
+// same day there. Recorded in each family's stream, naming the other by id only (docs/decisions.md
+// 330).
+type FamiliesKeptApart struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family it is kept apart from (UUID).
+	OtherFamilyId string `protobuf:"bytes,2,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Why.
+	Reason KeepApartReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.scheduling.v1.KeepApartReason" json:"reason,omitempty"`
+	// The centre's local date it was recorded.
+	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FamiliesKeptApart) Reset() {
+	*x = FamiliesKeptApart{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FamiliesKeptApart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FamiliesKeptApart) ProtoMessage() {}
+
+func (x *FamiliesKeptApart) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FamiliesKeptApart.ProtoReflect.Descriptor instead.
+func (*FamiliesKeptApart) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *FamiliesKeptApart) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *FamiliesKeptApart) GetOtherFamilyId() string {
+	if x != nil {
+		return x.OtherFamilyId
+	}
+	return ""
+}
+
+func (x *FamiliesKeptApart) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *FamiliesKeptApart) GetReason() KeepApartReason {
+	if x != nil {
+		return x.Reason
+	}
+	return KeepApartReason_KEEP_APART_REASON_UNSPECIFIED
+}
+
+func (x *FamiliesKeptApart) GetKeptOn() *v1.Date {
+	if x != nil {
+		return x.KeptOn
+	}
+	return nil
+}
+
+// KeepingApartEnded: the centre ended the family's keeping apart from another family
+// (EndKeepingApart): they may be booked at the same time again. Recorded in each family's stream.
+type KeepingApartEnded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family it was kept apart from (UUID).
+	OtherFamilyId string `protobuf:"bytes,2,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Why they had been kept apart.
+	Reason KeepApartReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.scheduling.v1.KeepApartReason" json:"reason,omitempty"`
+	// The centre's local date it was ended.
+	EndedOn       *v1.Date `protobuf:"bytes,5,opt,name=ended_on,json=endedOn,proto3" json:"ended_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KeepingApartEnded) Reset() {
+	*x = KeepingApartEnded{}
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KeepingApartEnded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KeepingApartEnded) ProtoMessage() {}
+
+func (x *KeepingApartEnded) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_events_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KeepingApartEnded.ProtoReflect.Descriptor instead.
+func (*KeepingApartEnded) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_events_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *KeepingApartEnded) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *KeepingApartEnded) GetOtherFamilyId() string {
+	if x != nil {
+		return x.OtherFamilyId
+	}
+	return ""
+}
+
+func (x *KeepingApartEnded) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *KeepingApartEnded) GetReason() KeepApartReason {
+	if x != nil {
+		return x.Reason
+	}
+	return KeepApartReason_KEEP_APART_REASON_UNSPECIFIED
+}
+
+func (x *KeepingApartEnded) GetEndedOn() *v1.Date {
+	if x != nil {
+		return x.EndedOn
+	}
+	return nil
+}
+
 var File_familytime_scheduling_v1_events_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a$familytime/scheduling/v1/staff.proto\x1a familytime/common/v1/types.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
+	"%familytime/scheduling/v1/events.proto\x12\x18familytime.scheduling.v1\x1a$familytime/scheduling/v1/apart.proto\x1a$familytime/scheduling/v1/staff.proto\x1a familytime/common/v1/types.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xea\x02\n" +
 	"\x10CentreRegistered\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x124\n" +
@@ -4833,6 +5001,18 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"referralId\x12;\n" +
 	"\vreopened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"reopenedOn\x125\n" +
+	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\"\xed\x01\n" +
+	"\x11FamiliesKeptApart\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12&\n" +
+	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12A\n" +
+	"\x06reason\x18\x04 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\x123\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\xef\x01\n" +
+	"\x11KeepingApartEnded\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12&\n" +
+	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12A\n" +
+	"\x06reason\x18\x04 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\x125\n" +
 	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn*\x97\x01\n" +
 	"\x10ReferralDecision\x12!\n" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
@@ -4866,7 +5046,7 @@ func file_familytime_scheduling_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_familytime_scheduling_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 45)
 var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(ReferralDecision)(0),              // 0: familytime.scheduling.v1.ReferralDecision
 	(OfferNotTaken)(0),                 // 1: familytime.scheduling.v1.OfferNotTaken
@@ -4914,136 +5094,143 @@ var file_familytime_scheduling_v1_events_proto_goTypes = []any{
 	(*StaffMemberLeft)(nil),            // 43: familytime.scheduling.v1.StaffMemberLeft
 	(*ReviewDueNoted)(nil),             // 44: familytime.scheduling.v1.ReviewDueNoted
 	(*ContactReopened)(nil),            // 45: familytime.scheduling.v1.ContactReopened
-	(v1.Region)(0),                     // 46: familytime.common.v1.Region
-	(v1.ServiceType)(0),                // 47: familytime.common.v1.ServiceType
-	(v1.AccreditationStatus)(0),        // 48: familytime.common.v1.AccreditationStatus
-	(*v1.Date)(nil),                    // 49: familytime.common.v1.Date
-	(*OpeningPattern)(nil),             // 50: familytime.scheduling.v1.OpeningPattern
-	(v1.AgeBand)(0),                    // 51: familytime.common.v1.AgeBand
-	(*ExpectedPerson)(nil),             // 52: familytime.scheduling.v1.ExpectedPerson
-	(SessionFrequency)(0),              // 53: familytime.scheduling.v1.SessionFrequency
-	(*timestamppb.Timestamp)(nil),      // 54: google.protobuf.Timestamp
-	(CancelledBy)(0),                   // 55: familytime.scheduling.v1.CancelledBy
-	(CancellationReason)(0),            // 56: familytime.scheduling.v1.CancellationReason
-	(Party)(0),                         // 57: familytime.scheduling.v1.Party
-	(CallOffReason)(0),                 // 58: familytime.scheduling.v1.CallOffReason
-	(PersonRole)(0),                    // 59: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                      // 60: familytime.scheduling.v1.Movement
-	(OutOfTurnReason)(0),               // 61: familytime.scheduling.v1.OutOfTurnReason
-	(StaffRole)(0),                     // 62: familytime.scheduling.v1.StaffRole
-	(StaffCheck)(0),                    // 63: familytime.scheduling.v1.StaffCheck
+	(*FamiliesKeptApart)(nil),          // 46: familytime.scheduling.v1.FamiliesKeptApart
+	(*KeepingApartEnded)(nil),          // 47: familytime.scheduling.v1.KeepingApartEnded
+	(v1.Region)(0),                     // 48: familytime.common.v1.Region
+	(v1.ServiceType)(0),                // 49: familytime.common.v1.ServiceType
+	(v1.AccreditationStatus)(0),        // 50: familytime.common.v1.AccreditationStatus
+	(*v1.Date)(nil),                    // 51: familytime.common.v1.Date
+	(*OpeningPattern)(nil),             // 52: familytime.scheduling.v1.OpeningPattern
+	(v1.AgeBand)(0),                    // 53: familytime.common.v1.AgeBand
+	(*ExpectedPerson)(nil),             // 54: familytime.scheduling.v1.ExpectedPerson
+	(SessionFrequency)(0),              // 55: familytime.scheduling.v1.SessionFrequency
+	(*timestamppb.Timestamp)(nil),      // 56: google.protobuf.Timestamp
+	(CancelledBy)(0),                   // 57: familytime.scheduling.v1.CancelledBy
+	(CancellationReason)(0),            // 58: familytime.scheduling.v1.CancellationReason
+	(Party)(0),                         // 59: familytime.scheduling.v1.Party
+	(CallOffReason)(0),                 // 60: familytime.scheduling.v1.CallOffReason
+	(PersonRole)(0),                    // 61: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                      // 62: familytime.scheduling.v1.Movement
+	(OutOfTurnReason)(0),               // 63: familytime.scheduling.v1.OutOfTurnReason
+	(StaffRole)(0),                     // 64: familytime.scheduling.v1.StaffRole
+	(StaffCheck)(0),                    // 65: familytime.scheduling.v1.StaffCheck
+	(KeepApartReason)(0),               // 66: familytime.scheduling.v1.KeepApartReason
 }
 var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
-	46,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
-	47,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
-	48,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	49,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
-	46,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
-	47,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
-	48,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
-	49,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
-	50,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	51,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
-	52,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
+	48,  // 0: familytime.scheduling.v1.CentreRegistered.region:type_name -> familytime.common.v1.Region
+	49,  // 1: familytime.scheduling.v1.CentreRegistered.service_types:type_name -> familytime.common.v1.ServiceType
+	50,  // 2: familytime.scheduling.v1.CentreRegistered.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	51,  // 3: familytime.scheduling.v1.CentreRegistered.accreditation_date:type_name -> familytime.common.v1.Date
+	48,  // 4: familytime.scheduling.v1.CentreUpdated.region:type_name -> familytime.common.v1.Region
+	49,  // 5: familytime.scheduling.v1.CentreUpdated.service_types:type_name -> familytime.common.v1.ServiceType
+	50,  // 6: familytime.scheduling.v1.CentreUpdated.accreditation_status:type_name -> familytime.common.v1.AccreditationStatus
+	51,  // 7: familytime.scheduling.v1.CentreUpdated.accreditation_date:type_name -> familytime.common.v1.Date
+	52,  // 8: familytime.scheduling.v1.OpeningPatternDefined.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	53,  // 9: familytime.scheduling.v1.AttendingChild.age_band:type_name -> familytime.common.v1.AgeBand
+	54,  // 10: familytime.scheduling.v1.FamilyReadyNoted.adults:type_name -> familytime.scheduling.v1.ExpectedPerson
 	7,   // 11: familytime.scheduling.v1.FamilyReadyNoted.children:type_name -> familytime.scheduling.v1.ChildAttendee
-	47,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	49,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
-	53,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	49,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
-	53,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
-	49,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
-	49,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
-	49,  // 20: familytime.scheduling.v1.AdultKeptFromChildrenNoted.kept_on:type_name -> familytime.common.v1.Date
-	49,  // 21: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
-	49,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
-	54,  // 23: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
-	49,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
-	54,  // 25: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
-	49,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
-	54,  // 27: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
-	49,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	54,  // 29: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
-	49,  // 30: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
+	49,  // 12: familytime.scheduling.v1.FamilyReadyNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 13: familytime.scheduling.v1.FamilyReadyNoted.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	51,  // 14: familytime.scheduling.v1.FamilyReadyNoted.pre_visit_dates:type_name -> familytime.common.v1.Date
+	55,  // 15: familytime.scheduling.v1.FamilyReadyNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	51,  // 16: familytime.scheduling.v1.ArrangementChangeNoted.changed_on:type_name -> familytime.common.v1.Date
+	55,  // 17: familytime.scheduling.v1.ArrangementChangeNoted.frequency:type_name -> familytime.scheduling.v1.SessionFrequency
+	51,  // 18: familytime.scheduling.v1.ChildrenLeavingNoted.changed_on:type_name -> familytime.common.v1.Date
+	51,  // 19: familytime.scheduling.v1.ChildBirthMonthNoted.corrected_on:type_name -> familytime.common.v1.Date
+	51,  // 20: familytime.scheduling.v1.AdultKeptFromChildrenNoted.kept_on:type_name -> familytime.common.v1.Date
+	51,  // 21: familytime.scheduling.v1.HoldNoted.placed_on:type_name -> familytime.common.v1.Date
+	51,  // 22: familytime.scheduling.v1.SupportedContactRuledOut.assessed_on:type_name -> familytime.common.v1.Date
+	56,  // 23: familytime.scheduling.v1.SupportedContactRuledOut.assessed_at:type_name -> google.protobuf.Timestamp
+	51,  // 24: familytime.scheduling.v1.SupportedContactAllowed.assessed_on:type_name -> familytime.common.v1.Date
+	56,  // 25: familytime.scheduling.v1.SupportedContactAllowed.assessed_at:type_name -> google.protobuf.Timestamp
+	51,  // 26: familytime.scheduling.v1.DisclosureNoted.flagged_on:type_name -> familytime.common.v1.Date
+	56,  // 27: familytime.scheduling.v1.DisclosureNoted.flagged_at:type_name -> google.protobuf.Timestamp
+	51,  // 28: familytime.scheduling.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	56,  // 29: familytime.scheduling.v1.RiskAssessmentNoted.assessed_at:type_name -> google.protobuf.Timestamp
+	51,  // 30: familytime.scheduling.v1.ContactEnded.ended_on:type_name -> familytime.common.v1.Date
 	0,   // 31: familytime.scheduling.v1.ReferralNoted.decision:type_name -> familytime.scheduling.v1.ReferralDecision
-	47,  // 32: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 33: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
-	49,  // 34: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
-	47,  // 35: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
-	54,  // 36: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
-	54,  // 37: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
-	54,  // 38: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
-	54,  // 39: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
-	54,  // 40: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
-	49,  // 41: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
-	55,  // 42: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	56,  // 43: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
-	47,  // 44: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
-	57,  // 45: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
-	58,  // 46: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	49,  // 47: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
-	49,  // 48: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
-	59,  // 49: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
-	54,  // 50: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
-	57,  // 51: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
-	54,  // 52: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
-	57,  // 53: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
-	54,  // 54: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
-	54,  // 55: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	57,  // 56: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	54,  // 57: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	57,  // 58: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	60,  // 59: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	54,  // 60: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	54,  // 61: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	57,  // 62: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
-	54,  // 63: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
-	54,  // 64: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
-	54,  // 65: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
-	47,  // 66: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 67: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	49,  // 32: familytime.scheduling.v1.ReferralNoted.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 33: familytime.scheduling.v1.ReferralNoted.decided_on:type_name -> familytime.common.v1.Date
+	51,  // 34: familytime.scheduling.v1.SessionBooked.session_date:type_name -> familytime.common.v1.Date
+	49,  // 35: familytime.scheduling.v1.SessionBooked.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 36: familytime.scheduling.v1.SessionBooked.session_opens_at:type_name -> google.protobuf.Timestamp
+	56,  // 37: familytime.scheduling.v1.SessionBooked.visiting_arrives_at:type_name -> google.protobuf.Timestamp
+	56,  // 38: familytime.scheduling.v1.SessionBooked.children_arrive_at:type_name -> google.protobuf.Timestamp
+	56,  // 39: familytime.scheduling.v1.SessionBooked.children_leave_at:type_name -> google.protobuf.Timestamp
+	56,  // 40: familytime.scheduling.v1.SessionBooked.visiting_leaves_at:type_name -> google.protobuf.Timestamp
+	51,  // 41: familytime.scheduling.v1.BookingCancelled.session_date:type_name -> familytime.common.v1.Date
+	57,  // 42: familytime.scheduling.v1.BookingCancelled.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	58,  // 43: familytime.scheduling.v1.BookingCancelled.reason:type_name -> familytime.scheduling.v1.CancellationReason
+	49,  // 44: familytime.scheduling.v1.BookingCancelled.service_type:type_name -> familytime.common.v1.ServiceType
+	59,  // 45: familytime.scheduling.v1.BookingCancelled.notice_to:type_name -> familytime.scheduling.v1.Party
+	60,  // 46: familytime.scheduling.v1.BookingCancelled.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	51,  // 47: familytime.scheduling.v1.PlaceTaken.session_date:type_name -> familytime.common.v1.Date
+	51,  // 48: familytime.scheduling.v1.PlaceFreed.session_date:type_name -> familytime.common.v1.Date
+	61,  // 49: familytime.scheduling.v1.PersonCheckedIn.role:type_name -> familytime.scheduling.v1.PersonRole
+	56,  // 50: familytime.scheduling.v1.PersonCheckedIn.at:type_name -> google.protobuf.Timestamp
+	59,  // 51: familytime.scheduling.v1.PersonCheckedIn.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 52: familytime.scheduling.v1.CheckInRefused.at:type_name -> google.protobuf.Timestamp
+	59,  // 53: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 54: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
+	56,  // 55: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
+	59,  // 56: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 57: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	59,  // 58: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	62,  // 59: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	56,  // 60: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	56,  // 61: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	59,  // 62: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 63: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	56,  // 64: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	56,  // 65: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
+	49,  // 66: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 67: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
 	8,   // 68: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	54,  // 69: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	54,  // 70: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	47,  // 71: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 72: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	54,  // 73: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	54,  // 74: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	47,  // 75: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 76: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	57,  // 77: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 69: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	56,  // 70: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	49,  // 71: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 72: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	56,  // 73: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	56,  // 74: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	49,  // 75: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 76: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	59,  // 77: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
 	8,   // 78: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	49,  // 79: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	47,  // 80: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	49,  // 81: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	57,  // 82: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	49,  // 83: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	47,  // 84: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	54,  // 85: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	54,  // 86: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	51,  // 79: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	49,  // 80: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 81: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	59,  // 82: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 83: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	49,  // 84: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 85: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	56,  // 86: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
 	1,   // 87: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	54,  // 88: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	54,  // 89: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	61,  // 90: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	56,  // 88: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	56,  // 89: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	63,  // 90: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
 	2,   // 91: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	54,  // 92: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	62,  // 93: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	49,  // 94: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	49,  // 95: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	49,  // 96: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	63,  // 97: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	49,  // 98: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	49,  // 99: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	49,  // 100: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	49,  // 101: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	49,  // 102: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	49,  // 103: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	49,  // 104: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	105, // [105:105] is the sub-list for method output_type
-	105, // [105:105] is the sub-list for method input_type
-	105, // [105:105] is the sub-list for extension type_name
-	105, // [105:105] is the sub-list for extension extendee
-	0,   // [0:105] is the sub-list for field type_name
+	56,  // 92: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	64,  // 93: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	51,  // 94: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	51,  // 95: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	51,  // 96: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	65,  // 97: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	51,  // 98: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	51,  // 99: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	51,  // 100: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	51,  // 101: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	51,  // 102: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	51,  // 103: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	51,  // 104: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	66,  // 105: familytime.scheduling.v1.FamiliesKeptApart.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	51,  // 106: familytime.scheduling.v1.FamiliesKeptApart.kept_on:type_name -> familytime.common.v1.Date
+	66,  // 107: familytime.scheduling.v1.KeepingApartEnded.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	51,  // 108: familytime.scheduling.v1.KeepingApartEnded.ended_on:type_name -> familytime.common.v1.Date
+	109, // [109:109] is the sub-list for method output_type
+	109, // [109:109] is the sub-list for method input_type
+	109, // [109:109] is the sub-list for extension type_name
+	109, // [109:109] is the sub-list for extension extendee
+	0,   // [0:109] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }
@@ -5051,6 +5238,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 	if File_familytime_scheduling_v1_events_proto != nil {
 		return
 	}
+	file_familytime_scheduling_v1_apart_proto_init()
 	file_familytime_scheduling_v1_staff_proto_init()
 	file_familytime_scheduling_v1_sessions_proto_init()
 	type x struct{}
@@ -5059,7 +5247,7 @@ func file_familytime_scheduling_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_events_proto_rawDesc), len(file_familytime_scheduling_v1_events_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   43,
+			NumMessages:   45,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

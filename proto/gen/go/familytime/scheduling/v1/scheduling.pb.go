@@ -1913,7 +1913,11 @@ type CheckInCaution struct {
 	// a person of a supervised family admitted while other supervised sessions overlapping theirs are
 	// under way (someone of theirs checked in or arrived, not gone) as many as the staff register
 	// clears people to supervise contact that day: no cleared supervisor is free to watch this
-	// family; find one before its contact starts (docs/decisions.md 265).
+	// family; find one before its contact starts (docs/decisions.md 265). SUPERVISED_PAST_ITS_TIME
+	// (a departure's): supervised contact ran, or is running, past its time, the children and the
+	// visiting party both inside a minute or more after the children were due to leave; it names the
+	// minutes past: the contact supervisor stays with the family until then and is not free for
+	// another family; tell the coordinator (docs/decisions.md 333).
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	// The caution in words for the door: the party, the time, what the person may do; never a
 	// person's name.
@@ -2270,7 +2274,10 @@ type RecordDepartureResponse struct {
 	// the other party left less than 10 minutes before, is still inside in a session called off, or
 	// is due to leave (or arrive) within 10 minutes (or the family's own stagger where it was agreed
 	// longer, decision 317), saying until when to keep them inside (said of
-	// a departure recorded as it happens, as an arrival's is). The departure is recorded all the same.
+	// a departure recorded as it happens, as an arrival's is); SUPERVISED_PAST_ITS_TIME when
+	// supervised contact ran past its time, the children and the visiting party both inside after the
+	// children's booked end, by the day sheet's rule for ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME
+	// (docs/decisions.md 333). The departure is recorded all the same.
 	Cautions []*CheckInCaution `protobuf:"bytes,2,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// When the service carried the command out, by its clock: a retry with the same request_id is
 	// given the answer recorded then, with this time (docs/decisions.md 287).
@@ -4946,7 +4953,7 @@ var File_familytime_scheduling_v1_scheduling_proto protoreflect.FileDescriptor
 
 const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\n" +
-	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a%familytime/scheduling/v1/centre.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a$familytime/scheduling/v1/staff.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x01\n" +
+	")familytime/scheduling/v1/scheduling.proto\x12\x18familytime.scheduling.v1\x1a\x1bbuf/validate/validate.proto\x1a familytime/common/v1/types.proto\x1a$familytime/scheduling/v1/apart.proto\x1a%familytime/scheduling/v1/centre.proto\x1a'familytime/scheduling/v1/sessions.proto\x1a$familytime/scheduling/v1/staff.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x01\n" +
 	"\x15RegisterCentreRequest\x12I\n" +
 	"\adetails\x18\x01 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
@@ -5366,7 +5373,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x99\x1b\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x8f\x1d\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -5398,7 +5405,9 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x10RecordStaffCheck\x121.familytime.scheduling.v1.RecordStaffCheckRequest\x1a2.familytime.scheduling.v1.RecordStaffCheckResponse\x12|\n" +
 	"\x11RemoveStaffMember\x122.familytime.scheduling.v1.RemoveStaffMemberRequest\x1a3.familytime.scheduling.v1.RemoveStaffMemberResponse\x12\x85\x01\n" +
 	"\x14WithdrawStaffLeaving\x125.familytime.scheduling.v1.WithdrawStaffLeavingRequest\x1a6.familytime.scheduling.v1.WithdrawStaffLeavingResponse\x12d\n" +
-	"\tListStaff\x12*.familytime.scheduling.v1.ListStaffRequest\x1a+.familytime.scheduling.v1.ListStaffResponseB\x86\x02\n" +
+	"\tListStaff\x12*.familytime.scheduling.v1.ListStaffRequest\x1a+.familytime.scheduling.v1.ListStaffResponse\x12|\n" +
+	"\x11KeepFamiliesApart\x122.familytime.scheduling.v1.KeepFamiliesApartRequest\x1a3.familytime.scheduling.v1.KeepFamiliesApartResponse\x12v\n" +
+	"\x0fEndKeepingApart\x120.familytime.scheduling.v1.EndKeepingApartRequest\x1a1.familytime.scheduling.v1.EndKeepingApartResponseB\x86\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\x0fSchedulingProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (
@@ -5503,6 +5512,10 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(StaffRole)(0),                       // 85: familytime.scheduling.v1.StaffRole
 	(*StaffMember)(nil),                  // 86: familytime.scheduling.v1.StaffMember
 	(StaffCheck)(0),                      // 87: familytime.scheduling.v1.StaffCheck
+	(*KeepFamiliesApartRequest)(nil),     // 88: familytime.scheduling.v1.KeepFamiliesApartRequest
+	(*EndKeepingApartRequest)(nil),       // 89: familytime.scheduling.v1.EndKeepingApartRequest
+	(*KeepFamiliesApartResponse)(nil),    // 90: familytime.scheduling.v1.KeepFamiliesApartResponse
+	(*EndKeepingApartResponse)(nil),      // 91: familytime.scheduling.v1.EndKeepingApartResponse
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	64,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
@@ -5642,38 +5655,42 @@ var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	58,  // 134: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
 	60,  // 135: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
 	62,  // 136: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	1,   // 137: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 138: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 139: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 140: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 141: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 142: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 143: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 144: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 145: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 146: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 147: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 148: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 149: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 150: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 151: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 152: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
-	34,  // 153: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	36,  // 154: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	38,  // 155: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	40,  // 156: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	42,  // 157: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	45,  // 158: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	47,  // 159: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	51,  // 160: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
-	53,  // 161: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	55,  // 162: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	57,  // 163: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	59,  // 164: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	61,  // 165: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	63,  // 166: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	137, // [137:167] is the sub-list for method output_type
-	107, // [107:137] is the sub-list for method input_type
+	88,  // 137: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:input_type -> familytime.scheduling.v1.KeepFamiliesApartRequest
+	89,  // 138: familytime.scheduling.v1.SchedulingService.EndKeepingApart:input_type -> familytime.scheduling.v1.EndKeepingApartRequest
+	1,   // 139: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 140: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 141: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 142: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 143: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 144: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 145: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 146: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 147: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 148: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 149: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 150: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 151: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 152: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 153: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 154: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	34,  // 155: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	36,  // 156: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	38,  // 157: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	40,  // 158: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	42,  // 159: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	45,  // 160: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	47,  // 161: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	51,  // 162: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
+	53,  // 163: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	55,  // 164: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	57,  // 165: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	59,  // 166: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	61,  // 167: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	63,  // 168: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	90,  // 169: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:output_type -> familytime.scheduling.v1.KeepFamiliesApartResponse
+	91,  // 170: familytime.scheduling.v1.SchedulingService.EndKeepingApart:output_type -> familytime.scheduling.v1.EndKeepingApartResponse
+	139, // [139:171] is the sub-list for method output_type
+	107, // [107:139] is the sub-list for method input_type
 	107, // [107:107] is the sub-list for extension type_name
 	107, // [107:107] is the sub-list for extension extendee
 	0,   // [0:107] is the sub-list for field type_name
@@ -5684,6 +5701,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 	if File_familytime_scheduling_v1_scheduling_proto != nil {
 		return
 	}
+	file_familytime_scheduling_v1_apart_proto_init()
 	file_familytime_scheduling_v1_centre_proto_init()
 	file_familytime_scheduling_v1_sessions_proto_init()
 	file_familytime_scheduling_v1_staff_proto_init()

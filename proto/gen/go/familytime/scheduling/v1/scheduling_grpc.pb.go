@@ -49,6 +49,8 @@ const (
 	SchedulingService_RemoveStaffMember_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/RemoveStaffMember"
 	SchedulingService_WithdrawStaffLeaving_FullMethodName = "/familytime.scheduling.v1.SchedulingService/WithdrawStaffLeaving"
 	SchedulingService_ListStaff_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/ListStaff"
+	SchedulingService_KeepFamiliesApart_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/KeepFamiliesApart"
+	SchedulingService_EndKeepingApart_FullMethodName      = "/familytime.scheduling.v1.SchedulingService/EndKeepingApart"
 )
 
 // SchedulingServiceClient is the client API for SchedulingService service.
@@ -176,6 +178,16 @@ type SchedulingServiceClient interface {
 	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
 	// date.
 	ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error)
+	// KeepFamiliesApart records that two families known at a centre are kept apart (the same adult
+	// in both, an injunction, safety): neither is booked or moved into a session whose time
+	// overlaps a booking of the other the same day at the centre (FAMILIES_KEPT_APART, naming that
+	// booking). The same pair again records nothing and says so. Bookings already made alongside
+	// are answered, for the coordinator to move one; the day sheet alerts them. Ids only, never
+	// names. Coordinators and the centre's safeguarding lead (docs/decisions.md 330).
+	KeepFamiliesApart(ctx context.Context, in *KeepFamiliesApartRequest, opts ...grpc.CallOption) (*KeepFamiliesApartResponse, error)
+	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
+	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.
+	EndKeepingApart(ctx context.Context, in *EndKeepingApartRequest, opts ...grpc.CallOption) (*EndKeepingApartResponse, error)
 }
 
 type schedulingServiceClient struct {
@@ -486,6 +498,26 @@ func (c *schedulingServiceClient) ListStaff(ctx context.Context, in *ListStaffRe
 	return out, nil
 }
 
+func (c *schedulingServiceClient) KeepFamiliesApart(ctx context.Context, in *KeepFamiliesApartRequest, opts ...grpc.CallOption) (*KeepFamiliesApartResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(KeepFamiliesApartResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_KeepFamiliesApart_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) EndKeepingApart(ctx context.Context, in *EndKeepingApartRequest, opts ...grpc.CallOption) (*EndKeepingApartResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EndKeepingApartResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_EndKeepingApart_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulingServiceServer is the server API for SchedulingService service.
 // All implementations must embed UnimplementedSchedulingServiceServer
 // for forward compatibility.
@@ -611,6 +643,16 @@ type SchedulingServiceServer interface {
 	// ListStaff lists a centre's staff and volunteers, with whether each is cleared to work on a
 	// date.
 	ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error)
+	// KeepFamiliesApart records that two families known at a centre are kept apart (the same adult
+	// in both, an injunction, safety): neither is booked or moved into a session whose time
+	// overlaps a booking of the other the same day at the centre (FAMILIES_KEPT_APART, naming that
+	// booking). The same pair again records nothing and says so. Bookings already made alongside
+	// are answered, for the coordinator to move one; the day sheet alerts them. Ids only, never
+	// names. Coordinators and the centre's safeguarding lead (docs/decisions.md 330).
+	KeepFamiliesApart(context.Context, *KeepFamiliesApartRequest) (*KeepFamiliesApartResponse, error)
+	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
+	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.
+	EndKeepingApart(context.Context, *EndKeepingApartRequest) (*EndKeepingApartResponse, error)
 	mustEmbedUnimplementedSchedulingServiceServer()
 }
 
@@ -710,6 +752,12 @@ func (UnimplementedSchedulingServiceServer) WithdrawStaffLeaving(context.Context
 }
 func (UnimplementedSchedulingServiceServer) ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListStaff not implemented")
+}
+func (UnimplementedSchedulingServiceServer) KeepFamiliesApart(context.Context, *KeepFamiliesApartRequest) (*KeepFamiliesApartResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method KeepFamiliesApart not implemented")
+}
+func (UnimplementedSchedulingServiceServer) EndKeepingApart(context.Context, *EndKeepingApartRequest) (*EndKeepingApartResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method EndKeepingApart not implemented")
 }
 func (UnimplementedSchedulingServiceServer) mustEmbedUnimplementedSchedulingServiceServer() {}
 func (UnimplementedSchedulingServiceServer) testEmbeddedByValue()                           {}
@@ -1272,6 +1320,42 @@ func _SchedulingService_ListStaff_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_KeepFamiliesApart_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(KeepFamiliesApartRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).KeepFamiliesApart(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_KeepFamiliesApart_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).KeepFamiliesApart(ctx, req.(*KeepFamiliesApartRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_EndKeepingApart_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EndKeepingApartRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).EndKeepingApart(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_EndKeepingApart_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).EndKeepingApart(ctx, req.(*EndKeepingApartRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SchedulingService_ServiceDesc is the grpc.ServiceDesc for SchedulingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -1398,6 +1482,14 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListStaff",
 			Handler:    _SchedulingService_ListStaff_Handler,
+		},
+		{
+			MethodName: "KeepFamiliesApart",
+			Handler:    _SchedulingService_KeepFamiliesApart_Handler,
+		},
+		{
+			MethodName: "EndKeepingApart",
+			Handler:    _SchedulingService_EndKeepingApart_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -695,6 +695,23 @@ const (
 	// whoever was never recorded leaving (docs/decisions.md 284). Review 50 found a booking IN 3/4,
 	// still booked, an hour after its session ended, with no alert until someone completed it.
 	Alert_ALERT_STILL_INSIDE_AFTER_SESSION Alert = 17
+	// The family is kept apart from another family of the centre (KeepFamiliesApart: the same adult
+	// in both, an injunction, safety) and both are booked, still booked, at overlapping times this
+	// day: raised on both bookings. The pair was recorded after they were booked (booking one
+	// alongside the other is refused FAMILIES_KEPT_APART). The coordinator moves one of them
+	// (familytime schedule reschedule); until then the door keeps the two families apart
+	// (docs/decisions.md 330).
+	Alert_ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE Alert = 18
+	// Supervised contact ran past its time: the children and the visiting party were both recorded
+	// inside (arrived, not recorded leaving) a minute or more after the children were due to leave,
+	// after a late start or otherwise. Contact is not extended, but while both are in the building
+	// together it goes on, and the family's contact supervisor must still be with them, so is not
+	// free to watch another family meanwhile. While it runs, the door makes sure the supervisor is
+	// with them, records each party's leaving as it happens (familytime schedule depart) and tells
+	// the coordinator; it stays on the day's line
+	// once the recorded times show it happened, after completion too, for the coordinator to take
+	// up with the family (docs/decisions.md 333).
+	Alert_ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME Alert = 19
 )
 
 // Enum value maps for Alert.
@@ -718,26 +735,30 @@ var (
 		15: "ALERT_SUPERVISORS_SHORT",
 		16: "ALERT_NO_OUTCOME_RECORDED",
 		17: "ALERT_STILL_INSIDE_AFTER_SESSION",
+		18: "ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE",
+		19: "ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME",
 	}
 	Alert_value = map[string]int32{
-		"ALERT_UNSPECIFIED":                0,
-		"ALERT_ON_HOLD":                    1,
-		"ALERT_CHECK_IN_REFUSED":           2,
-		"ALERT_PARENTS_AT_DOOR_TOGETHER":   3,
-		"ALERT_LATE_START":                 4,
-		"ALERT_SUPERVISED":                 5,
-		"ALERT_CANCELLED_LATE":             6,
-		"ALERT_NO_SHOW":                    7,
-		"ALERT_CHILDREN_MAY_LEAVE_CENTRE":  8,
-		"ALERT_NO_CLEARED_SUPERVISOR":      9,
-		"ALERT_NEVER_RECORDED_LEAVING":     10,
-		"ALERT_CHILDREN_WITHOUT_AN_ADULT":  11,
-		"ALERT_DISCLOSURE_NOT_WEIGHED":     12,
-		"ALERT_TURNED_AWAY_AT_THE_DOOR":    13,
-		"ALERT_REVIEW_OVERDUE":             14,
-		"ALERT_SUPERVISORS_SHORT":          15,
-		"ALERT_NO_OUTCOME_RECORDED":        16,
-		"ALERT_STILL_INSIDE_AFTER_SESSION": 17,
+		"ALERT_UNSPECIFIED":                        0,
+		"ALERT_ON_HOLD":                            1,
+		"ALERT_CHECK_IN_REFUSED":                   2,
+		"ALERT_PARENTS_AT_DOOR_TOGETHER":           3,
+		"ALERT_LATE_START":                         4,
+		"ALERT_SUPERVISED":                         5,
+		"ALERT_CANCELLED_LATE":                     6,
+		"ALERT_NO_SHOW":                            7,
+		"ALERT_CHILDREN_MAY_LEAVE_CENTRE":          8,
+		"ALERT_NO_CLEARED_SUPERVISOR":              9,
+		"ALERT_NEVER_RECORDED_LEAVING":             10,
+		"ALERT_CHILDREN_WITHOUT_AN_ADULT":          11,
+		"ALERT_DISCLOSURE_NOT_WEIGHED":             12,
+		"ALERT_TURNED_AWAY_AT_THE_DOOR":            13,
+		"ALERT_REVIEW_OVERDUE":                     14,
+		"ALERT_SUPERVISORS_SHORT":                  15,
+		"ALERT_NO_OUTCOME_RECORDED":                16,
+		"ALERT_STILL_INSIDE_AFTER_SESSION":         17,
+		"ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE": 18,
+		"ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME":   19,
 	}
 )
 
@@ -2152,7 +2173,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x18CALL_OFF_REASON_STAFFING\x10\x02\x12\x1b\n" +
 	"\x17CALL_OFF_REASON_WEATHER\x10\x03\x12 \n" +
 	"\x1cCALL_OFF_REASON_SAFEGUARDING\x10\x04\x12\x19\n" +
-	"\x15CALL_OFF_REASON_OTHER\x10\x05*\x98\x04\n" +
+	"\x15CALL_OFF_REASON_OTHER\x10\x05*\xf2\x04\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -2172,7 +2193,9 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x14ALERT_REVIEW_OVERDUE\x10\x0e\x12\x1b\n" +
 	"\x17ALERT_SUPERVISORS_SHORT\x10\x0f\x12\x1d\n" +
 	"\x19ALERT_NO_OUTCOME_RECORDED\x10\x10\x12$\n" +
-	" ALERT_STILL_INSIDE_AFTER_SESSION\x10\x11*\xe3\x01\n" +
+	" ALERT_STILL_INSIDE_AFTER_SESSION\x10\x11\x12,\n" +
+	"(ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE\x10\x12\x12*\n" +
+	"&ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME\x10\x13*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

@@ -1,0 +1,174 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/scheduling/internal/adapters"
+	"github.com/familytime/familytime/services/scheduling/internal/domain"
+)
+
+// KeptApartAnswer is what recording two families as kept apart answers: whether they were
+// already, the reason as recorded, and their bookings already made alongside each other.
+type KeptApartAnswer struct {
+	Already   bool
+	Reason    schedulingv1.KeepApartReason
+	Alongside []*schedulingv1.BookedAlongside
+}
+
+// KeepFamiliesApart records that family and other, both known at centre, are kept apart (decision
+// 330): one event in each family's stream, at the version read, so that a booking of either
+// racing it is decided again and sees it. Bookings of the two already made at overlapping times
+// stand, and are answered for the coordinator to move one; the day sheet alerts them.
+func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.UUID, reason schedulingv1.KeepApartReason, md eventstore.Metadata) (KeptApartAnswer, *eventstore.UnitOfWork, error) {
+	f, o, err := a.pair(ctx, family, other)
+	if err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	fv, ov := f.Version(), o.Version()
+	mine, theirs, recorded, already, err := f.KeepApart(o, centre, reason, a.centreToday())
+	if err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	answer := KeptApartAnswer{Already: already, Reason: recorded, Alongside: bookedAlongside(f, o, centre, a.now())}
+	if already {
+		return answer, nil, nil
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.append(uow, domain.FamilyStream(family), fv, family, centre, md, mine); err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	if err := a.append(uow, domain.FamilyStream(other), ov, other, centre, md, theirs); err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	return answer, uow, nil
+}
+
+// EndKeepingApart ends the keeping apart of family and other at centre: one event in each
+// family's stream. It returns why they had been kept apart.
+func (a *App) EndKeepingApart(ctx context.Context, centre, family, other uuid.UUID, md eventstore.Metadata) (schedulingv1.KeepApartReason, *eventstore.UnitOfWork, error) {
+	f, o, err := a.pair(ctx, family, other)
+	if err != nil {
+		return 0, nil, err
+	}
+	fv, ov := f.Version(), o.Version()
+	mine, theirs, was, err := f.EndKeepingApart(o, centre, a.centreToday())
+	if err != nil {
+		return 0, nil, err
+	}
+	uow := new(eventstore.UnitOfWork)
+	if err := a.append(uow, domain.FamilyStream(family), fv, family, centre, md, mine); err != nil {
+		return 0, nil, err
+	}
+	return was, uow, a.append(uow, domain.FamilyStream(other), ov, other, centre, md, theirs)
+}
+
+func (a *App) pair(ctx context.Context, family, other uuid.UUID) (*domain.Family, *domain.Family, error) {
+	f, err := a.sessions.Family(ctx, family)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := a.sessions.Family(ctx, other)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, o, nil
+}
+
+// bookedAlongside are f's bookings still to come at centre each with a booking of o overlapping
+// it the same day.
+func bookedAlongside(f, o *domain.Family, centre uuid.UUID, now time.Time) []*schedulingv1.BookedAlongside {
+	var out []*schedulingv1.BookedAlongside
+	for _, b := range f.Booked(centre, now) {
+		for _, ob := range o.Alongside(b) {
+			out = append(out, &schedulingv1.BookedAlongside{BookingId: b.ID.String(), AlongsideBookingId: ob.ID.String(),
+				SessionDate: dates.Proto(b.Date)})
+		}
+	}
+	return out
+}
+
+// apartGuards are the streams of the families a booking's family is kept apart from, as the
+// booking read them, each under the pair's key.
+type apartGuards []apartGuard
+
+type apartGuard struct {
+	key, stream string
+	version     int64
+}
+
+// notAlongside refuses booking b of family f (FAMILIES_KEPT_APART, naming the other booking) when
+// a family f is kept apart from has a booking at b's centre on its day whose time overlaps it
+// (decision 330). Otherwise it returns the guards that keep it so: each other family's stream at
+// the version read, under a key of the pair, so that two bookings of the pair racing each other
+// commit one after the other, and the later, seeing the other stream moved, is decided again and
+// refused (decisions.md 75). Keys are taken in one order by every unit, so none waits on another
+// in a circle.
+func (a *App) notAlongside(ctx context.Context, f *domain.Family, b *domain.Booking) (apartGuards, error) {
+	var guards apartGuards
+	for _, id := range f.KeptApartFrom(b.Centre) {
+		o, err := a.sessions.Family(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if alongside := o.Alongside(b); len(alongside) > 0 {
+			return nil, domain.KeptApartRefusal(b, alongside[0])
+		}
+		guards = append(guards, apartGuard{key: pairKey(f.ID(), id), stream: domain.FamilyStream(id), version: o.Version()})
+	}
+	slices.SortFunc(guards, func(x, y apartGuard) int {
+		if x.key < y.key {
+			return -1
+		}
+		if x.key > y.key {
+			return 1
+		}
+		return 0
+	})
+	return guards, nil
+}
+
+// on adds the guards to the unit.
+func (g apartGuards) on(uow *eventstore.UnitOfWork) {
+	for _, x := range g {
+		uow.Guard(x.key, x.stream, x.version)
+	}
+}
+
+// pairKey is the same for a pair whichever family books.
+func pairKey(a, b uuid.UUID) string {
+	x, y := a.String(), b.String()
+	if y < x {
+		x, y = y, x
+	}
+	return "apart-" + x + "-" + y
+}
+
+// keptApartAlongside are the bookings of rows, still booked, whose family is kept apart from the
+// family of another of the rows still booked at an overlapping time: the day sheet alerts both
+// (ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE). The pair was recorded after both were booked, as
+// booking one alongside the other is refused.
+func keptApartAlongside(rows []adapters.BookingRow, apart map[uuid.UUID][]uuid.UUID) []bool {
+	out := make([]bool, len(rows))
+	booked := func(r adapters.BookingRow) bool {
+		return schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
+	}
+	for i, r := range rows {
+		if !booked(r) || len(apart[r.Family]) == 0 {
+			continue
+		}
+		for j, o := range rows {
+			if i != j && booked(o) && slices.Contains(apart[r.Family], o.Family) &&
+				o.VisitingArrives.Before(r.VisitingLeaves) && r.VisitingArrives.Before(o.VisitingLeaves) {
+				out[i], out[j] = true, true
+			}
+		}
+	}
+	return out
+}

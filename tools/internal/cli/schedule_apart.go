@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// keepApart records, or with --end ends, that two families of the centre are kept apart
+// (decision 330).
+func (s *schedule) keepApart() *cobra.Command {
+	var (
+		out      output
+		request  requestID
+		families []string
+		reason   string
+		end      bool
+	)
+	cmd := &cobra.Command{
+		Use:   "keep-apart",
+		Short: "Record that two families of the centre are kept apart: never booked at the same time there (--end ends it)",
+		Long: `keep-apart records that two families the centre knows are kept apart: the same adult is a parent
+in both (the stagger keeps each family's own parents apart, not one adult from himself), an
+injunction one family's parent holds against an adult of the other, or safety on the safeguarding
+lead's advice. Scheduling knows people by id only and cannot see that two families share an
+adult: the centre records the pair here, by the families' ids and a reason, never names.
+
+From then on booking or moving either family into a session whose time (the visiting parent's
+arrival to departure) overlaps a booking of the other the same day at the centre, in any room,
+is refused FAMILIES_KEPT_APART, naming that booking. Recording the same pair again records
+nothing and says "already recorded". Bookings the two already have at overlapping times are
+listed: the pair is recorded all the same, move one of each (familytime schedule reschedule); the
+day sheet alerts both family-kept-apart-booked-alongside until then.
+
+--end ends it: the two may be booked at the same time again (refused NOT_KEPT_APART when they are
+not kept apart). Both families must be known to scheduling at the centre (not found otherwise).
+The centre's coordinators and its safeguarding lead.`,
+		Example: `  familytime schedule keep-apart --centre $CENTRE --family $FAMILY1 --family $FAMILY2 --reason same-adult
+  familytime schedule keep-apart --centre $CENTRE --family $FAMILY1 --family $FAMILY2 --reason injunction
+  familytime schedule keep-apart --centre $CENTRE --family $FAMILY1 --family $FAMILY2 --end`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(families) != 2 {
+				return fmt.Errorf("name the two families kept apart: --family A --family B")
+			}
+			for _, f := range families {
+				if _, err := uuid.Parse(f); err != nil {
+					return fmt.Errorf("family id %q is not a UUID", f)
+				}
+			}
+			if families[0] == families[1] {
+				return fmt.Errorf("--family names the same family twice: name two families")
+			}
+			var why schedulingv1.KeepApartReason
+			switch {
+			case end && reason != "":
+				return fmt.Errorf("--end ends the keeping apart whatever its reason: leave --reason out")
+			case !end && reason == "":
+				return fmt.Errorf("--reason is required: %s", enumNamesOf("KEEP_APART_REASON_", schedulingv1.KeepApartReason_value))
+			case !end:
+				var err error
+				if why, err = parseEnum[schedulingv1.KeepApartReason]("reason", reason, "KEEP_APART_REASON_", schedulingv1.KeepApartReason_value); err != nil {
+					return err
+				}
+			}
+			id, err := request.value()
+			if err != nil {
+				return err
+			}
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if end {
+				resp, err := c.EndKeepingApart(cmd.Context(), &schedulingv1.EndKeepingApartRequest{CentreId: s.centre,
+					FamilyId: families[0], OtherFamilyId: families[1], RequestId: id})
+				if err != nil {
+					return s.describe(err)
+				}
+				return printAnswer(cmd, &out, resp, resp, [][2]string{{"families", families[0] + " " + families[1]},
+					{"kept apart", "no longer (they had been: " + friendly("KEEP_APART_REASON_", resp.GetReason().String()) + ")"}})
+			}
+			resp, err := c.KeepFamiliesApart(cmd.Context(), &schedulingv1.KeepFamiliesApartRequest{CentreId: s.centre,
+				FamilyId: families[0], OtherFamilyId: families[1], Reason: why, RequestId: id})
+			if err != nil {
+				return s.describe(err)
+			}
+			if resp.GetAlreadyRecorded() {
+				fmt.Fprintln(cmd.ErrOrStderr(), "already recorded: the two families are kept apart already; nothing new recorded")
+			}
+			fields := [][2]string{{"families", families[0] + " " + families[1]},
+				{"kept apart", friendly("KEEP_APART_REASON_", resp.GetReason().String())}}
+			for _, b := range resp.GetBookedAlongside() {
+				fields = append(fields, [2]string{"booked alongside", fmt.Sprintf("%s: booking %s and booking %s (move one of them)",
+					ymd(b.GetSessionDate()), b.GetBookingId(), b.GetAlongsideBookingId())})
+			}
+			return printAnswer(cmd, &out, resp, resp, fields)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&families, "family", nil, "a family kept apart (UUID); give it twice, once for each family")
+	f.StringVar(&reason, "reason", "", "why: "+enumNamesOf("KEEP_APART_REASON_", schedulingv1.KeepApartReason_value))
+	f.BoolVar(&end, "end", false, "end the keeping apart of the two families")
+	request.register(f)
+	out.register(f)
+	return cmd
+}

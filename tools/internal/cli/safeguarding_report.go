@@ -36,7 +36,7 @@ func reportFields(r *safeguardingv1.ReportSummary) [][2]string {
 }
 
 func (s *safeguardingCommand) report() *cobra.Command {
-	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, show, overdue",
+	cmd := &cobra.Command{Use: "report", Short: "Observation reports: draft, submit, check, release, send-copy, show, overdue",
 		Long: `A supervised session's observation report is drafted and submitted by its supervisor, checked by a
 second person and released by the safeguarding lead. Each of the four is done only by someone on the
 centre's staff register cleared that day (familytime staff list --centre C): otherwise it is
@@ -53,7 +53,7 @@ writer reads the note (report show lists the checks) and drafts it again, and a 
 checks it again: a returned report is not submitted again as it was (REPORT_RETURNED).`}
 	cmd.AddCommand(s.reportDraft(), s.reportStep("submit", "Submit your draft for the second-person check (a returned report is drafted again first)"),
 		s.reportStep("check", "Check a report you did not write, once you have read it (report show): --approve, or --return with a --note (the lead may return an approved one)"),
-		s.reportRelease(), s.reportReassign(), s.reportShow(), s.reportOverdue(), s.reportOpen())
+		s.reportRelease(), s.reportSendCopy(), s.reportReassign(), s.reportShow(), s.reportOverdue(), s.reportOpen())
 	return cmd
 }
 
@@ -221,29 +221,23 @@ under the list what each copy leaves out ("recipient 1 (parent P): copy leaves o
 section about someone no recipient is, or acts for (the child's school, given only to parents), goes
 to no one: a WARNING says so on standard error. Release such a report to a body involved too (the
 court, Cafcass, the local authority), or have the section taken out of the draft before releasing:
-a release is final.
+a release's text is final.
 A body gets a copy only when the family's referral involves it: the court (court involved, a
 court order, or a court referral), Cafcass (involved, or a Cafcass referral), the local authority
-(children's services involved, or a local-authority referral); amend the referral first if it is.`,
-		Example: `  familytime safeguarding report release $R --centre $C --to parent=$MOTHER --to parent=$FATHER --to court`,
+(children's services involved, or a local-authority referral); amend the referral first if it is.
+Each body the referral involves that is not on the list is warned of on standard error
+(BODY_INVOLVED_NOT_SENT, decision 331): the report is released all the same (the lead may leave a
+body off on purpose), and the warning gives the command that sends that body a copy afterwards
+(report send-copy). A report is released once: a second release is refused REPORT_RELEASED;
+someone left off is sent a copy of the text released with report send-copy.`,
+		Example: `  familytime safeguarding report release $R --centre $C --to parent=$MOTHER --to parent=$FATHER --to court --to cafcass`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req := &safeguardingv1.ReleaseReportRequest{CentreId: s.centre, ReportId: args[0]}
-			for _, r := range to {
-				kind, person, _ := strings.Cut(r, "=")
-				k, err := parseEnum[safeguardingv1.RecipientKind]("to", kind, "RECIPIENT_KIND_", safeguardingv1.RecipientKind_value)
-				if err != nil {
-					return err
-				}
-				in := &safeguardingv1.RecipientInput{Kind: k}
-				if k == safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR {
-					in.ActingForPersonId = person
-				} else {
-					in.PersonId = person
-				}
-				req.Recipients = append(req.Recipients, in)
-			}
 			var err error
+			if req.Recipients, err = recipientInputs(to); err != nil {
+				return err
+			}
 			if req.RequestId, err = request.value(); err != nil {
 				return err
 			}
@@ -259,6 +253,9 @@ court order, or a court referral), Cafcass (involved, or a Cafcass referral), th
 					return err
 				}
 				printLeftOut(cmd, cmd.OutOrStdout(), &out, resp.GetSections(), resp.GetRecipients())
+				for _, w := range resp.GetBodyWarnings() {
+					warnOnStderr(cmd, w)
+				}
 				return nil
 			})
 		},
@@ -268,6 +265,102 @@ court order, or a court referral), Cafcass (involved, or a Cafcass referral), th
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())
 	return cmd
+}
+
+func (s *safeguardingCommand) reportSendCopy() *cobra.Command {
+	var (
+		out     output
+		request requestID
+		to      []string
+	)
+	cmd := &cobra.Command{
+		Use:   "send-copy REPORT_ID",
+		Short: "Send a copy of a released report to someone not on its distribution list (safeguarding lead)",
+		Long: `send-copy sends the text released to further recipients (decision 331): the court or Cafcass left
+off the release, a solicitor instructed since. Each --to is given as release's is (KIND,
+KIND=PERSON_ID, solicitor=PERSON_ID), and checked as release checks its list: a party of the family
+under the kind their role gives, a body the family's referral involves, each once. Someone on the
+distribution list already is refused, naming their place on it (report show --recipient N gives
+their copy). The text is the one released, never drafted again; each copy leaves out what a
+release's copy would (the other parties' arrival and departure times, address and contact
+details). A correction made since the release is not in the copy: the copy says it was corrected,
+and the lead tells the recipient what changed, as for the others.
+
+The recipients are added at the end of the distribution list, numbered on from it; the sending is
+recorded on its own, with who sent them and when, and the family's history says so. It prints the
+whole list, which recipients were added, what each copy leaves out, and a WARNING on standard
+error for each body the referral involves still not on it (BODY_INVOLVED_NOT_SENT). A retry with
+the same --request-id is given the first answer and sends nothing more.`,
+		Example: `  familytime safeguarding report send-copy $R --centre $C --to court --to cafcass
+  familytime safeguarding report send-copy $R --centre $C --to solicitor=$FATHER`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req := &safeguardingv1.SendReportCopiesRequest{CentreId: s.centre, ReportId: args[0]}
+			var err error
+			if req.Recipients, err = recipientInputs(to); err != nil {
+				return err
+			}
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.SendReportCopies(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				noteReplay(cmd, resp)
+				if err := printRecipients(cmd.OutOrStdout(), &out, resp.GetRecipients()); err != nil {
+					return err
+				}
+				if !out.json {
+					fmt.Fprintln(cmd.OutOrStdout(), "\n"+copiesSentWords(resp.GetSent(), resp.GetRecipients()))
+				}
+				printLeftOut(cmd, cmd.OutOrStdout(), &out, resp.GetSections(), resp.GetRecipients())
+				for _, w := range resp.GetBodyWarnings() {
+					warnOnStderr(cmd, w)
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringArrayVar(&to, "to", nil, "a recipient to add (repeat)")
+	_ = cmd.MarkFlagRequired("to")
+	request.register(cmd.Flags())
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// recipientInputs are --to values as a release's list: KIND, KIND=PERSON_ID, or
+// solicitor=PERSON_ID (the party the solicitor acts for).
+func recipientInputs(to []string) ([]*safeguardingv1.RecipientInput, error) {
+	var out []*safeguardingv1.RecipientInput
+	for _, r := range to {
+		kind, person, _ := strings.Cut(r, "=")
+		k, err := parseEnum[safeguardingv1.RecipientKind]("to", kind, "RECIPIENT_KIND_", safeguardingv1.RecipientKind_value)
+		if err != nil {
+			return nil, err
+		}
+		in := &safeguardingv1.RecipientInput{Kind: k}
+		if k == safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR {
+			in.ActingForPersonId = person
+		} else {
+			in.PersonId = person
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// copiesSentWords says which recipients a send-copy added, numbered as the list's # column:
+// "copies sent now to: recipient 3 (court), recipient 4 (solicitor for <id>)".
+func copiesSentWords(sent []int32, list []*safeguardingv1.Recipient) string {
+	parts := make([]string, 0, len(sent))
+	for _, i := range sent {
+		if int(i) < len(list) {
+			parts = append(parts, fmt.Sprintf("recipient %d (%s)", i+1, recipientWords(list[i])))
+		}
+	}
+	return "copies of the text released sent now to: " + strings.Join(parts, ", ")
 }
 
 // printRecipients prints a release's distribution list: each recipient's kind and the id of the

@@ -132,6 +132,21 @@ func (a *App) BodiesInvolved(ctx context.Context, family uuid.UUID, recipients [
 	return invalid(vs)
 }
 
+// BodiesNotSent are BODY_INVOLVED_NOT_SENT in words (domain.BodyNotSent), one for each body the
+// family's referral involves that is not on the report's distribution list as it now stands
+// (decision 331). A family referred before the bodies were recorded has none.
+func (a *App) BodiesNotSent(ctx context.Context, r *domain.Report) ([]string, error) {
+	b, found, err := a.records.Bodies(ctx, r.FamilyID())
+	if err != nil || !found {
+		return nil, err
+	}
+	var out []string
+	for _, kind := range b.NotSent(r.Recipients()) {
+		out = append(out, domain.BodyNotSent(r.ID(), r.CentreID(), kind))
+	}
+	return out, nil
+}
+
 // refuse is a violation, with reason, of each named field whose person is bad.
 func refuse(named []Named, bad func(uuid.UUID) bool, reason string) []problem.Violation {
 	var vs []problem.Violation

@@ -280,6 +280,10 @@ func summary(msg proto.Message) string {
 		return fmt.Sprintf("report %s checked: returned with a note, to be drafted again", e.GetReportId())
 	case *safeguardingv1.ReportReleased:
 		return fmt.Sprintf("report %s released to %d recipients", e.GetReportId(), len(e.GetRecipients()))
+	case *safeguardingv1.ReportCopiesSent:
+		// Who was added, numbered on from the list before them, as report show numbers its copies.
+		return fmt.Sprintf("report %s: copies of the text released sent by %s to %s added to its distribution list: %s",
+			e.GetReportId(), e.GetSentBy(), recipientCount(len(e.GetRecipients())), recipientListFrom(e.GetRecipients(), int(e.GetListedBefore())+1))
 	}
 	return ""
 }
@@ -515,7 +519,11 @@ func recipientCount(n int) string {
 // recipientList is a distribution list in words, numbered from 1, with the sections each copy
 // withholds, numbered from 1 as report show numbers them (decision 319): "1 parent P, 2 parent Q
 // (copy withholds sections 2, 3), 3 court".
-func recipientList(list []*safeguardingv1.Recipient) string {
+func recipientList(list []*safeguardingv1.Recipient) string { return recipientListFrom(list, 1) }
+
+// recipientListFrom is recipientList numbered from first: recipients added to a list after its
+// release are numbered on from it (ReportCopiesSent).
+func recipientListFrom(list []*safeguardingv1.Recipient, first int) string {
 	parts := make([]string, len(list))
 	for i, r := range list {
 		who := words.Enum(r.GetKind())
@@ -536,7 +544,7 @@ func recipientList(list []*safeguardingv1.Recipient) string {
 			}
 			who += " (copy withholds " + label + strings.Join(numbers, ", ") + ")"
 		}
-		parts[i] = fmt.Sprintf("%d %s", i+1, who)
+		parts[i] = fmt.Sprintf("%d %s", first+i, who)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -354,3 +354,15 @@ func (a *App) WriterSupervises(ctx context.Context, centre uuid.UUID, writer str
 	}
 	return nil
 }
+
+// NotErased refuses copies of a report sent after the family's erasure was ordered (decision 331):
+// its text is gone with the family's personal data, or is about to go, at the family's request or
+// at the end of its retention; a copy would carry nothing, or what is being erased.
+func (a *App) NotErased(ctx context.Context, family uuid.UUID) error {
+	e, err := a.records.Erasure(ctx, family)
+	if err != nil || !e.Ordered {
+		return err
+	}
+	return problem.Rule(domain.ErrFamilyErased.Reason, "the family's personal data is erased, or its erasure is ordered: "+
+		"the report's text goes with it, and no copy of it is sent now")
+}

@@ -82,8 +82,10 @@ var (
 		"(familytime safeguarding report show REPORT --purpose \"check the report\"): a second person checks what was written, and the read is recorded")
 	// ErrReportNotApproved: only a report approved by its check is released.
 	ErrReportNotApproved = problem.Rule("REPORT_NOT_APPROVED", "the report has not been approved by its second-person check")
-	// ErrReportReleasedAlready: a report is released once, to its whole distribution list.
-	ErrReportReleasedAlready = problem.Rule("REPORT_RELEASED", "the report was released already: a release is final and goes to the whole distribution list at once")
+	// ErrReportReleasedAlready: a report is released once; a further recipient is sent a copy of
+	// the text released (Report.SendCopies, decision 331), the list is never given again.
+	ErrReportReleasedAlready = problem.Rule("REPORT_RELEASED", "the report was released already: a release is final; to send a copy "+
+		"of the text released to someone not on its distribution list (the court, Cafcass), use familytime safeguarding report send-copy")
 	// ErrNotReleased: a recipient's copy exists only once the report is released.
 	ErrNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report has not been released")
 	// ErrFindingClearedByLead: an assessment that finds no domestic abuse where the family's latest

@@ -143,6 +143,41 @@ func (b Bodies) NotInvolved(kind safeguardingv1.RecipientKind) string {
 	return ""
 }
 
+// bodyKinds are the bodies a report may go to, in the order a warning names them.
+var bodyKinds = []safeguardingv1.RecipientKind{safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT,
+	safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS, safeguardingv1.RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY}
+
+// NotSent are the bodies the family's referral involves that are not on a report's distribution
+// list (review 58: a court-ordered, Cafcass-referred family's report went to the two parents
+// alone, and nothing said so), in the order court, Cafcass, local authority.
+func (b Bodies) NotSent(list []Recipient) []safeguardingv1.RecipientKind {
+	var out []safeguardingv1.RecipientKind
+	for _, kind := range bodyKinds {
+		if b.NotInvolved(kind) != "" || slices.ContainsFunc(list, func(r Recipient) bool { return r.Kind == kind }) {
+			continue
+		}
+		out = append(out, kind)
+	}
+	return out
+}
+
+// BodyNotSent is BODY_INVOLVED_NOT_SENT in words: a body the family's referral involves is not on the
+// report's distribution list, and how it is sent a copy. A warning, not a refusal (decision 331):
+// a copy can be sent to it afterwards, and a referral's involvement of a body is not ended when its
+// part in the case is (proceedings concluded), so the lead may leave it off on purpose.
+func BodyNotSent(report, centre uuid.UUID, body safeguardingv1.RecipientKind) string {
+	name, why, flag := "the court", "court involved, a court order recorded, or referred by a court", "court"
+	switch body {
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS:
+		name, why, flag = "Cafcass", "Cafcass involved, or referred by Cafcass", "cafcass"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY:
+		name, why, flag = "the local authority", "children's services involved, or referred by the local authority", "local-authority"
+	}
+	return fmt.Sprintf("BODY_INVOLVED_NOT_SENT: the family's referral involves %s (%s), which is not on the report's distribution list "+
+		"and was given no copy; if it should have the report, send it a copy of the text released: "+
+		"familytime safeguarding report send-copy %s --centre %s --to %s", name, why, report, centre, flag)
+}
+
 // CompletedSession is a session scheduling completed, as the report rule needs it.
 type CompletedSession struct {
 	Booking, Family, Centre uuid.UUID
@@ -244,14 +279,12 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 		r.note(id, ev, e.GetChecker(), true)
 	case *safeguardingv1.ReportReleased:
 		r.state, r.recipients, r.released = ReportReleased, nil, r.draft
-		for _, x := range e.GetRecipients() {
-			rc := Recipient{Kind: x.GetKind(), Person: parseID(x.GetPersonId()), ActingFor: parseID(x.GetActingForPersonId())}
-			for _, w := range x.GetWithheldSections() {
-				rc.Withheld = append(rc.Withheld, int(w))
-			}
-			r.recipients = append(r.recipients, rc)
-		}
+		r.list(e.GetRecipients())
 		r.note(id, ev, e.GetReleasedBy(), false)
+	case *safeguardingv1.ReportCopiesSent:
+		// Added at the end of the list: a copy's index (CopyFor) stays what it was.
+		r.list(e.GetRecipients())
+		r.note(id, ev, e.GetSentBy(), false)
 	case *safeguardingv1.RecordCorrected:
 		r.note(id, ev, e.GetCorrectedBy(), true)
 	default:
@@ -259,6 +292,17 @@ func (r *Report) apply(id uuid.UUID, ev proto.Message) error {
 	}
 	r.version++
 	return nil
+}
+
+// list adds recipients, as recorded, to the end of the distribution list.
+func (r *Report) list(recipients []*safeguardingv1.Recipient) {
+	for _, x := range recipients {
+		rc := Recipient{Kind: x.GetKind(), Person: parseID(x.GetPersonId()), ActingFor: parseID(x.GetActingForPersonId())}
+		for _, w := range x.GetWithheldSections() {
+			rc.Withheld = append(rc.Withheld, int(w))
+		}
+		r.recipients = append(r.recipients, rc)
+	}
 }
 
 // ID is the report's id.
@@ -467,10 +511,58 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 	switch r.state {
 	case ReportApproved:
 	case ReportReleased:
-		return nil, ErrReportReleasedAlready
+		// Review 58 was told only that a release is final, and the court could not be given it.
+		return nil, problem.Rule(ErrReportReleasedAlready.Reason, fmt.Sprintf("the report was released already: a release is final; "+
+			"to send a copy of the text released to someone not on its distribution list (the court, Cafcass): "+
+			"familytime safeguarding report send-copy %s --centre %s --to KIND ...", r.id, r.centre))
 	default:
 		return nil, ErrReportNotApproved
 	}
+	out, err := r.copies(recipients)
+	if err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.ReportReleased{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		ReleasedOn: dates.Proto(today), ReleasedBy: c.Subject, Recipients: out}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// SendCopies sends copies of the released report to further recipients, added at the end of its
+// distribution list (decision 331): review 58 released a court-ordered family's report to the two
+// parents alone, and the court could never be given it, since a release is final. What they are
+// sent is the text released, never drafted again (a released report is not), each copy made by
+// the release's rules (WithheldFrom), and the list is checked as the release's is; someone on the
+// list already is refused, naming their place on it (their copy was made then).
+func (r *Report) SendCopies(c Caller, recipients []Recipient, today time.Time) ([]proto.Message, error) {
+	if !c.Lead {
+		return nil, ErrReleasedByLead
+	}
+	if r.state != ReportReleased {
+		return nil, problem.Rule(ErrNotReleased.Reason, "the report has not been released: copies are sent to further recipients "+
+			"only of a released report; release it to its distribution list (familytime safeguarding report release)")
+	}
+	out, err := r.copies(recipients)
+	if err != nil {
+		return nil, err
+	}
+	var v violations
+	for i, rc := range recipients {
+		if j := slices.IndexFunc(r.recipients, func(o Recipient) bool { return o.who() == rc.who() }); j >= 0 {
+			v.add(fmt.Sprintf("recipients[%d]", i), fmt.Sprintf("is on the report's distribution list already, as recipient %d "+
+				"(counted from 1): their copy was sent then (report show --recipient %d gives it)", j+1, j+1))
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ev := &safeguardingv1.ReportCopiesSent{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
+		SentOn: dates.Proto(today), SentBy: c.Subject, Recipients: out, ListedBefore: int32(len(r.recipients))}
+	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+}
+
+// copies checks a list of recipients (1 to 30, each of a kind, named as its kind needs, each once)
+// and makes each one's copy: the sections it withholds (WithheldFrom).
+func (r *Report) copies(recipients []Recipient) ([]*safeguardingv1.Recipient, error) {
 	var v violations
 	if len(recipients) == 0 || len(recipients) > 30 {
 		v.add("recipients", "must have 1 to 30 recipients")
@@ -512,9 +604,7 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	ev := &safeguardingv1.ReportReleased{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		ReleasedOn: dates.Proto(today), ReleasedBy: c.Subject, Recipients: out}
-	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
+	return out, nil
 }
 
 // CopyFor are the indexes of the sections the recipient at index i of the release was given.

@@ -404,22 +404,38 @@ func (s *Server) ListHolds(ctx context.Context, req *safeguardingv1.ListHoldsReq
 
 func (s *Server) changeReport(ctx context.Context, req command.Request, centre, report uuid.UUID,
 	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error)) (*safeguardingv1.ReleaseReportResponse, error) {
-	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.ReleaseReportResponse, *eventstore.UnitOfWork, error) {
+	return changeReportAnswering(ctx, s, req, centre, report, decide, func(r *domain.Report) *safeguardingv1.ReleaseReportResponse {
+		out := &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients())}
+		if r.State() == domain.ReportReleased {
+			out.Sections = releasedSections(r)
+		}
+		return out
+	})
+}
+
+// changeReportAnswering is changeReport answering with the response answer makes of the report
+// changed, once recorded: a retry is given that answer.
+func changeReportAnswering[R proto.Message](ctx context.Context, s *Server, req command.Request, centre, report uuid.UUID,
+	decide func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error), answer func(r *domain.Report) R) (R, error) {
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (R, *eventstore.UnitOfWork, error) {
+		var zero R
 		c := caller(ctx, centre)
 		r, uow, err := s.app.ChangeReport(ctx, centre, report, c, md, decide)
 		if err != nil {
-			return nil, nil, err
+			return zero, nil, err
 		}
-		out := &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients())}
-		if r.State() == domain.ReportReleased {
-			// What each withheld_sections index is, and whom it is about: the lead is told what
-			// each copy leaves out and why (decision 226's Left).
-			for _, x := range r.Sections() {
-				out.Sections = append(out.Sections, &safeguardingv1.ReportSection{Kind: x.Kind, AboutPersonId: optional(x.About)})
-			}
-		}
-		return out, uow, nil
+		return answer(r), uow, nil
 	})
+}
+
+// releasedSections are what each withheld_sections index of a released report is, and whom it is
+// about: the lead is told what each copy leaves out and why (decision 226's Left).
+func releasedSections(r *domain.Report) []*safeguardingv1.ReportSection {
+	var out []*safeguardingv1.ReportSection
+	for _, x := range r.Sections() {
+		out = append(out, &safeguardingv1.ReportSection{Kind: x.Kind, AboutPersonId: optional(x.About)})
+	}
+	return out
 }
 
 // DraftReport writes a report's draft.
@@ -495,42 +511,95 @@ func (s *Server) ReassignReport(ctx context.Context, req *safeguardingv1.Reassig
 	return &safeguardingv1.ReassignReportResponse{Report: r.GetReport(), AnsweredAt: r.GetAnsweredAt(), Replayed: r.GetReplayed()}, nil
 }
 
-// ReleaseReport releases a report to its distribution list.
+// ReleaseReport releases a report to its distribution list, warning of each body the family's
+// referral involves left off it (decision 331). The warnings are in the answer recorded: a retry
+// is given them too.
 func (s *Server) ReleaseReport(ctx context.Context, req *safeguardingv1.ReleaseReportRequest) (*safeguardingv1.ReleaseReportResponse, error) {
-	list := make([]domain.Recipient, len(req.GetRecipients()))
-	for i, x := range req.GetRecipients() {
-		list[i] = domain.Recipient{Kind: x.GetKind(), Person: id(x.GetPersonId()), ActingFor: id(x.GetActingForPersonId())}
-	}
-	return s.changeReport(ctx, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		// A copy goes to a party, or to a solicitor for one, by person id: one of the family's.
+	list := recipientInputs(req.GetRecipients())
+	var warnings []string
+	return changeReportAnswering(ctx, s, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
 		msgs, err := r.Release(c, list, today)
 		if err != nil {
 			return nil, err
 		}
-		var named []app.Named
-		var listed []app.Listed
-		for i, x := range list {
-			var n app.Named
-			switch x.Kind {
-			case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
-				n = app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person}
-			case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
-				n = app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor}
-			default:
-				continue
-			}
-			named = append(named, n)
-			listed = append(listed, app.Listed{Named: n, Kind: x.Kind, KindField: fmt.Sprintf("recipients[%d].kind", i)})
-		}
-		if err := s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named); err != nil {
+		if err := s.listed(ctx, r, list); err != nil {
 			return nil, err
 		}
-		if err := s.app.BodiesInvolved(ctx, r.FamilyID(), list); err != nil {
-			return nil, err
-		}
-		// A party, listed under the kind their role on the referral gives (review 41).
-		return msgs, s.app.RecipientsAreParties(ctx, r.FamilyID(), listed)
+		warnings, err = s.app.BodiesNotSent(ctx, r)
+		return msgs, err
+	}, func(r *domain.Report) *safeguardingv1.ReleaseReportResponse {
+		return &safeguardingv1.ReleaseReportResponse{Report: reportSummary(r, 0), Recipients: recipients(r.Recipients()),
+			Sections: releasedSections(r), BodyWarnings: warnings}
 	})
+}
+
+// SendReportCopies sends copies of a released report to further recipients (decision 331): the
+// list added is checked as a release's is, and the answer warns of each body involved still off
+// the list.
+func (s *Server) SendReportCopies(ctx context.Context, req *safeguardingv1.SendReportCopiesRequest) (*safeguardingv1.SendReportCopiesResponse, error) {
+	list := recipientInputs(req.GetRecipients())
+	var warnings []string
+	return changeReportAnswering(ctx, s, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
+		msgs, err := r.SendCopies(c, list, today)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.app.NotErased(ctx, r.FamilyID()); err != nil {
+			return nil, err
+		}
+		if err := s.listed(ctx, r, list); err != nil {
+			return nil, err
+		}
+		warnings, err = s.app.BodiesNotSent(ctx, r)
+		return msgs, err
+	}, func(r *domain.Report) *safeguardingv1.SendReportCopiesResponse {
+		all := r.Recipients()
+		out := &safeguardingv1.SendReportCopiesResponse{Report: reportSummary(r, 0), Recipients: recipients(all),
+			Sections: releasedSections(r), BodyWarnings: warnings}
+		for i := len(all) - len(list); i < len(all); i++ {
+			out.Sent = append(out.Sent, int32(i))
+		}
+		return out
+	})
+}
+
+// recipientInputs are a request's recipients as the domain takes them.
+func recipientInputs(in []*safeguardingv1.RecipientInput) []domain.Recipient {
+	list := make([]domain.Recipient, len(in))
+	for i, x := range in {
+		list[i] = domain.Recipient{Kind: x.GetKind(), Person: id(x.GetPersonId()), ActingFor: id(x.GetActingForPersonId())}
+	}
+	return list
+}
+
+// listed refuses, naming each field of the request's list, a recipient the family's referral does
+// not give a copy: a party, or a solicitor for one, who is not one of the family's people, or is
+// listed under the wrong kind for their role (review 41); a body the referral does not involve
+// (decision 140).
+func (s *Server) listed(ctx context.Context, r *domain.Report, list []domain.Recipient) error {
+	var named []app.Named
+	var listed []app.Listed
+	for i, x := range list {
+		var n app.Named
+		switch x.Kind {
+		case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT, safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
+			n = app.Named{Field: fmt.Sprintf("recipients[%d].person_id", i), Person: x.Person}
+		case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+			n = app.Named{Field: fmt.Sprintf("recipients[%d].acting_for_person_id", i), Person: x.ActingFor}
+		default:
+			continue
+		}
+		named = append(named, n)
+		listed = append(listed, app.Listed{Named: n, Kind: x.Kind, KindField: fmt.Sprintf("recipients[%d].kind", i)})
+	}
+	if err := s.app.PeopleOfTheFamily(ctx, r.FamilyID(), named); err != nil {
+		return err
+	}
+	if err := s.app.BodiesInvolved(ctx, r.FamilyID(), list); err != nil {
+		return err
+	}
+	// A party, listed under the kind their role on the referral gives (review 41).
+	return s.app.RecipientsAreParties(ctx, r.FamilyID(), listed)
 }
 
 // GetReport returns a report, recording the read.

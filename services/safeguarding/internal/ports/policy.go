@@ -44,6 +44,7 @@ var Policy = auth.Policy{
 	svc + "SubmitReportForCheck":  {Roles: []auth.Role{auth.RoleSupervisor, auth.RoleSafeguardingLead}, CentreScoped: true},
 	svc + "CheckReport":           {Roles: []auth.Role{auth.RoleSupervisor, auth.RoleSafeguardingLead}, CentreScoped: true},
 	svc + "ReleaseReport":         {Roles: lead, CentreScoped: true},
+	svc + "SendReportCopies":      {Roles: lead, CentreScoped: true},
 	svc + "ReassignReport":        {Roles: lead, CentreScoped: true},
 	svc + "GetReport":             {Roles: []auth.Role{auth.RoleSupervisor, auth.RoleSafeguardingLead}, CentreScoped: true},
 	svc + "ListOpenConcerns":      {Roles: lead, CentreScoped: true},

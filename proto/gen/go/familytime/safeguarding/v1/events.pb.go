@@ -2891,6 +2891,109 @@ func (x *ReportReleased) GetRecipients() []*Recipient {
 	return nil
 }
 
+// ReportCopiesSent: copies of a released report went to further recipients, added to the end of its
+// distribution list (decision 331): the text released, never drafted again, each copy made by the
+// same rules as the release's.
+type ReportCopiesSent struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,1,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The family (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The centre's local date the copies were sent.
+	SentOn *v1.Date `protobuf:"bytes,4,opt,name=sent_on,json=sentOn,proto3" json:"sent_on,omitempty"`
+	// The account id of who sent them (the centre's safeguarding lead).
+	SentBy string `protobuf:"bytes,5,opt,name=sent_by,json=sentBy,proto3" json:"sent_by,omitempty"`
+	// The recipients added, in order, with what their copy withholds.
+	Recipients []*Recipient `protobuf:"bytes,6,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// How many recipients were on the distribution list before these: the first added is recipient
+	// listed_before + 1, counted from 1 (its copy's recipient_index is listed_before).
+	ListedBefore  int32 `protobuf:"varint,7,opt,name=listed_before,json=listedBefore,proto3" json:"listed_before,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReportCopiesSent) Reset() {
+	*x = ReportCopiesSent{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReportCopiesSent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReportCopiesSent) ProtoMessage() {}
+
+func (x *ReportCopiesSent) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReportCopiesSent.ProtoReflect.Descriptor instead.
+func (*ReportCopiesSent) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *ReportCopiesSent) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *ReportCopiesSent) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ReportCopiesSent) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ReportCopiesSent) GetSentOn() *v1.Date {
+	if x != nil {
+		return x.SentOn
+	}
+	return nil
+}
+
+func (x *ReportCopiesSent) GetSentBy() string {
+	if x != nil {
+		return x.SentBy
+	}
+	return ""
+}
+
+func (x *ReportCopiesSent) GetRecipients() []*Recipient {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+func (x *ReportCopiesSent) GetListedBefore() int32 {
+	if x != nil {
+		return x.ListedBefore
+	}
+	return 0
+}
+
 // AccessRecorded: someone read safeguarding text. Appended to the family's audit stream
 // access-<family_id> in the same request as the read.
 type AccessRecorded struct {
@@ -2915,7 +3018,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2927,7 +3030,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2940,7 +3043,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -3035,7 +3138,7 @@ type AccessRefused struct {
 
 func (x *AccessRefused) Reset() {
 	*x = AccessRefused{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3047,7 +3150,7 @@ func (x *AccessRefused) String() string {
 func (*AccessRefused) ProtoMessage() {}
 
 func (x *AccessRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3060,7 +3163,7 @@ func (x *AccessRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRefused.ProtoReflect.Descriptor instead.
 func (*AccessRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AccessRefused) GetFamilyId() string {
@@ -3137,7 +3240,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3149,7 +3252,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3162,7 +3265,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Note) GetText() string {
@@ -3185,7 +3288,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3197,7 +3300,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3210,7 +3313,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Correction) GetText() string {
@@ -3238,7 +3341,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3250,7 +3353,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3263,7 +3366,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -3492,7 +3595,17 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"releasedBy\x12E\n" +
 	"\n" +
 	"recipients\x18\x06 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
-	"recipients\"\xf8\x01\n" +
+	"recipients\"\xa3\x02\n" +
+	"\x10ReportCopiesSent\x12\x1b\n" +
+	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x123\n" +
+	"\asent_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x06sentOn\x12\x17\n" +
+	"\asent_by\x18\x05 \x01(\tR\x06sentBy\x12E\n" +
+	"\n" +
+	"recipients\x18\x06 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
+	"recipients\x12#\n" +
+	"\rlisted_before\x18\a \x01(\x05R\flistedBefore\"\xf8\x01\n" +
 	"\x0eAccessRecorded\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x18\n" +
@@ -3602,7 +3715,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 28)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                     // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                     // 1: familytime.safeguarding.v1.RiskRating
@@ -3637,69 +3750,72 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(*ReportReassigned)(nil),            // 30: familytime.safeguarding.v1.ReportReassigned
 	(*Recipient)(nil),                   // 31: familytime.safeguarding.v1.Recipient
 	(*ReportReleased)(nil),              // 32: familytime.safeguarding.v1.ReportReleased
-	(*AccessRecorded)(nil),              // 33: familytime.safeguarding.v1.AccessRecorded
-	(*AccessRefused)(nil),               // 34: familytime.safeguarding.v1.AccessRefused
-	(*Note)(nil),                        // 35: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                  // 36: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                  // 37: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                     // 38: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 39: google.protobuf.Timestamp
+	(*ReportCopiesSent)(nil),            // 33: familytime.safeguarding.v1.ReportCopiesSent
+	(*AccessRecorded)(nil),              // 34: familytime.safeguarding.v1.AccessRecorded
+	(*AccessRefused)(nil),               // 35: familytime.safeguarding.v1.AccessRefused
+	(*Note)(nil),                        // 36: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                  // 37: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                  // 38: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                     // 39: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 40: google.protobuf.Timestamp
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	38, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	38, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	38, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
-	38, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
-	38, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
-	38, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
-	38, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
-	38, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
-	38, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	38, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	38, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	38, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	39, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	39, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	39, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	39, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
+	39, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
+	39, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
+	39, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
+	39, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
+	39, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	39, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	39, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	39, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	38, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
-	39, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
+	39, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
+	40, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
 	17, // 17: familytime.safeguarding.v1.RiskScreenedProvisionally.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
 	9,  // 18: familytime.safeguarding.v1.ExpiredInjunction.kind:type_name -> familytime.safeguarding.v1.InjunctionKind
-	38, // 19: familytime.safeguarding.v1.ExpiredInjunction.made_on:type_name -> familytime.common.v1.Date
-	38, // 20: familytime.safeguarding.v1.ExpiredInjunction.expires_on:type_name -> familytime.common.v1.Date
-	38, // 21: familytime.safeguarding.v1.ExpiredInjunction.screened_on:type_name -> familytime.common.v1.Date
-	38, // 22: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	39, // 19: familytime.safeguarding.v1.ExpiredInjunction.made_on:type_name -> familytime.common.v1.Date
+	39, // 20: familytime.safeguarding.v1.ExpiredInjunction.expires_on:type_name -> familytime.common.v1.Date
+	39, // 21: familytime.safeguarding.v1.ExpiredInjunction.screened_on:type_name -> familytime.common.v1.Date
+	39, // 22: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
 	1,  // 23: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 24: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	38, // 25: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	39, // 25: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 26: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	38, // 27: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	39, // 27: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
 	3,  // 28: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	38, // 29: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	38, // 30: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	39, // 29: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	39, // 30: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
 	4,  // 31: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	38, // 32: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	38, // 33: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	39, // 32: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	39, // 33: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
 	5,  // 34: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	38, // 35: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	39, // 35: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
 	31, // 36: familytime.safeguarding.v1.RecordCorrected.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
-	38, // 37: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	39, // 37: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
 	7,  // 38: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	38, // 39: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	39, // 39: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
 	26, // 40: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	38, // 41: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	38, // 42: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	38, // 43: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	39, // 41: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	39, // 42: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	39, // 43: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
 	8,  // 44: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	38, // 45: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	39, // 45: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
 	31, // 46: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	6,  // 47: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	6,  // 48: familytime.safeguarding.v1.AccessRefused.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	49, // [49:49] is the sub-list for method output_type
-	49, // [49:49] is the sub-list for method input_type
-	49, // [49:49] is the sub-list for extension type_name
-	49, // [49:49] is the sub-list for extension extendee
-	0,  // [0:49] is the sub-list for field type_name
+	39, // 47: familytime.safeguarding.v1.ReportCopiesSent.sent_on:type_name -> familytime.common.v1.Date
+	31, // 48: familytime.safeguarding.v1.ReportCopiesSent.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	6,  // 49: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	6,  // 50: familytime.safeguarding.v1.AccessRefused.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	51, // [51:51] is the sub-list for method output_type
+	51, // [51:51] is the sub-list for method input_type
+	51, // [51:51] is the sub-list for extension type_name
+	51, // [51:51] is the sub-list for extension extendee
+	0,  // [0:51] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -3713,7 +3829,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   28,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -3325,7 +3325,13 @@ type ReleaseReportResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's: the outcome recorded at answered_at when the request was first
 	// carried out. The retry recorded nothing; the record may have moved on since.
-	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Replayed bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// BODY_INVOLVED_NOT_SENT, in words, once for each body the family's referral involves (the
+	// court, Cafcass, the local authority) that is not on the distribution list: the report is
+	// released without it, and the warning names the command that sends it a copy
+	// (SendReportCopies). Empty when every body involved is on the list, or the family was referred
+	// before safeguarding recorded its bodies (decision 140).
+	BodyWarnings  []string `protobuf:"bytes,6,rep,name=body_warnings,json=bodyWarnings,proto3" json:"body_warnings,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3395,6 +3401,190 @@ func (x *ReleaseReportResponse) GetReplayed() bool {
 	return false
 }
 
+func (x *ReleaseReportResponse) GetBodyWarnings() []string {
+	if x != nil {
+		return x.BodyWarnings
+	}
+	return nil
+}
+
+// SendReportCopiesRequest sends copies of a released report to further recipients.
+type SendReportCopiesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The report (UUID).
+	ReportId string `protobuf:"bytes,3,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// The recipients to add (1 to 30), checked as a release's list is, and none on the list already.
+	Recipients    []*RecipientInput `protobuf:"bytes,4,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendReportCopiesRequest) Reset() {
+	*x = SendReportCopiesRequest{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendReportCopiesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendReportCopiesRequest) ProtoMessage() {}
+
+func (x *SendReportCopiesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendReportCopiesRequest.ProtoReflect.Descriptor instead.
+func (*SendReportCopiesRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *SendReportCopiesRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *SendReportCopiesRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *SendReportCopiesRequest) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *SendReportCopiesRequest) GetRecipients() []*RecipientInput {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+// SendReportCopiesResponse is the distribution list with the recipients added.
+type SendReportCopiesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report without its text.
+	Report *ReportSummary `protobuf:"bytes,1,opt,name=report,proto3" json:"report,omitempty"`
+	// The whole distribution list, the recipients added at its end, each with the sections their
+	// copy withholds.
+	Recipients []*Recipient `protobuf:"bytes,2,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// The report's sections as released, in order, without their text (as ReleaseReportResponse's).
+	Sections []*ReportSection `protobuf:"bytes,3,rep,name=sections,proto3" json:"sections,omitempty"`
+	// The indexes (0-based) in recipients of those this request added.
+	Sent []int32 `protobuf:"varint,4,rep,packed,name=sent,proto3" json:"sent,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// BODY_INVOLVED_NOT_SENT, in words, for each body the family's referral involves still not on
+	// the distribution list (as ReleaseReportResponse's).
+	BodyWarnings  []string `protobuf:"bytes,7,rep,name=body_warnings,json=bodyWarnings,proto3" json:"body_warnings,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SendReportCopiesResponse) Reset() {
+	*x = SendReportCopiesResponse{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SendReportCopiesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SendReportCopiesResponse) ProtoMessage() {}
+
+func (x *SendReportCopiesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SendReportCopiesResponse.ProtoReflect.Descriptor instead.
+func (*SendReportCopiesResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *SendReportCopiesResponse) GetReport() *ReportSummary {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+func (x *SendReportCopiesResponse) GetRecipients() []*Recipient {
+	if x != nil {
+		return x.Recipients
+	}
+	return nil
+}
+
+func (x *SendReportCopiesResponse) GetSections() []*ReportSection {
+	if x != nil {
+		return x.Sections
+	}
+	return nil
+}
+
+func (x *SendReportCopiesResponse) GetSent() []int32 {
+	if x != nil {
+		return x.Sent
+	}
+	return nil
+}
+
+func (x *SendReportCopiesResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *SendReportCopiesResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *SendReportCopiesResponse) GetBodyWarnings() []string {
+	if x != nil {
+		return x.BodyWarnings
+	}
+	return nil
+}
+
 // GetReportRequest names a report and says why it is read.
 type GetReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3413,7 +3603,7 @@ type GetReportRequest struct {
 
 func (x *GetReportRequest) Reset() {
 	*x = GetReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3425,7 +3615,7 @@ func (x *GetReportRequest) String() string {
 func (*GetReportRequest) ProtoMessage() {}
 
 func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3438,7 +3628,7 @@ func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
 func (*GetReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetReportRequest) GetCentreId() string {
@@ -3510,7 +3700,7 @@ type GetReportResponse struct {
 
 func (x *GetReportResponse) Reset() {
 	*x = GetReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3522,7 +3712,7 @@ func (x *GetReportResponse) String() string {
 func (*GetReportResponse) ProtoMessage() {}
 
 func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3535,7 +3725,7 @@ func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportResponse.ProtoReflect.Descriptor instead.
 func (*GetReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetReportResponse) GetReport() *ReportSummary {
@@ -3617,7 +3807,7 @@ type FamilyErasure struct {
 
 func (x *FamilyErasure) Reset() {
 	*x = FamilyErasure{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3629,7 +3819,7 @@ func (x *FamilyErasure) String() string {
 func (*FamilyErasure) ProtoMessage() {}
 
 func (x *FamilyErasure) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3642,7 +3832,7 @@ func (x *FamilyErasure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErasure.ProtoReflect.Descriptor instead.
 func (*FamilyErasure) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *FamilyErasure) GetErasedOn() *v1.Date {
@@ -3679,7 +3869,7 @@ type ReportSectionView struct {
 
 func (x *ReportSectionView) Reset() {
 	*x = ReportSectionView{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3691,7 +3881,7 @@ func (x *ReportSectionView) String() string {
 func (*ReportSectionView) ProtoMessage() {}
 
 func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3704,7 +3894,7 @@ func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionView.ProtoReflect.Descriptor instead.
 func (*ReportSectionView) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *ReportSectionView) GetIndex() int32 {
@@ -3768,7 +3958,7 @@ type ReportSummary struct {
 
 func (x *ReportSummary) Reset() {
 	*x = ReportSummary{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3780,7 +3970,7 @@ func (x *ReportSummary) String() string {
 func (*ReportSummary) ProtoMessage() {}
 
 func (x *ReportSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3793,7 +3983,7 @@ func (x *ReportSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSummary.ProtoReflect.Descriptor instead.
 func (*ReportSummary) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ReportSummary) GetReportId() string {
@@ -3888,7 +4078,7 @@ type ListOpenConcernsRequest struct {
 
 func (x *ListOpenConcernsRequest) Reset() {
 	*x = ListOpenConcernsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3900,7 +4090,7 @@ func (x *ListOpenConcernsRequest) String() string {
 func (*ListOpenConcernsRequest) ProtoMessage() {}
 
 func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3913,7 +4103,7 @@ func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ListOpenConcernsRequest) GetCentreId() string {
@@ -3950,7 +4140,7 @@ type ListOpenConcernsResponse struct {
 
 func (x *ListOpenConcernsResponse) Reset() {
 	*x = ListOpenConcernsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3962,7 +4152,7 @@ func (x *ListOpenConcernsResponse) String() string {
 func (*ListOpenConcernsResponse) ProtoMessage() {}
 
 func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3975,7 +4165,7 @@ func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
@@ -4007,7 +4197,7 @@ type ListOverdueReportsRequest struct {
 
 func (x *ListOverdueReportsRequest) Reset() {
 	*x = ListOverdueReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4019,7 +4209,7 @@ func (x *ListOverdueReportsRequest) String() string {
 func (*ListOverdueReportsRequest) ProtoMessage() {}
 
 func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4032,7 +4222,7 @@ func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListOverdueReportsRequest) GetCentreId() string {
@@ -4069,7 +4259,7 @@ type ListOverdueReportsResponse struct {
 
 func (x *ListOverdueReportsResponse) Reset() {
 	*x = ListOverdueReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4081,7 +4271,7 @@ func (x *ListOverdueReportsResponse) String() string {
 func (*ListOverdueReportsResponse) ProtoMessage() {}
 
 func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4094,7 +4284,7 @@ func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
@@ -4126,7 +4316,7 @@ type ListOpenReportsRequest struct {
 
 func (x *ListOpenReportsRequest) Reset() {
 	*x = ListOpenReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4138,7 +4328,7 @@ func (x *ListOpenReportsRequest) String() string {
 func (*ListOpenReportsRequest) ProtoMessage() {}
 
 func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4151,7 +4341,7 @@ func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListOpenReportsRequest) GetCentreId() string {
@@ -4188,7 +4378,7 @@ type ListOpenReportsResponse struct {
 
 func (x *ListOpenReportsResponse) Reset() {
 	*x = ListOpenReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4200,7 +4390,7 @@ func (x *ListOpenReportsResponse) String() string {
 func (*ListOpenReportsResponse) ProtoMessage() {}
 
 func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4213,7 +4403,7 @@ func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
@@ -4249,7 +4439,7 @@ type ListRiskReviewsRequest struct {
 
 func (x *ListRiskReviewsRequest) Reset() {
 	*x = ListRiskReviewsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4261,7 +4451,7 @@ func (x *ListRiskReviewsRequest) String() string {
 func (*ListRiskReviewsRequest) ProtoMessage() {}
 
 func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4274,7 +4464,7 @@ func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsRequest.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListRiskReviewsRequest) GetCentreId() string {
@@ -4339,7 +4529,7 @@ type RiskReview struct {
 
 func (x *RiskReview) Reset() {
 	*x = RiskReview{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4351,7 +4541,7 @@ func (x *RiskReview) String() string {
 func (*RiskReview) ProtoMessage() {}
 
 func (x *RiskReview) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4364,7 +4554,7 @@ func (x *RiskReview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskReview.ProtoReflect.Descriptor instead.
 func (*RiskReview) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *RiskReview) GetRisk() *Risk {
@@ -4427,7 +4617,7 @@ type ProtectiveStep struct {
 
 func (x *ProtectiveStep) Reset() {
 	*x = ProtectiveStep{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4439,7 +4629,7 @@ func (x *ProtectiveStep) String() string {
 func (*ProtectiveStep) ProtoMessage() {}
 
 func (x *ProtectiveStep) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4452,7 +4642,7 @@ func (x *ProtectiveStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProtectiveStep.ProtoReflect.Descriptor instead.
 func (*ProtectiveStep) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ProtectiveStep) GetKind() ProtectiveStepKind {
@@ -4500,7 +4690,7 @@ type ScreenAtReferral struct {
 
 func (x *ScreenAtReferral) Reset() {
 	*x = ScreenAtReferral{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4512,7 +4702,7 @@ func (x *ScreenAtReferral) String() string {
 func (*ScreenAtReferral) ProtoMessage() {}
 
 func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4525,7 +4715,7 @@ func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScreenAtReferral.ProtoReflect.Descriptor instead.
 func (*ScreenAtReferral) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ScreenAtReferral) GetReferralId() string {
@@ -4571,7 +4761,7 @@ type ListRiskReviewsResponse struct {
 
 func (x *ListRiskReviewsResponse) Reset() {
 	*x = ListRiskReviewsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4583,7 +4773,7 @@ func (x *ListRiskReviewsResponse) String() string {
 func (*ListRiskReviewsResponse) ProtoMessage() {}
 
 func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4596,7 +4786,7 @@ func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ListRiskReviewsResponse) GetReviews() []*RiskReview {
@@ -4628,7 +4818,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4640,7 +4830,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4653,7 +4843,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -4697,7 +4887,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4709,7 +4899,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4722,7 +4912,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -4770,7 +4960,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4782,7 +4972,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4795,7 +4985,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -4873,7 +5063,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4885,7 +5075,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4898,7 +5088,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -5005,7 +5195,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5017,7 +5207,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5030,7 +5220,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -5064,7 +5254,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5076,7 +5266,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5089,7 +5279,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -5171,7 +5361,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5183,7 +5373,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5196,7 +5386,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -5325,7 +5515,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5337,7 +5527,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5350,7 +5540,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{62}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -5656,7 +5846,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"recipients\x18\x04 \x03(\v2*.familytime.safeguarding.v1.RecipientInputB\n" +
 	"\xbaH\a\x92\x01\x04\b\x01\x10\x1eR\n" +
-	"recipients\"\xc1\x02\n" +
+	"recipients\"\xe6\x02\n" +
 	"\x15ReleaseReportResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12E\n" +
 	"\n" +
@@ -5665,7 +5855,28 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\bsections\x18\x03 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\x12;\n" +
 	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x05 \x01(\bR\breplayed\"\xd1\x01\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\x12#\n" +
+	"\rbody_warnings\x18\x06 \x03(\tR\fbodyWarnings\"\xe8\x01\n" +
+	"\x17SendReportCopiesRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
+	"\treport_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12V\n" +
+	"\n" +
+	"recipients\x18\x04 \x03(\v2*.familytime.safeguarding.v1.RecipientInputB\n" +
+	"\xbaH\a\x92\x01\x04\b\x01\x10\x1eR\n" +
+	"recipients\"\xfd\x02\n" +
+	"\x18SendReportCopiesResponse\x12A\n" +
+	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12E\n" +
+	"\n" +
+	"recipients\x18\x02 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
+	"recipients\x12E\n" +
+	"\bsections\x18\x03 \x03(\v2).familytime.safeguarding.v1.ReportSectionR\bsections\x12\x12\n" +
+	"\x04sent\x18\x04 \x03(\x05R\x04sent\x12;\n" +
+	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\x12#\n" +
+	"\rbody_warnings\x18\a \x03(\tR\fbodyWarnings\"\xd1\x01\n" +
 	"\x10GetReportRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\treport_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\breportId\x12$\n" +
@@ -5846,7 +6057,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x12ProtectiveStepKind\x12$\n" +
 	" PROTECTIVE_STEP_KIND_UNSPECIFIED\x10\x00\x12$\n" +
 	" PROTECTIVE_STEP_KIND_HOLD_PLACED\x10\x01\x12*\n" +
-	"&PROTECTIVE_STEP_KIND_CONCERN_ESCALATED\x10\x022\xaf\x16\n" +
+	"&PROTECTIVE_STEP_KIND_CONCERN_ESCALATED\x10\x022\xae\x17\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -5865,7 +6076,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\vDraftReport\x12..familytime.safeguarding.v1.DraftReportRequest\x1a/.familytime.safeguarding.v1.DraftReportResponse\x12\x89\x01\n" +
 	"\x14SubmitReportForCheck\x127.familytime.safeguarding.v1.SubmitReportForCheckRequest\x1a8.familytime.safeguarding.v1.SubmitReportForCheckResponse\x12n\n" +
 	"\vCheckReport\x12..familytime.safeguarding.v1.CheckReportRequest\x1a/.familytime.safeguarding.v1.CheckReportResponse\x12t\n" +
-	"\rReleaseReport\x120.familytime.safeguarding.v1.ReleaseReportRequest\x1a1.familytime.safeguarding.v1.ReleaseReportResponse\x12w\n" +
+	"\rReleaseReport\x120.familytime.safeguarding.v1.ReleaseReportRequest\x1a1.familytime.safeguarding.v1.ReleaseReportResponse\x12}\n" +
+	"\x10SendReportCopies\x123.familytime.safeguarding.v1.SendReportCopiesRequest\x1a4.familytime.safeguarding.v1.SendReportCopiesResponse\x12w\n" +
 	"\x0eReassignReport\x121.familytime.safeguarding.v1.ReassignReportRequest\x1a2.familytime.safeguarding.v1.ReassignReportResponse\x12h\n" +
 	"\tGetReport\x12,.familytime.safeguarding.v1.GetReportRequest\x1a-.familytime.safeguarding.v1.GetReportResponse\x12}\n" +
 	"\x10ListOpenConcerns\x123.familytime.safeguarding.v1.ListOpenConcernsRequest\x1a4.familytime.safeguarding.v1.ListOpenConcernsResponse\x12\x83\x01\n" +
@@ -5891,7 +6103,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 63)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 65)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ErasureReason)(0),                    // 0: familytime.safeguarding.v1.ErasureReason
 	(ReportState)(0),                      // 1: familytime.safeguarding.v1.ReportState
@@ -5935,200 +6147,209 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*RecipientInput)(nil),                // 39: familytime.safeguarding.v1.RecipientInput
 	(*ReleaseReportRequest)(nil),          // 40: familytime.safeguarding.v1.ReleaseReportRequest
 	(*ReleaseReportResponse)(nil),         // 41: familytime.safeguarding.v1.ReleaseReportResponse
-	(*GetReportRequest)(nil),              // 42: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 43: familytime.safeguarding.v1.GetReportResponse
-	(*FamilyErasure)(nil),                 // 44: familytime.safeguarding.v1.FamilyErasure
-	(*ReportSectionView)(nil),             // 45: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 46: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 47: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 48: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 49: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 50: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 51: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 52: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*ListRiskReviewsRequest)(nil),        // 53: familytime.safeguarding.v1.ListRiskReviewsRequest
-	(*RiskReview)(nil),                    // 54: familytime.safeguarding.v1.RiskReview
-	(*ProtectiveStep)(nil),                // 55: familytime.safeguarding.v1.ProtectiveStep
-	(*ScreenAtReferral)(nil),              // 56: familytime.safeguarding.v1.ScreenAtReferral
-	(*ListRiskReviewsResponse)(nil),       // 57: familytime.safeguarding.v1.ListRiskReviewsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 58: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 59: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 60: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 61: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 62: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 63: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 64: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 65: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 66: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 67: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 68: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),         // 69: google.protobuf.Timestamp
-	(*ExpiredInjunction)(nil),             // 70: familytime.safeguarding.v1.ExpiredInjunction
-	(ConcernCategory)(0),                  // 71: familytime.safeguarding.v1.ConcernCategory
-	(Agency)(0),                           // 72: familytime.safeguarding.v1.Agency
-	(ConcernOutcome)(0),                   // 73: familytime.safeguarding.v1.ConcernOutcome
-	(*Recipient)(nil),                     // 74: familytime.safeguarding.v1.Recipient
-	(HoldReason)(0),                       // 75: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 76: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 77: familytime.safeguarding.v1.RecipientKind
-	(*ReportSection)(nil),                 // 78: familytime.safeguarding.v1.ReportSection
-	(RecordKind)(0),                       // 79: familytime.safeguarding.v1.RecordKind
+	(*SendReportCopiesRequest)(nil),       // 42: familytime.safeguarding.v1.SendReportCopiesRequest
+	(*SendReportCopiesResponse)(nil),      // 43: familytime.safeguarding.v1.SendReportCopiesResponse
+	(*GetReportRequest)(nil),              // 44: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 45: familytime.safeguarding.v1.GetReportResponse
+	(*FamilyErasure)(nil),                 // 46: familytime.safeguarding.v1.FamilyErasure
+	(*ReportSectionView)(nil),             // 47: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 48: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 49: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 50: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 51: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 52: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 53: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 54: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*ListRiskReviewsRequest)(nil),        // 55: familytime.safeguarding.v1.ListRiskReviewsRequest
+	(*RiskReview)(nil),                    // 56: familytime.safeguarding.v1.RiskReview
+	(*ProtectiveStep)(nil),                // 57: familytime.safeguarding.v1.ProtectiveStep
+	(*ScreenAtReferral)(nil),              // 58: familytime.safeguarding.v1.ScreenAtReferral
+	(*ListRiskReviewsResponse)(nil),       // 59: familytime.safeguarding.v1.ListRiskReviewsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 60: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 61: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 62: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 63: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 64: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 65: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 66: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 67: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 68: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 69: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 70: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),         // 71: google.protobuf.Timestamp
+	(*ExpiredInjunction)(nil),             // 72: familytime.safeguarding.v1.ExpiredInjunction
+	(ConcernCategory)(0),                  // 73: familytime.safeguarding.v1.ConcernCategory
+	(Agency)(0),                           // 74: familytime.safeguarding.v1.Agency
+	(ConcernOutcome)(0),                   // 75: familytime.safeguarding.v1.ConcernOutcome
+	(*Recipient)(nil),                     // 76: familytime.safeguarding.v1.Recipient
+	(HoldReason)(0),                       // 77: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 78: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 79: familytime.safeguarding.v1.RecipientKind
+	(*ReportSection)(nil),                 // 80: familytime.safeguarding.v1.ReportSection
+	(RecordKind)(0),                       // 81: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	66,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	67,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	68,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	68,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	69,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	70,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	5,   // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	69,  // 4: familytime.safeguarding.v1.AssessRiskResponse.answered_at:type_name -> google.protobuf.Timestamp
-	66,  // 5: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	67,  // 6: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	68,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	68,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
-	68,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
-	70,  // 10: familytime.safeguarding.v1.Risk.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
-	71,  // 11: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	69,  // 12: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 4: familytime.safeguarding.v1.AssessRiskResponse.answered_at:type_name -> google.protobuf.Timestamp
+	68,  // 5: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	69,  // 6: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	70,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	70,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
+	70,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
+	72,  // 10: familytime.safeguarding.v1.Risk.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
+	73,  // 11: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	71,  // 12: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
 	11,  // 13: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	44,  // 14: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	71,  // 15: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	68,  // 16: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	46,  // 14: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	73,  // 15: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	70,  // 16: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	10,  // 17: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	12,  // 18: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	69,  // 19: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	71,  // 19: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	10,  // 20: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69,  // 21: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 22: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	71,  // 21: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 22: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	10,  // 23: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	69,  // 24: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	73,  // 25: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	71,  // 24: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 25: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
 	10,  // 26: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	73,  // 27: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	69,  // 28: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	69,  // 29: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 30: familytime.safeguarding.v1.CorrectRecordResponse.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
-	75,  // 31: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	68,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	75,  // 27: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	71,  // 28: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 29: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
+	76,  // 30: familytime.safeguarding.v1.CorrectRecordResponse.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
+	77,  // 31: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	70,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
 	27,  // 33: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	71,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
 	27,  // 35: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 36: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 37: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	71,  // 36: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	70,  // 37: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
 	27,  // 38: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	69,  // 39: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 40: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	68,  // 41: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	68,  // 42: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	68,  // 43: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	68,  // 44: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	71,  // 39: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 40: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	70,  // 41: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	70,  // 42: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	70,  // 43: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	70,  // 44: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
 	27,  // 45: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	76,  // 46: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	78,  // 46: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
 	30,  // 47: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	46,  // 48: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 49: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 50: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 51: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 52: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 53: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 54: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	69,  // 55: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	77,  // 56: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	48,  // 48: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 49: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 50: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 51: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 52: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 53: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 54: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 55: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	79,  // 56: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
 	39,  // 57: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	46,  // 58: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	74,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	78,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	69,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	46,  // 62: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	45,  // 63: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	74,  // 64: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	12,  // 65: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	12,  // 66: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	68,  // 67: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	44,  // 68: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	68,  // 69: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,   // 70: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	76,  // 71: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	68,  // 72: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,   // 73: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	10,  // 74: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	46,  // 75: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	46,  // 76: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	68,  // 77: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	5,   // 78: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	68,  // 79: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	66,  // 80: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	56,  // 81: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	55,  // 82: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	2,   // 83: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
-	68,  // 84: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
-	68,  // 85: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	66,  // 86: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	54,  // 87: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	5,   // 88: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	12,  // 89: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	44,  // 90: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	55,  // 91: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	71,  // 92: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	68,  // 93: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	68,  // 94: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	61,  // 95: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	69,  // 96: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	79,  // 97: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	69,  // 98: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
-	69,  // 99: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
-	64,  // 100: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	3,   // 101: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	6,   // 102: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	8,   // 103: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	13,  // 104: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	15,  // 105: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	17,  // 106: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	19,  // 107: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	21,  // 108: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	23,  // 109: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	25,  // 110: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	28,  // 111: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	31,  // 112: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	33,  // 113: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	35,  // 114: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	40,  // 115: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	37,  // 116: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	42,  // 117: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	47,  // 118: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	49,  // 119: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	51,  // 120: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	53,  // 121: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	58,  // 122: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	60,  // 123: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	63,  // 124: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	4,   // 125: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	7,   // 126: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	9,   // 127: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	14,  // 128: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	16,  // 129: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	18,  // 130: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	20,  // 131: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	22,  // 132: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	24,  // 133: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	26,  // 134: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	29,  // 135: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	32,  // 136: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	34,  // 137: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	36,  // 138: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	41,  // 139: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	38,  // 140: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	43,  // 141: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	48,  // 142: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	50,  // 143: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	52,  // 144: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	57,  // 145: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	59,  // 146: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	62,  // 147: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	65,  // 148: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	125, // [125:149] is the sub-list for method output_type
-	101, // [101:125] is the sub-list for method input_type
-	101, // [101:101] is the sub-list for extension type_name
-	101, // [101:101] is the sub-list for extension extendee
-	0,   // [0:101] is the sub-list for field type_name
+	48,  // 58: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	76,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	80,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	71,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	39,  // 62: familytime.safeguarding.v1.SendReportCopiesRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	48,  // 63: familytime.safeguarding.v1.SendReportCopiesResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	76,  // 64: familytime.safeguarding.v1.SendReportCopiesResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	80,  // 65: familytime.safeguarding.v1.SendReportCopiesResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	71,  // 66: familytime.safeguarding.v1.SendReportCopiesResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 67: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	47,  // 68: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	76,  // 69: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	12,  // 70: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	12,  // 71: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	70,  // 72: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	46,  // 73: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	70,  // 74: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 75: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	78,  // 76: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	70,  // 77: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 78: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	10,  // 79: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	48,  // 80: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	48,  // 81: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	70,  // 82: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	5,   // 83: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	70,  // 84: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	68,  // 85: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	58,  // 86: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	57,  // 87: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	2,   // 88: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
+	70,  // 89: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
+	70,  // 90: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	68,  // 91: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	56,  // 92: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	5,   // 93: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	12,  // 94: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	46,  // 95: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	57,  // 96: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	73,  // 97: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	70,  // 98: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	70,  // 99: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	63,  // 100: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	71,  // 101: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	81,  // 102: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	71,  // 103: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
+	71,  // 104: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
+	66,  // 105: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 106: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 107: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 108: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 109: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 110: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 111: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 112: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	21,  // 113: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	23,  // 114: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	25,  // 115: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	28,  // 116: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	31,  // 117: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	33,  // 118: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	35,  // 119: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	40,  // 120: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	42,  // 121: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:input_type -> familytime.safeguarding.v1.SendReportCopiesRequest
+	37,  // 122: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	44,  // 123: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	49,  // 124: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	51,  // 125: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	53,  // 126: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	55,  // 127: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	60,  // 128: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	62,  // 129: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	65,  // 130: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 131: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 132: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 133: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 134: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 135: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 136: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 137: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	22,  // 138: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	24,  // 139: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	26,  // 140: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	29,  // 141: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	32,  // 142: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	34,  // 143: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	36,  // 144: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	41,  // 145: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	43,  // 146: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:output_type -> familytime.safeguarding.v1.SendReportCopiesResponse
+	38,  // 147: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	45,  // 148: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	50,  // 149: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	52,  // 150: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	54,  // 151: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	59,  // 152: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	61,  // 153: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	64,  // 154: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	67,  // 155: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	131, // [131:156] is the sub-list for method output_type
+	106, // [106:131] is the sub-list for method input_type
+	106, // [106:106] is the sub-list for extension type_name
+	106, // [106:106] is the sub-list for extension extendee
+	0,   // [0:106] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -6137,14 +6358,14 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		return
 	}
 	file_familytime_safeguarding_v1_events_proto_init()
-	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39].OneofWrappers = []any{}
+	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   63,
+			NumMessages:   65,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

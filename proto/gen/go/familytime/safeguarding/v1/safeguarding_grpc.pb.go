@@ -34,6 +34,7 @@ const (
 	SafeguardingService_SubmitReportForCheck_FullMethodName  = "/familytime.safeguarding.v1.SafeguardingService/SubmitReportForCheck"
 	SafeguardingService_CheckReport_FullMethodName           = "/familytime.safeguarding.v1.SafeguardingService/CheckReport"
 	SafeguardingService_ReleaseReport_FullMethodName         = "/familytime.safeguarding.v1.SafeguardingService/ReleaseReport"
+	SafeguardingService_SendReportCopies_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/SendReportCopies"
 	SafeguardingService_ReassignReport_FullMethodName        = "/familytime.safeguarding.v1.SafeguardingService/ReassignReport"
 	SafeguardingService_GetReport_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/GetReport"
 	SafeguardingService_ListOpenConcerns_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/ListOpenConcerns"
@@ -99,6 +100,9 @@ type SafeguardingServiceClient interface {
 	CheckReport(ctx context.Context, in *CheckReportRequest, opts ...grpc.CallOption) (*CheckReportResponse, error)
 	// ReleaseReport releases an approved report to its distribution list. Safeguarding lead.
 	ReleaseReport(ctx context.Context, in *ReleaseReportRequest, opts ...grpc.CallOption) (*ReleaseReportResponse, error)
+	// SendReportCopies sends copies of a released report to further recipients, added to its
+	// distribution list: the text released, each copy made as the release's are. Safeguarding lead.
+	SendReportCopies(ctx context.Context, in *SendReportCopiesRequest, opts ...grpc.CallOption) (*SendReportCopiesResponse, error)
 	// ReassignReport gives a report not yet submitted for its check to another writer, when the
 	// session's supervisor cannot write it (they left, their checks lapsed, they are away), saying
 	// why. The centre's safeguarding lead; the writer must be cleared to supervise contact at the
@@ -297,6 +301,16 @@ func (c *safeguardingServiceClient) ReleaseReport(ctx context.Context, in *Relea
 	return out, nil
 }
 
+func (c *safeguardingServiceClient) SendReportCopies(ctx context.Context, in *SendReportCopiesRequest, opts ...grpc.CallOption) (*SendReportCopiesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SendReportCopiesResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_SendReportCopies_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *safeguardingServiceClient) ReassignReport(ctx context.Context, in *ReassignReportRequest, opts ...grpc.CallOption) (*ReassignReportResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ReassignReportResponse)
@@ -441,6 +455,9 @@ type SafeguardingServiceServer interface {
 	CheckReport(context.Context, *CheckReportRequest) (*CheckReportResponse, error)
 	// ReleaseReport releases an approved report to its distribution list. Safeguarding lead.
 	ReleaseReport(context.Context, *ReleaseReportRequest) (*ReleaseReportResponse, error)
+	// SendReportCopies sends copies of a released report to further recipients, added to its
+	// distribution list: the text released, each copy made as the release's are. Safeguarding lead.
+	SendReportCopies(context.Context, *SendReportCopiesRequest) (*SendReportCopiesResponse, error)
 	// ReassignReport gives a report not yet submitted for its check to another writer, when the
 	// session's supervisor cannot write it (they left, their checks lapsed, they are away), saying
 	// why. The centre's safeguarding lead; the writer must be cleared to supervise contact at the
@@ -533,6 +550,9 @@ func (UnimplementedSafeguardingServiceServer) CheckReport(context.Context, *Chec
 }
 func (UnimplementedSafeguardingServiceServer) ReleaseReport(context.Context, *ReleaseReportRequest) (*ReleaseReportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReleaseReport not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) SendReportCopies(context.Context, *SendReportCopiesRequest) (*SendReportCopiesResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SendReportCopies not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) ReassignReport(context.Context, *ReassignReportRequest) (*ReassignReportResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReassignReport not implemented")
@@ -852,6 +872,24 @@ func _SafeguardingService_ReleaseReport_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SafeguardingService_SendReportCopies_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SendReportCopiesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).SendReportCopies(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_SendReportCopies_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).SendReportCopies(ctx, req.(*SendReportCopiesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SafeguardingService_ReassignReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ReassignReportRequest)
 	if err := dec(in); err != nil {
@@ -1080,6 +1118,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReleaseReport",
 			Handler:    _SafeguardingService_ReleaseReport_Handler,
+		},
+		{
+			MethodName: "SendReportCopies",
+			Handler:    _SafeguardingService_SendReportCopies_Handler,
 		},
 		{
 			MethodName: "ReassignReport",

@@ -476,6 +476,17 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Observation report checked and returned"
 	case *safeguardingv1.ReportReleased:
 		return fmt.Sprintf("Observation report released to %d recipients", len(ev.GetRecipients()))
+	case *safeguardingv1.ReportCopiesSent:
+		// Whom by kind, never by person (decision 331): "the court, a parent".
+		kinds := make([]string, len(ev.GetRecipients()))
+		for i, r := range ev.GetRecipients() {
+			kinds[i] = recipientKindWords(r.GetKind())
+		}
+		more := "1 more recipient"
+		if n := len(kinds); n != 1 {
+			more = fmt.Sprintf("%d more recipients", n)
+		}
+		return "Observation report sent by the safeguarding lead, after its release, to " + more + ": " + strings.Join(kinds, ", ")
 	case *safeguardingv1.AccessRecorded:
 		return "Safeguarding record read by " + roleWords(ev.GetRole(), true)
 	case *safeguardingv1.AccessRefused:
@@ -485,6 +496,25 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Safeguarding record asked for by " + roleWords(strings.TrimSpace(role), true) + ": refused, nothing given"
 	}
 	return ""
+}
+
+// recipientKindWords is a report's recipient by kind, in words: "a parent", "the court".
+func recipientKindWords(k safeguardingv1.RecipientKind) string {
+	switch k {
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_PARENT:
+		return "a parent"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_OTHER_PARENTAL_RESPONSIBILITY:
+		return "an adult with parental responsibility"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR:
+		return "a party's solicitor"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS:
+		return "Cafcass"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_LOCAL_AUTHORITY:
+		return "the local authority"
+	case safeguardingv1.RecipientKind_RECIPIENT_KIND_COURT:
+		return "the court"
+	}
+	return "someone"
 }
 
 // roles are the roles a token names, in words, as the history says who acted (decision 83).

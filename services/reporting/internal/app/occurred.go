@@ -126,6 +126,7 @@ var occurredOn = map[string]func(proto.Message) *commonv1.Date{
 	"familytime.safeguarding.v1.ReportSubmittedForCheck":     on((*safeguardingv1.ReportSubmittedForCheck).GetSubmittedOn),
 	"familytime.safeguarding.v1.ReportChecked":               on((*safeguardingv1.ReportChecked).GetCheckedOn),
 	"familytime.safeguarding.v1.ReportReleased":              on((*safeguardingv1.ReportReleased).GetReleasedOn),
+	"familytime.safeguarding.v1.ReportCopiesSent":            on((*safeguardingv1.ReportCopiesSent).GetSentOn),
 }
 
 // on reads an event's day from its getter.

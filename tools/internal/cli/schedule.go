@@ -731,6 +731,13 @@ sheet is of ("date") and its entries.
                              safety) and both are booked at overlapping times this day: the pair was
                              recorded after both were booked. Keep the two families apart at the door
                              and in the rooms; the coordinator moves one (familytime schedule reschedule)
+  supervised-contact-past-its-time supervised contact, and the children and the visiting party were
+                             both still inside a minute or more after the children were due to leave (after
+                             a late start, say). Contact is not extended, but while both are inside
+                             together the family's contact supervisor must still be with them, and is
+                             not free to watch another family. Make sure the supervisor is with them,
+                             record each party's leaving as it happens and tell the coordinator; it
+                             stays on the day's line once the recorded times show it, after completion too
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
@@ -1110,7 +1117,13 @@ recorded before the party really left is corrected to its time (familytime sched
 "CAUTION CONTACT_NOT_HELD: ..." says the children left before contact began (before its start, or
 before the visiting party came): contact did not take place. Correct an arrival or departure
 recorded by mistake (familytime schedule correct), or record the session as not taken place (the
-party that did not come is a no-show, or the centre calls it off with familytime schedule cancel).`
+party that did not come is a no-show, or the centre calls it off with familytime schedule cancel).
+
+"CAUTION SUPERVISED_PAST_ITS_TIME: ..." says supervised contact ran past its time: the children
+and the visiting party were both inside after the children were due to leave (after a late start,
+say), for the minutes it names. Contact is not extended, but while both are in the building
+together the family's contact supervisor must still be with them, and is not free to watch another
+family; tell the coordinator. The day sheet alerts supervised-contact-past-its-time.`
 	}
 	cmd := &cobra.Command{
 		Use:   verb + " BOOKING_ID",

@@ -81,7 +81,8 @@ func (r *Sessions) WaitingList(ctx context.Context, centre uuid.UUID) (*domain.W
 // SupervisedMeanwhile finds another completed session, at any centre of scheduling's database,
 // on day (or the day either side, for a centre in another time zone) that account was recorded
 // supervising, whose children's contact as held (their recorded arrival and departure, else as
-// planned; ending at the booked end at the latest, as domain.Booking's ContactHeld) overlaps
+// planned; ending at the booked end at the latest, or, supervised contact that ran past its time,
+// at the first of the two parties' departures, as domain.Booking's ContactHeld) overlaps
 // from..to: one such booking, its centre, its kind of contact and its contact times, or found
 // false. One at centre is found first, so a refusal there names what the centre's staff can see.
 // A person cannot be in two centres' rooms at once any more than in two rooms of one (review 24
@@ -94,7 +95,11 @@ func (r *Sessions) SupervisedMeanwhile(ctx context.Context, centre uuid.UUID, da
 	var kind int32
 	err = r.store.Pool().QueryRow(ctx, `SELECT booking_id, centre_id, service_type, held_from, held_to FROM (
 			SELECT booking_id, centre_id, service_type, coalesce(children_arrived_at, children_arrive_at) AS held_from,
-				least(coalesce(children_departed_at, children_leave_at), children_leave_at) AS held_to
+				CASE WHEN service_type = $6 AND children_arrived_at IS NOT NULL AND visiting_arrived_at IS NOT NULL
+						AND least(children_departed_at, visiting_departed_at) >=
+							greatest(children_leave_at, children_arrived_at, visiting_arrived_at) + interval '1 minute'
+					THEN least(children_departed_at, visiting_departed_at) -- past its time (domain.LeftTimes' Overrun)
+					ELSE least(coalesce(children_departed_at, children_leave_at), children_leave_at) END AS held_to
 			FROM bookings
 			WHERE session_date BETWEEN $2::date - 1 AND $2::date + 1 AND supervised_by = $3 AND booking_id <> $4 AND status = $5
 				AND (service_type = $6 OR NOT $9)

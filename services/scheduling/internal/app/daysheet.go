@@ -43,6 +43,11 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		} else if alone {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
 		}
+		if _, past := rowTimes(r).Overrun(now); past {
+			// Both parties of a supervised family inside after the children's time: its supervisor
+			// is still with it (review 58; decision 333).
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME)
+		}
 		if stopped, err := row.turnedAway(ctx); err != nil {
 			return nil, err
 		} else if stopped {

@@ -26,7 +26,8 @@ import (
 const CautionSupervisorsShort = "SUPERVISORS_SHORT"
 
 // watched is a supervised session's children's contact, as held (their recorded arrival and
-// departure) or else as planned, ending at the booked end at the latest, as domain.Booking's
+// departure) or else as planned, ending at the booked end at the latest (or, run past its time
+// with both parties inside, at the first of their departures: decision 333), as domain.Booking's
 // ContactHeld and completion's SUPERVISOR_ELSEWHERE read it: its supervisor watches the family
 // for that time.
 type watched struct {
@@ -35,6 +36,9 @@ type watched struct {
 	// underWay: someone of the family checked in or arrived, and neither party has left, while the
 	// booking still stands: its supervisor is with it, or is to be by the children's time.
 	underWay bool
+	// times are the booking's recorded movements, for contact still running past its time at the
+	// door's now (supervisorFree; domain.LeftTimes' Overrun).
+	times domain.LeftTimes
 }
 
 // watchedBy is booking r's contact when it takes a supervisor: supervised contact booked (to come
@@ -46,16 +50,27 @@ func watchedBy(r adapters.BookingRow) (watched, bool) {
 	if commonv1.ServiceType(r.ServiceType) != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED || !(completed || awaitsSupervisor(r)) {
 		return watched{}, false
 	}
-	w := watched{booking: r.ID, family: r.Family, from: r.ChildrenArrive, to: r.ChildrenLeave}
+	w := watched{booking: r.ID, family: r.Family, from: r.ChildrenArrive, to: r.ChildrenLeave, times: rowTimes(r)}
 	if r.ChildrenArrived != nil {
 		w.from = *r.ChildrenArrived
 	}
 	if r.ChildrenDeparted != nil && r.ChildrenDeparted.Before(w.to) {
 		w.to = *r.ChildrenDeparted
 	}
+	if o, ok := w.times.Overrun(r.ChildrenLeave); ok && !o.Running { // ran past its time, as recorded (ContactHeld)
+		w.to = o.Until
+	}
 	w.underWay = schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED &&
 		(len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil) && r.VisitingDeparted == nil && r.ChildrenDeparted == nil
 	return w, true
+}
+
+// rowTimes are a day-sheet row's movements as domain.LeftTimes.
+func rowTimes(r adapters.BookingRow) domain.LeftTimes {
+	return domain.LeftTimes{ServiceType: commonv1.ServiceType(r.ServiceType),
+		Completed:     schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED,
+		ChildrenLeave: r.ChildrenLeave, ChildrenArrived: r.ChildrenArrived, VisitingArrived: r.VisitingArrived,
+		VisitingDeparted: r.VisitingDeparted, ChildrenDeparted: r.ChildrenDeparted}
 }
 
 // overlaps reports whether two contacts share a minute: each begins before the other ends.
@@ -185,8 +200,13 @@ func (a *App) supervisorFree(ctx context.Context, b *domain.Booking) (*domain.Ca
 	}
 	from, to := b.ContactHeld()
 	this := watched{booking: b.ID, family: b.Family, from: from, to: to}
-	busy := 0
+	busy, now := 0, a.now()
 	for _, o := range dayWatched(rows) {
+		// A session running past its time (both its parties inside after the children's booked
+		// end) holds its supervisor until one party leaves: until now, at least (decision 333).
+		if ov, ok := o.times.Overrun(now); ok && ov.Running && ov.Until.After(o.to) {
+			o.to = ov.Until
+		}
 		if o.underWay && o.booking != b.ID && o.family != b.Family && o.overlaps(this) {
 			busy++
 		}

@@ -340,6 +340,11 @@ type Booking struct {
 // extended, and children collected late wait with whoever keeps the door, while their supervisor
 // may be watching the next family (review 22: a departure recorded at 23:20 held its supervisor
 // "from 10:16 to 23:20", and a departure recorded before LateDeparture bounded it still says so).
+// But supervised contact that ran past its time, the children and the visiting party both inside
+// after the booked end until one of them was recorded leaving (Overrun), is no wait: it held its
+// supervisor until then (review 58: the same supervisor was accepted for the next family from the
+// booked end while the first family's contact went on 25 minutes; decision 333). Read as recorded:
+// one still running is the door's caution (SUPERVISORS_SHORT) and the day sheet's alert.
 func (b *Booking) ContactHeld() (from, to time.Time) {
 	from, to = b.ChildrenArrive, b.ChildrenLeave
 	if at, ok := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]; ok {
@@ -347,6 +352,9 @@ func (b *Booking) ContactHeld() (from, to time.Time) {
 	}
 	if at, ok := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; ok && at.Before(to) {
 		to = at
+	}
+	if o, ok := b.LeftTimes().Overrun(b.ChildrenLeave); ok && !o.Running {
+		to = o.Until
 	}
 	return from, to
 }

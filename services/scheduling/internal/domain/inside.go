@@ -132,14 +132,16 @@ func (f *Family) InsideNow(b *Booking) []uuid.UUID {
 	return out
 }
 
-// LeftTimes are what the children-without-an-adult rule reads of a booking (the day sheet's row,
-// or the family's booking): its kind, whether it is completed, the end of the children's time,
-// and the children's arrival and each party's departure as recorded (nil: not recorded).
+// LeftTimes are what the rules of who stays inside read of a booking (the day sheet's row, or
+// the family's booking): children-without-an-adult and supervised contact past its time
+// (Overrun). Its kind, whether it is completed, the end of the children's time, and each party's
+// arrival and departure as recorded (nil: not recorded).
 type LeftTimes struct {
 	ServiceType                                         commonv1.ServiceType
 	Completed                                           bool
 	ChildrenLeave                                       time.Time
 	ChildrenArrived, VisitingDeparted, ChildrenDeparted *time.Time
+	VisitingArrived                                     *time.Time
 }
 
 // LeftTimes are b's times as the children-without-an-adult rule reads them.
@@ -153,6 +155,7 @@ func (b *Booking) LeftTimes() LeftTimes {
 		return nil
 	}
 	m.ChildrenArrived = at(b.Arrived, schedulingv1.Party_PARTY_CHILDREN)
+	m.VisitingArrived = at(b.Arrived, schedulingv1.Party_PARTY_VISITING)
 	m.VisitingDeparted = at(b.Departed, schedulingv1.Party_PARTY_VISITING)
 	m.ChildrenDeparted = at(b.Departed, schedulingv1.Party_PARTY_CHILDREN)
 	return m
@@ -216,7 +219,9 @@ const CautionChildrenWithoutAnAdult = "CHILDREN_WITHOUT_AN_ADULT"
 //     as the visiting party walks out, not only once the day sheet is read (decision 213 left it).
 //     While the children are inside it says what to do now; once their departure is recorded, that
 //     the day's record shows it. For supervised contact it is said only once the children's time is
-//     over (their supervisor is with them until then); the day sheet alerts it after.
+//     over (their supervisor is with them until then); the day sheet alerts it after;
+//   - supervised contact past its time (pastItsTime): the children and the visiting party both
+//     inside after the children's booked end (decision 333).
 //
 // Both are said once the departure is recorded, never refusing it: refusing would lose when the
 // party left, not keep anyone inside (decision 213), and the door acts on the caution.
@@ -228,6 +233,9 @@ func (f *Family) DepartureCautions(b *Booking, party schedulingv1.Party, at, now
 		}
 	}
 	if c, ok := contactNotHeld(b, party, at); ok {
+		out = append(out, c)
+	}
+	if c, ok := pastItsTime(b, now); ok {
 		out = append(out, c)
 	}
 	if !f.ChildrenWithoutAnAdult(b, now.Add(time.Minute)) {
@@ -244,6 +252,84 @@ func (f *Family) DepartureCautions(b *Booking, party schedulingv1.Party, at, now
 		"party left at %s and whoever brought them only brought them. A volunteer stays with them now (never alone in the shared "+
 		"room) and calls the adult who is to collect them; if the visiting party's departure was recorded by mistake, correct it "+
 		"(familytime schedule correct %s --party visiting --departure --not-happened)", left, b.ID)})
+}
+
+// Overrun is supervised contact that ran (or is running) past its time: the children and the
+// visiting party both recorded inside after the children's booked end (decision 333).
+type Overrun struct {
+	// From is the children's booked end (ChildrenLeave), or the later of the two parties' arrivals
+	// when one came after it; Until the first of the children's and the visiting party's departures
+	// recorded, or now while neither is (Running).
+	From, Until time.Time
+	Running     bool
+}
+
+// Minutes are the whole minutes the contact ran past its time.
+func (o Overrun) Minutes() int { return int(o.Until.Sub(o.From) / time.Minute) }
+
+// Overrun is how booking m's supervised contact ran past its time at now: the children and the
+// visiting party both recorded inside (arrived, not recorded leaving) after the children's booked
+// end, a whole minute or more, as late-start counts minutes. Review 58: after a late start the
+// children and the visiting parent of a supervised family stayed together 25 minutes past the
+// children's time, and nothing said so: children-without-an-adult is the visiting party gone,
+// still-inside-after-session waits for the visiting party's due departure, and the supervisor was
+// taken to be free at the booked end (ContactHeld). Contact is not extended (Held, DOMAIN.md: a late
+// start runs only for the time left), but while both parties are inside together it goes on, and a
+// contact supervisor must watch it: the day sheet alerts it
+// (ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME), the door is cautioned as a party leaves
+// (DepartureCautions), and its supervisor is not free for another family until it ends
+// (ContactHeld, as recorded; the door's SUPERVISORS_SHORT, while it runs). A completed booking
+// with neither party recorded leaving is never-recorded-leaving's: when they left is not known.
+// ok is false for other kinds of contact: supported contact's volunteers keep a shared room, and
+// nobody watches one family for a time.
+func (m LeftTimes) Overrun(now time.Time) (Overrun, bool) {
+	if m.ServiceType != commonv1.ServiceType_SERVICE_TYPE_SUPERVISED || m.ChildrenArrived == nil || m.VisitingArrived == nil {
+		return Overrun{}, false
+	}
+	o := Overrun{From: m.ChildrenLeave, Until: now, Running: true}
+	for _, arrived := range []*time.Time{m.ChildrenArrived, m.VisitingArrived} {
+		if arrived.After(o.From) {
+			o.From = *arrived
+		}
+	}
+	for _, left := range []*time.Time{m.ChildrenDeparted, m.VisitingDeparted} {
+		if left != nil && (o.Running || left.Before(o.Until)) {
+			o.Until, o.Running = *left, false
+		}
+	}
+	if o.Running && m.Completed {
+		return Overrun{}, false
+	}
+	return o, o.Until.Sub(o.From) >= time.Minute
+}
+
+// CautionSupervisedPastItsTime: supervised contact ran (or is running) past its time, the
+// children and the visiting party both inside after the children's booked end (Overrun).
+const CautionSupervisedPastItsTime = "SUPERVISED_PAST_ITS_TIME"
+
+// pastItsTime is the caution on a departure of booking b's supervised family when, as now
+// recorded, the children and the visiting party were both inside after the children's time
+// (Overrun): said on either party's departure (the first ends it; the second's still tells the door
+// what the record shows), with the minutes past and what to do. The departure is recorded all the
+// same.
+func pastItsTime(b *Booking, now time.Time) (Caution, bool) {
+	o, ok := b.LeftTimes().Overrun(now)
+	if !ok {
+		return Caution{}, false
+	}
+	due := ClockAt(b.ChildrenLeave, b.loc)
+	if o.Running {
+		return Caution{CautionSupervisedPastItsTime, fmt.Sprintf("supervised contact is running %d minutes past its time: the "+
+			"children were due to leave at %s and they and the visiting party are both still inside. Contact is not extended: "+
+			"the family's contact supervisor stays with them until one party leaves (record it: familytime schedule depart %s), "+
+			"and is not free to watch another family meanwhile; tell the coordinator. The day sheet alerts it",
+			o.Minutes(), due, b.ID)}, true
+	}
+	return Caution{CautionSupervisedPastItsTime, fmt.Sprintf("supervised contact ran %d minutes past its time: the children "+
+		"were due to leave at %s, and they and the visiting party were both inside until %s. The family's contact supervisor "+
+		"must have stayed with them until then (a contact supervisor watches one family at a time, so they were not free for "+
+		"another family meanwhile); tell the coordinator, who takes it up with the family. The day sheet alerts it",
+		o.Minutes(), due, ClockAt(o.Until, b.loc))}, true
 }
 
 // BroughtByOneWhoStays reports whether an adult named in booking b's children's arrival (who

@@ -141,6 +141,13 @@ as centre show gives it). Administrators only.`,
 					resp, err = again, nil
 				}
 			}
+			if err != nil && request.id != "" && requestReused(err) {
+				// The id was used before, for this update at an earlier version (a retry after
+				// someone else changed the centre since) or for another: either way this is not
+				// recorded, and the first may well have been (review 60). Say how to find out,
+				// not only "choose a new id".
+				return reusedRequestID(err, request.id, args[0])
+			}
 			if err != nil {
 				return describe(err)
 			}
@@ -177,6 +184,15 @@ as centre show gives it). Administrators only.`,
 
 // requestReused says whether err is the service's refusal of a request id it answered another
 // request with.
+// reusedRequestID is the refusal of an update whose --request-id was used before, in words that
+// say how to find out whether that update stands.
+func reusedRequestID(err error, id, centre string) error {
+	return &refusal{status: status.Convert(err), text: fmt.Sprintf("--request-id %s was used before, for an update of the centre "+
+		"as it stood then (it has changed since, perhaps by that update, or by someone else's); nothing is recorded now. "+
+		"familytime centre show %s says what the directory has: if your change is not there, run the update again "+
+		"without --request-id", id, centre)}
+}
+
 func requestReused(err error) bool {
 	st := status.Convert(err)
 	if st.Code() != codes.InvalidArgument {

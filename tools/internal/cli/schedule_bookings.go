@@ -143,12 +143,23 @@ func bookingState(b *schedulingv1.Booking) string {
 // cancelledState is a cancelled booking's state: by whom, and why.
 func cancelledState(b *schedulingv1.Booking) string {
 	state := statusWords(b)
-	if strings.Contains(state, "(") || calledOffByTheCentre(b) ||
-		b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED {
+	by := b.GetCancelledBy()
+	byParty := by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE &&
+		by != schedulingv1.CancelledBy_CANCELLED_BY_UNSPECIFIED
+	if b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED {
+		// A move a parent or the referrer asked for gives notice as a cancellation does, and is
+		// late under 48 hours (review 60: "rescheduled by visiting-parent" read the same at 22 hours
+		// as at 7 days; decision 336).
+		if byParty {
+			return state + noticeGiven(b)
+		}
+		return state // the reason is in it already
+	}
+	if strings.Contains(state, "(") || calledOffByTheCentre(b) {
 		return state // the reason is in it already
 	}
 	why := reasonWords(b.GetCancellationReason())
-	if by := b.GetCancelledBy(); by != schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM && by != schedulingv1.CancelledBy_CANCELLED_BY_CENTRE {
+	if byParty {
 		why += noticeGiven(b)
 	}
 	return state + " (" + why + ")"

@@ -56,6 +56,10 @@ func TestAFamilysBookingsInWords(t *testing.T) {
 			schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, false),
 		"rescheduled by centre": cancelled(schedulingv1.CancelledBy_CANCELLED_BY_CENTRE,
 			schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, false),
+		// A move a parent asked for says its notice too (review 60, decision 336).
+		"rescheduled by visiting-parent (notice: 22 hours before the visiting parent was due; late: under 48 hours)": withNotice(
+			cancelled(schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, schedulingv1.CancellationReason_CANCELLATION_REASON_RESCHEDULED, true),
+			22*60, schedulingv1.Party_PARTY_VISITING),
 	} {
 		require.Equal(t, want, bookingState(b))
 	}

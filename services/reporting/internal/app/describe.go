@@ -999,9 +999,13 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",
 		"familytime.scheduling.v1.CheckInRefused", "familytime.scheduling.v1.CheckInRefusalWithdrawn",
-		"familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed":
+		"familytime.scheduling.v1.PlaceTaken", "familytime.scheduling.v1.PlaceFreed",
+		"familytime.scheduling.v1.FamiliesKeptApart", "familytime.scheduling.v1.KeepingApartEnded":
 		// The risk found, who else the child may be, who opened the family's details, and the
-		// room's other families.
+		// room's other families. A pair of families kept apart names another family of the centre
+		// and why (the same adult in both, an injunction): that the other parent has another
+		// family there, or that someone holds an order against them, is not a parent's to be given
+		// (review 60, decision 336).
 		return "", false
 	case "familytime.referral.v1.ReferralAmended":
 		return "Referral amended", true // not whether the risk answers changed, or a disclosure was taken back

@@ -340,4 +340,10 @@ func TestDescriptionsOfFamiliesKeptApart(t *testing.T) {
 	ended := &schedulingv1.KeepingApartEnded{FamilyId: "f", OtherFamilyId: "g", CentreId: "c", EndedOn: day}
 	require.Equal(t, "No longer kept apart from family g at the centre from 2026-12-03: the two may be booked at the same time again",
 		Describe(envelopeOf(t, ended)))
+	// Another family of the centre, and why (the same adult, an injunction), is not a parent's to
+	// be given (review 60, decision 336).
+	for _, eventType := range []string{"familytime.scheduling.v1.FamiliesKeptApart", "familytime.scheduling.v1.KeepingApartEnded"} {
+		_, given := parentsWords("scheduling", eventType, Describe(envelopeOf(t, kept)))
+		require.False(t, given, "%s is not in a parent's copy", eventType)
+	}
 }

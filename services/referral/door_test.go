@@ -189,6 +189,77 @@ func TestTheDoorIsGivenNamesOnlyOfFamiliesBookedThatDay(t *testing.T) {
 	require.Equal(t, before+3, g.count(t, opened), "one read recorded a day the family was given")
 }
 
+// Review 60, finding 2: the staff gate clears a reader on the centre's register today, and the
+// door's names, languages and children's needs were then given for any day's sheet: a volunteer on
+// their last day, or whose training lapses next week, read every family's needs for the months
+// ahead. A day after today's is given only to a reader the register clears on that day too
+// (decision 335); otherwise refused NOT_CLEARED, naming the day and why, nothing recorded. An
+// earlier day's sheet stays theirs to check, as today's is.
+func TestTheDoorIsGivenALaterDaysNamesOnlyByStaffClearedThatDay(t *testing.T) {
+	g := newRig(t)
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	got, err := w.c.GetReferral(t.Context(), &referralv1.GetReferralRequest{ReferralId: w.ready(supported), CentreId: centre.String()})
+	require.NoError(t, err)
+	family := got.GetReferral().GetFamilyId()
+	now := today()
+	yesterday, tomorrow, nextWeek := now.AddDate(0, 0, -1), now.AddDate(0, 0, 1), now.AddDate(0, 0, 7)
+	for _, d := range []time.Time{yesterday, now, tomorrow, nextWeek} {
+		g.booked(t, family, centre, date(d), "")
+	}
+
+	// One whose last day is today; one whose training, done a year ago less three days, lapses
+	// before next week; one cleared all year.
+	g.onStaff(t, centre, "vol-leaving", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER)
+	g.staffEvent(t, centre, &schedulingv1.StaffMemberLeft{CentreId: centre.String(), AccountId: "vol-leaving", LeftOn: date(now)})
+	trained := now.AddDate(-1, 0, 3)
+	g.staffEvent(t, centre, &schedulingv1.StaffMemberAdded{CentreId: centre.String(), AccountId: "vol-lapsing",
+		Role: schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, JoinedOn: date(trained), DbsCheckedOn: date(trained), TrainedOn: date(trained)})
+	g.onStaff(t, centre, "vol-door", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER)
+	leaving := g.client(t, "vol-leaving", []auth.Role{auth.RoleVolunteer}, centre)
+	lapsing := g.client(t, "vol-lapsing", []auth.Role{auth.RoleVolunteer}, centre)
+	door := g.client(t, "vol-door", []auth.Role{auth.RoleVolunteer}, centre)
+	read := func(c referralv1.ReferralServiceClient, day time.Time) (*referralv1.GetDoorNamesResponse, error) {
+		return c.GetDoorNames(t.Context(), &referralv1.GetDoorNamesRequest{CentreId: centre.String(), FamilyIds: []string{family}, Day: date(day)})
+	}
+	opened := "SELECT count(*) FROM events WHERE event_type = 'familytime.referral.v1.FamilyDetailsOpened' AND actor = $1"
+
+	// Today's sheet, and an earlier day's (the record of who came): given to both.
+	for _, c := range []referralv1.ReferralServiceClient{leaving, lapsing} {
+		for _, d := range []time.Time{now, yesterday} {
+			names, err := read(c, d)
+			require.NoError(t, err)
+			require.Len(t, names.GetNames(), 3)
+		}
+	}
+	// A later day on which the register still clears them: given.
+	names, err := read(lapsing, tomorrow)
+	require.NoError(t, err)
+	require.Len(t, names.GetNames(), 3, "training still counts tomorrow")
+	require.Equal(t, 2, g.count(t, opened, "vol-leaving"))
+	require.Equal(t, 3, g.count(t, opened, "vol-lapsing"))
+
+	// A later day on which they will not be cleared: refused, saying the day and why; nothing
+	// recorded.
+	sheet, last := nextWeek.Format(time.DateOnly), now.Format(time.DateOnly)
+	_, err = read(leaving, nextWeek)
+	refused(t, err, codes.FailedPrecondition, "NOT_CLEARED")
+	require.ErrorContains(t, err, "the day sheet of "+sheet)
+	require.ErrorContains(t, err, "your last day on the centre's staff is "+last+", before the day sheet's day")
+	_, err = read(lapsing, nextWeek)
+	refused(t, err, codes.FailedPrecondition, "NOT_CLEARED")
+	require.ErrorContains(t, err, "the day sheet of "+sheet)
+	require.ErrorContains(t, err, "your safeguarding training, done on "+trained.Format(time.DateOnly)+", lapses on "+
+		trained.AddDate(1, 0, 0).Format(time.DateOnly)+", before the day sheet's day")
+	require.Equal(t, 2, g.count(t, opened, "vol-leaving"), "a refused read records nothing")
+	require.Equal(t, 3, g.count(t, opened, "vol-lapsing"), "a refused read records nothing")
+
+	// Someone the register clears that day reads it.
+	names, err = read(door, nextWeek)
+	require.NoError(t, err)
+	require.Len(t, names.GetNames(), 3)
+}
+
 // booked records scheduling's booking of the family at the centre on day (replacing the booking
 // from, when given), as scheduling publishes it, and waits until referral has handled it; it
 // returns the booking's id.

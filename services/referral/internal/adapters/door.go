@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/staff"
 )
 
 // The days each family has a session booked at a centre (booked_days, migration 0011), ids and
@@ -40,4 +41,10 @@ func (r *Referrals) BookedOn(ctx context.Context, centre uuid.UUID, day time.Tim
 		booked[id] = true
 	}
 	return booked, nil
+}
+
+// StaffRegister is the centre's staff register as far as referral has heard of it (staff.Kept):
+// the door's names for a later day go only to a reader it clears that day too (decision 335).
+func (r *Referrals) StaffRegister(ctx context.Context, centre uuid.UUID) (*staff.Register, error) {
+	return staff.Kept(ctx, r.store.Pool(), centre)
 }

@@ -242,8 +242,21 @@ var AtTheDoor = []domain.State{domain.ReadyForContact, domain.InContact, domain.
 // and day (adapters.RecordDoorAccess), so a volunteer who reads the sheet ten times a morning is
 // recorded once a family. The rest of the families given are notGiven: not booked there that
 // day, another centre's, unknown, not in contact, or erased (the door is told no more than that).
+// A day after today's is read only by someone the centre's staff register clears that day too
+// (onDutyOn, decision 335); refused, nothing is read or recorded. Today's and an earlier day's
+// are read by anyone the register clears today, as the staff gate decides: an earlier sheet is
+// the record of who came, theirs to check.
 func (a *App) DoorNames(ctx context.Context, centre uuid.UUID, families []uuid.UUID, day time.Time, reader string, roles []string,
 	md eventstore.Metadata) (given []*domain.Referral, notGiven []uuid.UUID, access []*eventstore.UnitOfWork, err error) {
+	if day.After(a.today()) {
+		register, err := a.referrals.StaffRegister(ctx, centre)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if err := onDutyOn(register, reader, day); err != nil {
+			return nil, nil, nil, err
+		}
+	}
 	booked, err := a.referrals.BookedOn(ctx, centre, day, families)
 	if err != nil {
 		return nil, nil, nil, err

@@ -145,7 +145,9 @@ type ReferralServiceClient interface {
 	// family may still come to the door) and in contact there (ready for contact, in contact, or
 	// suspended by a hold), for that day's day sheet: each person's name and role, their language,
 	// and a child's needs (decision 325), nothing else (no contact details, no dates of birth, no
-	// notes). The centre's staff on its register read it (a volunteer at the door too). Each
+	// notes). The centre's staff on its register read it (a volunteer at the door too); a day after
+	// today's only those it clears on that day as well, the rest refused NOT_CLEARED with the day
+	// and why, nothing recorded (decision 335). Each
 	// reader's first read of a family's names for a day is recorded (FamilyDetailsOpened with
 	// door_day and door_needs); any other family (not booked there that day, not in
 	// contact at the centre, another centre's, erased) is left out, listed in not_given with no
@@ -508,7 +510,9 @@ type ReferralServiceServer interface {
 	// family may still come to the door) and in contact there (ready for contact, in contact, or
 	// suspended by a hold), for that day's day sheet: each person's name and role, their language,
 	// and a child's needs (decision 325), nothing else (no contact details, no dates of birth, no
-	// notes). The centre's staff on its register read it (a volunteer at the door too). Each
+	// notes). The centre's staff on its register read it (a volunteer at the door too); a day after
+	// today's only those it clears on that day as well, the rest refused NOT_CLEARED with the day
+	// and why, nothing recorded (decision 335). Each
 	// reader's first read of a family's names for a day is recorded (FamilyDetailsOpened with
 	// door_day and door_needs); any other family (not booked there that day, not in
 	// contact at the centre, another centre's, erased) is left out, listed in not_given with no

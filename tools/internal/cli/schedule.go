@@ -742,10 +742,13 @@ sheet is of ("date") and its entries.
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each
 reader's first read of a family's names for the day in the family's history ("Names, languages
-and the children's needs read for the door's day sheet"). Under them, "To know today" gives what
-the staff with the family must know before it arrives, as the referral gives it: each child's
-needs (an allergy, a condition, behaviour) and the language a person speaks when it is not
-English, as the referral gives them (decision 325). Referral names only the families in contact at the centre with a
+and the children's needs read for the door's day sheet"). Under them, "To know today" ("To know
+on D" for a sheet asked for with --date) gives what the staff with the family must know before it
+arrives, as the referral gives it: each child's needs (an allergy, a condition, behaviour) and the
+language a person speaks when it is not English, as the referral gives them (decision 325). A later
+day's names, languages and needs are given only to staff the register clears on that day too: to
+someone whose last day, or whose training, runs out before it, the sheet shows ids, with a note
+saying why (NOT_CLEARED, decision 335). Referral names only the families in contact at the centre with a
 session booked there that day (cancelled or moved since, or not: the family may still come to the
 door): any other (its case closed, not yet ready) is shown by id only, and so is one booked
 moments ago, until referral has heard of the booking (read the sheet again). --ids-only shows ids
@@ -779,6 +782,10 @@ Read by staff on the centre's register that day.`,
 					day = req.GetDate()
 				}
 				names = s.doorNames(cmd, day, resp.GetEntries())
+				if req.GetDate() != nil {
+					// A day asked for may be any: the sheet does not say "today" of it (review 60).
+					names.on = ymd(day)
+				}
 			}
 			return printDaySheet(cmd.OutOrStdout(), &out, sheetDay(resp, req.GetDate()), resp.GetEntries(), names)
 		},
@@ -794,6 +801,9 @@ Read by staff on the centre's register that day.`,
 type doorNames struct {
 	byPerson map[string]*referralv1.DoorName
 	note     string
+	// on is the sheet's day when it was asked for (--date), which may not be the centre's today;
+	// "" when the platform chose its today.
+	on string
 }
 
 // doorNames reads the names of the people of the day sheet's families from referral
@@ -887,7 +897,11 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 		return err
 	}
 	if len(toKnow) > 0 {
-		fmt.Fprintln(w, "\nTo know today (from the referral, for the staff on duty only):")
+		when := "today"
+		if names.on != "" {
+			when = "on " + names.on
+		}
+		fmt.Fprintf(w, "\nTo know %s (from the referral, for the staff on duty only):\n", when)
 		fmt.Fprintln(w, strings.Join(toKnow, "\n"))
 	}
 	if names.note != "" {

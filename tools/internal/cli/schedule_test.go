@@ -248,7 +248,7 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 	}
 	// What the staff with the family must know, from the referral (decision 325): the child's
 	// needs whole and on one line; English, which everyone in the example speaks, goes unsaid.
-	toKnow := strings.SplitN(out, "To know today", 2)
+	toKnow := strings.SplitN(out, "To know on "+next, 2)
 	require.Len(t, toKnow, 2, "the day sheet says what to know of the people expected")
 	require.Contains(t, toKnow[1], "Lily Clarke (child, booking "+now[0].GetBooking().GetBookingId()+"): needs: Mild asthma: her inhaler comes in"+
 		" her bag. Shy with new adults at first; she settles with drawing materials.\n")

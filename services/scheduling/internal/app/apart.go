@@ -15,17 +15,20 @@ import (
 )
 
 // KeptApartAnswer is what recording two families as kept apart answers: whether they were
-// already, the reason as recorded, and their bookings already made alongside each other.
+// already, the reason as recorded, their bookings already made alongside each other, and the
+// pairs the same adult may bring together that are not kept apart (decision 334).
 type KeptApartAnswer struct {
 	Already   bool
 	Reason    schedulingv1.KeepApartReason
 	Alongside []*schedulingv1.BookedAlongside
+	Also      []*schedulingv1.AlsoKeepApart
 }
 
 // KeepFamiliesApart records that family and other, both known at centre, are kept apart (decision
 // 330): one event in each family's stream, at the version read, so that a booking of either
 // racing it is decided again and sees it. Bookings of the two already made at overlapping times
-// stand, and are answered for the coordinator to move one; the day sheet alerts them.
+// stand, and are answered for the coordinator to move one; the day sheet alerts them. Pairs the
+// same adult may bring together are answered too, for the coordinator to record (decision 334).
 func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.UUID, reason schedulingv1.KeepApartReason, md eventstore.Metadata) (KeptApartAnswer, *eventstore.UnitOfWork, error) {
 	f, o, err := a.pair(ctx, family, other)
 	if err != nil {
@@ -37,6 +40,10 @@ func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.
 		return KeptApartAnswer{}, nil, err
 	}
 	answer := KeptApartAnswer{Already: already, Reason: recorded, Alongside: bookedAlongside(f, o, centre, a.now())}
+	for _, x := range f.AlsoKeepApart(o, centre) {
+		answer.Also = append(answer.Also, &schedulingv1.AlsoKeepApart{FamilyId: x.Family.String(), OtherFamilyId: x.Other.String(),
+			ThroughFamilyId: x.Through.String(), Reason: x.Reason})
+	}
 	if already {
 		return answer, nil, nil
 	}
@@ -151,9 +158,10 @@ func pairKey(a, b uuid.UUID) string {
 }
 
 // keptApartAlongside are the bookings of rows, still booked, whose family is kept apart from the
-// family of another of the rows still booked at an overlapping time: the day sheet alerts both
-// (ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE). The pair was recorded after both were booked, as
-// booking one alongside the other is refused.
+// family of another of the rows still booked at an overlapping time, or one within the door's
+// window of it (domain.TimeAtCentre.TooClose, as booking refuses; decision 334): the day sheet
+// alerts both (ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE). The pair was recorded after both were
+// booked, as booking one alongside the other is refused.
 func keptApartAlongside(rows []adapters.BookingRow, apart map[uuid.UUID][]uuid.UUID) []bool {
 	out := make([]bool, len(rows))
 	booked := func(r adapters.BookingRow) bool {
@@ -164,11 +172,15 @@ func keptApartAlongside(rows []adapters.BookingRow, apart map[uuid.UUID][]uuid.U
 			continue
 		}
 		for j, o := range rows {
-			if i != j && booked(o) && slices.Contains(apart[r.Family], o.Family) &&
-				o.VisitingArrives.Before(r.VisitingLeaves) && r.VisitingArrives.Before(o.VisitingLeaves) {
+			if i != j && booked(o) && slices.Contains(apart[r.Family], o.Family) && timeAtCentre(r).TooClose(timeAtCentre(o)) {
 				out[i], out[j] = true, true
 			}
 		}
 	}
 	return out
+}
+
+// timeAtCentre is a day sheet row's time at the centre as booked.
+func timeAtCentre(r adapters.BookingRow) domain.TimeAtCentre {
+	return domain.TimeAtCentreFor(r.VisitingArrives, r.ChildrenArrive, r.ChildrenLeave, r.VisitingLeaves)
 }

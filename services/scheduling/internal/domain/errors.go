@@ -57,7 +57,8 @@ func (v *Invalid) Error() string {
 }
 
 // ErrFamiliesKeptApart refuses booking or moving a family into a session whose time overlaps a
-// booking of a family it is kept apart from, the same day at the centre (decision 330):
-// KeptApartRefusal names that booking.
+// booking of a family it is kept apart from, the same day at the centre, or comes within the
+// door's window of it (decisions 330 and 334): KeptApartRefusal names that booking.
 var ErrFamiliesKeptApart = problem.Rule("FAMILIES_KEPT_APART",
-	"the family is kept apart from a family booked at an overlapping time that day: the two are never at the centre at the same time")
+	"the family is kept apart from a family booked at an overlapping time that day: the two are never at the centre at the same time, "+
+		"and are kept apart at the door")

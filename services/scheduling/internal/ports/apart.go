@@ -25,7 +25,8 @@ func (s *Server) KeepFamiliesApart(ctx context.Context, req *schedulingv1.KeepFa
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.KeepFamiliesApartResponse{AlreadyRecorded: a.Already, Reason: a.Reason, BookedAlongside: a.Alongside}, uow, nil
+		return &schedulingv1.KeepFamiliesApartResponse{AlreadyRecorded: a.Already, Reason: a.Reason, BookedAlongside: a.Alongside,
+			AlsoKeepApart: a.Also}, uow, nil
 	})
 }
 

@@ -171,12 +171,14 @@ func (x *KeepFamiliesApartRequest) GetRequestId() string {
 }
 
 // BookedAlongside is a booking of one family whose time overlaps, the same day at the same
-// centre, a booking of a family it is kept apart from: one of the two is to be moved.
+// centre, a booking of a family it is kept apart from, or comes within the door's window of it
+// (docs/decisions.md 334): one of the two is to be moved.
 type BookedAlongside struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The booking of family_id of the request (UUID).
 	BookingId string `protobuf:"bytes,1,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
-	// The booking of other_family_id of the request (UUID) whose time overlaps it.
+	// The booking of other_family_id of the request (UUID) whose time overlaps it, or comes within
+	// the door's window of it.
 	AlongsideBookingId string `protobuf:"bytes,2,opt,name=alongside_booking_id,json=alongsideBookingId,proto3" json:"alongside_booking_id,omitempty"`
 	// The sessions' local date.
 	SessionDate   *v1.Date `protobuf:"bytes,3,opt,name=session_date,json=sessionDate,proto3" json:"session_date,omitempty"`
@@ -235,6 +237,84 @@ func (x *BookedAlongside) GetSessionDate() *v1.Date {
 	return nil
 }
 
+// AlsoKeepApart is a pair of families of the centre not kept apart that one adult may bring
+// together: family_id shares an adult with through_family_id (the two are kept apart for
+// KEEP_APART_REASON_SAME_ADULT), and through_family_id is kept apart from other_family_id for
+// reason. If the adult they share is the one the reason concerns, family_id and other_family_id
+// must be kept apart too; scheduling does not know who the adult is, so it records nothing itself
+// and the coordinator records the pair if it applies (docs/decisions.md 334). Ids only.
+type AlsoKeepApart struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The family that shares an adult with through_family_id (UUID).
+	FamilyId string `protobuf:"bytes,1,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The family through_family_id is kept apart from, and family_id is not (UUID).
+	OtherFamilyId string `protobuf:"bytes,2,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
+	// The family kept apart from both for their own reasons (UUID).
+	ThroughFamilyId string `protobuf:"bytes,3,opt,name=through_family_id,json=throughFamilyId,proto3" json:"through_family_id,omitempty"`
+	// Why through_family_id and other_family_id are kept apart.
+	Reason        KeepApartReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.scheduling.v1.KeepApartReason" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlsoKeepApart) Reset() {
+	*x = AlsoKeepApart{}
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlsoKeepApart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlsoKeepApart) ProtoMessage() {}
+
+func (x *AlsoKeepApart) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlsoKeepApart.ProtoReflect.Descriptor instead.
+func (*AlsoKeepApart) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *AlsoKeepApart) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *AlsoKeepApart) GetOtherFamilyId() string {
+	if x != nil {
+		return x.OtherFamilyId
+	}
+	return ""
+}
+
+func (x *AlsoKeepApart) GetThroughFamilyId() string {
+	if x != nil {
+		return x.ThroughFamilyId
+	}
+	return ""
+}
+
+func (x *AlsoKeepApart) GetReason() KeepApartReason {
+	if x != nil {
+		return x.Reason
+	}
+	return KeepApartReason_KEEP_APART_REASON_UNSPECIFIED
+}
+
 // KeepFamiliesApartResponse says what was recorded, and the bookings already made alongside.
 type KeepFamiliesApartResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -243,7 +323,8 @@ type KeepFamiliesApartResponse struct {
 	AlreadyRecorded bool `protobuf:"varint,1,opt,name=already_recorded,json=alreadyRecorded,proto3" json:"already_recorded,omitempty"`
 	// Why they are kept apart, as recorded.
 	Reason KeepApartReason `protobuf:"varint,2,opt,name=reason,proto3,enum=familytime.scheduling.v1.KeepApartReason" json:"reason,omitempty"`
-	// Bookings of the two families, still booked, whose times overlap the same day: the pair is
+	// Bookings of the two families, still booked, whose times overlap the same day (or come within
+	// the door's window of each other, docs/decisions.md 334): the pair is
 	// recorded all the same, and the coordinator moves one of each (reschedule); the day sheet
 	// alerts both (ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE) until then.
 	BookedAlongside []*BookedAlongside `protobuf:"bytes,3,rep,name=booked_alongside,json=bookedAlongside,proto3" json:"booked_alongside,omitempty"`
@@ -252,14 +333,20 @@ type KeepFamiliesApartResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's (the same request_id): the one recorded when the command was first
 	// carried out, not the record as it stands now. Never recorded: false in the first answer.
-	Replayed      bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Replayed bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// Pairs the same adult may bring together that are not kept apart at the centre: when the two
+	// families share an adult (KEEP_APART_REASON_SAME_ADULT), each's other pairs the other family
+	// lacks; and when either family shares an adult with a third, that third with the other family.
+	// A warning for the coordinator to record them if they apply, not recorded (docs/decisions.md
+	// 334).
+	AlsoKeepApart []*AlsoKeepApart `protobuf:"bytes,6,rep,name=also_keep_apart,json=alsoKeepApart,proto3" json:"also_keep_apart,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *KeepFamiliesApartResponse) Reset() {
 	*x = KeepFamiliesApartResponse{}
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[2]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -271,7 +358,7 @@ func (x *KeepFamiliesApartResponse) String() string {
 func (*KeepFamiliesApartResponse) ProtoMessage() {}
 
 func (x *KeepFamiliesApartResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[2]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -284,7 +371,7 @@ func (x *KeepFamiliesApartResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KeepFamiliesApartResponse.ProtoReflect.Descriptor instead.
 func (*KeepFamiliesApartResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{2}
+	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *KeepFamiliesApartResponse) GetAlreadyRecorded() bool {
@@ -322,6 +409,13 @@ func (x *KeepFamiliesApartResponse) GetReplayed() bool {
 	return false
 }
 
+func (x *KeepFamiliesApartResponse) GetAlsoKeepApart() []*AlsoKeepApart {
+	if x != nil {
+		return x.AlsoKeepApart
+	}
+	return nil
+}
+
 // EndKeepingApartRequest ends the keeping apart of two families of a centre.
 type EndKeepingApartRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -339,7 +433,7 @@ type EndKeepingApartRequest struct {
 
 func (x *EndKeepingApartRequest) Reset() {
 	*x = EndKeepingApartRequest{}
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[3]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -351,7 +445,7 @@ func (x *EndKeepingApartRequest) String() string {
 func (*EndKeepingApartRequest) ProtoMessage() {}
 
 func (x *EndKeepingApartRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[3]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -364,7 +458,7 @@ func (x *EndKeepingApartRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndKeepingApartRequest.ProtoReflect.Descriptor instead.
 func (*EndKeepingApartRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{3}
+	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *EndKeepingApartRequest) GetCentreId() string {
@@ -412,7 +506,7 @@ type EndKeepingApartResponse struct {
 
 func (x *EndKeepingApartResponse) Reset() {
 	*x = EndKeepingApartResponse{}
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[4]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +518,7 @@ func (x *EndKeepingApartResponse) String() string {
 func (*EndKeepingApartResponse) ProtoMessage() {}
 
 func (x *EndKeepingApartResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[4]
+	mi := &file_familytime_scheduling_v1_apart_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +531,7 @@ func (x *EndKeepingApartResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndKeepingApartResponse.ProtoReflect.Descriptor instead.
 func (*EndKeepingApartResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{4}
+	return file_familytime_scheduling_v1_apart_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *EndKeepingApartResponse) GetReason() KeepApartReason {
@@ -478,14 +572,20 @@ const file_familytime_scheduling_v1_apart_proto_rawDesc = "" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x120\n" +
 	"\x14alongside_booking_id\x18\x02 \x01(\tR\x12alongsideBookingId\x12=\n" +
-	"\fsession_date\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\"\xb8\x02\n" +
+	"\fsession_date\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vsessionDate\"\xc3\x01\n" +
+	"\rAlsoKeepApart\x12\x1b\n" +
+	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12&\n" +
+	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12*\n" +
+	"\x11through_family_id\x18\x03 \x01(\tR\x0fthroughFamilyId\x12A\n" +
+	"\x06reason\x18\x04 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\"\x89\x03\n" +
 	"\x19KeepFamiliesApartResponse\x12)\n" +
 	"\x10already_recorded\x18\x01 \x01(\bR\x0falreadyRecorded\x12A\n" +
 	"\x06reason\x18\x02 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\x12T\n" +
 	"\x10booked_alongside\x18\x03 \x03(\v2).familytime.scheduling.v1.BookedAlongsideR\x0fbookedAlongside\x12;\n" +
 	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x05 \x01(\bR\breplayed\"\xc1\x01\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\x12O\n" +
+	"\x0falso_keep_apart\x18\x06 \x03(\v2'.familytime.scheduling.v1.AlsoKeepApartR\ralsoKeepApart\"\xc1\x01\n" +
 	"\x16EndKeepingApartRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x120\n" +
@@ -519,30 +619,33 @@ func file_familytime_scheduling_v1_apart_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_scheduling_v1_apart_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_familytime_scheduling_v1_apart_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_familytime_scheduling_v1_apart_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_familytime_scheduling_v1_apart_proto_goTypes = []any{
 	(KeepApartReason)(0),              // 0: familytime.scheduling.v1.KeepApartReason
 	(*KeepFamiliesApartRequest)(nil),  // 1: familytime.scheduling.v1.KeepFamiliesApartRequest
 	(*BookedAlongside)(nil),           // 2: familytime.scheduling.v1.BookedAlongside
-	(*KeepFamiliesApartResponse)(nil), // 3: familytime.scheduling.v1.KeepFamiliesApartResponse
-	(*EndKeepingApartRequest)(nil),    // 4: familytime.scheduling.v1.EndKeepingApartRequest
-	(*EndKeepingApartResponse)(nil),   // 5: familytime.scheduling.v1.EndKeepingApartResponse
-	(*v1.Date)(nil),                   // 6: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),     // 7: google.protobuf.Timestamp
+	(*AlsoKeepApart)(nil),             // 3: familytime.scheduling.v1.AlsoKeepApart
+	(*KeepFamiliesApartResponse)(nil), // 4: familytime.scheduling.v1.KeepFamiliesApartResponse
+	(*EndKeepingApartRequest)(nil),    // 5: familytime.scheduling.v1.EndKeepingApartRequest
+	(*EndKeepingApartResponse)(nil),   // 6: familytime.scheduling.v1.EndKeepingApartResponse
+	(*v1.Date)(nil),                   // 7: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),     // 8: google.protobuf.Timestamp
 }
 var file_familytime_scheduling_v1_apart_proto_depIdxs = []int32{
 	0, // 0: familytime.scheduling.v1.KeepFamiliesApartRequest.reason:type_name -> familytime.scheduling.v1.KeepApartReason
-	6, // 1: familytime.scheduling.v1.BookedAlongside.session_date:type_name -> familytime.common.v1.Date
-	0, // 2: familytime.scheduling.v1.KeepFamiliesApartResponse.reason:type_name -> familytime.scheduling.v1.KeepApartReason
-	2, // 3: familytime.scheduling.v1.KeepFamiliesApartResponse.booked_alongside:type_name -> familytime.scheduling.v1.BookedAlongside
-	7, // 4: familytime.scheduling.v1.KeepFamiliesApartResponse.answered_at:type_name -> google.protobuf.Timestamp
-	0, // 5: familytime.scheduling.v1.EndKeepingApartResponse.reason:type_name -> familytime.scheduling.v1.KeepApartReason
-	7, // 6: familytime.scheduling.v1.EndKeepingApartResponse.answered_at:type_name -> google.protobuf.Timestamp
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	7, // 1: familytime.scheduling.v1.BookedAlongside.session_date:type_name -> familytime.common.v1.Date
+	0, // 2: familytime.scheduling.v1.AlsoKeepApart.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	0, // 3: familytime.scheduling.v1.KeepFamiliesApartResponse.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	2, // 4: familytime.scheduling.v1.KeepFamiliesApartResponse.booked_alongside:type_name -> familytime.scheduling.v1.BookedAlongside
+	8, // 5: familytime.scheduling.v1.KeepFamiliesApartResponse.answered_at:type_name -> google.protobuf.Timestamp
+	3, // 6: familytime.scheduling.v1.KeepFamiliesApartResponse.also_keep_apart:type_name -> familytime.scheduling.v1.AlsoKeepApart
+	0, // 7: familytime.scheduling.v1.EndKeepingApartResponse.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	8, // 8: familytime.scheduling.v1.EndKeepingApartResponse.answered_at:type_name -> google.protobuf.Timestamp
+	9, // [9:9] is the sub-list for method output_type
+	9, // [9:9] is the sub-list for method input_type
+	9, // [9:9] is the sub-list for extension type_name
+	9, // [9:9] is the sub-list for extension extendee
+	0, // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_apart_proto_init() }
@@ -556,7 +659,7 @@ func file_familytime_scheduling_v1_apart_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_apart_proto_rawDesc), len(file_familytime_scheduling_v1_apart_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   5,
+			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -180,10 +180,12 @@ type SchedulingServiceClient interface {
 	ListStaff(ctx context.Context, in *ListStaffRequest, opts ...grpc.CallOption) (*ListStaffResponse, error)
 	// KeepFamiliesApart records that two families known at a centre are kept apart (the same adult
 	// in both, an injunction, safety): neither is booked or moved into a session whose time
-	// overlaps a booking of the other the same day at the centre (FAMILIES_KEPT_APART, naming that
-	// booking). The same pair again records nothing and says so. Bookings already made alongside
-	// are answered, for the coordinator to move one; the day sheet alerts them. Ids only, never
-	// names. Coordinators and the centre's safeguarding lead (docs/decisions.md 330).
+	// overlaps a booking of the other the same day at the centre, or comes within the door's
+	// window of it (FAMILIES_KEPT_APART, naming that booking). The same pair again records nothing
+	// and says so. Bookings already made alongside are answered, for the coordinator to move one;
+	// the day sheet alerts them. Pairs the same adult may bring together are answered as a warning
+	// (also_keep_apart). Ids only, never names. Coordinators and the centre's safeguarding lead
+	// (docs/decisions.md 330, 334).
 	KeepFamiliesApart(ctx context.Context, in *KeepFamiliesApartRequest, opts ...grpc.CallOption) (*KeepFamiliesApartResponse, error)
 	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
 	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.
@@ -645,10 +647,12 @@ type SchedulingServiceServer interface {
 	ListStaff(context.Context, *ListStaffRequest) (*ListStaffResponse, error)
 	// KeepFamiliesApart records that two families known at a centre are kept apart (the same adult
 	// in both, an injunction, safety): neither is booked or moved into a session whose time
-	// overlaps a booking of the other the same day at the centre (FAMILIES_KEPT_APART, naming that
-	// booking). The same pair again records nothing and says so. Bookings already made alongside
-	// are answered, for the coordinator to move one; the day sheet alerts them. Ids only, never
-	// names. Coordinators and the centre's safeguarding lead (docs/decisions.md 330).
+	// overlaps a booking of the other the same day at the centre, or comes within the door's
+	// window of it (FAMILIES_KEPT_APART, naming that booking). The same pair again records nothing
+	// and says so. Bookings already made alongside are answered, for the coordinator to move one;
+	// the day sheet alerts them. Pairs the same adult may bring together are answered as a warning
+	// (also_keep_apart). Ids only, never names. Coordinators and the centre's safeguarding lead
+	// (docs/decisions.md 330, 334).
 	KeepFamiliesApart(context.Context, *KeepFamiliesApartRequest) (*KeepFamiliesApartResponse, error)
 	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
 	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.

@@ -697,8 +697,10 @@ const (
 	Alert_ALERT_STILL_INSIDE_AFTER_SESSION Alert = 17
 	// The family is kept apart from another family of the centre (KeepFamiliesApart: the same adult
 	// in both, an injunction, safety) and both are booked, still booked, at overlapping times this
-	// day: raised on both bookings. The pair was recorded after they were booked (booking one
-	// alongside the other is refused FAMILIES_KEPT_APART). The coordinator moves one of them
+	// day, or one due in less than the door's window after the other is due out (10 minutes, or
+	// the longer stagger either family agreed; docs/decisions.md 334): raised on both bookings.
+	// The pair was recorded after they were booked (booking one alongside the other is refused
+	// FAMILIES_KEPT_APART). The coordinator moves one of them
 	// (familytime schedule reschedule); until then the door keeps the two families apart
 	// (docs/decisions.md 330).
 	Alert_ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE Alert = 18

@@ -28,12 +28,20 @@ injunction one family's parent holds against an adult of the other, or safety on
 lead's advice. Scheduling knows people by id only and cannot see that two families share an
 adult: the centre records the pair here, by the families' ids and a reason, never names.
 
-From then on booking or moving either family into a session whose time (the visiting parent's
-arrival to departure) overlaps a booking of the other the same day at the centre, in any room,
-is refused FAMILIES_KEPT_APART, naming that booking. Recording the same pair again records
-nothing and says "already recorded". Bookings the two already have at overlapping times are
-listed: the pair is recorded all the same, move one of each (familytime schedule reschedule); the
-day sheet alerts both family-kept-apart-booked-alongside until then.
+From then on booking or moving either family into a session whose time at the centre (its first
+party's arrival to its last party's departure) overlaps a booking of the other the same day at the
+centre, in any room, or comes less than the door's window from it, is refused FAMILIES_KEPT_APART,
+naming that booking: the two are kept at least 10 minutes apart at the door, or the longer
+stagger either family agreed between its own parents (decision 334). Recording the same pair
+again records nothing and says "already recorded". Bookings the two already have at times so
+close are listed: the pair is recorded all the same, move one of each (familytime schedule
+reschedule); the day sheet alerts both family-kept-apart-booked-alongside until then.
+
+When the two families share an adult (same-adult), or either of them shares an adult with a
+third family, a WARNING names each pair that adult may bring together and that is not kept apart
+("also record: familytime schedule keep-apart ..."): for instance F1 and F3 share the father and
+F1 is kept apart from F5, so F3 and F5 may need keeping apart too. Nothing is recorded for them:
+the reason does not say which adult it concerns, so record the pair if it applies.
 
 --end ends it: the two may be booked at the same time again (refused NOT_KEPT_APART when they are
 not kept apart). Both families must be known to scheduling at the centre (not found otherwise).
@@ -98,6 +106,9 @@ The centre's coordinators and its safeguarding lead.`,
 				fields = append(fields, [2]string{"booked alongside", fmt.Sprintf("%s: booking %s and booking %s (move one of them)",
 					ymd(b.GetSessionDate()), b.GetBookingId(), b.GetAlongsideBookingId())})
 			}
+			for _, x := range resp.GetAlsoKeepApart() {
+				warnOnStderr(cmd, alsoKeepApartWords(s.centre, x))
+			}
 			return printAnswer(cmd, &out, resp, resp, fields)
 		},
 	}
@@ -108,4 +119,14 @@ The centre's coordinators and its safeguarding lead.`,
 	request.register(f)
 	out.register(f)
 	return cmd
+}
+
+// alsoKeepApartWords warn of a pair the same adult may bring together that is not kept apart
+// (decision 334), by ids only, with the command that records it.
+func alsoKeepApartWords(centre string, x *schedulingv1.AlsoKeepApart) string {
+	why := friendly("KEEP_APART_REASON_", x.GetReason().String())
+	return fmt.Sprintf("family %s shares an adult with family %s, which is kept apart from family %s (%s); the two are not kept "+
+		"apart. If that adult is the one concerned, also record: familytime schedule keep-apart --centre %s --family %s --family %s "+
+		"--reason %s", x.GetFamilyId(), x.GetThroughFamilyId(), x.GetOtherFamilyId(), why, centre, x.GetFamilyId(),
+		x.GetOtherFamilyId(), why)
 }

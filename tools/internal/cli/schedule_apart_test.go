@@ -5,6 +5,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // schedule keep-apart names two families, and a reason unless it ends the keeping apart, before
@@ -29,4 +31,18 @@ func TestKeepApartRefusesBadInputBeforeAnyCall(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, help, "FAMILIES_KEPT_APART")
 	require.Contains(t, help, "familytime schedule keep-apart --centre $CENTRE --family $FAMILY1 --family $FAMILY2 --end")
+}
+
+// A pair the same adult may bring together is warned of by ids, with the command that records it
+// (decision 334).
+func TestKeepApartWarnsOfThePairToRecord(t *testing.T) {
+	centre, f3, f5, f1 := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+	words := alsoKeepApartWords(centre, &schedulingv1.AlsoKeepApart{FamilyId: f3, OtherFamilyId: f5, ThroughFamilyId: f1,
+		Reason: schedulingv1.KeepApartReason_KEEP_APART_REASON_INJUNCTION})
+	require.Contains(t, words, "family "+f3+" shares an adult with family "+f1+", which is kept apart from family "+f5+" (injunction)")
+	require.Contains(t, words, "also record: familytime schedule keep-apart --centre "+centre+" --family "+f3+" --family "+f5+" --reason injunction")
+	help, err := run(t, "schedule", "keep-apart", "--help")
+	require.NoError(t, err)
+	require.Contains(t, help, "at least 10 minutes apart at the door")
+	require.Contains(t, help, "also record: familytime schedule keep-apart")
 }

@@ -728,9 +728,11 @@ sheet is of ("date") and its entries.
                              was never recorded leaving
   family-kept-apart-booked-alongside the family is kept apart from another family of the centre
                              (familytime schedule keep-apart: the same adult in both, an injunction,
-                             safety) and both are booked at overlapping times this day: the pair was
-                             recorded after both were booked. Keep the two families apart at the door
-                             and in the rooms; the coordinator moves one (familytime schedule reschedule)
+                             safety) and both are booked this day at overlapping times, or less than
+                             the door's 10 minutes apart (or the longer stagger either family agreed):
+                             the pair was recorded after both were booked. Keep the two families apart
+                             at the door and in the rooms; the coordinator moves one (familytime
+                             schedule reschedule)
   supervised-contact-past-its-time supervised contact, and the children and the visiting party were
                              both still inside a minute or more after the children were due to leave (after
                              a late start, say). Contact is not extended, but while both are inside

@@ -343,7 +343,8 @@ anything is shown (familytime audit).`,
 				if !showOut.json {
 					printConcernState(cmd.OutOrStdout(), resp.GetConcern())
 				}
-				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords(), resp.GetFamilyErasure())
+				return printEntries(cmd.OutOrStdout(), &showOut, resp, resp.GetConcern().GetRecords(), resp.GetFamilyErasure(),
+					resp.GetConcern().GetSummary().GetConcernId())
 			})
 		},
 	}
@@ -879,7 +880,9 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		Use:   "record",
 		Short: "Show a family's whole safeguarding record with its corrections (lead; the read is recorded)",
 		Long: `record shows the family's risk, then every record at the centre in order, each correction under
-the record it corrects. A risk before you again for a disclosure of domestic abuse carried to the
+the record it corrects. Each record of a concern (raised, alerted, action, escalated, reference,
+closed, and their corrections) names the concern it is of: "concern ID: escalated to police"
+(--json: concern_id), for familytime safeguarding concern show ID. A risk before you again for a disclosure of domestic abuse carried to the
 family's referral says so under the risk: "a disclosure of domestic abuse was carried to the family
 on DATE, after the risk assessment of DATE: assess the risk", and so does one before the lead for a
 hold placed or a concern escalated since the last assessment: "hold placed on DATE; concern
@@ -902,7 +905,7 @@ erased, each record that had text says "(text erased with the family's personal 
 					}
 					fmt.Fprintln(cmd.OutOrStdout())
 				}
-				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords(), resp.GetFamilyErasure())
+				return printEntries(cmd.OutOrStdout(), &out, resp, resp.GetRecords(), resp.GetFamilyErasure(), "")
 			})
 		},
 	}
@@ -1096,8 +1099,12 @@ func carriedDisclosure(r *safeguardingv1.Risk) string {
 
 // printEntries prints records in order, each correction under the record it corrects. A record
 // whose text went with the family's personal data says so, when and why (erasure), where it read
-// as a record with no text (decision 228, left).
-func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safeguardingv1.RecordEntry, erasure *safeguardingv1.FamilyErasure) error {
+// as a record with no text (decision 228, left). A concern's record names its concern ("concern
+// ID: escalated to police"), unless it is of shown, the concern the whole answer is: a family's
+// record lists several concerns' records together, and nothing said which concern went to the
+// police (review 61).
+func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safeguardingv1.RecordEntry, erasure *safeguardingv1.FamilyErasure,
+	shown string) error {
 	if out.json {
 		return out.one(w, whole, nil)
 	}
@@ -1108,8 +1115,8 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 		}
 		fmt.Fprintf(w, "%s  %s  %s%s\n", e.GetRecordedAt().AsTime().Format(time.RFC3339), e.GetRecordId(),
 			strings.TrimPrefix(e.GetType(), "familytime.safeguarding.v1."), by)
-		if e.GetSummary() != "" {
-			fmt.Fprintf(w, "    %s\n", e.GetSummary())
+		if line := entryLine(e, shown); line != "" {
+			fmt.Fprintf(w, "    %s\n", line)
 		}
 		if e.GetText() != "" {
 			fmt.Fprintf(w, "    %s\n", strings.ReplaceAll(e.GetText(), "\n", "\n    "))
@@ -1124,6 +1131,18 @@ func printEntries(w io.Writer, out *output, whole proto.Message, entries []*safe
 		}
 	}
 	return nil
+}
+
+// entryLine is a record's summary line, after the concern it is of when that is not shown.
+func entryLine(e *safeguardingv1.RecordEntry, shown string) string {
+	k := e.GetConcernId()
+	if k == "" || k == shown {
+		return e.GetSummary()
+	}
+	if e.GetSummary() == "" {
+		return "concern " + k
+	}
+	return "concern " + k + ": " + e.GetSummary()
 }
 
 // warnOnStderr prints a warning of an answer (NO_LEAD: the centre has no safeguarding lead

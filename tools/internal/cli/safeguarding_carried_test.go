@@ -56,7 +56,7 @@ func TestAnErasedFamilysRecordsSayTheirTextWasErased(t *testing.T) {
 	erasure := &safeguardingv1.FamilyErasure{ErasedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 1},
 		Reason: safeguardingv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED}
 	var b bytes.Buffer
-	require.NoError(t, printEntries(&b, &output{}, nil, entries, erasure))
+	require.NoError(t, printEntries(&b, &output{}, nil, entries, erasure, ""))
 	require.Equal(t, "2026-11-03T10:00:00Z  E1  ConcernRaised\n    concern raised: neglect\n"+
 		"    (text erased with the family's personal data on 2026-12-01 (retention-ended))\n"+
 		"2026-11-03T10:00:00Z  E2  LeadAlerted\n    safeguarding lead alerted\n", b.String(), "a record that had no text says nothing")

@@ -495,13 +495,13 @@ its sections without their text: each says "text erased with the family's person
 				printSections(w, resp.GetSections(), resp.GetFamilyErasure())
 				if len(resp.GetChecks()) > 0 {
 					fmt.Fprintln(w, "\nchecks:")
-					if err := printEntries(w, &out, resp, resp.GetChecks(), resp.GetFamilyErasure()); err != nil {
+					if err := printEntries(w, &out, resp, resp.GetChecks(), resp.GetFamilyErasure(), ""); err != nil {
 						return err
 					}
 				}
 				if len(resp.GetCorrections()) > 0 {
 					fmt.Fprintln(w, "\ncorrections:")
-					return printEntries(w, &out, resp, resp.GetCorrections(), resp.GetFamilyErasure())
+					return printEntries(w, &out, resp, resp.GetCorrections(), resp.GetFamilyErasure(), "")
 				}
 				return nil
 			})

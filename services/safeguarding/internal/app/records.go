@@ -35,6 +35,20 @@ type Entry struct {
 	// TextErased says the record had text, erased with the family's personal data (its key
 	// destroyed): Text and Reason are empty for that reason, not for want of any.
 	TextErased bool
+	// Concern is the concern whose record it is (its stream's), uuid.Nil for a hold's, a report's
+	// or the risk's: a family's record lists several concerns' records together, and an
+	// escalation or a closing that named none left the lead to guess which went where (review 61).
+	Concern uuid.UUID
+}
+
+// concernOf is the concern a record's stream is, uuid.Nil when it is no concern's.
+func concernOf(stream string) uuid.UUID {
+	id, ok := strings.CutPrefix(stream, "concern-")
+	if !ok {
+		return uuid.Nil
+	}
+	k, _ := uuid.Parse(id)
+	return k
 }
 
 // entries opens recorded events for a reader entitled to them: every one, or with shows (nil:
@@ -59,7 +73,7 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 		after := previous[e.StreamID]
 		previous[e.StreamID] = msg
 		if shows != nil && !shows(e.ID, msg) {
-			en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, Summary: withheld(msg), Withheld: true}
+			en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, Summary: withheld(msg), Withheld: true, Concern: concernOf(e.StreamID)}
 			if c, ok := msg.(*safeguardingv1.RecordCorrected); ok {
 				en.Corrects, _ = uuid.Parse(c.GetCorrectsEventId())
 			}
@@ -78,7 +92,8 @@ func (a *App) entries(ctx context.Context, family uuid.UUID, raw []eventstore.Re
 		if err != nil {
 			return nil, err
 		}
-		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg), TextErased: erased}
+		en := Entry{ID: e.ID, Type: e.Type, RecordedAt: e.RecordedAt, RecordedBy: e.Metadata.Actor, Summary: summary(msg), TextErased: erased,
+			Concern: concernOf(e.StreamID)}
 		if _, ok := after.(*safeguardingv1.ConcernEscalated); ok {
 			if _, ok := msg.(*safeguardingv1.LeadAlerted); ok {
 				en.Summary = escalationAlert(e.Metadata.ActorRole)

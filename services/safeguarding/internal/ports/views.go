@@ -86,7 +86,7 @@ func entries(es []app.Entry) []*safeguardingv1.RecordEntry {
 	for _, e := range es {
 		x := &safeguardingv1.RecordEntry{RecordId: e.ID.String(), Type: e.Type, RecordedAt: timestamppb.New(e.RecordedAt),
 			RecordedBy: e.RecordedBy, Text: e.Text, Reason: e.Reason, CorrectsRecordId: optional(e.Corrects), Summary: e.Summary,
-			Withheld: e.Withheld, TextErased: e.TextErased}
+			Withheld: e.Withheld, TextErased: e.TextErased, ConcernId: optional(e.Concern)}
 		for _, c := range e.CorrectedBy {
 			x.CorrectedByRecordIds = append(x.CorrectedByRecordIds, c.String())
 		}

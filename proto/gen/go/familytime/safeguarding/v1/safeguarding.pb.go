@@ -1050,7 +1050,11 @@ type RecordEntry struct {
 	Withheld bool `protobuf:"varint,10,opt,name=withheld,proto3" json:"withheld,omitempty"`
 	// The record had text, erased with the family's personal data: text is empty, and the
 	// response's family_erasure says when and why.
-	TextErased    bool `protobuf:"varint,11,opt,name=text_erased,json=textErased,proto3" json:"text_erased,omitempty"`
+	TextErased bool `protobuf:"varint,11,opt,name=text_erased,json=textErased,proto3" json:"text_erased,omitempty"`
+	// The concern the record is of (UUID), for a concern's records: its raising, alerts, actions,
+	// escalations and references, closing and their corrections; empty for a hold's, a report's or
+	// the risk's. A family's whole record lists several concerns' records together (review 61).
+	ConcernId     string `protobuf:"bytes,12,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1160,6 +1164,13 @@ func (x *RecordEntry) GetTextErased() bool {
 		return x.TextErased
 	}
 	return false
+}
+
+func (x *RecordEntry) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
 }
 
 // AddConcernActionRequest records an action.
@@ -5639,7 +5650,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"person_ids\x18\x02 \x03(\tR\tpersonIds\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x03 \x01(\tR\tbookingId\x12A\n" +
-	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\x84\x03\n" +
+	"\arecords\x18\x04 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\"\xa3\x03\n" +
 	"\vRecordEntry\x12\x1b\n" +
 	"\trecord_id\x18\x01 \x01(\tR\brecordId\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12;\n" +
@@ -5655,7 +5666,9 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\bwithheld\x18\n" +
 	" \x01(\bR\bwithheld\x12\x1f\n" +
 	"\vtext_erased\x18\v \x01(\bR\n" +
-	"textErased\"\xb6\x01\n" +
+	"textErased\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\f \x01(\tR\tconcernId\"\xb6\x01\n" +
 	"\x17AddConcernActionRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +

@@ -704,8 +704,15 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 		family, reason, reviewBy, note, concern string
 	)
 	cmd := &cobra.Command{
-		Use:     "hold",
-		Short:   "Place a hold that suspends a family's contact (safeguarding lead); `hold list` lists holds, `hold review` reviews one",
+		Use:   "hold",
+		Short: "Place a hold that suspends a family's contact (safeguarding lead); `hold list` lists holds, `hold review` reviews one",
+		Long: `hold places a hold on the family at the centre: its contact is suspended until every hold on it is
+lifted. Scheduling, hearing of it, cancels the family's bookings whose session has not ended (the
+session under way is called off), and while a hold is in force nothing is booked and the door
+refuses the family (ON_HOLD). After the hold, standard error says so and lists the bookings it
+cancels (date, door times, room, booking), read from scheduling, with the command that lists the
+family's bookings (familytime schedule bookings --centre C --family F); when they cannot be read, it
+gives that command for the centre's coordinator. Lifting the hold restores none of them.`,
 		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -726,7 +733,12 @@ func (s *safeguardingCommand) hold() *cobra.Command {
 					return err
 				}
 				warnOnStderr(cmd, resp.GetLeadWarning())
-				return printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()))
+				if err := printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold())); err != nil {
+					return err
+				}
+				// What the hold does to the family's bookings (review 61).
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), false))
+				return nil
 			})
 		},
 	}
@@ -845,7 +857,14 @@ func (s *safeguardingCommand) lift() *cobra.Command {
 		Long: `lift lifts one of the centre's holds in force, saying why contact may resume (--note, sealed). The
 hold names its family: --family may be left out. Given, it must be the hold's family
 (HOLD_OF_ANOTHER_FAMILY otherwise, naming the hold's family; nothing is lifted). Contact resumes
-once no hold on the family is in force.`,
+once no hold on the family is in force.
+
+The bookings the hold cancelled stay cancelled: lifting it restores none (their places may have gone
+to another family), and the family must be booked again (familytime schedule book). After the lift,
+standard error says so and lists the bookings still to come that a hold cancelled, to tell both
+parents these sessions are off, with the command that lists the family's bookings (familytime
+schedule bookings --centre C --family F); when they cannot be read, it gives that command for the
+centre's coordinator.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -859,7 +878,12 @@ once no hold on the family is in force.`,
 				if err != nil {
 					return err
 				}
-				return printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()))
+				if err := printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold())); err != nil {
+					return err
+				}
+				// The bookings the hold cancelled stay cancelled (review 61).
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), true))
+				return nil
 			})
 		},
 	}

@@ -2,13 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // Review 61, finding 2 (decision 340): a family's record printed "escalated to police" with no
@@ -34,4 +38,69 @@ func TestAFamilysRecordNamesEachConcernsRecordsConcern(t *testing.T) {
 	require.NoError(t, printEntries(&b, &output{}, nil, entries[:1], nil, "K1"))
 	require.Equal(t, "2026-12-03T10:30:00Z  E1  ConcernEscalated  by lead-1\n    escalated to police\n    GMP/2026/123456\n", b.String(),
 		"concern show is all of the one concern")
+}
+
+// Review 61, finding 3 (decision 340): placing a hold cancelled the family's bookings still to
+// come, and lifting it restored none, and neither command said so. hold lists the bookings it
+// cancels, lift those still to come that stay cancelled, and both give the command that lists the
+// family's bookings; when the bookings cannot be read, the command, for the coordinator.
+func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
+	zone := "Europe/London"
+	at := func(day, hour, minute int) *timestamppb.Timestamp {
+		return timestamppb.New(time.Date(2026, 12, day, hour, minute, 0, 0, time.UTC))
+	}
+	booking := func(id string, day int, status schedulingv1.BookingStatus, reason schedulingv1.CancellationReason) *schedulingv1.FamilyBooking {
+		b := &schedulingv1.Booking{BookingId: id, Date: &commonv1.Date{Year: 2026, Month: 12, Day: int32(day)}, TimeZone: zone, Status: status,
+			Visiting: &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: 10}, LeaveTime: &schedulingv1.LocalTime{Hour: 12, Minute: 15},
+				LeavesAt: at(day, 12, 15)},
+			Children: &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: 10, Minute: 15}, LeaveTime: &schedulingv1.LocalTime{Hour: 12},
+				LeavesAt: at(day, 12, 0)}}
+		if status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+			b.CancelledBy = schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM
+			b.CancellationReason = reason
+		}
+		return &schedulingv1.FamilyBooking{Booking: b, RoomName: "Garden room"}
+	}
+	const (
+		booked    = schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
+		cancelled = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+		forHold   = schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD
+		list      = "familytime schedule bookings --centre C --family F"
+	)
+	// Placed on the 5th at 10:30: the session under way (B1) and the next (B2, already cancelled
+	// by scheduling, which heard first) are cancelled; one that ended that morning (B0) is not.
+	placing := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
+		{Booking: &schedulingv1.Booking{BookingId: "B0", Date: &commonv1.Date{Year: 2026, Month: 12, Day: 5}, Status: booked,
+			Visiting: &schedulingv1.PartyTimes{LeavesAt: at(5, 9, 0)}}},
+		booking("B1", 5, booked, 0), booking("B2", 12, cancelled, forHold)}}
+	placed := placedWords(placing, at(5, 10, 30).AsTime(), list)
+	require.Equal(t, placedOnHold+"; 2 bookings cancelled:\n"+
+		"  2026-12-05  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B1\n"+
+		"  2026-12-12  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B2\n"+
+		"the family's bookings: "+list, placed)
+	require.Contains(t, placed, "door refuses the family (ON_HOLD)")
+	require.Equal(t, placedOnHold+"; the family has no booking still to come: "+list, placedWords(&schedulingv1.ListFamilyBookingsResponse{},
+		at(5, 10, 30).AsTime(), list))
+	require.Contains(t, placedUnread(list), "the centre's coordinator lists them: "+list)
+
+	// Lifted on the 8th: B1 is past; B2 and B3 stay cancelled; a booking the family cancelled
+	// itself (B4) is no hold's.
+	lifting := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
+		booking("B1", 5, cancelled, forHold), booking("B2", 12, cancelled, forHold), booking("B3", 19, cancelled, forHold),
+		booking("B4", 26, cancelled, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED)}}
+	lifted := liftedWords(lifting, at(8, 9, 0).AsTime(), list)
+	require.Equal(t, liftedStay+"; 2 bookings still to come cancelled for a hold stay cancelled (tell both parents these sessions are off):\n"+
+		"  2026-12-12  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B2\n"+
+		"  2026-12-19  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B3\n"+
+		"the family's bookings: "+list, lifted)
+	require.Contains(t, lifted, "the family must be booked again")
+	require.Contains(t, liftedWords(lifting, at(30, 9, 0).AsTime(), list), "no booking still to come that a hold cancelled: "+list)
+	unread := liftedUnread(list)
+	require.Contains(t, unread, "stay cancelled")
+	require.Contains(t, unread, "the centre's coordinator lists them: "+list)
+
+	for _, c := range []*cobra.Command{(&safeguardingCommand{}).hold(), (&safeguardingCommand{}).lift()} {
+		require.Contains(t, strings.Join(strings.Fields(c.Long), " "), "familytime schedule bookings --centre C --family F", c.Use)
+	}
+	require.Contains(t, (&safeguardingCommand{}).lift().Long, "must be booked again")
 }

@@ -46,6 +46,8 @@ type Referral struct {
 	facts           Details // the rest of the referral's facts; Adults and Children live above
 	// secondPartyRiskNotes are the applying parent's own notes on a self-referral.
 	secondPartyRiskNotes string
+	// secondPartyChildren are what the applying parent said of the children (decision 337).
+	secondPartyChildren []ChildAccount
 	// daDisclosedOn is the day domestic abuse was first disclosed on the referral: in its risk
 	// answers at receipt, in the second parent's application or by an amendment; zero if never.
 	// A later answer "no" does not take it back (decision 191): the disclosure stands for Screen
@@ -459,6 +461,9 @@ func (r *Referral) apply(ev proto.Message) error {
 			r.noteDisclosure(was, r.facts.Risk, dates.Time(e.GetReceivedOn()))
 			r.applicantMatches = slices.Clone(e.GetMatchesFirstApplicant())
 			r.secondPartyRiskNotes, err = noteFrom(e.GetSealedRiskNotes())
+			if err == nil {
+				r.secondPartyChildren, err = childAccountsFrom(e.GetChildren())
+			}
 			r.state = Received
 		}
 	case *referralv1.ReferralAmended:
@@ -597,6 +602,7 @@ func (r *Referral) apply(ev proto.Message) error {
 	case *referralv1.FamilyErased:
 		// The notes go at once, not only once referral's consumer has destroyed the key.
 		r.erasedOn, r.erasedFor, r.notes = dates.Time(e.GetErasedOn()), e.GetReason(), nil
+		r.secondPartyChildren = nil
 	default:
 		return fmt.Errorf("referral %s: unexpected event %s", r.id, ev.ProtoReflect().Descriptor().FullName())
 	}

@@ -119,7 +119,9 @@ type SecondPartyApplication struct {
 	Risk         Risk
 	RiskNotes    string
 	ConsentGiven bool
-	// Children are the family's children as the applicant names them (name and date of birth).
+	// Children are the family's children as the applicant names them (name and date of birth),
+	// with each child's needs and language as the applicant gives them: kept as the applicant's,
+	// beside the referral's words, never in place of them (decision 337).
 	Children []Child
 	// MustMatch means the applicant acts as a referrer, someone the centre has not met: the
 	// application must name the family's children (NamesTheChildren). Children named by anyone
@@ -203,6 +205,13 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 		}
 	}
 	r.checkApplicant(&v, p, today)
+	for i, c := range a.Children {
+		// What the applicant says of each child is kept as theirs (decision 337), so it is held to
+		// the referral's limits on a child's needs and language.
+		f := fmt.Sprintf("children[%d].", i)
+		v.text(f+"needs", strings.TrimSpace(c.Needs), MaxTextLength, false)
+		v.line(f+"language", strings.TrimSpace(c.Language), MaxLanguageLength, false)
+	}
 	v.text("risk_notes", notes, MaxTextLength, false)
 	if a.Risk.OtherConcerns {
 		// The applicant's own notes describe their own yes (review 45, decision 270), as the
@@ -219,13 +228,14 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	p.ID = newID()
 	var w inClear
 	parent := adultOf(&w, AdultRecord{Adult: p, ContactDetailsGiven: p.Contact.Given()})
+	children := r.childAccountsOf(&w, a.Children)
 	sealedNotes, err := noteOf(notes)
 	if err = errors.Join(w.err, err); err != nil {
 		return nil, fmt.Errorf("second-party application: %w", err)
 	}
 	return r.record(&referralv1.SecondPartyApplicationReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), ReceivedOn: dates.Proto(today), Parent: parent, Risk: riskOf(a.Risk),
-		ConsentGiven: true, SealedRiskNotes: sealedNotes, MatchesFirstApplicant: matches})
+		ConsentGiven: true, SealedRiskNotes: sealedNotes, MatchesFirstApplicant: matches, Children: children})
 }
 
 // applicantDetail is the detail sharedWith names by its field.

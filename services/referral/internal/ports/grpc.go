@@ -163,8 +163,8 @@ func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referral
 	a := domain.SecondPartyApplication{Parent: adultFrom(req.GetParent()), Risk: riskFrom(req.GetRisk()),
 		RiskNotes: req.GetRiskNotes(), ConsentGiven: req.GetConsentGiven(), MustMatch: referrer}
 	var bad problem.InvalidError
-	// Only the names and dates of birth are compared (NamesTheChildren); ids, needs and language
-	// given are not read.
+	// The names and dates of birth are compared (NamesTheChildren); the needs and language given
+	// are kept as this parent's (decision 337); ids given are not read.
 	if a.Children = childrenFrom(req.GetChildren(), "children", &bad); len(bad.Violations) > 0 {
 		return nil, &bad
 	}
@@ -445,6 +445,12 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	for _, n := range r.Notes() {
 		family.Notes = append(family.Notes, &referralv1.CaseNote{Step: n.Step, On: dates.Proto(n.On), Text: n.Text})
 	}
+	// The second parent's account of the children, beside the referral's, for the coordinator to
+	// take in by amending (decision 337); never in a party's view (above), as the needs are not.
+	for _, c := range r.SecondPartyChildren() {
+		family.SecondApplicationChildren = append(family.SecondApplicationChildren, &referralv1.SecondApplicationChild{
+			PersonId: c.Child.String(), Needs: c.Needs, Language: c.Language})
+	}
 	return &referralv1.GetFamilyResponse{Family: family}, nil
 }
 
@@ -553,8 +559,11 @@ func (s *Server) GetDoorNames(ctx context.Context, req *referralv1.GetDoorNamesR
 		for _, c := range d.Children {
 			// The staff with the children in the room must know an allergy, a condition or the
 			// language the child speaks before the session, not after (decision 325).
+			// A self-referral's second parent may know what the first did not write (a condition,
+			// the language spoken at their home): the room is told both accounts (decision 337).
+			needs, language := r.FromOtherApplication(c)
 			resp.Names = append(resp.Names, &referralv1.DoorName{FamilyId: family, PersonId: c.ID.String(), FullName: c.Name, Child: true,
-				Language: c.Language, Needs: c.Needs})
+				Language: c.Language, Needs: c.Needs, NeedsFromOtherApplication: needs, LanguageFromOtherApplication: language})
 		}
 	}
 	return resp, nil

@@ -158,8 +158,14 @@ type SecondPartyApplicationReceived struct {
 	// told; the coordinator checks that the two applicants are two people before the referral is
 	// screened (decision 192). Empty when nothing matched, or a coordinator entered it.
 	MatchesFirstApplicant []ApplicantDetail `protobuf:"varint,9,rep,packed,name=matches_first_applicant,json=matchesFirstApplicant,proto3,enum=familytime.referral.v1.ApplicantDetail" json:"matches_first_applicant,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// What the applying parent said of each child they gave needs or a language for, by the child's
+	// person id on the referral (the child their application named, matched by name and date of
+	// birth). Kept beside the first application's words, which they do not change: the coordinator
+	// and the lead read both, and the door is told both (decision 337). Empty when they gave none,
+	// or named no children (a coordinator entering the application need not).
+	Children      []*SecondPartyChildAccount `protobuf:"bytes,10,rep,name=children,proto3" json:"children,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SecondPartyApplicationReceived) Reset() {
@@ -255,6 +261,70 @@ func (x *SecondPartyApplicationReceived) GetMatchesFirstApplicant() []ApplicantD
 	return nil
 }
 
+func (x *SecondPartyApplicationReceived) GetChildren() []*SecondPartyChildAccount {
+	if x != nil {
+		return x.Children
+	}
+	return nil
+}
+
+// SecondPartyChildAccount is what a self-referral's second parent said of one child.
+type SecondPartyChildAccount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The child's person id (UUID), as the referral records the child.
+	PersonId string `protobuf:"bytes,1,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The child's needs and language as this parent gave them: a serialised ChildDetails (its name
+	// and date of birth left empty: the referral's are the child's), sealed; never published in
+	// clear.
+	SealedDetails []byte `protobuf:"bytes,2,opt,name=sealed_details,json=sealedDetails,proto3" json:"sealed_details,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SecondPartyChildAccount) Reset() {
+	*x = SecondPartyChildAccount{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SecondPartyChildAccount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SecondPartyChildAccount) ProtoMessage() {}
+
+func (x *SecondPartyChildAccount) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SecondPartyChildAccount.ProtoReflect.Descriptor instead.
+func (*SecondPartyChildAccount) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SecondPartyChildAccount) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *SecondPartyChildAccount) GetSealedDetails() []byte {
+	if x != nil {
+		return x.SealedDetails
+	}
+	return nil
+}
+
 // ReferralAmended: the referral's facts were corrected or brought up to date. It carries the
 // whole new set of facts, so a reader needs no earlier event to know the referral as it now is.
 type ReferralAmended struct {
@@ -291,7 +361,7 @@ type ReferralAmended struct {
 
 func (x *ReferralAmended) Reset() {
 	*x = ReferralAmended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -303,7 +373,7 @@ func (x *ReferralAmended) String() string {
 func (*ReferralAmended) ProtoMessage() {}
 
 func (x *ReferralAmended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[2]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -316,7 +386,7 @@ func (x *ReferralAmended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralAmended.ProtoReflect.Descriptor instead.
 func (*ReferralAmended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{2}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ReferralAmended) GetReferralId() string {
@@ -412,7 +482,7 @@ type ScreeningRecorded struct {
 
 func (x *ScreeningRecorded) Reset() {
 	*x = ScreeningRecorded{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +494,7 @@ func (x *ScreeningRecorded) String() string {
 func (*ScreeningRecorded) ProtoMessage() {}
 
 func (x *ScreeningRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[3]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +507,7 @@ func (x *ScreeningRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScreeningRecorded.ProtoReflect.Descriptor instead.
 func (*ScreeningRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{3}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ScreeningRecorded) GetReferralId() string {
@@ -528,7 +598,7 @@ type ReferralAccepted struct {
 
 func (x *ReferralAccepted) Reset() {
 	*x = ReferralAccepted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -540,7 +610,7 @@ func (x *ReferralAccepted) String() string {
 func (*ReferralAccepted) ProtoMessage() {}
 
 func (x *ReferralAccepted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[4]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -553,7 +623,7 @@ func (x *ReferralAccepted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralAccepted.ProtoReflect.Descriptor instead.
 func (*ReferralAccepted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{4}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ReferralAccepted) GetReferralId() string {
@@ -629,7 +699,7 @@ type ReferralWaitlisted struct {
 
 func (x *ReferralWaitlisted) Reset() {
 	*x = ReferralWaitlisted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -641,7 +711,7 @@ func (x *ReferralWaitlisted) String() string {
 func (*ReferralWaitlisted) ProtoMessage() {}
 
 func (x *ReferralWaitlisted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[5]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -654,7 +724,7 @@ func (x *ReferralWaitlisted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralWaitlisted.ProtoReflect.Descriptor instead.
 func (*ReferralWaitlisted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ReferralWaitlisted) GetReferralId() string {
@@ -725,7 +795,7 @@ type ReferralDeclined struct {
 
 func (x *ReferralDeclined) Reset() {
 	*x = ReferralDeclined{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -737,7 +807,7 @@ func (x *ReferralDeclined) String() string {
 func (*ReferralDeclined) ProtoMessage() {}
 
 func (x *ReferralDeclined) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[6]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -750,7 +820,7 @@ func (x *ReferralDeclined) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralDeclined.ProtoReflect.Descriptor instead.
 func (*ReferralDeclined) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ReferralDeclined) GetReferralId() string {
@@ -830,7 +900,7 @@ type ReferralWithdrawn struct {
 
 func (x *ReferralWithdrawn) Reset() {
 	*x = ReferralWithdrawn{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -842,7 +912,7 @@ func (x *ReferralWithdrawn) String() string {
 func (*ReferralWithdrawn) ProtoMessage() {}
 
 func (x *ReferralWithdrawn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[7]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -855,7 +925,7 @@ func (x *ReferralWithdrawn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralWithdrawn.ProtoReflect.Descriptor instead.
 func (*ReferralWithdrawn) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ReferralWithdrawn) GetReferralId() string {
@@ -925,7 +995,7 @@ type PreVisitCompleted struct {
 
 func (x *PreVisitCompleted) Reset() {
 	*x = PreVisitCompleted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -937,7 +1007,7 @@ func (x *PreVisitCompleted) String() string {
 func (*PreVisitCompleted) ProtoMessage() {}
 
 func (x *PreVisitCompleted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[8]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -950,7 +1020,7 @@ func (x *PreVisitCompleted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreVisitCompleted.ProtoReflect.Descriptor instead.
 func (*PreVisitCompleted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PreVisitCompleted) GetReferralId() string {
@@ -1028,7 +1098,7 @@ type ArrangementAgreed struct {
 
 func (x *ArrangementAgreed) Reset() {
 	*x = ArrangementAgreed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1040,7 +1110,7 @@ func (x *ArrangementAgreed) String() string {
 func (*ArrangementAgreed) ProtoMessage() {}
 
 func (x *ArrangementAgreed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1053,7 +1123,7 @@ func (x *ArrangementAgreed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArrangementAgreed.ProtoReflect.Descriptor instead.
 func (*ArrangementAgreed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ArrangementAgreed) GetReferralId() string {
@@ -1116,7 +1186,7 @@ type ArrangementChanged struct {
 
 func (x *ArrangementChanged) Reset() {
 	*x = ArrangementChanged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1128,7 +1198,7 @@ func (x *ArrangementChanged) String() string {
 func (*ArrangementChanged) ProtoMessage() {}
 
 func (x *ArrangementChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1141,7 +1211,7 @@ func (x *ArrangementChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ArrangementChanged.ProtoReflect.Descriptor instead.
 func (*ArrangementChanged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ArrangementChanged) GetReferralId() string {
@@ -1217,7 +1287,7 @@ type FamilyReadyForContact struct {
 
 func (x *FamilyReadyForContact) Reset() {
 	*x = FamilyReadyForContact{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1229,7 +1299,7 @@ func (x *FamilyReadyForContact) String() string {
 func (*FamilyReadyForContact) ProtoMessage() {}
 
 func (x *FamilyReadyForContact) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1242,7 +1312,7 @@ func (x *FamilyReadyForContact) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyReadyForContact.ProtoReflect.Descriptor instead.
 func (*FamilyReadyForContact) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *FamilyReadyForContact) GetReferralId() string {
@@ -1330,7 +1400,7 @@ type ChildrenLeavingChanged struct {
 
 func (x *ChildrenLeavingChanged) Reset() {
 	*x = ChildrenLeavingChanged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1342,7 +1412,7 @@ func (x *ChildrenLeavingChanged) String() string {
 func (*ChildrenLeavingChanged) ProtoMessage() {}
 
 func (x *ChildrenLeavingChanged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1355,7 +1425,7 @@ func (x *ChildrenLeavingChanged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildrenLeavingChanged.ProtoReflect.Descriptor instead.
 func (*ChildrenLeavingChanged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ChildrenLeavingChanged) GetReferralId() string {
@@ -1422,7 +1492,7 @@ type ChildBirthMonthCorrected struct {
 
 func (x *ChildBirthMonthCorrected) Reset() {
 	*x = ChildBirthMonthCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1434,7 +1504,7 @@ func (x *ChildBirthMonthCorrected) String() string {
 func (*ChildBirthMonthCorrected) ProtoMessage() {}
 
 func (x *ChildBirthMonthCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1447,7 +1517,7 @@ func (x *ChildBirthMonthCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildBirthMonthCorrected.ProtoReflect.Descriptor instead.
 func (*ChildBirthMonthCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ChildBirthMonthCorrected) GetReferralId() string {
@@ -1523,7 +1593,7 @@ type AdultKeptFromChildren struct {
 
 func (x *AdultKeptFromChildren) Reset() {
 	*x = AdultKeptFromChildren{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1535,7 +1605,7 @@ func (x *AdultKeptFromChildren) String() string {
 func (*AdultKeptFromChildren) ProtoMessage() {}
 
 func (x *AdultKeptFromChildren) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1548,7 +1618,7 @@ func (x *AdultKeptFromChildren) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultKeptFromChildren.ProtoReflect.Descriptor instead.
 func (*AdultKeptFromChildren) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *AdultKeptFromChildren) GetReferralId() string {
@@ -1606,7 +1676,7 @@ type FirstSessionAttended struct {
 
 func (x *FirstSessionAttended) Reset() {
 	*x = FirstSessionAttended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1618,7 +1688,7 @@ func (x *FirstSessionAttended) String() string {
 func (*FirstSessionAttended) ProtoMessage() {}
 
 func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1631,7 +1701,7 @@ func (x *FirstSessionAttended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FirstSessionAttended.ProtoReflect.Descriptor instead.
 func (*FirstSessionAttended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *FirstSessionAttended) GetReferralId() string {
@@ -1697,7 +1767,7 @@ type ReviewHeld struct {
 
 func (x *ReviewHeld) Reset() {
 	*x = ReviewHeld{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1709,7 +1779,7 @@ func (x *ReviewHeld) String() string {
 func (*ReviewHeld) ProtoMessage() {}
 
 func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1722,7 +1792,7 @@ func (x *ReviewHeld) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHeld.ProtoReflect.Descriptor instead.
 func (*ReviewHeld) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReviewHeld) GetReferralId() string {
@@ -1802,7 +1872,7 @@ type CaseEnded struct {
 
 func (x *CaseEnded) Reset() {
 	*x = CaseEnded{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1814,7 +1884,7 @@ func (x *CaseEnded) String() string {
 func (*CaseEnded) ProtoMessage() {}
 
 func (x *CaseEnded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1827,7 +1897,7 @@ func (x *CaseEnded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEnded.ProtoReflect.Descriptor instead.
 func (*CaseEnded) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CaseEnded) GetReferralId() string {
@@ -1893,7 +1963,7 @@ type PlaceReleasedNoted struct {
 
 func (x *PlaceReleasedNoted) Reset() {
 	*x = PlaceReleasedNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1905,7 +1975,7 @@ func (x *PlaceReleasedNoted) String() string {
 func (*PlaceReleasedNoted) ProtoMessage() {}
 
 func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1918,7 +1988,7 @@ func (x *PlaceReleasedNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceReleasedNoted.ProtoReflect.Descriptor instead.
 func (*PlaceReleasedNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *PlaceReleasedNoted) GetReferralId() string {
@@ -1969,7 +2039,7 @@ type SessionAttendedAfterRelease struct {
 
 func (x *SessionAttendedAfterRelease) Reset() {
 	*x = SessionAttendedAfterRelease{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1981,7 +2051,7 @@ func (x *SessionAttendedAfterRelease) String() string {
 func (*SessionAttendedAfterRelease) ProtoMessage() {}
 
 func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1994,7 +2064,7 @@ func (x *SessionAttendedAfterRelease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SessionAttendedAfterRelease.ProtoReflect.Descriptor instead.
 func (*SessionAttendedAfterRelease) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SessionAttendedAfterRelease) GetReferralId() string {
@@ -2047,7 +2117,7 @@ type CaseSuspended struct {
 
 func (x *CaseSuspended) Reset() {
 	*x = CaseSuspended{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2059,7 +2129,7 @@ func (x *CaseSuspended) String() string {
 func (*CaseSuspended) ProtoMessage() {}
 
 func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2072,7 +2142,7 @@ func (x *CaseSuspended) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseSuspended.ProtoReflect.Descriptor instead.
 func (*CaseSuspended) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *CaseSuspended) GetReferralId() string {
@@ -2139,7 +2209,7 @@ type CaseResumed struct {
 
 func (x *CaseResumed) Reset() {
 	*x = CaseResumed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2151,7 +2221,7 @@ func (x *CaseResumed) String() string {
 func (*CaseResumed) ProtoMessage() {}
 
 func (x *CaseResumed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2164,7 +2234,7 @@ func (x *CaseResumed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseResumed.ProtoReflect.Descriptor instead.
 func (*CaseResumed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CaseResumed) GetReferralId() string {
@@ -2232,7 +2302,7 @@ type RiskAssessmentNoted struct {
 
 func (x *RiskAssessmentNoted) Reset() {
 	*x = RiskAssessmentNoted{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2244,7 +2314,7 @@ func (x *RiskAssessmentNoted) String() string {
 func (*RiskAssessmentNoted) ProtoMessage() {}
 
 func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2257,7 +2327,7 @@ func (x *RiskAssessmentNoted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskAssessmentNoted.ProtoReflect.Descriptor instead.
 func (*RiskAssessmentNoted) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RiskAssessmentNoted) GetReferralId() string {
@@ -2332,7 +2402,7 @@ type PossibleDuplicateFlagged struct {
 
 func (x *PossibleDuplicateFlagged) Reset() {
 	*x = PossibleDuplicateFlagged{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2344,7 +2414,7 @@ func (x *PossibleDuplicateFlagged) String() string {
 func (*PossibleDuplicateFlagged) ProtoMessage() {}
 
 func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2357,7 +2427,7 @@ func (x *PossibleDuplicateFlagged) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateFlagged.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateFlagged) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *PossibleDuplicateFlagged) GetReferralId() string {
@@ -2458,7 +2528,7 @@ type PossibleDuplicateChecked struct {
 
 func (x *PossibleDuplicateChecked) Reset() {
 	*x = PossibleDuplicateChecked{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2470,7 +2540,7 @@ func (x *PossibleDuplicateChecked) String() string {
 func (*PossibleDuplicateChecked) ProtoMessage() {}
 
 func (x *PossibleDuplicateChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2483,7 +2553,7 @@ func (x *PossibleDuplicateChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicateChecked.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicateChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *PossibleDuplicateChecked) GetReferralId() string {
@@ -2585,7 +2655,7 @@ type SameChildConfirmed struct {
 
 func (x *SameChildConfirmed) Reset() {
 	*x = SameChildConfirmed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2597,7 +2667,7 @@ func (x *SameChildConfirmed) String() string {
 func (*SameChildConfirmed) ProtoMessage() {}
 
 func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2610,7 +2680,7 @@ func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SameChildConfirmed.ProtoReflect.Descriptor instead.
 func (*SameChildConfirmed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SameChildConfirmed) GetReferralId() string {
@@ -2713,7 +2783,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2725,7 +2795,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2738,7 +2808,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2834,7 +2904,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2846,7 +2916,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2859,7 +2929,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -2929,7 +2999,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2941,7 +3011,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2954,7 +3024,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -3056,7 +3126,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3068,7 +3138,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3081,7 +3151,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -3160,7 +3230,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3172,7 +3242,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3185,7 +3255,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -3240,7 +3310,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3252,7 +3322,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3265,7 +3335,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -3322,7 +3392,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3334,7 +3404,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3347,7 +3417,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -3409,7 +3479,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3421,7 +3491,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3434,7 +3504,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3504,7 +3574,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3516,7 +3586,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3529,7 +3599,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3571,7 +3641,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3583,7 +3653,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3596,7 +3666,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3631,7 +3701,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3643,7 +3713,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3656,7 +3726,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3726,7 +3796,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3738,7 +3808,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3751,7 +3821,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Note) GetText() string {
@@ -3791,7 +3861,7 @@ type CaseEndingCorrected struct {
 
 func (x *CaseEndingCorrected) Reset() {
 	*x = CaseEndingCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3803,7 +3873,7 @@ func (x *CaseEndingCorrected) String() string {
 func (*CaseEndingCorrected) ProtoMessage() {}
 
 func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3816,7 +3886,7 @@ func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
 func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *CaseEndingCorrected) GetReferralId() string {
@@ -3913,7 +3983,7 @@ type CaseReopened struct {
 
 func (x *CaseReopened) Reset() {
 	*x = CaseReopened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3925,7 +3995,7 @@ func (x *CaseReopened) String() string {
 func (*CaseReopened) ProtoMessage() {}
 
 func (x *CaseReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3938,7 +4008,7 @@ func (x *CaseReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
 func (*CaseReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *CaseReopened) GetReferralId() string {
@@ -4019,7 +4089,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\vreceived_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"receivedOn\x122\n" +
 	"\x15awaiting_second_party\x18\a \x01(\bR\x13awaitingSecondParty\x12;\n" +
-	"\x05facts\x18\b \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\"\xdf\x03\n" +
+	"\x05facts\x18\b \x01(\v2%.familytime.referral.v1.ReferralFactsR\x05facts\"\xac\x04\n" +
 	"\x1eSecondPartyApplicationReceived\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4031,7 +4101,12 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x04risk\x18\x06 \x01(\v2#.familytime.referral.v1.RiskAnswersR\x04risk\x12#\n" +
 	"\rconsent_given\x18\a \x01(\bR\fconsentGiven\x12*\n" +
 	"\x11sealed_risk_notes\x18\b \x01(\fR\x0fsealedRiskNotes\x12_\n" +
-	"\x17matches_first_applicant\x18\t \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x15matchesFirstApplicant\"\xb1\x03\n" +
+	"\x17matches_first_applicant\x18\t \x03(\x0e2'.familytime.referral.v1.ApplicantDetailR\x15matchesFirstApplicant\x12K\n" +
+	"\bchildren\x18\n" +
+	" \x03(\v2/.familytime.referral.v1.SecondPartyChildAccountR\bchildren\"]\n" +
+	"\x17SecondPartyChildAccount\x12\x1b\n" +
+	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12%\n" +
+	"\x0esealed_details\x18\x02 \x01(\fR\rsealedDetails\"\xb1\x03\n" +
 	"\x0fReferralAmended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4403,150 +4478,152 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
-	(*ReferralAmended)(nil),                // 2: familytime.referral.v1.ReferralAmended
-	(*ScreeningRecorded)(nil),              // 3: familytime.referral.v1.ScreeningRecorded
-	(*ReferralAccepted)(nil),               // 4: familytime.referral.v1.ReferralAccepted
-	(*ReferralWaitlisted)(nil),             // 5: familytime.referral.v1.ReferralWaitlisted
-	(*ReferralDeclined)(nil),               // 6: familytime.referral.v1.ReferralDeclined
-	(*ReferralWithdrawn)(nil),              // 7: familytime.referral.v1.ReferralWithdrawn
-	(*PreVisitCompleted)(nil),              // 8: familytime.referral.v1.PreVisitCompleted
-	(*ArrangementAgreed)(nil),              // 9: familytime.referral.v1.ArrangementAgreed
-	(*ArrangementChanged)(nil),             // 10: familytime.referral.v1.ArrangementChanged
-	(*FamilyReadyForContact)(nil),          // 11: familytime.referral.v1.FamilyReadyForContact
-	(*ChildrenLeavingChanged)(nil),         // 12: familytime.referral.v1.ChildrenLeavingChanged
-	(*ChildBirthMonthCorrected)(nil),       // 13: familytime.referral.v1.ChildBirthMonthCorrected
-	(*AdultKeptFromChildren)(nil),          // 14: familytime.referral.v1.AdultKeptFromChildren
-	(*FirstSessionAttended)(nil),           // 15: familytime.referral.v1.FirstSessionAttended
-	(*ReviewHeld)(nil),                     // 16: familytime.referral.v1.ReviewHeld
-	(*CaseEnded)(nil),                      // 17: familytime.referral.v1.CaseEnded
-	(*PlaceReleasedNoted)(nil),             // 18: familytime.referral.v1.PlaceReleasedNoted
-	(*SessionAttendedAfterRelease)(nil),    // 19: familytime.referral.v1.SessionAttendedAfterRelease
-	(*CaseSuspended)(nil),                  // 20: familytime.referral.v1.CaseSuspended
-	(*CaseResumed)(nil),                    // 21: familytime.referral.v1.CaseResumed
-	(*RiskAssessmentNoted)(nil),            // 22: familytime.referral.v1.RiskAssessmentNoted
-	(*PossibleDuplicateFlagged)(nil),       // 23: familytime.referral.v1.PossibleDuplicateFlagged
-	(*PossibleDuplicateChecked)(nil),       // 24: familytime.referral.v1.PossibleDuplicateChecked
-	(*SameChildConfirmed)(nil),             // 25: familytime.referral.v1.SameChildConfirmed
-	(*FamilyDetailsOpened)(nil),            // 26: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 27: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 28: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 29: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 30: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 31: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 32: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 33: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 34: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 35: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 36: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 37: familytime.referral.v1.Note
-	(*CaseEndingCorrected)(nil),            // 38: familytime.referral.v1.CaseEndingCorrected
-	(*CaseReopened)(nil),                   // 39: familytime.referral.v1.CaseReopened
-	(v1.ReferralSource)(0),                 // 40: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 41: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 42: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 43: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 44: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 45: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 46: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 47: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 48: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 49: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 50: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 51: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 52: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 53: familytime.referral.v1.ChildMatch
-	(ConfirmerRole)(0),                     // 54: familytime.referral.v1.ConfirmerRole
-	(ErasureReason)(0),                     // 55: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 56: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 57: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 58: familytime.referral.v1.ReferralState
+	(*SecondPartyChildAccount)(nil),        // 2: familytime.referral.v1.SecondPartyChildAccount
+	(*ReferralAmended)(nil),                // 3: familytime.referral.v1.ReferralAmended
+	(*ScreeningRecorded)(nil),              // 4: familytime.referral.v1.ScreeningRecorded
+	(*ReferralAccepted)(nil),               // 5: familytime.referral.v1.ReferralAccepted
+	(*ReferralWaitlisted)(nil),             // 6: familytime.referral.v1.ReferralWaitlisted
+	(*ReferralDeclined)(nil),               // 7: familytime.referral.v1.ReferralDeclined
+	(*ReferralWithdrawn)(nil),              // 8: familytime.referral.v1.ReferralWithdrawn
+	(*PreVisitCompleted)(nil),              // 9: familytime.referral.v1.PreVisitCompleted
+	(*ArrangementAgreed)(nil),              // 10: familytime.referral.v1.ArrangementAgreed
+	(*ArrangementChanged)(nil),             // 11: familytime.referral.v1.ArrangementChanged
+	(*FamilyReadyForContact)(nil),          // 12: familytime.referral.v1.FamilyReadyForContact
+	(*ChildrenLeavingChanged)(nil),         // 13: familytime.referral.v1.ChildrenLeavingChanged
+	(*ChildBirthMonthCorrected)(nil),       // 14: familytime.referral.v1.ChildBirthMonthCorrected
+	(*AdultKeptFromChildren)(nil),          // 15: familytime.referral.v1.AdultKeptFromChildren
+	(*FirstSessionAttended)(nil),           // 16: familytime.referral.v1.FirstSessionAttended
+	(*ReviewHeld)(nil),                     // 17: familytime.referral.v1.ReviewHeld
+	(*CaseEnded)(nil),                      // 18: familytime.referral.v1.CaseEnded
+	(*PlaceReleasedNoted)(nil),             // 19: familytime.referral.v1.PlaceReleasedNoted
+	(*SessionAttendedAfterRelease)(nil),    // 20: familytime.referral.v1.SessionAttendedAfterRelease
+	(*CaseSuspended)(nil),                  // 21: familytime.referral.v1.CaseSuspended
+	(*CaseResumed)(nil),                    // 22: familytime.referral.v1.CaseResumed
+	(*RiskAssessmentNoted)(nil),            // 23: familytime.referral.v1.RiskAssessmentNoted
+	(*PossibleDuplicateFlagged)(nil),       // 24: familytime.referral.v1.PossibleDuplicateFlagged
+	(*PossibleDuplicateChecked)(nil),       // 25: familytime.referral.v1.PossibleDuplicateChecked
+	(*SameChildConfirmed)(nil),             // 26: familytime.referral.v1.SameChildConfirmed
+	(*FamilyDetailsOpened)(nil),            // 27: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 28: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 29: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 30: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 31: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 32: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 33: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 34: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 35: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 36: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 37: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 38: familytime.referral.v1.Note
+	(*CaseEndingCorrected)(nil),            // 39: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 40: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 41: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 42: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 43: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 44: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 45: familytime.referral.v1.ApplicantDetail
+	(RiskRating)(0),                        // 46: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 47: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 48: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 49: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 50: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 51: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 52: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 53: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 54: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 55: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 56: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 57: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 58: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 59: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	40, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	41, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	42, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	28, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	42, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	29, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	43, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	44, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
-	42, // 8: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	28, // 9: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	42, // 10: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	45, // 11: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	46, // 12: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	42, // 13: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	41, // 14: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	42, // 15: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	41, // 16: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	42, // 17: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	47, // 18: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	42, // 19: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	48, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	49, // 21: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	42, // 22: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	42, // 23: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	50, // 24: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	42, // 25: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	50, // 26: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	50, // 27: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	32, // 28: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	30, // 29: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	50, // 30: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	42, // 31: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	42, // 32: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	42, // 33: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	42, // 34: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	42, // 35: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
-	42, // 36: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	42, // 37: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	42, // 38: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	42, // 39: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	51, // 40: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	42, // 41: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	42, // 42: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	52, // 43: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	42, // 44: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	42, // 45: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	42, // 46: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	42, // 47: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	42, // 48: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	42, // 49: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	53, // 50: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	42, // 51: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	42, // 52: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	54, // 53: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	42, // 54: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	55, // 55: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	42, // 56: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	29, // 57: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	30, // 58: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	31, // 59: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	56, // 60: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	43, // 61: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	49, // 62: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	57, // 63: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	42, // 64: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	42, // 65: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	49, // 66: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	42, // 67: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	42, // 68: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	52, // 69: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	52, // 70: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	42, // 71: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	42, // 72: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	42, // 73: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	52, // 74: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	58, // 75: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	76, // [76:76] is the sub-list for method output_type
-	76, // [76:76] is the sub-list for method input_type
-	76, // [76:76] is the sub-list for extension type_name
-	76, // [76:76] is the sub-list for extension extendee
-	0,  // [0:76] is the sub-list for field type_name
+	41, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	42, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	29, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	43, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	30, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	44, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	45, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	2,  // 8: familytime.referral.v1.SecondPartyApplicationReceived.children:type_name -> familytime.referral.v1.SecondPartyChildAccount
+	43, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	29, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	43, // 11: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	46, // 12: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	47, // 13: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	43, // 14: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	42, // 15: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 16: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	42, // 17: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 18: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	48, // 19: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	43, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	49, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	50, // 22: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	43, // 23: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	43, // 24: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	51, // 25: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	43, // 26: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	51, // 27: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	51, // 28: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	33, // 29: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	31, // 30: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	51, // 31: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	43, // 32: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	43, // 33: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	43, // 34: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	43, // 35: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	43, // 36: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
+	43, // 37: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	43, // 38: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	43, // 39: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	43, // 40: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	52, // 41: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	43, // 42: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	43, // 43: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	53, // 44: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	43, // 45: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	43, // 46: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	43, // 47: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	43, // 48: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	43, // 49: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	43, // 50: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	54, // 51: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	43, // 52: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	43, // 53: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	55, // 54: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	43, // 55: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	56, // 56: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	43, // 57: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	30, // 58: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	31, // 59: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	32, // 60: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	57, // 61: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	44, // 62: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	50, // 63: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	58, // 64: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	43, // 65: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	43, // 66: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	50, // 67: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	43, // 68: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	43, // 69: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	53, // 70: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	53, // 71: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	43, // 72: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	43, // 73: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	43, // 74: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	53, // 75: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	59, // 76: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	77, // [77:77] is the sub-list for method output_type
+	77, // [77:77] is the sub-list for method input_type
+	77, // [77:77] is the sub-list for extension type_name
+	77, // [77:77] is the sub-list for extension extendee
+	0,  // [0:77] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -4561,7 +4638,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   40,
+			NumMessages:   41,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -206,7 +206,6 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 	return cmd
 }
 
-// printFamily shows a family's opened details as tables and lines a coordinator reads.
 // orderExpiry is a court order's last day in force as family shows it: "-" when none is known,
 // and "expired on D" once it has passed by the centre's today, as the service reckons it (review
 // 49): an expired order is no longer in force.
@@ -234,6 +233,32 @@ func keptFromChildren(f *referralv1.Family, o *referralv1.CourtOrder) string {
 	return strings.Join(out, "; ")
 }
 
+// printSecondApplication prints what a self-referral's second parent said of each child, under
+// the children's table whose NEEDS and LANGUAGE are the referral's (decision 337): the two accounts
+// side by side, for the coordinator to amend the referral to take in what should be its own.
+func printSecondApplication(w io.Writer, f *referralv1.Family) {
+	if len(f.GetSecondApplicationChildren()) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nThe second parent's application says of the children (kept as theirs: not the referral's needs and language above "+
+		"until a coordinator amends the referral to take them in; the door's day sheet is told them meanwhile):")
+	for _, c := range f.GetSecondApplicationChildren() {
+		name := "child " + c.GetPersonId()
+		if i := slices.IndexFunc(f.GetChildren(), func(k *referralv1.Child) bool { return k.GetPersonId() == c.GetPersonId() }); i >= 0 {
+			name = fmt.Sprintf("%s (%s)", oneLine(f.GetChildren()[i].GetFullName()), c.GetPersonId())
+		}
+		var said []string
+		if needs := oneLine(c.GetNeeds()); needs != "" {
+			said = append(said, "needs (second parent's application): "+needs)
+		}
+		if lang := oneLine(c.GetLanguage()); lang != "" {
+			said = append(said, "language (second parent's application): "+lang)
+		}
+		fmt.Fprintf(w, "  %s: %s\n", name, strings.Join(said, "; "))
+	}
+}
+
+// printFamily shows a family's opened details as tables and lines a coordinator reads.
 func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson string) error {
 	w = escaped(w)
 	fields := [][2]string{{"family", f.GetFamilyId()}, {"referral", f.GetReferralId()}, {"version", strconv.FormatInt(f.GetVersion(), 10)}}
@@ -278,6 +303,7 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	if f.GetChildrensNeedsWithheld() {
 		fmt.Fprintln(w, "\nChildren's needs: held by the centre, not given in a party's copy (the referrer wrote them, often from one parent's side).")
 	}
+	printSecondApplication(w, f)
 	d := f.GetDetails()
 	if d == nil {
 		return nil

@@ -134,7 +134,10 @@ func (r *referralCommand) secondPartyCommand() *cobra.Command {
 waits and cannot be screened. The file is the API's SubmitSecondPartyApplicationRequest in JSON or
 YAML: the applying parent (an adult, as in docs/referral-example.yaml, with contact details), their
 own risk answers, risk_notes, consent_given and the family's children, each with their full_name
-and date_of_birth as the first parent gave them. An applicant with a referrer's token must name
+and date_of_birth as the first parent gave them, and, if the applying parent wants the centre to
+know them, the child's needs and language as they give them: kept as this parent's, shown to the
+coordinator and the lead beside the referral's (referral family), and told to the door's day sheet
+(decision 337). An applicant with a referrer's token must name
 every child (case, accents and punctuation aside), or the application is refused
 (APPLICATION_DOES_NOT_MATCH, without saying what differs), and is answered the referral's id and
 state only; a referral that is not a self-referral is answered to them as not found, as an unknown

@@ -915,16 +915,29 @@ func printDaySheet(w io.Writer, out *output, day string, entries []*schedulingv1
 
 // knowAbout is what the staff with a person must know today, as the referral gives it: a child's
 // needs, and a language spoken other than English; "" when there is neither. The needs are free text of
-// up to 4,000 characters: printed whole, as cutting them could cut the part that matters.
+// up to 4,000 characters: printed whole, as cutting them could cut the part that matters. What a
+// self-referral's other parent's application adds for a child (its needs, a language the referral
+// does not give) is printed labelled as theirs, after the referral's (decision 337).
 func knowAbout(n *referralv1.DoorName) string {
 	var parts []string
-	if needs := strings.TrimSpace(n.GetNeeds()); needs != "" {
-		parts = append(parts, "needs: "+strings.Join(strings.Fields(needs), " "))
+	needs, other := strings.Join(strings.Fields(n.GetNeeds()), " "), strings.Join(strings.Fields(n.GetNeedsFromOtherApplication()), " ")
+	switch {
+	case needs != "" && other != "":
+		parts = append(parts, "needs: "+needs+"; the other parent's application adds: "+other)
+	case needs != "":
+		parts = append(parts, "needs: "+needs)
+	case other != "":
+		parts = append(parts, "needs (the other parent's application): "+other)
 	}
 	// English goes without saying at a UK centre: a line for every person who speaks it would bury
 	// the ones the staff must act on (an interpreter, a child who speaks another language at home).
 	if lang := strings.TrimSpace(n.GetLanguage()); lang != "" && !strings.EqualFold(lang, "English") {
 		parts = append(parts, "speaks "+lang)
+	}
+	// The other parent's differs from the referral's: said even when it is English, as the two
+	// accounts disagree.
+	if lang := strings.TrimSpace(n.GetLanguageFromOtherApplication()); lang != "" {
+		parts = append(parts, "the other parent's application says speaks "+lang)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -24,6 +24,13 @@ func TestTheDaySheetSaysWhatTheStaffMustKnowOfAPerson(t *testing.T) {
 		{&referralv1.DoorName{Language: "english"}, ""},
 		{&referralv1.DoorName{Child: true, Needs: "  "}, ""},
 		{&referralv1.DoorName{}, ""},
+		// A self-referral's other parent's application, labelled as theirs (decision 337).
+		{&referralv1.DoorName{Child: true, Needs: "Peanut allergy: EpiPen in his bag.", Language: "English",
+			NeedsFromOtherApplication: "Noah is diabetic:\ninsulin at 11:00", LanguageFromOtherApplication: "Polish"},
+			"needs: Peanut allergy: EpiPen in his bag.; the other parent's application adds: Noah is diabetic: insulin at 11:00; " +
+				"the other parent's application says speaks Polish"},
+		{&referralv1.DoorName{Child: true, NeedsFromOtherApplication: "Deaf in one ear", LanguageFromOtherApplication: "Polish"},
+			"needs (the other parent's application): Deaf in one ear; the other parent's application says speaks Polish"},
 	} {
 		require.Equal(t, c.want, knowAbout(c.n))
 	}

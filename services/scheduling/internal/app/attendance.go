@@ -27,7 +27,8 @@ type CheckInResult struct {
 	Refusal  string
 	// Again: admitted before, nothing new recorded.
 	Again bool
-	// Cautions: what the door must mind about a new admission (Family.DoorCautions).
+	// Cautions: what the door must mind about a new admission (Family.DoorCautions), or about a
+	// refusal: the other party inside or near the door (Family.RefusalCautions).
 	Cautions []domain.Caution
 	// Booking is the booking as the check-in leaves it: a refusal's way on depends on its state.
 	Booking *domain.Booking
@@ -61,6 +62,9 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	}
 	if admitted {
 		r.Cautions = f.DoorCautions(booking, person, now, r.Again)
+	} else {
+		// Review 61: turned away under a hold with the other parent inside, and told nothing of it.
+		r.Cautions = f.RefusalCautions(booking, person, now)
 	}
 	if admitted && !r.Again && err == nil {
 		// The door is cautioned before a supervised family's contact starts with no supervisor free

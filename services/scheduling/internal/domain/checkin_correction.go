@@ -116,11 +116,14 @@ func (f *Family) applyCheckInCorrected(e *schedulingv1.CheckInCorrected) {
 	}
 }
 
-// doorRefusal is one refusal at the door standing on a booking: the id given, the reason and when.
+// doorRefusal is one refusal at the door standing on a booking: the id given, the reason and when;
+// named: the person is named for the family to come (attend, bring or collect), who came with party.
 type doorRefusal struct {
 	person uuid.UUID
 	reason string
 	at     time.Time
+	named  bool
+	party  schedulingv1.Party
 }
 
 // ErrRefusalStands refuses the withdrawal of a refusal that turned the family away because its

@@ -257,6 +257,9 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 		return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came first, at %s, before the visiting parent: the parents may "+
 			"meet; keep them apart", came, ClockAt(seen, b.loc))}, true
 	}
+	if c, ok := turnedAwayMayMeet(b, other, at); ok {
+		return c, true
+	}
 	// The other party not yet come, but due within DoorWindowMinutes, or due and still within its
 	// grace: it may walk in at any moment (review 44: the resident parent and the children were let
 	// in 2 minutes before the visiting parent was due, with no word, and the caution came only once
@@ -300,6 +303,8 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 //   - the other party is still inside and leaves now too (the session was called off, or ended by
 //     a no-show) or is due to leave less than the window after at, or was due already: it stays
 //     inside until the window after this party left;
+//   - the other party was turned away at the door (a check-in refused: a hold, say) less than the
+//     window before and never let in: it is outside, as one that has just left (review 61);
 //   - the other party has not come and is due within DoorWindowMinutes, or was due and is within
 //     its grace (as at check-in, decision 259), or is the visiting parent, who may still come
 //     (mayStillCome, decision 317): it may walk in as this party walks out.
@@ -344,6 +349,20 @@ func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caut
 		}
 		return Caution{}, false
 	}
+	if away, ok := b.turnedAwayAt(other); ok {
+		// Turned away at the door and never let in: it is outside, as a party that has just left
+		// is. Review 61: under a hold, the visiting parent was refused at 10:25 and the children
+		// were let out at 10:27 with no word.
+		if ago := at.Sub(away); ago >= 0 && ago < window {
+			when := fmt.Sprintf("%d minutes before this departure", int(ago/time.Minute))
+			if ago < time.Minute {
+				when = "in the same minute as this departure"
+			}
+			return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %s, and was turned away: they may "+
+				"still be outside; the parents may meet; keep %s inside until %s, if the other has not gone yet", party(other),
+				ClockAt(away, b.loc), when, party(p), ClockAt(away.Add(window), b.loc))}, true
+		}
+	}
 	due := b.due(other)
 	// decision 317: the visiting parent not in may still come for the time left (mayStillCome).
 	coming := at.Before(due.Add(NoShowGrace)) || other == schedulingv1.Party_PARTY_VISITING && !b.isHandover() && b.mayStillCome(at)
@@ -381,6 +400,84 @@ func party(p schedulingv1.Party) string {
 		return "the children's party (the children and who brings them)"
 	}
 	return "the visiting party (the visiting parent)"
+}
+
+// turnedAwayAt is when someone of party, named for the family to come, was last refused at the
+// door of b (a refusal standing: not withdrawn), whatever the reason: a hold, the session called
+// off, their party gone. Such a person came to the door and was sent away, so the door keeps the
+// parents apart from them as from a party that has just left (review 61). firstSeen does not
+// count it: nobody of the party was let in, and the no-show and late-arrival rules read the
+// party's coming from who was admitted or recorded arriving.
+func (b *Booking) turnedAwayAt(party schedulingv1.Party) (time.Time, bool) {
+	var last time.Time
+	for _, r := range b.refused {
+		if r.named && r.party == party && r.at.After(last) {
+			last = r.at
+		}
+	}
+	return last, !last.IsZero()
+}
+
+// turnedAwayMayMeet is the PARENTS_MAY_MEET caution for someone of the party other than other at
+// the door at at, when other was turned away there (turnedAwayAt) less than the door's window
+// before and never let in: they may still be outside.
+func turnedAwayMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution, bool) {
+	away, ok := b.turnedAwayAt(other)
+	if !ok || !b.firstSeen(other).IsZero() {
+		return Caution{}, false
+	}
+	if ago := at.Sub(away); ago < 0 || ago >= b.keepApart(true) {
+		return Caution{}, false
+	}
+	return Caution{CautionParentsMayMeet, fmt.Sprintf("%s came to the door at %s, %d minutes ago, and was turned away: they may "+
+		"still be outside; keep the parents apart", party(other), ClockAt(away, b.loc), int(at.Sub(away)/time.Minute))}, true
+}
+
+// RefusalCautions are what the door must mind about person, refused at the door of booking id at
+// now (CheckIn), about the other party: review 61 turned the visiting parent away under a hold
+// with the children's party inside, and the children's party away with the visiting parent
+// inside, and the door was told nothing of the other parent a door's width away. Said, as
+// PARENTS_MAY_MEET, when the other party:
+//   - is inside (seen at the door and not recorded leaving): it will leave, the session called
+//     off or not, so this party is seen away first, or the other kept inside the window;
+//   - left, came to the door, or was turned away there less than the window before (parentsMayMeet);
+//   - has not come and is due within DoorWindowMinutes, or was due and is within its grace.
+//
+// Only of someone named for the family to come: who is not (NOT_PERMITTED) comes with no party.
+func (f *Family) RefusalCautions(id, person uuid.UUID, now time.Time) []Caution {
+	b, ok := f.bookings[id]
+	if !ok {
+		return nil
+	}
+	role, named := f.role(person)
+	if !named {
+		return nil
+	}
+	other := otherParty(f.partyOf(person, role))
+	if _, left := b.Departed[other]; left {
+		if c, ok := parentsMayMeet(b, other, now); ok {
+			return []Caution{c}
+		}
+		return nil
+	}
+	if !b.firstSeen(other).IsZero() {
+		window := b.keepApart(false)
+		return []Caution{{CautionParentsMayMeet, fmt.Sprintf("%s is inside: the parents may meet at the door; keep this party apart "+
+			"until the other has gone (see this party away from the door first, or keep the other inside until %s, %d minutes from "+
+			"now)", stayingParty(other), ClockAt(now.Add(window), b.loc), int(window/time.Minute))}}
+	}
+	if c, ok := turnedAwayMayMeet(b, other, now); ok {
+		return []Caution{c}
+	}
+	if due := b.due(other); !now.Before(due.Add(-DoorWindowMinutes*time.Minute)) && now.Before(due.Add(NoShowGrace)) {
+		when := fmt.Sprintf("is due at %s", ClockAt(due, b.loc))
+		if now.After(due) {
+			when = fmt.Sprintf("was due at %s", ClockAt(due, b.loc))
+		}
+		return []Caution{{CautionParentsMayMeet, fmt.Sprintf("%s %s and is not in yet: the parents may meet at the door; keep them "+
+			"apart (see this party away before the other comes)", party(other), when)}}
+	}
+	return nil
 }
 
 // firstSeen is when party was first seen at the door of b: its first check-in or its recorded

@@ -2054,7 +2054,7 @@ func (f *Family) copy() (*Family, error) {
 		b := *v
 		b.CheckedIn, b.BroughtIn = slices.Clone(v.CheckedIn), slices.Clone(v.BroughtIn)
 		b.CameIn, b.TakenOut = slices.Clone(v.CameIn), slices.Clone(v.TakenOut)
-		b.TurnedAway, b.checkIns = slices.Clone(v.TurnedAway), slices.Clone(v.checkIns)
+		b.TurnedAway, b.checkIns, b.refused = slices.Clone(v.TurnedAway), slices.Clone(v.checkIns), slices.Clone(v.refused)
 		b.CheckedInAt = map[schedulingv1.Party]time.Time{}
 		for p, t := range v.CheckedInAt {
 			b.CheckedInAt[p] = t
@@ -2163,7 +2163,11 @@ func (f *Family) apply(ev proto.Message) error {
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]
 		b.Refusals++
 		if person, err := uuid.Parse(e.GetPersonId()); err == nil {
-			b.refused = append(b.refused, doorRefusal{person: person, reason: e.GetReason(), at: e.GetAt().AsTime()})
+			r := doorRefusal{person: person, reason: e.GetReason(), at: e.GetAt().AsTime()}
+			if role, named := f.role(person); named {
+				r.named, r.party = true, f.partyOf(person, role)
+			}
+			b.refused = append(b.refused, r)
 		}
 		f.noteTurnedAway(b, e)
 	case *schedulingv1.CheckInRefusalWithdrawn:

@@ -429,7 +429,11 @@ const CautionContactNotHeld = "CONTACT_NOT_HELD"
 // contact had not begun: they left at or before contact's start (the children's due time), or the
 // visiting party was not seen at the door (checked in or arrived) before they left. Review 51
 // recorded a whole visit at 13:11 for children due at 14:15 with no word but PARENTS_MAY_MEET. The
-// departure is recorded all the same; the caution says what to do.
+// departure is recorded all the same; the caution says what to do. A visiting party turned away at
+// the door came, and is not said never to have come; a session already called off (a hold) or
+// recorded as a no-show is said to be so, with nothing more to record, and one the door stopped
+// (StoppedAtTheDoor) is the centre's to call off, never a no-show (review 61 was sent to record a
+// no-show and a cancellation of a session a hold had called off, both refused BOOKING_NOT_ACTIVE).
 func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution, bool) {
 	if party != schedulingv1.Party_PARTY_CHILDREN {
 		return Caution{}, false
@@ -452,14 +456,46 @@ func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution
 		why = fmt.Sprintf("before contact's start at %s", ClockAt(b.ChildrenArrive, b.loc))
 	case !came || !seen.Before(at):
 		why = "before the visiting party came"
+		if away, ok := b.turnedAwayAt(schedulingv1.Party_PARTY_VISITING); ok && !came && away.Before(at) {
+			// It came and was turned away (review 61): it did not fail to come.
+			why = fmt.Sprintf("before the visiting party was let in (it came to the door at %s and was turned away)", ClockAt(away, b.loc))
+		}
 	default:
 		return Caution{}, false
+	}
+	if ended := b.endedWords(); ended != "" {
+		// Review 61: under a hold the door was told to record a no-show or call the session off,
+		// and both were refused BOOKING_NOT_ACTIVE: the session was already called off.
+		return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s. The session %s: "+
+			"nothing more is recorded for it", ClockAt(at, b.loc), why, ended)}, true
+	}
+	if r, stopped := b.StoppedAtTheDoor(); stopped {
+		// Nobody of the family would have been let in: neither party is a no-show (decision 225).
+		return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s; %s: %s",
+			ClockAt(at, b.loc), why, b.turnedAwayWords(r), b.callOffWay(r))}, true
 	}
 	return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s. If their arrival "+
 		"or departure was recorded by mistake (the wrong booking, or ahead of time), correct it (familytime schedule correct %s "+
 		"--party children --arrival --not-happened, and --departure likewise). If the session did not take place, record it: the "+
 		"party that did not come is a no-show (familytime schedule noshow %s --party visiting), or the centre calls it off "+
 		"(familytime schedule cancel %s --by centre --reason ...)", ClockAt(at, b.loc), why, b.ID, b.ID, b.ID)}, true
+}
+
+// endedWords say how booking b ended before its session was over, when it is no longer booked: called
+// off (by a safeguarding hold, or a cancellation), or a party's no-show recorded; empty while booked.
+func (b *Booking) endedWords() string {
+	switch b.Status {
+	case schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
+		return ""
+	case schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
+		return fmt.Sprintf("is recorded as a no-show (%s recorded as not coming)", partyWords(b.NoShow))
+	case schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
+		if b.Reason == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD {
+			return "was called off by a safeguarding hold"
+		}
+		return "was called off (the booking is cancelled)"
+	}
+	return "is no longer booked"
 }
 
 // handoverNotHeld is contactNotHeld for a handover (decision 316): no caution once the children

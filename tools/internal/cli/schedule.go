@@ -1007,6 +1007,11 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
+A refusal of someone named for the family says, in a line "CAUTION PARENTS_MAY_MEET: ...", when
+the other party is inside (see this party away from the door first, or keep the other inside for
+the door's window), left or was turned away at the door less than 10 minutes before (or the
+family's longer stagger), or is due within 10 minutes: the parents may meet at the door.
+
 An adult named only to bring the children (not to take part in contact, nor to collect them) is
 admitted with the caution BRING_ONLY: they hand the children over and leave; one named only to
 collect them, with COLLECT_ONLY: they take the children at the end and leave with them (the other
@@ -1136,7 +1141,8 @@ will stand a minute on; recorded after the fact with --at, it says so of a wait 
 
 "CAUTION PARENTS_MAY_MEET: ..." says until when to keep whom inside, so that the parents do not
 meet on the way out (the visiting parent leaves 10-15 minutes after the children, or as the family
-agreed): when the other party left less than 10 minutes before, is still inside in a session called
+agreed): when the other party left less than 10 minutes before, was turned away at the door less
+than 10 minutes before (a hold, say: it may still be outside), is still inside in a session called
 off (a hold), is due to leave within 10 minutes, or is due to arrive (the visiting parent: while
 they may still come). A family that agreed a stagger longer than 15 minutes is kept apart for that
 long instead of 10. The departure is recorded all the same; one
@@ -1147,6 +1153,8 @@ recorded before the party really left is corrected to its time (familytime sched
 before the visiting party came): contact did not take place. Correct an arrival or departure
 recorded by mistake (familytime schedule correct), or record the session as not taken place (the
 party that did not come is a no-show, or the centre calls it off with familytime schedule cancel).
+On a session already called off (a hold) or recorded as a no-show it says so: nothing more is
+recorded; the family turned away at the door is the centre's to call off, never a no-show.
 
 "CAUTION SUPERVISED_PAST_ITS_TIME: ..." says supervised contact ran past its time: the children
 and the visiting party were both inside after the children were due to leave (after a late start,

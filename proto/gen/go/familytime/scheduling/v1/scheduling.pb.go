@@ -1794,7 +1794,9 @@ type CheckInResponse struct {
 	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
 	// The person was checked in before: they are admitted again and nothing new is recorded.
 	AlreadyCheckedIn bool `protobuf:"varint,4,opt,name=already_checked_in,json=alreadyCheckedIn,proto3" json:"already_checked_in,omitempty"`
-	// When newly admitted: what the door must mind, if anything (CheckInCaution).
+	// When newly admitted: what the door must mind, if anything (CheckInCaution). When refused
+	// (someone named for the family): PARENTS_MAY_MEET when the other party is inside, left or was
+	// turned away at the door less than the door's window before, or is due within it (review 61).
 	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// The booking as it stands after the check-in: a refusal's way on depends on it (a booking a
 	// hold has already cancelled needs nothing more recorded; one still booked may be called off).

@@ -5,8 +5,10 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/status"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 )
 
 // heldAtTheDoor is a family booked on the first Saturday (visiting parent due 10:00, children
@@ -104,4 +106,19 @@ func TestUnderAHoldTheChildrenTurnedAwayAreKeptApartFromTheVisitingParent(t *tes
 	require.Contains(t, textOf(left.GetCautions(), "PARENTS_MAY_MEET"), "the children's party (the children and who brings them) came "+
 		"to the door at 10:14, 1 minutes before this departure, and was turned away: they may still be outside; the parents may "+
 		"meet; keep the visiting party (the visiting parent) inside until 10:24")
+}
+
+// Review 61, finding 4: booking a family on hold named `familytime safeguarding hold lift HOLD_ID`,
+// which is no command; the lead lifts a hold with `familytime safeguarding lift HOLD_ID`.
+func TestABookingRefusedOnHoldNamesTheLiftCommand(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 2)
+	f := g.readyBringing(t)
+	g.hold(t, f.id)
+	_, err := book(t.Context(), g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
+		FamilyId: f.id.String(), PatternId: pattern, Date: date(saturday(0)), RoomId: rooms[0]})
+	_, reason := field(err)
+	require.Equal(t, "ON_HOLD", reason, err)
+	require.Contains(t, status.Convert(err).Message(), "(familytime safeguarding lift HOLD_ID)")
+	require.NotContains(t, status.Convert(err).Message(), "hold lift")
 }

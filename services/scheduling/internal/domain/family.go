@@ -798,7 +798,7 @@ func (f *Family) Book(id, centre uuid.UUID, s Session, roomID uuid.UUID, start *
 	case f.OnHold():
 		// Say who ends it (review 51): the coordinator cannot, and a booking waits for it.
 		return nil, nil, problem.Rule(ErrOnHold.Reason, "a safeguarding hold suspends the family's contact: nothing is booked until "+
-			"the centre's safeguarding lead lifts it (familytime safeguarding hold lift HOLD_ID); tell the lead")
+			"the centre's safeguarding lead lifts it (familytime safeguarding lift HOLD_ID); tell the lead")
 	case f.RuledOut(f.ready.ServiceType):
 		return nil, nil, ErrSupportedContactRuledOut
 	case f.DisclosureRulesOut(f.ready.ServiceType):

@@ -355,8 +355,13 @@ type ReferralAmended struct {
 	// retraction, recorded, that takes nothing back. The disclosure stands on the referral, and
 	// only the safeguarding lead screens it without a finding, saying why (decision 191).
 	DomesticAbuseRetracted bool `protobuf:"varint,9,opt,name=domestic_abuse_retracted,json=domesticAbuseRetracted,proto3" json:"domestic_abuse_retracted,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// The risk answers said yes to these questions before this amendment and say no after it:
+	// abduction risk, an injunction or substance misuse (decision 338). A retraction, recorded, that
+	// takes nothing back: until the safeguarding lead's screen, with a note, weighs it, only the lead
+	// screens the referral, and the children are not let leave the centre after an abduction risk.
+	RisksRetracted []RiskQuestion `protobuf:"varint,10,rep,packed,name=risks_retracted,json=risksRetracted,proto3,enum=familytime.referral.v1.RiskQuestion" json:"risks_retracted,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ReferralAmended) Reset() {
@@ -450,6 +455,13 @@ func (x *ReferralAmended) GetDomesticAbuseRetracted() bool {
 		return x.DomesticAbuseRetracted
 	}
 	return false
+}
+
+func (x *ReferralAmended) GetRisksRetracted() []RiskQuestion {
+	if x != nil {
+		return x.RisksRetracted
+	}
+	return nil
 }
 
 // ScreeningRecorded: a person screened the referral for risk.
@@ -4106,7 +4118,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	" \x03(\v2/.familytime.referral.v1.SecondPartyChildAccountR\bchildren\"]\n" +
 	"\x17SecondPartyChildAccount\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12%\n" +
-	"\x0esealed_details\x18\x02 \x01(\fR\rsealedDetails\"\xb1\x03\n" +
+	"\x0esealed_details\x18\x02 \x01(\fR\rsealedDetails\"\x80\x04\n" +
 	"\x0fReferralAmended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4118,7 +4130,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x0escreening_void\x18\x06 \x01(\bR\rscreeningVoid\x124\n" +
 	"\x16sealed_correction_note\x18\a \x01(\fR\x14sealedCorrectionNote\x124\n" +
 	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\x128\n" +
-	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\"\xb8\x03\n" +
+	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\x12M\n" +
+	"\x0frisks_retracted\x18\n" +
+	" \x03(\x0e2$.familytime.referral.v1.RiskQuestionR\x0erisksRetracted\"\xb8\x03\n" +
 	"\x11ScreeningRecorded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4526,20 +4540,21 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*v1.Date)(nil),                        // 43: familytime.common.v1.Date
 	(*RiskAnswers)(nil),                    // 44: familytime.referral.v1.RiskAnswers
 	(ApplicantDetail)(0),                   // 45: familytime.referral.v1.ApplicantDetail
-	(RiskRating)(0),                        // 46: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 47: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 48: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 49: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 50: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 51: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 52: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 53: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 54: familytime.referral.v1.ChildMatch
-	(ConfirmerRole)(0),                     // 55: familytime.referral.v1.ConfirmerRole
-	(ErasureReason)(0),                     // 56: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 57: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 58: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 59: familytime.referral.v1.ReferralState
+	(RiskQuestion)(0),                      // 46: familytime.referral.v1.RiskQuestion
+	(RiskRating)(0),                        // 47: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 48: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 49: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 50: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 51: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 52: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 53: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 54: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 55: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 56: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 57: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 58: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 59: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 60: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	41, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
@@ -4553,77 +4568,78 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	2,  // 8: familytime.referral.v1.SecondPartyApplicationReceived.children:type_name -> familytime.referral.v1.SecondPartyChildAccount
 	43, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
 	29, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	43, // 11: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	46, // 12: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	47, // 13: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	43, // 14: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	42, // 15: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 16: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	42, // 17: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 18: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	48, // 19: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	43, // 20: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	49, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	50, // 22: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 23: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	43, // 24: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	51, // 25: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	43, // 26: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	51, // 27: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	51, // 28: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	33, // 29: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	31, // 30: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	51, // 31: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	43, // 32: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	43, // 33: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	43, // 34: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	43, // 35: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	43, // 36: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
-	43, // 37: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	43, // 38: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	43, // 39: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	43, // 40: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	52, // 41: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	43, // 42: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	43, // 43: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	53, // 44: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	43, // 45: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	43, // 46: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	43, // 47: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	43, // 48: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	43, // 49: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	43, // 50: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	54, // 51: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	43, // 52: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	43, // 53: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	55, // 54: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	43, // 55: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	56, // 56: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	43, // 57: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	30, // 58: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	31, // 59: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	32, // 60: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	57, // 61: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	44, // 62: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	50, // 63: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	58, // 64: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	43, // 65: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	43, // 66: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	50, // 67: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 68: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	43, // 69: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	53, // 70: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	53, // 71: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	43, // 72: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	43, // 73: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	43, // 74: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	53, // 75: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	59, // 76: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	77, // [77:77] is the sub-list for method output_type
-	77, // [77:77] is the sub-list for method input_type
-	77, // [77:77] is the sub-list for extension type_name
-	77, // [77:77] is the sub-list for extension extendee
-	0,  // [0:77] is the sub-list for field type_name
+	46, // 11: familytime.referral.v1.ReferralAmended.risks_retracted:type_name -> familytime.referral.v1.RiskQuestion
+	43, // 12: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	47, // 13: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	48, // 14: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	43, // 15: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	42, // 16: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 17: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	42, // 18: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	43, // 19: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	49, // 20: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	43, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	50, // 22: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	51, // 23: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	43, // 24: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	43, // 25: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	52, // 26: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	43, // 27: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	52, // 28: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	52, // 29: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	33, // 30: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	31, // 31: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	52, // 32: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	43, // 33: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	43, // 34: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	43, // 35: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	43, // 36: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	43, // 37: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
+	43, // 38: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	43, // 39: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	43, // 40: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	43, // 41: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	53, // 42: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	43, // 43: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	43, // 44: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	54, // 45: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	43, // 46: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	43, // 47: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	43, // 48: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	43, // 49: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	43, // 50: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	43, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	55, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	43, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	43, // 54: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	56, // 55: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	43, // 56: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	57, // 57: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	43, // 58: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	30, // 59: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	31, // 60: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	32, // 61: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	58, // 62: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	44, // 63: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	51, // 64: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	59, // 65: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	43, // 66: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	43, // 67: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	51, // 68: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	43, // 69: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	43, // 70: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	54, // 71: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	54, // 72: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	43, // 73: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	43, // 74: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	43, // 75: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	54, // 76: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	60, // 77: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	78, // [78:78] is the sub-list for method output_type
+	78, // [78:78] is the sub-list for method input_type
+	78, // [78:78] is the sub-list for extension type_name
+	78, // [78:78] is the sub-list for extension extendee
+	0,  // [0:78] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

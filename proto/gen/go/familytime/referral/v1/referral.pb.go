@@ -959,8 +959,15 @@ type Referral struct {
 	// (decision 281). Read as the matches stand: a referral whose family was erased, or whose child
 	// no longer matches, is not listed. Another centre's referral never is (decision 173).
 	FlaggedAsDuplicateOn []*DuplicateFlaggedOn `protobuf:"bytes,36,rep,name=flagged_as_duplicate_on,json=flaggedAsDuplicateOn,proto3" json:"flagged_as_duplicate_on,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// The risk answers besides domestic abuse that were disclosed on the referral (abduction risk,
+	// an injunction, substance misuse: at submission, in the second parent's application or by an
+	// amendment) and later answered no by an amendment, each with when. A later "no" does not take
+	// the disclosure back: until the safeguarding lead's screen, with a note, weighs it, only the
+	// lead screens the referral, and after an abduction risk the children may not leave the centre
+	// (decision 338). Empty once the family is erased.
+	RiskRetractions []*RiskRetraction `protobuf:"bytes,37,rep,name=risk_retractions,json=riskRetractions,proto3" json:"risk_retractions,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1245,6 +1252,87 @@ func (x *Referral) GetFlaggedAsDuplicateOn() []*DuplicateFlaggedOn {
 	return nil
 }
 
+func (x *Referral) GetRiskRetractions() []*RiskRetraction {
+	if x != nil {
+		return x.RiskRetractions
+	}
+	return nil
+}
+
+// RiskRetraction is a risk answer disclosed on the referral and later answered no (decision 338).
+type RiskRetraction struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The question answered yes, then no.
+	Question RiskQuestion `protobuf:"varint,1,opt,name=question,proto3,enum=familytime.referral.v1.RiskQuestion" json:"question,omitempty"`
+	// The centre's local date it was first answered yes on the referral.
+	DisclosedOn *v1.Date `protobuf:"bytes,2,opt,name=disclosed_on,json=disclosedOn,proto3" json:"disclosed_on,omitempty"`
+	// The centre's local date of the amendment that answered it no, the latest if more than one.
+	RetractedOn *v1.Date `protobuf:"bytes,3,opt,name=retracted_on,json=retractedOn,proto3" json:"retracted_on,omitempty"`
+	// The safeguarding lead's screen, with a note, has weighed it since it was answered no. Until
+	// then only the lead screens the referral.
+	Weighed       bool `protobuf:"varint,4,opt,name=weighed,proto3" json:"weighed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RiskRetraction) Reset() {
+	*x = RiskRetraction{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RiskRetraction) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RiskRetraction) ProtoMessage() {}
+
+func (x *RiskRetraction) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RiskRetraction.ProtoReflect.Descriptor instead.
+func (*RiskRetraction) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *RiskRetraction) GetQuestion() RiskQuestion {
+	if x != nil {
+		return x.Question
+	}
+	return RiskQuestion_RISK_QUESTION_UNSPECIFIED
+}
+
+func (x *RiskRetraction) GetDisclosedOn() *v1.Date {
+	if x != nil {
+		return x.DisclosedOn
+	}
+	return nil
+}
+
+func (x *RiskRetraction) GetRetractedOn() *v1.Date {
+	if x != nil {
+		return x.RetractedOn
+	}
+	return nil
+}
+
+func (x *RiskRetraction) GetWeighed() bool {
+	if x != nil {
+		return x.Weighed
+	}
+	return false
+}
+
 // DuplicateFlaggedOn is another referral at the same centre on which this referral was flagged as
 // a possible duplicate (PossibleDuplicateFlagged naming this one), for a person to check.
 type DuplicateFlaggedOn struct {
@@ -1263,7 +1351,7 @@ type DuplicateFlaggedOn struct {
 
 func (x *DuplicateFlaggedOn) Reset() {
 	*x = DuplicateFlaggedOn{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1275,7 +1363,7 @@ func (x *DuplicateFlaggedOn) String() string {
 func (*DuplicateFlaggedOn) ProtoMessage() {}
 
 func (x *DuplicateFlaggedOn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1288,7 +1376,7 @@ func (x *DuplicateFlaggedOn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateFlaggedOn.ProtoReflect.Descriptor instead.
 func (*DuplicateFlaggedOn) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *DuplicateFlaggedOn) GetReferralId() string {
@@ -1344,7 +1432,7 @@ type PossibleDuplicate struct {
 
 func (x *PossibleDuplicate) Reset() {
 	*x = PossibleDuplicate{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1356,7 +1444,7 @@ func (x *PossibleDuplicate) String() string {
 func (*PossibleDuplicate) ProtoMessage() {}
 
 func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1369,7 +1457,7 @@ func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicate.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicate) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *PossibleDuplicate) GetReferralId() string {
@@ -1450,6 +1538,11 @@ type Family struct {
 	// The children's needs are left out: set in one party's view. The referrer wrote them, often
 	// from one parent's side (a school, a home), and the centre holds them.
 	ChildrensNeedsWithheld bool `protobuf:"varint,10,opt,name=childrens_needs_withheld,json=childrensNeedsWithheld,proto3" json:"childrens_needs_withheld,omitempty"`
+	// On a self-referral both parents applied to, what each application answered to the risk
+	// questions, so that whoever reads details.risk (both applications' answers together, and any
+	// amendment since) knows whose "yes" each is (decision 338). Unset otherwise, in one party's
+	// view, and once the family is erased.
+	ApplicationRiskAnswers *ApplicationRiskAnswers `protobuf:"bytes,12,opt,name=application_risk_answers,json=applicationRiskAnswers,proto3" json:"application_risk_answers,omitempty"`
 	// What a self-referral's second parent said of the children in their application (needs and
 	// language), for each child they said something of, beside the referral's words: the coordinator
 	// amends the referral to take them in where they should be its own (decision 337). Empty in one
@@ -1461,7 +1554,7 @@ type Family struct {
 
 func (x *Family) Reset() {
 	*x = Family{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1473,7 +1566,7 @@ func (x *Family) String() string {
 func (*Family) ProtoMessage() {}
 
 func (x *Family) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1486,7 +1579,7 @@ func (x *Family) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Family.ProtoReflect.Descriptor instead.
 func (*Family) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Family) GetFamilyId() string {
@@ -1559,9 +1652,72 @@ func (x *Family) GetChildrensNeedsWithheld() bool {
 	return false
 }
 
+func (x *Family) GetApplicationRiskAnswers() *ApplicationRiskAnswers {
+	if x != nil {
+		return x.ApplicationRiskAnswers
+	}
+	return nil
+}
+
 func (x *Family) GetSecondApplicationChildren() []*SecondApplicationChild {
 	if x != nil {
 		return x.SecondApplicationChildren
+	}
+	return nil
+}
+
+// ApplicationRiskAnswers are a self-referral's two applications' own answers to the risk
+// questions, as each parent gave them.
+type ApplicationRiskAnswers struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The first application's answers, as submitted (ReferralReceived).
+	FirstApplication *RiskAnswers `protobuf:"bytes,1,opt,name=first_application,json=firstApplication,proto3" json:"first_application,omitempty"`
+	// The second parent's answers, as their application gave them (SecondPartyApplicationReceived).
+	SecondApplication *RiskAnswers `protobuf:"bytes,2,opt,name=second_application,json=secondApplication,proto3" json:"second_application,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *ApplicationRiskAnswers) Reset() {
+	*x = ApplicationRiskAnswers{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ApplicationRiskAnswers) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ApplicationRiskAnswers) ProtoMessage() {}
+
+func (x *ApplicationRiskAnswers) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ApplicationRiskAnswers.ProtoReflect.Descriptor instead.
+func (*ApplicationRiskAnswers) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ApplicationRiskAnswers) GetFirstApplication() *RiskAnswers {
+	if x != nil {
+		return x.FirstApplication
+	}
+	return nil
+}
+
+func (x *ApplicationRiskAnswers) GetSecondApplication() *RiskAnswers {
+	if x != nil {
+		return x.SecondApplication
 	}
 	return nil
 }
@@ -1581,7 +1737,7 @@ type SecondApplicationChild struct {
 
 func (x *SecondApplicationChild) Reset() {
 	*x = SecondApplicationChild{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1593,7 +1749,7 @@ func (x *SecondApplicationChild) String() string {
 func (*SecondApplicationChild) ProtoMessage() {}
 
 func (x *SecondApplicationChild) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1606,7 +1762,7 @@ func (x *SecondApplicationChild) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecondApplicationChild.ProtoReflect.Descriptor instead.
 func (*SecondApplicationChild) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SecondApplicationChild) GetPersonId() string {
@@ -1645,7 +1801,7 @@ type CaseNote struct {
 
 func (x *CaseNote) Reset() {
 	*x = CaseNote{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1657,7 +1813,7 @@ func (x *CaseNote) String() string {
 func (*CaseNote) ProtoMessage() {}
 
 func (x *CaseNote) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1670,7 +1826,7 @@ func (x *CaseNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseNote.ProtoReflect.Descriptor instead.
 func (*CaseNote) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CaseNote) GetStep() string {
@@ -1713,7 +1869,7 @@ type SubmitReferralRequest struct {
 
 func (x *SubmitReferralRequest) Reset() {
 	*x = SubmitReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1725,7 +1881,7 @@ func (x *SubmitReferralRequest) String() string {
 func (*SubmitReferralRequest) ProtoMessage() {}
 
 func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1738,7 +1894,7 @@ func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *SubmitReferralRequest) GetRequestId() string {
@@ -1791,7 +1947,7 @@ type SubmitReferralResponse struct {
 
 func (x *SubmitReferralResponse) Reset() {
 	*x = SubmitReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1803,7 +1959,7 @@ func (x *SubmitReferralResponse) String() string {
 func (*SubmitReferralResponse) ProtoMessage() {}
 
 func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1816,7 +1972,7 @@ func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SubmitReferralResponse) GetReferral() *Referral {
@@ -1866,7 +2022,7 @@ type SubmitSecondPartyApplicationRequest struct {
 
 func (x *SubmitSecondPartyApplicationRequest) Reset() {
 	*x = SubmitSecondPartyApplicationRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1878,7 +2034,7 @@ func (x *SubmitSecondPartyApplicationRequest) String() string {
 func (*SubmitSecondPartyApplicationRequest) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1891,7 +2047,7 @@ func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use SubmitSecondPartyApplicationRequest.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitSecondPartyApplicationRequest) GetRequestId() string {
@@ -1963,7 +2119,7 @@ type SubmitSecondPartyApplicationResponse struct {
 
 func (x *SubmitSecondPartyApplicationResponse) Reset() {
 	*x = SubmitSecondPartyApplicationResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1975,7 +2131,7 @@ func (x *SubmitSecondPartyApplicationResponse) String() string {
 func (*SubmitSecondPartyApplicationResponse) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1988,7 +2144,7 @@ func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use SubmitSecondPartyApplicationResponse.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SubmitSecondPartyApplicationResponse) GetReferral() *Referral {
@@ -2024,7 +2180,7 @@ type AmendReferralRequest struct {
 
 func (x *AmendReferralRequest) Reset() {
 	*x = AmendReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2036,7 +2192,7 @@ func (x *AmendReferralRequest) String() string {
 func (*AmendReferralRequest) ProtoMessage() {}
 
 func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2049,7 +2205,7 @@ func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralRequest.ProtoReflect.Descriptor instead.
 func (*AmendReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AmendReferralRequest) GetRequestId() string {
@@ -2105,7 +2261,7 @@ type AmendReferralResponse struct {
 
 func (x *AmendReferralResponse) Reset() {
 	*x = AmendReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2117,7 +2273,7 @@ func (x *AmendReferralResponse) String() string {
 func (*AmendReferralResponse) ProtoMessage() {}
 
 func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2130,7 +2286,7 @@ func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralResponse.ProtoReflect.Descriptor instead.
 func (*AmendReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AmendReferralResponse) GetReferral() *Referral {
@@ -2166,7 +2322,7 @@ type RecordScreeningRequest struct {
 
 func (x *RecordScreeningRequest) Reset() {
 	*x = RecordScreeningRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2178,7 +2334,7 @@ func (x *RecordScreeningRequest) String() string {
 func (*RecordScreeningRequest) ProtoMessage() {}
 
 func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2191,7 +2347,7 @@ func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningRequest.ProtoReflect.Descriptor instead.
 func (*RecordScreeningRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RecordScreeningRequest) GetRequestId() string {
@@ -2254,7 +2410,7 @@ type RecordScreeningResponse struct {
 
 func (x *RecordScreeningResponse) Reset() {
 	*x = RecordScreeningResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2266,7 +2422,7 @@ func (x *RecordScreeningResponse) String() string {
 func (*RecordScreeningResponse) ProtoMessage() {}
 
 func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2279,7 +2435,7 @@ func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningResponse.ProtoReflect.Descriptor instead.
 func (*RecordScreeningResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RecordScreeningResponse) GetReferral() *Referral {
@@ -2317,7 +2473,7 @@ type AcceptReferralRequest struct {
 
 func (x *AcceptReferralRequest) Reset() {
 	*x = AcceptReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2329,7 +2485,7 @@ func (x *AcceptReferralRequest) String() string {
 func (*AcceptReferralRequest) ProtoMessage() {}
 
 func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2342,7 +2498,7 @@ func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralRequest.ProtoReflect.Descriptor instead.
 func (*AcceptReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *AcceptReferralRequest) GetRequestId() string {
@@ -2400,7 +2556,7 @@ type AcceptReferralResponse struct {
 
 func (x *AcceptReferralResponse) Reset() {
 	*x = AcceptReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2412,7 +2568,7 @@ func (x *AcceptReferralResponse) String() string {
 func (*AcceptReferralResponse) ProtoMessage() {}
 
 func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2425,7 +2581,7 @@ func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralResponse.ProtoReflect.Descriptor instead.
 func (*AcceptReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AcceptReferralResponse) GetReferral() *Referral {
@@ -2463,7 +2619,7 @@ type WaitlistReferralRequest struct {
 
 func (x *WaitlistReferralRequest) Reset() {
 	*x = WaitlistReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2475,7 +2631,7 @@ func (x *WaitlistReferralRequest) String() string {
 func (*WaitlistReferralRequest) ProtoMessage() {}
 
 func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2488,7 +2644,7 @@ func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralRequest.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *WaitlistReferralRequest) GetRequestId() string {
@@ -2539,7 +2695,7 @@ type WaitlistReferralResponse struct {
 
 func (x *WaitlistReferralResponse) Reset() {
 	*x = WaitlistReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2551,7 +2707,7 @@ func (x *WaitlistReferralResponse) String() string {
 func (*WaitlistReferralResponse) ProtoMessage() {}
 
 func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2564,7 +2720,7 @@ func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralResponse.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WaitlistReferralResponse) GetReferral() *Referral {
@@ -2610,7 +2766,7 @@ type DeclineReferralRequest struct {
 
 func (x *DeclineReferralRequest) Reset() {
 	*x = DeclineReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2622,7 +2778,7 @@ func (x *DeclineReferralRequest) String() string {
 func (*DeclineReferralRequest) ProtoMessage() {}
 
 func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2635,7 +2791,7 @@ func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralRequest.ProtoReflect.Descriptor instead.
 func (*DeclineReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DeclineReferralRequest) GetRequestId() string {
@@ -2698,7 +2854,7 @@ type DeclineReferralResponse struct {
 
 func (x *DeclineReferralResponse) Reset() {
 	*x = DeclineReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2710,7 +2866,7 @@ func (x *DeclineReferralResponse) String() string {
 func (*DeclineReferralResponse) ProtoMessage() {}
 
 func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2723,7 +2879,7 @@ func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralResponse.ProtoReflect.Descriptor instead.
 func (*DeclineReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DeclineReferralResponse) GetReferral() *Referral {
@@ -2753,7 +2909,7 @@ type CheckPossibleDuplicateRequest struct {
 
 func (x *CheckPossibleDuplicateRequest) Reset() {
 	*x = CheckPossibleDuplicateRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2765,7 +2921,7 @@ func (x *CheckPossibleDuplicateRequest) String() string {
 func (*CheckPossibleDuplicateRequest) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2778,7 +2934,7 @@ func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateRequest.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CheckPossibleDuplicateRequest) GetRequestId() string {
@@ -2827,7 +2983,7 @@ type CheckPossibleDuplicateResponse struct {
 
 func (x *CheckPossibleDuplicateResponse) Reset() {
 	*x = CheckPossibleDuplicateResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2839,7 +2995,7 @@ func (x *CheckPossibleDuplicateResponse) String() string {
 func (*CheckPossibleDuplicateResponse) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2852,7 +3008,7 @@ func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateResponse.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
@@ -2885,7 +3041,7 @@ type ConfirmSameChildRequest struct {
 
 func (x *ConfirmSameChildRequest) Reset() {
 	*x = ConfirmSameChildRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2897,7 +3053,7 @@ func (x *ConfirmSameChildRequest) String() string {
 func (*ConfirmSameChildRequest) ProtoMessage() {}
 
 func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2910,7 +3066,7 @@ func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ConfirmSameChildRequest) GetRequestId() string {
@@ -2966,7 +3122,7 @@ type ConfirmSameChildResponse struct {
 
 func (x *ConfirmSameChildResponse) Reset() {
 	*x = ConfirmSameChildResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2978,7 +3134,7 @@ func (x *ConfirmSameChildResponse) String() string {
 func (*ConfirmSameChildResponse) ProtoMessage() {}
 
 func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2991,7 +3147,7 @@ func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ConfirmSameChildResponse) GetReferral() *Referral {
@@ -3020,7 +3176,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3032,7 +3188,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3045,7 +3201,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -3094,7 +3250,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3106,7 +3262,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3119,7 +3275,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -3154,7 +3310,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3166,7 +3322,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3179,7 +3335,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -3242,7 +3398,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3254,7 +3410,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3267,7 +3423,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -3294,7 +3450,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3306,7 +3462,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3319,7 +3475,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -3362,7 +3518,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3374,7 +3530,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3387,7 +3543,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -3419,7 +3575,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3431,7 +3587,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3444,7 +3600,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -3494,7 +3650,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3506,7 +3662,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3519,7 +3675,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -3554,7 +3710,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3566,7 +3722,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3579,7 +3735,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -3635,7 +3791,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3647,7 +3803,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3660,7 +3816,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -3690,7 +3846,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3702,7 +3858,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3715,7 +3871,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3764,7 +3920,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3776,7 +3932,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3789,7 +3945,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -3812,7 +3968,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3824,7 +3980,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3837,7 +3993,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -3865,7 +4021,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3877,7 +4033,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3890,7 +4046,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -3917,7 +4073,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3929,7 +4085,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3942,7 +4098,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -3986,7 +4142,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3998,7 +4154,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4011,7 +4167,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -4047,7 +4203,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4059,7 +4215,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4072,7 +4228,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -4114,7 +4270,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4126,7 +4282,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4139,7 +4295,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -4166,7 +4322,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4178,7 +4334,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4191,7 +4347,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -4247,7 +4403,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4259,7 +4415,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4272,7 +4428,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -4337,7 +4493,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4349,7 +4505,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4362,7 +4518,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -4396,7 +4552,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4408,7 +4564,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4421,7 +4577,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -4470,7 +4626,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4482,7 +4638,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4495,7 +4651,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -4528,7 +4684,7 @@ type DuplicateNotErased struct {
 
 func (x *DuplicateNotErased) Reset() {
 	*x = DuplicateNotErased{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4540,7 +4696,7 @@ func (x *DuplicateNotErased) String() string {
 func (*DuplicateNotErased) ProtoMessage() {}
 
 func (x *DuplicateNotErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4553,7 +4709,7 @@ func (x *DuplicateNotErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateNotErased.ProtoReflect.Descriptor instead.
 func (*DuplicateNotErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *DuplicateNotErased) GetReferralId() string {
@@ -4597,7 +4753,7 @@ type CorrectCaseEndingRequest struct {
 
 func (x *CorrectCaseEndingRequest) Reset() {
 	*x = CorrectCaseEndingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4609,7 +4765,7 @@ func (x *CorrectCaseEndingRequest) String() string {
 func (*CorrectCaseEndingRequest) ProtoMessage() {}
 
 func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4622,7 +4778,7 @@ func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingRequest.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *CorrectCaseEndingRequest) GetRequestId() string {
@@ -4671,7 +4827,7 @@ type CorrectCaseEndingResponse struct {
 
 func (x *CorrectCaseEndingResponse) Reset() {
 	*x = CorrectCaseEndingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4683,7 +4839,7 @@ func (x *CorrectCaseEndingResponse) String() string {
 func (*CorrectCaseEndingResponse) ProtoMessage() {}
 
 func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4696,7 +4852,7 @@ func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingResponse.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
@@ -4723,7 +4879,7 @@ type ReopenCaseRequest struct {
 
 func (x *ReopenCaseRequest) Reset() {
 	*x = ReopenCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4735,7 +4891,7 @@ func (x *ReopenCaseRequest) String() string {
 func (*ReopenCaseRequest) ProtoMessage() {}
 
 func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4748,7 +4904,7 @@ func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
 func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *ReopenCaseRequest) GetRequestId() string {
@@ -4790,7 +4946,7 @@ type ReopenCaseResponse struct {
 
 func (x *ReopenCaseResponse) Reset() {
 	*x = ReopenCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4802,7 +4958,7 @@ func (x *ReopenCaseResponse) String() string {
 func (*ReopenCaseResponse) ProtoMessage() {}
 
 func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4815,7 +4971,7 @@ func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
 func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ReopenCaseResponse) GetReferral() *Referral {
@@ -4841,7 +4997,7 @@ type GetDoorNamesRequest struct {
 
 func (x *GetDoorNamesRequest) Reset() {
 	*x = GetDoorNamesRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4853,7 +5009,7 @@ func (x *GetDoorNamesRequest) String() string {
 func (*GetDoorNamesRequest) ProtoMessage() {}
 
 func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4866,7 +5022,7 @@ func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesRequest.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{60}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *GetDoorNamesRequest) GetCentreId() string {
@@ -4906,7 +5062,7 @@ type GetDoorNamesResponse struct {
 
 func (x *GetDoorNamesResponse) Reset() {
 	*x = GetDoorNamesResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4918,7 +5074,7 @@ func (x *GetDoorNamesResponse) String() string {
 func (*GetDoorNamesResponse) ProtoMessage() {}
 
 func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4931,7 +5087,7 @@ func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesResponse.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{61}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *GetDoorNamesResponse) GetNames() []*DoorName {
@@ -4991,7 +5147,7 @@ type DoorName struct {
 
 func (x *DoorName) Reset() {
 	*x = DoorName{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5003,7 +5159,7 @@ func (x *DoorName) String() string {
 func (*DoorName) ProtoMessage() {}
 
 func (x *DoorName) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5016,7 +5172,7 @@ func (x *DoorName) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorName.ProtoReflect.Descriptor instead.
 func (*DoorName) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{62}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *DoorName) GetFamilyId() string {
@@ -5095,7 +5251,7 @@ type GetReferralStandingRequest struct {
 
 func (x *GetReferralStandingRequest) Reset() {
 	*x = GetReferralStandingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5107,7 +5263,7 @@ func (x *GetReferralStandingRequest) String() string {
 func (*GetReferralStandingRequest) ProtoMessage() {}
 
 func (x *GetReferralStandingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5120,7 +5276,7 @@ func (x *GetReferralStandingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralStandingRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralStandingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{63}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *GetReferralStandingRequest) GetReferralId() string {
@@ -5148,7 +5304,7 @@ type GetReferralStandingResponse struct {
 
 func (x *GetReferralStandingResponse) Reset() {
 	*x = GetReferralStandingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5160,7 +5316,7 @@ func (x *GetReferralStandingResponse) String() string {
 func (*GetReferralStandingResponse) ProtoMessage() {}
 
 func (x *GetReferralStandingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5173,7 +5329,7 @@ func (x *GetReferralStandingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralStandingResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralStandingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{64}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *GetReferralStandingResponse) GetStanding() *ReferralStanding {
@@ -5199,7 +5355,7 @@ type ReferralStanding struct {
 
 func (x *ReferralStanding) Reset() {
 	*x = ReferralStanding{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5211,7 +5367,7 @@ func (x *ReferralStanding) String() string {
 func (*ReferralStanding) ProtoMessage() {}
 
 func (x *ReferralStanding) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5224,7 +5380,7 @@ func (x *ReferralStanding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralStanding.ProtoReflect.Descriptor instead.
 func (*ReferralStanding) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{65}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *ReferralStanding) GetReferralId() string {
@@ -5334,7 +5490,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xf1\x11\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xc4\x12\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -5375,7 +5531,13 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x0ereview_overdue\x18! \x01(\bR\rreviewOverdue\x12.\n" +
 	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\x12-\n" +
 	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\x12a\n" +
-	"\x17flagged_as_duplicate_on\x18$ \x03(\v2*.familytime.referral.v1.DuplicateFlaggedOnR\x14flaggedAsDuplicateOn\"\x99\x01\n" +
+	"\x17flagged_as_duplicate_on\x18$ \x03(\v2*.familytime.referral.v1.DuplicateFlaggedOnR\x14flaggedAsDuplicateOn\x12Q\n" +
+	"\x10risk_retractions\x18% \x03(\v2&.familytime.referral.v1.RiskRetractionR\x0friskRetractions\"\xea\x01\n" +
+	"\x0eRiskRetraction\x12@\n" +
+	"\bquestion\x18\x01 \x01(\x0e2$.familytime.referral.v1.RiskQuestionR\bquestion\x12=\n" +
+	"\fdisclosed_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vdisclosedOn\x12=\n" +
+	"\fretracted_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\vretractedOn\x12\x18\n" +
+	"\aweighed\x18\x04 \x01(\bR\aweighed\"\x99\x01\n" +
 	"\x12DuplicateFlaggedOn\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x128\n" +
@@ -5389,7 +5551,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\x12(\n" +
 	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\x12Q\n" +
 	"\x17confirmed_same_child_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\x14confirmedSameChildOn\x121\n" +
-	"\x15same_child_person_ids\x18\a \x03(\tR\x12sameChildPersonIds\"\xfe\x04\n" +
+	"\x15same_child_person_ids\x18\a \x03(\tR\x12sameChildPersonIds\"\xe8\x05\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -5402,8 +5564,12 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\terased_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\berasedOn\x12L\n" +
 	"\x0eerasure_reason\x18\t \x01(\x0e2%.familytime.referral.v1.ErasureReasonR\rerasureReason\x128\n" +
 	"\x18childrens_needs_withheld\x18\n" +
-	" \x01(\bR\x16childrensNeedsWithheld\x12n\n" +
-	"\x1bsecond_application_children\x18\v \x03(\v2..familytime.referral.v1.SecondApplicationChildR\x19secondApplicationChildren\"g\n" +
+	" \x01(\bR\x16childrensNeedsWithheld\x12h\n" +
+	"\x18application_risk_answers\x18\f \x01(\v2..familytime.referral.v1.ApplicationRiskAnswersR\x16applicationRiskAnswers\x12n\n" +
+	"\x1bsecond_application_children\x18\v \x03(\v2..familytime.referral.v1.SecondApplicationChildR\x19secondApplicationChildren\"\xbe\x01\n" +
+	"\x16ApplicationRiskAnswers\x12P\n" +
+	"\x11first_application\x18\x01 \x01(\v2#.familytime.referral.v1.RiskAnswersR\x10firstApplication\x12R\n" +
+	"\x12second_application\x18\x02 \x01(\v2#.familytime.referral.v1.RiskAnswersR\x11secondApplication\"g\n" +
 	"\x16SecondApplicationChild\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12\x14\n" +
 	"\x05needs\x18\x02 \x01(\tR\x05needs\x12\x1a\n" +
@@ -5737,7 +5903,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 66)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 68)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -5748,247 +5914,257 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*PersonSummary)(nil),                        // 6: familytime.referral.v1.PersonSummary
 	(*ChildSummary)(nil),                         // 7: familytime.referral.v1.ChildSummary
 	(*Referral)(nil),                             // 8: familytime.referral.v1.Referral
-	(*DuplicateFlaggedOn)(nil),                   // 9: familytime.referral.v1.DuplicateFlaggedOn
-	(*PossibleDuplicate)(nil),                    // 10: familytime.referral.v1.PossibleDuplicate
-	(*Family)(nil),                               // 11: familytime.referral.v1.Family
-	(*SecondApplicationChild)(nil),               // 12: familytime.referral.v1.SecondApplicationChild
-	(*CaseNote)(nil),                             // 13: familytime.referral.v1.CaseNote
-	(*SubmitReferralRequest)(nil),                // 14: familytime.referral.v1.SubmitReferralRequest
-	(*SubmitReferralResponse)(nil),               // 15: familytime.referral.v1.SubmitReferralResponse
-	(*SubmitSecondPartyApplicationRequest)(nil),  // 16: familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	(*SubmitSecondPartyApplicationResponse)(nil), // 17: familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	(*AmendReferralRequest)(nil),                 // 18: familytime.referral.v1.AmendReferralRequest
-	(*AmendReferralResponse)(nil),                // 19: familytime.referral.v1.AmendReferralResponse
-	(*RecordScreeningRequest)(nil),               // 20: familytime.referral.v1.RecordScreeningRequest
-	(*RecordScreeningResponse)(nil),              // 21: familytime.referral.v1.RecordScreeningResponse
-	(*AcceptReferralRequest)(nil),                // 22: familytime.referral.v1.AcceptReferralRequest
-	(*AcceptReferralResponse)(nil),               // 23: familytime.referral.v1.AcceptReferralResponse
-	(*WaitlistReferralRequest)(nil),              // 24: familytime.referral.v1.WaitlistReferralRequest
-	(*WaitlistReferralResponse)(nil),             // 25: familytime.referral.v1.WaitlistReferralResponse
-	(*DeclineReferralRequest)(nil),               // 26: familytime.referral.v1.DeclineReferralRequest
-	(*DeclineReferralResponse)(nil),              // 27: familytime.referral.v1.DeclineReferralResponse
-	(*CheckPossibleDuplicateRequest)(nil),        // 28: familytime.referral.v1.CheckPossibleDuplicateRequest
-	(*CheckPossibleDuplicateResponse)(nil),       // 29: familytime.referral.v1.CheckPossibleDuplicateResponse
-	(*ConfirmSameChildRequest)(nil),              // 30: familytime.referral.v1.ConfirmSameChildRequest
-	(*ConfirmSameChildResponse)(nil),             // 31: familytime.referral.v1.ConfirmSameChildResponse
-	(*WithdrawReferralRequest)(nil),              // 32: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 33: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 34: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 35: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 36: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 37: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 38: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 39: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 40: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 41: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 42: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 43: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 44: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 45: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 46: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 47: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 48: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 49: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 50: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 51: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 52: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 53: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 54: familytime.referral.v1.EraseFamilyResponse
-	(*DuplicateNotErased)(nil),                   // 55: familytime.referral.v1.DuplicateNotErased
-	(*CorrectCaseEndingRequest)(nil),             // 56: familytime.referral.v1.CorrectCaseEndingRequest
-	(*CorrectCaseEndingResponse)(nil),            // 57: familytime.referral.v1.CorrectCaseEndingResponse
-	(*ReopenCaseRequest)(nil),                    // 58: familytime.referral.v1.ReopenCaseRequest
-	(*ReopenCaseResponse)(nil),                   // 59: familytime.referral.v1.ReopenCaseResponse
-	(*GetDoorNamesRequest)(nil),                  // 60: familytime.referral.v1.GetDoorNamesRequest
-	(*GetDoorNamesResponse)(nil),                 // 61: familytime.referral.v1.GetDoorNamesResponse
-	(*DoorName)(nil),                             // 62: familytime.referral.v1.DoorName
-	(*GetReferralStandingRequest)(nil),           // 63: familytime.referral.v1.GetReferralStandingRequest
-	(*GetReferralStandingResponse)(nil),          // 64: familytime.referral.v1.GetReferralStandingResponse
-	(*ReferralStanding)(nil),                     // 65: familytime.referral.v1.ReferralStanding
-	(AdultRole)(0),                               // 66: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 67: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 68: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 69: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 70: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 71: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 72: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 73: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 74: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 75: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 76: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 77: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 78: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 79: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 80: google.protobuf.Timestamp
-	(ChildMatch)(0),                              // 81: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                           // 82: familytime.referral.v1.ErasureReason
-	(DeclineReason)(0),                           // 83: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 84: familytime.referral.v1.WithdrawnBy
-	(ReviewDecision)(0),                          // 85: familytime.referral.v1.ReviewDecision
-	(StandingState)(0),                           // 86: familytime.referral.v1.StandingState
-	(StandingDeclineReason)(0),                   // 87: familytime.referral.v1.StandingDeclineReason
+	(*RiskRetraction)(nil),                       // 9: familytime.referral.v1.RiskRetraction
+	(*DuplicateFlaggedOn)(nil),                   // 10: familytime.referral.v1.DuplicateFlaggedOn
+	(*PossibleDuplicate)(nil),                    // 11: familytime.referral.v1.PossibleDuplicate
+	(*Family)(nil),                               // 12: familytime.referral.v1.Family
+	(*ApplicationRiskAnswers)(nil),               // 13: familytime.referral.v1.ApplicationRiskAnswers
+	(*SecondApplicationChild)(nil),               // 14: familytime.referral.v1.SecondApplicationChild
+	(*CaseNote)(nil),                             // 15: familytime.referral.v1.CaseNote
+	(*SubmitReferralRequest)(nil),                // 16: familytime.referral.v1.SubmitReferralRequest
+	(*SubmitReferralResponse)(nil),               // 17: familytime.referral.v1.SubmitReferralResponse
+	(*SubmitSecondPartyApplicationRequest)(nil),  // 18: familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	(*SubmitSecondPartyApplicationResponse)(nil), // 19: familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	(*AmendReferralRequest)(nil),                 // 20: familytime.referral.v1.AmendReferralRequest
+	(*AmendReferralResponse)(nil),                // 21: familytime.referral.v1.AmendReferralResponse
+	(*RecordScreeningRequest)(nil),               // 22: familytime.referral.v1.RecordScreeningRequest
+	(*RecordScreeningResponse)(nil),              // 23: familytime.referral.v1.RecordScreeningResponse
+	(*AcceptReferralRequest)(nil),                // 24: familytime.referral.v1.AcceptReferralRequest
+	(*AcceptReferralResponse)(nil),               // 25: familytime.referral.v1.AcceptReferralResponse
+	(*WaitlistReferralRequest)(nil),              // 26: familytime.referral.v1.WaitlistReferralRequest
+	(*WaitlistReferralResponse)(nil),             // 27: familytime.referral.v1.WaitlistReferralResponse
+	(*DeclineReferralRequest)(nil),               // 28: familytime.referral.v1.DeclineReferralRequest
+	(*DeclineReferralResponse)(nil),              // 29: familytime.referral.v1.DeclineReferralResponse
+	(*CheckPossibleDuplicateRequest)(nil),        // 30: familytime.referral.v1.CheckPossibleDuplicateRequest
+	(*CheckPossibleDuplicateResponse)(nil),       // 31: familytime.referral.v1.CheckPossibleDuplicateResponse
+	(*ConfirmSameChildRequest)(nil),              // 32: familytime.referral.v1.ConfirmSameChildRequest
+	(*ConfirmSameChildResponse)(nil),             // 33: familytime.referral.v1.ConfirmSameChildResponse
+	(*WithdrawReferralRequest)(nil),              // 34: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 35: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 36: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 37: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 38: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 39: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 40: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 41: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 42: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 43: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 44: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 45: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 46: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 47: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 48: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 49: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 50: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 51: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 52: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 53: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 54: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 55: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 56: familytime.referral.v1.EraseFamilyResponse
+	(*DuplicateNotErased)(nil),                   // 57: familytime.referral.v1.DuplicateNotErased
+	(*CorrectCaseEndingRequest)(nil),             // 58: familytime.referral.v1.CorrectCaseEndingRequest
+	(*CorrectCaseEndingResponse)(nil),            // 59: familytime.referral.v1.CorrectCaseEndingResponse
+	(*ReopenCaseRequest)(nil),                    // 60: familytime.referral.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),                   // 61: familytime.referral.v1.ReopenCaseResponse
+	(*GetDoorNamesRequest)(nil),                  // 62: familytime.referral.v1.GetDoorNamesRequest
+	(*GetDoorNamesResponse)(nil),                 // 63: familytime.referral.v1.GetDoorNamesResponse
+	(*DoorName)(nil),                             // 64: familytime.referral.v1.DoorName
+	(*GetReferralStandingRequest)(nil),           // 65: familytime.referral.v1.GetReferralStandingRequest
+	(*GetReferralStandingResponse)(nil),          // 66: familytime.referral.v1.GetReferralStandingResponse
+	(*ReferralStanding)(nil),                     // 67: familytime.referral.v1.ReferralStanding
+	(AdultRole)(0),                               // 68: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 69: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 70: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 71: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 72: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 73: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 74: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 75: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 76: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 77: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 78: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 79: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 80: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 81: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 82: google.protobuf.Timestamp
+	(RiskQuestion)(0),                            // 83: familytime.referral.v1.RiskQuestion
+	(ChildMatch)(0),                              // 84: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                           // 85: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 86: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 87: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 88: familytime.referral.v1.ReviewDecision
+	(StandingState)(0),                           // 89: familytime.referral.v1.StandingState
+	(StandingDeclineReason)(0),                   // 90: familytime.referral.v1.StandingDeclineReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	66,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	68,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	67,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	68,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	67,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
-	67,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
+	69,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	70,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	69,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	69,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
 	1,   // 6: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 7: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 8: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	69,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	70,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	71,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	72,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 11: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	66,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	71,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	72,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	73,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	74,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	74,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	67,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	68,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	73,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	74,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	75,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	76,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	76,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	69,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 19: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 20: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	75,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	76,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	67,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	67,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	67,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	67,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	77,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	78,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	67,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	67,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	67,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	67,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	79,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
-	10,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	80,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	9,   // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
-	81,  // 37: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
-	81,  // 38: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	67,  // 39: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	67,  // 40: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
-	1,   // 41: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 42: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 43: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	13,  // 44: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	67,  // 45: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	82,  // 46: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	12,  // 47: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
-	67,  // 48: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	73,  // 49: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	74,  // 50: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 51: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 52: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 53: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 54: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	70,  // 55: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 56: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 57: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 58: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 59: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	75,  // 60: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 61: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	74,  // 62: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 63: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 64: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	74,  // 65: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 66: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 67: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	83,  // 68: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 69: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 70: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 71: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	84,  // 72: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 73: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 74: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 75: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	76,  // 76: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 77: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	76,  // 78: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 79: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 80: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	85,  // 81: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 82: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 83: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 84: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 85: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	72,  // 86: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 87: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	11,  // 88: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	67,  // 89: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	67,  // 90: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	67,  // 91: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	77,  // 92: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	51,  // 93: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	82,  // 94: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 95: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	55,  // 96: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	78,  // 97: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 98: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 99: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	67,  // 100: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	62,  // 101: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	67,  // 102: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	66,  // 103: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	65,  // 104: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
-	86,  // 105: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
-	87,  // 106: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
-	14,  // 107: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	16,  // 108: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	18,  // 109: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	20,  // 110: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	22,  // 111: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	24,  // 112: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	28,  // 113: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	30,  // 114: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	26,  // 115: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	32,  // 116: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	34,  // 117: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	36,  // 118: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	38,  // 119: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	40,  // 120: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	42,  // 121: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	56,  // 122: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	58,  // 123: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	44,  // 124: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	46,  // 125: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	48,  // 126: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	50,  // 127: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	53,  // 128: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	60,  // 129: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	63,  // 130: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
-	15,  // 131: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	17,  // 132: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	19,  // 133: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	21,  // 134: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	23,  // 135: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	25,  // 136: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	29,  // 137: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	31,  // 138: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	27,  // 139: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	33,  // 140: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	35,  // 141: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	37,  // 142: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	39,  // 143: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	41,  // 144: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	43,  // 145: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	57,  // 146: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	59,  // 147: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	45,  // 148: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	47,  // 149: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	49,  // 150: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	52,  // 151: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	54,  // 152: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	61,  // 153: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	64,  // 154: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
-	131, // [131:155] is the sub-list for method output_type
-	107, // [107:131] is the sub-list for method input_type
-	107, // [107:107] is the sub-list for extension type_name
-	107, // [107:107] is the sub-list for extension extendee
-	0,   // [0:107] is the sub-list for field type_name
+	77,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	78,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	69,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	69,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	69,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	69,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	79,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	80,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	69,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	69,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	69,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	69,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	81,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	11,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
+	82,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	10,  // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
+	9,   // 37: familytime.referral.v1.Referral.risk_retractions:type_name -> familytime.referral.v1.RiskRetraction
+	83,  // 38: familytime.referral.v1.RiskRetraction.question:type_name -> familytime.referral.v1.RiskQuestion
+	69,  // 39: familytime.referral.v1.RiskRetraction.disclosed_on:type_name -> familytime.common.v1.Date
+	69,  // 40: familytime.referral.v1.RiskRetraction.retracted_on:type_name -> familytime.common.v1.Date
+	84,  // 41: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
+	84,  // 42: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	69,  // 43: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	69,  // 44: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	1,   // 45: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 46: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 47: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	15,  // 48: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	69,  // 49: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	85,  // 50: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	13,  // 51: familytime.referral.v1.Family.application_risk_answers:type_name -> familytime.referral.v1.ApplicationRiskAnswers
+	14,  // 52: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
+	72,  // 53: familytime.referral.v1.ApplicationRiskAnswers.first_application:type_name -> familytime.referral.v1.RiskAnswers
+	72,  // 54: familytime.referral.v1.ApplicationRiskAnswers.second_application:type_name -> familytime.referral.v1.RiskAnswers
+	69,  // 55: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	75,  // 56: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	76,  // 57: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 58: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 59: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 60: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 61: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	72,  // 62: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 63: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 64: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 65: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 66: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	77,  // 67: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 68: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	76,  // 69: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 70: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 71: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	76,  // 72: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 73: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 74: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	86,  // 75: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 76: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 77: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 78: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	87,  // 79: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 80: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 81: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 82: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 83: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 84: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 85: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 86: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 87: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	88,  // 88: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 89: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	80,  // 90: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 91: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 92: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	74,  // 93: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 94: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	12,  // 95: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	69,  // 96: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	69,  // 97: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	69,  // 98: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	79,  // 99: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	53,  // 100: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	85,  // 101: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 102: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	57,  // 103: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	80,  // 104: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 105: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 106: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 107: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	64,  // 108: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	69,  // 109: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	68,  // 110: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	67,  // 111: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	89,  // 112: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	90,  // 113: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	16,  // 114: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	18,  // 115: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	20,  // 116: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	22,  // 117: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	24,  // 118: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	26,  // 119: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	30,  // 120: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	32,  // 121: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	28,  // 122: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	34,  // 123: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	36,  // 124: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	38,  // 125: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	40,  // 126: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	42,  // 127: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	44,  // 128: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	58,  // 129: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	60,  // 130: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	46,  // 131: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	48,  // 132: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	50,  // 133: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	52,  // 134: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	55,  // 135: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	62,  // 136: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	65,  // 137: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	17,  // 138: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	19,  // 139: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	21,  // 140: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	23,  // 141: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	25,  // 142: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	27,  // 143: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	31,  // 144: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	33,  // 145: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	29,  // 146: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	35,  // 147: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	37,  // 148: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	39,  // 149: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	41,  // 150: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	43,  // 151: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	45,  // 152: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	59,  // 153: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	61,  // 154: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	47,  // 155: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	49,  // 156: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	51,  // 157: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	54,  // 158: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	56,  // 159: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	63,  // 160: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	66,  // 161: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	138, // [138:162] is the sub-list for method output_type
+	114, // [114:138] is the sub-list for method input_type
+	114, // [114:114] is the sub-list for extension type_name
+	114, // [114:114] is the sub-list for extension extendee
+	0,   // [0:114] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -6003,7 +6179,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   66,
+			NumMessages:   68,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

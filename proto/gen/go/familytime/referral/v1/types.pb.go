@@ -311,6 +311,71 @@ func (ChildMatch) EnumDescriptor() ([]byte, []int) {
 	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{3}
 }
 
+// RiskQuestion is one of the referral's risk questions (RiskAnswers), named on its own.
+type RiskQuestion int32
+
+const (
+	// Not given; never recorded.
+	RiskQuestion_RISK_QUESTION_UNSPECIFIED RiskQuestion = 0
+	// Domestic abuse between the adults (RiskAnswers.domestic_abuse).
+	RiskQuestion_RISK_QUESTION_DOMESTIC_ABUSE RiskQuestion = 1
+	// An injunction in force (RiskAnswers.injunction).
+	RiskQuestion_RISK_QUESTION_INJUNCTION RiskQuestion = 2
+	// Substance or alcohol misuse (RiskAnswers.substance_misuse).
+	RiskQuestion_RISK_QUESTION_SUBSTANCE_MISUSE RiskQuestion = 3
+	// A risk that a child is taken away (RiskAnswers.abduction_risk).
+	RiskQuestion_RISK_QUESTION_ABDUCTION_RISK RiskQuestion = 4
+	// Other concerns (RiskAnswers.other_concerns).
+	RiskQuestion_RISK_QUESTION_OTHER_CONCERNS RiskQuestion = 5
+)
+
+// Enum value maps for RiskQuestion.
+var (
+	RiskQuestion_name = map[int32]string{
+		0: "RISK_QUESTION_UNSPECIFIED",
+		1: "RISK_QUESTION_DOMESTIC_ABUSE",
+		2: "RISK_QUESTION_INJUNCTION",
+		3: "RISK_QUESTION_SUBSTANCE_MISUSE",
+		4: "RISK_QUESTION_ABDUCTION_RISK",
+		5: "RISK_QUESTION_OTHER_CONCERNS",
+	}
+	RiskQuestion_value = map[string]int32{
+		"RISK_QUESTION_UNSPECIFIED":      0,
+		"RISK_QUESTION_DOMESTIC_ABUSE":   1,
+		"RISK_QUESTION_INJUNCTION":       2,
+		"RISK_QUESTION_SUBSTANCE_MISUSE": 3,
+		"RISK_QUESTION_ABDUCTION_RISK":   4,
+		"RISK_QUESTION_OTHER_CONCERNS":   5,
+	}
+)
+
+func (x RiskQuestion) Enum() *RiskQuestion {
+	p := new(RiskQuestion)
+	*p = x
+	return p
+}
+
+func (x RiskQuestion) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RiskQuestion) Descriptor() protoreflect.EnumDescriptor {
+	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
+}
+
+func (RiskQuestion) Type() protoreflect.EnumType {
+	return &file_familytime_referral_v1_types_proto_enumTypes[4]
+}
+
+func (x RiskQuestion) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RiskQuestion.Descriptor instead.
+func (RiskQuestion) EnumDescriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
+}
+
 // RiskRating is the red / amber / green result of screening a referral.
 type RiskRating int32
 
@@ -352,11 +417,11 @@ func (x RiskRating) String() string {
 }
 
 func (RiskRating) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[4].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
 }
 
 func (RiskRating) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[4]
+	return &file_familytime_referral_v1_types_proto_enumTypes[5]
 }
 
 func (x RiskRating) Number() protoreflect.EnumNumber {
@@ -365,7 +430,7 @@ func (x RiskRating) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use RiskRating.Descriptor instead.
 func (RiskRating) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{4}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
 }
 
 // ScreenerRole is the role a person screened a referral in, as the service's policy and the
@@ -406,11 +471,11 @@ func (x ScreenerRole) String() string {
 }
 
 func (ScreenerRole) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[5].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
 }
 
 func (ScreenerRole) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[5]
+	return &file_familytime_referral_v1_types_proto_enumTypes[6]
 }
 
 func (x ScreenerRole) Number() protoreflect.EnumNumber {
@@ -419,7 +484,7 @@ func (x ScreenerRole) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ScreenerRole.Descriptor instead.
 func (ScreenerRole) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{5}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
 }
 
 // ConfirmerRole is the role a person confirmed that two referrals' children are one child in
@@ -461,11 +526,11 @@ func (x ConfirmerRole) String() string {
 }
 
 func (ConfirmerRole) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[6].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
 }
 
 func (ConfirmerRole) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[6]
+	return &file_familytime_referral_v1_types_proto_enumTypes[7]
 }
 
 func (x ConfirmerRole) Number() protoreflect.EnumNumber {
@@ -474,7 +539,7 @@ func (x ConfirmerRole) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ConfirmerRole.Descriptor instead.
 func (ConfirmerRole) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{6}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
 }
 
 // DeclineReason is why a centre declined a referral, as the national statistics count it.
@@ -541,11 +606,11 @@ func (x DeclineReason) String() string {
 }
 
 func (DeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[7].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
 }
 
 func (DeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[7]
+	return &file_familytime_referral_v1_types_proto_enumTypes[8]
 }
 
 func (x DeclineReason) Number() protoreflect.EnumNumber {
@@ -554,7 +619,7 @@ func (x DeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DeclineReason.Descriptor instead.
 func (DeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{7}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
 }
 
 // WithdrawnBy is who withdrew a referral before contact began.
@@ -602,11 +667,11 @@ func (x WithdrawnBy) String() string {
 }
 
 func (WithdrawnBy) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[8].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
 }
 
 func (WithdrawnBy) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[8]
+	return &file_familytime_referral_v1_types_proto_enumTypes[9]
 }
 
 func (x WithdrawnBy) Number() protoreflect.EnumNumber {
@@ -615,7 +680,7 @@ func (x WithdrawnBy) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use WithdrawnBy.Descriptor instead.
 func (WithdrawnBy) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{8}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
 }
 
 // ErasureReason is why a family's personal data was erased. There is no free text beside it: it
@@ -656,11 +721,11 @@ func (x ErasureReason) String() string {
 }
 
 func (ErasureReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[9].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
 }
 
 func (ErasureReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[9]
+	return &file_familytime_referral_v1_types_proto_enumTypes[10]
 }
 
 func (x ErasureReason) Number() protoreflect.EnumNumber {
@@ -669,7 +734,7 @@ func (x ErasureReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErasureReason.Descriptor instead.
 func (ErasureReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
 }
 
 // ContactFrequency is how often the family's sessions take place.
@@ -717,11 +782,11 @@ func (x ContactFrequency) String() string {
 }
 
 func (ContactFrequency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[10].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
 }
 
 func (ContactFrequency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[10]
+	return &file_familytime_referral_v1_types_proto_enumTypes[11]
 }
 
 func (x ContactFrequency) Number() protoreflect.EnumNumber {
@@ -730,7 +795,7 @@ func (x ContactFrequency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ContactFrequency.Descriptor instead.
 func (ContactFrequency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
 }
 
 // SupportedContactTerm is how long a case of supported contact has been in contact, from its first
@@ -777,11 +842,11 @@ func (x SupportedContactTerm) String() string {
 }
 
 func (SupportedContactTerm) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[11].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
 }
 
 func (SupportedContactTerm) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[11]
+	return &file_familytime_referral_v1_types_proto_enumTypes[12]
 }
 
 func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
@@ -790,7 +855,7 @@ func (x SupportedContactTerm) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SupportedContactTerm.Descriptor instead.
 func (SupportedContactTerm) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
 }
 
 // ReviewDecision is what a review of a case decided, as the review records it.
@@ -838,11 +903,11 @@ func (x ReviewDecision) String() string {
 }
 
 func (ReviewDecision) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[12].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
 }
 
 func (ReviewDecision) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[12]
+	return &file_familytime_referral_v1_types_proto_enumTypes[13]
 }
 
 func (x ReviewDecision) Number() protoreflect.EnumNumber {
@@ -851,7 +916,7 @@ func (x ReviewDecision) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ReviewDecision.Descriptor instead.
 func (ReviewDecision) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
 }
 
 // CaseOutcome is how a case ended, as the national statistics count it.
@@ -912,11 +977,11 @@ func (x CaseOutcome) String() string {
 }
 
 func (CaseOutcome) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[13].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[14].Descriptor()
 }
 
 func (CaseOutcome) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[13]
+	return &file_familytime_referral_v1_types_proto_enumTypes[14]
 }
 
 func (x CaseOutcome) Number() protoreflect.EnumNumber {
@@ -925,7 +990,7 @@ func (x CaseOutcome) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CaseOutcome.Descriptor instead.
 func (CaseOutcome) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{14}
 }
 
 // CourtOrderKind is the kind of a court order or injunction the referral mentions.
@@ -981,11 +1046,11 @@ func (x CourtOrderKind) String() string {
 }
 
 func (CourtOrderKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[14].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[15].Descriptor()
 }
 
 func (CourtOrderKind) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[14]
+	return &file_familytime_referral_v1_types_proto_enumTypes[15]
 }
 
 func (x CourtOrderKind) Number() protoreflect.EnumNumber {
@@ -994,7 +1059,7 @@ func (x CourtOrderKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CourtOrderKind.Descriptor instead.
 func (CourtOrderKind) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{15}
 }
 
 // Agency is another organisation involved with the family.
@@ -1054,11 +1119,11 @@ func (x Agency) String() string {
 }
 
 func (Agency) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[15].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[16].Descriptor()
 }
 
 func (Agency) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[15]
+	return &file_familytime_referral_v1_types_proto_enumTypes[16]
 }
 
 func (x Agency) Number() protoreflect.EnumNumber {
@@ -1067,7 +1132,7 @@ func (x Agency) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use Agency.Descriptor instead.
 func (Agency) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{16}
 }
 
 // StandingState is where a referral stands, as its referrer is told (GetReferralStanding): the
@@ -1125,11 +1190,11 @@ func (x StandingState) String() string {
 }
 
 func (StandingState) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[16].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[17].Descriptor()
 }
 
 func (StandingState) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[16]
+	return &file_familytime_referral_v1_types_proto_enumTypes[17]
 }
 
 func (x StandingState) Number() protoreflect.EnumNumber {
@@ -1138,7 +1203,7 @@ func (x StandingState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use StandingState.Descriptor instead.
 func (StandingState) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{17}
 }
 
 // StandingDeclineReason is why a referral was declined, as its referrer is told: a category that
@@ -1193,11 +1258,11 @@ func (x StandingDeclineReason) String() string {
 }
 
 func (StandingDeclineReason) Descriptor() protoreflect.EnumDescriptor {
-	return file_familytime_referral_v1_types_proto_enumTypes[17].Descriptor()
+	return file_familytime_referral_v1_types_proto_enumTypes[18].Descriptor()
 }
 
 func (StandingDeclineReason) Type() protoreflect.EnumType {
-	return &file_familytime_referral_v1_types_proto_enumTypes[17]
+	return &file_familytime_referral_v1_types_proto_enumTypes[18]
 }
 
 func (x StandingDeclineReason) Number() protoreflect.EnumNumber {
@@ -1206,7 +1271,7 @@ func (x StandingDeclineReason) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use StandingDeclineReason.Descriptor instead.
 func (StandingDeclineReason) EnumDescriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_types_proto_rawDescGZIP(), []int{18}
 }
 
 // RiskAnswers are the referral's answers to the risk questions, as yes or no. They are readable
@@ -1482,7 +1547,14 @@ const file_familytime_referral_v1_types_proto_rawDesc = "" +
 	"*CHILD_MATCH_SAME_FIRST_NAME_AND_BIRTH_DATE\x10\x02\x12/\n" +
 	"+CHILD_MATCH_SAME_FAMILY_NAME_AND_BIRTH_DATE\x10\x03\x12(\n" +
 	"$CHILD_MATCH_SAME_NAME_AND_BIRTH_YEAR\x10\x04\x12&\n" +
-	"\"CHILD_MATCH_SAME_NAME_AND_BIRTHDAY\x10\x05*l\n" +
+	"\"CHILD_MATCH_SAME_NAME_AND_BIRTHDAY\x10\x05*\xd5\x01\n" +
+	"\fRiskQuestion\x12\x1d\n" +
+	"\x19RISK_QUESTION_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cRISK_QUESTION_DOMESTIC_ABUSE\x10\x01\x12\x1c\n" +
+	"\x18RISK_QUESTION_INJUNCTION\x10\x02\x12\"\n" +
+	"\x1eRISK_QUESTION_SUBSTANCE_MISUSE\x10\x03\x12 \n" +
+	"\x1cRISK_QUESTION_ABDUCTION_RISK\x10\x04\x12 \n" +
+	"\x1cRISK_QUESTION_OTHER_CONCERNS\x10\x05*l\n" +
 	"\n" +
 	"RiskRating\x12\x1b\n" +
 	"\x17RISK_RATING_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -1590,36 +1662,37 @@ func file_familytime_referral_v1_types_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_types_proto_rawDescData
 }
 
-var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 18)
+var file_familytime_referral_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 19)
 var file_familytime_referral_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_familytime_referral_v1_types_proto_goTypes = []any{
 	(ReferralState)(0),         // 0: familytime.referral.v1.ReferralState
 	(AdultRole)(0),             // 1: familytime.referral.v1.AdultRole
 	(ApplicantDetail)(0),       // 2: familytime.referral.v1.ApplicantDetail
 	(ChildMatch)(0),            // 3: familytime.referral.v1.ChildMatch
-	(RiskRating)(0),            // 4: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),          // 5: familytime.referral.v1.ScreenerRole
-	(ConfirmerRole)(0),         // 6: familytime.referral.v1.ConfirmerRole
-	(DeclineReason)(0),         // 7: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),           // 8: familytime.referral.v1.WithdrawnBy
-	(ErasureReason)(0),         // 9: familytime.referral.v1.ErasureReason
-	(ContactFrequency)(0),      // 10: familytime.referral.v1.ContactFrequency
-	(SupportedContactTerm)(0),  // 11: familytime.referral.v1.SupportedContactTerm
-	(ReviewDecision)(0),        // 12: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),           // 13: familytime.referral.v1.CaseOutcome
-	(CourtOrderKind)(0),        // 14: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                // 15: familytime.referral.v1.Agency
-	(StandingState)(0),         // 16: familytime.referral.v1.StandingState
-	(StandingDeclineReason)(0), // 17: familytime.referral.v1.StandingDeclineReason
-	(*RiskAnswers)(nil),        // 18: familytime.referral.v1.RiskAnswers
-	(*Stagger)(nil),            // 19: familytime.referral.v1.Stagger
-	(*Arrangement)(nil),        // 20: familytime.referral.v1.Arrangement
-	(v1.ServiceType)(0),        // 21: familytime.common.v1.ServiceType
+	(RiskQuestion)(0),          // 4: familytime.referral.v1.RiskQuestion
+	(RiskRating)(0),            // 5: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),          // 6: familytime.referral.v1.ScreenerRole
+	(ConfirmerRole)(0),         // 7: familytime.referral.v1.ConfirmerRole
+	(DeclineReason)(0),         // 8: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),           // 9: familytime.referral.v1.WithdrawnBy
+	(ErasureReason)(0),         // 10: familytime.referral.v1.ErasureReason
+	(ContactFrequency)(0),      // 11: familytime.referral.v1.ContactFrequency
+	(SupportedContactTerm)(0),  // 12: familytime.referral.v1.SupportedContactTerm
+	(ReviewDecision)(0),        // 13: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),           // 14: familytime.referral.v1.CaseOutcome
+	(CourtOrderKind)(0),        // 15: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                // 16: familytime.referral.v1.Agency
+	(StandingState)(0),         // 17: familytime.referral.v1.StandingState
+	(StandingDeclineReason)(0), // 18: familytime.referral.v1.StandingDeclineReason
+	(*RiskAnswers)(nil),        // 19: familytime.referral.v1.RiskAnswers
+	(*Stagger)(nil),            // 20: familytime.referral.v1.Stagger
+	(*Arrangement)(nil),        // 21: familytime.referral.v1.Arrangement
+	(v1.ServiceType)(0),        // 22: familytime.common.v1.ServiceType
 }
 var file_familytime_referral_v1_types_proto_depIdxs = []int32{
-	21, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
-	10, // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
-	19, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
+	22, // 0: familytime.referral.v1.Arrangement.service_type:type_name -> familytime.common.v1.ServiceType
+	11, // 1: familytime.referral.v1.Arrangement.frequency:type_name -> familytime.referral.v1.ContactFrequency
+	20, // 2: familytime.referral.v1.Arrangement.stagger:type_name -> familytime.referral.v1.Stagger
 	3,  // [3:3] is the sub-list for method output_type
 	3,  // [3:3] is the sub-list for method input_type
 	3,  // [3:3] is the sub-list for extension type_name
@@ -1637,7 +1710,7 @@ func file_familytime_referral_v1_types_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_types_proto_rawDesc), len(file_familytime_referral_v1_types_proto_rawDesc)),
-			NumEnums:      18,
+			NumEnums:      19,
 			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,

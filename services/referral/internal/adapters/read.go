@@ -49,6 +49,10 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	}
 	out.SecondApplicantMatches, out.SecondApplicantChecked = r.SecondApplicantMatches()
 	out.DomesticAbuseDisclosedEarlier, out.DisclosureWeighed = r.DisclosedEarlier(), r.DisclosureWeighed()
+	for _, x := range r.RiskRetractions() {
+		out.RiskRetractions = append(out.RiskRetractions, &referralv1.RiskRetraction{Question: x.Question,
+			DisclosedOn: dates.Proto(x.DisclosedOn), RetractedOn: dates.Proto(x.RetractedOn), Weighed: x.Weighed})
+	}
 	if !assessedOn.IsZero() {
 		out.LeadAssessedOn = dates.Proto(assessedOn)
 	}
@@ -395,7 +399,7 @@ func ProjectCentre(uow *eventstore.UnitOfWork, c domain.Centre, version int64) {
 func Erased(out *referralv1.Referral, on *commonv1.Date) {
 	out.ErasedOn = on
 	out.RiskAnswersDiscloseDomesticAbuse, out.DomesticAbuseDisclosedOn, out.DomesticAbuseDisclosedEarlier = false, nil, false
-	out.DisclosureWeighed = false
+	out.DisclosureWeighed, out.RiskRetractions = false, nil
 	out.SecondApplicantMatches, out.SecondApplicantChecked = nil, false
 	for _, c := range out.Children {
 		c.BirthYear, c.BirthMonth = 0, 0

@@ -62,7 +62,11 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	d.checkOrdersAfterBirth(&v, "details.", r.facts.CourtOrders, today)
 	d.checkSaid(&v, "details.", inwords.Says(r.secondPartyRiskNotes))
 	d.checkNamedOnce(&v, "details.", r.namedTwice)
-	d.checkAttending(&v, "details.", r.Details().contradictions(r.contactKind(), today), r.contactKind(), today)
+	held := r.contradictionsHeld(today)
+	d.checkAttending(&v, "details.", held, r.contactKind(), today)
+	// A "no" to an abduction risk disclosed on the referral lets no child leave until the lead
+	// has weighed it (decision 338).
+	refuseNew(&v, "details.", r.leavingUnweighed(d), held)
 	d.checkInjunctionDates(&v, "details.", r.facts.CourtOrders, today)
 	r.checkIDs(&v, d)
 	r.keepPeople(&v, d)
@@ -121,7 +125,9 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	amended := []proto.Message{&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void, SealedCorrectionNote: sealed,
 		// Recorded as said, and taken back by nothing: the disclosure stands (decision 191).
-		DomesticAbuseRetracted: current.GetRisk().GetDomesticAbuse() && !facts.GetRisk().GetDomesticAbuse()}}
+		DomesticAbuseRetracted: current.GetRisk().GetDomesticAbuse() && !facts.GetRisk().GetDomesticAbuse(),
+		// Nor does a "no" to an abduction risk, an injunction or substance misuse (decision 338).
+		RisksRetracted: retractedBy(r.facts.Risk, d.Risk)}}
 	if may := facts.GetChildrenMayLeaveCentre(); fixed && may != current.GetChildrenMayLeaveCentre() {
 		// FamilyReadyForContact told scheduling the answer, and the door reads it on the day
 		// sheet: an answer changed after it is announced, or the door goes on with the old one

@@ -387,7 +387,13 @@ func (r *Referral) contactKind() commonv1.ServiceType {
 // referral recorded before review 39 that holds one is not made ready while it stands
 // (ContradictsItself). Nil for a new referral.
 func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction, service commonv1.ServiceType, today time.Time) {
-	for _, c := range d.contradictions(service, today) {
+	refuseNew(v, prefix, d.contradictions(service, today), kept)
+}
+
+// refuseNew refuses each of the contradictions cs at its field, but for those kept: a field
+// already at fault on the referral.
+func refuseNew(v *Invalid, prefix string, cs, kept []contradiction) {
+	for _, c := range cs {
 		if !slices.ContainsFunc(kept, func(k contradiction) bool { return k.field == c.field }) {
 			v.add(c.path(prefix), c.reason)
 		}
@@ -397,9 +403,11 @@ func (d Details) checkAttending(v *Invalid, prefix string, kept []contradiction,
 // ContradictsItself is the first way the referral as recorded contradicts itself about who comes
 // to contact (contradictions), as a refusal naming its field in the referral's details; nil when
 // it does not. A referral received before review 39 may: it is kept, screened and decided on, but
-// its arrangement is not agreed, nor its family made ready for contact, until it is amended.
+// its arrangement is not agreed, nor its family made ready for contact, until it is amended. So
+// may one letting the children leave the centre after an abduction risk was answered no, until
+// the lead's screen weighs that (leavingUnweighed, decision 338).
 func (r *Referral) ContradictsItself(today time.Time) error {
-	cs := r.Details().contradictions(r.contactKind(), today)
+	cs := r.contradictionsHeld(today)
 	if len(cs) == 0 {
 		return nil
 	}

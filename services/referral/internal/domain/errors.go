@@ -142,6 +142,16 @@ var (
 	ErrEarlierDisclosureClearedByLead = problem.Rule("FINDING_CLEARED_BY_LEAD", "domestic abuse was disclosed on another referral of "+
 		"a child on this referral (a new referral does not take a disclosure back): only the centre's safeguarding lead may record a "+
 		"screening that finds none")
+	// ErrRetractionForLead: a risk answer besides domestic abuse (an abduction risk, an injunction,
+	// substance misuse) was disclosed on the referral and an amendment answered it no since, which
+	// no lead's screen has weighed: the referral is screened by the safeguarding lead, acting as the
+	// lead, whatever the screen finds (decision 338).
+	ErrRetractionForLead = problem.Rule("RETRACTION_FOR_LEAD", "the referral's risk answers disclosed a risk that an amendment "+
+		"answered no since (referral show: risk answers taken back): a later \"no\" does not take a disclosure back, and only the "+
+		"centre's safeguarding lead screens the referral until the lead has weighed it, with a note saying why")
+	// ErrRetractionNoteRequired: the lead's screen weighing such a retraction says why, in words.
+	ErrRetractionNoteRequired = problem.Rule("NOTE_REQUIRED", "a screening that weighs a risk answer disclosed on the referral "+
+		"and answered no since must carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrChildIdentityFixed: on a case ready for contact a child's name and date of birth are not
 	// both changed by one amendment: that is another child, whom the door would admit under this
 	// child's id (review 27, decision 194).

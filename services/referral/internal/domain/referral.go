@@ -69,6 +69,15 @@ type Referral struct {
 	earlierFindings []uuid.UUID
 	daCleared       bool
 	daWeighed       bool
+	// grave is what the referral remembers of its answers to the grave risk questions besides
+	// domestic abuse (abduction risk, injunction, substance misuse): a later "no" does not take
+	// their disclosure back either (decision 338).
+	grave graveDisclosures
+	// firstApplicationRisk and secondApplicationRisk are a self-referral's two applications' own
+	// risk answers, secondApplied whether the second parent applied: whose "yes" each of the
+	// referral's answers is (decision 338).
+	firstApplicationRisk, secondApplicationRisk Risk
+	secondApplied                               bool
 	// applicantMatches are the second applicant's details that were the first applicant's
 	// (SecondPartyApplicationReceived.matches_first_applicant), applicantsChecked whether a
 	// screening recorded that the two applicants are two people (decision 192).
@@ -452,6 +461,8 @@ func (r *Referral) apply(ev proto.Message) error {
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(r.receivedOn)
 		r.noteDisclosure(false, r.facts.Risk, r.receivedOn)
+		r.grave.answered(Risk{}, r.facts.Risk, r.receivedOn)
+		r.firstApplicationRisk = r.facts.Risk
 	case *referralv1.SecondPartyApplicationReceived:
 		var a AdultRecord
 		if a, err = adultFrom(e.GetParent()); err == nil {
@@ -459,6 +470,8 @@ func (r *Referral) apply(ev proto.Message) error {
 			was := r.facts.Risk.DomesticAbuse
 			r.facts.Risk = r.facts.Risk.or(riskFrom(e.GetRisk()))
 			r.noteDisclosure(was, r.facts.Risk, dates.Time(e.GetReceivedOn()))
+			r.grave.answered(r.facts.Risk, r.facts.Risk, dates.Time(e.GetReceivedOn()))
+			r.secondApplicationRisk, r.secondApplied = riskFrom(e.GetRisk()), true
 			r.applicantMatches = slices.Clone(e.GetMatchesFirstApplicant())
 			r.secondPartyRiskNotes, err = noteFrom(e.GetSealedRiskNotes())
 			if err == nil {
@@ -467,10 +480,11 @@ func (r *Referral) apply(ev proto.Message) error {
 			r.state = Received
 		}
 	case *referralv1.ReferralAmended:
-		was := r.facts.Risk.DomesticAbuse
+		was, answered := r.facts.Risk.DomesticAbuse, r.facts.Risk
 		err = r.applyFacts(e.GetFacts())
 		r.noteReferred(dates.Time(e.GetAmendedOn()))
 		r.noteDisclosure(was, r.facts.Risk, dates.Time(e.GetAmendedOn()))
+		r.grave.answered(answered, r.facts.Risk, dates.Time(e.GetAmendedOn()))
 		if e.GetScreeningVoid() {
 			r.screened, r.rating, r.service = false, 0, 0
 			r.state = Received
@@ -483,6 +497,10 @@ func (r *Referral) apply(ev proto.Message) error {
 		// before the event named the screener's role weighs it only without one.
 		byLead := e.GetScreenerRole() == referralv1.ScreenerRole_SCREENER_ROLE_SAFEGUARDING_LEAD
 		r.daWeighed = r.daWeighed || ((!e.GetDomesticAbuseFinding() || byLead) && (!r.daDisclosedOn.IsZero() || r.DisclosedEarlier()))
+		if byLead {
+			// Whatever it finds: the lead has weighed the answers taken back (decision 338).
+			r.grave.weighedByLead()
+		}
 		r.applicantsChecked = r.applicantsChecked || e.GetApplicantsChecked()
 		r.state = Screened
 	case *referralv1.RiskAssessmentNoted:

@@ -40,6 +40,12 @@ type Screening struct {
 // the lead (ErrFindingClearedByLead, ErrDisclosureClearedByLead), with a note saying why in words
 // (ErrNoteRequired), as clearing a risk assessment's finding is in safeguarding (decisions 92, 97).
 //
+// So is any screen while a risk answer disclosed on the referral besides domestic abuse (an
+// abduction risk, an injunction, substance misuse) stands answered no by an amendment that no
+// lead's screen has weighed since (ErrRetractionForLead, ErrRetractionNoteRequired, decision 338):
+// whatever it finds, a screen is what lets the referral go on, and a "no" nobody weighed would
+// let it go on without that risk.
+//
 // The lead's screen weighs a disclosure standing on the referral (DisclosureUnweighed), its own or
 // carried to it, whatever it finds: without a finding it clears it, with one it leaves supervised
 // contact only, as any finding does. A coordinator's finding weighs nothing: a coordinator
@@ -64,6 +70,14 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	// parents: the screener, who must speak to both, checks they are two (decision 192).
 	if len(r.applicantMatches) > 0 && !r.applicantsChecked && !s.ApplicantsChecked {
 		return nil, ErrApplicantsNotChecked
+	}
+	if r.grave.unweighed(referralv1.RiskQuestion_RISK_QUESTION_UNSPECIFIED) {
+		switch {
+		case !s.ByLead:
+			return nil, ErrRetractionForLead
+		case note == "":
+			return nil, ErrRetractionNoteRequired
+		}
 	}
 	if !s.DomesticAbuseFinding {
 		_, _, disclosed := r.DomesticAbuseDisclosed()

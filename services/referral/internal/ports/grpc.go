@@ -442,6 +442,10 @@ func (s *Server) GetFamily(ctx context.Context, req *referralv1.GetFamilyRequest
 	d := r.Details()
 	family.Details = detailsOf(d, s.app.Today())
 	family.Adults, family.Children = family.Details.GetAdults(), family.Details.GetChildren()
+	if first, second, ok := r.ApplicationRisk(); ok && family.GetErasedOn() == nil {
+		// details.risk is both applications' answers together: whose "yes" each is (decision 338).
+		family.ApplicationRiskAnswers = &referralv1.ApplicationRiskAnswers{FirstApplication: riskOf(first), SecondApplication: riskOf(second)}
+	}
 	for _, n := range r.Notes() {
 		family.Notes = append(family.Notes, &referralv1.CaseNote{Step: n.Step, On: dates.Proto(n.On), Text: n.Text})
 	}

@@ -279,6 +279,10 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		// (review 49, decision 281).
 		fields = append(fields, [2]string{"flagged as a possible duplicate on", on})
 	}
+	if back := retractionsText(r); back != "" {
+		// A "no" that takes nothing back, as with domestic abuse (decision 338).
+		fields = append(fields, [2]string{"risk answers taken back", back})
+	}
 	if m := r.GetSecondApplicantMatches(); len(m) > 0 {
 		// The applicant was not told (decision 192); the coordinator checks before screening.
 		var names []string
@@ -457,6 +461,30 @@ func findingText(r *referralv1.Referral) string {
 		text += "; domestic abuse disclosed on another referral of this child" + standing
 	}
 	return text
+}
+
+// retractionsText says each risk answer besides domestic abuse (an abduction risk, an injunction,
+// substance misuse) that was answered yes on the referral and no since, with when, and whether the
+// lead has weighed it: until then only the lead screens the referral, and after an abduction risk
+// the children may not leave the centre (decision 338). Empty when there is none.
+func retractionsText(r *referralv1.Referral) string {
+	var out []string
+	for _, x := range r.GetRiskRetractions() {
+		text := riskQuestionName(x.GetQuestion()) + " disclosed on " + dateString(x.GetDisclosedOn()) + ", answered no on " +
+			dateString(x.GetRetractedOn())
+		if x.GetWeighed() {
+			text += ": weighed by the safeguarding lead"
+		} else {
+			text += ": for the lead to weigh (only the safeguarding lead screens the referral, with a note)"
+		}
+		out = append(out, text)
+	}
+	return strings.Join(out, "; ")
+}
+
+// riskQuestionName is a risk question in words: "abduction risk", "substance misuse".
+func riskQuestionName(q referralv1.RiskQuestion) string {
+	return strings.ReplaceAll(friendly("RISK_QUESTION_", q.String()), "-", " ")
 }
 
 // whoWeighs says, beside a disclosure with no finding recorded, who weighs it and how from where the

@@ -71,6 +71,11 @@ and nor does referring the child again: a disclosure made on another referral of
 (withdrawn, declined, ended, or at another centre, earlier or later) that no lead's screen there cleared needs the
 lead's screen here too (referral show says so, without naming that referral's family or centre;
 decision 194). Only a referral's own disclosure carries, not one carried to it (decision 197).
+Likewise, while an abduction risk, an injunction or substance misuse disclosed on the referral (by
+either parent's application, or any referrer) stands answered "no" by an amendment (referral show:
+"risk answers taken back"), only the lead screens it, with a --note, whatever the rating
+(RETRACTION_FOR_LEAD, NOTE_REQUIRED; decision 338); until then, after an abduction risk, the
+children may not leave the centre.
 Where the second parent's application gave some of the first applicant's details (referral show:
 "second applicant matches"), the screen says the two applicants were checked to be two people
 (--applicants-checked; APPLICANTS_NOT_CHECKED, decision 192). A note, when given, says something

@@ -324,17 +324,6 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 	for i, a := range d.GetOtherAgencies() {
 		agencies[i] = strings.ReplaceAll(friendly("AGENCY_", a.String()), "-", " ")
 	}
-	risks := d.GetRisk()
-	var answered []string
-	for _, q := range []struct {
-		yes  bool
-		name string
-	}{{risks.GetDomesticAbuse(), "domestic abuse"}, {risks.GetInjunction(), "injunction"}, {risks.GetSubstanceMisuse(), "substance misuse"},
-		{risks.GetAbductionRisk(), "abduction risk"}, {risks.GetOtherConcerns(), "other concerns"}} {
-		if q.yes {
-			answered = append(answered, q.name)
-		}
-	}
 	ref := d.GetReferrer()
 	referrer := joinGiven(ref.GetName(), ref.GetOrganisation(), ref.GetPhone(), ref.GetEmail())
 	if err := out.one(w, f, [][2]string{
@@ -344,7 +333,7 @@ func printFamily(w io.Writer, out *output, f *referralv1.Family, forPerson strin
 		{"Cafcass involved", yesNo(d.GetCafcassInvolved())},
 		{"other agencies", orDash(strings.Join(agencies, ", "))},
 		{"agency notes", orDash(oneLine(d.GetAgencyNotes()))},
-		{"risks answered yes", orDash(strings.Join(answered, ", "))},
+		{"risks answered yes", riskAnswersText(d.GetRisk(), f.GetApplicationRiskAnswers())},
 		{"risk notes", orDash(oneLine(d.GetRiskNotes()))},
 		{"children may leave centre", yesNo(d.GetChildrenMayLeaveCentre())},
 		{"availability", orDash(oneLine(d.GetAvailability()))},

@@ -324,9 +324,9 @@ safeguarding correct).`,
 	show := &cobra.Command{
 		Use:   "show CONCERN_ID",
 		Short: "Show a concern with its records (its raiser and the lead only; the read is recorded)",
-		Long: `show prints a concern: what it is about, whether it is escalated and closed, and its records in
-order, each correction under the record it corrects. The centre's safeguarding lead reads every
-record. Whoever raised it reads it as its raiser: they are given what they raised (their text, their
+		Long: `show prints a concern: what it is about (its category, the family, the booking it arose in and
+the people involved, by id), whether it is escalated and closed, and its records in order, each
+correction under the record it corrects. The centre's safeguarding lead reads every record. Whoever raised it reads it as its raiser: they are given what they raised (their text, their
 own corrections of it) and its state, and the lead's records (actions, escalations with the agency
 and its reference, the closing note, the lead's corrections) are listed as withheld, without their
 text: they were made, and are the lead's to read (decision 51). Once the family's personal data was
@@ -358,7 +358,7 @@ anything is shown (familytime audit).`,
 	)
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "List the centre's open concerns, oldest first (no text)",
+		Short: "List the centre's open concerns, oldest first, in the order raised (no text)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return pagedTable(s, cmd, &listOut, listPage, "no open concerns", []string{"CONCERN", "FAMILY", "CATEGORY", "RAISED", "BY", "ESCALATED"},
@@ -906,7 +906,9 @@ func (s *safeguardingCommand) record() *cobra.Command {
 		Long: `record shows the family's risk, then every record at the centre in order, each correction under
 the record it corrects. Each record of a concern (raised, alerted, action, escalated, reference,
 closed, and their corrections) names the concern it is of: "concern ID: escalated to police"
-(--json: concern_id), for familytime safeguarding concern show ID. A risk before you again for a disclosure of domestic abuse carried to the
+(--json: concern_id), for familytime safeguarding concern show ID. An assessment whose review date
+has passed, by the service's clock, says "(overdue: ...)" after it (--json: risk_review_overdue),
+as familytime safeguarding reviews does. A risk before you again for a disclosure of domestic abuse carried to the
 family's referral says so under the risk: "a disclosure of domestic abuse was carried to the family
 on DATE, after the risk assessment of DATE: assess the risk", and so does one before the lead for a
 hold placed or a concern escalated since the last assessment: "hold placed on DATE; concern
@@ -922,7 +924,7 @@ erased, each record that had text says "(text erased with the family's personal 
 					return err
 				}
 				if r := resp.GetRisk(); r != nil && !out.json {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s\n", riskLine(r))
+					fmt.Fprintf(cmd.OutOrStdout(), "%s\n", recordRiskLine(resp))
 					// Steps since the last assessment put the risk before the lead again (review 48).
 					if why := riskReviewSteps(&safeguardingv1.RiskReview{StepsSinceAssessed: resp.GetStepsSinceAssessed()}); why != "" {
 						fmt.Fprintln(cmd.OutOrStdout(), why)
@@ -1062,12 +1064,38 @@ func byOthers(a *safeguardingv1.Alert) string {
 }
 
 // printConcernState prints what a concern is about and where it stands, before its records: its
-// raiser, given only what they raised, learns from it that it was acted on.
+// raiser, given only what they raised, learns from it that it was acted on. What it is about is
+// the family, the booking it arose in and the people involved, by id as the record names them
+// (review 61: the table said "2 people involved" and not which, where --json had them).
 func printConcernState(w io.Writer, k *safeguardingv1.Concern) {
 	sum := k.GetSummary()
-	fmt.Fprintf(w, "concern %s: %s, raised %s by %s\nescalated: %s, closed: %s\n\n", sum.GetConcernId(),
-		friendly("CONCERN_CATEGORY_", sum.GetCategory().String()), sgDay(sum.GetRaisedOn()), sum.GetRaisedBy(),
-		yes(sum.GetEscalated()), yes(sum.GetClosed()))
+	booking := k.GetBookingId()
+	if booking == "" {
+		booking = "- (raised outside a session)"
+	}
+	people := "none named"
+	if ids := k.GetPersonIds(); len(ids) > 0 {
+		people = strings.Join(ids, ", ")
+	}
+	fmt.Fprintf(w, "concern %s: %s, raised %s by %s\nfamily: %s\nbooking: %s\npeople involved: %s\nescalated: %s, closed: %s\n\n",
+		sum.GetConcernId(), friendly("CONCERN_CATEGORY_", sum.GetCategory().String()), sgDay(sum.GetRaisedOn()), sum.GetRaisedBy(),
+		sum.GetFamilyId(), booking, people, yes(sum.GetEscalated()), yes(sum.GetClosed()))
+}
+
+// recordRiskLine is the family's risk as its record shows it first (riskLine), its review date
+// said to be overdue once it has passed by the service's clock, as the risk reviews say (review
+// 61: the record read "review by" a date gone, with nothing to say so).
+func recordRiskLine(resp *safeguardingv1.GetSafeguardingRecordResponse) string {
+	line := riskLine(resp.GetRisk())
+	if !resp.GetRiskReviewOverdue() {
+		return line
+	}
+	first, rest, more := strings.Cut(line, "\n")
+	first += " (overdue: assess it again with familytime safeguarding risk)"
+	if more {
+		first += "\n" + rest
+	}
+	return first
 }
 
 // riskLine is the family's risk as its record shows it first: the rating and review, and, when a

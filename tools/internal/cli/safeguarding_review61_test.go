@@ -104,3 +104,28 @@ func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
 	}
 	require.Contains(t, (&safeguardingCommand{}).lift().Long, "must be booked again")
 }
+
+// Review 61, finding 6 (decision 340): concern show's table said "2 people involved" and not
+// which, nor the booking or the family; the family's record read "review by" a date gone with
+// nothing to say it was overdue.
+func TestConcernShowSaysWhatTheConcernIsAboutAndTheRecordAnOverdueReview(t *testing.T) {
+	k := &safeguardingv1.Concern{Summary: &safeguardingv1.ConcernSummary{ConcernId: "K", FamilyId: "F", RaisedBy: "vol-1",
+		Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_EMOTIONAL_HARM, RaisedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 3}},
+		PersonIds: []string{"P1", "P2"}, BookingId: "B"}
+	var b bytes.Buffer
+	printConcernState(&b, k)
+	require.Equal(t, "concern K: emotional-harm, raised 2026-12-03 by vol-1\nfamily: F\nbooking: B\npeople involved: P1, P2\n"+
+		"escalated: no, closed: no\n\n", b.String())
+	b.Reset()
+	printConcernState(&b, &safeguardingv1.Concern{Summary: k.GetSummary()})
+	require.Contains(t, b.String(), "booking: - (raised outside a session)\npeople involved: none named\n")
+
+	risk := &safeguardingv1.Risk{Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, NextReviewOn: &commonv1.Date{Year: 2026, Month: 12, Day: 10}}
+	require.Equal(t, "risk: amber (provisional: false), review by 2026-12-10",
+		recordRiskLine(&safeguardingv1.GetSafeguardingRecordResponse{Risk: risk}))
+	require.Equal(t, "risk: amber (provisional: false), review by 2026-12-10 (overdue: assess it again with familytime safeguarding risk)",
+		recordRiskLine(&safeguardingv1.GetSafeguardingRecordResponse{Risk: risk, RiskReviewOverdue: true}))
+	list, _, err := (&safeguardingCommand{}).concern().Find([]string{"list"})
+	require.NoError(t, err)
+	require.Contains(t, list.Short, "in the order raised")
+}

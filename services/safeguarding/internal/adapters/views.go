@@ -218,6 +218,9 @@ type ConcernRow struct {
 	RaisedBy           string
 	Escalated, Closed  bool
 	Version            int64
+	// ListedAt is where the open concerns list it: the instant it was raised (migration 0022),
+	// or, for one raised before that was kept, midnight UTC of the day it was raised.
+	ListedAt time.Time
 }
 
 // ConcernCentre is the centre of a concern; ErrConcernNotFound if there is none.
@@ -245,27 +248,32 @@ func (r *Records) centreOf(ctx context.Context, sql string, id uuid.UUID, notFou
 // OpenConcerns returns a page of a centre's concerns not closed, oldest raised first, and the next
 // page's token.
 func (r *Records) OpenConcerns(ctx context.Context, centre uuid.UUID, size int, token string) ([]ConcernRow, string, error) {
-	on, after, err := pageStart(token, time.DateOnly, firstUp, uuid.Nil)
+	// Oldest first to the instant: by the day alone, concerns raised the same day came in the
+	// order of their random ids (review 61). A concern raised before the instant was kept
+	// (migration 0022) is listed at the start of its day.
+	at, after, err := pageStart(token, time.RFC3339Nano, firstUp, uuid.Nil)
 	if err != nil {
 		return nil, "", err
 	}
-	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version
-		FROM concerns WHERE centre_id = $1 AND NOT closed AND (raised_on, concern_id) > ($2::date, $3::uuid)
-		ORDER BY raised_on, concern_id LIMIT $4`, centre, on, after, size+1)
+	rows, err := r.store.Pool().Query(ctx, `SELECT concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version,
+			listed_at
+		FROM concerns, LATERAL (SELECT coalesce(raised_at, raised_on::timestamp AT TIME ZONE 'UTC') AS listed_at) l
+		WHERE centre_id = $1 AND NOT closed AND (listed_at, concern_id) > ($2::timestamptz, $3::uuid)
+		ORDER BY listed_at, concern_id LIMIT $4`, centre, at, after, size+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("open concerns: %w", err)
 	}
 	page, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ConcernRow, error) {
 		var c ConcernRow
 		var cat int32
-		err := row.Scan(&c.ID, &c.Family, &c.Centre, &cat, &c.RaisedOn, &c.RaisedBy, &c.Escalated, &c.Closed, &c.Version)
+		err := row.Scan(&c.ID, &c.Family, &c.Centre, &cat, &c.RaisedOn, &c.RaisedBy, &c.Escalated, &c.Closed, &c.Version, &c.ListedAt)
 		c.Category = safeguardingv1.ConcernCategory(cat)
 		return c, err
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("open concerns: %w", err)
 	}
-	page, next := paging.Trim(page, size, func(c ConcernRow) (string, uuid.UUID) { return dateKey(c.RaisedOn), c.ID })
+	page, next := paging.Trim(page, size, func(c ConcernRow) (string, uuid.UUID) { return instantKey(c.ListedAt), c.ID })
 	return page, next, nil
 }
 

@@ -364,8 +364,11 @@ func day(d interface {
 type RecordView struct {
 	Risk *domain.Risk // nil unless the latest screen or assessment is the centre's
 	// Steps are the protective steps taken since the risk was last assessed (RiskReview.Steps).
-	Steps   []domain.ProtectiveStep
-	Records []Entry
+	Steps []domain.ProtectiveStep
+	// ReviewOverdue says the risk assessment's review date has passed, by the service's clock
+	// (review 61: the record read "review by" a date gone, where the risk reviews said overdue).
+	ReviewOverdue bool
+	Records       []Entry
 	// Erasure is the family's erasure: once Done, its records' text is gone (Entry.TextErased).
 	Erasure adapters.Erasure
 }
@@ -420,7 +423,8 @@ func (a *App) SafeguardingRecord(ctx context.Context, c domain.Caller, centre, f
 	if err != nil {
 		return RecordView{}, err
 	}
-	return RecordView{Risk: risk, Steps: since, Records: entries, Erasure: erasure}, nil
+	overdue := risk != nil && !risk.Provisional() && !risk.NextReview().IsZero() && risk.NextReview().Before(a.today())
+	return RecordView{Risk: risk, Steps: since, ReviewOverdue: overdue, Records: entries, Erasure: erasure}, nil
 }
 
 // CorrectRecord corrects one of a family's records at the centre: the correction is appended to

@@ -708,6 +708,7 @@ func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.
 	out := &safeguardingv1.GetSafeguardingRecordResponse{Records: entries(v.Records), FamilyErasure: familyErasure(v.Erasure.Done, v.Erasure.Reason, v.Erasure.On)}
 	if v.Risk != nil && v.Risk.Known() {
 		out.Risk, out.StepsSinceAssessed = riskOf(family, v.Risk), protectiveSteps(v.Steps)
+		out.RiskReviewOverdue = v.ReviewOverdue
 	}
 	return out, nil
 }

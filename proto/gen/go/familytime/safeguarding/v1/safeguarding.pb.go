@@ -4892,8 +4892,12 @@ type GetSafeguardingRecordResponse struct {
 	// risk reviews list them (RiskReview.steps_since_assessed): the risk is to be assessed again.
 	// Empty when none, and when risk is unset.
 	StepsSinceAssessed []*ProtectiveStep `protobuf:"bytes,4,rep,name=steps_since_assessed,json=stepsSinceAssessed,proto3" json:"steps_since_assessed,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The risk assessment's review date (risk.next_review_on) has passed, by the service's clock:
+	// its review is overdue, as the risk reviews list says (RiskReview.overdue). False for a
+	// provisional screen, and when risk is unset.
+	RiskReviewOverdue bool `protobuf:"varint,5,opt,name=risk_review_overdue,json=riskReviewOverdue,proto3" json:"risk_review_overdue,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *GetSafeguardingRecordResponse) Reset() {
@@ -4952,6 +4956,13 @@ func (x *GetSafeguardingRecordResponse) GetStepsSinceAssessed() []*ProtectiveSte
 		return x.StepsSinceAssessed
 	}
 	return nil
+}
+
+func (x *GetSafeguardingRecordResponse) GetRiskReviewOverdue() bool {
+	if x != nil {
+		return x.RiskReviewOverdue
+	}
+	return false
 }
 
 // ListAlertsRequest asks for a centre's alerts.
@@ -5994,12 +6005,13 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12%\n" +
 	"\tfamily_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bfamilyId\x12$\n" +
 	"\apurpose\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xc8\x02\n" +
+	"\xbaH\ar\x05\x10\x03\x18\xf4\x03R\apurpose\"\xf8\x02\n" +
 	"\x1dGetSafeguardingRecordResponse\x124\n" +
 	"\x04risk\x18\x01 \x01(\v2 .familytime.safeguarding.v1.RiskR\x04risk\x12A\n" +
 	"\arecords\x18\x02 \x03(\v2'.familytime.safeguarding.v1.RecordEntryR\arecords\x12P\n" +
 	"\x0efamily_erasure\x18\x03 \x01(\v2).familytime.safeguarding.v1.FamilyErasureR\rfamilyErasure\x12\\\n" +
-	"\x14steps_since_assessed\x18\x04 \x03(\v2*.familytime.safeguarding.v1.ProtectiveStepR\x12stepsSinceAssessed\"\xa9\x01\n" +
+	"\x14steps_since_assessed\x18\x04 \x03(\v2*.familytime.safeguarding.v1.ProtectiveStepR\x12stepsSinceAssessed\x12.\n" +
+	"\x13risk_review_overdue\x18\x05 \x01(\bR\x11riskReviewOverdue\"\xa9\x01\n" +
 	"\x11ListAlertsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12\x1b\n" +
 	"\topen_only\x18\x02 \x01(\bR\bopenOnly\x12'\n" +

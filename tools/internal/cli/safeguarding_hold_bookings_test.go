@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+)
+
+// Review 61, finding 3, against a running dev platform (decision 340): the lead places a hold on
+// a family booked on two days, and is told, on standard error, that the hold cancels both; the
+// lead lifts it, and is told that both stay cancelled and the family must be booked again. The
+// lead's own token reads the family's bookings.
+func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	out, err := run(t, append([]string{"centre", "register", "--name", "Riverside", "--region", "north-west",
+		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre := c.GetCentreId()
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	for _, staff := range [][2]string{{"dev-user", "coordinator"}, {"lead-1", "safeguarding-lead"}} {
+		_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", staff[0], "--role", staff[1],
+			"--dbs-checked", month, "--trained", month}, data...)...)
+		require.NoError(t, err)
+	}
+	tokenFor := func(role string, subject ...string) []string {
+		args := append([]string{"token", "--role", role, "--centre", centre}, data...)
+		if len(subject) > 0 {
+			args = append(args, "--subject", subject[0])
+		}
+		token, err := run(t, args...)
+		require.NoError(t, err)
+		return append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
+	}
+	as, lead := tokenFor("coordinator"), tokenFor("safeguarding_lead", "lead-1")
+	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
+
+	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
+	require.NoError(t, err)
+	var room schedulingv1.Room
+	require.NoError(t, protojson.Unmarshal([]byte(out), &room))
+	first := time.Now().AddDate(0, 0, 7)
+	days := []string{first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)}
+	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
+		"--from", days[0], "--room", room.GetRoomId(), "--json")
+	require.NoError(t, err)
+	var p schedulingv1.OpeningPattern
+	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
+	submitted := uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
+	var ref referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+	id, family := ref.GetReferralId(), ref.GetFamilyId()
+	_, err = cmd("referral", "screen", id, "--rating", "green")
+	require.NoError(t, err)
+	_, err = cmd("referral", "accept", id, "--service", "supported")
+	require.NoError(t, err)
+	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
+		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
+		require.NoError(t, err)
+	}
+	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
+	require.NoError(t, err)
+	var booked []string
+	for _, day := range days {
+		request := uuid.NewString()
+		require.Eventually(t, func() bool {
+			out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
+				"--request-id", request, "--json")
+			return err == nil
+		}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
+		var b schedulingv1.Booking
+		require.NoError(t, protojson.Unmarshal([]byte(out), &b))
+		booked = append(booked, b.GetBookingId())
+	}
+	list := "familytime schedule bookings --centre " + centre + " --family " + family
+
+	var said string
+	require.Eventually(t, func() bool {
+		out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "concern-under-investigation",
+			"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
+	t.Log("\n" + said)
+	var h safeguardingv1.Hold
+	require.NoError(t, protojson.Unmarshal([]byte(out), &h), "--json stays one document")
+	require.Contains(t, said, "the hold cancels the family's bookings at the centre")
+	require.Contains(t, said, "door refuses the family (ON_HOLD); 2 bookings cancelled:")
+	for i, day := range days {
+		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
+	}
+	require.Contains(t, said, "the family's bookings: "+list)
+
+	require.Eventually(t, func() bool {
+		out, err = cmd("schedule", "bookings", "--family", family)
+		return err == nil && strings.Count(out, "safeguarding hold") == 2
+	}, 30*time.Second, 50*time.Millisecond, "scheduling cancels the bookings")
+	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", h.GetHoldId(), "--note", "Contact may resume"}, lead...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, said, "lifting the hold restores no booking it cancelled")
+	require.Contains(t, said, "the family must be booked again")
+	require.Contains(t, said, "2 bookings still to come cancelled for a hold stay cancelled (tell both parents these sessions are off):")
+	for i, day := range days {
+		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
+	}
+	require.Contains(t, said, "the family's bookings: "+list)
+}

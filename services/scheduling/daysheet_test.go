@@ -147,7 +147,11 @@ func TestAHoldWithTheChildrenInsideKeepsThemOnTheDaySheet(t *testing.T) {
 	_, err = door.RecordDeparture(ctx, &schedulingv1.RecordDepartureRequest{CentreId: g.centre.String(), BookingId: b,
 		Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{f.resident.String(), f.child.String()}, RequestId: uuid.NewString()})
 	require.NoError(t, err)
-	require.Equal(t, []string{f.visiting.String()}, inside(), "the children left with their mother")
+	require.ElementsMatch(t, []string{f.resident.String(), f.visiting.String(), f.child.String()}, inside(),
+		"the children left with their mother, and stay on the line of the day (review 61)")
+	in, _ := marks(g.entryOf(t, saturday(0), b))
+	require.Equal(t, map[string]bool{f.resident.String(): false, f.visiting.String(): true, f.child.String(): false}, in,
+		"IN is who is inside now")
 	require.Equal(t, "ON_HOLD", checkIn(f.resident).GetRefusal(), "nothing left to collect")
 }
 

@@ -122,3 +122,45 @@ func TestABookingRefusedOnHoldNamesTheLiftCommand(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "(familytime safeguarding lift HOLD_ID)")
 	require.NotContains(t, status.Convert(err).Message(), "hold lift")
 }
+
+// Review 61, finding 5: the day sheet of a session a hold called off read CHECKED IN 3/3 while
+// the family was inside and 1/1 once both parties left (only the visiting parent, checked in and
+// never "taken out", stayed listed); a family whose children's party checked in and left read 0/0.
+// Everyone who checked in or came stays on the line; IN says who is inside now.
+func TestTheDaySheetOfASessionAHoldCalledOffKeepsWhoCame(t *testing.T) {
+	g, f, b, door := bookedFirstSaturday(t)
+	h := heldAtTheDoor{g, f, b, door}
+	g.clock.Set(london(2026, 1, 10, 10, 15))
+	for _, p := range []uuid.UUID{f.visiting, f.resident, f.child} {
+		require.True(t, h.checkIn(t, p).GetAdmitted())
+	}
+	g.clock.Set(london(2026, 1, 10, 10, 30))
+	h.placeHold(t)
+	all := map[string]bool{f.visiting.String(): true, f.resident.String(): true, f.child.String(): true}
+	in, checked := marks(g.entryOf(t, saturday(0), b))
+	require.Equal(t, all, checked)
+	require.Equal(t, map[string]bool{f.visiting.String(): true, f.resident.String(): false, f.child.String(): true}, in,
+		"the resident parent who brought the child is not counted in (decision 188)")
+
+	h.depart(t, schedulingv1.Party_PARTY_CHILDREN, f.resident, f.child)
+	h.depart(t, schedulingv1.Party_PARTY_VISITING, f.visiting)
+	in, checked = marks(g.entryOf(t, saturday(0), b))
+	require.Equal(t, all, checked, "CHECKED IN 3/3 stays: check-ins never clear")
+	require.Equal(t, map[string]bool{f.visiting.String(): false, f.resident.String(): false, f.child.String(): false}, in, "IN 0/3")
+}
+
+// The children's party checked in, a hold, the children taken home: 2 checked in, none inside.
+func TestTheDaySheetOfASessionAHoldCalledOffKeepsTheChildrensPartyThatLeft(t *testing.T) {
+	g, f, b, door := bookedFirstSaturday(t)
+	h := heldAtTheDoor{g, f, b, door}
+	g.clock.Set(london(2026, 1, 10, 10, 15))
+	require.True(t, h.checkIn(t, f.resident).GetAdmitted())
+	require.True(t, h.checkIn(t, f.child).GetAdmitted())
+	g.clock.Set(london(2026, 1, 10, 10, 20))
+	h.placeHold(t)
+	g.clock.Set(london(2026, 1, 10, 10, 27))
+	h.depart(t, schedulingv1.Party_PARTY_CHILDREN, f.resident, f.child)
+	in, checked := marks(g.entryOf(t, saturday(0), b))
+	require.Equal(t, map[string]bool{f.resident.String(): true, f.child.String(): true}, checked)
+	require.Equal(t, map[string]bool{f.resident.String(): false, f.child.String(): false}, in)
+}

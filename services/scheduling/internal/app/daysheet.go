@@ -33,7 +33,7 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		if err != nil {
 			return nil, err
 		}
-		out[i] = sheetEntry(r, left.building)
+		out[i] = sheetEntry(r, left.came)
 		neverRecordedLeaving(left, out[i])
 		if stillInsideAfterSession(left, r, out[i], now) {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_STILL_INSIDE_AFTER_SESSION)
@@ -117,15 +117,15 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 
 // leftInside is who a booking recorded coming and not leaving (decisions.md 188, 198): inside are
 // those domain.Family's Inside names (the children counted as completion counts them, the
-// visiting party's people), building those domain.Booking's InBuilding names (who checked in, and
-// whom a party's arrival named, while the party has not left), which lists a called-off booking's
-// people. On an ended booking (completed, a no-show, or called off) those inside were never
+// visiting party's people), came those domain.Booking's AtTheCentre names (who checked in, and
+// whom a party's arrival or the children's departure named, left since or not), which lists a
+// called-off booking's people (review 61: once they left, they dropped off its line). On an ended booking (completed, a no-show, or called off) those inside were never
 // recorded leaving; on one under way (live) they are in the room: review 36's day sheet showed a
 // child brought in by a recorded arrival IN no while the session ran, though a departure that left
 // them out was refused CHILD_NOT_ACCOUNTED_FOR. The read model keeps who checked in, not whom an
 // arrival named, which only the family's stream holds: it is loaded for a row with a party
 // arrived and not departed alone (a session in progress, or ended so); for any other row nobody
-// is inside, and building is who checked in, as InBuilding says.
+// is inside, and came is who checked in, as AtTheCentre says.
 //
 // now are who is inside now (domain.Family's InsideNow, the one rule of IN; review 38): on a live
 // booking, or one called off (decision 284), anyone checked in or come, and not gone since, so the
@@ -138,21 +138,21 @@ func (row *rowFamily) leftInside(ctx context.Context) (leftInside, error) {
 	someoneCame := len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil
 	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) &&
 		(!live && !calledOff || !someoneCame) {
-		return leftInside{building: r.CheckedIn, live: live}, nil
+		return leftInside{came: r.CheckedIn, live: live}, nil
 	}
 	f, b, err := row.load(ctx)
 	if err != nil {
 		return leftInside{}, err
 	}
-	return leftInside{inside: f.Inside(b).People(), now: f.InsideNow(b), building: b.InBuilding(), live: live}, nil
+	return leftInside{inside: f.Inside(b).People(), now: f.InsideNow(b), came: b.AtTheCentre(), live: live}, nil
 }
 
 // leftInside is who a booking recorded coming and not leaving (rowFamily.leftInside), and who is inside
 // now (the day sheet's IN); live: the booking is still booked (its session to come or under way),
 // so nobody is missing yet.
 type leftInside struct {
-	inside, now, building []uuid.UUID
-	live                  bool
+	inside, now, came []uuid.UUID
+	live              bool
 }
 
 // neverRecordedLeaving shows in (InBuilding) anyone the door recorded coming and not recorded
@@ -260,9 +260,9 @@ func childrenLeftByTheVisitingParty(r adapters.BookingRow, now time.Time) bool {
 		ChildrenDeparted: r.ChildrenDeparted}, now)
 }
 
-// sheetEntry is a booking's line on the day sheet; inside are who is still in the building, for a
-// cancelled booking.
-func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DaySheetEntry {
+// sheetEntry is a booking's line on the day sheet; came are who the door recorded at the centre,
+// for a cancelled booking.
+func sheetEntry(r adapters.BookingRow, came []uuid.UUID) *schedulingv1.DaySheetEntry {
 	loc, _ := domain.Zone(r.Zone)
 	times := domain.Times{VisitingArrives: domain.ClockAt(r.VisitingArrives, loc), ChildrenArrive: domain.ClockAt(r.ChildrenArrive, loc),
 		ChildrenLeave: domain.ClockAt(r.ChildrenLeave, loc), VisitingLeaves: domain.ClockAt(r.VisitingLeaves, loc)}
@@ -290,18 +290,20 @@ func sheetEntry(r adapters.BookingRow, inside []uuid.UUID) *schedulingv1.DayShee
 		}
 	}
 	if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
-		e.Expected = inBuilding(e.Expected, inside)
+		e.Expected = cameToTheCentre(e.Expected, came)
 	}
 	e.Alerts = alerts(r)
 	return e
 }
 
-// inBuilding are the people of a cancelled booking still to be seen to: nobody is expected for
-// it, but someone who checked in, or came with a party whose arrival was recorded and who has not
-// left, before a hold cancelled the session under way is at the centre (decisions.md 91): the
-// children above all, whom the door hands over and whose departure it records.
-func inBuilding(people []*schedulingv1.ExpectedPerson, inside []uuid.UUID) []*schedulingv1.ExpectedPerson {
-	return slices.DeleteFunc(people, func(p *schedulingv1.ExpectedPerson) bool { return !checkedIn(inside, p.GetPersonId()) })
+// cameToTheCentre are the people of a cancelled booking the door recorded at the centre: nobody is
+// expected for it, but someone who checked in, or came with a party whose arrival was recorded,
+// before a hold cancelled the session under way was at the centre (decisions.md 91): the children
+// above all, whom the door hands over and whose departure it records. They stay on the line once
+// they leave, IN saying who is inside now, CHECKED IN the check-ins, which never clear (review 61:
+// the line read CHECKED IN 3/3, then 1/1 once the children's party left).
+func cameToTheCentre(people []*schedulingv1.ExpectedPerson, came []uuid.UUID) []*schedulingv1.ExpectedPerson {
+	return slices.DeleteFunc(people, func(p *schedulingv1.ExpectedPerson) bool { return !checkedIn(came, p.GetPersonId()) })
 }
 
 // alerts are what the volunteers must know about a booking.

@@ -38,7 +38,8 @@ const RefusalNotPermitted = "NOT_PERMITTED"
 // checked in, and those named in a party's recorded arrival while that party's departure is not
 // recorded. A party whose arrival was recorded without anyone checking in is inside too: a review
 // placed a hold with the children in the room, and they vanished from the day sheet of the
-// session it called off.
+// session it called off. The day sheet now lists such a booking's people by AtTheCentre, who came
+// whether or not they have left (review 61).
 func (b *Booking) InBuilding() []uuid.UUID {
 	out := slices.Clone(b.CheckedIn)
 	for _, p := range []struct {
@@ -58,6 +59,24 @@ func (b *Booking) InBuilding() []uuid.UUID {
 	}
 	// Children who left while others stay, and who collected them, are no longer inside.
 	return slices.DeleteFunc(out, func(id uuid.UUID) bool { return slices.Contains(b.TakenOut, id) })
+}
+
+// AtTheCentre are the booking's people the door recorded at the centre: those checked in (a check-in
+// never clears but by its correction), and those named in a party's recorded arrival or in the
+// children's recorded departure (who collected them), whether or not they have left since. Review
+// 61: the day sheet of a session a hold called off listed only those still in the building
+// (InBuilding), so once the children's party left it read CHECKED IN 1/1 where it had read 3/3,
+// and the record of the day said fewer people came than did.
+func (b *Booking) AtTheCentre() []uuid.UUID {
+	out := slices.Clone(b.CheckedIn)
+	for _, named := range [][]uuid.UUID{b.CameIn, b.BroughtIn, b.TakenOut} {
+		for _, id := range named {
+			if !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // childrenInside reports whether the booking's children are in the building: their party's

@@ -652,7 +652,9 @@ each party's door times, who is expected and its alerts. IN counts who is inside
 or recorded coming, and not gone since (their party recorded leaving, or a child and whoever
 collected them taken out with --others-stay); an adult who only brings or collects the children
 is never in. On a booking that has ended, IN is who was never recorded leaving. CHECKED IN counts
-the check-ins, which stay after people leave; a person's IN says the same of them. STATUS says why
+the check-ins, which stay after people leave; a person's IN says the same of them. A cancelled
+booking lists only those the door recorded at the centre (checked in, or named in an arrival or
+the children's departure: a session a hold called off), and keeps them after they leave. STATUS says why
 a booking was cancelled and by whom ("cancelled by system (safeguarding hold)", "cancelled by
 system (case ended)", "rescheduled by centre", "called off by the centre: premises"). --json prints the whole response: the day the
 sheet is of ("date") and its entries.

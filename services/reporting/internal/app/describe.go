@@ -78,13 +78,27 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.SecondPartyApplicationReceived:
 		return "The other parent's application received"
 	case *referralv1.ReferralAmended:
-		// A retraction is recorded and takes nothing back (decision 191): the history says so, in
-		// words only (reporting keeps no answers).
-		const retracted = "; the risk answers no longer disclose domestic abuse, but the disclosure made before stands for the safeguarding lead to weigh"
+		// A retraction is recorded and takes nothing back (decisions 191 and 338): the history says
+		// so, in words only (reporting keeps no answers), naming what was answered no since.
+		var taken []string
+		if ev.GetDomesticAbuseRetracted() {
+			taken = append(taken, "domestic abuse")
+		}
+		for _, q := range ev.GetRisksRetracted() {
+			if q != referralv1.RiskQuestion_RISK_QUESTION_DOMESTIC_ABUSE || !ev.GetDomesticAbuseRetracted() {
+				taken = append(taken, words.Enum(q))
+			}
+		}
+		stands := "the disclosure made before stands"
+		if len(taken) > 1 {
+			stands = "the disclosures made before stand"
+		}
+		retracted := "; the risk answers no longer disclose " + strings.Join(taken, ", ") + ", but " + stands +
+			" for the safeguarding lead to weigh"
 		switch {
-		case ev.GetScreeningVoid() && ev.GetDomesticAbuseRetracted():
+		case ev.GetScreeningVoid() && len(taken) > 0:
 			return "Referral amended" + retracted + "; it is screened again"
-		case ev.GetDomesticAbuseRetracted():
+		case len(taken) > 0:
 			return "Referral amended" + retracted
 		case ev.GetScreeningVoid():
 			return "Referral amended; risk answers changed, so it is screened again"

@@ -317,6 +317,17 @@ func TestDescriptionsOfARetractedDisclosure(t *testing.T) {
 		Describe(envelopeOf(t, &referralv1.ReferralAmended{DomesticAbuseRetracted: true, ScreeningVoid: true})))
 	require.Equal(t, "Referral amended; risk answers changed, so it is screened again",
 		Describe(envelopeOf(t, &referralv1.ReferralAmended{ScreeningVoid: true})))
+	// An abduction risk, an injunction or substance misuse answered no after it was disclosed is
+	// said as domestic abuse's is (decision 338; its Left, done in decision 341).
+	abduction, injunction := referralv1.RiskQuestion_RISK_QUESTION_ABDUCTION_RISK, referralv1.RiskQuestion_RISK_QUESTION_INJUNCTION
+	require.Equal(t, "Referral amended; the risk answers no longer disclose abduction risk, but the disclosure made before stands for the safeguarding lead to weigh; it is screened again",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{RisksRetracted: []referralv1.RiskQuestion{abduction}, ScreeningVoid: true})))
+	require.Equal(t, "Referral amended; the risk answers no longer disclose domestic abuse, abduction risk, injunction, but the disclosures made before stand for the safeguarding lead to weigh",
+		Describe(envelopeOf(t, &referralv1.ReferralAmended{DomesticAbuseRetracted: true,
+			RisksRetracted: []referralv1.RiskQuestion{referralv1.RiskQuestion_RISK_QUESTION_DOMESTIC_ABUSE, abduction, injunction}})))
+	words, given := parentsWords("referral", "familytime.referral.v1.ReferralAmended", "Referral amended; the risk answers no longer disclose abduction risk")
+	require.True(t, given)
+	require.Equal(t, "Referral amended", words, "not in a parent's copy: what was disclosed is not the other parent's to be given")
 }
 
 // A review's due date as scheduling noted it reads in words, not by the event's name (decision 261).

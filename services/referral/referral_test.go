@@ -97,6 +97,20 @@ func fields(t *testing.T, err error) []string {
 	return out
 }
 
+// violations are err's field violations, each field's description by its field.
+func violations(t *testing.T, err error) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, d := range status.Convert(err).Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, v := range br.GetFieldViolations() {
+				out[v.GetField()] = v.GetDescription()
+			}
+		}
+	}
+	return out
+}
+
 func personID(r *referralv1.Referral, role referralv1.AdultRole) string {
 	for _, a := range r.GetAdults() {
 		if a.GetRole() == role {

@@ -169,6 +169,7 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 		_, err := apply(children...)
 		require.Equal(t, codes.FailedPrecondition, status.Code(err), name)
 		require.Equal(t, "APPLICATION_DOES_NOT_MATCH", reason(t, err), name)
+		require.Empty(t, fields(t, err), "%s: an applicant acting as a referrer is told nothing of what differs", name)
 		messages = append(messages, status.Convert(err).Message())
 	}
 	for _, m := range messages {
@@ -182,6 +183,31 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 		ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
 		Children: []*referralv1.Child{second, wrongDay}})
 	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
+	require.Equal(t, before, g.events(t), "refusals append nothing")
+	// The coordinator may open the family's details anyway, so is told which child differs, by
+	// index, never by name or date (review 62 finding 3, decision 342).
+	require.Equal(t, map[string]string{"children": "the referral names 2 children; the application names 2",
+		"children[1]": "no child on the referral has this name and date of birth"}, violations(t, err))
+	require.Contains(t, status.Convert(err).Message(), "children: the referral names 2 children")
+	for name, c := range map[string]struct {
+		children []*referralv1.Child
+		want     map[string]string
+	}{
+		"a child left out": {[]*referralv1.Child{zoe}, map[string]string{"children": "the referral names 2 children; the application names 1"}},
+		"a third child": {[]*referralv1.Child{wrongDay, zoe, second}, map[string]string{
+			"children":    "the referral names 2 children; the application names 3",
+			"children[0]": "no child on the referral has this name and date of birth"}},
+		"a child twice": {[]*referralv1.Child{second, zoe, second}, map[string]string{
+			"children":    "the referral names 2 children; the application names 3",
+			"children[2]": "names the same child as children[0]"}},
+	} {
+		_, err = coordinator.SubmitSecondPartyApplication(ctx, &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
+			ReferralId: ref, CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
+			Children: c.children})
+		refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
+		require.Equal(t, c.want, violations(t, err), name)
+		require.NotContains(t, status.Convert(err).Message(), "Zo", "%s: no name in a refusal", name)
+	}
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 
 	// The first applicant does not make the other parent's application too (decision 105).

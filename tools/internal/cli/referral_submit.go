@@ -144,8 +144,10 @@ state only; a referral that is not a self-referral is answered to them as not fo
 id is (decision 217). Such an applicant is never told which of their details (name, phone, email, role) are
 the first applicant's: the application is recorded, the match is shown to the coordinator
 (referral show), and the referral is screened with --applicants-checked (decision 192). A
-coordinator entering the application is refused naming the detail that is the first applicant's.
-The referral and centre come from the command line.`,
+coordinator entering the application is refused naming the detail that is the first applicant's,
+and, when the children they give do not match, told which (APPLICATION_DOES_NOT_MATCH with
+children[i]: no child on the referral has this name and date of birth, and how many the referral
+names; decision 342). The referral and centre come from the command line.`,
 		Example: `  familytime referral second-party $REFERRAL --centre $CENTRE --file second-parent.yaml
 
   # second-parent.yaml

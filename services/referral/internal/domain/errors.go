@@ -500,3 +500,16 @@ func CorrectionOnly(fields []string) error {
 		"needs, the referrer's details), with the reason why; what the centre decided on stays as it was. Give these as they "+
 		"are on the referral: "+strings.Join(fields, "; ")+". If the family needs the centre again, refer it again")
 }
+
+// ChildrenDoNotMatch is ErrApplicationDoesNotMatch as a coordinator or lead entering a second
+// parent's application is told it: which children given match none on the referral, by their
+// index, and how many the referral names (decision 342). An applicant acting as a referrer is
+// told ErrApplicationDoesNotMatch alone, whatever differs (decision 97). errors.Is matches it.
+type ChildrenDoNotMatch struct {
+	Violations []Violation
+}
+
+func (e *ChildrenDoNotMatch) Error() string { return ErrApplicationDoesNotMatch.Message }
+
+// Unwrap is the rule it breaks, for errors.Is and errors.As.
+func (e *ChildrenDoNotMatch) Unwrap() error { return ErrApplicationDoesNotMatch }

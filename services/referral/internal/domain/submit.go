@@ -155,7 +155,13 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 		return nil, ErrReferralNotFound
 	}
 	if (a.MustMatch || len(a.Children) > 0) && !r.NamesTheChildren(a.Children) {
-		return nil, ErrApplicationDoesNotMatch
+		if a.MustMatch {
+			return nil, ErrApplicationDoesNotMatch
+		}
+		// A coordinator or lead entering a paper application may open the family's details
+		// anyway: they are told which child differs, so that they can check it with the parent
+		// (review 62 finding 3, decision 342).
+		return nil, &ChildrenDoNotMatch{Violations: r.unmatchedChildren(a.Children)}
 	}
 	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {
 		if a.MustMatch {
@@ -276,6 +282,42 @@ func (r *Referral) NamesTheChildren(children []Child) bool {
 		want[k]--
 	}
 	return true
+}
+
+// unmatchedChildren says, for a person at the centre, how children differ from the referral's
+// (NamesTheChildren false): how many each names, and each child given that matches none of the
+// referral's (by DuplicateKey, as NamesTheChildren) or names one already given, by its index.
+// Field paths and counts only: no name or date of birth goes into a refusal.
+func (r *Referral) unmatchedChildren(children []Child) []Violation {
+	named := fmt.Sprintf("the referral names %d children; the application names %d", len(r.children), len(children))
+	if len(r.children) == 1 {
+		named = fmt.Sprintf("the referral names 1 child; the application names %d", len(children))
+	}
+	v := []Violation{{Field: "children", Reason: named}}
+	want := map[string]int{}
+	for _, c := range r.children {
+		if c.Name != "" {
+			want[string(DuplicateKey(c.Name, c.DateOfBirth))]++
+		}
+	}
+	given := map[string]int{}
+	for i, c := range children {
+		k := string(DuplicateKey(c.Name, c.DateOfBirth))
+		f := fmt.Sprintf("children[%d]", i)
+		first, seen := given[k]
+		switch {
+		case want[k] > 0:
+			want[k]--
+		case seen:
+			v = append(v, Violation{Field: f, Reason: fmt.Sprintf("names the same child as children[%d]", first)})
+		default:
+			v = append(v, Violation{Field: f, Reason: "no child on the referral has this name and date of birth"})
+		}
+		if !seen {
+			given[k] = i
+		}
+	}
+	return v
 }
 
 // missingParent is the role of the parent a self-referral still waits for.

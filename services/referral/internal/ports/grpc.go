@@ -8,6 +8,9 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -16,6 +19,7 @@ import (
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/app"
@@ -498,6 +502,10 @@ func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetRef
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names
 // fields by their request path.
 func translate(err error) error {
+	var differ *domain.ChildrenDoNotMatch
+	if errors.As(err, &differ) {
+		return childrenDoNotMatch(differ)
+	}
 	var invalid *domain.Invalid
 	if errors.As(err, &invalid) {
 		p := &problem.InvalidError{}
@@ -507,6 +515,26 @@ func translate(err error) error {
 		return p
 	}
 	return err
+}
+
+// childrenDoNotMatch is the rule's refusal (FailedPrecondition, APPLICATION_DOES_NOT_MATCH) with
+// the children at fault as field violations, the first also in the message as grpcx gives an
+// invalid field's: grpcx's rule refusals carry no fields, and a client switching on the reason
+// must still find it (decision 342).
+func childrenDoNotMatch(e *domain.ChildrenDoNotMatch) error {
+	rule := domain.ErrApplicationDoesNotMatch
+	msg, br := rule.Message, &errdetails.BadRequest{}
+	for i, v := range e.Violations {
+		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Reason})
+		if i == 0 {
+			msg += ": " + v.Field + ": " + v.Reason
+		}
+	}
+	st, err := status.New(codes.FailedPrecondition, msg).WithDetails(&errdetails.ErrorInfo{Reason: rule.Reason, Domain: grpcx.Domain}, br)
+	if err != nil {
+		return status.Error(codes.FailedPrecondition, msg)
+	}
+	return st.Err()
 }
 
 func fieldf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

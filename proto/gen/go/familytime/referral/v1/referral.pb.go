@@ -2012,7 +2012,10 @@ type SubmitSecondPartyApplicationRequest struct {
 	// them, and the child's needs and language as this parent gives them (person ids are not read).
 	// An applicant acting as a referrer must name every child on the self-referral, matched as
 	// possible duplicates are (the name normalised); otherwise the application is refused,
-	// APPLICATION_DOES_NOT_MATCH, without saying what differs. The needs and language given are kept
+	// APPLICATION_DOES_NOT_MATCH, without saying what differs. Children a coordinator gives must
+	// match too; the coordinator's refusal names, as field violations, how many children the
+	// referral names (children) and each child given that matches none (children[i]) (decision
+	// 342). The needs and language given are kept
 	// as this parent's, beside the first application's (Family.second_application_children), and
 	// the door is told them too (decision 337).
 	Children      []*Child `protobuf:"bytes,8,rep,name=children,proto3" json:"children,omitempty"`

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -129,15 +130,7 @@ func (a *App) notAlongside(ctx context.Context, f *domain.Family, b *domain.Book
 		}
 		guards = append(guards, apartGuard{key: pairKey(f.ID(), id), stream: domain.FamilyStream(id), version: o.Version()})
 	}
-	slices.SortFunc(guards, func(x, y apartGuard) int {
-		if x.key < y.key {
-			return -1
-		}
-		if x.key > y.key {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(guards, func(x, y apartGuard) int { return strings.Compare(x.key, y.key) })
 	return guards, nil
 }
 

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"time"
@@ -41,7 +42,7 @@ func (f *Family) KeptApartFrom(centre uuid.UUID) []uuid.UUID {
 			out = append(out, other)
 		}
 	}
-	slices.SortFunc(out, func(a, b uuid.UUID) int { return compareIDs(a, b) })
+	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return out
 }
 
@@ -240,13 +241,4 @@ func KeptApartRefusal(b, o *Booking) error {
 		"the door (this family's time at the centre must end by %s or begin at %s or later). Book another time or day, or move "+
 		"that booking (familytime schedule reschedule)", ClockAt(theirs.From, o.loc), ClockAt(theirs.To, o.loc),
 		dates.String(o.Date), o.ID, int(gap/time.Minute), ClockAt(theirs.From.Add(-gap), o.loc), ClockAt(theirs.To.Add(gap), o.loc)))
-}
-
-func compareIDs(a, b uuid.UUID) int {
-	for i := range a {
-		if a[i] != b[i] {
-			return int(a[i]) - int(b[i])
-		}
-	}
-	return 0
 }

@@ -966,8 +966,13 @@ type Referral struct {
 	// lead screens the referral, and after an abduction risk the children may not leave the centre
 	// (decision 338). Empty once the family is erased.
 	RiskRetractions []*RiskRetraction `protobuf:"bytes,37,rep,name=risk_retractions,json=riskRetractions,proto3" json:"risk_retractions,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// For a self-referral awaiting the second parent's application (state AWAITING_SECOND_PARTY),
+	// how many days it has waited: from received_on to today by the service's clock, as
+	// review_overdue_days is counted (the platform's clock may be simulated, so a client does not
+	// count from its own); 0 on the day it arrived, and 0 in any other state (decision 344).
+	AwaitingSecondPartyDays int32 `protobuf:"varint,38,opt,name=awaiting_second_party_days,json=awaitingSecondPartyDays,proto3" json:"awaiting_second_party_days,omitempty"`
+	unknownFields           protoimpl.UnknownFields
+	sizeCache               protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1257,6 +1262,13 @@ func (x *Referral) GetRiskRetractions() []*RiskRetraction {
 		return x.RiskRetractions
 	}
 	return nil
+}
+
+func (x *Referral) GetAwaitingSecondPartyDays() int32 {
+	if x != nil {
+		return x.AwaitingSecondPartyDays
+	}
+	return 0
 }
 
 // RiskRetraction is a risk answer disclosed on the referral and later answered no (decision 338).
@@ -5493,7 +5505,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xc4\x12\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x81\x13\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -5535,7 +5547,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x13review_overdue_days\x18\" \x01(\x05R\x11reviewOverdueDays\x12-\n" +
 	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\x12a\n" +
 	"\x17flagged_as_duplicate_on\x18$ \x03(\v2*.familytime.referral.v1.DuplicateFlaggedOnR\x14flaggedAsDuplicateOn\x12Q\n" +
-	"\x10risk_retractions\x18% \x03(\v2&.familytime.referral.v1.RiskRetractionR\x0friskRetractions\"\xea\x01\n" +
+	"\x10risk_retractions\x18% \x03(\v2&.familytime.referral.v1.RiskRetractionR\x0friskRetractions\x12;\n" +
+	"\x1aawaiting_second_party_days\x18& \x01(\x05R\x17awaitingSecondPartyDays\"\xea\x01\n" +
 	"\x0eRiskRetraction\x12@\n" +
 	"\bquestion\x18\x01 \x01(\x0e2$.familytime.referral.v1.RiskQuestionR\bquestion\x12=\n" +
 	"\fdisclosed_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vdisclosedOn\x12=\n" +

@@ -2507,7 +2507,8 @@ func (x *PossibleDuplicateFlagged) GetDomesticAbuseFound() bool {
 
 // PossibleDuplicateChecked: the centre's safeguarding lead checked that the family of a possible
 // duplicate (other_referral_id), under a safeguarding hold or with a domestic-abuse finding, is
-// not this referral's family (decision 205). The reader is the event's actor.
+// not this referral's family (decision 205), or weighed that its case ended for safety (decision
+// 347). The reader is the event's actor.
 type PossibleDuplicateChecked struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The referral (UUID).
@@ -2533,9 +2534,14 @@ type PossibleDuplicateChecked struct {
 	DomesticAbuseFinding bool `protobuf:"varint,9,opt,name=domestic_abuse_finding,json=domesticAbuseFinding,proto3" json:"domestic_abuse_finding,omitempty"`
 	// Which finding: how many times a finding had come to stand on the other referral (a finding
 	// cleared and made again is another, which the check did not weigh; review 33).
-	FindingsMade  int32 `protobuf:"varint,10,opt,name=findings_made,json=findingsMade,proto3" json:"findings_made,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	FindingsMade int32 `protobuf:"varint,10,opt,name=findings_made,json=findingsMade,proto3" json:"findings_made,omitempty"`
+	// The date the other referral's case ended for safety, when it had when the lead checked: the
+	// check weighed that ending (decision 347), as the note says (another family, or the same
+	// family whose contact may go ahead now); another ending for safety since is not weighed by it.
+	// Unset when it had not, and on checks recorded before.
+	EndedForSafetyOn *v1.Date `protobuf:"bytes,11,opt,name=ended_for_safety_on,json=endedForSafetyOn,proto3" json:"ended_for_safety_on,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicateChecked) Reset() {
@@ -2636,6 +2642,13 @@ func (x *PossibleDuplicateChecked) GetFindingsMade() int32 {
 		return x.FindingsMade
 	}
 	return 0
+}
+
+func (x *PossibleDuplicateChecked) GetEndedForSafetyOn() *v1.Date {
+	if x != nil {
+		return x.EndedForSafetyOn
+	}
+	return nil
 }
 
 // SameChildConfirmed: the centre's coordinator or safeguarding lead confirmed that a child on this
@@ -4330,7 +4343,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"flagged_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tflaggedOn\x128\n" +
 	"\x18domestic_abuse_disclosed\x18\a \x01(\bR\x16domesticAbuseDisclosed\x128\n" +
 	"\x05match\x18\b \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x120\n" +
-	"\x14domestic_abuse_found\x18\t \x01(\bR\x12domesticAbuseFound\"\x9b\x03\n" +
+	"\x14domestic_abuse_found\x18\t \x01(\bR\x12domesticAbuseFound\"\xe6\x03\n" +
 	"\x18PossibleDuplicateChecked\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4345,7 +4358,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\bhold_ids\x18\b \x03(\tR\aholdIds\x124\n" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
-	" \x01(\x05R\ffindingsMade\"\xa4\x03\n" +
+	" \x01(\x05R\ffindingsMade\x12I\n" +
+	"\x13ended_for_safety_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\"\xa4\x03\n" +
 	"\x12SameChildConfirmed\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4611,35 +4625,36 @@ var file_familytime_referral_v1_events_proto_depIdxs = []int32{
 	43, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
 	55, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
 	43, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	43, // 54: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	56, // 55: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	43, // 56: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	57, // 57: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	43, // 58: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	30, // 59: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	31, // 60: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	32, // 61: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	58, // 62: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	44, // 63: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	51, // 64: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	59, // 65: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	43, // 66: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	43, // 67: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	51, // 68: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 69: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	43, // 70: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	54, // 71: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	54, // 72: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	43, // 73: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	43, // 74: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	43, // 75: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	54, // 76: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	60, // 77: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	78, // [78:78] is the sub-list for method output_type
-	78, // [78:78] is the sub-list for method input_type
-	78, // [78:78] is the sub-list for extension type_name
-	78, // [78:78] is the sub-list for extension extendee
-	0,  // [0:78] is the sub-list for field type_name
+	43, // 54: familytime.referral.v1.PossibleDuplicateChecked.ended_for_safety_on:type_name -> familytime.common.v1.Date
+	43, // 55: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	56, // 56: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	43, // 57: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	57, // 58: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	43, // 59: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	30, // 60: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	31, // 61: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	32, // 62: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	58, // 63: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	44, // 64: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	51, // 65: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	59, // 66: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	43, // 67: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	43, // 68: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	51, // 69: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	43, // 70: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	43, // 71: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	54, // 72: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	54, // 73: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	43, // 74: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	43, // 75: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	43, // 76: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	54, // 77: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	60, // 78: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	79, // [79:79] is the sub-list for method output_type
+	79, // [79:79] is the sub-list for method input_type
+	79, // [79:79] is the sub-list for extension type_name
+	79, // [79:79] is the sub-list for extension extendee
+	0,  // [0:79] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }

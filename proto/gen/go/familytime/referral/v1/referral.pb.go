@@ -1438,8 +1438,20 @@ type PossibleDuplicate struct {
 	// The children on this referral (person ids, UUIDs) confirmed as a child on the other referral,
 	// in the order confirmed.
 	SameChildPersonIds []string `protobuf:"bytes,7,rep,name=same_child_person_ids,json=sameChildPersonIds,proto3" json:"same_child_person_ids,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The date the other referral's case ended for safety, read as this is: the flag stands while it
+	// does, at every centre, and accepting or waitlisting waits for the safeguarding lead to weigh
+	// it (decision 347). Unset when its case did not end so, or its family was erased.
+	EndedForSafetyOn *v1.Date `protobuf:"bytes,8,opt,name=ended_for_safety_on,json=endedForSafetyOn,proto3" json:"ended_for_safety_on,omitempty"`
+	// The other referral is at another centre (named by its id alone, decision 173); set only with
+	// ended_for_safety_on, to say where the case ended.
+	AtAnotherCentre bool `protobuf:"varint,9,opt,name=at_another_centre,json=atAnotherCentre,proto3" json:"at_another_centre,omitempty"`
+	// The date the centre's safeguarding lead weighed the other case's ending for safety
+	// (CheckPossibleDuplicate); unset until then, or once the ending it weighed is not the one
+	// standing. A check that weighed only that ending does not say it is another family, so it
+	// sets no checked_not_the_family_on.
+	SafetyEndingWeighedOn *v1.Date `protobuf:"bytes,10,opt,name=safety_ending_weighed_on,json=safetyEndingWeighedOn,proto3" json:"safety_ending_weighed_on,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicate) Reset() {
@@ -1517,6 +1529,27 @@ func (x *PossibleDuplicate) GetConfirmedSameChildOn() *v1.Date {
 func (x *PossibleDuplicate) GetSameChildPersonIds() []string {
 	if x != nil {
 		return x.SameChildPersonIds
+	}
+	return nil
+}
+
+func (x *PossibleDuplicate) GetEndedForSafetyOn() *v1.Date {
+	if x != nil {
+		return x.EndedForSafetyOn
+	}
+	return nil
+}
+
+func (x *PossibleDuplicate) GetAtAnotherCentre() bool {
+	if x != nil {
+		return x.AtAnotherCentre
+	}
+	return false
+}
+
+func (x *PossibleDuplicate) GetSafetyEndingWeighedOn() *v1.Date {
+	if x != nil {
+		return x.SafetyEndingWeighedOn
 	}
 	return nil
 }
@@ -5558,7 +5591,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x128\n" +
 	"\x05match\x18\x02 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12(\n" +
-	"\x10no_longer_stands\x18\x03 \x01(\bR\x0enoLongerStands\"\x9c\x03\n" +
+	"\x10no_longer_stands\x18\x03 \x01(\bR\x0enoLongerStands\"\xe8\x04\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
@@ -5567,7 +5600,11 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x19checked_not_the_family_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\x15checkedNotTheFamilyOn\x12(\n" +
 	"\x10no_longer_stands\x18\x05 \x01(\bR\x0enoLongerStands\x12Q\n" +
 	"\x17confirmed_same_child_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\x14confirmedSameChildOn\x121\n" +
-	"\x15same_child_person_ids\x18\a \x03(\tR\x12sameChildPersonIds\"\xe8\x05\n" +
+	"\x15same_child_person_ids\x18\a \x03(\tR\x12sameChildPersonIds\x12I\n" +
+	"\x13ended_for_safety_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\x12*\n" +
+	"\x11at_another_centre\x18\t \x01(\bR\x0fatAnotherCentre\x12S\n" +
+	"\x18safety_ending_weighed_on\x18\n" +
+	" \x01(\v2\x1a.familytime.common.v1.DateR\x15safetyEndingWeighedOn\"\xe8\x05\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -6059,128 +6096,130 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	84,  // 42: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
 	69,  // 43: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
 	69,  // 44: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
-	1,   // 45: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 46: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 47: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	15,  // 48: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	69,  // 49: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	85,  // 50: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	13,  // 51: familytime.referral.v1.Family.application_risk_answers:type_name -> familytime.referral.v1.ApplicationRiskAnswers
-	14,  // 52: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
-	72,  // 53: familytime.referral.v1.ApplicationRiskAnswers.first_application:type_name -> familytime.referral.v1.RiskAnswers
-	72,  // 54: familytime.referral.v1.ApplicationRiskAnswers.second_application:type_name -> familytime.referral.v1.RiskAnswers
-	69,  // 55: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	75,  // 56: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	76,  // 57: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 58: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 59: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 60: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 61: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	72,  // 62: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 63: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 64: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 65: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 66: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	77,  // 67: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 68: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	76,  // 69: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 70: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 71: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	76,  // 72: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 73: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 74: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	86,  // 75: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 76: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 77: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 78: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	87,  // 79: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 80: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 81: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 82: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 83: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 84: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 85: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 86: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 87: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	88,  // 88: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 89: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	80,  // 90: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 91: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 92: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	74,  // 93: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 94: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	12,  // 95: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	69,  // 96: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	69,  // 97: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	69,  // 98: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	79,  // 99: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	53,  // 100: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	85,  // 101: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 102: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	57,  // 103: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	80,  // 104: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 105: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 106: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 107: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	64,  // 108: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	69,  // 109: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	68,  // 110: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	67,  // 111: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
-	89,  // 112: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
-	90,  // 113: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
-	16,  // 114: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	18,  // 115: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	20,  // 116: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	22,  // 117: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	24,  // 118: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	26,  // 119: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	30,  // 120: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	32,  // 121: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	28,  // 122: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	34,  // 123: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	36,  // 124: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	38,  // 125: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	40,  // 126: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	42,  // 127: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	44,  // 128: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	58,  // 129: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	60,  // 130: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	46,  // 131: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	48,  // 132: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	50,  // 133: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	52,  // 134: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	55,  // 135: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	62,  // 136: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	65,  // 137: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
-	17,  // 138: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	19,  // 139: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	21,  // 140: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	23,  // 141: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	25,  // 142: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	27,  // 143: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	31,  // 144: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	33,  // 145: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	29,  // 146: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	35,  // 147: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	37,  // 148: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	39,  // 149: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	41,  // 150: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	43,  // 151: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	45,  // 152: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	59,  // 153: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	61,  // 154: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	47,  // 155: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	49,  // 156: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	51,  // 157: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	54,  // 158: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	56,  // 159: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	63,  // 160: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	66,  // 161: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
-	138, // [138:162] is the sub-list for method output_type
-	114, // [114:138] is the sub-list for method input_type
-	114, // [114:114] is the sub-list for extension type_name
-	114, // [114:114] is the sub-list for extension extendee
-	0,   // [0:114] is the sub-list for field type_name
+	69,  // 45: familytime.referral.v1.PossibleDuplicate.ended_for_safety_on:type_name -> familytime.common.v1.Date
+	69,  // 46: familytime.referral.v1.PossibleDuplicate.safety_ending_weighed_on:type_name -> familytime.common.v1.Date
+	1,   // 47: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 48: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 49: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	15,  // 50: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	69,  // 51: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	85,  // 52: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	13,  // 53: familytime.referral.v1.Family.application_risk_answers:type_name -> familytime.referral.v1.ApplicationRiskAnswers
+	14,  // 54: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
+	72,  // 55: familytime.referral.v1.ApplicationRiskAnswers.first_application:type_name -> familytime.referral.v1.RiskAnswers
+	72,  // 56: familytime.referral.v1.ApplicationRiskAnswers.second_application:type_name -> familytime.referral.v1.RiskAnswers
+	69,  // 57: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	75,  // 58: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	76,  // 59: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 60: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 61: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 62: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 63: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	72,  // 64: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 65: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 66: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 67: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 68: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	77,  // 69: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 70: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	76,  // 71: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 72: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 73: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	76,  // 74: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 75: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 76: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	86,  // 77: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 78: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 79: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 80: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	87,  // 81: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 82: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 83: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 84: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 85: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 86: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 87: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 88: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 89: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	88,  // 90: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 91: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	80,  // 92: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 93: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 94: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	74,  // 95: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 96: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	12,  // 97: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	69,  // 98: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	69,  // 99: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	69,  // 100: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	79,  // 101: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	53,  // 102: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	85,  // 103: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 104: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	57,  // 105: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	80,  // 106: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 107: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 108: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 109: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	64,  // 110: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	69,  // 111: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	68,  // 112: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	67,  // 113: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	89,  // 114: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	90,  // 115: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	16,  // 116: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	18,  // 117: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	20,  // 118: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	22,  // 119: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	24,  // 120: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	26,  // 121: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	30,  // 122: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	32,  // 123: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	28,  // 124: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	34,  // 125: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	36,  // 126: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	38,  // 127: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	40,  // 128: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	42,  // 129: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	44,  // 130: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	58,  // 131: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	60,  // 132: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	46,  // 133: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	48,  // 134: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	50,  // 135: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	52,  // 136: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	55,  // 137: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	62,  // 138: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	65,  // 139: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	17,  // 140: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	19,  // 141: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	21,  // 142: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	23,  // 143: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	25,  // 144: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	27,  // 145: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	31,  // 146: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	33,  // 147: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	29,  // 148: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	35,  // 149: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	37,  // 150: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	39,  // 151: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	41,  // 152: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	43,  // 153: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	45,  // 154: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	59,  // 155: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	61,  // 156: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	47,  // 157: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	49,  // 158: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	51,  // 159: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	54,  // 160: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	56,  // 161: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	63,  // 162: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	66,  // 163: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	140, // [140:164] is the sub-list for method output_type
+	116, // [116:140] is the sub-list for method input_type
+	116, // [116:116] is the sub-list for extension type_name
+	116, // [116:116] is the sub-list for extension extendee
+	0,   // [0:116] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

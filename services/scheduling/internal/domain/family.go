@@ -291,8 +291,11 @@ type Booking struct {
 	NoticeTo      schedulingv1.Party
 	// CallOff is why the centre called the session off, once the centre cancelled it (unset: not
 	// recorded, on a cancellation by the centre recorded before decision 284, or anyone else's).
-	CallOff   schedulingv1.CallOffReason
-	CheckedIn []uuid.UUID
+	CallOff schedulingv1.CallOffReason
+	// CancelledForHold is the hold whose noting cancelled it (reason hold), uuid.Nil otherwise
+	// (decision 345): a lift lists the bookings its own hold cancelled.
+	CancelledForHold uuid.UUID
+	CheckedIn        []uuid.UUID
 	// CheckedInAt is each party's first check-in: the door's first sight of it, which may come
 	// well before its arrival is recorded (review 20).
 	CheckedInAt map[schedulingv1.Party]time.Time
@@ -392,12 +395,15 @@ type Family struct {
 	ended    bool
 	// ending is the ending of the case as applied (ContactEnded), with the bookings it cancelled;
 	// nil while contact goes on (Ending).
-	ending      *Ending
-	holds       map[uuid.UUID]bool
-	bookings    map[uuid.UUID]*Booking
-	order       []uuid.UUID
-	unexplained []uuid.UUID
-	version     int64
+	ending *Ending
+	holds  map[uuid.UUID]bool
+	// lastHoldNoted is the hold of the latest HoldNoted: its cancellations follow it in the
+	// stream, and one recorded before decision 345 does not name its hold.
+	lastHoldNoted uuid.UUID
+	bookings      map[uuid.UUID]*Booking
+	order         []uuid.UUID
+	unexplained   []uuid.UUID
+	version       int64
 	// supportedRuledOut: the safeguarding lead's latest risk assessment found domestic abuse.
 	supportedRuledOut bool
 	// assessed is when the latest risk assessment noted was made (zero before any), and disclosed
@@ -545,8 +551,9 @@ func (f *Family) NoteHold(centre, hold uuid.UUID, placedOn, now time.Time) []pro
 	}
 	ev := &schedulingv1.HoldNoted{FamilyId: f.id.String(), CentreId: centre.String(), HoldId: hold.String(), PlacedOn: dates.Proto(placedOn)}
 	f.mustApply(ev)
+	// Each cancellation names its hold (decision 345): the hold's lift lists its own.
 	return append([]proto.Message{ev}, f.cancelWhere(func(*Booking) bool { return true },
-		schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, now)...)
+		schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, now, func(c *schedulingv1.BookingCancelled) { c.HoldId = hold.String() })...)
 }
 
 // SupportedContactRuledOut reports whether the latest risk assessment noted found domestic
@@ -694,9 +701,15 @@ func (f *Family) NoteHoldLifted(centre, hold uuid.UUID) proto.Message {
 }
 
 // EndContact records that the case ended (or the referral was withdrawn) and cancels the
-// bookings whose session has not started. A session under way is left to be completed or
-// recorded as a no-show: the families are at the centre, and cancelling it would record a late
-// cancellation for contact that took place. Already ended changes nothing.
+// bookings whose session has not ended, but for one under way that someone of the family has come
+// to (checked in at the door, or a party's arrival recorded): that one is left to be completed or
+// recorded as a no-show, since the family is at the centre, and cancelling it would record a
+// cancellation for contact that took place. A session whose time has begun and that nobody has
+// come to is cancelled with the others, by the system because the case ended (review 63: ended
+// for safety at 10:02, two minutes after the visiting parent was due, it stayed booked and the door
+// admitted the parent; decision 346): nobody's no-show, never late, counted as cancelled. A
+// session over before the case ended is left for its no-show or the centre's call-off. Already
+// ended changes nothing.
 func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, now time.Time) []proto.Message {
 	if f.ended {
 		return nil
@@ -704,13 +717,14 @@ func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withd
 	ev := &schedulingv1.ContactEnded{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
 		EndedOn: dates.Proto(endedOn), Withdrawn: withdrawn}
 	f.mustApply(ev)
-	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) },
+	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) || b.NobodyCame() },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, now)...)
 }
 
 // cancelWhere cancels, by the system, every active booking whose session has not ended and that
 // match keeps.
-func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.CancellationReason, now time.Time) []proto.Message {
+func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.CancellationReason, now time.Time,
+	also ...func(*schedulingv1.BookingCancelled)) []proto.Message {
 	var out []proto.Message
 	for _, id := range f.order {
 		b := f.bookings[id]
@@ -718,6 +732,9 @@ func (f *Family) cancelWhere(match func(*Booking) bool, reason schedulingv1.Canc
 			continue
 		}
 		ev := f.cancellation(b, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, reason, now)
+		for _, fn := range also {
+			fn(ev)
+		}
 		f.mustApply(ev)
 		out = append(out, ev)
 	}
@@ -1059,12 +1076,19 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	switch {
 	case f.OnHold():
 		refusal = "ON_HOLD"
+	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && f.cancelledByEnding(b):
+		// Cancelled by the case's ending, which the door is told in its own words (decision 346).
+		refusal = RefusalCaseEnded
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
 		refusal = "BOOKING_CANCELLED"
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
 		return false, 0, "", nil, f.noShowAtTheDoor(b, person, now)
 	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
 		return false, 0, "", nil, ErrBookingNotActive
+	case f.endedBefore(b):
+		// The case ended before anyone of the family came: the session does not take place
+		// (decision 346). One someone came to before the end goes on, and admits its parties.
+		refusal = RefusalCaseEnded
 	case f.DisclosureStops(b):
 		refusal = ErrDisclosureNotWeighed.Reason
 	case !named:
@@ -1162,6 +1186,10 @@ func (f *Family) DoorCautions(id, person uuid.UUID, now time.Time, again bool) [
 	other := schedulingv1.Party_PARTY_VISITING
 	if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
 		other = schedulingv1.Party_PARTY_CHILDREN
+	}
+	if c, ok := f.caseEndedCaution(b, true); ok && !again {
+		// decision 346: the session was under way when the case ended, and goes on.
+		out = append(out, c)
 	}
 	if c, ok := parentsMayMeet(b, other, now); ok && !again {
 		out = append(out, c)
@@ -1359,6 +1387,10 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if f.DisclosureStops(b) {
 		// Nobody is admitted to it (CheckIn): no party's arrival is recorded either.
 		return nil, nil, ErrDisclosureNotWeighed
+	}
+	if f.endedBefore(b) {
+		// Nor to a session of an ended case that nobody came to before it ended (decision 346).
+		return nil, nil, f.caseEndedRefusal(b)
 	}
 	if err := checkTime(b, at, now, false); err != nil {
 		return nil, nil, err
@@ -1737,6 +1769,10 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 	if err != nil {
 		return nil, nil, err
 	}
+	if f.endedBefore(b) {
+		// An ended case's session nobody came to before the end held no contact (decision 346).
+		return nil, nil, f.caseEndedRefusal(b)
+	}
 	if now.Before(b.ChildrenArrive) {
 		return nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("contact starts when the children are due, at %s: a session is completed once it has taken place",
 			ClockAt(b.ChildrenArrive, b.loc)))
@@ -2096,7 +2132,8 @@ func (f *Family) apply(ev proto.Message) error {
 	case *schedulingv1.AdultKeptFromChildrenNoted:
 		f.applyAdultKept(e) // decision 323
 	case *schedulingv1.HoldNoted:
-		f.holds[uuid.MustParse(e.GetHoldId())] = true
+		f.lastHoldNoted = uuid.MustParse(e.GetHoldId())
+		f.holds[f.lastHoldNoted] = true
 	case *schedulingv1.HoldLiftNoted:
 		delete(f.holds, uuid.MustParse(e.GetHoldId()))
 	case *schedulingv1.SupportedContactRuledOut:
@@ -2136,6 +2173,13 @@ func (f *Family) apply(ev proto.Message) error {
 		b.Status, b.Reason, b.Late = schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, e.GetReason(), e.GetLate()
 		b.CancelledBy, b.NoticeMinutes, b.NoticeTo = e.GetCancelledBy(), e.GetNoticeMinutes(), e.GetNoticeTo()
 		b.CallOff = e.GetCallOffReason()
+		if e.GetReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD {
+			// Only NoteHold cancels for a hold, right after its HoldNoted.
+			b.CancelledForHold = f.lastHoldNoted
+			if id, err := uuid.Parse(e.GetHoldId()); err == nil {
+				b.CancelledForHold = id
+			}
+		}
 		f.noteEndingCancelled(e)
 	case *schedulingv1.PersonCheckedIn:
 		b := f.bookings[uuid.MustParse(e.GetBookingId())]

@@ -685,6 +685,9 @@ func bookingProto(b *domain.Booking) *schedulingv1.Booking {
 		Status: b.Status, CancellationReason: b.Reason, CancelledLate: b.Late, TimeZone: b.Zone, SupervisedBy: b.SupervisedBy,
 		CancelledBy: b.CancelledBy, NoticeMinutes: b.NoticeMinutes, NoticeTo: b.NoticeTo, CallOffReason: b.CallOff,
 		Visiting: party(b.VisitingArrives, b.VisitingLeaves, loc), Children: party(b.ChildrenArrive, b.ChildrenLeave, loc)}
+	if b.CancelledForHold != uuid.Nil {
+		out.CancelledForHoldId = b.CancelledForHold.String()
+	}
 	if t, ok := b.Arrived[schedulingv1.Party_PARTY_VISITING]; ok {
 		out.Visiting.ArrivedAt = timestamppb.New(t)
 	}

@@ -2051,8 +2051,12 @@ type BookingCancelled struct {
 	// The centre's note saying why, in words (required with CALL_OFF_REASON_OTHER, optional with
 	// the others), sealed with the family's data key bound to this event and field; empty when none.
 	SealedCallOffNote []byte `protobuf:"bytes,14,opt,name=sealed_call_off_note,json=sealedCallOffNote,proto3" json:"sealed_call_off_note,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// The safeguarding hold (UUID) whose noting cancelled the booking, when reason is hold (decision
+	// 345). Empty otherwise, and on a hold's cancellation recorded before decision 345: the
+	// HoldNoted just before it in the family's stream names its hold.
+	HoldId        string `protobuf:"bytes,15,opt,name=hold_id,json=holdId,proto3" json:"hold_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *BookingCancelled) Reset() {
@@ -2181,6 +2185,13 @@ func (x *BookingCancelled) GetSealedCallOffNote() []byte {
 		return x.SealedCallOffNote
 	}
 	return nil
+}
+
+func (x *BookingCancelled) GetHoldId() string {
+	if x != nil {
+		return x.HoldId
+	}
+	return ""
 }
 
 // PlaceTaken: a booking took a place in a room's opening session (the occupancy stream).
@@ -4767,7 +4778,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x11children_leave_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\x0fchildrenLeaveAt\x12H\n" +
 	"\x12visiting_leaves_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\x10visitingLeavesAt\x12\x1b\n" +
 	"\ttime_zone\x18\r \x01(\tR\btimeZone\x12)\n" +
-	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xb5\x05\n" +
+	"\x10rescheduled_from\x18\x0e \x01(\tR\x0frescheduledFrom\"\xce\x05\n" +
 	"\x10BookingCancelled\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4785,7 +4796,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\fservice_type\x18\v \x01(\x0e2!.familytime.common.v1.ServiceTypeR\vserviceType\x12<\n" +
 	"\tnotice_to\x18\f \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12O\n" +
 	"\x0fcall_off_reason\x18\r \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\x12/\n" +
-	"\x14sealed_call_off_note\x18\x0e \x01(\fR\x11sealedCallOffNote\"\xdd\x01\n" +
+	"\x14sealed_call_off_note\x18\x0e \x01(\fR\x11sealedCallOffNote\x12\x17\n" +
+	"\ahold_id\x18\x0f \x01(\tR\x06holdId\"\xdd\x01\n" +
 	"\n" +
 	"PlaceTaken\x12\x1b\n" +
 	"\tcentre_id\x18\x01 \x01(\tR\bcentreId\x12\x17\n" +

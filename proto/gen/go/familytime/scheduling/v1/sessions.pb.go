@@ -1655,8 +1655,13 @@ type Booking struct {
 	// centre); unspecified on a cancellation by the centre recorded before decision 284 (not
 	// recorded), and on anyone else's.
 	CallOffReason CallOffReason `protobuf:"varint,18,opt,name=call_off_reason,json=callOffReason,proto3,enum=familytime.scheduling.v1.CallOffReason" json:"call_off_reason,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The safeguarding hold (UUID) that cancelled it, when cancellation_reason is hold: the hold
+	// whose noting cancelled it (BookingCancelled.hold_id, or for a cancellation recorded before
+	// decision 345 the HoldNoted just before it in the family's stream). A hold placed while
+	// another is in force cancels nothing: the bookings were the earlier hold's. Empty otherwise.
+	CancelledForHoldId string `protobuf:"bytes,19,opt,name=cancelled_for_hold_id,json=cancelledForHoldId,proto3" json:"cancelled_for_hold_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Booking) Reset() {
@@ -1813,6 +1818,13 @@ func (x *Booking) GetCallOffReason() CallOffReason {
 		return x.CallOffReason
 	}
 	return CallOffReason_CALL_OFF_REASON_UNSPECIFIED
+}
+
+func (x *Booking) GetCancelledForHoldId() string {
+	if x != nil {
+		return x.CancelledForHoldId
+	}
+	return ""
 }
 
 // DaySheetEntry is one booking on a centre's day sheet: the room, each party's times, who is
@@ -2079,7 +2091,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\n" +
 	"arrived_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\tarrivedAt\x12;\n" +
 	"\vdeparted_at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"departedAt\"\x9d\a\n" +
+	"departedAt\"\xd0\a\n" +
 	"\aBooking\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -2101,7 +2113,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\fcancelled_by\x18\x0f \x01(\x0e2%.familytime.scheduling.v1.CancelledByR\vcancelledBy\x12%\n" +
 	"\x0enotice_minutes\x18\x10 \x01(\x03R\rnoticeMinutes\x12<\n" +
 	"\tnotice_to\x18\x11 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyR\bnoticeTo\x12O\n" +
-	"\x0fcall_off_reason\x18\x12 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\"\xc1\x02\n" +
+	"\x0fcall_off_reason\x18\x12 \x01(\x0e2'.familytime.scheduling.v1.CallOffReasonR\rcallOffReason\x121\n" +
+	"\x15cancelled_for_hold_id\x18\x13 \x01(\tR\x12cancelledForHoldId\"\xc1\x02\n" +
 	"\rDaySheetEntry\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12\x1b\n" +
 	"\troom_name\x18\x02 \x01(\tR\broomName\x12D\n" +

@@ -223,8 +223,11 @@ func TestASecondParentsApplicationNamesTheFamilysChildren(t *testing.T) {
 		"the applicant learns the id and the state, nothing of the family: %v", got.GetReferral())
 	_, err = apply(zoe)
 	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
+	// Applied once, the referral waits no more, and an applicant is not told so: the one message
+	// (decision 344).
 	_, err = apply(zoe, second)
-	refused(t, err, codes.FailedPrecondition, "NOT_AWAITING_SECOND_PARTY")
+	refused(t, err, codes.FailedPrecondition, "APPLICATION_DOES_NOT_MATCH")
+	require.Equal(t, messages[0], status.Convert(err).Message())
 }
 
 // Past screening, an amendment keeps a way to reach both parents: one that drops a parent's

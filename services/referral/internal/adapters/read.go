@@ -96,8 +96,9 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 
 // AsOf fills in what a summary says that depends on the day: each child's age band (the read
 // model keeps birth months, and a band goes out of date with every birthday), how long
-// supported contact has run (decisions.md 90), and whether its review is overdue (review 42: a
-// review missed months before still read as merely due).
+// supported contact has run (decisions.md 90), whether its review is overdue (review 42: a
+// review missed months before still read as merely due), and how long a self-referral has
+// waited for the second parent's application (decision 344).
 func AsOf(s *referralv1.Referral, today time.Time) *referralv1.Referral {
 	for _, c := range s.GetChildren() {
 		c.AgeBand = ageband.At(int(c.GetBirthYear()), int(c.GetBirthMonth()), today)
@@ -107,6 +108,12 @@ func AsOf(s *referralv1.Referral, today time.Time) *referralv1.Referral {
 		s.ReviewOverdueDays = int32(domain.OverdueDays(dates.Time(s.GetReviewDueOn()), today))
 	}
 	s.ReviewOverdue = s.GetReviewOverdueDays() > 0
+	// Counted here, by the service's clock, as the review's days are: the platform's clock may be
+	// simulated, so a client cannot count from its own (review 62 finding 3, decision 344).
+	s.AwaitingSecondPartyDays = 0
+	if s.GetState() == domain.AwaitingSecondParty && s.GetReceivedOn() != nil {
+		s.AwaitingSecondPartyDays = int32(domain.OverdueDays(dates.Time(s.GetReceivedOn()), today))
+	}
 	s.SupportedContactTerm = referralv1.SupportedContactTerm_SUPPORTED_CONTACT_TERM_UNSPECIFIED
 	// In contact, or suspended once contact began (a first session is recorded only by then).
 	if st := s.GetState(); st == domain.InContact || st == domain.Suspended {

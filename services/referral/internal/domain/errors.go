@@ -173,7 +173,8 @@ var (
 		"carry a note saying why, in words (at least 3 letters or digits, one a letter)")
 	// ErrApplicationDoesNotMatch: a second parent's application names the family's children as the
 	// first parent gave them. One message whatever differs, so that the refusal teaches nothing about
-	// the family (decision 97).
+	// the family (decision 97); an applicant acting as a referrer is told it too when the referral
+	// no longer waits for a second parent, not why (decision 344).
 	ErrApplicationDoesNotMatch = problem.Rule("APPLICATION_DOES_NOT_MATCH",
 		"the application does not match the referral: name every child on it, each with their full name and date of birth as the first parent gave them")
 	// ErrChildrenStayInCentre: escorted contact takes the children out of the centre, and the

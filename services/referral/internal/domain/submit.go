@@ -138,12 +138,15 @@ type SecondPartyApplication struct {
 // (NamesTheChildren); otherwise anyone with a referrer's token for the centre could join a family
 // they do not belong to and learn of it. That is checked first, before the referral's state, and
 // refused with one message whatever differs (ErrApplicationDoesNotMatch), so that a refusal says
-// nothing about the family, not even whether it is still waiting (decision 97). Nor is such an
-// applicant refused for giving the first applicant's name, phone, email or role, which would tell
-// them what the first applicant gave: the application is recorded with which of them matched
-// (matches_first_applicant, the role recorded as the one the referral waited for), and the
-// referral is screened once a person has checked that the two applicants are two people
-// (ErrApplicantsNotChecked, decision 192). A coordinator entering the application is told.
+// nothing about the family, not even whether it is still waiting (decision 97): a referral no
+// longer waiting for a second parent (the other parent applied, or it closed or was suspended)
+// refuses such an applicant with the same message, the specific reason being the coordinator's
+// (decision 344). Nor is such an applicant refused for giving the first applicant's name, phone,
+// email or role, which would tell them what the first applicant gave: the application is
+// recorded with which of them matched (matches_first_applicant, the role recorded as the one the
+// referral waited for), and the referral is screened once a person has checked that the two
+// applicants are two people (ErrApplicantsNotChecked, decision 192). A coordinator entering the
+// application is told.
 // Before all of this, such an applicant to a referral that is not a self-referral is answered
 // ErrReferralNotFound, as for an id that is no referral (decision 217).
 func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, newID NewID) ([]proto.Message, error) {
@@ -165,9 +168,11 @@ func (r *Referral) SubmitSecondParty(a SecondPartyApplication, today time.Time, 
 	}
 	if err := CheckTransition(r.state, CmdSubmitSecondParty); err != nil {
 		if a.MustMatch {
-			// An applicant with a referrer's token is answered the state only, never how or
-			// when the referral closed, nor why it was declined (decision 97).
-			return nil, err
+			// An applicant with a referrer's token is told the one message of any mismatch, and
+			// nothing appended: NOT_AWAITING_SECOND_PARTY, REFERRAL_CLOSED or CASE_SUSPENDED told
+			// whoever named the children that the other parent had applied, or that the
+			// referral had moved on (decision 344). The coordinator keeps the reason.
+			return nil, ErrApplicationDoesNotMatch
 		}
 		return nil, r.check(CmdSubmitSecondParty)
 	}

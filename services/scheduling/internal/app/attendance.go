@@ -66,6 +66,15 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		// Review 61: turned away under a hold with the other parent inside, and told nothing of it.
 		r.Cautions = f.RefusalCautions(booking, person, now)
 	}
+	if err == nil {
+		// Whoever came to the door, admitted or turned away, may meet a family kept apart from
+		// theirs (decision 343); said, never refused.
+		apart, aerr := a.keptApartAtDoor(ctx, f, r.Booking, now)
+		if aerr != nil {
+			return CheckInResult{}, nil, aerr
+		}
+		r.Cautions = append(r.Cautions, apart...)
+	}
 	if admitted && !r.Again && err == nil {
 		// The door is cautioned before a supervised family's contact starts with no supervisor free
 		// to watch it (review 44, decision 265); the person is admitted all the same: the door finds
@@ -174,6 +183,14 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	}
 	if !ev.GetMoreChildren() {
 		out.Cautions, out.NoContactPossible = f.ArrivalCautions(b, m.Party, at, now)
+		if now.Sub(at) < domain.DoorWindowMinutes*time.Minute {
+			// As it happens, as PARENTS_MAY_MEET is said (decision 343).
+			apart, err := a.keptApartAtDoor(ctx, f, b, at)
+			if err != nil {
+				return Arrival{}, nil, err
+			}
+			out.Cautions = append(out.Cautions, apart...)
+		}
 		if out.NoContactPossible {
 			// No minute of contact is held: all of it is lost, not the minutes to the arrival
 			// (review 36 read "minutes lost: 40" for a parent who came after the children left).
@@ -210,7 +227,16 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 	if off := f.CallOff(m.Booking, ev); off != nil {
 		msgs = append(msgs, off)
 	}
-	return b, f.DepartureCautions(b, m.Party, at, now), uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
+	cautions := f.DepartureCautions(b, m.Party, at, now)
+	if now.Sub(at) < domain.DoorWindowMinutes*time.Minute {
+		// As it happens, as PARENTS_MAY_MEET is said (decision 343).
+		apart, err := a.keptApartAtDoor(ctx, f, b, at)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		cautions = append(cautions, apart...)
+	}
+	return b, cautions, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, msgs...)
 }
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's

@@ -1009,10 +1009,25 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
+Once the family's case has ended (or its referral was withdrawn), a session nobody of the family
+had come to by then is refused CASE_ENDED, recorded, with a line "CAUTION CASE_ENDED: ..." saying
+the day it ended: admit nobody; it is not a no-show. A session someone of the family came to
+before the end goes on: its parties are admitted, cautioned CASE_ENDED (tell the coordinator if
+contact must stop: they call it off, or the lead places a hold), and their departures recorded.
+
 A refusal of someone named for the family says, in a line "CAUTION PARENTS_MAY_MEET: ...", when
 the other party is inside (see this party away from the door first, or keep the other inside for
 the door's window), left or was turned away at the door less than 10 minutes before (or the
 family's longer stagger), or is due within 10 minutes: the parents may meet at the door.
+
+Whoever is at the door, admitted or refused, is cautioned in a line "CAUTION
+FAMILY_KEPT_APART_AT_CENTRE: ..." when a family the centre keeps apart from theirs (familytime
+schedule keep-apart) has someone inside, left or was turned away at the door less than the two
+bookings' gap before (10 minutes, or a family's longer stagger), or is due at the door within it:
+a session running late, or an early arrival. It names that booking, its room and its times, never
+its family, its people or why the two are kept apart. Keep the two apart, at the door and inside
+(see one through the door before the other comes in or goes out); tell the coordinator if they
+meet. The check-in is recorded all the same.
 
 An adult named only to bring the children (not to take part in contact, nor to collect them) is
 admitted with the caution BRING_ONLY: they hand the children over and leave; one named only to
@@ -1089,6 +1104,15 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 		// Named on the referral, but not to come (review 53 read NOT_NAMED of such a parent).
 		return "REFUSED (" + resp.GetRefusal() + "): named on the referral, but not to attend this contact (nor to bring or " +
 			"collect the children); do not admit; tell the coordinator"
+	case resp.GetRefusal() == "CASE_ENDED":
+		// Decision 346: the case ended before anyone of the family came; the caution says when.
+		if resp.GetBooking().GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+			return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and its ending cancelled this " +
+				"session (" + statusWords(resp.GetBooking()) + "): this is not a no-show, and nothing more is recorded for it"
+		}
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and nobody of the family had come " +
+			"to this session: tell the coordinator, who records what became of it (its no-show only if its time was over before " +
+			"the case ended; otherwise familytime schedule cancel " + booking + " --by centre)"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped
@@ -1124,7 +1148,10 @@ late for any contact (the other party had left, or the children's time was over)
 --party visiting|children). "CAUTION CHILDREN_TAKEN_EARLY: ..." (or VISITING_LEFT_EARLY) instead
 when the other party left before this party's 15 minutes' grace ran out, saying when: contact was
 cut short by the other party, which is not this party's no-show; the centre records the session
-as it decides (familytime schedule cancel). With --json, the whole response.`
+as it decides (familytime schedule cancel). "CAUTION FAMILY_KEPT_APART_AT_CENTRE: ..." when a
+family the centre keeps apart from this one has someone inside, just gone, or due at the door within
+the two bookings' gap, as at check-in (it names that booking, its room and times only). With
+--json, the whole response.`
 	if verb == "depart" {
 		short = "Record a party's departure (for the children, who collected them; also when a hold called the session off with them inside)"
 	}
@@ -1150,6 +1177,11 @@ they may still come). A family that agreed a stagger longer than 15 minutes is k
 long instead of 10. The departure is recorded all the same; one
 recorded before the party really left is corrected to its time (familytime schedule correct
 --departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.
+
+"CAUTION FAMILY_KEPT_APART_AT_CENTRE: ..." says, as at check-in, that a family the centre keeps
+apart from this one has someone inside, left or was turned away less than the two bookings' gap
+before, or is due at the door within it: keep this party inside, or the other, until the way is
+clear (it names that booking, its room and times only; said of a departure recorded as it happens).
 
 "CAUTION CONTACT_NOT_HELD: ..." says the children left before contact began (before its start, or
 before the visiting party came): contact did not take place. Correct an arrival or departure

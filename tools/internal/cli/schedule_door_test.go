@@ -151,3 +151,20 @@ func TestACheckInIsCorrectedWithCheckin(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, strings.Join(strings.Fields(out), " "), "--checkin --person PERSON --not-happened")
 }
+
+// Decision 343: check-in, arrive and depart say the caution of a family kept apart at the centre,
+// and the door reads it on a line of its own.
+func TestTheDoorsHelpSaysTheFamilyKeptApartCaution(t *testing.T) {
+	for _, verb := range []string{"checkin", "arrive", "depart"} {
+		out, err := run(t, "schedule", verb, "--help")
+		require.NoError(t, err)
+		flat := strings.Join(strings.Fields(out), " ")
+		require.Contains(t, flat, "CAUTION FAMILY_KEPT_APART_AT_CENTRE: ...", verb)
+		require.Contains(t, flat, "its room and", verb)
+	}
+	var buf bytes.Buffer
+	require.NoError(t, printDeparture(&buf, &output{}, &schedulingv1.RecordDepartureResponse{Booking: &schedulingv1.Booking{BookingId: "B"},
+		Cautions: []*schedulingv1.CheckInCaution{{Code: "FAMILY_KEPT_APART_AT_CENTRE", Text: "a family the centre keeps apart from this one is booked at 11:55-13:25 in room Red (booking X)"}}}))
+	require.Equal(t, "CAUTION FAMILY_KEPT_APART_AT_CENTRE: a family the centre keeps apart from this one is booked at 11:55-13:25 in room Red (booking X)",
+		strings.Split(buf.String(), "\n")[0])
+}

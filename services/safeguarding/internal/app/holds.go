@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -104,35 +105,69 @@ func (a *App) DuplicateCheckedElsewhere(ctx context.Context, uow *eventstore.Uni
 	return nil
 }
 
-// LiftHold lifts one of the centre's holds. The hold names its family: family may be uuid.Nil,
-// and one given that is not the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
-func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+// LiftHold lifts one of the centre's holds, and gives the family's holds still in force after
+// it, oldest placed first, at this centre or another: contact resumes only once none is
+// (decision 345). The hold names its family: family may be uuid.Nil, and one given that is not
+// the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
+func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, []domain.Hold, *eventstore.UnitOfWork, error) {
 	family, err := a.holdsFamily(ctx, centre, family, id, domain.HoldOfAnotherFamily)
 	if err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	if x, ok := h.Get(id); !ok || x.Centre != centre {
-		return domain.Hold{}, nil, domain.ErrHoldNotFound
+		return domain.Hold{}, nil, nil, domain.ErrHoldNotFound
 	}
 	expected := h.Version()
 	msgs, err := h.Lift(id, note, a.today())
 	if err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, centre, md, msgs); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	lifted, _ := h.Get(id)
 	adapters.ProjectHold(uow, lifted)
-	return lifted, uow, nil
+	return lifted, h.InForce(), uow, nil
+}
+
+// StillInForceWarning is HOLD_STILL_IN_FORCE in words when a lift at centre leaves others in
+// force on the family, or "" (decision 340's Left: lifting one of two holds said nothing of the
+// other, and the lead may have told the family contact resumes). Each is named by its id, the
+// day it was placed and its concern; one of another centre by its id, its centre and its day
+// alone, that centre's lead's to lift: nothing the lead does not already read.
+func StillInForceWarning(centre uuid.UUID, others []domain.Hold) string {
+	if len(others) == 0 {
+		return ""
+	}
+	var named []string
+	for _, x := range others {
+		placed := x.PlacedOn.Format(time.DateOnly)
+		switch {
+		case x.Centre != centre:
+			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" by another centre ("+x.Centre.String()+
+				"), whose safeguarding lead lifts it")
+		case x.Concern != uuid.Nil:
+			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for concern "+x.Concern.String()+
+				" (familytime safeguarding lift "+x.ID.String()+")")
+		default:
+			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for no concern named (familytime safeguarding lift "+
+				x.ID.String()+")")
+		}
+	}
+	which := "another hold on the family is still in force: " + named[0]
+	if len(named) > 1 {
+		which = fmt.Sprintf("%d other holds on the family are still in force: %s", len(named), strings.Join(named, "; "))
+	}
+	return "HOLD_STILL_IN_FORCE: " + which + ". The family's contact stays suspended until every hold is lifted: nothing is " +
+		"booked and the door refuses the family (ON_HOLD); do not tell the family contact resumes"
 }
 
 // ReviewHold records that one of the centre's holds in force on a family was reviewed and

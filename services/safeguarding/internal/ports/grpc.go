@@ -358,11 +358,16 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 		return nil, err
 	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.LiftHoldResponse, *eventstore.UnitOfWork, error) {
-		h, uow, err := s.app.LiftHold(ctx, id(req.GetCentreId()), id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
+		centre := id(req.GetCentreId())
+		h, others, uow, err := s.app.LiftHold(ctx, centre, id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.LiftHoldResponse{Hold: hold(h)}, uow, nil
+		out := &safeguardingv1.LiftHoldResponse{Hold: hold(h), HoldWarning: app.StillInForceWarning(centre, others)}
+		for _, x := range others {
+			out.HoldsStillInForce = append(out.HoldsStillInForce, holdStillInForce(centre, x))
+		}
+		return out, uow, nil
 	})
 }
 

@@ -63,6 +63,17 @@ func hold(h domain.Hold) *safeguardingv1.Hold {
 		ConcernId: optional(h.Concern), ReviewedOn: dates.Proto(h.ReviewedOn)}
 }
 
+// holdStillInForce is a hold a lift at centre left in force (decision 345): all of one of the
+// centre's, as ListHolds gives it; of another centre's, its id, family, centre and the day it was
+// placed alone, that centre's to say more of.
+func holdStillInForce(centre uuid.UUID, h domain.Hold) *safeguardingv1.Hold {
+	if h.Centre == centre {
+		return hold(h)
+	}
+	return &safeguardingv1.Hold{HoldId: h.ID.String(), FamilyId: h.Family.String(), PlacedOn: dates.Proto(h.PlacedOn),
+		CentreId: h.Centre.String()}
+}
+
 func reportSummary(r *domain.Report, workingDays int) *safeguardingv1.ReportSummary {
 	return &safeguardingv1.ReportSummary{ReportId: r.ID().String(), FamilyId: r.FamilyID().String(), BookingId: r.BookingID().String(),
 		SessionOn: dates.Proto(r.SessionOn()), State: r.State().StateName(), Author: r.Author(), Checker: r.Checker(),

@@ -1,0 +1,29 @@
+package app
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/familytime/familytime/services/safeguarding/internal/domain"
+)
+
+// Decision 345: a hold of another centre still in force is named by its id, its centre and the
+// day it was placed, that centre's lead's to lift; no concern of another centre. Two or more are
+// counted.
+func TestStillInForceWarningNamesAnotherCentresHoldByItsCentre(t *testing.T) {
+	here, there := uuid.New(), uuid.New()
+	mine := domain.Hold{ID: uuid.New(), Centre: here, Concern: uuid.New(), PlacedOn: time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)}
+	theirs := domain.Hold{ID: uuid.New(), Centre: there, Concern: uuid.New(), PlacedOn: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
+	require.Empty(t, StillInForceWarning(here, nil))
+	w := StillInForceWarning(here, []domain.Hold{theirs})
+	require.Contains(t, w, "another hold on the family is still in force: hold "+theirs.ID.String()+", placed on 2026-01-05 by "+
+		"another centre ("+there.String()+"), whose safeguarding lead lifts it.")
+	require.NotContains(t, w, theirs.Concern.String(), "another centre's concern is not this lead's")
+	w = StillInForceWarning(here, []domain.Hold{theirs, mine})
+	require.Contains(t, w, "HOLD_STILL_IN_FORCE: 2 other holds on the family are still in force: hold "+theirs.ID.String())
+	require.Contains(t, w, "; hold "+mine.ID.String()+", placed on 2026-01-12 for concern "+mine.Concern.String())
+	require.Contains(t, w, "contact stays suspended until every hold is lifted")
+}

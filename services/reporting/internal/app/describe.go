@@ -339,6 +339,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		case "NOT_PERMITTED":
 			// Decision 308: the person is named on the referral, but not to attend this contact.
 			return "Check-in refused to a person named for the family but not to attend its contact"
+		case "CASE_ENDED":
+			// Decision 346: the person is named; the case ended before anyone came to the session.
+			return "Check-in refused: the family's case had ended before anyone of the family came to the session"
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.CheckInRefusalWithdrawn:

@@ -69,6 +69,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 	require.Equal(t, "Check-in refused to a person not named for the family", Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "NOT_NAMED"})))
 	require.Equal(t, "Check-in refused to a person named for the family but not to attend its contact",
 		Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "NOT_PERMITTED"})), "review 53: the person is named")
+	require.Equal(t, "Check-in refused: the family's case had ended before anyone of the family came to the session",
+		Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "CASE_ENDED"})), "review 63: the person is named")
 	require.Equal(t, "Check-in refusal of 10:02 withdrawn: recorded by mistake at the door", Describe(envelopeOf(t, &schedulingv1.CheckInRefusalWithdrawn{
 		Reason: "NOT_NAMED", WasAt: timestamppb.New(time.Date(2026, 1, 10, 10, 2, 0, 0, time.UTC))})))
 	require.Equal(t, "Check-in refused: a disclosure of domestic abuse waits for the safeguarding lead's risk assessment",

@@ -128,8 +128,9 @@ func TestASessionUnderWayIsNotCancelled(t *testing.T) {
 }
 
 // The case ending cancels the bookings not yet started and leaves a session under way (both
-// parties arrived) to be completed; one whose visiting parent is due but not seen is left to be
-// recorded as a no-show or completed.
+// parties arrived) to be completed; one whose visiting parent is due but that nobody has come to
+// is cancelled with them, by the system because the case ended, with no notice (review 63: left
+// booked, the door admitted the parent after a case ended for safety; decision 346).
 func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	g := newRig(t)
 	live := g.book(t, day(2026, 1, 10), g.shared, jan)
@@ -150,8 +151,34 @@ func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	g = newRig(t)
 	due := g.book(t, day(2026, 1, 10), g.shared, jan)
 	events = g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), true, at(2026, 1, 10, 10, 5))
+	require.Len(t, events, 2)
+	off := events[1].(*schedulingv1.BookingCancelled)
+	require.Equal(t, due.ID.String(), off.GetBookingId())
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, off.GetCancelledBy())
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, off.GetReason())
+	require.Zero(t, off.GetNoticeMinutes())
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, due.Status)
+	require.Equal(t, []uuid.UUID{due.ID}, g.family.Ending().Cancelled, "the ending's own, listed for the coordinator")
+	_, _, refusal, _, err := g.family.CheckIn(due.ID, visiting, at(2026, 1, 10, 10, 6))
+	require.NoError(t, err)
+	require.Equal(t, domain.RefusalCaseEnded, refusal)
+
+	// Someone checked in at the door is someone come: that session is under way, and goes on.
+	g = newRig(t)
+	in := g.book(t, day(2026, 1, 10), g.shared, jan)
+	admitted, _, _, _, err := g.family.CheckIn(in.ID, visiting, at(2026, 1, 10, 9, 58))
+	require.NoError(t, err)
+	require.True(t, admitted)
+	events = g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 10, 5))
 	require.Len(t, events, 1)
-	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, due.Status)
+	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, in.Status)
+	admitted, _, _, _, err = g.family.CheckIn(in.ID, child1, at(2026, 1, 10, 10, 6))
+	require.NoError(t, err)
+	require.True(t, admitted, "the children of a session under way are admitted")
+	cautions := g.family.DoorCautions(in.ID, child1, at(2026, 1, 10, 10, 6), false)
+	require.NotEmpty(t, cautions)
+	require.Equal(t, domain.CautionCaseEnded, cautions[0].Code)
+	require.Contains(t, cautions[0].Text, "the family's case ended on 2026-01-10 while this session was under way")
 }
 
 // A hold placed while the family is in the building calls the session off; the children still

@@ -104,7 +104,7 @@ func (f *Family) mayCollect(person uuid.UUID) bool {
 // (there is nothing to admit them to), they may collect the children, and the children are still
 // inside.
 func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bool {
-	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason) &&
+	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == RefusalCaseEnded) &&
 		f.mayCollect(person) && f.childrenInside(b)
 }
 
@@ -463,11 +463,20 @@ func turnedAwayMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caut
 //   - has not come and is due within DoorWindowMinutes, or was due and is within its grace.
 //
 // Only of someone named for the family to come: who is not (NOT_PERMITTED) comes with no party.
+// Refused because the family's case ended before anyone came (RefusalCaseEnded), the door is
+// first told when it ended (CautionCaseEnded, decision 346).
 func (f *Family) RefusalCautions(id, person uuid.UUID, now time.Time) []Caution {
 	b, ok := f.bookings[id]
 	if !ok {
 		return nil
 	}
+	if c, ok := f.caseEndedCaution(b, false); ok {
+		return append([]Caution{c}, f.refusalCautions(b, person, now)...)
+	}
+	return f.refusalCautions(b, person, now)
+}
+
+func (f *Family) refusalCautions(b *Booking, person uuid.UUID, now time.Time) []Caution {
 	role, named := f.role(person)
 	if !named {
 		return nil

@@ -705,8 +705,10 @@ func (r *referralCommand) endCommand() *cobra.Command {
 		Use:   "end REFERRAL_ID --outcome OUTCOME --note TEXT",
 		Short: "End a case with its outcome and why (cancels the family's future bookings)",
 		Long: `end ends a case that was ready for contact, in contact or suspended, with the outcome the national
-statistics count, and a note saying why, in words. Ending a case cancels the family's future bookings
-(a session under way is left to be completed) and takes the family off the waiting list: check the
+statistics count, and a note saying why, in words. Ending a case cancels the family's future bookings,
+and today's whose time has begun if nobody of the family has come to it yet (a session someone of
+the family came to is left to be completed, and its parties are still checked in and out; the door
+refuses anyone for a session nobody had come to, CASE_ENDED), and takes the family off the waiting list: check the
 referral (familytime referral show) and the family's bookings (familytime schedule bookings --centre
 CENTRE --family FAMILY) before you end it. Scheduling cancels the bookings once it hears of the
 ending, moments after: end waits for it (up to 10 seconds) and then lists, on standard error, the
@@ -838,7 +840,10 @@ func reopenNote(r *referralv1.Referral) string {
 // (casework's roles are among the readers'), so a caller refused the read is refused the change,
 // and is told who makes it, not who reads (review 35: a volunteer was told "GetReferral needs one
 // of the roles coordinator, safeguarding_lead, admin" and led to think a lead may change it). The
-// roles are the service's own (referral.RolesFor). Any other error is returned as it is.
+// roles are the service's own (referral.RolesFor). Any other error is returned as it is. The
+// refusal keeps the read's details, its reason (ROLE_REQUIRED, OUTSIDE_YOUR_CENTRES) above all:
+// rebuilt from its words alone, it lost them, and --json and the text's tag said no reason where
+// review and end say one (review 63 finding 4, decision 346).
 func changeRefusal(err error, method string) error {
 	st := status.Convert(err)
 	read := "GetReferral"
@@ -852,5 +857,7 @@ func changeRefusal(err error, method string) error {
 			rest += " at centre " + at
 		}
 	}
-	return status.Error(codes.PermissionDenied, method+rest)
+	kept := st.Proto()
+	kept.Message = method + rest
+	return status.FromProto(kept).Err()
 }

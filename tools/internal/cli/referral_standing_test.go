@@ -7,11 +7,13 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	"github.com/familytime/familytime/services/platform/auth"
 )
 
 // Review 35 (finding 3): another centre's flag was shown as before once the hold behind it was
@@ -85,6 +87,25 @@ func TestAChangeRefusedItsReadIsRefusedInItsOwnWords(t *testing.T) {
 		"GetReferral needs one of the roles coordinator, safeguarding_lead, admin"), "ChangeArrangement"))
 	require.ErrorContains(t, described, "not allowed: ChangeArrangement needs the role coordinator")
 	require.NotContains(t, described.Error(), "GetReferral")
+
+	// Review 63 (finding 4): the refusal kept its words and lost its reason, which review and end
+	// give (--json's "reason", the text's tag). It keeps the read's details (decision 346).
+	for _, c := range []struct{ reason, message, want string }{
+		{auth.ReasonRoleRequired, "GetReferral needs one of the roles coordinator, safeguarding_lead, admin at centre C",
+			"not allowed: ChangeArrangement needs the role coordinator at centre C [ROLE_REQUIRED]"},
+		{auth.ReasonOutsideCentres, "GetReferral: centre C is outside the caller's centres",
+			"not allowed: ChangeArrangement: centre C is outside the caller's centres [OUTSIDE_YOUR_CENTRES]"},
+	} {
+		err := changeRefusal(auth.Denied(c.reason, "%s", c.message), "ChangeArrangement")
+		var reason string
+		for _, d := range status.Convert(err).Details() {
+			if info, ok := d.(*errdetails.ErrorInfo); ok {
+				reason = info.GetReason()
+			}
+		}
+		require.Equal(t, c.reason, reason)
+		require.EqualError(t, (&referralCommand{centre: "C"}).describe(err), c.want)
+	}
 }
 
 // Review 43: "for the lead to weigh" stayed after the lead had weighed the disclosure (decision 256).

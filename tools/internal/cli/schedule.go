@@ -1009,6 +1009,14 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
+Once the family's case has ended (or its referral was withdrawn), a session nobody of the family
+had come to by then is refused CASE_ENDED, recorded, with a line "CAUTION CASE_ENDED: ..." saying
+the day it ended: admit nobody, and tell the coordinator (a session the ending cancelled needs
+nothing more; one left booked, over before the end, is its no-show or the centre's call-off).
+A session someone of the family came to
+before the end goes on: its parties are admitted, cautioned CASE_ENDED (tell the coordinator if
+contact must stop: they call it off, or the lead places a hold), and their departures recorded.
+
 A refusal of someone named for the family says, in a line "CAUTION PARENTS_MAY_MEET: ...", when
 the other party is inside (see this party away from the door first, or keep the other inside for
 the door's window), left or was turned away at the door less than 10 minutes before (or the
@@ -1098,6 +1106,15 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 		// Named on the referral, but not to come (review 53 read NOT_NAMED of such a parent).
 		return "REFUSED (" + resp.GetRefusal() + "): named on the referral, but not to attend this contact (nor to bring or " +
 			"collect the children); do not admit; tell the coordinator"
+	case resp.GetRefusal() == "CASE_ENDED":
+		// Decision 346: the case ended before anyone of the family came; the caution says when.
+		if resp.GetBooking().GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
+			return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and its ending cancelled this " +
+				"session (" + statusWords(resp.GetBooking()) + "): this is not a no-show, and nothing more is recorded for it"
+		}
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and nobody of the family had come " +
+			"to this session: tell the coordinator, who records what became of it (its no-show only if its time was over before " +
+			"the case ended; otherwise familytime schedule cancel " + booking + " --by centre)"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped

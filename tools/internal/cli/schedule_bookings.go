@@ -241,8 +241,13 @@ func endingApplied(ending *schedulingv1.ContactEnding, r *referralv1.Referral) b
 }
 
 // cancelledWords lists the bookings the ending cancelled (the sessions to tell both parents are
-// off), and those it left booked for their outcome to be recorded (a session under way, or one
-// past with nothing recorded).
+// off), and those it left booked for their outcome to be recorded, each with its way on: a session
+// someone of the family came to (a party's arrival recorded) is completed, or the party that did
+// not come recorded as a no-show; one with no arrival recorded had someone checked in before the
+// case ended (the list does not say who was), or was over before it ended, since the ending cancels
+// one whose time had begun that nobody came to (decision 346): its no-show if the family did not
+// come, or the centre's call-off. Review 63: every one was told "complete, or noshow", and never
+// the call-off, of a session nobody came to.
 func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) string {
 	var cancelled, left []string
 	for _, fb := range resp.GetBookings() {
@@ -252,8 +257,15 @@ func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) 
 		switch {
 		case fb.GetCancelledByEnding():
 			cancelled = append(cancelled, line)
+		case b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && (b.GetVisiting().GetArrivedAt() != nil ||
+			b.GetChildren().GetArrivedAt() != nil):
+			left = append(left, line+"\n    someone of the family came: once it is over, familytime schedule complete "+b.GetBookingId()+
+				" (or familytime schedule noshow "+b.GetBookingId()+" --party PARTY for a party that did not come)")
 		case b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
-			left = append(left, line)
+			left = append(left, line+"\n    no arrival recorded: if someone of the family was checked in before the case ended, it goes "+
+				"on (record the arrivals, then complete it); if nobody came, its time was over before the case ended (nobody is checked "+
+				"in for it now: CASE_ENDED): familytime schedule noshow "+b.GetBookingId()+" --party PARTY, or, if the centre called it "+
+				"off, familytime schedule cancel "+b.GetBookingId()+" --by centre --reason REASON")
 		}
 	}
 	ending := "ending"
@@ -268,8 +280,7 @@ func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) 
 			strings.Join(cancelled, "\n"))
 	}
 	if len(left) > 0 {
-		fmt.Fprintf(&s, "\nstill booked, for what happened to be recorded (a session under way or past: familytime schedule complete, "+
-			"or noshow):\n%s", strings.Join(left, "\n"))
+		fmt.Fprintf(&s, "\nstill booked, for what happened to be recorded:\n%s", strings.Join(left, "\n"))
 	}
 	s.WriteString("\nthe family's bookings: " + list)
 	return s.String()

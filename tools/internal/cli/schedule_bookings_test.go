@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -276,4 +277,45 @@ func TestAWithdrawalsCancelledBookingsAreCalledSo(t *testing.T) {
 	out, err := run(t, "referral", "withdraw", "--help")
 	require.NoError(t, err)
 	require.Contains(t, strings.Join(strings.Fields(out), " "), "lists, on standard error, the bookings it cancelled")
+}
+
+// Review 63 (finding 1): the end told the coordinator to complete, or record a no-show of, a
+// session "under way or past" that nobody had come to, and never to call it off. The ending now
+// cancels one whose time has begun that nobody came to; what it leaves booked is listed with its
+// own way on, and the door's CASE_ENDED refusal says what to do (decision 346).
+func TestWhatAnEndingLeftBookedSaysItsWayOn(t *testing.T) {
+	zone := "Europe/London"
+	times := func(h int, arrived bool) *schedulingv1.PartyTimes {
+		p := &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: int32(h)}, LeaveTime: &schedulingv1.LocalTime{Hour: int32(h + 1)}}
+		if arrived {
+			p.ArrivedAt = timestamppb.Now()
+		}
+		return p
+	}
+	booked := func(id string, arrived bool) *schedulingv1.FamilyBooking {
+		return &schedulingv1.FamilyBooking{RoomName: "Garden room", Booking: &schedulingv1.Booking{BookingId: id,
+			Date: &commonv1.Date{Year: 2026, Month: 12, Day: 19}, TimeZone: zone, Visiting: times(10, arrived), Children: times(11, false),
+			Status: schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED}}
+	}
+	resp := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{booked("B1", true), booked("B2", false)},
+		Ending: &schedulingv1.ContactEnding{ReferralId: "R", EndedOn: &commonv1.Date{Year: 2026, Month: 12, Day: 19}}}
+	said := cancelledWords(resp, "L")
+	require.NotContains(t, said, "under way or past")
+	require.Contains(t, said, "booking B1\n    someone of the family came: once it is over, familytime schedule complete B1")
+	require.Contains(t, said, "booking B2\n    no arrival recorded: if someone of the family was checked in before the case ended")
+	require.Contains(t, said, "familytime schedule noshow B2 --party PARTY, or, if the centre called it off, familytime schedule cancel B2 --by centre")
+
+	line := checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "CASE_ENDED", Booking: resp.GetBookings()[1].GetBooking()}, "B2", "P")
+	require.Contains(t, line, "REFUSED (CASE_ENDED): do not admit; the family's case has ended")
+	require.Contains(t, line, "familytime schedule cancel B2 --by centre")
+	off := &schedulingv1.Booking{Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
+		CancellationReason: schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED}
+	require.Contains(t, checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "CASE_ENDED", Booking: off}, "B2", "P"),
+		"its ending cancelled this session (cancelled by system (case ended)): this is not a no-show")
+
+	for _, args := range [][]string{{"referral", "end", "--help"}, {"schedule", "checkin", "--help"}} {
+		out, err := run(t, args...)
+		require.NoError(t, err)
+		require.Contains(t, strings.Join(strings.Fields(out), " "), "CASE_ENDED", args)
+	}
 }

@@ -70,10 +70,11 @@ func (w *casework) ready(st commonv1.ServiceType) string {
 	return w.readyScreened(st, referralv1.RiskRating_RISK_RATING_GREEN, false)
 }
 
-// readyScreened is ready, with the screening's rating and domestic-abuse finding.
-func (w *casework) readyScreened(st commonv1.ServiceType, rating referralv1.RiskRating, da bool) string {
+// readyScreened is ready, with the screening's rating and domestic-abuse finding, and the
+// referral's details edited by edit.
+func (w *casework) readyScreened(st commonv1.ServiceType, rating referralv1.RiskRating, da bool, edit ...func(*referralv1.ReferralDetails)) string {
 	w.t.Helper()
-	ref := w.submit(st)
+	ref := w.submit(st, edit...)
 	id := ref.GetReferralId()
 	w.screen(id, rating, da)
 	accepted, err := w.accept(id, st)

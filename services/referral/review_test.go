@@ -1,6 +1,7 @@
 package referral_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -366,38 +367,38 @@ func TestEndingACaseAndReferringAgainGetsRoundNeitherHoldNorFinding(t *testing.T
 	_, err = w.accept(again.GetReferralId(), supervised)
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_UNDER_HOLD")
 	require.Equal(t, before, g.eventTypes(t, again.GetReferralId()), "nothing appended")
-	// Once the hold is lifted, the ended case no longer bars the family.
+	// Once the hold is lifted, the case's ending for safety still bars the family until the
+	// centre's safeguarding lead weighs it (decision 347); then it may be accepted.
 	publish(t, g.safeguarding, "hold-"+family.String(), &safeguardingv1.HoldLifted{HoldId: hold, FamilyId: family.String(),
 		CentreId: w.centre.String()}, family, w.centre)
 	require.Eventually(t, func() bool {
 		_, err := w.accept(again.GetReferralId(), supported)
-		return err == nil
-	}, 30*time.Second, 20*time.Millisecond, "the hold lifted, the family may be accepted")
+		return status.Code(err) == codes.FailedPrecondition && strings.Contains(status.Convert(err).Message(), "ended for safety")
+	}, 30*time.Second, 20*time.Millisecond, "the hold lifted, the ending for safety still bars the family")
+	g.leadChecks(t, w.centre, again.GetReferralId(), first)
+	_, err = w.accept(again.GetReferralId(), supported)
+	require.NoError(t, err, "the lead weighed the ending: the family may be accepted")
 
 	// A domestic-abuse finding: no step down to supported contact, and no way round it by
 	// ending the case and referring again for supported contact.
-	abuse := w.readyScreened(supervised, referralv1.RiskRating_RISK_RATING_RED, true)
+	// Another child: the first child's case ended for safety bars its referrals until the lead
+	// weighs it (decision 347).
+	abuse := w.readyScreened(supervised, referralv1.RiskRating_RISK_RATING_RED, true, child("Oliver Brown"))
 	g.attended(t, w, abuse, supervised) // an outcome that moves on needs contact to have begun (decision 168)
 	before = g.eventTypes(t, abuse)
 	refused(t, end(abuse, referralv1.CaseOutcome_CASE_OUTCOME_STEPPED_DOWN_TO_SUPPORTED), codes.FailedPrecondition,
 		"DOMESTIC_ABUSE_RULES_OUT_SUPPORTED")
 	require.Equal(t, before, g.eventTypes(t, abuse), "nothing appended")
 	require.NoError(t, end(abuse, referralv1.CaseOutcome_CASE_OUTCOME_REFERRED_BACK_TO_COURT))
-	// The child is the submit helper's; the hold's family above was referred with it too and
-	// its cases are ended and free, so the new referral names the one with the finding.
-	third := w.submit(supported)
-	require.Contains(t, third.GetPossibleDuplicateOf(), abuse, "the ended case with a finding is a possible duplicate")
-	// An ended case at the centre with nothing standing is flagged (decision 262: for the centre to
-	// confirm a child referred again as the same child), and said to bar nothing.
-	require.Contains(t, third.GetPossibleDuplicateOf(), first)
+	third := w.submit(supported, child("Oliver Brown"))
+	require.Equal(t, []string{abuse}, third.GetPossibleDuplicateOf(), "the ended case with a finding is a possible duplicate")
 	shown, err := w.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: third.GetReferralId(), CentreId: w.centre.String()})
 	require.NoError(t, err)
 	flagged := map[string]bool{}
 	for _, d := range shown.GetReferral().GetPossibleDuplicates() {
 		flagged[d.GetReferralId()] = d.GetNoLongerStands()
 	}
-	require.Equal(t, map[string]bool{first: true, again.GetReferralId(): false, abuse: false}, flagged,
-		"an ended case with nothing standing bars nothing; the open case and the one with a finding stand")
+	require.Equal(t, map[string]bool{abuse: false}, flagged, "the ended case with a finding stands")
 	w.screen(third.GetReferralId(), referralv1.RiskRating_RISK_RATING_GREEN, false)
 	_, err = w.accept(third.GetReferralId(), supported)
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_DOMESTIC_ABUSE_FINDING")

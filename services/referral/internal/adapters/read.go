@@ -66,8 +66,16 @@ func Summary(r *domain.Referral) *referralv1.Referral {
 	for _, d := range r.Duplicates() {
 		out.PossibleDuplicateOf = append(out.PossibleDuplicateOf, d.Other.String())
 		pd := &referralv1.PossibleDuplicate{ReferralId: d.Other.String(), ChildPersonId: d.Child.String(), Match: d.Match}
-		if on, ok := r.CheckedNotTheFamily(d.Other); ok {
-			pd.CheckedNotTheFamilyOn = dates.Proto(on)
+		if c, ok := r.LatestCheck(d.Other); ok {
+			if !c.EndingOnly() {
+				// A check that weighed only a case's ending for safety says the lead weighed it,
+				// not that the family is another (decision 347).
+				pd.CheckedNotTheFamilyOn = dates.Proto(c.On)
+			}
+			if !c.EndedForSafetyOn.IsZero() {
+				// Said while that case stands ended for safety (app.WithStanding).
+				pd.SafetyEndingWeighedOn = dates.Proto(c.On)
+			}
 		}
 		for _, c := range r.SameChildren() {
 			if c.Other == d.Other {

@@ -141,12 +141,13 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 // it (a referral at the centre a child of which may be r's child, decision 37, or at another
 // centre, decision 173) is suspended by a safeguarding hold, or, for a kind the finding rules
 // out (any but supervised), had domestic abuse found, unless the centre's safeguarding lead
-// checked that r's family is not that one (CheckPossibleDuplicate, decision 205). It then returns
+// checked that r's family is not that one (CheckPossibleDuplicate, decision 205); or its case
+// ended for safety, for any kind, until the lead weighed that ending (decision 347). It then returns
 // those referrals, for the decision to be guarded against and to say so (decisions 128 and 133).
 // Referring a family again, with its case open or ended, or at another centre, must get round
 // neither (reviews 14, 15 and 22); nor may a coordinator's word alone (checked, review 29).
 func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) ([]*domain.Referral, error) {
-	var held, found, cleared []*domain.Referral
+	var held, found, ended, cleared []*domain.Referral
 	// Another centre's referral is flagged at submission only if its hold or finding stood then;
 	// one placed since is found now (decision 173).
 	elsewhere, err := a.referrals.MatchesElsewhere(ctx, r.ID())
@@ -169,17 +170,25 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 			return nil, err
 		}
 		hold, findingBars := len(holds) > 0, finding && !domain.FindingAllows(st)
-		bars := hold || findingBars
-		// The lead's check clears what it weighed: a hold placed or a finding made since is not
-		// cleared by it (decision 216).
-		leadChecked := r.CheckCovers(other, holds, domain.Finding{Stands: findingBars, Made: o.FindingsMade()})
+		// A case that ended for safety bars every kind of contact until the lead weighs it
+		// (review 63 finding 2, decision 347); nothing of an erased family is matched any more.
+		safetyOn, safety := o.EndedForSafety()
+		if _, erased := o.ErasedOn(); erased {
+			safetyOn, safety = time.Time{}, false
+		}
+		bars := hold || findingBars || safety
+		// The lead's check clears what it weighed: a hold placed, a finding made or a case ended
+		// for safety since is not cleared by it (decisions 216 and 347).
+		leadChecked := r.CheckCovers(other, holds, domain.Finding{Stands: findingBars, Made: o.FindingsMade()}, safetyOn)
 		switch {
 		case bars && leadChecked:
 			cleared = append(cleared, o)
 		case hold:
 			held = append(held, o)
-		case bars:
+		case findingBars:
 			found = append(found, o)
+		case safety:
+			ended = append(ended, o)
 		}
 	}
 	var barring *domain.Referral
@@ -213,6 +222,13 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 			"or decline, or, if the finding no longer stands, %s; if it is not, the centre's safeguarding lead records how they checked "+
 			"(familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, found[0]), withdrawFinding(r, found[0]),
 			r.ID(), found[0].ID()))
+	case len(ended) > 0:
+		on, _ := ended[0].EndedForSafety()
+		return nil, problem.Rule(domain.ErrDuplicateEndedForSafety.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
+			"whose case ended for safety on %s: the centre's safeguarding lead weighs that ending before the family is accepted or "+
+			"waitlisted, and records how they weighed it, that it is another family or, if it is the same, why contact may go ahead "+
+			"now (familytime referral check-duplicate %s --other %s --note ...), then decide again; if it should not, decline it",
+			whose(r, ended[0]), on.Format(time.DateOnly), r.ID(), ended[0].ID()))
 	}
 	return cleared, nil
 }
@@ -241,16 +257,21 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 		var otherFamily uuid.UUID
 		var holds []uuid.UUID
 		var finding domain.Finding
+		var endedForSafety time.Time
 		if o, err := a.referrals.Load(ctx, other); err == nil {
 			otherFamily = o.FamilyID()
 			if holds, finding.Stands, err = a.bars(ctx, o); err != nil {
 				return nil, err
 			}
 			finding.Made = o.FindingsMade()
+			if _, erased := o.ErasedOn(); !erased {
+				// Its case's ending for safety, which the check weighs (decision 347).
+				endedForSafety, _ = o.EndedForSafety()
+			}
 		} else if !errors.Is(err, domain.ErrReferralNotFound) {
 			return nil, err
 		}
-		checked, err := r.CheckPossibleDuplicate(other, otherFamily, holds, finding, note, today)
+		checked, err := r.CheckPossibleDuplicate(other, otherFamily, holds, finding, endedForSafety, note, today)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/command"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/referral/internal/adapters"
 	"github.com/familytime/familytime/services/referral/internal/domain"
@@ -101,6 +102,9 @@ func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) err
 				stands[pair{centre, other}] = ok
 			}
 			d.NoLongerStands = !ok
+			if err := a.withSafetyEnding(ctx, centre, other, d); err != nil {
+				return err
+			}
 		}
 	}
 	return a.withFlaggedOn(ctx, page, func(centre, other uuid.UUID) (bool, error) {
@@ -112,6 +116,33 @@ func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) err
 		stands[pair{centre, other}] = ok
 		return ok, err
 	})
+}
+
+// withSafetyEnding says on the possible duplicate d of a referral at centre whether the case of
+// the referral other ended for safety, and on what day, as it is read (decision 347), and whether
+// other is at another centre. The lead's check of that ending (safety_ending_weighed_on, from the
+// referral's own events, adapters.Summary) is said only while the case stands ended for safety.
+// An erased family's referral says nothing.
+func (a *App) withSafetyEnding(ctx context.Context, centre, other uuid.UUID, d *referralv1.PossibleDuplicate) error {
+	d.EndedForSafetyOn, d.AtAnotherCentre = nil, false
+	weighed := d.SafetyEndingWeighedOn
+	d.SafetyEndingWeighedOn = nil
+	o, err := a.referrals.Load(ctx, other)
+	if errors.Is(err, domain.ErrReferralNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, erased := o.ErasedOn(); erased {
+		return nil
+	}
+	on, ended := o.EndedForSafety()
+	if !ended {
+		return nil
+	}
+	d.EndedForSafetyOn, d.AtAnotherCentre, d.SafetyEndingWeighedOn = dates.Proto(on), o.CentreID() != centre, weighed
+	return nil
 }
 
 // withFlaggedOn lists on each summary the other referrals at its centre that flagged it as a
@@ -157,9 +188,10 @@ func (a *App) withFlaggedOn(ctx context.Context, page []*referralv1.Referral, st
 }
 
 // duplicateStands is whether the referral other is still a possible duplicate of a referral at
-// centre, by the rules it was flagged by (matchChildren, decisions 133, 173 and 194): it is open at
-// the same centre; or a safeguarding hold is in force on its family, or its domestic-abuse
-// finding stands; or domestic abuse disclosed on it stands for a lead to weigh. An erased family's
+// centre, by the rules it was flagged by (matchChildren, decisions 133, 173, 194 and 347): it is
+// open at the same centre; or a safeguarding hold is in force on its family, or its
+// domestic-abuse finding stands, or its case ended for safety; or domestic abuse disclosed on it
+// stands for a lead to weigh. An erased family's
 // referral is none: nothing of it is matched any more. A referral not found (none is ever
 // removed) is none either.
 func (a *App) duplicateStands(ctx context.Context, centre, other uuid.UUID) (bool, error) {
@@ -177,6 +209,10 @@ func (a *App) duplicateStands(ctx context.Context, centre, other uuid.UUID) (boo
 		return true, nil
 	}
 	if o.DisclosureStands() {
+		return true, nil
+	}
+	if _, safety := o.EndedForSafety(); safety {
+		// A case ended for safety stands at every centre (review 63 finding 2, decision 347).
 		return true, nil
 	}
 	holds, finding, err := a.bars(ctx, o)

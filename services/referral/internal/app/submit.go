@@ -19,7 +19,8 @@ import (
 // A centre whose accreditation is suspended or lapsed takes none (domain.Centre.TakesNewFamilies);
 // one whose accreditation ran out by date is warned of (Decision.AccreditationRanOut).
 // A child who already has an open case at the centre, or a closed one or one at another centre
-// whose hold or domestic-abuse finding still stands (matched on a keyed hash, never in clear), is
+// whose hold or domestic-abuse finding still stands or whose case ended for safety (matched on a
+// keyed hash, never in clear), is
 // flagged as a possible duplicate in the same unit of work; a person checks.
 func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Metadata) (Decision, error) {
 	c, found, err := a.referrals.Centre(ctx, s.CentreID)
@@ -64,7 +65,7 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 // matchChildren looks children of r up at every centre by their keyed hashes (decisions 173, 200) and
 // flags on r what it finds, as submission does: another referral at r's centre, open or closed
 // (decision 262); a referral at another centre whose hold or domestic-abuse finding still stands
-// (decisions 133, 173); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
+// (decisions 133, 173), or whose case ended for safety (decision 347); and any referral, whatever its state or centre, on which domestic abuse was disclosed (by
 // its own answers, its second parent's or an amendment's; one carried to it is not carried on,
 // decision 197) and no lead's screen cleared it, whose disclosure carries to r (review 27,
 // decision 194). It returns
@@ -113,7 +114,10 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				if err != nil {
 					return nil, nil, nil, err
 				}
-				flag = len(held) > 0 || finding
+				// So does a case that ended for safety: referring the family again must not
+				// get round that ending either (review 63 finding 2, decision 347).
+				_, safety := o.EndedForSafety()
+				flag = len(held) > 0 || finding || safety
 			}
 			var flagged []proto.Message
 			switch {

@@ -201,8 +201,8 @@ func (r *Referral) flagNews(child, other uuid.UUID, match referralv1.ChildMatch,
 // domestic-abuse finding stands. The check clears those and nothing placed or found since
 // (decision 216: review 32 had a lead check before any hold, and the hold placed next day
 // barred nothing). A second check of the same referral that weighs nothing new records nothing.
-func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding Finding, note string,
-	today time.Time) ([]proto.Message, error) {
+func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []uuid.UUID, finding Finding, endedForSafety time.Time,
+	note string, today time.Time) ([]proto.Message, error) {
 	if err := r.check(CmdCheckPossibleDuplicate); err != nil {
 		if errors.Is(err, ErrAlreadyAccepted) {
 			return nil, r.checkPastTheDecision()
@@ -219,13 +219,15 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if c, ok := r.confirmedSameChild(other); ok {
+	if c, ok := r.confirmedSameChild(other); ok && !weighsEndingOnly(holds, finding.Stands, endedForSafety) {
 		// A person confirmed that a child here is a child there (decision 260): the lead's check
-		// would record the opposite.
+		// would record the opposite. A case ended for safety with nothing else standing is
+		// weighed by the lead all the same: that it is the same family is what they weigh
+		// (decision 347).
 		return nil, problem.Rule(ErrConfirmedSameChild.Reason, fmt.Sprintf("a child on this referral was confirmed on %s as a child on "+
 			"referral %s, so its family is not another family: the hold or finding stands for this referral too", c.On.Format(time.DateOnly), other))
 	}
-	if r.CheckCovers(other, holds, finding) {
+	if r.CheckCovers(other, holds, finding, endedForSafety) {
 		return nil, nil
 	}
 	sealed, err := noteOf(note)
@@ -235,7 +237,7 @@ func (r *Referral) CheckPossibleDuplicate(other, otherFamily uuid.UUID, holds []
 	return r.record(&referralv1.PossibleDuplicateChecked{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), OtherReferralId: other.String(), CheckedOn: dates.Proto(today), SealedNote: sealed,
 		OtherFamilyId: idOrEmpty(otherFamily), HoldIds: idStrings(holds), DomesticAbuseFinding: finding.Stands,
-		FindingsMade: int32(finding.Made)})
+		FindingsMade: int32(finding.Made), EndedForSafetyOn: dates.Proto(endedForSafety)})
 }
 
 // checkPastTheDecision is the refusal of the lead's check of a possible duplicate once the
@@ -265,6 +267,38 @@ type DuplicateCheck struct {
 	Finding bool
 	// FindingsMade is which finding it weighed: the other referral's FindingsMade then.
 	FindingsMade int
+	// EndedForSafetyOn is the day the other referral's case ended for safety, when it had as the
+	// lead checked (decision 347); zero when it had not.
+	EndedForSafetyOn time.Time
+}
+
+// EndingOnly reports whether the check weighed only the other case's ending for safety, with no
+// hold or finding: it then says the lead weighed that ending, not that the family is another
+// (the note says which).
+func (c DuplicateCheck) EndingOnly() bool {
+	return weighsEndingOnly(c.Holds, c.Finding, c.EndedForSafetyOn)
+}
+
+// weighsEndingOnly reports whether a check of holds, a finding and an ending for safety (zero:
+// none) weighs an ending for safety and nothing else.
+func weighsEndingOnly(holds []uuid.UUID, finding bool, endedForSafety time.Time) bool {
+	return len(holds) == 0 && !finding && !endedForSafety.IsZero()
+}
+
+// ErrDuplicateEndedForSafety matches every refusal to accept or waitlist a referral a child of
+// which may be a child of a referral whose case ended for safety, until the centre's safeguarding
+// lead weighs it (review 63 finding 2, decision 347): ending a case for safety and referring the
+// family again, here or at another centre, would get round it.
+var ErrDuplicateEndedForSafety = problem.Rule("DUPLICATE_ENDED_FOR_SAFETY",
+	"a child on this referral may be a child of a family whose case ended for safety, which the centre's safeguarding lead has not weighed")
+
+// EndedForSafety is the day the case ended for safety (CASE_OUTCOME_ENDED_FOR_SAFETY, or
+// corrected to it) while it stays ended; false otherwise (decision 347).
+func (r *Referral) EndedForSafety() (time.Time, bool) {
+	if r.state != Ended || r.outcome != referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY {
+		return time.Time{}, false
+	}
+	return r.endedOn, true
 }
 
 // CheckedNotTheFamily reports whether the lead checked that other's family is not this one, and
@@ -274,14 +308,25 @@ func (r *Referral) CheckedNotTheFamily(other uuid.UUID) (time.Time, bool) {
 	return c.On, ok
 }
 
+// LatestCheck is the lead's latest check of the possible duplicate other, and whether there is
+// one: what it weighed (decisions 216 and 347).
+func (r *Referral) LatestCheck(other uuid.UUID) (DuplicateCheck, bool) {
+	c, ok := r.checkedNotTheFamily[other]
+	return c, ok
+}
+
 // CheckCovers reports whether the lead's check of other weighed what bars it now: every hold in
-// force on its family (holds) was in force when they checked, and a finding that bars it
-// (finding) stood then. A hold placed, or a finding made, since the check is one the lead has
-// not weighed (decision 216); a check recorded before checks named what they weighed covers
-// neither.
-func (r *Referral) CheckCovers(other uuid.UUID, holds []uuid.UUID, finding Finding) bool {
+// force on its family (holds) was in force when they checked, a finding that bars it (finding)
+// stood then, and its case's ending for safety (endedForSafety, zero for none) is the one it
+// weighed (decision 347). A hold placed, a finding made, or a case ended for safety since the
+// check is one the lead has not weighed (decision 216); a check recorded before checks named
+// what they weighed covers none of them.
+func (r *Referral) CheckCovers(other uuid.UUID, holds []uuid.UUID, finding Finding, endedForSafety time.Time) bool {
 	c, ok := r.checkedNotTheFamily[other]
 	if !ok || (finding.Stands && (!c.Finding || c.FindingsMade != finding.Made)) {
+		return false
+	}
+	if !endedForSafety.IsZero() && !c.EndedForSafetyOn.Equal(endedForSafety) {
 		return false
 	}
 	for _, h := range holds {

@@ -154,13 +154,32 @@ func TestALeadsCheckWeighsTheFindingThatStood(t *testing.T) {
 	r, h := inState(t, domain.Received)
 	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, other.ID(), exact, today))
 	weighed := domain.Finding{Stands: true, Made: other.FindingsMade()}
-	h.ok(r.CheckPossibleDuplicate(other.ID(), other.FamilyID(), nil, weighed, "Checked with the other centre's lead: another family", today))
-	require.True(t, r.CheckCovers(other.ID(), nil, weighed))
+	h.ok(r.CheckPossibleDuplicate(other.ID(), other.FamilyID(), nil, weighed, time.Time{}, "Checked with the other centre's lead: another family", today))
+	require.True(t, r.CheckCovers(other.ID(), nil, weighed, time.Time{}))
 
 	oh.ok(other.NoteRiskAssessment(false, today))
 	require.Equal(t, 1, other.FindingsMade(), "cleared: no finding made")
 	oh.ok(other.NoteRiskAssessment(true, today))
 	require.Equal(t, 2, other.FindingsMade(), "made again")
-	require.False(t, r.CheckCovers(other.ID(), nil, domain.Finding{Stands: true, Made: other.FindingsMade()}), "not the finding weighed")
-	require.True(t, r.CheckCovers(other.ID(), nil, domain.Finding{}), "nothing bars")
+	require.False(t, r.CheckCovers(other.ID(), nil, domain.Finding{Stands: true, Made: other.FindingsMade()}, time.Time{}), "not the finding weighed")
+	require.True(t, r.CheckCovers(other.ID(), nil, domain.Finding{}, time.Time{}), "nothing bars")
+	require.False(t, r.CheckCovers(other.ID(), nil, domain.Finding{}, today), "a case ended for safety since is not weighed (decision 347)")
+}
+
+// A check weighs the other case's ending for safety, that one and no later one (decision 347);
+// a check of the ending alone is not one that the family is another, so a child confirmed as the
+// same child is still weighed, and may be confirmed after it.
+func TestALeadsCheckWeighsACaseEndedForSafety(t *testing.T) {
+	r, h := inState(t, domain.Received)
+	other := uuid.New()
+	h.ok(r.FlagPossibleDuplicate(r.Children()[0].ID, other, exact, today))
+	ended := today.AddDate(0, 0, -3)
+	require.False(t, r.CheckCovers(other, nil, domain.Finding{}, ended), "not weighed yet")
+	h.ok(r.CheckPossibleDuplicate(other, uuid.New(), nil, domain.Finding{}, ended, "The same family; the new court order allows contact", today))
+	require.True(t, r.CheckCovers(other, nil, domain.Finding{}, ended))
+	require.False(t, r.CheckCovers(other, nil, domain.Finding{}, today), "ended for safety again since: not weighed")
+	c, ok := r.LatestCheck(other)
+	require.True(t, ok)
+	require.True(t, c.EndingOnly())
+	h.ok(r.ConfirmSameChild(r.Children()[0].ID, other, uuid.New(), referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR, "", today))
 }

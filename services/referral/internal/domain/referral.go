@@ -609,7 +609,8 @@ func (r *Referral) apply(ev proto.Message) error {
 		if r.checkedNotTheFamily == nil {
 			r.checkedNotTheFamily = map[uuid.UUID]DuplicateCheck{}
 		}
-		c := DuplicateCheck{On: dates.Time(e.GetCheckedOn()), Finding: e.GetDomesticAbuseFinding(), FindingsMade: int(e.GetFindingsMade())}
+		c := DuplicateCheck{On: dates.Time(e.GetCheckedOn()), Finding: e.GetDomesticAbuseFinding(), FindingsMade: int(e.GetFindingsMade()),
+			EndedForSafetyOn: dates.Time(e.GetEndedForSafetyOn())}
 		for _, h := range e.GetHoldIds() {
 			c.Holds = append(c.Holds, parseID(h))
 		}

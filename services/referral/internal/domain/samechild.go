@@ -72,7 +72,9 @@ func (r *Referral) ConfirmSameChild(child, other, otherChild uuid.UUID, role ref
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	if c, ok := r.checkedNotTheFamily[other]; ok {
+	if c, ok := r.checkedNotTheFamily[other]; ok && !c.EndingOnly() {
+		// A check that weighed only the other case's ending for safety does not say the family is
+		// another (decision 347).
 		return nil, problem.Rule(ErrCheckedNotTheFamily.Reason, fmt.Sprintf("the safeguarding lead recorded on %s that the family of "+
 			"referral %s is another family, so its child is not this referral's child; if that check was wrong, tell the lead",
 			c.On.Format(time.DateOnly), other))

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -84,7 +85,7 @@ func run(r *domain.Referral, c domain.Command) ([]proto.Message, error) {
 				return nil, err
 			}
 		}
-		checked, err := r.CheckPossibleDuplicate(other, uuid.New(), nil, domain.Finding{}, "Spoke to the other centre's lead: another family", today)
+		checked, err := r.CheckPossibleDuplicate(other, uuid.New(), nil, domain.Finding{}, time.Time{}, "Spoke to the other centre's lead: another family", today)
 		if err != nil {
 			return nil, err
 		}

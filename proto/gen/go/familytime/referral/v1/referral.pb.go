@@ -1446,9 +1446,9 @@ type PossibleDuplicate struct {
 	// ended_for_safety_on, to say where the case ended.
 	AtAnotherCentre bool `protobuf:"varint,9,opt,name=at_another_centre,json=atAnotherCentre,proto3" json:"at_another_centre,omitempty"`
 	// The date the centre's safeguarding lead weighed the other case's ending for safety
-	// (CheckPossibleDuplicate); unset until then, or once the ending it weighed is not the one
-	// standing. A check that weighed only that ending does not say it is another family, so it
-	// sets no checked_not_the_family_on.
+	// (CheckPossibleDuplicate); unset until then, and while the case does not stand ended for
+	// safety. A check that weighed only that ending does not say it is another family, so it sets
+	// no checked_not_the_family_on.
 	SafetyEndingWeighedOn *v1.Date `protobuf:"bytes,10,opt,name=safety_ending_weighed_on,json=safetyEndingWeighedOn,proto3" json:"safety_ending_weighed_on,omitempty"`
 	unknownFields         protoimpl.UnknownFields
 	sizeCache             protoimpl.SizeCache

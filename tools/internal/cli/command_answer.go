@@ -47,21 +47,31 @@ func noteReplay(cmd *cobra.Command, a commandAnswer) {
 // that a script reads them where it reads the rest, in the shape it always had; a first answer's
 // is the record alone, as before (a script parsing it as the record's message is not broken).
 func printAnswer(cmd *cobra.Command, out *output, a commandAnswer, shown proto.Message, fields [][2]string) error {
+	return printAnswerWith(cmd, out, a, shown, fields)
+}
+
+// printAnswerWith is printAnswer with more of a's fields beside shown's with --json, each a
+// "name":value already in JSON (decision 345: a lift's holds still in force and its warning);
+// none, it is printAnswer.
+func printAnswerWith(cmd *cobra.Command, out *output, a commandAnswer, shown proto.Message, fields [][2]string, more ...string) error {
 	noteReplay(cmd, a)
-	if !out.json || proto.Message(a) == shown || !a.GetReplayed() {
+	if !out.json || proto.Message(a) == shown || (!a.GetReplayed() && len(more) == 0) {
 		return out.one(cmd.OutOrStdout(), shown, fields)
 	}
 	b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(shown)
 	if err != nil {
 		return err
 	}
-	extra := []string{`"replayed":true`}
-	if at := a.GetAnsweredAt(); at != nil {
-		t, err := protojson.Marshal(at)
-		if err != nil {
-			return err
+	extra := append([]string(nil), more...)
+	if a.GetReplayed() {
+		extra = append(extra, `"replayed":true`)
+		if at := a.GetAnsweredAt(); at != nil {
+			t, err := protojson.Marshal(at)
+			if err != nil {
+				return err
+			}
+			extra = append(extra, `"answered_at":`+string(t))
 		}
-		extra = append(extra, `"answered_at":`+string(t))
 	}
 	obj := strings.TrimSuffix(strings.TrimSpace(string(b)), "}")
 	if strings.TrimSpace(obj) != "{" {

@@ -737,7 +737,7 @@ gives that command for the centre's coordinator. Lifting the hold restores none 
 					return err
 				}
 				// What the hold does to the family's bookings (review 61).
-				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), false))
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), false, false))
 				return nil
 			})
 		},
@@ -859,12 +859,19 @@ hold names its family: --family may be left out. Given, it must be the hold's fa
 (HOLD_OF_ANOTHER_FAMILY otherwise, naming the hold's family; nothing is lifted). Contact resumes
 once no hold on the family is in force.
 
+When another hold on the family is still in force (one for the whole family and one raised from a
+concern, say, or another centre's), standard error says so first, "WARNING HOLD_STILL_IN_FORCE:",
+naming each by its id, the day it was placed and its concern (another centre's by its centre
+alone): the family's contact stays suspended, nothing booked and the door refusing the family
+(ON_HOLD), until every hold is lifted, so do not tell the family contact resumes. --json carries
+them as holds_still_in_force and hold_warning.
+
 The bookings the hold cancelled stay cancelled: lifting it restores none (their places may have gone
-to another family), and the family must be booked again (familytime schedule book). After the lift,
-standard error says so and lists the bookings still to come that a hold cancelled, to tell both
-parents these sessions are off, with the command that lists the family's bookings (familytime
-schedule bookings --centre C --family F); when they cannot be read, it gives that command for the
-centre's coordinator.`,
+to another family), and the family must be booked again (familytime schedule book), once no hold
+is in force. After the lift, standard error says so and lists the bookings still to come that this
+hold cancelled (another hold's are that hold's), to tell both parents these sessions are off, with
+the command that lists the family's bookings (familytime schedule bookings --centre C --family F);
+when they cannot be read, it gives that command for the centre's coordinator.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -878,11 +885,18 @@ centre's coordinator.`,
 				if err != nil {
 					return err
 				}
-				if err := printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold())); err != nil {
+				more, err := stillInForceJSON(resp)
+				if err != nil {
 					return err
 				}
+				if err := printAnswerWith(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()), more...); err != nil {
+					return err
+				}
+				// Another hold still in force keeps contact suspended (decision 345).
+				warnOnStderr(cmd, resp.GetHoldWarning())
 				// The bookings the hold cancelled stay cancelled (review 61).
-				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), true))
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), true,
+					len(resp.GetHoldsStillInForce()) > 0))
 				return nil
 			})
 		},

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
+
+	"google.golang.org/protobuf/encoding/protojson"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
@@ -27,19 +30,20 @@ var holdBookingsWait = 5 * time.Second
 
 // holdBookingsNote is what hold (lifted false) and lift (lifted true) say of the family's
 // bookings, on standard error, after the hold's answer; at is when the service carried the
-// command out (answered_at), by its clock, which may not be this machine's.
-func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguardingv1.Hold, at time.Time, lifted bool) string {
+// command out (answered_at), by its clock, which may not be this machine's. stillHeld says another
+// hold on the family is still in force after a lift (LiftHoldResponse.holds_still_in_force).
+func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguardingv1.Hold, at time.Time, lifted, stillHeld bool) string {
 	list := "familytime schedule bookings --centre " + s.centre + " --family " + h.GetFamilyId()
 	resp, err := s.familyBookings(ctx, h.GetFamilyId(), h.GetPlacedOn())
 	switch {
 	case err != nil && lifted:
-		return liftedUnread(list)
+		return liftedUnread(list, stillHeld)
 	case err != nil:
 		return placedUnread(list)
 	case lifted:
-		return liftedWords(resp, at, list)
+		return liftedWords(resp, h.GetHoldId(), at, list, stillHeld)
 	}
-	return placedWords(resp, at, list)
+	return placedWords(resp, h.GetHoldId(), at, list)
 }
 
 // familyBookings reads the family's bookings at the centre from the day the hold was placed.
@@ -61,22 +65,24 @@ const placedOnHold = "the hold cancels the family's bookings at the centre whose
 	"called off (scheduling cancels them as it hears of the hold), and while a hold is in force nothing is booked and the " +
 	"door refuses the family (ON_HOLD)"
 
-// placedWords lists the bookings the hold placed at is cancelling: those booked, or already
-// cancelled for a hold, whose session ends after it (scheduling cancels by the same rule; the
-// answer's time is the service's clock, not this machine's).
-func placedWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string) string {
+// placedWords lists the bookings hold, placed at, is cancelling: those booked, or already
+// cancelled for this hold, whose session ends after it (scheduling cancels by the same rule; the
+// answer's time is the service's clock, not this machine's). One cancelled for another hold is
+// that hold's (decision 345).
+func placedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string) string {
 	var lines []string
 	for _, fb := range resp.GetBookings() {
 		b := fb.GetBooking()
 		if !b.GetVisiting().GetLeavesAt().AsTime().After(at) {
 			continue
 		}
-		if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || cancelledForHold(b) {
+		if b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || cancelledForHold(b, hold) {
 			lines = append(lines, holdBookingLine(fb))
 		}
 	}
 	if len(lines) == 0 {
-		return placedOnHold + "; the family has no booking still to come: " + list
+		return placedOnHold + "; the family has no booking still to come for this hold to cancel (one another hold cancelled is " +
+			"that hold's): " + list
 	}
 	return fmt.Sprintf("%s; %s cancelled:\n%s\nthe family's bookings: %s", placedOnHold, countWords(len(lines), "booking"),
 		strings.Join(lines, "\n"), list)
@@ -91,27 +97,46 @@ func placedUnread(list string) string {
 const liftedStay = "lifting the hold restores no booking it cancelled (their places may have gone to another family): " +
 	"the family must be booked again (familytime schedule book)"
 
-// liftedWords lists the bookings cancelled for a hold whose session was still to come when the
-// hold was lifted at: they stay cancelled, the sessions the family had that are gone. (Those
-// before are past, and the family's bookings list them.)
-func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string) string {
+// liftedStayHeld is liftedStay when another hold on the family is still in force: booking it is
+// refused ON_HOLD until that one is lifted too.
+const liftedStayHeld = "lifting the hold restores no booking it cancelled (their places may have gone to another family), and " +
+	"another hold on the family is still in force: the family is booked again (familytime schedule book) only once every hold " +
+	"is lifted"
+
+func liftedStays(stillHeld bool) string {
+	if stillHeld {
+		return liftedStayHeld
+	}
+	return liftedStay
+}
+
+// liftedWords lists the bookings this hold cancelled whose session was still to come when it
+// was lifted at: they stay cancelled, the sessions the family had that are gone. (Those before
+// are past, and the family's bookings list them.) Another hold's are that hold's to list
+// (decision 345); with another hold still in force, these would stay cancelled under it too.
+func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string, stillHeld bool) string {
 	var lines []string
 	for _, fb := range resp.GetBookings() {
 		b := fb.GetBooking()
-		if cancelledForHold(b) && b.GetVisiting().GetLeavesAt().AsTime().After(at) {
+		if cancelledForHold(b, hold) && b.GetVisiting().GetLeavesAt().AsTime().After(at) {
 			lines = append(lines, holdBookingLine(fb))
 		}
 	}
 	if len(lines) == 0 {
-		return liftedStay + "; the family had no booking still to come that a hold cancelled: " + list
+		return liftedStays(stillHeld) + "; this hold cancelled no booking still to come: " + list
 	}
-	return fmt.Sprintf("%s; %s still to come cancelled for a hold %s cancelled (tell both parents these sessions are off):\n%s\n"+
-		"the family's bookings: %s", liftedStay, countWords(len(lines), "booking"), stay(len(lines)), strings.Join(lines, "\n"), list)
+	under := ""
+	if stillHeld {
+		under = ", as they would under the hold still in force"
+	}
+	return fmt.Sprintf("%s; %s still to come this hold cancelled %s cancelled%s (tell both parents these sessions are off):\n%s\n"+
+		"the family's bookings: %s", liftedStays(stillHeld), countWords(len(lines), "booking"), stay(len(lines)), under,
+		strings.Join(lines, "\n"), list)
 }
 
 // liftedUnread is what lift says when the family's bookings cannot be read.
-func liftedUnread(list string) string {
-	return liftedStay + "; the bookings the hold cancelled stay cancelled, and the centre's coordinator lists them: " + list
+func liftedUnread(list string, stillHeld bool) string {
+	return liftedStays(stillHeld) + "; the bookings the hold cancelled stay cancelled, and the centre's coordinator lists them: " + list
 }
 
 func stay(n int) string {
@@ -121,12 +146,14 @@ func stay(n int) string {
 	return "stay"
 }
 
-// cancelledForHold reports whether scheduling cancelled b because a hold suspended the family's
-// contact.
-func cancelledForHold(b *schedulingv1.Booking) bool {
+// cancelledForHold reports whether scheduling cancelled b because hold suspended the family's
+// contact: the booking names the hold (decision 345), or, from a scheduling that names none, any
+// hold.
+func cancelledForHold(b *schedulingv1.Booking, hold string) bool {
 	return b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
 		b.GetCancelledBy() == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
-		b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD
+		b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD &&
+		(b.GetCancelledForHoldId() == hold || b.GetCancelledForHoldId() == "")
 }
 
 // holdBookingLine is one booking as referral end lists those it cancelled.
@@ -143,4 +170,30 @@ func answeredAt(a commandAnswer) time.Time {
 		return at.AsTime()
 	}
 	return time.Now()
+}
+
+// stillInForceJSON is what a lift's --json carries beside the hold lifted when another hold on
+// the family is still in force (decision 345): "holds_still_in_force" and "hold_warning", as the
+// answer has them; nothing when none is, the document the hold alone as before.
+func stillInForceJSON(resp *safeguardingv1.LiftHoldResponse) ([]string, error) {
+	if len(resp.GetHoldsStillInForce()) == 0 {
+		return nil, nil
+	}
+	holds := make([]json.RawMessage, 0, len(resp.GetHoldsStillInForce()))
+	for _, h := range resp.GetHoldsStillInForce() {
+		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(h)
+		if err != nil {
+			return nil, err
+		}
+		holds = append(holds, b)
+	}
+	list, err := json.Marshal(holds)
+	if err != nil {
+		return nil, err
+	}
+	warning, err := json.Marshal(resp.GetHoldWarning())
+	if err != nil {
+		return nil, err
+	}
+	return []string{`"holds_still_in_force":` + string(list), `"hold_warning":` + string(warning)}, nil
 }

@@ -17,7 +17,9 @@ import (
 // Review 61, finding 3, against a running dev platform (decision 340): the lead places a hold on
 // a family booked on two days, and is told, on standard error, that the hold cancels both; the
 // lead lifts it, and is told that both stay cancelled and the family must be booked again. The
-// lead's own token reads the family's bookings.
+// lead's own token reads the family's bookings. Decision 345: with a second hold placed before the
+// first is lifted, the lift warns that it still stands, and lists the first's bookings; the
+// second's lift, none.
 func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	dir := startDevPlatform(t)
 	data := []string{"--data", dir}
@@ -108,14 +110,35 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 		out, err = cmd("schedule", "bookings", "--family", family)
 		return err == nil && strings.Count(out, "safeguarding hold") == 2
 	}, 30*time.Second, 50*time.Millisecond, "scheduling cancels the bookings")
-	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", h.GetHoldId(), "--note", "Contact may resume"}, lead...)...)
+	// Decision 345: a second hold, placed while the first is in force, cancels nothing of its own.
+	out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "conduct",
+		"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
+	require.NoError(t, err)
+	var second safeguardingv1.Hold
+	require.NoError(t, protojson.Unmarshal([]byte(out), &second))
+	require.Contains(t, said, "no booking still to come for this hold to cancel")
+
+	// The first lifted: the second still stands, and the bookings are the first's.
+	out, said, err = runSaying(t, append([]string{"safeguarding", "lift", h.GetHoldId(), "--note", "Contact may resume", "--json"}, lead...)...)
 	require.NoError(t, err)
 	t.Log("\n" + said)
+	require.Contains(t, said, "WARNING HOLD_STILL_IN_FORCE: another hold on the family is still in force: hold "+second.GetHoldId())
+	require.Contains(t, out, `"hold_warning": "HOLD_STILL_IN_FORCE`)
+	require.Contains(t, out, `"holds_still_in_force": [`)
 	require.Contains(t, said, "lifting the hold restores no booking it cancelled")
-	require.Contains(t, said, "the family must be booked again")
-	require.Contains(t, said, "2 bookings still to come cancelled for a hold stay cancelled (tell both parents these sessions are off):")
+	require.Contains(t, said, "only once every hold is lifted")
+	require.Contains(t, said, "2 bookings still to come this hold cancelled stay cancelled, as they would under the hold "+
+		"still in force (tell both parents these sessions are off):")
 	for i, day := range days {
 		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
 	}
 	require.Contains(t, said, "the family's bookings: "+list)
+
+	// The second lifted: no other hold; it cancelled none of them.
+	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", second.GetHoldId(), "--note", "Contact may resume"}, lead...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.NotContains(t, said, "WARNING")
+	require.Contains(t, said, "the family must be booked again")
+	require.Contains(t, said, "this hold cancelled no booking still to come")
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -73,13 +74,14 @@ func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
 		{Booking: &schedulingv1.Booking{BookingId: "B0", Date: &commonv1.Date{Year: 2026, Month: 12, Day: 5}, Status: booked,
 			Visiting: &schedulingv1.PartyTimes{LeavesAt: at(5, 9, 0)}}},
 		booking("B1", 5, booked, 0), booking("B2", 12, cancelled, forHold)}}
-	placed := placedWords(placing, at(5, 10, 30).AsTime(), list)
+	placed := placedWords(placing, "H", at(5, 10, 30).AsTime(), list)
 	require.Equal(t, placedOnHold+"; 2 bookings cancelled:\n"+
 		"  2026-12-05  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B1\n"+
 		"  2026-12-12  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B2\n"+
 		"the family's bookings: "+list, placed)
 	require.Contains(t, placed, "door refuses the family (ON_HOLD)")
-	require.Equal(t, placedOnHold+"; the family has no booking still to come: "+list, placedWords(&schedulingv1.ListFamilyBookingsResponse{},
+	require.Equal(t, placedOnHold+"; the family has no booking still to come for this hold to cancel (one another hold cancelled is "+
+		"that hold's): "+list, placedWords(&schedulingv1.ListFamilyBookingsResponse{}, "H",
 		at(5, 10, 30).AsTime(), list))
 	require.Contains(t, placedUnread(list), "the centre's coordinator lists them: "+list)
 
@@ -88,14 +90,14 @@ func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
 	lifting := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
 		booking("B1", 5, cancelled, forHold), booking("B2", 12, cancelled, forHold), booking("B3", 19, cancelled, forHold),
 		booking("B4", 26, cancelled, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED)}}
-	lifted := liftedWords(lifting, at(8, 9, 0).AsTime(), list)
-	require.Equal(t, liftedStay+"; 2 bookings still to come cancelled for a hold stay cancelled (tell both parents these sessions are off):\n"+
+	lifted := liftedWords(lifting, "H", at(8, 9, 0).AsTime(), list, false)
+	require.Equal(t, liftedStay+"; 2 bookings still to come this hold cancelled stay cancelled (tell both parents these sessions are off):\n"+
 		"  2026-12-12  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B2\n"+
 		"  2026-12-19  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B3\n"+
 		"the family's bookings: "+list, lifted)
 	require.Contains(t, lifted, "the family must be booked again")
-	require.Contains(t, liftedWords(lifting, at(30, 9, 0).AsTime(), list), "no booking still to come that a hold cancelled: "+list)
-	unread := liftedUnread(list)
+	require.Contains(t, liftedWords(lifting, "H", at(30, 9, 0).AsTime(), list, false), "this hold cancelled no booking still to come: "+list)
+	unread := liftedUnread(list, false)
 	require.Contains(t, unread, "stay cancelled")
 	require.Contains(t, unread, "the centre's coordinator lists them: "+list)
 
@@ -128,4 +130,74 @@ func TestConcernShowSaysWhatTheConcernIsAboutAndTheRecordAnOverdueReview(t *test
 	list, _, err := (&safeguardingCommand{}).concern().Find([]string{"list"})
 	require.NoError(t, err)
 	require.Contains(t, list.Short, "in the order raised")
+}
+
+// Decision 345 (decision 340's Left): a family under two holds. A lift lists the bookings its own
+// hold cancelled, not another hold's, and with the other still in force says the family is booked
+// again only once every hold is lifted; a hold placed lists no booking another hold cancelled. The
+// lift warns HOLD_STILL_IN_FORCE on standard error, and --json carries the holds still in force and
+// the warning beside the hold, one document; with none, the hold alone as before.
+func TestALiftListsItsOwnHoldsBookingsAndWarnsOfAHoldStillInForce(t *testing.T) {
+	at := func(day, hour int) time.Time { return time.Date(2026, 12, day, hour, 0, 0, 0, time.UTC) }
+	booking := func(id string, day int, hold string) *schedulingv1.FamilyBooking {
+		return &schedulingv1.FamilyBooking{RoomName: "Garden room", Booking: &schedulingv1.Booking{BookingId: id,
+			Date: &commonv1.Date{Year: 2026, Month: 12, Day: int32(day)}, TimeZone: "Europe/London",
+			Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
+			CancellationReason: schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD, CancelledForHoldId: hold,
+			Visiting: &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: 10}, LeaveTime: &schedulingv1.LocalTime{Hour: 12},
+				LeavesAt: timestamppb.New(at(day, 12))},
+			Children: &schedulingv1.PartyTimes{DueTime: &schedulingv1.LocalTime{Hour: 10, Minute: 15}, LeaveTime: &schedulingv1.LocalTime{Hour: 11},
+				LeavesAt: timestamppb.New(at(day, 11))}}}
+	}
+	const list = "familytime schedule bookings --centre C --family F"
+	resp := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
+		booking("B1", 12, "H1"), booking("B2", 19, "H2"), booking("B3", 26, "H1")}}
+
+	lifted := liftedWords(resp, "H1", at(8, 9), list, true)
+	require.Equal(t, liftedStayHeld+"; 2 bookings still to come this hold cancelled stay cancelled, as they would under the hold still in force "+
+		"(tell both parents these sessions are off):\n"+
+		"  2026-12-12  visiting parent 10:00 to 12:00, children 10:15 to 11:00  Garden room  booking B1\n"+
+		"  2026-12-26  visiting parent 10:00 to 12:00, children 10:15 to 11:00  Garden room  booking B3\n"+
+		"the family's bookings: "+list, lifted)
+	require.NotContains(t, lifted, "B2", "another hold's booking")
+	require.Contains(t, lifted, "only once every hold is lifted")
+	alone := liftedWords(resp, "H2", at(8, 9), list, false)
+	require.Contains(t, alone, "1 booking still to come this hold cancelled stays cancelled (tell")
+	require.Contains(t, alone, "booking B2")
+	require.NotContains(t, alone, "booking B1")
+	require.Contains(t, liftedWords(resp, "H3", at(8, 9), list, true), liftedStayHeld+"; this hold cancelled no booking still to come")
+	require.Contains(t, liftedUnread(list, true), "only once every hold is lifted")
+	require.Contains(t, placedWords(resp, "H3", at(8, 9), list), "no booking still to come for this hold to cancel")
+
+	lift := &safeguardingv1.LiftHoldResponse{Hold: &safeguardingv1.Hold{HoldId: "H1", FamilyId: "F"},
+		HoldsStillInForce: []*safeguardingv1.Hold{{HoldId: "H2", FamilyId: "F", ConcernId: "K"}},
+		HoldWarning:       "HOLD_STILL_IN_FORCE: another hold on the family is still in force: hold H2"}
+	var stdout, stderr bytes.Buffer
+	cmd := &cobra.Command{}
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&stderr)
+	more, err := stillInForceJSON(lift)
+	require.NoError(t, err)
+	require.NoError(t, printAnswerWith(cmd, &output{json: true}, lift, lift.GetHold(), holdFields(lift.GetHold()), more...))
+	warnOnStderr(cmd, lift.GetHoldWarning())
+	var doc struct {
+		HoldID  string                               `json:"hold_id"`
+		Still   []struct{ HoldID, ConcernID string } `json:"holds_still_in_force"`
+		Warning string                               `json:"hold_warning"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc), "one document: %s", stdout.String())
+	require.Equal(t, "H1", doc.HoldID)
+	require.Len(t, doc.Still, 1)
+	require.Equal(t, lift.GetHoldWarning(), doc.Warning)
+	require.Contains(t, stdout.String(), `"concern_id": "K"`)
+	require.Equal(t, "WARNING "+lift.GetHoldWarning()+"\n", stderr.String())
+
+	stdout.Reset()
+	none := &safeguardingv1.LiftHoldResponse{Hold: lift.GetHold()}
+	more, err = stillInForceJSON(none)
+	require.NoError(t, err)
+	require.Empty(t, more)
+	require.NoError(t, printAnswerWith(cmd, &output{json: true}, none, none.GetHold(), nil, more...))
+	require.NotContains(t, stdout.String(), "holds_still_in_force", "no other hold: the hold alone, as before")
+	require.Contains(t, strings.Join(strings.Fields((&safeguardingCommand{}).lift().Long), " "), "WARNING HOLD_STILL_IN_FORCE")
 }

@@ -243,6 +243,18 @@ func referralFields(r *referralv1.Referral) [][2]string {
 			if on := d.GetCheckedNotTheFamilyOn(); on != nil {
 				words[i] += "; the safeguarding lead checked on " + dateString(on) + " that it is another family"
 			}
+			if on := d.GetEndedForSafetyOn(); on != nil {
+				// It stands while it does, at every centre, until the lead weighs it (decision 347).
+				words[i] += "; its case ended for safety on " + dateString(on)
+				if d.GetAtAnotherCentre() {
+					words[i] += " at another centre"
+				}
+				if weighed := d.GetSafetyEndingWeighedOn(); weighed != nil {
+					words[i] += ", which the safeguarding lead weighed on " + dateString(weighed)
+				} else {
+					words[i] += ": the safeguarding lead weighs it before the family is accepted or waitlisted (referral check-duplicate)"
+				}
+			}
 			if on := d.GetConfirmedSameChildOn(); on != nil {
 				// The figures count the two children as one (decision 260).
 				words[i] += "; confirmed on " + dateString(on) + " as the same child (" + strings.Join(d.GetSameChildPersonIds(), ", ") +

@@ -130,7 +130,9 @@ must not get round a hold. If it is the same family, tell the safeguarding lead,
 withdraw it; if it is not, the centre's safeguarding lead checks and records how (familytime
 referral check-duplicate), and the referral is then accepted, the record saying so
 (--not-the-family-under-hold says you know; without the lead's check it is refused,
-LEAD_CHECK_NEEDED).
+LEAD_CHECK_NEEDED). So is one a child of which may be a child of a case that ended for safety,
+here or at another centre, for any kind of contact (DUPLICATE_ENDED_FOR_SAFETY, decision 347),
+until the centre's safeguarding lead weighs that ending with check-duplicate.
 
 Where a court is involved, accepting the family for another kind of contact than the referral
 asks for needs --note saying why (a court may have ordered the kind asked for): without it the
@@ -174,7 +176,8 @@ schedule waitlist offer). The kind passes the same check as accept's: the centre
 the screening allow it, so a centre without supervised contact cannot waitlist a family whose
 screening found domestic abuse (decline or redirect them). accept takes them off the list when a place is free;
 decline or withdraw takes them off it too. A possible duplicate of a family under a safeguarding
-hold is refused as for accept (DUPLICATE_UNDER_HOLD, until the lead's check-duplicate).`,
+hold is refused as for accept (DUPLICATE_UNDER_HOLD, until the lead's check-duplicate), and so is a
+possible duplicate of a case that ended for safety (DUPLICATE_ENDED_FOR_SAFETY).`,
 		Example: `  familytime referral waitlist $REFERRAL --centre $CENTRE
   familytime referral waitlist $REFERRAL --centre $CENTRE --service supported`,
 	}, func() (err error) {
@@ -275,7 +278,7 @@ func (r *referralCommand) checkDuplicateCommand() *cobra.Command {
 	var other, note string
 	cmd := r.caseCommand(&cobra.Command{
 		Use:   "check-duplicate REFERRAL_ID --other OTHER_REFERRAL_ID --note TEXT",
-		Short: "Record, as the safeguarding lead, that a possible duplicate under a hold is another family",
+		Short: "Record, as the safeguarding lead, that a possible duplicate under a hold is another family, or weigh a case ended for safety",
 		Long: `check-duplicate records the centre's safeguarding lead's check that the family of a possible
 duplicate (referral show names them, and so does the refusal to accept or waitlist:
 DUPLICATE_UNDER_HOLD, DUPLICATE_DOMESTIC_ABUSE_FINDING) is not this referral's family: its
@@ -284,7 +287,16 @@ referral. Only the lead records it (a coordinator's word alone got round another
 decision 205), before the referral is decided, with a note saying how they checked: with whom
 (another centre's referral is checked with an administrator, who sees every centre, and that
 centre's lead) and what showed it is another family. If it is the same family, do not: the hold
-or finding stands for this referral too.`,
+or finding stands for this referral too.
+
+A possible duplicate whose case ended for safety, here or at another centre (referral show says
+"its case ended for safety on D"; the refusal is DUPLICATE_ENDED_FOR_SAFETY), bars accepting or
+waitlisting the referral for any kind of contact until the lead weighs that ending with this
+command (decision 347). The note then says how the lead weighed it: that it is another family, or,
+if it is the same family, why contact may go ahead now (a new court order, say). Such a check
+says the lead weighed the ending, not that the family is another, so the child may still be
+confirmed as the same child (referral same-child). A case ended for safety again since is weighed
+again.`,
 		Example: `  familytime referral check-duplicate $REFERRAL --centre $CENTRE --other $OTHER_REFERRAL \
       --note "Checked with the administrator and the other centre's lead: another child, other parents"`,
 	}, func() error {

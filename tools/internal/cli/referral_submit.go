@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
@@ -65,8 +68,11 @@ request_id in the file) the request id is made from the file's content, the cent
 account your token names, so a second run with the same file is answered the referral recorded
 the first time ("already recorded at ...", on standard error). A second referral with the same
 content, meant as one, is sent with --request-id and a new UUID (uuidgen). A referral a child of
-which may be a child of another open referral at the centre is warned of, on standard error,
-with the command that declines it as that one's duplicate if it is the same family.`,
+which may be a child on another referral is warned of, on standard error: for an open referral
+at the centre, with the command that declines it as that one's duplicate if it is the same
+family; for a closed one (how it ended, and when) or one at another centre, which a referral is
+not declined as the duplicate of, with the command that confirms the same child (referral
+same-child), so the national figures count the child once.`,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
   familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id
   cat referral.yaml | familytime referral submit --centre $CENTRE --file -`,
@@ -95,15 +101,19 @@ with the command that declines it as that one's duplicate if it is the same fami
 				return err
 			}
 			var got *referralv1.Referral
+			var earlier map[string]earlierReferral
 			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
 				got = resp.GetReferral()
+				if err == nil {
+					earlier = readEarlier(cmd.Context(), c, got)
+				}
 				return got, err
 			}); err != nil {
 				return err
 			}
-			if note := submitNote(got, derived); note != "" {
+			if note := submitNote(got, derived, earlier); note != "" {
 				fmt.Fprintln(escaped(cmd.ErrOrStderr()), note)
 			}
 			return nil
@@ -343,24 +353,105 @@ func contentRequestID(subject string, req *referralv1.SubmitReferralRequest) (st
 	return uuid.NewSHA1(submitNamespace, name).String(), nil
 }
 
+// earlierReferral is what the centre may read of a possible duplicate of a referral just
+// submitted, for submitNote: whether it is the centre's (another centre's is not found from here,
+// decision 38), and, if so, where it stands. known is false when it could not be read (a
+// referrer's token reads no referral).
+type earlierReferral struct {
+	known, here bool
+	referral    *referralv1.Referral
+}
+
+// readEarlier reads each possible duplicate of r at r's centre (review 63 finding 3: the decline
+// as a duplicate the warning named is refused for a closed referral or another centre's).
+func readEarlier(ctx context.Context, c referralv1.ReferralServiceClient, r *referralv1.Referral) map[string]earlierReferral {
+	out := map[string]earlierReferral{}
+	for _, old := range r.GetPossibleDuplicateOf() {
+		got, err := c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: old, CentreId: r.GetCentreId()})
+		switch {
+		case err == nil:
+			out[old] = earlierReferral{known: true, here: true, referral: got.GetReferral()}
+		case status.Code(err) == codes.NotFound:
+			out[old] = earlierReferral{known: true}
+		}
+	}
+	return out
+}
+
+// openReferral reports whether a referral in state s is open: not declined, withdrawn or ended.
+func openReferral(s referralv1.ReferralState) bool {
+	switch s {
+	case referralv1.ReferralState_REFERRAL_STATE_DECLINED, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN,
+		referralv1.ReferralState_REFERRAL_STATE_ENDED:
+		return false
+	}
+	return true
+}
+
 // submitNote is what submit says, on standard error, beyond a retry's note: that an answer
 // replayed for a request id made from the file is the referral the same file made before, and
-// how to send a second one; and, for each open referral at the centre a child of which may be
-// one of this referral's, the command that declines this one as its duplicate if it is the same
-// family (review 51: the flag was in the answer, and nothing said what to do with it). Referral
-// ids, the centre's and commands only.
-func submitNote(r *referralv1.Referral, derived bool) string {
+// how to send a second one; and, for each possible duplicate (review 51: the flag was in the
+// answer, and nothing said what to do with it), what to do if it is the same family: for an open
+// referral at the centre, the command that declines this one as its duplicate; for a closed one,
+// or one at another centre, which the service refuses to decline a referral as the duplicate of
+// (review 63 finding 3), that the child was referred before (how the case stands or ended, for
+// the centre's own) and the command that confirms the same child (referral same-child, decision
+// 260). earlier is what the centre read of each (readEarlier); one it could not read is named
+// with the command that shows it. Referral and person ids, the centre's, dates, states and
+// commands only.
+func submitNote(r *referralv1.Referral, derived bool, earlier map[string]earlierReferral) string {
 	var lines []string
 	if r.GetReplayed() && derived {
 		lines = append(lines, "the same file was sent before: its request id is made from the file's content, the centre and your "+
 			"account, so this is the referral recorded then, not a new one; to submit a second referral with the same content, "+
 			"give --request-id with a new UUID (uuidgen)")
 	}
+	id, centre := r.GetReferralId(), r.GetCentreId()
 	for _, old := range r.GetPossibleDuplicateOf() {
-		lines = append(lines, fmt.Sprintf("warning: referral %s may duplicate referral %s (a child on it may be a child on that one): "+
-			"check them (familytime referral show %s --centre %s); if it is the same family referred again, decline it as that "+
-			"one's duplicate: familytime referral decline %s --centre %s --reason duplicate --duplicate-of %s",
-			r.GetReferralId(), old, r.GetReferralId(), r.GetCentreId(), r.GetReferralId(), r.GetCentreId(), old))
+		line := fmt.Sprintf("warning: referral %s may duplicate referral %s (a child on it may be a child on that one): ", id, old)
+		e := earlier[old]
+		confirm := func() string {
+			child := "CHILD_PERSON_ID"
+			for _, d := range r.GetPossibleDuplicates() {
+				if d.GetReferralId() == old && d.GetChildPersonId() != "" {
+					child = d.GetChildPersonId()
+					break
+				}
+			}
+			return fmt.Sprintf("if it is the same child, confirm it (the national figures then count the child once): "+
+				"familytime referral same-child %s --centre %s --child %s --other %s", id, centre, child, old)
+		}
+		switch {
+		case !e.known:
+			line += fmt.Sprintf("check them (familytime referral show %s --centre %s)", id, centre)
+		case !e.here:
+			line += "it is a referral at another centre, so this one is not declined as its duplicate (see familytime referral show " +
+				id + " --centre " + centre + " for why it is flagged); " + confirm()
+		case openReferral(e.referral.GetState()):
+			line += fmt.Sprintf("check them (familytime referral show %s --centre %s); if it is the same family referred again, decline it "+
+				"as that one's duplicate: familytime referral decline %s --centre %s --reason duplicate --duplicate-of %s",
+				id, centre, id, centre, old)
+		default:
+			was := stateName(e.referral.GetState())
+			if o := e.referral.GetOutcome(); o != referralv1.CaseOutcome_CASE_OUTCOME_UNSPECIFIED {
+				was = "ended (" + outcomeName(o) + ")"
+				if on := e.referral.GetEndedOn(); on != nil {
+					was += " on " + dateString(on)
+				}
+			}
+			line += fmt.Sprintf("that one is %s, so the child is referred again, not in duplicate (check them: familytime referral show "+
+				"%s --centre %s); %s", was, old, centre, confirm())
+		}
+		for _, d := range r.GetPossibleDuplicates() {
+			if d.GetReferralId() == old && d.GetEndedForSafetyOn() != nil && d.GetSafetyEndingWeighedOn() == nil {
+				// Decision 347: the lead weighs it before the family is accepted or waitlisted.
+				line += fmt.Sprintf("; its case ended for safety on %s: the centre's safeguarding lead weighs that ending before this "+
+					"family is accepted or waitlisted (familytime referral check-duplicate %s --centre %s --other %s --note ...)",
+					dateString(d.GetEndedForSafetyOn()), id, centre, old)
+				break
+			}
+		}
+		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -286,6 +286,10 @@ func referralFields(r *referralv1.Referral) [][2]string {
 		{"review due on", reviewDueText(r)},
 		{"possible duplicate of", dupes},
 	}
+	if waited := awaitingText(r); waited != "" {
+		// Counted by the service's clock: the platform's may be simulated (decision 344).
+		fields = append(fields, [2]string{"waiting for the second parent's application", waited})
+	}
 	if on := flaggedOnText(r); on != "" {
 		// The flag is recorded on the other referral; this case's coordinator is told of it too
 		// (review 49, decision 281).
@@ -409,6 +413,37 @@ func reviewDueText(r *referralv1.Referral) string {
 		due += " (overdue: " + daysText(r.GetReviewOverdueDays()) + ")"
 	}
 	return due
+}
+
+// secondPartyChaseDays is how long a self-referral waits for the second parent's application
+// before show and list say what the coordinator can do about it (decision 344). Nothing in the
+// domain or the decisions before set a figure: four weeks gives the other parent a month's
+// letters and calls, and a family left waiting longer is not being helped.
+const secondPartyChaseDays = 28
+
+// awaitingText is how long a self-referral has waited for the second parent's application, by the
+// service's clock (awaiting_second_party_days; the platform's may be simulated, so the CLI does
+// not count from its own), with, from secondPartyChaseDays on, what the coordinator can do; empty
+// in any other state, and for a referrer's answer, which names no centre.
+func awaitingText(r *referralv1.Referral) string {
+	if r.GetState() != referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY || r.GetCentreId() == "" {
+		return ""
+	}
+	text := daysText(r.GetAwaitingSecondPartyDays())
+	if r.GetAwaitingSecondPartyDays() >= secondPartyChaseDays {
+		text += fmt.Sprintf(" (%d or more): ", secondPartyChaseDays) + chaseHint(r.GetReferralId(), r.GetCentreId())
+	}
+	return text
+}
+
+// chaseHint is what a coordinator can do about a self-referral that has waited
+// secondPartyChaseDays or more, with the commands that do it.
+func chaseHint(referral, centre string) string {
+	return fmt.Sprintf("ask the first parent whether the other parent will apply (familytime referral family %s --centre %s "+
+		"--purpose WHY gives their contact details); if the family is not going ahead, withdraw it, saying who withdrew it and why "+
+		"(familytime referral withdraw %s --centre %s --by resident-parent|non-resident-parent --note WHY), or, if the other parent "+
+		"does not respond, decline it (familytime referral decline %s --centre %s --reason no-agreement)",
+		referral, centre, referral, centre, referral, centre)
 }
 
 func supportedTermText(t referralv1.SupportedContactTerm) string {

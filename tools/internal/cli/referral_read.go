@@ -25,6 +25,13 @@ func (r *referralCommand) listCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the centre's referrals, newest first (no personal details)",
+		Long: `list lists the centre's referrals, newest first, without personal details: each with the date it
+arrived, its state, source, kind of contact, screen, how many adults and children, pre-visits done
+and its possible duplicates. A self-referral waiting for the second parent's application says how
+many days it has waited, by the platform's clock (awaiting second party (23 days); --json:
+awaiting_second_party_days); those waiting 28 days or more are named on standard error with what the
+coordinator can do: ask the first parent (referral family), withdraw it (referral withdraw --by
+--note) or decline it (referral decline --reason no-agreement).`,
 		Example: `  familytime referral list --centre $CENTRE
   familytime referral list --centre $CENTRE --state ready-for-contact --json`,
 		Args: cobra.NoArgs,
@@ -44,6 +51,7 @@ func (r *referralCommand) listCommand() *cobra.Command {
 			}
 			var msgs []proto.Message
 			var rows [][]string
+			var chase []string // self-referrals waiting secondPartyChaseDays or more (decision 344)
 			if err := r.call(cmd, func(c referralv1.ReferralServiceClient) error {
 				for token, more := "", true; more; more = token != "" {
 					resp, err := c.ListReferrals(cmd.Context(), &referralv1.ListReferralsRequest{CentreId: centre, State: st,
@@ -57,7 +65,15 @@ func (r *referralCommand) listCommand() *cobra.Command {
 						if service == "-" {
 							service = serviceName(ref.GetRequestedServiceType()) + " (asked)"
 						}
-						rows = append(rows, []string{ref.GetReferralId(), dateString(ref.GetReceivedOn()), stateName(ref.GetState()),
+						state := stateName(ref.GetState())
+						if ref.GetState() == referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY {
+							// By the service's clock: the platform's may be simulated (decision 344).
+							state += " (" + daysText(ref.GetAwaitingSecondPartyDays()) + ")"
+							if ref.GetAwaitingSecondPartyDays() >= secondPartyChaseDays {
+								chase = append(chase, ref.GetReferralId())
+							}
+						}
+						rows = append(rows, []string{ref.GetReferralId(), dateString(ref.GetReceivedOn()), state,
 							friendly("REFERRAL_SOURCE_", ref.GetSource().String()), service, ratingName(ref.GetRating()),
 							fmt.Sprint(len(ref.GetAdults())), fmt.Sprint(len(ref.GetChildren())), preVisits(ref.GetAdults()),
 							possibleDuplicates(ref)})
@@ -72,8 +88,15 @@ func (r *referralCommand) listCommand() *cobra.Command {
 				_, err := fmt.Fprintln(stdout(cmd), "no referrals")
 				return err
 			}
-			return out.table(stdout(cmd), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN", "PRE-VISITS",
-				"POSSIBLE DUPLICATE OF"}, rows)
+			if err := out.table(stdout(cmd), msgs, []string{"REFERRAL", "RECEIVED", "STATE", "SOURCE", "SERVICE", "SCREEN", "ADULTS", "CHILDREN",
+				"PRE-VISITS", "POSSIBLE DUPLICATE OF"}, rows); err != nil {
+				return err
+			}
+			if note := chaseNote(chase, centre); note != "" {
+				// On standard error, as other commands' notes are: the table (or --json) stays as scripts read it.
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), note)
+			}
+			return nil
 		},
 	}
 	f := cmd.Flags()
@@ -82,6 +105,16 @@ func (r *referralCommand) listCommand() *cobra.Command {
 	out.register(f)
 	complete(cmd, "state", "REFERRAL_STATE_", referralv1.ReferralState_name)
 	return cmd
+}
+
+// chaseNote is what list says, on standard error, of the self-referrals that have waited
+// secondPartyChaseDays or more for the second parent's application (decision 344); empty for none.
+func chaseNote(referrals []string, centre string) string {
+	if len(referrals) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("waiting %d days or more for the second parent's application: %s: %s", secondPartyChaseDays,
+		strings.Join(referrals, ", "), chaseHint("REFERRAL_ID", centre))
 }
 
 // preVisits counts the adults whose pre-visit is done against those who need one.
@@ -106,7 +139,11 @@ func (r *referralCommand) showCommand() *cobra.Command {
 		Long: `show prints a referral as staff see it without opening personal details: its state, screen and
 arrangement, when contact began and, for supported contact, whether it has run beyond 6 months
 (supported contact is short-term) or 12 (exceptional); for an ended case, its outcome and the date
-it ended; a table of its adults (role, person id, who
+it ended; for a self-referral waiting for the second parent's application, how many days it has
+waited by the platform's clock ("waiting for the second parent's application: 23 days"; --json:
+awaiting_second_party_days) and, from 28 days, what the coordinator can do: ask the first parent
+(referral family gives their contact details), withdraw it (referral withdraw --by --note) or
+decline it (referral decline --reason no-agreement); a table of its adults (role, person id, who
 may attend, bring or collect, whether contact details were given, the pre-visit) and one of its
 children (age band). Names and contact details are opened only by familytime referral family,
 which records why.`,

@@ -150,7 +150,9 @@ coordinator and the lead beside the referral's (referral family), and told to th
 (decision 337). An applicant with a referrer's token must name
 every child (case, accents and punctuation aside), or the application is refused
 (APPLICATION_DOES_NOT_MATCH, without saying what differs), and is answered the referral's id and
-state only; a referral that is not a self-referral is answered to them as not found, as an unknown
+state only; a self-referral no longer waiting for a second parent (the other parent applied, or it
+was declined or withdrawn) refuses them with the same message, and only a coordinator is told why
+(NOT_AWAITING_SECOND_PARTY, REFERRAL_CLOSED; decision 344); a referral that is not a self-referral is answered to them as not found, as an unknown
 id is (decision 217). Such an applicant is never told which of their details (name, phone, email, role) are
 the first applicant's: the application is recorded, the match is shown to the coordinator
 (referral show), and the referral is screened with --applicants-checked (decision 192). A

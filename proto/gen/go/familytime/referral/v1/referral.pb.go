@@ -1420,7 +1420,9 @@ type PossibleDuplicate struct {
 	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
 	// The child on this referral (person id, UUID).
 	ChildPersonId string `protobuf:"bytes,2,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
-	// How the two children match; the closest match found.
+	// How the two children match; the closest match found. Unset once either referral's family is
+	// erased (decision 348): with the child on the referral kept, it would tell the erased child's
+	// name or date of birth.
 	Match ChildMatch `protobuf:"varint,3,opt,name=match,proto3,enum=familytime.referral.v1.ChildMatch" json:"match,omitempty"`
 	// The date the centre's safeguarding lead checked that the other referral's family is not this
 	// one (CheckPossibleDuplicate); unset until then.
@@ -1450,8 +1452,11 @@ type PossibleDuplicate struct {
 	// safety. A check that weighed only that ending does not say it is another family, so it sets
 	// no checked_not_the_family_on.
 	SafetyEndingWeighedOn *v1.Date `protobuf:"bytes,10,opt,name=safety_ending_weighed_on,json=safetyEndingWeighedOn,proto3" json:"safety_ending_weighed_on,omitempty"`
-	unknownFields         protoimpl.UnknownFields
-	sizeCache             protoimpl.SizeCache
+	// Set when the other referral's family was erased: the flag is still listed, as recorded, but
+	// how the children matched is no longer said (match unset) and it no longer stands (decision 348).
+	OtherFamilyErased bool `protobuf:"varint,11,opt,name=other_family_erased,json=otherFamilyErased,proto3" json:"other_family_erased,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *PossibleDuplicate) Reset() {
@@ -1552,6 +1557,13 @@ func (x *PossibleDuplicate) GetSafetyEndingWeighedOn() *v1.Date {
 		return x.SafetyEndingWeighedOn
 	}
 	return nil
+}
+
+func (x *PossibleDuplicate) GetOtherFamilyErased() bool {
+	if x != nil {
+		return x.OtherFamilyErased
+	}
+	return false
 }
 
 // Family is a referral's people with their personal details opened, or, for one party, only what
@@ -4725,7 +4737,10 @@ type DuplicateNotErased struct {
 	// Its family (UUID): EraseFamilyRequest.family_id, to erase it too.
 	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
 	// Its centre (UUID): EraseFamilyRequest.centre_id.
-	CentreId      string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// Its state as the erasure read it. An open one (not declined, withdrawn or ended) is not erased
+	// until its centre closes it (CASE_OPEN, decision 348).
+	State         ReferralState `protobuf:"varint,4,opt,name=state,proto3,enum=familytime.referral.v1.ReferralState" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4779,6 +4794,13 @@ func (x *DuplicateNotErased) GetCentreId() string {
 		return x.CentreId
 	}
 	return ""
+}
+
+func (x *DuplicateNotErased) GetState() ReferralState {
+	if x != nil {
+		return x.State
+	}
+	return ReferralState_REFERRAL_STATE_UNSPECIFIED
 }
 
 // CorrectCaseEndingRequest corrects an ended case's outcome.
@@ -5591,7 +5613,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x128\n" +
 	"\x05match\x18\x02 \x01(\x0e2\".familytime.referral.v1.ChildMatchR\x05match\x12(\n" +
-	"\x10no_longer_stands\x18\x03 \x01(\bR\x0enoLongerStands\"\xe8\x04\n" +
+	"\x10no_longer_stands\x18\x03 \x01(\bR\x0enoLongerStands\"\x98\x05\n" +
 	"\x11PossibleDuplicate\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12&\n" +
@@ -5604,7 +5626,8 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x13ended_for_safety_on\x18\b \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\x12*\n" +
 	"\x11at_another_centre\x18\t \x01(\bR\x0fatAnotherCentre\x12S\n" +
 	"\x18safety_ending_weighed_on\x18\n" +
-	" \x01(\v2\x1a.familytime.common.v1.DateR\x15safetyEndingWeighedOn\"\xe8\x05\n" +
+	" \x01(\v2\x1a.familytime.common.v1.DateR\x15safetyEndingWeighedOn\x12.\n" +
+	"\x13other_family_erased\x18\v \x01(\bR\x11otherFamilyErased\"\xe8\x05\n" +
 	"\x06Family\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +
@@ -5860,12 +5883,13 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x06reason\"\xb3\x01\n" +
 	"\x13EraseFamilyResponse\x12<\n" +
 	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12^\n" +
-	"\x15duplicates_not_erased\x18\x02 \x03(\v2*.familytime.referral.v1.DuplicateNotErasedR\x13duplicatesNotErased\"o\n" +
+	"\x15duplicates_not_erased\x18\x02 \x03(\v2*.familytime.referral.v1.DuplicateNotErasedR\x13duplicatesNotErased\"\xac\x01\n" +
 	"\x12DuplicateNotErased\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
-	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\"\xfe\x01\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12;\n" +
+	"\x05state\x18\x04 \x01(\x0e2%.familytime.referral.v1.ReferralStateR\x05state\"\xfe\x01\n" +
 	"\x18CorrectCaseEndingRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -6157,69 +6181,70 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	85,  // 103: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
 	8,   // 104: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
 	57,  // 105: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	80,  // 106: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 107: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 108: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 109: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	64,  // 110: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	69,  // 111: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	68,  // 112: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	67,  // 113: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
-	89,  // 114: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
-	90,  // 115: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
-	16,  // 116: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	18,  // 117: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	20,  // 118: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	22,  // 119: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	24,  // 120: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	26,  // 121: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	30,  // 122: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	32,  // 123: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	28,  // 124: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	34,  // 125: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	36,  // 126: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	38,  // 127: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	40,  // 128: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	42,  // 129: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	44,  // 130: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	58,  // 131: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	60,  // 132: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	46,  // 133: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	48,  // 134: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	50,  // 135: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	52,  // 136: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	55,  // 137: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	62,  // 138: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	65,  // 139: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
-	17,  // 140: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	19,  // 141: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	21,  // 142: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	23,  // 143: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	25,  // 144: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	27,  // 145: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	31,  // 146: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	33,  // 147: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	29,  // 148: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	35,  // 149: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	37,  // 150: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	39,  // 151: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	41,  // 152: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	43,  // 153: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	45,  // 154: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	59,  // 155: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	61,  // 156: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	47,  // 157: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	49,  // 158: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	51,  // 159: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	54,  // 160: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	56,  // 161: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	63,  // 162: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	66,  // 163: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
-	140, // [140:164] is the sub-list for method output_type
-	116, // [116:140] is the sub-list for method input_type
-	116, // [116:116] is the sub-list for extension type_name
-	116, // [116:116] is the sub-list for extension extendee
-	0,   // [0:116] is the sub-list for field type_name
+	74,  // 106: familytime.referral.v1.DuplicateNotErased.state:type_name -> familytime.referral.v1.ReferralState
+	80,  // 107: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 108: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 109: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	69,  // 110: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	64,  // 111: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	69,  // 112: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	68,  // 113: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	67,  // 114: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	89,  // 115: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	90,  // 116: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	16,  // 117: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	18,  // 118: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	20,  // 119: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	22,  // 120: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	24,  // 121: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	26,  // 122: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	30,  // 123: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	32,  // 124: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	28,  // 125: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	34,  // 126: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	36,  // 127: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	38,  // 128: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	40,  // 129: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	42,  // 130: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	44,  // 131: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	58,  // 132: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	60,  // 133: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	46,  // 134: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	48,  // 135: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	50,  // 136: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	52,  // 137: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	55,  // 138: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	62,  // 139: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	65,  // 140: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	17,  // 141: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	19,  // 142: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	21,  // 143: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	23,  // 144: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	25,  // 145: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	27,  // 146: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	31,  // 147: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	33,  // 148: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	29,  // 149: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	35,  // 150: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	37,  // 151: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	39,  // 152: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	41,  // 153: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	43,  // 154: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	45,  // 155: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	59,  // 156: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	61,  // 157: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	47,  // 158: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	49,  // 159: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	51,  // 160: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	54,  // 161: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	56,  // 162: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	63,  // 163: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	66,  // 164: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	141, // [141:165] is the sub-list for method output_type
+	117, // [117:141] is the sub-list for method input_type
+	117, // [117:117] is the sub-list for extension type_name
+	117, // [117:117] is the sub-list for extension extendee
+	0,   // [0:117] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

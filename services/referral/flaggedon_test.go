@@ -75,7 +75,8 @@ func TestTheReferralFlaggedAgainstIsToldAndItsErasureNamesTheOther(t *testing.T)
 	require.NotNil(t, erased.GetReferral().GetErasedOn())
 	require.Len(t, erased.GetDuplicatesNotErased(), 1, "the erasure names the referral that flagged the family's")
 	require.True(t, proto.Equal(&referralv1.DuplicateNotErased{ReferralId: again.GetReferralId(), FamilyId: again.GetFamilyId(),
-		CentreId: a.centre.String()}, erased.GetDuplicatesNotErased()[0]), "%v", erased.GetDuplicatesNotErased()[0])
+		CentreId: a.centre.String(), State: referralv1.ReferralState_REFERRAL_STATE_DECLINED}, erased.GetDuplicatesNotErased()[0]),
+		"%v", erased.GetDuplicatesNotErased()[0])
 	opened, err := a.c.GetFamily(ctx, &referralv1.GetFamilyRequest{ReferralId: again.GetReferralId(), CentreId: a.centre.String(),
 		Purpose: "check it was not erased"})
 	require.NoError(t, err)

@@ -25,6 +25,9 @@ import (
 type FlaggedBy struct {
 	ID, Family, Centre uuid.UUID
 	Match              referralv1.ChildMatch
+	// State is the flagging referral's, as the read model has it: an open one's family is not
+	// erased until its centre closes it (CASE_OPEN, decision 348).
+	State referralv1.ReferralState
 	// Erased is set when the flagging referral's family was erased.
 	Erased bool
 }
@@ -57,7 +60,7 @@ func (r *Referrals) FlaggedOn(ctx context.Context, referrals []uuid.UUID, sameCe
 		if err := proto.Unmarshal(raw, s); err != nil {
 			return fmt.Errorf("summary of referral %s: %w", by, err)
 		}
-		f := FlaggedBy{ID: by, Family: family, Centre: centre, Erased: s.GetErasedOn() != nil}
+		f := FlaggedBy{ID: by, Family: family, Centre: centre, State: s.GetState(), Erased: s.GetErasedOn() != nil}
 		found := slices.Contains(s.GetPossibleDuplicateOf(), flagged.String())
 		for _, d := range s.GetPossibleDuplicates() {
 			if d.GetReferralId() == flagged.String() {
@@ -75,18 +78,19 @@ func (r *Referrals) FlaggedOn(ctx context.Context, referrals []uuid.UUID, sameCe
 	return out, nil
 }
 
-// FamilyOf is the family and centre of a referral, from the read model, and whether its family
-// was erased; found is false for a referral that does not exist.
-func (r *Referrals) FamilyOf(ctx context.Context, referral uuid.UUID) (family, centre uuid.UUID, erased, found bool, err error) {
+// FamilyOf is the family and centre of a referral, from the read model, its state and whether its
+// family was erased (Match unset); found is false for a referral that does not exist.
+func (r *Referrals) FamilyOf(ctx context.Context, referral uuid.UUID) (by FlaggedBy, found bool, err error) {
 	s, owner, err := r.Get(ctx, referral)
 	if errors.Is(err, domain.ErrReferralNotFound) {
-		return uuid.Nil, uuid.Nil, false, false, nil
+		return FlaggedBy{}, false, nil
 	}
 	if err != nil {
-		return uuid.Nil, uuid.Nil, false, false, err
+		return FlaggedBy{}, false, err
 	}
-	if family, err = uuid.Parse(s.GetFamilyId()); err != nil {
-		return uuid.Nil, uuid.Nil, false, false, fmt.Errorf("family of referral %s: %w", referral, err)
+	family, err := uuid.Parse(s.GetFamilyId())
+	if err != nil {
+		return FlaggedBy{}, false, fmt.Errorf("family of referral %s: %w", referral, err)
 	}
-	return family, owner, s.GetErasedOn() != nil, true, nil
+	return FlaggedBy{ID: referral, Family: family, Centre: owner, State: s.GetState(), Erased: s.GetErasedOn() != nil}, true, nil
 }

@@ -419,4 +419,9 @@ func Erased(out *referralv1.Referral, on *commonv1.Date) {
 	for _, c := range out.Children {
 		c.BirthYear, c.BirthMonth = 0, 0
 	}
+	for _, d := range out.PossibleDuplicates {
+		// The other referral keeps its child: how the two matched would tell this child's name
+		// or date of birth (decision 348).
+		d.Match = referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED
+	}
 }

@@ -103,18 +103,21 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 // erased a family with no word of the Cafcass referral flagged as its child's duplicate, which
 // still held the same parents' names, phones and addresses under another family id. That family
 // may be another person's record (the other parent's), so the administrator, told of it, decides;
-// nothing else is erased (decision 281). Ids only: the administrator sees every centre.
+// nothing else is erased (decision 281). Ids only, and each one's state: an open one is not
+// erased until its centre closes it (review 64 finding 2, decision 348). The administrator sees
+// every centre.
 func (a *App) duplicatesNotErased(ctx context.Context, r *domain.Referral) ([]adapters.FlaggedBy, error) {
 	var out []adapters.FlaggedBy
 	seen := map[uuid.UUID]bool{}
 	for _, d := range r.Duplicates() {
-		family, centre, erased, found, err := a.referrals.FamilyOf(ctx, d.Other)
+		other, found, err := a.referrals.FamilyOf(ctx, d.Other)
 		if err != nil {
 			return nil, err
 		}
-		if found && !erased && !seen[d.Other] {
+		if found && !other.Erased && !seen[d.Other] {
 			seen[d.Other] = true
-			out = append(out, adapters.FlaggedBy{ID: d.Other, Family: family, Centre: centre, Match: d.Match})
+			other.Match = d.Match
+			out = append(out, other)
 		}
 	}
 	flagged, err := a.referrals.FlaggedOn(ctx, []uuid.UUID{r.ID()}, false)

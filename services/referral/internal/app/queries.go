@@ -102,6 +102,11 @@ func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) err
 				stands[pair{centre, other}] = ok
 			}
 			d.NoLongerStands = !ok
+			if s.GetErasedOn() != nil {
+				// With this referral's child kept on the other, how they matched would tell the
+				// erased child's name or date of birth (review 64 finding 1, decision 348).
+				d.Match = referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED
+			}
 			if err := a.withSafetyEnding(ctx, centre, other, d); err != nil {
 				return err
 			}
@@ -122,9 +127,10 @@ func (a *App) WithStanding(ctx context.Context, page []*referralv1.Referral) err
 // the referral other ended for safety, and on what day, as it is read (decision 347), and whether
 // other is at another centre. The lead's check of that ending (safety_ending_weighed_on, from the
 // referral's own events, adapters.Summary) is said only while the case stands ended for safety.
-// An erased family's referral says nothing.
+// An erased family's referral says nothing of that, nor how its child matched: it says only that
+// its family was erased (withholdErased, decision 348).
 func (a *App) withSafetyEnding(ctx context.Context, centre, other uuid.UUID, d *referralv1.PossibleDuplicate) error {
-	d.EndedForSafetyOn, d.AtAnotherCentre = nil, false
+	d.EndedForSafetyOn, d.AtAnotherCentre, d.OtherFamilyErased = nil, false, false
 	weighed := d.SafetyEndingWeighedOn
 	d.SafetyEndingWeighedOn = nil
 	o, err := a.referrals.Load(ctx, other)
@@ -135,6 +141,7 @@ func (a *App) withSafetyEnding(ctx context.Context, centre, other uuid.UUID, d *
 		return err
 	}
 	if _, erased := o.ErasedOn(); erased {
+		withholdErased(d)
 		return nil
 	}
 	on, ended := o.EndedForSafety()
@@ -142,6 +149,39 @@ func (a *App) withSafetyEnding(ctx context.Context, centre, other uuid.UUID, d *
 		return nil
 	}
 	d.EndedForSafetyOn, d.AtAnotherCentre, d.SafetyEndingWeighedOn = dates.Proto(on), o.CentreID() != centre, weighed
+	return nil
+}
+
+// withholdErased says of the possible duplicate d that the other referral's family was erased, and
+// no longer how its child matched the one on this referral: this referral keeps its child's name
+// and date of birth, so "the same first name and date of birth, the rest of the name not the same"
+// told the erased child's first name and date of birth (review 64 finding 1). The flag stays
+// listed, as recorded (decisions 235 and 281), with its ids and dates.
+func withholdErased(d *referralv1.PossibleDuplicate) {
+	d.Match, d.OtherFamilyErased = referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED, true
+}
+
+// WithholdErasedMatches withholds, in an answer recorded before the erasure of another family and
+// replayed now, how each possible duplicate of that family matched (withholdErased): the answer is
+// the outcome then, but an erased family's child is not read back from it (decision 348). The
+// answer's own family, erased, is adapters.Erased's.
+func (a *App) WithholdErasedMatches(ctx context.Context, r *referralv1.Referral) error {
+	for _, d := range r.GetPossibleDuplicates() {
+		other, err := uuid.Parse(d.GetReferralId())
+		if err != nil {
+			return fmt.Errorf("possible duplicate of referral %s: %q: %w", r.GetReferralId(), d.GetReferralId(), err)
+		}
+		on, err := a.ErasedOn(ctx, other)
+		if errors.Is(err, domain.ErrReferralNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if on != nil {
+			withholdErased(d)
+		}
+	}
 	return nil
 }
 

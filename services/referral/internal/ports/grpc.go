@@ -121,6 +121,10 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 		if err := s.app.WithStanding(ctx, []*referralv1.Referral{r}); err != nil {
 			return zero, nil, err
 		}
+		// So is an adult another family's open referral at the centre shares (decision 350).
+		if err := s.app.WithSameAdult(ctx, r, &dec); err != nil {
+			return zero, nil, err
+		}
 		return answer(r), dec.Work, nil
 	})
 	if r := resp.GetReferral(); err == nil && r.GetReplayed() {
@@ -135,6 +139,19 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 			if on != nil {
 				adapters.Erased(r, on)
 			}
+			// Nor is another family's erased since (decision 348).
+			if err := s.app.WithholdErasedMatches(ctx, r); err != nil {
+				var zero R
+				return zero, translate(err)
+			}
+		}
+	}
+	if r := resp.GetReferral(); err == nil && r.GetReplayed() && r.GetFamilyId() != "" && !actsAsReferrer(ctx) {
+		// A retry's answer says the same adult as a read says it now: a referral closed or a
+		// family erased since is not kept apart from (decision 350).
+		if serr := s.app.WithSameAdult(ctx, r, nil); serr != nil {
+			var zero R
+			return zero, translate(serr)
 		}
 	}
 	return resp, translate(err)
@@ -362,7 +379,7 @@ func (s *Server) EraseFamily(ctx context.Context, req *referralv1.EraseFamilyReq
 		others = nil // decided again after a conflict, the answer is the last decision's
 		for _, d := range dec.DuplicatesNotErased {
 			others = append(others, &referralv1.DuplicateNotErased{ReferralId: d.ID.String(), FamilyId: d.Family.String(),
-				CentreId: d.Centre.String()})
+				CentreId: d.Centre.String(), State: d.State})
 		}
 		return dec, err
 	})

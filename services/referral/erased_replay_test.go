@@ -55,6 +55,8 @@ func TestAReplayAfterTheErasureGivesNothingOfTheFamilyBack(t *testing.T) {
 	_, err = w.c.SubmitReferral(ctx, req)
 	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
 	require.Contains(t, status.Convert(err).Message(), "not carried out again")
+	require.Contains(t, status.Convert(err).Message(), "a new referral of the family, say) is made with a new request id",
+		"the way on: no record is named, the answer that named it went with the erasure (decision 348)")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM requests WHERE outcome IS NOT NULL AND request_id IN
 		(SELECT request_id::uuid FROM events WHERE family_id = $1)`, ref.GetFamilyId()), "no answer about the family is kept")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE event_type LIKE '%ReferralReceived' AND family_id = $1", ref.GetFamilyId()),

@@ -103,9 +103,13 @@ func answered[R proto.Message](ctx context.Context, store *eventstore.Store, id 
 	}
 	if errors.Is(err, eventstore.ErrAnswerErased) {
 		// Carried out before the family's erasure, whose personal details its answer held
-		// (decision 278): nothing is done again, and the caller reads what stands now.
+		// (decision 278): nothing is done again. The request id stays taken, so a new request (the
+		// same referral file sent again for the family, whose id the CLI makes from the file:
+		// review 64 finding 3, decision 348) is made with a new one. No record is named: the
+		// answer that named it is gone, and the id says nothing of the family.
 		return zero, false, problem.Rule("FAMILY_ERASED", "this request was carried out before the family's personal details were erased, and its answer went with them: "+
-			"it is not carried out again; read the record for what stands now")
+			"it is not carried out again, and its request id answers nothing more; a new request (a new referral of the family, say) "+
+			"is made with a new request id")
 	}
 	if err != nil || !found {
 		return zero, false, err

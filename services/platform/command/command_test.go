@@ -308,6 +308,7 @@ func TestAnErasedFamilysAnswersGoAndTheirRetriesAppendNothing(t *testing.T) {
 		require.ErrorAs(t, err, &rule, name)
 		require.Equal(t, "FAMILY_ERASED", rule.Reason, name)
 		require.Contains(t, rule.Message, "not carried out again", name)
+		require.Contains(t, rule.Message, "is made with a new request id", name) // decision 348
 	}
 	for stream, want := range map[string]int{"family-" + erased.String(): 1, "family-" + kept.String(): 1, "timetable": 2} {
 		loaded, err := store.Load(t.Context(), stream)

@@ -239,7 +239,7 @@ func referralFields(r *referralv1.Referral) [][2]string {
 	if ds := r.GetPossibleDuplicates(); len(ds) > 0 {
 		words := make([]string, len(ds))
 		for i, d := range ds {
-			words[i] = d.GetReferralId() + " (" + childMatchWords(d.GetMatch())
+			words[i] = d.GetReferralId() + " (" + duplicateMatchWords(r, d)
 			if on := d.GetCheckedNotTheFamilyOn(); on != nil {
 				words[i] += "; the safeguarding lead checked on " + dateString(on) + " that it is another family"
 			}
@@ -260,7 +260,10 @@ func referralFields(r *referralv1.Referral) [][2]string {
 				words[i] += "; confirmed on " + dateString(on) + " as the same child (" + strings.Join(d.GetSameChildPersonIds(), ", ") +
 					" on this referral): counted once in the national figures"
 			}
-			if d.GetNoLongerStands() {
+			switch {
+			case d.GetNoLongerStands() && d.GetOtherFamilyErased():
+				words[i] += "; no longer stands: nothing of an erased family is matched any more"
+			case d.GetNoLongerStands():
 				// Kept on the record, but what made it a possible duplicate is gone (decision 173;
 				// review 35 was still told of another centre's erased family).
 				words[i] += "; no longer stands: no safeguarding hold, domestic-abuse finding or disclosure stands on it now, " +
@@ -669,6 +672,19 @@ func flaggedOnText(r *referralv1.Referral) string {
 		words[i] += ")"
 	}
 	return strings.Join(words, ", ")
+}
+
+// duplicateMatchWords says how the possible duplicate d's child matches one on the referral r; once
+// either family is erased, only that it was flagged: how they matched, with the child kept on the
+// other referral, would tell the erased child's name or date of birth (review 64, decision 348).
+func duplicateMatchWords(r *referralv1.Referral, d *referralv1.PossibleDuplicate) string {
+	switch {
+	case d.GetOtherFamilyErased():
+		return "a possible duplicate, of a family since erased"
+	case r.GetErasedOn() != nil:
+		return "a possible duplicate; how the children matched went with this family's erasure"
+	}
+	return childMatchWords(d.GetMatch())
 }
 
 // childMatchWords says how a possible duplicate's child matches one on the referral (decision 200).

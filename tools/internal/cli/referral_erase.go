@@ -61,9 +61,11 @@ many went to the local authority or the police, and the last day the records are
 person who asked that those records are kept, why and until when. A family is erased once.
 Only the family named is erased: the other referrals flagged as possible duplicates of its referral
 (another referral of the same child, by another referrer) keep their families' details, and erase
-names them on standard error (referral, family and centre ids). Another family may be another
+names them on standard error (referral, family and centre ids), each closed one with the command
+that erases its family, and each still open with the commands its centre closes it by first (an
+open case's family is refused CASE_OPEN). Another family may be another
 person's record (the other parent's): check with the centre's coordinator what the request covers,
-and erase each family it covers too (decision 281).
+and erase each family it covers too (decisions 281 and 348).
 Erasing is for the national
 body's administrators: with familytime dev, the default token is one.`,
 		Example: `  familytime referral erase $FAMILY --centre $CENTRE --reason requested --request-id $REQUEST
@@ -137,10 +139,35 @@ func notErasedText(others []*referralv1.DuplicateNotErased, reason string) strin
 	fmt.Fprintf(&b, "warning: NOT ERASED: %d other referral(s) were flagged as possible duplicates of this family's (a child matched), "+
 		"and their families' personal details are kept:\n", len(others))
 	for _, o := range others {
-		fmt.Fprintf(&b, "  referral %s (family %s, centre %s): familytime referral erase %s --centre %s --reason %s\n",
-			o.GetReferralId(), o.GetFamilyId(), o.GetCentreId(), o.GetFamilyId(), o.GetCentreId(), reason)
+		fmt.Fprintf(&b, "  referral %s (family %s, centre %s): ", o.GetReferralId(), o.GetFamilyId(), o.GetCentreId())
+		if s := o.GetState(); s != referralv1.ReferralState_REFERRAL_STATE_UNSPECIFIED && openReferral(s) {
+			// Erasing it now would be refused CASE_OPEN (review 64 finding 2, decision 348).
+			fmt.Fprintf(&b, "open (%s), so it is not erased until its centre %s; then familytime referral erase %s --centre %s --reason %s\n",
+				stateName(s), closeFirst(s, o.GetReferralId(), o.GetCentreId()), o.GetFamilyId(), o.GetCentreId(), reason)
+			continue
+		}
+		fmt.Fprintf(&b, "familytime referral erase %s --centre %s --reason %s\n", o.GetFamilyId(), o.GetCentreId(), reason)
 	}
 	b.WriteString("Each may be the same people under another family id, or another person's record (the other parent's): " +
 		"check with the centre's coordinator what the request covers, and erase each family it covers too.\n")
 	return b.String()
+}
+
+// closeFirst is what the centre of an open referral in state s does before its family can be
+// erased, with the commands, as the service's CASE_OPEN refusal says it (domain.caseOpen).
+func closeFirst(s referralv1.ReferralState, referral, centre string) string {
+	decline := "familytime referral decline " + referral + " --centre " + centre + " --reason REASON"
+	withdraw := "familytime referral withdraw " + referral + " --centre " + centre + " --by WHO"
+	end := "familytime referral end " + referral + " --centre " + centre + " --outcome OUTCOME --note TEXT"
+	switch s {
+	case referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY, referralv1.ReferralState_REFERRAL_STATE_RECEIVED,
+		referralv1.ReferralState_REFERRAL_STATE_SCREENED, referralv1.ReferralState_REFERRAL_STATE_WAITLISTED:
+		return "declines or withdraws it (" + decline + ", or " + withdraw + ")"
+	case referralv1.ReferralState_REFERRAL_STATE_ACCEPTED:
+		return "withdraws it (" + withdraw + ")"
+	case referralv1.ReferralState_REFERRAL_STATE_READY_FOR_CONTACT:
+		return "withdraws it or ends its case (" + withdraw + ", or " + end + ")"
+	default: // in contact, or suspended by a hold
+		return "ends its case (" + end + ")"
+	}
 }

@@ -67,7 +67,9 @@ Sending the same file again is a retry, not a second referral: without --request
 request_id in the file) the request id is made from the file's content, the centre and the
 account your token names, so a second run with the same file is answered the referral recorded
 the first time ("already recorded at ...", on standard error). A second referral with the same
-content, meant as one, is sent with --request-id and a new UUID (uuidgen). A referral a child of
+content, meant as one, is sent with --request-id and a new UUID (uuidgen); so is the same file
+sent again after the family it made was erased, which is otherwise refused FAMILY_ERASED (the
+first request's answer went with the erasure). A referral a child of
 which may be a child on another referral is warned of, on standard error: for an open referral
 at the centre, with the command that declines it as that one's duplicate if it is the same
 family; for a closed one (how it ended, and when) or one at another centre, which a referral is
@@ -102,6 +104,7 @@ same-child), so the national figures count the child once.`,
 			}
 			var got *referralv1.Referral
 			var earlier map[string]earlierReferral
+			erasedRetry := false
 			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
@@ -109,8 +112,12 @@ same-child), so the national figures count the child once.`,
 				if err == nil {
 					earlier = readEarlier(cmd.Context(), c, got)
 				}
+				erasedRetry = reasonOf(err) == "FAMILY_ERASED"
 				return got, err
 			}); err != nil {
+				if erasedRetry && derived {
+					return fmt.Errorf("%w\n%s", err, erasedRetryNote)
+				}
 				return err
 			}
 			if note := submitNote(got, derived, earlier); note != "" {
@@ -389,6 +396,13 @@ func openReferral(s referralv1.ReferralState) bool {
 	}
 	return true
 }
+
+// erasedRetryNote is what submit adds to FAMILY_ERASED when the request id was made from the file:
+// the same file was sent before, as the family's referral, and that family was erased since, so
+// this run is that request's retry and is answered nothing (review 64 finding 3, decision 348).
+const erasedRetryNote = "the same file was sent before: its request id is made from the file's content, the centre and your account, " +
+	"so this is that earlier request, carried out then; the family it made was erased since, and that request's answer with it. " +
+	"To refer the family again as a new referral, give --request-id with a new UUID: --request-id \"$(uuidgen)\""
 
 // submitNote is what submit says, on standard error, beyond a retry's note: that an answer
 // replayed for a request id made from the file is the referral the same file made before, and

@@ -274,7 +274,10 @@ func TestRebuildEqualsLive(t *testing.T) {
 	// The live consumers write into the new tables after the swap.
 	h, err := g.coordinator(t, s.a).GetFamilyHistory(t.Context(), &reportingv1.GetFamilyHistoryRequest{FamilyId: s.f1.String(), CentreId: s.a.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
 	require.NoError(t, err)
-	require.Len(t, h.GetEntries(), len(s.f1Steps))
+	// Its own steps, and a "Referred again" step for each confirmation of r4's child as its child
+	// (everyEffect carries one twice; decision 349), read from the rebuilt tables.
+	require.Len(t, h.GetEntries(), len(s.f1Steps)+2)
+	require.Equal(t, "familytime.referral.v1.SameChildConfirmed", h.GetEntries()[len(s.f1Steps)].GetEventType())
 	g.centre(t, 1)
 	g.settle(t)
 

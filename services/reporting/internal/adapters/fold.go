@@ -33,7 +33,7 @@ type Fold struct {
 	sessions   map[uuid.UUID]*sessionRow
 	attendance map[[2]uuid.UUID]*attendanceRow
 	// sameChildren are the confirmations that two person ids are one child, by the two ids.
-	sameChildren map[[2]uuid.UUID]pgtype.Date
+	sameChildren map[[2]uuid.UUID]sameChildRow
 	rooms        map[uuid.UUID]*roomRow
 	patterns     map[uuid.UUID]*patternRow
 	waiting      map[[2]uuid.UUID][]*waitingRow // by (centre, family)
@@ -48,7 +48,7 @@ type Fold struct {
 func NewFold(p *Projections, history func(row []any) error) *Fold {
 	return &Fold{p: p, history: history, last: map[string]map[string]int64{},
 		centres: map[uuid.UUID]*centreRow{}, referrals: map[uuid.UUID]*referralRow{}, sessions: map[uuid.UUID]*sessionRow{},
-		attendance: map[[2]uuid.UUID]*attendanceRow{}, sameChildren: map[[2]uuid.UUID]pgtype.Date{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
+		attendance: map[[2]uuid.UUID]*attendanceRow{}, sameChildren: map[[2]uuid.UUID]sameChildRow{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
 		waiting: map[[2]uuid.UUID][]*waitingRow{}, concerns: map[uuid.UUID]*concernRow{}, holds: map[uuid.UUID]*holdRow{},
 		reports: map[uuid.UUID]*reportRow{}, staff: map[[2]uuid.UUID][]*staffRow{}}
 }
@@ -118,6 +118,12 @@ type attendanceRow struct {
 	date           pgtype.Date
 	serviceType    int32
 	ageBand        int32
+}
+
+// sameChildRow is a confirmation's day and its two referrals: the child's, and the other child's.
+type sameChildRow struct {
+	on              pgtype.Date
+	referral, other uuid.UUID
 }
 
 type roomRow struct {
@@ -305,7 +311,7 @@ var effects = map[string]func(f *Fold, a []any){
 	"same_child": func(f *Fold, a []any) {
 		key := [2]uuid.UUID{argUUID(a[0]), argUUID(a[1])}
 		if _, ok := f.sameChildren[key]; !ok {
-			f.sameChildren[key] = argDate(a[2])
+			f.sameChildren[key] = sameChildRow{on: argDate(a[2]), referral: argUUID(a[3]), other: argUUID(a[4])}
 		}
 	},
 	"room": func(f *Fold, a []any) {
@@ -475,11 +481,12 @@ func (f *Fold) tables() []table {
 				yield(k[0], k[1], r.family, r.centre, r.date, r.serviceType, r.ageBand)
 			}
 		})
-	add("same_children", []string{"child_id", "other_child_id", "confirmed_on"}, len(f.sameChildren), func(yield func(...any)) {
-		for k, on := range f.sameChildren {
-			yield(k[0], k[1], on)
-		}
-	})
+	add("same_children", []string{"child_id", "other_child_id", "confirmed_on", "referral_id", "other_referral_id"}, len(f.sameChildren),
+		func(yield func(...any)) {
+			for k, r := range f.sameChildren {
+				yield(k[0], k[1], r.on, r.referral, r.other)
+			}
+		})
 	add("rooms", []string{"room_id", "centre_id", "capacity", "supervised_suitable"}, len(f.rooms), func(yield func(...any)) {
 		for id, r := range f.rooms {
 			yield(id, r.centre, r.capacity, r.supervised)

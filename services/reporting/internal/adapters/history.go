@@ -440,3 +440,44 @@ func (h *History) Unheld(ctx context.Context, family uuid.UUID) ([]Stream, error
 	}
 	return out, nil
 }
+
+// sameChildConfirmed is referral's confirmation that a child referred again is the same child.
+const sameChildConfirmed = "familytime.referral.v1.SameChildConfirmed"
+
+// ReferralEvents are the envelopes the history keeps of a referral's own stream (referral's
+// "referral-<id>"), whoever's family it is, in the order recorded: for what a step naming another
+// referral says of it (decision 349). None when reporting has none.
+func (h *History) ReferralEvents(ctx context.Context, referral uuid.UUID) ([][]byte, error) {
+	rows, err := h.pool.Query(ctx, `SELECT envelope FROM reporting.history_events WHERE service = 'referral' AND stream_id = $1 `+
+		`ORDER BY version`, "referral-"+referral.String())
+	if err != nil {
+		return nil, fmt.Errorf("referral %s's events: %w", referral, err)
+	}
+	envs, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	if err != nil {
+		return nil, fmt.Errorf("referral %s's events: %w", referral, err)
+	}
+	return envs, nil
+}
+
+// ReferredAgain is the family's referrals, and the envelopes of the confirmations (referral's
+// SameChildConfirmed, in another referral's stream) whose other referral the projection says is
+// one of them, in the order recorded: the family was referred again (decision 349). The caller
+// holds each envelope to the referrals, as the projection's row is not the event.
+func (h *History) ReferredAgain(ctx context.Context, family uuid.UUID) (referrals []uuid.UUID, envs [][]byte, err error) {
+	var b pgx.Batch
+	b.Queue(`SELECT referral_id FROM reporting.referrals WHERE family_id = $1`, family).Query(func(rows pgx.Rows) error {
+		referrals, err = pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+		return err
+	})
+	b.Queue(`SELECT envelope FROM reporting.history_events WHERE service = 'referral' AND event_type = $2 AND stream_id IN (
+		SELECT 'referral-' || s.referral_id::text FROM reporting.same_children s JOIN reporting.referrals r ON r.referral_id = s.other_referral_id
+		WHERE r.family_id = $1) `+historyOrder, family, sameChildConfirmed).Query(func(rows pgx.Rows) error {
+		envs, err = pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		return err
+	})
+	if err := h.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return nil, nil, fmt.Errorf("family %s referred again: %w", family, err)
+	}
+	return referrals, envs, nil
+}

@@ -96,7 +96,9 @@ var statements = map[string]string{
 		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 	// A person confirmed that two person ids are one child (referral's SameChildConfirmed,
 	// decision 260): the figures count the linked ids once (app.canonicalChildren).
-	"same_child": `INSERT INTO {s}.same_children (child_id, other_child_id, confirmed_on) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	// With the two referrals, by which the other referral's family's history finds it (decision 349).
+	"same_child": `INSERT INTO {s}.same_children (child_id, other_child_id, confirmed_on, referral_id, other_referral_id)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
 	"room": `INSERT INTO {s}.rooms (room_id, centre_id, capacity, supervised_suitable) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (room_id) DO UPDATE SET capacity = EXCLUDED.capacity, supervised_suitable = EXCLUDED.supervised_suitable`,
 	"pattern": `INSERT INTO {s}.patterns (pattern_id, centre_id, pattern, version) VALUES ($1, $2, $3, $4)

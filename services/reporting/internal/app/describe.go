@@ -212,7 +212,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.PossibleDuplicateChecked:
 		return "Safeguarding lead checked that a possible duplicate referral is another family"
 	case *referralv1.SameChildConfirmed:
-		return "Confirmed that a child on a possible duplicate referral is the same child"
+		// The other referral is named (review 63 finding 5); where it was and how its case ended
+		// are not the event's, and FamilyHistory says them as the history stood (referredAgain).
+		return sameChildWords(ev.GetOtherReferralId(), "")
 	case *referralv1.FamilyDetailsOpened:
 		if ev.GetAfterErasure() {
 			// Recorded as asked, never as an opening: nothing was left to show (decision 235).

@@ -47,6 +47,10 @@ func (a *App) FamilyHistory(ctx context.Context, family, centre uuid.UUID, asOf 
 		a.history.Release(steps)
 		return nil, err
 	}
+	if steps, err = a.referredAgain(ctx, family, centre, asOf, steps); err != nil {
+		a.history.Release(steps)
+		return nil, err
+	}
 	leavings(steps)
 	return steps, nil
 }

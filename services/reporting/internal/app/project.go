@@ -174,7 +174,8 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("reopened", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()))
 	case *referralv1.SameChildConfirmed:
 		// Two person ids that a person confirmed are one child (decision 260): counted once.
-		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetConfirmedOn()))
+		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetConfirmedOn()),
+			f.id(ev.GetReferralId()), f.id(ev.GetOtherReferralId()))
 	case *schedulingv1.CentreRegistered:
 		f.centre(ev)
 	case *schedulingv1.CentreUpdated:

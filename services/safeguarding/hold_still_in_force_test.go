@@ -47,7 +47,7 @@ func TestLiftingOneOfTwoHoldsSaysTheOtherStillStands(t *testing.T) {
 	require.True(t, proto.Equal(whole, still), "the other hold, as the lead reads it")
 	placedOn := ymdOf(whole.GetPlacedOn())
 	require.Equal(t, "HOLD_STILL_IN_FORCE: another hold on the family is still in force: hold "+whole.GetHoldId()+", placed on "+
-		placedOn+" for no concern named (familytime safeguarding lift "+whole.GetHoldId()+"). The family's contact stays suspended "+
+		placedOn+" for no concern named (familytime safeguarding lift "+whole.GetHoldId()+" --centre "+g.centre.String()+" --note ...). The family's contact stays suspended "+
 		"until every hold is lifted: nothing is booked and the door refuses the family (ON_HOLD); do not tell the family contact resumes",
 		lifted.GetHoldWarning())
 	require.NotContains(t, lifted.GetHoldWarning(), "Looking into", "no note in the warning")
@@ -64,7 +64,7 @@ func TestLiftingOneOfTwoHoldsSaysTheOtherStillStands(t *testing.T) {
 	require.Len(t, lifted.GetHoldsStillInForce(), 1)
 	require.Equal(t, fromConcern.GetHoldId(), lifted.GetHoldsStillInForce()[0].GetHoldId())
 	require.Contains(t, lifted.GetHoldWarning(), "hold "+fromConcern.GetHoldId()+", placed on "+ymdOf(fromConcern.GetPlacedOn())+
-		" for concern "+concern+" (familytime safeguarding lift "+fromConcern.GetHoldId()+")")
+		" for concern "+concern+" (familytime safeguarding lift "+fromConcern.GetHoldId()+" --centre "+g.centre.String()+" --note ...)")
 
 	// The last lifted: contact may resume, and nothing is said of another hold.
 	lifted, err = lead.LiftHold(ctx, &safeguardingv1.LiftHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),

@@ -150,16 +150,17 @@ func StillInForceWarning(centre uuid.UUID, others []domain.Hold) string {
 	var named []string
 	for _, x := range others {
 		placed := x.PlacedOn.Format(time.DateOnly)
+		// The command as it runs: lift requires --centre and --note (review 65 finding 4,
+		// decision 353); the note is the lead's, why contact may resume.
+		lift := " (familytime safeguarding lift " + x.ID.String() + " --centre " + centre.String() + " --note ...)"
 		switch {
 		case x.Centre != centre:
 			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" by another centre ("+x.Centre.String()+
 				"), whose safeguarding lead lifts it")
 		case x.Concern != uuid.Nil:
-			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for concern "+x.Concern.String()+
-				" (familytime safeguarding lift "+x.ID.String()+")")
+			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for concern "+x.Concern.String()+lift)
 		default:
-			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for no concern named (familytime safeguarding lift "+
-				x.ID.String()+")")
+			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for no concern named"+lift)
 		}
 	}
 	which := "another hold on the family is still in force: " + named[0]

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -26,4 +27,13 @@ func TestStillInForceWarningNamesAnotherCentresHoldByItsCentre(t *testing.T) {
 	require.Contains(t, w, "HOLD_STILL_IN_FORCE: 2 other holds on the family are still in force: hold "+theirs.ID.String())
 	require.Contains(t, w, "; hold "+mine.ID.String()+", placed on 2026-01-12 for concern "+mine.Concern.String())
 	require.Contains(t, w, "contact stays suspended until every hold is lifted")
+
+	// Review 65 finding 4 (decision 353): the lift named is the command as it runs, with the
+	// --centre and --note lift requires; another centre's is not this lead's to lift.
+	w = StillInForceWarning(here, []domain.Hold{mine, {ID: uuid.New(), Centre: here}})
+	require.Contains(t, w, "for concern "+mine.Concern.String()+" (familytime safeguarding lift "+mine.ID.String()+" --centre "+
+		here.String()+" --note ...)")
+	require.Contains(t, w, "for no concern named (familytime safeguarding lift ")
+	require.Equal(t, 2, strings.Count(w, " --centre "+here.String()+" --note ...)"))
+	require.NotContains(t, StillInForceWarning(here, []domain.Hold{theirs}), "familytime safeguarding lift")
 }

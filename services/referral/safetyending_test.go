@@ -61,7 +61,10 @@ func TestACaseEndedForSafetyIsWeighedBeforeTheFamilyIsReferredAgain(t *testing.T
 	msg := status.Convert(err).Message()
 	require.Contains(t, msg, "a family at another centre (its referral "+first)
 	require.Contains(t, msg, "ended for safety on ")
-	require.Contains(t, msg, "familytime referral check-duplicate "+there.GetReferralId()+" --other "+first)
+	// The command as it runs: check-duplicate requires --centre, the lead's, this referral's
+	// (review 65 finding 4, decision 353).
+	require.Contains(t, msg, "familytime referral check-duplicate "+there.GetReferralId()+" --other "+first+" --centre "+
+		b.centre.String()+" --note ...)")
 	_, err = b.waitlist(there.GetReferralId(), supported)
 	refused(t, err, codes.FailedPrecondition, "DUPLICATE_ENDED_FOR_SAFETY")
 	require.Equal(t, before, g.eventTypes(t, there.GetReferralId()), "nothing appended")

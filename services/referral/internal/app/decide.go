@@ -210,25 +210,25 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 	case barring != nil && checked:
 		return nil, problem.Rule(domain.ErrLeadCheckNeeded.Reason, fmt.Sprintf("a child on this referral may be a child of %s, whose hold or "+
 			"domestic-abuse finding stands, and the centre's safeguarding lead has not recorded that it is another family: the lead records how "+
-			"they checked (familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, barring), r.ID(), barring.ID()))
+			"they checked (familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, barring), r.ID(), barring.ID(), r.CentreID()))
 	case len(held) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
 			"safeguarding lead, and decline or withdraw it); if it is not, the centre's safeguarding lead records how they checked "+
-			"(familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, held[0]), r.ID(), held[0].ID()))
+			"(familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, held[0]), r.ID(), held[0].ID(), r.CentreID()))
 	case len(found) > 0:
 		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
 			"or decline, or, if the finding no longer stands, %s; if it is not, the centre's safeguarding lead records how they checked "+
-			"(familytime referral check-duplicate %s --other %s --note ...), then decide again", whose(r, found[0]), withdrawFinding(r, found[0]),
-			r.ID(), found[0].ID()))
+			"(familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, found[0]), withdrawFinding(r, found[0]),
+			r.ID(), found[0].ID(), r.CentreID()))
 	case len(ended) > 0:
 		on, _ := ended[0].EndedForSafety()
 		return nil, problem.Rule(domain.ErrDuplicateEndedForSafety.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose case ended for safety on %s: the centre's safeguarding lead weighs that ending before the family is accepted or "+
 			"waitlisted, and records how they weighed it, that it is another family or, if it is the same, why contact may go ahead "+
-			"now (familytime referral check-duplicate %s --other %s --note ...), then decide again; if it should not, decline it",
-			whose(r, ended[0]), on.Format(time.DateOnly), r.ID(), ended[0].ID()))
+			"now (familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again; if it should not, decline it",
+			whose(r, ended[0]), on.Format(time.DateOnly), r.ID(), ended[0].ID(), r.CentreID()))
 	}
 	return cleared, nil
 }

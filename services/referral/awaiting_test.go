@@ -143,3 +143,36 @@ func TestAnApplicantIsNotToldThatTheReferralNoLongerWaits(t *testing.T) {
 	refused(t, apply(w.c, withdrawn), codes.FailedPrecondition, "REFERRAL_CLOSED")
 	require.Equal(t, before, g.events(t), "refusals append nothing")
 }
+
+// Review 65 finding 6 (decision 353): decision 344's hint offered withdrawing a self-referral still
+// waiting for the second parent "by non-resident-parent", and the service recorded a withdrawal by
+// a parent who never applied. That parent's withdrawal is refused, naming who may, and nothing is
+// appended; the parent who applied withdraws it.
+func TestASelfReferralIsNotWithdrawnByAParentWhoNeverApplied(t *testing.T) {
+	g := newRig(t)
+	w := g.casework(t, g.centre(t, supported))
+	ctx := t.Context()
+	d := details(resident())
+	d.Referrer = nil
+	sub, err := w.c.SubmitReferral(ctx, submitRequest(w.centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, d))
+	require.NoError(t, err)
+	self := sub.GetReferral().GetReferralId()
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY, sub.GetReferral().GetState())
+
+	withdraw := func(by referralv1.WithdrawnBy) (*referralv1.WithdrawReferralResponse, error) {
+		return w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: self,
+			CentreId: w.centre.String(), WithdrawnBy: by, Note: "The other parent will not apply"})
+	}
+	before := g.eventTypes(t, self)
+	_, err = withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT)
+	refused(t, err, codes.InvalidArgument, "withdrawn_by")
+	msg := violation(t, err, "withdrawn_by")
+	require.Contains(t, msg, "is the parent who has not applied to this self-referral")
+	require.Contains(t, msg, "the resident parent, who applied, withdraws it (--by resident-parent)")
+	require.Contains(t, msg, "the centre declines it (referral decline --reason no-agreement)")
+	require.Equal(t, before, g.eventTypes(t, self), "nothing appended")
+
+	withdrawn, err := withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN, withdrawn.GetReferral().GetState())
+}

@@ -314,6 +314,29 @@ func (r *Referral) checkDuplicateOf(d Decline, v *Invalid) {
 	}
 }
 
+// notApplied says why by may not withdraw a self-referral still waiting for the second parent's
+// application when by is that parent, who has not applied: the history would read "withdrawn by"
+// a person the centre has no record of or contact with (review 65 finding 6, decision 353). The
+// parent who applied withdraws it, or, if the other parent does not respond, the centre declines
+// it; "" otherwise.
+func (r *Referral) notApplied(by referralv1.WithdrawnBy) string {
+	if r.state != AwaitingSecondParty {
+		return ""
+	}
+	applied, flag := "non-resident parent", "non-resident-parent"
+	missing := referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT
+	if r.missingParent() == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT {
+		applied, flag = "resident parent", "resident-parent"
+		missing = referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT
+	}
+	if by != missing {
+		return ""
+	}
+	return "is the parent who has not applied to this self-referral, still waiting for their application: the " + applied +
+		", who applied, withdraws it (--by " + flag + "), or, if the other parent does not respond, the centre declines it " +
+		"(referral decline --reason no-agreement); nothing was withdrawn"
+}
+
 // Withdraw records that the referral was withdrawn before contact began. Final. Once contact has
 // begun the case is ended with the outcome withdrawn instead (ErrContactStarted), so the
 // statistics count it as a case that ended, not a referral that never started. Contact has begun
@@ -328,6 +351,8 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 	var v Invalid
 	if !known(referralv1.WithdrawnBy_name, int32(by)) {
 		v.add("withdrawn_by", "must say who withdrew the referral")
+	} else if reason := r.notApplied(by); reason != "" {
+		v.add("withdrawn_by", reason)
 	}
 	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {

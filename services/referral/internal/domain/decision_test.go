@@ -334,3 +334,60 @@ func TestDeclineWithoutScreening(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// Review 65 finding 6 (decision 353): a self-referral still waiting for the second parent's
+// application is not withdrawn by that parent, who never applied (the history would read
+// "withdrawn by" a person the centre has no record of); the refusal names who may. The parent who
+// applied may, whichever it was, and so may the referrer or the court; once the other parent has
+// applied, either may.
+func TestASelfReferralIsNotWithdrawnByTheParentWhoHasNotApplied(t *testing.T) {
+	const (
+		byResident    = referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT
+		byNonResident = referralv1.WithdrawnBy_WITHDRAWN_BY_NON_RESIDENT_PARENT
+	)
+	fromNonResident := func(t *testing.T) *domain.Referral {
+		s := selfSubmission()
+		s.Details.Adults = []domain.Adult{nonResident()}
+		r, _ := submit(t, s)
+		require.Equal(t, domain.AwaitingSecondParty, r.State())
+		return r
+	}
+	fromResident := func(t *testing.T) *domain.Referral {
+		r, _ := inState(t, domain.AwaitingSecondParty)
+		return r
+	}
+	for _, c := range []struct {
+		name            string
+		referral        func(*testing.T) *domain.Referral
+		absent, applied referralv1.WithdrawnBy
+		says            string
+	}{
+		{"the resident parent applied", fromResident, byNonResident, byResident, "the resident parent, who applied, withdraws it (--by resident-parent)"},
+		{"the non-resident parent applied", fromNonResident, byResident, byNonResident,
+			"the non-resident parent, who applied, withdraws it (--by non-resident-parent)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.referral(t)
+			events, err := r.Withdraw(c.absent, "The other parent will not apply", today)
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid)
+			require.Nil(t, events)
+			require.Equal(t, "withdrawn_by", invalid.Violations[0].Field)
+			require.Contains(t, invalid.Violations[0].Reason, "is the parent who has not applied to this self-referral")
+			require.Contains(t, invalid.Violations[0].Reason, c.says)
+			require.Contains(t, invalid.Violations[0].Reason, "the centre declines it (referral decline --reason no-agreement)")
+			require.Equal(t, domain.AwaitingSecondParty, r.State(), "nothing withdrawn")
+			for _, by := range []referralv1.WithdrawnBy{c.applied, referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER,
+				referralv1.WithdrawnBy_WITHDRAWN_BY_COURT} {
+				_, err := c.referral(t).Withdraw(by, "", today)
+				require.NoError(t, err, by.String())
+			}
+		})
+	}
+	// Both applied: either parent may withdraw it.
+	r, _ := inState(t, domain.AwaitingSecondParty)
+	_, err := r.SubmitSecondParty(secondParty(), today, ids())
+	require.NoError(t, err)
+	_, err = r.Withdraw(byNonResident, "", today)
+	require.NoError(t, err)
+}

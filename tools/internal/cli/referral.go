@@ -434,19 +434,46 @@ func awaitingText(r *referralv1.Referral) string {
 	}
 	text := daysText(r.GetAwaitingSecondPartyDays())
 	if r.GetAwaitingSecondPartyDays() >= secondPartyChaseDays {
-		text += fmt.Sprintf(" (%d or more): ", secondPartyChaseDays) + chaseHint(r.GetReferralId(), r.GetCentreId())
+		text += fmt.Sprintf(" (%d or more): ", secondPartyChaseDays) + chaseHint(r.GetReferralId(), r.GetCentreId(), firstParent(r))
 	}
 	return text
 }
 
+// anyFirstParent is chaseHint's --by when the referral, and so the parent who applied, is not
+// one (list's note names several).
+const anyFirstParent = "resident-parent|non-resident-parent"
+
+// firstParent is the --by of the parent who applied to a self-referral still waiting for the
+// other (the one parent it names), or anyFirstParent if it names neither.
+func firstParent(r *referralv1.Referral) string {
+	for _, a := range r.GetAdults() {
+		switch a.GetRole() {
+		case referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT:
+			return "resident-parent"
+		case referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT:
+			return "non-resident-parent"
+		}
+	}
+	return anyFirstParent
+}
+
 // chaseHint is what a coordinator can do about a self-referral that has waited
-// secondPartyChaseDays or more, with the commands that do it.
-func chaseHint(referral, centre string) string {
-	return fmt.Sprintf("ask the first parent whether the other parent will apply (familytime referral family %s --centre %s "+
-		"--purpose WHY gives their contact details); if the family is not going ahead, withdraw it, saying who withdrew it and why "+
-		"(familytime referral withdraw %s --centre %s --by resident-parent|non-resident-parent --note WHY), or, if the other parent "+
-		"does not respond, decline it (familytime referral decline %s --centre %s --reason no-agreement)",
-		referral, centre, referral, centre, referral, centre)
+// secondPartyChaseDays or more, with the commands that do it. A withdrawal is the first parent's,
+// by, the parent who applied: the other never applied, and the service refuses it as theirs
+// (review 65 finding 6, decision 353).
+func chaseHint(referral, centre, by string) string {
+	who := "the first parent"
+	switch by {
+	case "resident-parent":
+		who = "the first parent (the resident parent, who applied)"
+	case "non-resident-parent":
+		who = "the first parent (the non-resident parent, who applied)"
+	}
+	return fmt.Sprintf("ask %s whether the other parent will apply (familytime referral family %s --centre %s "+
+		"--purpose WHY gives their contact details); if the first parent is not going ahead, withdraw it as their withdrawal, "+
+		"saying why (familytime referral withdraw %s --centre %s --by %s --note WHY), or, if the other parent does not respond, "+
+		"decline it (familytime referral decline %s --centre %s --reason no-agreement)",
+		who, referral, centre, referral, centre, by, referral, centre)
 }
 
 func supportedTermText(t referralv1.SupportedContactTerm) string {

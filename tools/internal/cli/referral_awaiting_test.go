@@ -33,13 +33,26 @@ func TestShowSaysHowLongASelfReferralHasWaited(t *testing.T) {
 	got := show(&referralv1.Referral{ReferralId: "R", CentreId: centre, State: awaiting, AwaitingSecondPartyDays: 27})
 	require.Contains(t, got, "waiting for the second parent's application: 27 days")
 	require.NotContains(t, got, "ask the first parent", "no hint before 28 days")
-	got = show(&referralv1.Referral{ReferralId: "R", CentreId: centre, State: awaiting, AwaitingSecondPartyDays: 28})
-	require.Contains(t, got, "waiting for the second parent's application: 28 days (28 or more): ask the first parent")
+	residentApplied := []*referralv1.PersonSummary{{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT},
+		{Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT}}
+	got = show(&referralv1.Referral{ReferralId: "R", CentreId: centre, State: awaiting, AwaitingSecondPartyDays: 28, Adults: residentApplied})
+	require.Contains(t, got, "waiting for the second parent's application: 28 days (28 or more): ask the first parent "+
+		"(the resident parent, who applied)")
 	for _, command := range []string{"familytime referral family R --centre " + centre + " --purpose WHY",
-		"familytime referral withdraw R --centre " + centre + " --by resident-parent|non-resident-parent --note WHY",
+		"familytime referral withdraw R --centre " + centre + " --by resident-parent --note WHY",
 		"familytime referral decline R --centre " + centre + " --reason no-agreement"} {
 		require.Contains(t, got, command)
 	}
+	// Review 65 finding 6 (decision 353): the withdrawal offered is the parent's who applied, not
+	// the other's, who never did.
+	require.NotContains(t, got, "non-resident-parent")
+	got = show(&referralv1.Referral{ReferralId: "R", CentreId: centre, State: awaiting, AwaitingSecondPartyDays: 28,
+		Adults: []*referralv1.PersonSummary{{Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}}})
+	require.Contains(t, got, "ask the first parent (the non-resident parent, who applied)")
+	require.Contains(t, got, "familytime referral withdraw R --centre "+centre+" --by non-resident-parent --note WHY")
+	require.NotContains(t, got, "--by resident-parent")
+	require.Contains(t, chaseNote([]string{"R1", "R2"}, centre), "--by resident-parent|non-resident-parent --note WHY",
+		"list names several referrals: the first parent's, whichever")
 	require.NotContains(t, show(&referralv1.Referral{ReferralId: "R", CentreId: centre, State: referralv1.ReferralState_REFERRAL_STATE_RECEIVED}),
 		"waiting for the second parent")
 	require.NotContains(t, show(&referralv1.Referral{ReferralId: "R", State: awaiting}), "waiting for the second parent",
@@ -97,7 +110,7 @@ func TestASelfReferralsWaitIsCountedByThePlatformsClock(t *testing.T) {
 	out, err = run(t, append([]string{"referral", "show", id}, as...)...)
 	require.NoError(t, err)
 	require.Regexp(t, `waiting for the second parent's application:\s+30 days \(28 or more\): ask the first parent`, out)
-	require.Contains(t, out, "familytime referral withdraw "+id+" --centre "+centre)
+	require.Contains(t, out, "familytime referral withdraw "+id+" --centre "+centre+" --by resident-parent --note WHY")
 	out, said, err = runSaying(t, append([]string{"referral", "list"}, as...)...)
 	require.NoError(t, err)
 	require.Contains(t, out, "awaiting second party (30 days)")

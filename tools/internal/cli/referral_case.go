@@ -372,6 +372,11 @@ began. A case whose contact has begun is ended instead (familytime referral end 
 and so is one whose first session is under way (someone of the family was checked in today, and
 the session is neither completed nor called off): withdraw is refused then (CONTACT_STARTED).
 
+A self-referral still waiting for the second parent's application is withdrawn by the parent who
+applied (referral show names them), not by the other, who never applied: --by that parent is
+refused (withdrawn_by, naming who may); if the other parent does not respond, decline it
+(familytime referral decline --reason no-agreement).
+
 Withdrawing cancels the family's bookings still to come and takes it off the waiting list.
 Scheduling does so once it hears of the withdrawal, moments after: withdraw waits for it (up to 10
 seconds) and then lists, on standard error, the bookings it cancelled, the sessions to tell both

@@ -114,7 +114,7 @@ func chaseNote(referrals []string, centre string) string {
 		return ""
 	}
 	return fmt.Sprintf("waiting %d days or more for the second parent's application: %s: %s", secondPartyChaseDays,
-		strings.Join(referrals, ", "), chaseHint("REFERRAL_ID", centre))
+		strings.Join(referrals, ", "), chaseHint("REFERRAL_ID", centre, anyFirstParent))
 }
 
 // preVisits counts the adults whose pre-visit is done against those who need one.

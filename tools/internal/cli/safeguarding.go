@@ -871,7 +871,10 @@ to another family), and the family must be booked again (familytime schedule boo
 is in force. After the lift, standard error says so and lists the bookings still to come that this
 hold cancelled (another hold's are that hold's), to tell both parents these sessions are off, with
 the command that lists the family's bookings (familytime schedule bookings --centre C --family F);
-when they cannot be read, it gives that command for the centre's coordinator.`,
+when they cannot be read, it gives that command for the centre's coordinator. The lift that leaves
+no hold in force, the one that lets contact resume, lists every booking still to come that any of
+the family's holds cancelled, an earlier hold's too: the sessions to book again, for the lead to
+tell the coordinator.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

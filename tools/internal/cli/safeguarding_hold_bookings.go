@@ -103,18 +103,18 @@ const liftedStayHeld = "lifting the hold restores no booking it cancelled (their
 	"another hold on the family is still in force: the family is booked again (familytime schedule book) only once every hold " +
 	"is lifted"
 
-func liftedStays(stillHeld bool) string {
-	if stillHeld {
-		return liftedStayHeld
-	}
-	return liftedStay
-}
-
 // liftedWords lists the bookings this hold cancelled whose session was still to come when it
 // was lifted at: they stay cancelled, the sessions the family had that are gone. (Those before
 // are past, and the family's bookings list them.) Another hold's are that hold's to list
 // (decision 345); with another hold still in force, these would stay cancelled under it too.
+// The last lift, with no hold in force after it, is the one that lets contact resume: it lists
+// every booking still to come that any of the family's holds cancelled, an earlier hold's too, as
+// the sessions to book again (review 65 finding 3, decision 353: it said "this hold cancelled no
+// booking still to come" while an earlier hold's sessions were lost).
 func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string, stillHeld bool) string {
+	if !stillHeld {
+		return lastLiftWords(resp, at, list)
+	}
 	var lines []string
 	for _, fb := range resp.GetBookings() {
 		b := fb.GetBooking()
@@ -123,20 +123,40 @@ func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at 
 		}
 	}
 	if len(lines) == 0 {
-		return liftedStays(stillHeld) + "; this hold cancelled no booking still to come: " + list
+		return liftedStayHeld + "; this hold cancelled no booking still to come: " + list
 	}
-	under := ""
-	if stillHeld {
-		under = ", as they would under the hold still in force"
+	return fmt.Sprintf("%s; %s still to come this hold cancelled %s cancelled, as they would under the hold still in force "+
+		"(tell both parents these sessions are off):\n%s\nthe family's bookings: %s", liftedStayHeld,
+		countWords(len(lines), "booking"), stay(len(lines)), strings.Join(lines, "\n"), list)
+}
+
+// lastLiftWords is what the lift that leaves no hold in force says: every booking still to come
+// at that any hold on the family cancelled, this one's or an earlier one's, is a session to book
+// again now that contact may resume.
+func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string) string {
+	var lines []string
+	for _, fb := range resp.GetBookings() {
+		b := fb.GetBooking()
+		if cancelledForHold(b, "") && b.GetVisiting().GetLeavesAt().AsTime().After(at) {
+			lines = append(lines, holdBookingLine(fb))
+		}
 	}
-	return fmt.Sprintf("%s; %s still to come this hold cancelled %s cancelled%s (tell both parents these sessions are off):\n%s\n"+
-		"the family's bookings: %s", liftedStays(stillHeld), countWords(len(lines), "booking"), stay(len(lines)), under,
-		strings.Join(lines, "\n"), list)
+	if len(lines) == 0 {
+		return liftedStay + "; no hold on the family is in force now, and none of its holds cancelled a booking still to come: " + list
+	}
+	return fmt.Sprintf("%s; no hold on the family is in force now, so contact may resume: %s still to come that the family's "+
+		"holds cancelled (this hold or one lifted before it) %s cancelled, and these are the sessions to book again (tell the "+
+		"centre's coordinator, who books them and tells both parents):\n%s\nthe family's bookings: %s", liftedStay,
+		countWords(len(lines), "booking"), stay(len(lines)), strings.Join(lines, "\n"), list)
 }
 
 // liftedUnread is what lift says when the family's bookings cannot be read.
 func liftedUnread(list string, stillHeld bool) string {
-	return liftedStays(stillHeld) + "; the bookings the hold cancelled stay cancelled, and the centre's coordinator lists them: " + list
+	if !stillHeld {
+		return liftedStay + "; no hold on the family is in force now: the bookings still to come that the family's holds cancelled " +
+			"stay cancelled and are the sessions to book again, and the centre's coordinator lists them: " + list
+	}
+	return liftedStayHeld + "; the bookings the hold cancelled stay cancelled, and the centre's coordinator lists them: " + list
 }
 
 func stay(n int) string {
@@ -148,12 +168,12 @@ func stay(n int) string {
 
 // cancelledForHold reports whether scheduling cancelled b because hold suspended the family's
 // contact: the booking names the hold (decision 345), or, from a scheduling that names none, any
-// hold.
+// hold. hold "" is any hold of the family (the last lift's list, decision 353).
 func cancelledForHold(b *schedulingv1.Booking, hold string) bool {
 	return b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
 		b.GetCancelledBy() == schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM &&
 		b.GetCancellationReason() == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD &&
-		(b.GetCancelledForHoldId() == hold || b.GetCancelledForHoldId() == "")
+		(hold == "" || b.GetCancelledForHoldId() == hold || b.GetCancelledForHoldId() == "")
 }
 
 // holdBookingLine is one booking as referral end lists those it cancelled.

@@ -134,11 +134,17 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	}
 	require.Contains(t, said, "the family's bookings: "+list)
 
-	// The second lifted: no other hold; it cancelled none of them.
+	// The second lifted: no other hold. It cancelled none of them itself, but its lift lets
+	// contact resume, so it lists the first's as the sessions to book again (decision 353).
 	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", second.GetHoldId(), "--note", "Contact may resume"}, lead...)...)
 	require.NoError(t, err)
 	t.Log("\n" + said)
 	require.NotContains(t, said, "WARNING")
 	require.Contains(t, said, "the family must be booked again")
-	require.Contains(t, said, "this hold cancelled no booking still to come")
+	require.NotContains(t, said, "this hold cancelled no booking still to come")
+	require.Contains(t, said, "no hold on the family is in force now, so contact may resume: 2 bookings still to come that the family's "+
+		"holds cancelled (this hold or one lifted before it) stay cancelled, and these are the sessions to book again")
+	for i, day := range days {
+		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
+	}
 }

@@ -723,9 +723,11 @@ func (r *referralCommand) endCommand() *cobra.Command {
 		Short: "End a case with its outcome and why (cancels the family's future bookings)",
 		Long: `end ends a case that was ready for contact, in contact or suspended, with the outcome the national
 statistics count, and a note saying why, in words. Ending a case cancels the family's future bookings,
-and today's whose time has begun if nobody of the family has come to it yet (a session someone of
-the family came to is left to be completed, and its parties are still checked in and out; the door
-refuses anyone for a session nobody had come to, CASE_ENDED), and takes the family off the waiting list: check the
+and today's whose time has begun if its contact has not begun, both parties come (nobody of the
+family has come, or one party only: whoever is inside leaves as they came, the children with their
+own party, and their departures are recorded; decision 351). A session both parties came to is left
+to be completed, and its parties are still checked in and out; the door refuses anyone for a
+session whose contact had not begun, CASE_ENDED. Ending also takes the family off the waiting list: check the
 referral (familytime referral show) and the family's bookings (familytime schedule bookings --centre
 CENTRE --family FAMILY) before you end it. Scheduling cancels the bookings once it hears of the
 ending, moments after: end waits for it (up to 10 seconds) and then lists, on standard error, the

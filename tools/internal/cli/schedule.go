@@ -1009,13 +1009,17 @@ after all, withdraw the no-show first, on the day (familytime schedule noshow BO
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
-Once the family's case has ended (or its referral was withdrawn), a session nobody of the family
-had come to by then is refused CASE_ENDED, recorded, with a line "CAUTION CASE_ENDED: ..." saying
-the day it ended: admit nobody, and tell the coordinator (a session the ending cancelled needs
-nothing more; one left booked, over before the end, is its no-show or the centre's call-off).
-A session someone of the family came to
-before the end goes on: its parties are admitted, cautioned CASE_ENDED (tell the coordinator if
-contact must stop: they call it off, or the lead places a hold), and their departures recorded.
+Once the family's case has ended (or its referral was withdrawn), a session whose contact had not
+begun by then (nobody of the family had come, or one party only: the children's party without the
+visiting party, or the other way round) is refused CASE_ENDED, recorded, with a line "CAUTION
+CASE_ENDED: ..." saying the day it ended and who had come: admit nobody, and tell the coordinator
+(a session the ending cancelled needs nothing more; one left booked, over before the end, is its
+no-show or the centre's call-off). Whoever of the family is inside leaves as they came, and their
+departures are recorded: the children go home with their own party (who brought them, or another
+adult of theirs named to collect them), and the visiting parent at the door is not answered
+CHILDREN_STILL_INSIDE. A session both parties came to before the end goes on: its parties are
+admitted, cautioned CASE_ENDED (tell the coordinator if contact must stop: they call it off, or
+the lead places a hold), and their departures recorded.
 
 A refusal of someone named for the family says, in a line "CAUTION PARENTS_MAY_MEET: ...", when
 the other party is inside (see this party away from the door first, or keep the other inside for
@@ -1107,14 +1111,17 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 		return "REFUSED (" + resp.GetRefusal() + "): named on the referral, but not to attend this contact (nor to bring or " +
 			"collect the children); do not admit; tell the coordinator"
 	case resp.GetRefusal() == "CASE_ENDED":
-		// Decision 346: the case ended before anyone of the family came; the caution says when.
+		// Decisions 346 and 351: the case ended before contact began (nobody came, or one party
+		// only); the caution says when, and who had come.
 		if resp.GetBooking().GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 			return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and its ending cancelled this " +
-				"session (" + statusWords(resp.GetBooking()) + "): this is not a no-show, and nothing more is recorded for it"
+				"session (" + statusWords(resp.GetBooking()) + "): this is not a no-show, and nothing more is recorded for it but " +
+				"the departures of anyone of the family still inside"
 		}
-		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended, and nobody of the family had come " +
-			"to this session: tell the coordinator, who records what became of it (its no-show only if its time was over before " +
-			"the case ended; otherwise familytime schedule cancel " + booking + " --by centre)"
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the family's case has ended before contact began at this " +
+			"session: tell the coordinator, who records what became of it (the no-show of the party that did not come, only if its " +
+			"time was over before the case ended; otherwise familytime schedule cancel " + booking + " --by centre --reason other " +
+			"--note \"the case ended\")"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped

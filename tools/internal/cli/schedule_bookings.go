@@ -243,10 +243,10 @@ func endingApplied(ending *schedulingv1.ContactEnding, r *referralv1.Referral) b
 // cancelledWords lists the bookings the ending cancelled (the sessions to tell both parents are
 // off), and those it left booked for their outcome to be recorded, each with its way on: a session
 // someone of the family came to (a party's arrival recorded) is completed, or the party that did
-// not come recorded as a no-show; one with no arrival recorded had someone checked in before the
-// case ended (the list does not say who was), or was over before it ended, since the ending cancels
-// one whose time had begun that nobody came to (decision 346): its no-show if the family did not
-// come, or the centre's call-off. Review 63: every one was told "complete, or noshow", and never
+// not come recorded as a no-show; one with no arrival recorded had both parties checked in before
+// the case ended (the list does not say who was), or was over before it ended, since the ending
+// cancels one whose time had begun that both parties had not come to (decisions 346, 351): its
+// no-show if a party did not come, or the centre's call-off. Review 63: every one was told "complete, or noshow", and never
 // the call-off, of a session nobody came to.
 func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) string {
 	var cancelled, left []string
@@ -262,8 +262,8 @@ func cancelledWords(resp *schedulingv1.ListFamilyBookingsResponse, list string) 
 			left = append(left, line+"\n    someone of the family came: once it is over, familytime schedule complete "+b.GetBookingId()+
 				" (or familytime schedule noshow "+b.GetBookingId()+" --party PARTY for a party that did not come)")
 		case b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
-			left = append(left, line+"\n    no arrival recorded: if someone of the family was checked in before the case ended, it goes "+
-				"on (record the arrivals, then complete it); if nobody came, its time was over before the case ended (nobody is checked "+
+			left = append(left, line+"\n    no arrival recorded: if both parties were checked in before the case ended, it goes "+
+				"on (record the arrivals, then complete it); if not, its time was over before the case ended (nobody more is checked "+
 				"in for it now: CASE_ENDED): familytime schedule noshow "+b.GetBookingId()+" --party PARTY, or, if the centre called it "+
 				"off, familytime schedule cancel "+b.GetBookingId()+" --by centre --reason REASON")
 		}

@@ -302,12 +302,13 @@ func TestWhatAnEndingLeftBookedSaysItsWayOn(t *testing.T) {
 	said := cancelledWords(resp, "L")
 	require.NotContains(t, said, "under way or past")
 	require.Contains(t, said, "booking B1\n    someone of the family came: once it is over, familytime schedule complete B1")
-	require.Contains(t, said, "booking B2\n    no arrival recorded: if someone of the family was checked in before the case ended")
+	require.Contains(t, said, "booking B2\n    no arrival recorded: if both parties were checked in before the case ended")
 	require.Contains(t, said, "familytime schedule noshow B2 --party PARTY, or, if the centre called it off, familytime schedule cancel B2 --by centre")
 
 	line := checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "CASE_ENDED", Booking: resp.GetBookings()[1].GetBooking()}, "B2", "P")
 	require.Contains(t, line, "REFUSED (CASE_ENDED): do not admit; the family's case has ended")
-	require.Contains(t, line, "familytime schedule cancel B2 --by centre")
+	// Review 65 finding 4: the command is one that works as printed, its reason and note given.
+	require.Contains(t, line, `familytime schedule cancel B2 --by centre --reason other --note "the case ended"`)
 	off := &schedulingv1.Booking{Status: schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, CancelledBy: schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM,
 		CancellationReason: schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED}
 	require.Contains(t, checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "CASE_ENDED", Booking: off}, "B2", "P"),

@@ -163,22 +163,107 @@ func TestCaseEndingLeavesASessionUnderWayToBeCompleted(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, domain.RefusalCaseEnded, refusal)
 
-	// Someone checked in at the door is someone come: that session is under way, and goes on.
+	// Both parties checked in at the door is contact begun: that session is under way, and goes on
+	// (decision 351: one party alone is not).
 	g = newRig(t)
 	in := g.book(t, day(2026, 1, 10), g.shared, jan)
-	admitted, _, _, _, err := g.family.CheckIn(in.ID, visiting, at(2026, 1, 10, 9, 58))
-	require.NoError(t, err)
-	require.True(t, admitted)
+	for _, p := range []uuid.UUID{visiting, resident} {
+		admitted, _, _, _, err := g.family.CheckIn(in.ID, p, at(2026, 1, 10, 9, 58))
+		require.NoError(t, err)
+		require.True(t, admitted)
+	}
 	events = g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 10, 5))
 	require.Len(t, events, 1)
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, in.Status)
-	admitted, _, _, _, err = g.family.CheckIn(in.ID, child1, at(2026, 1, 10, 10, 6))
+	admitted, _, _, _, err := g.family.CheckIn(in.ID, child1, at(2026, 1, 10, 10, 6))
 	require.NoError(t, err)
 	require.True(t, admitted, "the children of a session under way are admitted")
 	cautions := g.family.DoorCautions(in.ID, child1, at(2026, 1, 10, 10, 6), false)
 	require.NotEmpty(t, cautions)
 	require.Equal(t, domain.CautionCaseEnded, cautions[0].Code)
-	require.Contains(t, cautions[0].Text, "the family's case ended on 2026-01-10 while this session was under way")
+	require.Contains(t, cautions[0].Text, "the family's case ended on 2026-01-10 while this session was under way (both parties had come)")
+}
+
+// Review 65 (finding 1): the children's party was inside when the case was ended for safety, and
+// the visiting parent who came after was admitted and the session completed as the family's first.
+// One party alone is not contact begun: the ending cancels the session, the party not come is
+// refused CASE_ENDED (never answered CHILDREN_STILL_INSIDE, even if they may collect), the party
+// inside leaves and its departure is recorded, and nothing completes it (decision 351). The other
+// way round, the visiting parent alone inside, is the same.
+func TestACaseEndedWithOnePartyInsideCancelsTheSessionAndLetsThatPartyLeave(t *testing.T) {
+	g := newRig(t, func(r *domain.Readiness) { r.Adults[1].MayCollect = true })
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	for _, p := range []uuid.UUID{resident, child1} {
+		admitted, _, _, _, err := g.family.CheckIn(b.ID, p, at(2026, 1, 10, 10, 13))
+		require.NoError(t, err)
+		require.True(t, admitted)
+	}
+	events := g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 10, 16))
+	require.Len(t, events, 2, "the case ended, and the session with only the children's party in cancelled")
+	off := events[1].(*schedulingv1.BookingCancelled)
+	require.Equal(t, b.ID.String(), off.GetBookingId())
+	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, off.GetCancelledBy())
+	require.Equal(t, schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, off.GetReason())
+	require.Equal(t, []uuid.UUID{b.ID}, g.family.Ending().Cancelled)
+
+	now := at(2026, 1, 10, 10, 20)
+	admitted, _, refusal, ev, err := g.family.CheckIn(b.ID, visiting, now)
+	require.NoError(t, err)
+	require.False(t, admitted)
+	require.Equal(t, domain.RefusalCaseEnded, refusal, "not handed the children, though named to collect them")
+	require.NotNil(t, ev, "the refusal is recorded")
+	cautions := g.family.RefusalCautions(b.ID, visiting, now)
+	require.Equal(t, domain.CautionCaseEnded, cautions[0].Code)
+	require.Contains(t, cautions[0].Text, "before contact began at this session (only the children's party had come, not the visiting party)")
+	require.NotContains(t, cautions[0].Text, visiting.String())
+
+	// The one who brought the children, back for them, is handed them.
+	_, _, refusal, _, err = g.family.CheckIn(b.ID, resident, now)
+	require.NoError(t, err)
+	require.Equal(t, domain.RefusalChildrenInside, refusal)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, now, []uuid.UUID{visiting}, now)
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, now, []uuid.UUID{resident, child1}, false, now)
+	require.NoError(t, err, "the children go home with whoever brought them")
+	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 11, 30))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+
+	g = newRig(t)
+	b = g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, _, _, err = g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 9, 58))
+	require.NoError(t, err)
+	events = g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 10, 5))
+	require.Len(t, events, 2, "the visiting parent alone inside is no contact either")
+	_, _, refusal, _, err = g.family.CheckIn(b.ID, child1, at(2026, 1, 10, 10, 6))
+	require.NoError(t, err)
+	require.Equal(t, domain.RefusalCaseEnded, refusal)
+	require.Contains(t, g.family.RefusalCautions(b.ID, child1, at(2026, 1, 10, 10, 6))[0].Text, "only the visiting party had come")
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 7), []uuid.UUID{visiting}, false,
+		at(2026, 1, 10, 10, 7))
+	require.NoError(t, err, "departures are never refused")
+}
+
+// A session over before the case ended that one party only came to is left booked; the other
+// party's arrival is refused CASE_ENDED, naming its no-show, and nothing completes it (decision 351).
+func TestAPastSessionOfAnEndedCaseWithOnePartyIsNotCompleted(t *testing.T) {
+	g := newRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	_, _, _, _, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 9, 58))
+	require.NoError(t, err)
+	events := g.family.EndContact(centre, uuid.New(), day(2026, 1, 10), false, at(2026, 1, 10, 12, 5))
+	require.Len(t, events, 1, "over before the end: left booked")
+	now := at(2026, 1, 10, 12, 6)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{resident, child1}, now)
+	rule(t, err, domain.RefusalCaseEnded)
+	require.Contains(t, err.Error(), "familytime schedule noshow "+b.ID.String()+" --party children")
+	require.Contains(t, err.Error(), `--by centre --reason other --note "the case ended"`)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 9, 58), []uuid.UUID{visiting}, now)
+	require.NoError(t, err, "the party that came may have its arrival recorded")
+	_, _, refusal, _, err := g.family.CheckIn(b.ID, child1, now)
+	require.NoError(t, err)
+	require.Equal(t, domain.RefusalCaseEnded, refusal)
+	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, now)
+	rule(t, err, domain.RefusalCaseEnded)
 }
 
 // A hold placed while the family is in the building calls the session off; the children still

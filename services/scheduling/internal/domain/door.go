@@ -102,8 +102,17 @@ func (f *Family) mayCollect(person uuid.UUID) bool {
 // comesToCollect reports whether person, refused at the door for refusal, has come for the
 // children: the session was called off, or stopped by a disclosure the lead has not weighed
 // (there is nothing to admit them to), they may collect the children, and the children are still
-// inside.
+// inside. Refused because the case ended before contact began (RefusalCaseEnded), someone of the
+// visiting party never is: the children's party came and the visiting party had not, and the
+// children go home with their own party, not with a parent who may be why the case ended (decision
+// 351).
 func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bool {
+	if refusal == RefusalCaseEnded {
+		role, _ := f.role(person)
+		if f.partyOf(person, role) == schedulingv1.Party_PARTY_VISITING {
+			return false
+		}
+	}
 	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == RefusalCaseEnded) &&
 		f.mayCollect(person) && f.childrenInside(b)
 }

@@ -701,15 +701,18 @@ func (f *Family) NoteHoldLifted(centre, hold uuid.UUID) proto.Message {
 }
 
 // EndContact records that the case ended (or the referral was withdrawn) and cancels the
-// bookings whose session has not ended, but for one under way that someone of the family has come
-// to (checked in at the door, or a party's arrival recorded): that one is left to be completed or
-// recorded as a no-show, since the family is at the centre, and cancelling it would record a
+// bookings whose session has not ended, but for one whose contact has begun, both parties come
+// (ContactBegun: someone of each checked in at the door, or its arrival recorded): that one is left
+// to be completed, since the family is at the centre, and cancelling it would record a
 // cancellation for contact that took place. A session whose time has begun and that nobody has
 // come to is cancelled with the others, by the system because the case ended (review 63: ended
 // for safety at 10:02, two minutes after the visiting parent was due, it stayed booked and the door
-// admitted the parent; decision 346): nobody's no-show, never late, counted as cancelled. A
-// session over before the case ended is left for its no-show or the centre's call-off. Already
-// ended changes nothing.
+// admitted the parent; decision 346): nobody's no-show, never late, counted as cancelled. So is one
+// that one party only has come to (review 65: the children's party in at 10:13, ended for safety at
+// 10:16, the visiting parent admitted at 10:20 and the session completed as the family's first;
+// decision 351): whoever is inside still leaves, their departures recorded on the cancelled booking
+// (Depart), and the door admits nobody more (CheckIn's CASE_ENDED). A session over before the case
+// ended is left for its no-show or the centre's call-off. Already ended changes nothing.
 func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withdrawn bool, now time.Time) []proto.Message {
 	if f.ended {
 		return nil
@@ -717,7 +720,7 @@ func (f *Family) EndContact(centre, referral uuid.UUID, endedOn time.Time, withd
 	ev := &schedulingv1.ContactEnded{FamilyId: f.id.String(), CentreId: centre.String(), ReferralId: referral.String(),
 		EndedOn: dates.Proto(endedOn), Withdrawn: withdrawn}
 	f.mustApply(ev)
-	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) || b.NobodyCame() },
+	return append([]proto.Message{ev}, f.cancelWhere(func(b *Booking) bool { return !b.Started(now) || !b.ContactBegun() },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_CASE_ENDED, now)...)
 }
 
@@ -1388,8 +1391,9 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 		// Nobody is admitted to it (CheckIn): no party's arrival is recorded either.
 		return nil, nil, ErrDisclosureNotWeighed
 	}
-	if f.endedBefore(b) {
-		// Nor to a session of an ended case that nobody came to before it ended (decision 346).
+	if f.endedBefore(b) && !b.came(party) {
+		// Nor to a session of an ended case whose contact had not begun when it ended (decisions
+		// 346, 351); a party that had come may have its arrival recorded, which makes no contact.
 		return nil, nil, f.caseEndedRefusal(b)
 	}
 	if err := checkTime(b, at, now, false); err != nil {
@@ -1770,7 +1774,7 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		return nil, nil, err
 	}
 	if f.endedBefore(b) {
-		// An ended case's session nobody came to before the end held no contact (decision 346).
+		// An ended case's session whose contact had not begun by the end held none (decisions 346, 351).
 		return nil, nil, f.caseEndedRefusal(b)
 	}
 	if now.Before(b.ChildrenArrive) {

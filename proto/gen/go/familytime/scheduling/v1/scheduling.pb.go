@@ -1787,9 +1787,10 @@ type CheckInResponse struct {
 	// DISCLOSURE_NOT_WEIGHED (contact other than supervised waits for the safeguarding lead's risk
 	// assessment of a disclosure of domestic abuse: ALERT_DISCLOSURE_NOT_WEIGHED),
 	// ALREADY_LEFT (their party's departure is recorded: they are not let back in),
-	// CASE_ENDED (the family's case ended, or its referral was withdrawn, before anyone of the family
-	// came to this session: nobody is admitted to it; a CASE_ENDED caution says the day; decision
-	// 346), or CHILDREN_STILL_INSIDE (the session was called off with the children inside, and this adult
+	// CASE_ENDED (the family's case ended, or its referral was withdrawn, before contact began at
+	// this session, nobody or one party only having come: nobody more is admitted to it, and who is
+	// inside leaves; a CASE_ENDED caution says the day and who had come; decisions 346, 351), or
+	// CHILDREN_STILL_INSIDE (the session was called off with the children inside, and this adult
 	// may collect them: bring the children to the door, hand them over, and record the departure).
 	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	// The person's role in the family, when admitted.
@@ -1800,7 +1801,8 @@ type CheckInResponse struct {
 	// (someone named for the family): PARENTS_MAY_MEET when the other party is inside, left or was
 	// turned away at the door less than the door's window before, or is due within it (review 61);
 	// CASE_ENDED, first, with the day the family's case ended, when refused CASE_ENDED. Admitted to a
-	// session under way when the case ended: CASE_ENDED, that it goes on (decision 346).
+	// session under way when the case ended (both parties had come): CASE_ENDED, that it goes on
+	// (decisions 346, 351).
 	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// The booking as it stands after the check-in: a refusal's way on depends on it (a booking a
 	// hold has already cancelled needs nothing more recorded; one still booked may be called off).

@@ -108,11 +108,19 @@ func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (c
 }
 
 // Prepare gives the children of referrals made before decision 200 the close keys they are matched
-// on, before the service takes a referral that should find them.
+// on, and the adults of referrals made before decision 350 the keys of their phones and emails,
+// before the service takes a referral that should find them.
 func (s *Service) Prepare(ctx context.Context) error {
 	n, err := s.referrals.CompleteMatches(ctx)
 	if n > 0 && s.log != nil {
 		s.log.InfoContext(ctx, "children of earlier referrals matched on close keys too (decision 200)", "referrals", n)
+	}
+	if err != nil {
+		return err
+	}
+	n, err = s.referrals.CompleteAdultMatches(ctx)
+	if n > 0 && s.log != nil {
+		s.log.InfoContext(ctx, "adults of earlier referrals matched on their phones and emails (decision 350)", "referrals", n)
 	}
 	return err
 }

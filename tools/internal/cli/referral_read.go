@@ -146,7 +146,9 @@ awaiting_second_party_days) and, from 28 days, what the coordinator can do: ask 
 decline it (referral decline --reason no-agreement); a table of its adults (role, person id, who
 may attend, bring or collect, whether contact details were given, the pre-visit) and one of its
 children (age band). Names and contact details are opened only by familytime referral family,
-which records why.`,
+which records why.
+
+` + sameAdultHelp,
 		Example: `  familytime referral show $REFERRAL --centre $CENTRE
   familytime referral show $REFERRAL --centre $CENTRE --json | jq -r '.adults[] | select(.role == "ADULT_ROLE_RESIDENT_PARENT") | .person_id'`,
 		Args: cobra.ExactArgs(1),
@@ -163,6 +165,7 @@ which records why.`,
 			}); err != nil {
 				return err
 			}
+			warnSameAdult(cmd, centre, got)
 			return printReferral(stdout(cmd), &out, got)
 		},
 	}

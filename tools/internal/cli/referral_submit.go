@@ -74,7 +74,9 @@ which may be a child on another referral is warned of, on standard error: for an
 at the centre, with the command that declines it as that one's duplicate if it is the same
 family; for a closed one (how it ended, and when) or one at another centre, which a referral is
 not declined as the duplicate of, with the command that confirms the same child (referral
-same-child), so the national figures count the child once.`,
+same-child), so the national figures count the child once.
+
+` + sameAdultHelp,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
   familytime referral submit --centre $CENTRE --file referral.json --json | jq -r .referral_id
   cat referral.yaml | familytime referral submit --centre $CENTRE --file -`,
@@ -123,6 +125,7 @@ same-child), so the national figures count the child once.`,
 			if note := submitNote(got, derived, earlier); note != "" {
 				fmt.Fprintln(escaped(cmd.ErrOrStderr()), note)
 			}
+			warnSameAdult(cmd, centre, got)
 			return nil
 		},
 	}
@@ -166,7 +169,9 @@ the first applicant's: the application is recorded, the match is shown to the co
 coordinator entering the application is refused naming the detail that is the first applicant's,
 and, when the children they give do not match, told which (APPLICATION_DOES_NOT_MATCH with
 children[i]: no child on the referral has this name and date of birth, and how many the referral
-names; decision 342). The referral and centre come from the command line.`,
+names; decision 342). The referral and centre come from the command line. The applying parent's
+phone and email are matched as submit matches the adults': a coordinator is warned of an open
+referral of another family at the centre naming an adult with the same (decision 350).`,
 		Example: `  familytime referral second-party $REFERRAL --centre $CENTRE --file second-parent.yaml
 
   # second-parent.yaml
@@ -199,6 +204,7 @@ names; decision 342). The referral and centre come from the command line.`,
 			}
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitSecondPartyApplication(cmd.Context(), req)
+				warnSameAdult(cmd, centre, resp.GetReferral())
 				return resp.GetReferral(), err
 			})
 		},

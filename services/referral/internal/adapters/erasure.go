@@ -22,9 +22,11 @@ func (r *Referrals) Shred(ctx context.Context, family uuid.UUID) error {
 	return nil
 }
 
-// ForgetMatches deletes the keyed hashes of the family's children from a unit of work. The
-// matching key is the service's, not the family's, so shredding the family's key leaves them
-// matchable: only deleting them stops a new referral for the erased child being matched to them.
+// ForgetMatches deletes the keyed hashes of the family's children, and of its adults' phones and
+// emails (decision 350), from a unit of work. The matching key is the service's, not the family's,
+// so shredding the family's key leaves them matchable: only deleting them stops a new referral for
+// the erased child, or naming the erased adult's phone, being matched to them.
 func ForgetMatches(uow *eventstore.UnitOfWork, family uuid.UUID) {
 	uow.Exec(`DELETE FROM child_matches WHERE referral_id IN (SELECT referral_id FROM referrals WHERE family_id = $1)`, family)
+	uow.Exec(`DELETE FROM adult_matches WHERE family_id = $1`, family)
 }

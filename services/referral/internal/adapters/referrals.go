@@ -129,7 +129,8 @@ func (r *Referrals) Record(ctx context.Context, ref *domain.Referral, expected i
 			ON CONFLICT (referral_id) DO UPDATE SET state = EXCLUDED.state, review_due_on = EXCLUDED.review_due_on,
 				summary = EXCLUDED.summary, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at`,
 			ref.ID(), ref.FamilyID(), ref.CentreID(), int32(ref.State()), ref.ReceivedOn(), nullDate(due, hasDue), summary, ref.Version()).
-		Exec(`UPDATE child_matches SET open = $2 WHERE referral_id = $1`, ref.ID(), Open(ref.State()))
+		Exec(`UPDATE child_matches SET open = $2 WHERE referral_id = $1`, ref.ID(), Open(ref.State())).
+		Exec(`UPDATE adult_matches SET open = $2 WHERE referral_id = $1`, ref.ID(), Open(ref.State()))
 	return uow, nil
 }
 

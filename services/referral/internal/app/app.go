@@ -65,6 +65,12 @@ type Decision struct {
 	// DuplicatesNotErased are, for an erasure, the other referrals flagged as possible duplicates
 	// of the erased family's, either way, whose families' details stay (decision 281).
 	DuplicatesNotErased []adapters.FlaggedBy
+	// SameAdult are, for a submission, a second parent's application or an amendment, the open
+	// referrals of other families at the centre with an adult whose phone or email is the same as
+	// one of this referral's adults' as recorded now (decision 350); AdultsMatched says they were
+	// looked up, since the matches recorded with the decision are not yet committed to read.
+	SameAdult     []adapters.SameAdult
+	AdultsMatched bool
 }
 
 // load reads a referral that must belong to centre. A referral of another centre is reported as

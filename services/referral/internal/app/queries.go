@@ -48,6 +48,9 @@ func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv
 	if err := a.WithStanding(ctx, []*referralv1.Referral{s}); err != nil {
 		return nil, err
 	}
+	if err := a.WithSameAdult(ctx, s, nil); err != nil {
+		return nil, err
+	}
 	return adapters.AsOf(s, a.today()), nil
 }
 

@@ -59,7 +59,9 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	if err := a.carryToOpenCases(ctx, uow, r, matches, false, today, md); err != nil {
 		return Decision{}, err
 	}
-	return a.warn(Decision{Referral: r, Work: uow}, c), nil
+	// An adult of another family's open referral at the centre with the same phone or email is
+	// told to the coordinator (decision 350).
+	return a.recordAdults(ctx, a.warn(Decision{Referral: r, Work: uow}, c))
 }
 
 // matchChildren looks children of r up at every centre by their keyed hashes (decisions 173, 200) and
@@ -168,7 +170,8 @@ func (a *App) SubmitSecondParty(ctx context.Context, id, centre uuid.UUID, app d
 	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, false, a.today(), md); err != nil {
 		return Decision{}, err
 	}
-	return dec, nil
+	// The second parent's, or the amended, phone and email are matched (decision 350).
+	return a.recordAdults(ctx, dec)
 }
 
 // childMatches are the keyed hashes of r's children as they stand.
@@ -225,5 +228,6 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, false, a.today(), md); err != nil {
 		return Decision{}, err
 	}
-	return dec, nil
+	// The second parent's, or the amended, phone and email are matched (decision 350).
+	return a.recordAdults(ctx, dec)
 }

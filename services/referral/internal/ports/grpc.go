@@ -121,6 +121,10 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 		if err := s.app.WithStanding(ctx, []*referralv1.Referral{r}); err != nil {
 			return zero, nil, err
 		}
+		// So is an adult another family's open referral at the centre shares (decision 350).
+		if err := s.app.WithSameAdult(ctx, r, &dec); err != nil {
+			return zero, nil, err
+		}
 		return answer(r), dec.Work, nil
 	})
 	if r := resp.GetReferral(); err == nil && r.GetReplayed() {
@@ -140,6 +144,14 @@ func once[R commandAnswer](ctx context.Context, s *Server, req command.Request, 
 				var zero R
 				return zero, translate(err)
 			}
+		}
+	}
+	if r := resp.GetReferral(); err == nil && r.GetReplayed() && r.GetFamilyId() != "" && !actsAsReferrer(ctx) {
+		// A retry's answer says the same adult as a read says it now: a referral closed or a
+		// family erased since is not kept apart from (decision 350).
+		if serr := s.app.WithSameAdult(ctx, r, nil); serr != nil {
+			var zero R
+			return zero, translate(serr)
 		}
 	}
 	return resp, translate(err)

@@ -971,8 +971,17 @@ type Referral struct {
 	// review_overdue_days is counted (the platform's clock may be simulated, so a client does not
 	// count from its own); 0 on the day it arrived, and 0 in any other state (decision 344).
 	AwaitingSecondPartyDays int32 `protobuf:"varint,38,opt,name=awaiting_second_party_days,json=awaitingSecondPartyDays,proto3" json:"awaiting_second_party_days,omitempty"`
-	unknownFields           protoimpl.UnknownFields
-	sizeCache               protoimpl.SizeCache
+	// The open referrals of other families at this centre with an adult whose phone number or email
+	// address is the same as an adult's on this one: possibly the same adult in two families, whom
+	// the centre keeps apart (familytime schedule keep-apart --reason same-adult) once it has checked
+	// (decision 350). Matched on keyed hashes of the phone, normalised, and the email, lowercased;
+	// never on a name alone. Read as the matches stand: a referral closed (declined, withdrawn or
+	// ended) or a family erased since is not listed, and a closed referral lists none. Another
+	// centre's referral never is. Set on a staff member's reading and command answers, never for a
+	// referrer (decision 97).
+	SameAdultPossible []*SameAdultPossible `protobuf:"bytes,39,rep,name=same_adult_possible,json=sameAdultPossible,proto3" json:"same_adult_possible,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Referral) Reset() {
@@ -1271,6 +1280,97 @@ func (x *Referral) GetAwaitingSecondPartyDays() int32 {
 	return 0
 }
 
+func (x *Referral) GetSameAdultPossible() []*SameAdultPossible {
+	if x != nil {
+		return x.SameAdultPossible
+	}
+	return nil
+}
+
+// SameAdultPossible is an open referral of another family at the centre naming an adult whose
+// phone number or email address is the same as an adult's on this referral (decision 350).
+type SameAdultPossible struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The other referral (UUID).
+	ReferralId string `protobuf:"bytes,1,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The other referral's family (UUID): the family to keep apart from this one, if it is the same
+	// adult.
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The adult on this referral (person id, UUID) whose phone or email matched.
+	PersonId string `protobuf:"bytes,3,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
+	// The phone numbers are the same (digits only, a UK +44 written as 0).
+	SamePhone bool `protobuf:"varint,4,opt,name=same_phone,json=samePhone,proto3" json:"same_phone,omitempty"`
+	// The email addresses are the same (in any case).
+	SameEmail     bool `protobuf:"varint,5,opt,name=same_email,json=sameEmail,proto3" json:"same_email,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SameAdultPossible) Reset() {
+	*x = SameAdultPossible{}
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SameAdultPossible) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SameAdultPossible) ProtoMessage() {}
+
+func (x *SameAdultPossible) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SameAdultPossible.ProtoReflect.Descriptor instead.
+func (*SameAdultPossible) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *SameAdultPossible) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *SameAdultPossible) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *SameAdultPossible) GetPersonId() string {
+	if x != nil {
+		return x.PersonId
+	}
+	return ""
+}
+
+func (x *SameAdultPossible) GetSamePhone() bool {
+	if x != nil {
+		return x.SamePhone
+	}
+	return false
+}
+
+func (x *SameAdultPossible) GetSameEmail() bool {
+	if x != nil {
+		return x.SameEmail
+	}
+	return false
+}
+
 // RiskRetraction is a risk answer disclosed on the referral and later answered no (decision 338).
 type RiskRetraction struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1289,7 +1389,7 @@ type RiskRetraction struct {
 
 func (x *RiskRetraction) Reset() {
 	*x = RiskRetraction{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1301,7 +1401,7 @@ func (x *RiskRetraction) String() string {
 func (*RiskRetraction) ProtoMessage() {}
 
 func (x *RiskRetraction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[9]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1314,7 +1414,7 @@ func (x *RiskRetraction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskRetraction.ProtoReflect.Descriptor instead.
 func (*RiskRetraction) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{9}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RiskRetraction) GetQuestion() RiskQuestion {
@@ -1363,7 +1463,7 @@ type DuplicateFlaggedOn struct {
 
 func (x *DuplicateFlaggedOn) Reset() {
 	*x = DuplicateFlaggedOn{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1375,7 +1475,7 @@ func (x *DuplicateFlaggedOn) String() string {
 func (*DuplicateFlaggedOn) ProtoMessage() {}
 
 func (x *DuplicateFlaggedOn) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[10]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1388,7 +1488,7 @@ func (x *DuplicateFlaggedOn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateFlaggedOn.ProtoReflect.Descriptor instead.
 func (*DuplicateFlaggedOn) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{10}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DuplicateFlaggedOn) GetReferralId() string {
@@ -1461,7 +1561,7 @@ type PossibleDuplicate struct {
 
 func (x *PossibleDuplicate) Reset() {
 	*x = PossibleDuplicate{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1473,7 +1573,7 @@ func (x *PossibleDuplicate) String() string {
 func (*PossibleDuplicate) ProtoMessage() {}
 
 func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[11]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1486,7 +1586,7 @@ func (x *PossibleDuplicate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PossibleDuplicate.ProtoReflect.Descriptor instead.
 func (*PossibleDuplicate) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{11}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *PossibleDuplicate) GetReferralId() string {
@@ -1611,7 +1711,7 @@ type Family struct {
 
 func (x *Family) Reset() {
 	*x = Family{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1623,7 +1723,7 @@ func (x *Family) String() string {
 func (*Family) ProtoMessage() {}
 
 func (x *Family) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[12]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1636,7 +1736,7 @@ func (x *Family) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Family.ProtoReflect.Descriptor instead.
 func (*Family) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{12}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Family) GetFamilyId() string {
@@ -1737,7 +1837,7 @@ type ApplicationRiskAnswers struct {
 
 func (x *ApplicationRiskAnswers) Reset() {
 	*x = ApplicationRiskAnswers{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1749,7 +1849,7 @@ func (x *ApplicationRiskAnswers) String() string {
 func (*ApplicationRiskAnswers) ProtoMessage() {}
 
 func (x *ApplicationRiskAnswers) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[13]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1762,7 +1862,7 @@ func (x *ApplicationRiskAnswers) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApplicationRiskAnswers.ProtoReflect.Descriptor instead.
 func (*ApplicationRiskAnswers) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{13}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ApplicationRiskAnswers) GetFirstApplication() *RiskAnswers {
@@ -1794,7 +1894,7 @@ type SecondApplicationChild struct {
 
 func (x *SecondApplicationChild) Reset() {
 	*x = SecondApplicationChild{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1806,7 +1906,7 @@ func (x *SecondApplicationChild) String() string {
 func (*SecondApplicationChild) ProtoMessage() {}
 
 func (x *SecondApplicationChild) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[14]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1819,7 +1919,7 @@ func (x *SecondApplicationChild) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SecondApplicationChild.ProtoReflect.Descriptor instead.
 func (*SecondApplicationChild) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{14}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SecondApplicationChild) GetPersonId() string {
@@ -1858,7 +1958,7 @@ type CaseNote struct {
 
 func (x *CaseNote) Reset() {
 	*x = CaseNote{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1870,7 +1970,7 @@ func (x *CaseNote) String() string {
 func (*CaseNote) ProtoMessage() {}
 
 func (x *CaseNote) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[15]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1883,7 +1983,7 @@ func (x *CaseNote) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseNote.ProtoReflect.Descriptor instead.
 func (*CaseNote) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{15}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CaseNote) GetStep() string {
@@ -1926,7 +2026,7 @@ type SubmitReferralRequest struct {
 
 func (x *SubmitReferralRequest) Reset() {
 	*x = SubmitReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1938,7 +2038,7 @@ func (x *SubmitReferralRequest) String() string {
 func (*SubmitReferralRequest) ProtoMessage() {}
 
 func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[16]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1951,7 +2051,7 @@ func (x *SubmitReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{16}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SubmitReferralRequest) GetRequestId() string {
@@ -2004,7 +2104,7 @@ type SubmitReferralResponse struct {
 
 func (x *SubmitReferralResponse) Reset() {
 	*x = SubmitReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2016,7 +2116,7 @@ func (x *SubmitReferralResponse) String() string {
 func (*SubmitReferralResponse) ProtoMessage() {}
 
 func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[17]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2029,7 +2129,7 @@ func (x *SubmitReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReferralResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{17}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitReferralResponse) GetReferral() *Referral {
@@ -2082,7 +2182,7 @@ type SubmitSecondPartyApplicationRequest struct {
 
 func (x *SubmitSecondPartyApplicationRequest) Reset() {
 	*x = SubmitSecondPartyApplicationRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2094,7 +2194,7 @@ func (x *SubmitSecondPartyApplicationRequest) String() string {
 func (*SubmitSecondPartyApplicationRequest) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[18]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2107,7 +2207,7 @@ func (x *SubmitSecondPartyApplicationRequest) ProtoReflect() protoreflect.Messag
 
 // Deprecated: Use SubmitSecondPartyApplicationRequest.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{18}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SubmitSecondPartyApplicationRequest) GetRequestId() string {
@@ -2179,7 +2279,7 @@ type SubmitSecondPartyApplicationResponse struct {
 
 func (x *SubmitSecondPartyApplicationResponse) Reset() {
 	*x = SubmitSecondPartyApplicationResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2191,7 +2291,7 @@ func (x *SubmitSecondPartyApplicationResponse) String() string {
 func (*SubmitSecondPartyApplicationResponse) ProtoMessage() {}
 
 func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[19]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2204,7 +2304,7 @@ func (x *SubmitSecondPartyApplicationResponse) ProtoReflect() protoreflect.Messa
 
 // Deprecated: Use SubmitSecondPartyApplicationResponse.ProtoReflect.Descriptor instead.
 func (*SubmitSecondPartyApplicationResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{19}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *SubmitSecondPartyApplicationResponse) GetReferral() *Referral {
@@ -2240,7 +2340,7 @@ type AmendReferralRequest struct {
 
 func (x *AmendReferralRequest) Reset() {
 	*x = AmendReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2252,7 +2352,7 @@ func (x *AmendReferralRequest) String() string {
 func (*AmendReferralRequest) ProtoMessage() {}
 
 func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[20]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2265,7 +2365,7 @@ func (x *AmendReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralRequest.ProtoReflect.Descriptor instead.
 func (*AmendReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{20}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AmendReferralRequest) GetRequestId() string {
@@ -2321,7 +2421,7 @@ type AmendReferralResponse struct {
 
 func (x *AmendReferralResponse) Reset() {
 	*x = AmendReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2333,7 +2433,7 @@ func (x *AmendReferralResponse) String() string {
 func (*AmendReferralResponse) ProtoMessage() {}
 
 func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[21]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2346,7 +2446,7 @@ func (x *AmendReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AmendReferralResponse.ProtoReflect.Descriptor instead.
 func (*AmendReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{21}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AmendReferralResponse) GetReferral() *Referral {
@@ -2382,7 +2482,7 @@ type RecordScreeningRequest struct {
 
 func (x *RecordScreeningRequest) Reset() {
 	*x = RecordScreeningRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2394,7 +2494,7 @@ func (x *RecordScreeningRequest) String() string {
 func (*RecordScreeningRequest) ProtoMessage() {}
 
 func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[22]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2407,7 +2507,7 @@ func (x *RecordScreeningRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningRequest.ProtoReflect.Descriptor instead.
 func (*RecordScreeningRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{22}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RecordScreeningRequest) GetRequestId() string {
@@ -2470,7 +2570,7 @@ type RecordScreeningResponse struct {
 
 func (x *RecordScreeningResponse) Reset() {
 	*x = RecordScreeningResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2482,7 +2582,7 @@ func (x *RecordScreeningResponse) String() string {
 func (*RecordScreeningResponse) ProtoMessage() {}
 
 func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[23]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2495,7 +2595,7 @@ func (x *RecordScreeningResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordScreeningResponse.ProtoReflect.Descriptor instead.
 func (*RecordScreeningResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{23}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RecordScreeningResponse) GetReferral() *Referral {
@@ -2533,7 +2633,7 @@ type AcceptReferralRequest struct {
 
 func (x *AcceptReferralRequest) Reset() {
 	*x = AcceptReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2545,7 +2645,7 @@ func (x *AcceptReferralRequest) String() string {
 func (*AcceptReferralRequest) ProtoMessage() {}
 
 func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[24]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2558,7 +2658,7 @@ func (x *AcceptReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralRequest.ProtoReflect.Descriptor instead.
 func (*AcceptReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{24}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AcceptReferralRequest) GetRequestId() string {
@@ -2616,7 +2716,7 @@ type AcceptReferralResponse struct {
 
 func (x *AcceptReferralResponse) Reset() {
 	*x = AcceptReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2628,7 +2728,7 @@ func (x *AcceptReferralResponse) String() string {
 func (*AcceptReferralResponse) ProtoMessage() {}
 
 func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[25]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2641,7 +2741,7 @@ func (x *AcceptReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptReferralResponse.ProtoReflect.Descriptor instead.
 func (*AcceptReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{25}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AcceptReferralResponse) GetReferral() *Referral {
@@ -2679,7 +2779,7 @@ type WaitlistReferralRequest struct {
 
 func (x *WaitlistReferralRequest) Reset() {
 	*x = WaitlistReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2691,7 +2791,7 @@ func (x *WaitlistReferralRequest) String() string {
 func (*WaitlistReferralRequest) ProtoMessage() {}
 
 func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2704,7 +2804,7 @@ func (x *WaitlistReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralRequest.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *WaitlistReferralRequest) GetRequestId() string {
@@ -2755,7 +2855,7 @@ type WaitlistReferralResponse struct {
 
 func (x *WaitlistReferralResponse) Reset() {
 	*x = WaitlistReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2767,7 +2867,7 @@ func (x *WaitlistReferralResponse) String() string {
 func (*WaitlistReferralResponse) ProtoMessage() {}
 
 func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2780,7 +2880,7 @@ func (x *WaitlistReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitlistReferralResponse.ProtoReflect.Descriptor instead.
 func (*WaitlistReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *WaitlistReferralResponse) GetReferral() *Referral {
@@ -2826,7 +2926,7 @@ type DeclineReferralRequest struct {
 
 func (x *DeclineReferralRequest) Reset() {
 	*x = DeclineReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2838,7 +2938,7 @@ func (x *DeclineReferralRequest) String() string {
 func (*DeclineReferralRequest) ProtoMessage() {}
 
 func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2851,7 +2951,7 @@ func (x *DeclineReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralRequest.ProtoReflect.Descriptor instead.
 func (*DeclineReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DeclineReferralRequest) GetRequestId() string {
@@ -2914,7 +3014,7 @@ type DeclineReferralResponse struct {
 
 func (x *DeclineReferralResponse) Reset() {
 	*x = DeclineReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2926,7 +3026,7 @@ func (x *DeclineReferralResponse) String() string {
 func (*DeclineReferralResponse) ProtoMessage() {}
 
 func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2939,7 +3039,7 @@ func (x *DeclineReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclineReferralResponse.ProtoReflect.Descriptor instead.
 func (*DeclineReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DeclineReferralResponse) GetReferral() *Referral {
@@ -2969,7 +3069,7 @@ type CheckPossibleDuplicateRequest struct {
 
 func (x *CheckPossibleDuplicateRequest) Reset() {
 	*x = CheckPossibleDuplicateRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2981,7 +3081,7 @@ func (x *CheckPossibleDuplicateRequest) String() string {
 func (*CheckPossibleDuplicateRequest) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2994,7 +3094,7 @@ func (x *CheckPossibleDuplicateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateRequest.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CheckPossibleDuplicateRequest) GetRequestId() string {
@@ -3043,7 +3143,7 @@ type CheckPossibleDuplicateResponse struct {
 
 func (x *CheckPossibleDuplicateResponse) Reset() {
 	*x = CheckPossibleDuplicateResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3055,7 +3155,7 @@ func (x *CheckPossibleDuplicateResponse) String() string {
 func (*CheckPossibleDuplicateResponse) ProtoMessage() {}
 
 func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3068,7 +3168,7 @@ func (x *CheckPossibleDuplicateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckPossibleDuplicateResponse.ProtoReflect.Descriptor instead.
 func (*CheckPossibleDuplicateResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CheckPossibleDuplicateResponse) GetReferral() *Referral {
@@ -3101,7 +3201,7 @@ type ConfirmSameChildRequest struct {
 
 func (x *ConfirmSameChildRequest) Reset() {
 	*x = ConfirmSameChildRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3113,7 +3213,7 @@ func (x *ConfirmSameChildRequest) String() string {
 func (*ConfirmSameChildRequest) ProtoMessage() {}
 
 func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3126,7 +3226,7 @@ func (x *ConfirmSameChildRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ConfirmSameChildRequest) GetRequestId() string {
@@ -3182,7 +3282,7 @@ type ConfirmSameChildResponse struct {
 
 func (x *ConfirmSameChildResponse) Reset() {
 	*x = ConfirmSameChildResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3194,7 +3294,7 @@ func (x *ConfirmSameChildResponse) String() string {
 func (*ConfirmSameChildResponse) ProtoMessage() {}
 
 func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3207,7 +3307,7 @@ func (x *ConfirmSameChildResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSameChildResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmSameChildResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ConfirmSameChildResponse) GetReferral() *Referral {
@@ -3236,7 +3336,7 @@ type WithdrawReferralRequest struct {
 
 func (x *WithdrawReferralRequest) Reset() {
 	*x = WithdrawReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3248,7 +3348,7 @@ func (x *WithdrawReferralRequest) String() string {
 func (*WithdrawReferralRequest) ProtoMessage() {}
 
 func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3261,7 +3361,7 @@ func (x *WithdrawReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *WithdrawReferralRequest) GetRequestId() string {
@@ -3310,7 +3410,7 @@ type WithdrawReferralResponse struct {
 
 func (x *WithdrawReferralResponse) Reset() {
 	*x = WithdrawReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3322,7 +3422,7 @@ func (x *WithdrawReferralResponse) String() string {
 func (*WithdrawReferralResponse) ProtoMessage() {}
 
 func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3335,7 +3435,7 @@ func (x *WithdrawReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawReferralResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *WithdrawReferralResponse) GetReferral() *Referral {
@@ -3370,7 +3470,7 @@ type RecordPreVisitRequest struct {
 
 func (x *RecordPreVisitRequest) Reset() {
 	*x = RecordPreVisitRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3382,7 +3482,7 @@ func (x *RecordPreVisitRequest) String() string {
 func (*RecordPreVisitRequest) ProtoMessage() {}
 
 func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3395,7 +3495,7 @@ func (x *RecordPreVisitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitRequest.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RecordPreVisitRequest) GetRequestId() string {
@@ -3458,7 +3558,7 @@ type RecordPreVisitResponse struct {
 
 func (x *RecordPreVisitResponse) Reset() {
 	*x = RecordPreVisitResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3470,7 +3570,7 @@ func (x *RecordPreVisitResponse) String() string {
 func (*RecordPreVisitResponse) ProtoMessage() {}
 
 func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3483,7 +3583,7 @@ func (x *RecordPreVisitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordPreVisitResponse.ProtoReflect.Descriptor instead.
 func (*RecordPreVisitResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RecordPreVisitResponse) GetReferral() *Referral {
@@ -3510,7 +3610,7 @@ type AgreeArrangementRequest struct {
 
 func (x *AgreeArrangementRequest) Reset() {
 	*x = AgreeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3522,7 +3622,7 @@ func (x *AgreeArrangementRequest) String() string {
 func (*AgreeArrangementRequest) ProtoMessage() {}
 
 func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3535,7 +3635,7 @@ func (x *AgreeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *AgreeArrangementRequest) GetRequestId() string {
@@ -3578,7 +3678,7 @@ type AgreeArrangementResponse struct {
 
 func (x *AgreeArrangementResponse) Reset() {
 	*x = AgreeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3590,7 +3690,7 @@ func (x *AgreeArrangementResponse) String() string {
 func (*AgreeArrangementResponse) ProtoMessage() {}
 
 func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3603,7 +3703,7 @@ func (x *AgreeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AgreeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*AgreeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *AgreeArrangementResponse) GetReferral() *Referral {
@@ -3635,7 +3735,7 @@ type ChangeArrangementRequest struct {
 
 func (x *ChangeArrangementRequest) Reset() {
 	*x = ChangeArrangementRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3647,7 +3747,7 @@ func (x *ChangeArrangementRequest) String() string {
 func (*ChangeArrangementRequest) ProtoMessage() {}
 
 func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3660,7 +3760,7 @@ func (x *ChangeArrangementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementRequest.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ChangeArrangementRequest) GetRequestId() string {
@@ -3710,7 +3810,7 @@ type ChangeArrangementResponse struct {
 
 func (x *ChangeArrangementResponse) Reset() {
 	*x = ChangeArrangementResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3722,7 +3822,7 @@ func (x *ChangeArrangementResponse) String() string {
 func (*ChangeArrangementResponse) ProtoMessage() {}
 
 func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3735,7 +3835,7 @@ func (x *ChangeArrangementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangeArrangementResponse.ProtoReflect.Descriptor instead.
 func (*ChangeArrangementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ChangeArrangementResponse) GetReferral() *Referral {
@@ -3770,7 +3870,7 @@ type RecordReviewRequest struct {
 
 func (x *RecordReviewRequest) Reset() {
 	*x = RecordReviewRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3782,7 +3882,7 @@ func (x *RecordReviewRequest) String() string {
 func (*RecordReviewRequest) ProtoMessage() {}
 
 func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[42]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3795,7 +3895,7 @@ func (x *RecordReviewRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewRequest.ProtoReflect.Descriptor instead.
 func (*RecordReviewRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{42}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RecordReviewRequest) GetRequestId() string {
@@ -3851,7 +3951,7 @@ type RecordReviewResponse struct {
 
 func (x *RecordReviewResponse) Reset() {
 	*x = RecordReviewResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3863,7 +3963,7 @@ func (x *RecordReviewResponse) String() string {
 func (*RecordReviewResponse) ProtoMessage() {}
 
 func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[43]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3876,7 +3976,7 @@ func (x *RecordReviewResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordReviewResponse.ProtoReflect.Descriptor instead.
 func (*RecordReviewResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{43}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *RecordReviewResponse) GetReferral() *Referral {
@@ -3906,7 +4006,7 @@ type EndCaseRequest struct {
 
 func (x *EndCaseRequest) Reset() {
 	*x = EndCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3918,7 +4018,7 @@ func (x *EndCaseRequest) String() string {
 func (*EndCaseRequest) ProtoMessage() {}
 
 func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[44]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3931,7 +4031,7 @@ func (x *EndCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseRequest.ProtoReflect.Descriptor instead.
 func (*EndCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{44}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *EndCaseRequest) GetRequestId() string {
@@ -3980,7 +4080,7 @@ type EndCaseResponse struct {
 
 func (x *EndCaseResponse) Reset() {
 	*x = EndCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3992,7 +4092,7 @@ func (x *EndCaseResponse) String() string {
 func (*EndCaseResponse) ProtoMessage() {}
 
 func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[45]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4005,7 +4105,7 @@ func (x *EndCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EndCaseResponse.ProtoReflect.Descriptor instead.
 func (*EndCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{45}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *EndCaseResponse) GetReferral() *Referral {
@@ -4028,7 +4128,7 @@ type GetReferralRequest struct {
 
 func (x *GetReferralRequest) Reset() {
 	*x = GetReferralRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4040,7 +4140,7 @@ func (x *GetReferralRequest) String() string {
 func (*GetReferralRequest) ProtoMessage() {}
 
 func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[46]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4053,7 +4153,7 @@ func (x *GetReferralRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{46}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetReferralRequest) GetReferralId() string {
@@ -4081,7 +4181,7 @@ type GetReferralResponse struct {
 
 func (x *GetReferralResponse) Reset() {
 	*x = GetReferralResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4093,7 +4193,7 @@ func (x *GetReferralResponse) String() string {
 func (*GetReferralResponse) ProtoMessage() {}
 
 func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[47]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4106,7 +4206,7 @@ func (x *GetReferralResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{47}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetReferralResponse) GetReferral() *Referral {
@@ -4133,7 +4233,7 @@ type ListReferralsRequest struct {
 
 func (x *ListReferralsRequest) Reset() {
 	*x = ListReferralsRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4145,7 +4245,7 @@ func (x *ListReferralsRequest) String() string {
 func (*ListReferralsRequest) ProtoMessage() {}
 
 func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[48]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4158,7 +4258,7 @@ func (x *ListReferralsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsRequest.ProtoReflect.Descriptor instead.
 func (*ListReferralsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{48}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListReferralsRequest) GetCentreId() string {
@@ -4202,7 +4302,7 @@ type ListReferralsResponse struct {
 
 func (x *ListReferralsResponse) Reset() {
 	*x = ListReferralsResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4214,7 +4314,7 @@ func (x *ListReferralsResponse) String() string {
 func (*ListReferralsResponse) ProtoMessage() {}
 
 func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[49]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4227,7 +4327,7 @@ func (x *ListReferralsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReferralsResponse.ProtoReflect.Descriptor instead.
 func (*ListReferralsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{49}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListReferralsResponse) GetReferrals() []*Referral {
@@ -4263,7 +4363,7 @@ type GetFamilyRequest struct {
 
 func (x *GetFamilyRequest) Reset() {
 	*x = GetFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4275,7 +4375,7 @@ func (x *GetFamilyRequest) String() string {
 func (*GetFamilyRequest) ProtoMessage() {}
 
 func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[50]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4288,7 +4388,7 @@ func (x *GetFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyRequest.ProtoReflect.Descriptor instead.
 func (*GetFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{50}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *GetFamilyRequest) GetReferralId() string {
@@ -4330,7 +4430,7 @@ type GetFamilyResponse struct {
 
 func (x *GetFamilyResponse) Reset() {
 	*x = GetFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4342,7 +4442,7 @@ func (x *GetFamilyResponse) String() string {
 func (*GetFamilyResponse) ProtoMessage() {}
 
 func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[51]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4355,7 +4455,7 @@ func (x *GetFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetFamilyResponse.ProtoReflect.Descriptor instead.
 func (*GetFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{51}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *GetFamilyResponse) GetFamily() *Family {
@@ -4382,7 +4482,7 @@ type ListReviewsDueRequest struct {
 
 func (x *ListReviewsDueRequest) Reset() {
 	*x = ListReviewsDueRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4394,7 +4494,7 @@ func (x *ListReviewsDueRequest) String() string {
 func (*ListReviewsDueRequest) ProtoMessage() {}
 
 func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[52]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4407,7 +4507,7 @@ func (x *ListReviewsDueRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueRequest.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{52}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListReviewsDueRequest) GetCentreId() string {
@@ -4463,7 +4563,7 @@ type ReviewDue struct {
 
 func (x *ReviewDue) Reset() {
 	*x = ReviewDue{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4475,7 +4575,7 @@ func (x *ReviewDue) String() string {
 func (*ReviewDue) ProtoMessage() {}
 
 func (x *ReviewDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[53]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4488,7 +4588,7 @@ func (x *ReviewDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewDue.ProtoReflect.Descriptor instead.
 func (*ReviewDue) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{53}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ReviewDue) GetReferralId() string {
@@ -4553,7 +4653,7 @@ type ListReviewsDueResponse struct {
 
 func (x *ListReviewsDueResponse) Reset() {
 	*x = ListReviewsDueResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4565,7 +4665,7 @@ func (x *ListReviewsDueResponse) String() string {
 func (*ListReviewsDueResponse) ProtoMessage() {}
 
 func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[54]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4578,7 +4678,7 @@ func (x *ListReviewsDueResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReviewsDueResponse.ProtoReflect.Descriptor instead.
 func (*ListReviewsDueResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{54}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListReviewsDueResponse) GetReviews() []*ReviewDue {
@@ -4612,7 +4712,7 @@ type EraseFamilyRequest struct {
 
 func (x *EraseFamilyRequest) Reset() {
 	*x = EraseFamilyRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4624,7 +4724,7 @@ func (x *EraseFamilyRequest) String() string {
 func (*EraseFamilyRequest) ProtoMessage() {}
 
 func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[55]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4637,7 +4737,7 @@ func (x *EraseFamilyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyRequest.ProtoReflect.Descriptor instead.
 func (*EraseFamilyRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{55}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *EraseFamilyRequest) GetRequestId() string {
@@ -4686,7 +4786,7 @@ type EraseFamilyResponse struct {
 
 func (x *EraseFamilyResponse) Reset() {
 	*x = EraseFamilyResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4698,7 +4798,7 @@ func (x *EraseFamilyResponse) String() string {
 func (*EraseFamilyResponse) ProtoMessage() {}
 
 func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[56]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4711,7 +4811,7 @@ func (x *EraseFamilyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EraseFamilyResponse.ProtoReflect.Descriptor instead.
 func (*EraseFamilyResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{56}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *EraseFamilyResponse) GetReferral() *Referral {
@@ -4747,7 +4847,7 @@ type DuplicateNotErased struct {
 
 func (x *DuplicateNotErased) Reset() {
 	*x = DuplicateNotErased{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4759,7 +4859,7 @@ func (x *DuplicateNotErased) String() string {
 func (*DuplicateNotErased) ProtoMessage() {}
 
 func (x *DuplicateNotErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[57]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4772,7 +4872,7 @@ func (x *DuplicateNotErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DuplicateNotErased.ProtoReflect.Descriptor instead.
 func (*DuplicateNotErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{57}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *DuplicateNotErased) GetReferralId() string {
@@ -4823,7 +4923,7 @@ type CorrectCaseEndingRequest struct {
 
 func (x *CorrectCaseEndingRequest) Reset() {
 	*x = CorrectCaseEndingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4835,7 +4935,7 @@ func (x *CorrectCaseEndingRequest) String() string {
 func (*CorrectCaseEndingRequest) ProtoMessage() {}
 
 func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[58]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4848,7 +4948,7 @@ func (x *CorrectCaseEndingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingRequest.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{58}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *CorrectCaseEndingRequest) GetRequestId() string {
@@ -4897,7 +4997,7 @@ type CorrectCaseEndingResponse struct {
 
 func (x *CorrectCaseEndingResponse) Reset() {
 	*x = CorrectCaseEndingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4909,7 +5009,7 @@ func (x *CorrectCaseEndingResponse) String() string {
 func (*CorrectCaseEndingResponse) ProtoMessage() {}
 
 func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[59]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4922,7 +5022,7 @@ func (x *CorrectCaseEndingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCaseEndingResponse.ProtoReflect.Descriptor instead.
 func (*CorrectCaseEndingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{59}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
@@ -4949,7 +5049,7 @@ type ReopenCaseRequest struct {
 
 func (x *ReopenCaseRequest) Reset() {
 	*x = ReopenCaseRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4961,7 +5061,7 @@ func (x *ReopenCaseRequest) String() string {
 func (*ReopenCaseRequest) ProtoMessage() {}
 
 func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[60]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4974,7 +5074,7 @@ func (x *ReopenCaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseRequest.ProtoReflect.Descriptor instead.
 func (*ReopenCaseRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{60}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ReopenCaseRequest) GetRequestId() string {
@@ -5016,7 +5116,7 @@ type ReopenCaseResponse struct {
 
 func (x *ReopenCaseResponse) Reset() {
 	*x = ReopenCaseResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5028,7 +5128,7 @@ func (x *ReopenCaseResponse) String() string {
 func (*ReopenCaseResponse) ProtoMessage() {}
 
 func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[61]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5041,7 +5141,7 @@ func (x *ReopenCaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReopenCaseResponse.ProtoReflect.Descriptor instead.
 func (*ReopenCaseResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{61}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ReopenCaseResponse) GetReferral() *Referral {
@@ -5067,7 +5167,7 @@ type GetDoorNamesRequest struct {
 
 func (x *GetDoorNamesRequest) Reset() {
 	*x = GetDoorNamesRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5079,7 +5179,7 @@ func (x *GetDoorNamesRequest) String() string {
 func (*GetDoorNamesRequest) ProtoMessage() {}
 
 func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[62]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5092,7 +5192,7 @@ func (x *GetDoorNamesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesRequest.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{62}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *GetDoorNamesRequest) GetCentreId() string {
@@ -5132,7 +5232,7 @@ type GetDoorNamesResponse struct {
 
 func (x *GetDoorNamesResponse) Reset() {
 	*x = GetDoorNamesResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5144,7 +5244,7 @@ func (x *GetDoorNamesResponse) String() string {
 func (*GetDoorNamesResponse) ProtoMessage() {}
 
 func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[63]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5157,7 +5257,7 @@ func (x *GetDoorNamesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDoorNamesResponse.ProtoReflect.Descriptor instead.
 func (*GetDoorNamesResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{63}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *GetDoorNamesResponse) GetNames() []*DoorName {
@@ -5217,7 +5317,7 @@ type DoorName struct {
 
 func (x *DoorName) Reset() {
 	*x = DoorName{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5229,7 +5329,7 @@ func (x *DoorName) String() string {
 func (*DoorName) ProtoMessage() {}
 
 func (x *DoorName) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[64]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5242,7 +5342,7 @@ func (x *DoorName) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DoorName.ProtoReflect.Descriptor instead.
 func (*DoorName) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{64}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *DoorName) GetFamilyId() string {
@@ -5321,7 +5421,7 @@ type GetReferralStandingRequest struct {
 
 func (x *GetReferralStandingRequest) Reset() {
 	*x = GetReferralStandingRequest{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5333,7 +5433,7 @@ func (x *GetReferralStandingRequest) String() string {
 func (*GetReferralStandingRequest) ProtoMessage() {}
 
 func (x *GetReferralStandingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[65]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5346,7 +5446,7 @@ func (x *GetReferralStandingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralStandingRequest.ProtoReflect.Descriptor instead.
 func (*GetReferralStandingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{65}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *GetReferralStandingRequest) GetReferralId() string {
@@ -5374,7 +5474,7 @@ type GetReferralStandingResponse struct {
 
 func (x *GetReferralStandingResponse) Reset() {
 	*x = GetReferralStandingResponse{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5386,7 +5486,7 @@ func (x *GetReferralStandingResponse) String() string {
 func (*GetReferralStandingResponse) ProtoMessage() {}
 
 func (x *GetReferralStandingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[66]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5399,7 +5499,7 @@ func (x *GetReferralStandingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReferralStandingResponse.ProtoReflect.Descriptor instead.
 func (*GetReferralStandingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{66}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *GetReferralStandingResponse) GetStanding() *ReferralStanding {
@@ -5425,7 +5525,7 @@ type ReferralStanding struct {
 
 func (x *ReferralStanding) Reset() {
 	*x = ReferralStanding{}
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5437,7 +5537,7 @@ func (x *ReferralStanding) String() string {
 func (*ReferralStanding) ProtoMessage() {}
 
 func (x *ReferralStanding) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_referral_proto_msgTypes[67]
+	mi := &file_familytime_referral_v1_referral_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5450,7 +5550,7 @@ func (x *ReferralStanding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralStanding.ProtoReflect.Descriptor instead.
 func (*ReferralStanding) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{67}
+	return file_familytime_referral_v1_referral_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *ReferralStanding) GetReferralId() string {
@@ -5560,7 +5660,7 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"birth_year\x18\x02 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x03 \x01(\x05R\n" +
 	"birthMonth\x128\n" +
-	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\x81\x13\n" +
+	"\bage_band\x18\x04 \x01(\x0e2\x1d.familytime.common.v1.AgeBandR\aageBand\"\xdc\x13\n" +
 	"\bReferral\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -5603,7 +5703,17 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\x12disclosure_weighed\x18# \x01(\bR\x11disclosureWeighed\x12a\n" +
 	"\x17flagged_as_duplicate_on\x18$ \x03(\v2*.familytime.referral.v1.DuplicateFlaggedOnR\x14flaggedAsDuplicateOn\x12Q\n" +
 	"\x10risk_retractions\x18% \x03(\v2&.familytime.referral.v1.RiskRetractionR\x0friskRetractions\x12;\n" +
-	"\x1aawaiting_second_party_days\x18& \x01(\x05R\x17awaitingSecondPartyDays\"\xea\x01\n" +
+	"\x1aawaiting_second_party_days\x18& \x01(\x05R\x17awaitingSecondPartyDays\x12Y\n" +
+	"\x13same_adult_possible\x18' \x03(\v2).familytime.referral.v1.SameAdultPossibleR\x11sameAdultPossible\"\xac\x01\n" +
+	"\x11SameAdultPossible\x12\x1f\n" +
+	"\vreferral_id\x18\x01 \x01(\tR\n" +
+	"referralId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tperson_id\x18\x03 \x01(\tR\bpersonId\x12\x1d\n" +
+	"\n" +
+	"same_phone\x18\x04 \x01(\bR\tsamePhone\x12\x1d\n" +
+	"\n" +
+	"same_email\x18\x05 \x01(\bR\tsameEmail\"\xea\x01\n" +
 	"\x0eRiskRetraction\x12@\n" +
 	"\bquestion\x18\x01 \x01(\x0e2$.familytime.referral.v1.RiskQuestionR\bquestion\x12=\n" +
 	"\fdisclosed_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\vdisclosedOn\x12=\n" +
@@ -5980,7 +6090,7 @@ func file_familytime_referral_v1_referral_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_referral_proto_rawDescData
 }
 
-var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 68)
+var file_familytime_referral_v1_referral_proto_msgTypes = make([]protoimpl.MessageInfo, 69)
 var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*ContactDetails)(nil),                       // 0: familytime.referral.v1.ContactDetails
 	(*Adult)(nil),                                // 1: familytime.referral.v1.Adult
@@ -5991,260 +6101,262 @@ var file_familytime_referral_v1_referral_proto_goTypes = []any{
 	(*PersonSummary)(nil),                        // 6: familytime.referral.v1.PersonSummary
 	(*ChildSummary)(nil),                         // 7: familytime.referral.v1.ChildSummary
 	(*Referral)(nil),                             // 8: familytime.referral.v1.Referral
-	(*RiskRetraction)(nil),                       // 9: familytime.referral.v1.RiskRetraction
-	(*DuplicateFlaggedOn)(nil),                   // 10: familytime.referral.v1.DuplicateFlaggedOn
-	(*PossibleDuplicate)(nil),                    // 11: familytime.referral.v1.PossibleDuplicate
-	(*Family)(nil),                               // 12: familytime.referral.v1.Family
-	(*ApplicationRiskAnswers)(nil),               // 13: familytime.referral.v1.ApplicationRiskAnswers
-	(*SecondApplicationChild)(nil),               // 14: familytime.referral.v1.SecondApplicationChild
-	(*CaseNote)(nil),                             // 15: familytime.referral.v1.CaseNote
-	(*SubmitReferralRequest)(nil),                // 16: familytime.referral.v1.SubmitReferralRequest
-	(*SubmitReferralResponse)(nil),               // 17: familytime.referral.v1.SubmitReferralResponse
-	(*SubmitSecondPartyApplicationRequest)(nil),  // 18: familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	(*SubmitSecondPartyApplicationResponse)(nil), // 19: familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	(*AmendReferralRequest)(nil),                 // 20: familytime.referral.v1.AmendReferralRequest
-	(*AmendReferralResponse)(nil),                // 21: familytime.referral.v1.AmendReferralResponse
-	(*RecordScreeningRequest)(nil),               // 22: familytime.referral.v1.RecordScreeningRequest
-	(*RecordScreeningResponse)(nil),              // 23: familytime.referral.v1.RecordScreeningResponse
-	(*AcceptReferralRequest)(nil),                // 24: familytime.referral.v1.AcceptReferralRequest
-	(*AcceptReferralResponse)(nil),               // 25: familytime.referral.v1.AcceptReferralResponse
-	(*WaitlistReferralRequest)(nil),              // 26: familytime.referral.v1.WaitlistReferralRequest
-	(*WaitlistReferralResponse)(nil),             // 27: familytime.referral.v1.WaitlistReferralResponse
-	(*DeclineReferralRequest)(nil),               // 28: familytime.referral.v1.DeclineReferralRequest
-	(*DeclineReferralResponse)(nil),              // 29: familytime.referral.v1.DeclineReferralResponse
-	(*CheckPossibleDuplicateRequest)(nil),        // 30: familytime.referral.v1.CheckPossibleDuplicateRequest
-	(*CheckPossibleDuplicateResponse)(nil),       // 31: familytime.referral.v1.CheckPossibleDuplicateResponse
-	(*ConfirmSameChildRequest)(nil),              // 32: familytime.referral.v1.ConfirmSameChildRequest
-	(*ConfirmSameChildResponse)(nil),             // 33: familytime.referral.v1.ConfirmSameChildResponse
-	(*WithdrawReferralRequest)(nil),              // 34: familytime.referral.v1.WithdrawReferralRequest
-	(*WithdrawReferralResponse)(nil),             // 35: familytime.referral.v1.WithdrawReferralResponse
-	(*RecordPreVisitRequest)(nil),                // 36: familytime.referral.v1.RecordPreVisitRequest
-	(*RecordPreVisitResponse)(nil),               // 37: familytime.referral.v1.RecordPreVisitResponse
-	(*AgreeArrangementRequest)(nil),              // 38: familytime.referral.v1.AgreeArrangementRequest
-	(*AgreeArrangementResponse)(nil),             // 39: familytime.referral.v1.AgreeArrangementResponse
-	(*ChangeArrangementRequest)(nil),             // 40: familytime.referral.v1.ChangeArrangementRequest
-	(*ChangeArrangementResponse)(nil),            // 41: familytime.referral.v1.ChangeArrangementResponse
-	(*RecordReviewRequest)(nil),                  // 42: familytime.referral.v1.RecordReviewRequest
-	(*RecordReviewResponse)(nil),                 // 43: familytime.referral.v1.RecordReviewResponse
-	(*EndCaseRequest)(nil),                       // 44: familytime.referral.v1.EndCaseRequest
-	(*EndCaseResponse)(nil),                      // 45: familytime.referral.v1.EndCaseResponse
-	(*GetReferralRequest)(nil),                   // 46: familytime.referral.v1.GetReferralRequest
-	(*GetReferralResponse)(nil),                  // 47: familytime.referral.v1.GetReferralResponse
-	(*ListReferralsRequest)(nil),                 // 48: familytime.referral.v1.ListReferralsRequest
-	(*ListReferralsResponse)(nil),                // 49: familytime.referral.v1.ListReferralsResponse
-	(*GetFamilyRequest)(nil),                     // 50: familytime.referral.v1.GetFamilyRequest
-	(*GetFamilyResponse)(nil),                    // 51: familytime.referral.v1.GetFamilyResponse
-	(*ListReviewsDueRequest)(nil),                // 52: familytime.referral.v1.ListReviewsDueRequest
-	(*ReviewDue)(nil),                            // 53: familytime.referral.v1.ReviewDue
-	(*ListReviewsDueResponse)(nil),               // 54: familytime.referral.v1.ListReviewsDueResponse
-	(*EraseFamilyRequest)(nil),                   // 55: familytime.referral.v1.EraseFamilyRequest
-	(*EraseFamilyResponse)(nil),                  // 56: familytime.referral.v1.EraseFamilyResponse
-	(*DuplicateNotErased)(nil),                   // 57: familytime.referral.v1.DuplicateNotErased
-	(*CorrectCaseEndingRequest)(nil),             // 58: familytime.referral.v1.CorrectCaseEndingRequest
-	(*CorrectCaseEndingResponse)(nil),            // 59: familytime.referral.v1.CorrectCaseEndingResponse
-	(*ReopenCaseRequest)(nil),                    // 60: familytime.referral.v1.ReopenCaseRequest
-	(*ReopenCaseResponse)(nil),                   // 61: familytime.referral.v1.ReopenCaseResponse
-	(*GetDoorNamesRequest)(nil),                  // 62: familytime.referral.v1.GetDoorNamesRequest
-	(*GetDoorNamesResponse)(nil),                 // 63: familytime.referral.v1.GetDoorNamesResponse
-	(*DoorName)(nil),                             // 64: familytime.referral.v1.DoorName
-	(*GetReferralStandingRequest)(nil),           // 65: familytime.referral.v1.GetReferralStandingRequest
-	(*GetReferralStandingResponse)(nil),          // 66: familytime.referral.v1.GetReferralStandingResponse
-	(*ReferralStanding)(nil),                     // 67: familytime.referral.v1.ReferralStanding
-	(AdultRole)(0),                               // 68: familytime.referral.v1.AdultRole
-	(*v1.Date)(nil),                              // 69: familytime.common.v1.Date
-	(CourtOrderKind)(0),                          // 70: familytime.referral.v1.CourtOrderKind
-	(Agency)(0),                                  // 71: familytime.referral.v1.Agency
-	(*RiskAnswers)(nil),                          // 72: familytime.referral.v1.RiskAnswers
-	(v1.AgeBand)(0),                              // 73: familytime.common.v1.AgeBand
-	(ReferralState)(0),                           // 74: familytime.referral.v1.ReferralState
-	(v1.ReferralSource)(0),                       // 75: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                          // 76: familytime.common.v1.ServiceType
-	(RiskRating)(0),                              // 77: familytime.referral.v1.RiskRating
-	(*Arrangement)(nil),                          // 78: familytime.referral.v1.Arrangement
-	(SupportedContactTerm)(0),                    // 79: familytime.referral.v1.SupportedContactTerm
-	(CaseOutcome)(0),                             // 80: familytime.referral.v1.CaseOutcome
-	(ApplicantDetail)(0),                         // 81: familytime.referral.v1.ApplicantDetail
-	(*timestamppb.Timestamp)(nil),                // 82: google.protobuf.Timestamp
-	(RiskQuestion)(0),                            // 83: familytime.referral.v1.RiskQuestion
-	(ChildMatch)(0),                              // 84: familytime.referral.v1.ChildMatch
-	(ErasureReason)(0),                           // 85: familytime.referral.v1.ErasureReason
-	(DeclineReason)(0),                           // 86: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                             // 87: familytime.referral.v1.WithdrawnBy
-	(ReviewDecision)(0),                          // 88: familytime.referral.v1.ReviewDecision
-	(StandingState)(0),                           // 89: familytime.referral.v1.StandingState
-	(StandingDeclineReason)(0),                   // 90: familytime.referral.v1.StandingDeclineReason
+	(*SameAdultPossible)(nil),                    // 9: familytime.referral.v1.SameAdultPossible
+	(*RiskRetraction)(nil),                       // 10: familytime.referral.v1.RiskRetraction
+	(*DuplicateFlaggedOn)(nil),                   // 11: familytime.referral.v1.DuplicateFlaggedOn
+	(*PossibleDuplicate)(nil),                    // 12: familytime.referral.v1.PossibleDuplicate
+	(*Family)(nil),                               // 13: familytime.referral.v1.Family
+	(*ApplicationRiskAnswers)(nil),               // 14: familytime.referral.v1.ApplicationRiskAnswers
+	(*SecondApplicationChild)(nil),               // 15: familytime.referral.v1.SecondApplicationChild
+	(*CaseNote)(nil),                             // 16: familytime.referral.v1.CaseNote
+	(*SubmitReferralRequest)(nil),                // 17: familytime.referral.v1.SubmitReferralRequest
+	(*SubmitReferralResponse)(nil),               // 18: familytime.referral.v1.SubmitReferralResponse
+	(*SubmitSecondPartyApplicationRequest)(nil),  // 19: familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	(*SubmitSecondPartyApplicationResponse)(nil), // 20: familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	(*AmendReferralRequest)(nil),                 // 21: familytime.referral.v1.AmendReferralRequest
+	(*AmendReferralResponse)(nil),                // 22: familytime.referral.v1.AmendReferralResponse
+	(*RecordScreeningRequest)(nil),               // 23: familytime.referral.v1.RecordScreeningRequest
+	(*RecordScreeningResponse)(nil),              // 24: familytime.referral.v1.RecordScreeningResponse
+	(*AcceptReferralRequest)(nil),                // 25: familytime.referral.v1.AcceptReferralRequest
+	(*AcceptReferralResponse)(nil),               // 26: familytime.referral.v1.AcceptReferralResponse
+	(*WaitlistReferralRequest)(nil),              // 27: familytime.referral.v1.WaitlistReferralRequest
+	(*WaitlistReferralResponse)(nil),             // 28: familytime.referral.v1.WaitlistReferralResponse
+	(*DeclineReferralRequest)(nil),               // 29: familytime.referral.v1.DeclineReferralRequest
+	(*DeclineReferralResponse)(nil),              // 30: familytime.referral.v1.DeclineReferralResponse
+	(*CheckPossibleDuplicateRequest)(nil),        // 31: familytime.referral.v1.CheckPossibleDuplicateRequest
+	(*CheckPossibleDuplicateResponse)(nil),       // 32: familytime.referral.v1.CheckPossibleDuplicateResponse
+	(*ConfirmSameChildRequest)(nil),              // 33: familytime.referral.v1.ConfirmSameChildRequest
+	(*ConfirmSameChildResponse)(nil),             // 34: familytime.referral.v1.ConfirmSameChildResponse
+	(*WithdrawReferralRequest)(nil),              // 35: familytime.referral.v1.WithdrawReferralRequest
+	(*WithdrawReferralResponse)(nil),             // 36: familytime.referral.v1.WithdrawReferralResponse
+	(*RecordPreVisitRequest)(nil),                // 37: familytime.referral.v1.RecordPreVisitRequest
+	(*RecordPreVisitResponse)(nil),               // 38: familytime.referral.v1.RecordPreVisitResponse
+	(*AgreeArrangementRequest)(nil),              // 39: familytime.referral.v1.AgreeArrangementRequest
+	(*AgreeArrangementResponse)(nil),             // 40: familytime.referral.v1.AgreeArrangementResponse
+	(*ChangeArrangementRequest)(nil),             // 41: familytime.referral.v1.ChangeArrangementRequest
+	(*ChangeArrangementResponse)(nil),            // 42: familytime.referral.v1.ChangeArrangementResponse
+	(*RecordReviewRequest)(nil),                  // 43: familytime.referral.v1.RecordReviewRequest
+	(*RecordReviewResponse)(nil),                 // 44: familytime.referral.v1.RecordReviewResponse
+	(*EndCaseRequest)(nil),                       // 45: familytime.referral.v1.EndCaseRequest
+	(*EndCaseResponse)(nil),                      // 46: familytime.referral.v1.EndCaseResponse
+	(*GetReferralRequest)(nil),                   // 47: familytime.referral.v1.GetReferralRequest
+	(*GetReferralResponse)(nil),                  // 48: familytime.referral.v1.GetReferralResponse
+	(*ListReferralsRequest)(nil),                 // 49: familytime.referral.v1.ListReferralsRequest
+	(*ListReferralsResponse)(nil),                // 50: familytime.referral.v1.ListReferralsResponse
+	(*GetFamilyRequest)(nil),                     // 51: familytime.referral.v1.GetFamilyRequest
+	(*GetFamilyResponse)(nil),                    // 52: familytime.referral.v1.GetFamilyResponse
+	(*ListReviewsDueRequest)(nil),                // 53: familytime.referral.v1.ListReviewsDueRequest
+	(*ReviewDue)(nil),                            // 54: familytime.referral.v1.ReviewDue
+	(*ListReviewsDueResponse)(nil),               // 55: familytime.referral.v1.ListReviewsDueResponse
+	(*EraseFamilyRequest)(nil),                   // 56: familytime.referral.v1.EraseFamilyRequest
+	(*EraseFamilyResponse)(nil),                  // 57: familytime.referral.v1.EraseFamilyResponse
+	(*DuplicateNotErased)(nil),                   // 58: familytime.referral.v1.DuplicateNotErased
+	(*CorrectCaseEndingRequest)(nil),             // 59: familytime.referral.v1.CorrectCaseEndingRequest
+	(*CorrectCaseEndingResponse)(nil),            // 60: familytime.referral.v1.CorrectCaseEndingResponse
+	(*ReopenCaseRequest)(nil),                    // 61: familytime.referral.v1.ReopenCaseRequest
+	(*ReopenCaseResponse)(nil),                   // 62: familytime.referral.v1.ReopenCaseResponse
+	(*GetDoorNamesRequest)(nil),                  // 63: familytime.referral.v1.GetDoorNamesRequest
+	(*GetDoorNamesResponse)(nil),                 // 64: familytime.referral.v1.GetDoorNamesResponse
+	(*DoorName)(nil),                             // 65: familytime.referral.v1.DoorName
+	(*GetReferralStandingRequest)(nil),           // 66: familytime.referral.v1.GetReferralStandingRequest
+	(*GetReferralStandingResponse)(nil),          // 67: familytime.referral.v1.GetReferralStandingResponse
+	(*ReferralStanding)(nil),                     // 68: familytime.referral.v1.ReferralStanding
+	(AdultRole)(0),                               // 69: familytime.referral.v1.AdultRole
+	(*v1.Date)(nil),                              // 70: familytime.common.v1.Date
+	(CourtOrderKind)(0),                          // 71: familytime.referral.v1.CourtOrderKind
+	(Agency)(0),                                  // 72: familytime.referral.v1.Agency
+	(*RiskAnswers)(nil),                          // 73: familytime.referral.v1.RiskAnswers
+	(v1.AgeBand)(0),                              // 74: familytime.common.v1.AgeBand
+	(ReferralState)(0),                           // 75: familytime.referral.v1.ReferralState
+	(v1.ReferralSource)(0),                       // 76: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                          // 77: familytime.common.v1.ServiceType
+	(RiskRating)(0),                              // 78: familytime.referral.v1.RiskRating
+	(*Arrangement)(nil),                          // 79: familytime.referral.v1.Arrangement
+	(SupportedContactTerm)(0),                    // 80: familytime.referral.v1.SupportedContactTerm
+	(CaseOutcome)(0),                             // 81: familytime.referral.v1.CaseOutcome
+	(ApplicantDetail)(0),                         // 82: familytime.referral.v1.ApplicantDetail
+	(*timestamppb.Timestamp)(nil),                // 83: google.protobuf.Timestamp
+	(RiskQuestion)(0),                            // 84: familytime.referral.v1.RiskQuestion
+	(ChildMatch)(0),                              // 85: familytime.referral.v1.ChildMatch
+	(ErasureReason)(0),                           // 86: familytime.referral.v1.ErasureReason
+	(DeclineReason)(0),                           // 87: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                             // 88: familytime.referral.v1.WithdrawnBy
+	(ReviewDecision)(0),                          // 89: familytime.referral.v1.ReviewDecision
+	(StandingState)(0),                           // 90: familytime.referral.v1.StandingState
+	(StandingDeclineReason)(0),                   // 91: familytime.referral.v1.StandingDeclineReason
 }
 var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
-	68,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
+	69,  // 0: familytime.referral.v1.Adult.role:type_name -> familytime.referral.v1.AdultRole
 	0,   // 1: familytime.referral.v1.Adult.contact:type_name -> familytime.referral.v1.ContactDetails
-	69,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
-	70,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	69,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
-	69,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
+	70,  // 2: familytime.referral.v1.Child.date_of_birth:type_name -> familytime.common.v1.Date
+	71,  // 3: familytime.referral.v1.CourtOrder.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	70,  // 4: familytime.referral.v1.CourtOrder.made_on:type_name -> familytime.common.v1.Date
+	70,  // 5: familytime.referral.v1.CourtOrder.expires_on:type_name -> familytime.common.v1.Date
 	1,   // 6: familytime.referral.v1.ReferralDetails.adults:type_name -> familytime.referral.v1.Adult
 	2,   // 7: familytime.referral.v1.ReferralDetails.children:type_name -> familytime.referral.v1.Child
 	3,   // 8: familytime.referral.v1.ReferralDetails.court_orders:type_name -> familytime.referral.v1.CourtOrder
-	71,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
-	72,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
+	72,  // 9: familytime.referral.v1.ReferralDetails.other_agencies:type_name -> familytime.referral.v1.Agency
+	73,  // 10: familytime.referral.v1.ReferralDetails.risk:type_name -> familytime.referral.v1.RiskAnswers
 	4,   // 11: familytime.referral.v1.ReferralDetails.referrer:type_name -> familytime.referral.v1.Referrer
-	68,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
-	73,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
-	74,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
-	75,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
-	76,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	76,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
-	69,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
+	69,  // 12: familytime.referral.v1.PersonSummary.role:type_name -> familytime.referral.v1.AdultRole
+	74,  // 13: familytime.referral.v1.ChildSummary.age_band:type_name -> familytime.common.v1.AgeBand
+	75,  // 14: familytime.referral.v1.Referral.state:type_name -> familytime.referral.v1.ReferralState
+	76,  // 15: familytime.referral.v1.Referral.source:type_name -> familytime.common.v1.ReferralSource
+	77,  // 16: familytime.referral.v1.Referral.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	77,  // 17: familytime.referral.v1.Referral.service_type:type_name -> familytime.common.v1.ServiceType
+	70,  // 18: familytime.referral.v1.Referral.received_on:type_name -> familytime.common.v1.Date
 	6,   // 19: familytime.referral.v1.Referral.adults:type_name -> familytime.referral.v1.PersonSummary
 	7,   // 20: familytime.referral.v1.Referral.children:type_name -> familytime.referral.v1.ChildSummary
-	77,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
-	78,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
-	69,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
-	69,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
-	69,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
-	69,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
-	79,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	80,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	69,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
-	69,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
-	69,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
-	69,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
-	81,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
-	11,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
-	82,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
-	10,  // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
-	9,   // 37: familytime.referral.v1.Referral.risk_retractions:type_name -> familytime.referral.v1.RiskRetraction
-	83,  // 38: familytime.referral.v1.RiskRetraction.question:type_name -> familytime.referral.v1.RiskQuestion
-	69,  // 39: familytime.referral.v1.RiskRetraction.disclosed_on:type_name -> familytime.common.v1.Date
-	69,  // 40: familytime.referral.v1.RiskRetraction.retracted_on:type_name -> familytime.common.v1.Date
-	84,  // 41: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
-	84,  // 42: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
-	69,  // 43: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
-	69,  // 44: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
-	69,  // 45: familytime.referral.v1.PossibleDuplicate.ended_for_safety_on:type_name -> familytime.common.v1.Date
-	69,  // 46: familytime.referral.v1.PossibleDuplicate.safety_ending_weighed_on:type_name -> familytime.common.v1.Date
-	1,   // 47: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
-	2,   // 48: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
-	5,   // 49: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
-	15,  // 50: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
-	69,  // 51: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
-	85,  // 52: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
-	13,  // 53: familytime.referral.v1.Family.application_risk_answers:type_name -> familytime.referral.v1.ApplicationRiskAnswers
-	14,  // 54: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
-	72,  // 55: familytime.referral.v1.ApplicationRiskAnswers.first_application:type_name -> familytime.referral.v1.RiskAnswers
-	72,  // 56: familytime.referral.v1.ApplicationRiskAnswers.second_application:type_name -> familytime.referral.v1.RiskAnswers
-	69,  // 57: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
-	75,  // 58: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
-	76,  // 59: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	5,   // 60: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 61: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 62: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	1,   // 63: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
-	72,  // 64: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
-	2,   // 65: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
-	8,   // 66: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 67: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 68: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	77,  // 69: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 70: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	76,  // 71: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 72: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 73: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	76,  // 74: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 75: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 76: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	86,  // 77: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 78: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 79: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 80: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	87,  // 81: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 82: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 83: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 84: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 85: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 86: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	78,  // 87: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 88: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 89: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	88,  // 90: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 91: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	80,  // 92: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 93: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 94: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	74,  // 95: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 96: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	12,  // 97: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	69,  // 98: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	69,  // 99: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	69,  // 100: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	79,  // 101: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	53,  // 102: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	85,  // 103: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 104: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	57,  // 105: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	74,  // 106: familytime.referral.v1.DuplicateNotErased.state:type_name -> familytime.referral.v1.ReferralState
-	80,  // 107: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 108: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 109: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	69,  // 110: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	64,  // 111: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	69,  // 112: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	68,  // 113: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	67,  // 114: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
-	89,  // 115: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
-	90,  // 116: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
-	16,  // 117: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	18,  // 118: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	20,  // 119: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	22,  // 120: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	24,  // 121: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	26,  // 122: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	30,  // 123: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	32,  // 124: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	28,  // 125: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	34,  // 126: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	36,  // 127: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	38,  // 128: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	40,  // 129: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	42,  // 130: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	44,  // 131: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	58,  // 132: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	60,  // 133: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	46,  // 134: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	48,  // 135: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	50,  // 136: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	52,  // 137: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	55,  // 138: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	62,  // 139: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	65,  // 140: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
-	17,  // 141: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	19,  // 142: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	21,  // 143: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	23,  // 144: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	25,  // 145: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	27,  // 146: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	31,  // 147: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	33,  // 148: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	29,  // 149: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	35,  // 150: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	37,  // 151: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	39,  // 152: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	41,  // 153: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	43,  // 154: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	45,  // 155: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	59,  // 156: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	61,  // 157: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	47,  // 158: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	49,  // 159: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	51,  // 160: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	54,  // 161: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	56,  // 162: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	63,  // 163: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	66,  // 164: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
-	141, // [141:165] is the sub-list for method output_type
-	117, // [117:141] is the sub-list for method input_type
-	117, // [117:117] is the sub-list for extension type_name
-	117, // [117:117] is the sub-list for extension extendee
-	0,   // [0:117] is the sub-list for field type_name
+	78,  // 21: familytime.referral.v1.Referral.rating:type_name -> familytime.referral.v1.RiskRating
+	79,  // 22: familytime.referral.v1.Referral.arrangement:type_name -> familytime.referral.v1.Arrangement
+	70,  // 23: familytime.referral.v1.Referral.review_due_on:type_name -> familytime.common.v1.Date
+	70,  // 24: familytime.referral.v1.Referral.lead_assessed_on:type_name -> familytime.common.v1.Date
+	70,  // 25: familytime.referral.v1.Referral.erased_on:type_name -> familytime.common.v1.Date
+	70,  // 26: familytime.referral.v1.Referral.first_session_on:type_name -> familytime.common.v1.Date
+	80,  // 27: familytime.referral.v1.Referral.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	81,  // 28: familytime.referral.v1.Referral.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	70,  // 29: familytime.referral.v1.Referral.ended_on:type_name -> familytime.common.v1.Date
+	70,  // 30: familytime.referral.v1.Referral.place_released_on:type_name -> familytime.common.v1.Date
+	70,  // 31: familytime.referral.v1.Referral.attended_since_release_on:type_name -> familytime.common.v1.Date
+	70,  // 32: familytime.referral.v1.Referral.domestic_abuse_disclosed_on:type_name -> familytime.common.v1.Date
+	82,  // 33: familytime.referral.v1.Referral.second_applicant_matches:type_name -> familytime.referral.v1.ApplicantDetail
+	12,  // 34: familytime.referral.v1.Referral.possible_duplicates:type_name -> familytime.referral.v1.PossibleDuplicate
+	83,  // 35: familytime.referral.v1.Referral.answered_at:type_name -> google.protobuf.Timestamp
+	11,  // 36: familytime.referral.v1.Referral.flagged_as_duplicate_on:type_name -> familytime.referral.v1.DuplicateFlaggedOn
+	10,  // 37: familytime.referral.v1.Referral.risk_retractions:type_name -> familytime.referral.v1.RiskRetraction
+	9,   // 38: familytime.referral.v1.Referral.same_adult_possible:type_name -> familytime.referral.v1.SameAdultPossible
+	84,  // 39: familytime.referral.v1.RiskRetraction.question:type_name -> familytime.referral.v1.RiskQuestion
+	70,  // 40: familytime.referral.v1.RiskRetraction.disclosed_on:type_name -> familytime.common.v1.Date
+	70,  // 41: familytime.referral.v1.RiskRetraction.retracted_on:type_name -> familytime.common.v1.Date
+	85,  // 42: familytime.referral.v1.DuplicateFlaggedOn.match:type_name -> familytime.referral.v1.ChildMatch
+	85,  // 43: familytime.referral.v1.PossibleDuplicate.match:type_name -> familytime.referral.v1.ChildMatch
+	70,  // 44: familytime.referral.v1.PossibleDuplicate.checked_not_the_family_on:type_name -> familytime.common.v1.Date
+	70,  // 45: familytime.referral.v1.PossibleDuplicate.confirmed_same_child_on:type_name -> familytime.common.v1.Date
+	70,  // 46: familytime.referral.v1.PossibleDuplicate.ended_for_safety_on:type_name -> familytime.common.v1.Date
+	70,  // 47: familytime.referral.v1.PossibleDuplicate.safety_ending_weighed_on:type_name -> familytime.common.v1.Date
+	1,   // 48: familytime.referral.v1.Family.adults:type_name -> familytime.referral.v1.Adult
+	2,   // 49: familytime.referral.v1.Family.children:type_name -> familytime.referral.v1.Child
+	5,   // 50: familytime.referral.v1.Family.details:type_name -> familytime.referral.v1.ReferralDetails
+	16,  // 51: familytime.referral.v1.Family.notes:type_name -> familytime.referral.v1.CaseNote
+	70,  // 52: familytime.referral.v1.Family.erased_on:type_name -> familytime.common.v1.Date
+	86,  // 53: familytime.referral.v1.Family.erasure_reason:type_name -> familytime.referral.v1.ErasureReason
+	14,  // 54: familytime.referral.v1.Family.application_risk_answers:type_name -> familytime.referral.v1.ApplicationRiskAnswers
+	15,  // 55: familytime.referral.v1.Family.second_application_children:type_name -> familytime.referral.v1.SecondApplicationChild
+	73,  // 56: familytime.referral.v1.ApplicationRiskAnswers.first_application:type_name -> familytime.referral.v1.RiskAnswers
+	73,  // 57: familytime.referral.v1.ApplicationRiskAnswers.second_application:type_name -> familytime.referral.v1.RiskAnswers
+	70,  // 58: familytime.referral.v1.CaseNote.on:type_name -> familytime.common.v1.Date
+	76,  // 59: familytime.referral.v1.SubmitReferralRequest.source:type_name -> familytime.common.v1.ReferralSource
+	77,  // 60: familytime.referral.v1.SubmitReferralRequest.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	5,   // 61: familytime.referral.v1.SubmitReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 62: familytime.referral.v1.SubmitReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 63: familytime.referral.v1.SubmitReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	1,   // 64: familytime.referral.v1.SubmitSecondPartyApplicationRequest.parent:type_name -> familytime.referral.v1.Adult
+	73,  // 65: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
+	2,   // 66: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
+	8,   // 67: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
+	5,   // 68: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 69: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	78,  // 70: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 71: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	77,  // 72: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 73: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 74: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	77,  // 75: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 76: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 77: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	87,  // 78: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 79: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 80: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 81: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	88,  // 82: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 83: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 84: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 85: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	79,  // 86: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 87: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	79,  // 88: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 89: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 90: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	89,  // 91: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 92: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	81,  // 93: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 94: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 95: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	75,  // 96: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 97: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	13,  // 98: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	70,  // 99: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	70,  // 100: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	70,  // 101: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	80,  // 102: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	54,  // 103: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	86,  // 104: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 105: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	58,  // 106: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	75,  // 107: familytime.referral.v1.DuplicateNotErased.state:type_name -> familytime.referral.v1.ReferralState
+	81,  // 108: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 109: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 110: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 111: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	65,  // 112: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	70,  // 113: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	69,  // 114: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	68,  // 115: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	90,  // 116: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	91,  // 117: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	17,  // 118: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	19,  // 119: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	21,  // 120: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	23,  // 121: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	25,  // 122: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	27,  // 123: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	31,  // 124: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	33,  // 125: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	29,  // 126: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	35,  // 127: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	37,  // 128: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	39,  // 129: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	41,  // 130: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	43,  // 131: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	45,  // 132: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	59,  // 133: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	61,  // 134: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	47,  // 135: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	49,  // 136: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	51,  // 137: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	53,  // 138: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	56,  // 139: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	63,  // 140: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	66,  // 141: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	18,  // 142: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	20,  // 143: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	22,  // 144: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	24,  // 145: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	26,  // 146: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	28,  // 147: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	32,  // 148: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	34,  // 149: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	30,  // 150: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	36,  // 151: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	38,  // 152: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	40,  // 153: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	42,  // 154: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	44,  // 155: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	46,  // 156: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	60,  // 157: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	62,  // 158: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	48,  // 159: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	50,  // 160: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	52,  // 161: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	55,  // 162: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	57,  // 163: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	64,  // 164: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	67,  // 165: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	142, // [142:166] is the sub-list for method output_type
+	118, // [118:142] is the sub-list for method input_type
+	118, // [118:118] is the sub-list for extension type_name
+	118, // [118:118] is the sub-list for extension extendee
+	0,   // [0:118] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }
@@ -6259,7 +6371,7 @@ func file_familytime_referral_v1_referral_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_referral_proto_rawDesc), len(file_familytime_referral_v1_referral_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   68,
+			NumMessages:   69,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
 
@@ -21,6 +23,12 @@ import (
 // family it is kept apart from (as booking does, notAlongside), and the centre's timetable for the
 // rooms' names only when there is something to say.
 func (a *App) keptApartAtDoor(ctx context.Context, f *domain.Family, b *domain.Booking, at time.Time) ([]domain.Caution, error) {
+	return a.keptApartCautions(ctx, f, b, at, false)
+}
+
+// keptApartCautions are keptApartAtDoor's cautions; notRecorded: nothing is recorded for the
+// party at the door (notActiveAtDoor), and the cautions say so.
+func (a *App) keptApartCautions(ctx context.Context, f *domain.Family, b *domain.Booking, at time.Time, notRecorded bool) ([]domain.Caution, error) {
 	others := f.KeptApartFrom(b.Centre)
 	if len(others) == 0 {
 		return nil, nil
@@ -46,7 +54,35 @@ func (a *App) keptApartAtDoor(ctx context.Context, f *domain.Family, b *domain.B
 	}
 	out := make([]domain.Caution, 0, len(near))
 	for _, n := range near {
+		n.NotRecorded = notRecorded
 		out = append(out, n.Caution(rooms[n.Booking.Room]))
 	}
 	return out, nil
+}
+
+// notActiveAtDoor is err, the BOOKING_NOT_ACTIVE answer to a check-in at booking of family f at
+// at (a no-show, a completed session), with the FAMILY_KEPT_APART_AT_CENTRE cautions
+// (keptApartAtDoor) added to its words: "CAUTION FAMILY_KEPT_APART_AT_CENTRE: ...", one for each
+// booking. Review 65: the resident parent of a family whose children were recorded a no-show came
+// to the door while the other family's resident parent and child were inside, and the door read
+// only "withdraw the no-show first". Nobody is admitted and nothing is recorded, as before: the
+// answer is still an error, whose reason the door and scripts read (decision 352).
+func (a *App) notActiveAtDoor(ctx context.Context, f *domain.Family, booking uuid.UUID, at time.Time, err error) error {
+	var rule *problem.RuleError
+	b, berr := f.Booking(booking)
+	if !errors.As(err, &rule) || berr != nil {
+		return err
+	}
+	cautions, cerr := a.keptApartCautions(ctx, f, b, at, true)
+	if cerr != nil {
+		return cerr
+	}
+	if len(cautions) == 0 {
+		return err
+	}
+	msg := rule.Message
+	for _, c := range cautions {
+		msg += ". CAUTION " + c.Code + ": " + c.Text
+	}
+	return problem.Rule(rule.Reason, msg)
 }

@@ -50,6 +50,11 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 	if errors.Is(err, domain.ErrNobodyOfTheFamily) {
 		return CheckInResult{}, nil, a.whoseRow(ctx, centre, f, booking, person)
 	}
+	if errors.Is(err, domain.ErrBookingNotActive) {
+		// Turned away all the same (a no-show, a completed session): the volunteer at the door
+		// is told of a family kept apart from this one as for any refusal (review 65; decision 352).
+		return CheckInResult{}, nil, a.notActiveAtDoor(ctx, f, booking, now, err)
+	}
 	if err != nil {
 		return CheckInResult{}, nil, err
 	}

@@ -128,13 +128,15 @@ func awaitsSupervisor(r adapters.BookingRow) bool {
 // is inside, and came is who checked in, as AtTheCentre says.
 //
 // now are who is inside now (domain.Family's InsideNow, the one rule of IN; review 38): on a live
-// booking, or one called off (decision 284), anyone checked in or come, and not gone since, so the
-// stream is also loaded for such a row with someone checked in or arrived; on an ended booking
-// those never recorded leaving.
+// booking, one called off (decision 284) or one recorded as a no-show (decision 352: the visiting
+// parent checked in and waiting inside after the children's no-show read IN 0/3), anyone checked
+// in or come, and not gone since, so the stream is also loaded for such a row with someone checked
+// in or arrived; on a completed booking those never recorded leaving.
 func (row *rowFamily) leftInside(ctx context.Context) (leftInside, error) {
 	r := row.r
 	live := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED
-	calledOff := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+	calledOff := schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED ||
+		schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
 	someoneCame := len(r.CheckedIn) > 0 || r.VisitingArrived != nil || r.ChildrenArrived != nil
 	if (r.VisitingArrived == nil || r.VisitingDeparted != nil) && (r.ChildrenArrived == nil || r.ChildrenDeparted != nil) &&
 		(!live && !calledOff || !someoneCame) {
@@ -181,13 +183,14 @@ func neverRecordedLeaving(left leftInside, e *schedulingv1.DaySheetEntry) {
 // the coordinator completes the session, which names whoever was never recorded leaving (review
 // 50: IN 3/4 and booked an hour after the session, and four weeks later the same elsewhere, with
 // no alert until someone completed it; decision 284). Raised on a booking still booked, and on one
-// called off with someone inside that never-recorded-leaving does not name (checked in, no arrival
-// recorded); a completed booking's or a no-show's are never-recorded-leaving's.
+// called off or recorded as a no-show (decision 352) with someone inside that never-recorded-leaving
+// does not name (checked in, no arrival recorded); a completed booking's are never-recorded-leaving's.
 func stillInsideAfterSession(left leftInside, r adapters.BookingRow, e *schedulingv1.DaySheetEntry, now time.Time) bool {
 	if len(left.now) == 0 || now.Before(r.VisitingLeaves) {
 		return false
 	}
-	return left.live || schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED &&
+	st := schedulingv1.BookingStatus(r.Status)
+	return left.live || (st == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED || st == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW) &&
 		!slices.Contains(e.GetAlerts(), schedulingv1.Alert_ALERT_NEVER_RECORDED_LEAVING)
 }
 

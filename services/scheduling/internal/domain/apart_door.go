@@ -30,11 +30,17 @@ type NearTheDoor struct {
 	// Until is when the door may let the two meet the door again: the gap after the other's party
 	// left or was turned away; zero when it is inside or due.
 	Until time.Time
+	// NotRecorded: the party at the door is answered BOOKING_NOT_ACTIVE (a no-show, a completed
+	// session), and nothing is recorded for them (decision 352); set by the caller.
+	NotRecorded bool
 }
 
 // NearTheDoor are o's bookings at b's centre on b's day, other than b, with, at at:
-//   - a party inside (InsideNow, the day sheet's IN), on a booking still booked or called off
-//     (whose people the door still sees out);
+//   - someone inside (InsideNow, the day sheet's IN), whatever the booking's state: still booked,
+//     called off or recorded as a no-show (whose people the door still sees out), or completed with
+//     someone never recorded leaving, who may still be inside (review 65: the children's party
+//     recorded a no-show while the visiting parent was inside, and the other family's resident
+//     parent and child were admitted with no caution; decision 352);
 //   - else a party that left, or someone of it turned away at the door (any refusal standing,
 //     whoever it was), less than the gap before at: they may still be outside;
 //   - else, on a booking still booked, a party not yet come whose due time is less than the gap
@@ -61,9 +67,8 @@ func (o *Family) NearTheDoor(b *Booking, at time.Time) []NearTheDoor {
 // nearTheDoor is what of ob is at the centre or near its door at at (NearTheDoor's rules).
 func (o *Family) nearTheDoor(ob *Booking, at time.Time, gap time.Duration) (NearTheDoor, bool) {
 	n := NearTheDoor{Booking: ob, Gap: gap}
-	live := ob.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || ob.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
 	parties := []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN}
-	if live && len(o.InsideNow(ob)) > 0 {
+	if len(o.InsideNow(ob)) > 0 {
 		var in []string
 		for _, p := range parties {
 			seen := ob.firstSeen(p)
@@ -72,8 +77,18 @@ func (o *Family) nearTheDoor(ob *Booking, at time.Time, gap time.Duration) (Near
 			}
 		}
 		n.Where = "someone of it is inside now"
+		if ob.Status == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED {
+			// Completed past its Latest with someone never recorded leaving (decision 198): when
+			// they left is not known.
+			n.Where = "someone of it was never recorded leaving (the session was completed without it) and may still be inside"
+		}
 		if len(in) > 0 {
 			n.Where += " (" + joinWords(in) + ")"
+		}
+		if ended := ob.endedWords(); ended != "" && ob.Status != schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED {
+			// A no-show or a call-off ends the session, not the door's watch: its people are
+			// inside until recorded leaving (decision 352).
+			n.Where += "; the booking " + ended + ", and its people are inside until the door records them leaving"
 		}
 		return n, true
 	}
@@ -159,8 +174,12 @@ func (n NearTheDoor) Caution(room string) Caution {
 		keep = fmt.Sprintf("keep this party inside, or away from the door, until %s, %d minutes after, if they have not gone",
 			ClockAt(n.Until, ob.loc), int(n.Gap/time.Minute))
 	}
+	recorded := "This party is recorded as usual"
+	if n.NotRecorded {
+		recorded = "Nothing is recorded for this party (its booking takes no check-in)"
+	}
 	return Caution{CautionFamilyKeptApartAtCentre, fmt.Sprintf("a family the centre keeps apart from this one is booked at %s-%s%s "+
-		"(booking %s): %s. The two families must not meet: %s. This party is recorded as usual; if they meet, tell the "+
+		"(booking %s): %s. The two families must not meet: %s. %s; if they meet, tell the "+
 		"coordinator (the coordinator and the safeguarding lead know why the two are kept apart)",
-		ClockAt(t.From, ob.loc), ClockAt(t.To, ob.loc), in, ob.ID, n.Where, keep)}
+		ClockAt(t.From, ob.loc), ClockAt(t.To, ob.loc), in, ob.ID, n.Where, keep, recorded)}
 }

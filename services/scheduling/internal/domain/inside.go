@@ -85,15 +85,20 @@ func (f *Family) Inside(b *Booking) Inside {
 //     are those a departure without --others-stay must name (unaccounted, as accountedFor asks of
 //     Depart: CHILD_NOT_ACCOUNTED_FOR), and every child not taken out when the arrival named none,
 //     as Inside counts them;
-//   - on a booking called off (cancelled), as on one still booked: the door still records its
-//     people leaving (Depart), and until it does they are in the building (review 50: the centre
-//     closed for a burst pipe with the visiting parent checked in and no arrival recorded, and
-//     the day sheet must keep showing them IN until the door records them leaving; decision 284);
-//   - on an ended booking (completed, or a no-show): those never recorded leaving (Inside,
-//     decision 198), the children and the visiting party named in its arrival.
+//   - on a booking called off (cancelled) or recorded as a no-show, as on one still booked: the
+//     door still records its people leaving (Depart), and until it does they are in the building
+//     (review 50: the centre closed for a burst pipe with the visiting parent checked in and no
+//     arrival recorded, and the day sheet must keep showing them IN until the door records them
+//     leaving; decision 284). Review 65: the children's party recorded a no-show while the
+//     visiting parent, checked in, waited inside read IN 0/3, and the door's caution of a family
+//     kept apart (NearTheDoor) did not see him (decision 352);
+//   - on a completed booking: those never recorded leaving (Inside, decision 198), the children
+//     and the visiting party named in its arrival (completion needs both parties' arrivals, and
+//     takes no departure after it).
 func (f *Family) InsideNow(b *Booking) []uuid.UUID {
 	in := f.Inside(b)
-	stillLeaving := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED
+	stillLeaving := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED || b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED ||
+		b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
 	if !stillLeaving || f.ready == nil {
 		return in.People()
 	}

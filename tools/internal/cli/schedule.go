@@ -723,8 +723,8 @@ sheet is of ("date") and its entries.
                              --reason R for a session the centre called off (familytime schedule sessions
                              --from DATE --no-outcome lists the days with such bookings)
   still-inside-after-session the session's time is over (the visiting party was due to leave) and someone
-                             is still recorded IN, on a booking still booked (or called off with someone
-                             only checked in). Check whether they are still in the building and record
+                             is still recorded IN, on a booking still booked (or called off, or a no-show,
+                             with someone only checked in). Check whether they are still in the building and record
                              their leaving (familytime schedule depart BOOKING --party children|visiting
                              --at HH:MM); or the coordinator completes the session, which names whoever
                              was never recorded leaving
@@ -1033,7 +1033,9 @@ bookings' gap before (10 minutes, or a family's longer stagger), or is due at th
 a session running late, or an early arrival. It names that booking, its room and its times, never
 its family, its people or why the two are kept apart. Keep the two apart, at the door and inside
 (see one through the door before the other comes in or goes out); tell the coordinator if they
-meet. The check-in is recorded all the same.
+meet. The check-in is recorded all the same. Inside is whatever that booking's state: a no-show's
+or a called-off session's people are inside until the door records them leaving. A check-in
+answered BOOKING_NOT_ACTIVE (a no-show) gives the caution in the error's words, and records nothing.
 
 An adult named only to bring the children (not to take part in contact, nor to collect them) is
 admitted with the caution BRING_ONLY: they hand the children over and leave; one named only to

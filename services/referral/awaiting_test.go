@@ -169,7 +169,8 @@ func TestASelfReferralIsNotWithdrawnByAParentWhoNeverApplied(t *testing.T) {
 	msg := violation(t, err, "withdrawn_by")
 	require.Contains(t, msg, "is the parent who has not applied to this self-referral")
 	require.Contains(t, msg, "the resident parent, who applied, withdraws it (--by resident-parent)")
-	require.Contains(t, msg, "the centre declines it (referral decline --reason no-agreement)")
+	require.Contains(t, msg, "the centre declines it (familytime referral decline "+self+" --centre "+w.centre.String()+
+		" --reason no-agreement)")
 	require.Equal(t, before, g.eventTypes(t, self), "nothing appended")
 
 	withdrawn, err := withdraw(referralv1.WithdrawnBy_WITHDRAWN_BY_RESIDENT_PARENT)

@@ -318,7 +318,8 @@ func (r *Referral) checkDuplicateOf(d Decline, v *Invalid) {
 // application when by is that parent, who has not applied: the history would read "withdrawn by"
 // a person the centre has no record of or contact with (review 65 finding 6, decision 353). The
 // parent who applied withdraws it, or, if the other parent does not respond, the centre declines
-// it; "" otherwise.
+// it (the decline command in full, with the referral's id and centre, review 66 finding 5); ""
+// otherwise.
 func (r *Referral) notApplied(by referralv1.WithdrawnBy) string {
 	if r.state != AwaitingSecondParty {
 		return ""
@@ -334,7 +335,7 @@ func (r *Referral) notApplied(by referralv1.WithdrawnBy) string {
 	}
 	return "is the parent who has not applied to this self-referral, still waiting for their application: the " + applied +
 		", who applied, withdraws it (--by " + flag + "), or, if the other parent does not respond, the centre declines it " +
-		"(referral decline --reason no-agreement); nothing was withdrawn"
+		"(familytime referral decline " + r.id.String() + " --centre " + r.centre.String() + " --reason no-agreement); nothing was withdrawn"
 }
 
 // Withdraw records that the referral was withdrawn before contact began. Final. Once contact has

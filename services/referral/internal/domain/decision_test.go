@@ -375,7 +375,8 @@ func TestASelfReferralIsNotWithdrawnByTheParentWhoHasNotApplied(t *testing.T) {
 			require.Equal(t, "withdrawn_by", invalid.Violations[0].Field)
 			require.Contains(t, invalid.Violations[0].Reason, "is the parent who has not applied to this self-referral")
 			require.Contains(t, invalid.Violations[0].Reason, c.says)
-			require.Contains(t, invalid.Violations[0].Reason, "the centre declines it (referral decline --reason no-agreement)")
+			require.Contains(t, invalid.Violations[0].Reason, "the centre declines it (familytime referral decline "+r.ID().String()+
+				" --centre "+r.CentreID().String()+" --reason no-agreement)")
 			require.Equal(t, domain.AwaitingSecondParty, r.State(), "nothing withdrawn")
 			for _, by := range []referralv1.WithdrawnBy{c.applied, referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER,
 				referralv1.WithdrawnBy_WITHDRAWN_BY_COURT} {

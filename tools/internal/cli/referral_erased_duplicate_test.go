@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -144,8 +145,11 @@ func TestAfterAnErasureTheCLISaysWhatIsLeftAndTheWayOn(t *testing.T) {
 	require.ErrorContains(t, err, "FAMILY_ERASED")
 	require.ErrorContains(t, err, "is made with a new request id")
 	require.ErrorContains(t, err, "the same file was sent before")
-	require.ErrorContains(t, err, `--request-id "$(uuidgen)"`)
-	out, _, err = referral("submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
+	// Decision 354: the way on is a new id made for it, ready to copy, not "$(uuidgen)".
+	require.NotContains(t, err.Error(), "uuidgen")
+	fresh := regexp.MustCompile(`--request-id ([0-9a-f-]{36})$`).FindStringSubmatch(err.Error())
+	require.NotNil(t, fresh, err.Error())
+	out, _, err = referral("submit", "--file", exampleFile, "--request-id", fresh[1], "--json")
 	require.NoError(t, err, "a new request id is a new referral of the family")
 	require.NotEqual(t, first.GetReferralId(), asReferral(out).GetReferralId())
 }

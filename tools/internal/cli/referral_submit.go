@@ -67,14 +67,17 @@ Sending the same file again is a retry, not a second referral: without --request
 request_id in the file) the request id is made from the file's content, the centre and the
 account your token names, so a second run with the same file is answered the referral recorded
 the first time ("already recorded at ...", on standard error). A second referral with the same
-content, meant as one, is sent with --request-id and a new UUID (uuidgen); so is the same file
-sent again after the family it made was erased, which is otherwise refused FAMILY_ERASED (the
-first request's answer went with the erasure). A referral a child of
+content, meant as one, is sent with --request-id and a new UUID; so is the same file sent again
+after the family it made was erased, which is otherwise refused FAMILY_ERASED (the first
+request's answer went with the erasure). The note that says so gives a new UUID, made for it,
+ready to copy (--request-id 6f1c...); an empty --request-id (--request-id "$(uuidgen)" where
+uuidgen is not installed) is refused, not taken as not given. A referral a child of
 which may be a child on another referral is warned of, on standard error: for an open referral
 at the centre, with the command that declines it as that one's duplicate if it is the same
 family; for a closed one (how it ended, and when) or one at another centre, which a referral is
 not declined as the duplicate of, with the command that confirms the same child (referral
-same-child), so the national figures count the child once.
+same-child), so the national figures count the child once. A replayed answer's possible
+duplicate whose family was erased since is said to be so, with nothing to do about it.
 
 ` + sameAdultHelp,
 		Example: `  familytime referral submit --centre $CENTRE --file docs/referral-example.yaml
@@ -118,7 +121,7 @@ same-child), so the national figures count the child once.
 				return got, err
 			}); err != nil {
 				if erasedRetry && derived {
-					return fmt.Errorf("%w\n%s", err, erasedRetryNote)
+					return fmt.Errorf("%w\n%s", err, erasedRetryNote(uuid.NewString()))
 				}
 				return err
 			}
@@ -406,9 +409,13 @@ func openReferral(s referralv1.ReferralState) bool {
 // erasedRetryNote is what submit adds to FAMILY_ERASED when the request id was made from the file:
 // the same file was sent before, as the family's referral, and that family was erased since, so
 // this run is that request's retry and is answered nothing (review 64 finding 3, decision 348).
-const erasedRetryNote = "the same file was sent before: its request id is made from the file's content, the centre and your account, " +
-	"so this is that earlier request, carried out then; the family it made was erased since, and that request's answer with it. " +
-	"To refer the family again as a new referral, give --request-id with a new UUID: --request-id \"$(uuidgen)\""
+// The way on is a new request id, fresh, given ready to copy: "$(uuidgen)" gave an empty one
+// where uuidgen is not installed, and the same request again (review 66 finding 2, decision 354).
+func erasedRetryNote(fresh string) string {
+	return "the same file was sent before: its request id is made from the file's content, the centre and your account, " +
+		"so this is that earlier request, carried out then; the family it made was erased since, and that request's answer with it. " +
+		"To refer the family again as a new referral, send it with a new request id, such as this one made now: --request-id " + fresh
+}
 
 // submitNote is what submit says, on standard error, beyond a retry's note: that an answer
 // replayed for a request id made from the file is the referral the same file made before, and
@@ -419,17 +426,24 @@ const erasedRetryNote = "the same file was sent before: its request id is made f
 // (review 63 finding 3), that the child was referred before (how the case stands or ended, for
 // the centre's own) and the command that confirms the same child (referral same-child, decision
 // 260). earlier is what the centre read of each (readEarlier); one it could not read is named
-// with the command that shows it. Referral and person ids, the centre's, dates, states and
-// commands only.
+// with the command that shows it. One whose family was erased since (a replayed answer's,
+// other_family_erased) is said to be so, with no command: nothing of an erased family is matched
+// any more, and same-child is refused FAMILY_ERASED (review 66 finding 1, decision 354). Referral
+// and person ids, the centre's, dates, states and commands only.
 func submitNote(r *referralv1.Referral, derived bool, earlier map[string]earlierReferral) string {
 	var lines []string
 	if r.GetReplayed() && derived {
 		lines = append(lines, "the same file was sent before: its request id is made from the file's content, the centre and your "+
 			"account, so this is the referral recorded then, not a new one; to submit a second referral with the same content, "+
-			"give --request-id with a new UUID (uuidgen)")
+			"send it with a new request id, such as this one made now: --request-id "+uuid.NewString())
 	}
 	id, centre := r.GetReferralId(), r.GetCentreId()
 	for _, old := range r.GetPossibleDuplicateOf() {
+		if erasedSince(r, old) {
+			lines = append(lines, fmt.Sprintf("referral %s was flagged as a possible duplicate of referral %s, of a family since erased: "+
+				"nothing of an erased family is matched any more, and there is nothing to do about it", id, old))
+			continue
+		}
 		line := fmt.Sprintf("warning: referral %s may duplicate referral %s (a child on it may be a child on that one): ", id, old)
 		e := earlier[old]
 		confirm := func() string {
@@ -476,6 +490,17 @@ func submitNote(r *referralv1.Referral, derived bool, earlier map[string]earlier
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// erasedSince reports whether r's possible duplicate old is of a family erased since it was
+// flagged (PossibleDuplicate.other_family_erased, decision 348).
+func erasedSince(r *referralv1.Referral, old string) bool {
+	for _, d := range r.GetPossibleDuplicates() {
+		if d.GetReferralId() == old && d.GetOtherFamilyErased() {
+			return true
+		}
+	}
+	return false
 }
 
 // readRequestFile reads a request message from a JSON or YAML file (- is standard input). JSON

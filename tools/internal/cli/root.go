@@ -71,6 +71,8 @@ func flagInWords(err error) error {
 		flag = flag[i+1:]
 	}
 	switch {
+	case why == errEmptyRequestID.Error(): // no value to quote
+		return fmt.Errorf("%s %s", flag, why)
 	case strings.Contains(why, "value out of range"):
 		why = "is out of range"
 	case strings.Contains(why, "ParseInt"), strings.Contains(why, "ParseUint"):

@@ -712,7 +712,9 @@ session under way is called off), and while a hold is in force nothing is booked
 refuses the family (ON_HOLD). After the hold, standard error says so and lists the bookings it
 cancels (date, door times, room, booking), read from scheduling, with the command that lists the
 family's bookings (familytime schedule bookings --centre C --family F); when they cannot be read, it
-gives that command for the centre's coordinator. Lifting the hold restores none of them.`,
+gives that command for the centre's coordinator. A family scheduling has no record of at the centre
+(its referral only received) has no booking there: it says the hold cancels none, and gives no
+command. Lifting the hold restores none of them.`,
 		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -874,7 +876,9 @@ the command that lists the family's bookings (familytime schedule bookings --cen
 when they cannot be read, it gives that command for the centre's coordinator. The lift that leaves
 no hold in force, the one that lets contact resume, lists every booking still to come that any of
 the family's holds cancelled, an earlier hold's too: the sessions to book again, for the lead to
-tell the coordinator.`,
+tell the coordinator. A family scheduling has no record of at the centre (its referral only
+received) has no booking there: the lift says none of its holds cancelled a booking still to come,
+and gives no command.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -7,11 +7,14 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/grpcx"
 )
 
 // A hold suspends the family's contact: scheduling, hearing of it, cancels every booking of the
@@ -36,6 +39,8 @@ func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguard
 	list := "familytime schedule bookings --centre " + s.centre + " --family " + h.GetFamilyId()
 	resp, err := s.familyBookings(ctx, h.GetFamilyId(), h.GetPlacedOn())
 	switch {
+	case noFamilyHere(err):
+		return noBookingHere(lifted, stillHeld)
 	case err != nil && lifted:
 		return liftedUnread(list, stillHeld)
 	case err != nil:
@@ -57,6 +62,33 @@ func (s *safeguardingCommand) familyBookings(ctx context.Context, family string,
 	defer cancel()
 	return schedulingv1.NewSchedulingServiceClient(cc).ListFamilyBookings(ctx, &schedulingv1.ListFamilyBookingsRequest{CentreId: s.centre,
 		FamilyId: family, From: from})
+}
+
+// noFamilyHere reports whether err is scheduling's answer for a family it has no record of at the
+// centre (its domain.ErrNoFamilyHere): NotFound, reason NOT_FOUND, in its words, which name the
+// family at this centre. Scheduling learns of a family when referral waitlists, accepts or
+// declines it, so a referral only received has none; another not found (the centre's, say) is
+// not this and stays "could not be read" (review 66 finding 3, decision 355).
+func noFamilyHere(err error) bool {
+	st := status.Convert(err)
+	return err != nil && st.Code() == codes.NotFound && reasonOf(err) == grpcx.ReasonNotFound &&
+		strings.HasPrefix(st.Message(), "family with that id at this centre")
+}
+
+// noBookingHere is what hold and lift say of a family scheduling has no record of at the centre:
+// it has no booking there, so the hold cancels none and a lift has none to book again, and the
+// command that lists its bookings would answer not found, so none is given (review 66 finding 3:
+// both printed it, and it failed as printed).
+func noBookingHere(lifted, stillHeld bool) string {
+	const none = ": the family has no booking at the centre (scheduling has none on record for it)"
+	switch {
+	case !lifted:
+		return placedOnHold + "; the hold cancels no booking" + none
+	case stillHeld:
+		return "another hold on the family is still in force: the family is booked (familytime schedule book) only once every " +
+			"hold is lifted; this hold cancelled no booking" + none
+	}
+	return "no hold on the family is in force now, and none of its holds cancelled a booking still to come" + none
 }
 
 // placedOnHold says what the hold does to the family's contact: the same words whether or not its

@@ -1,17 +1,23 @@
 package cli
 
 import (
+	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/grpcx"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // Review 61, finding 3, against a running dev platform (decision 340): the lead places a hold on
@@ -147,4 +153,58 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	for i, day := range days {
 		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
 	}
+
+	// Review 66 finding 3 (decision 355): a referral only received, never accepted, so scheduling
+	// has no record of its family. Two holds on it and their lifts say it has no booking at the
+	// centre, and give no command listing its bookings, which would answer not found.
+	require.Eventually(t, func() bool {
+		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond)
+	var received referralv1.Referral
+	require.NoError(t, protojson.Unmarshal([]byte(out), &received))
+	_, err = cmd("schedule", "bookings", "--family", received.GetFamilyId())
+	require.ErrorContains(t, err, "family with that id at this centre", "scheduling has no record of the family")
+	var holds []string
+	for _, reason := range []string{"concern-under-investigation", "conduct"} {
+		require.Eventually(t, func() bool {
+			out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", received.GetFamilyId(), "--reason", reason,
+				"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
+			return err == nil
+		}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
+		t.Log("\n" + said)
+		require.NoError(t, protojson.Unmarshal([]byte(out), &h))
+		holds = append(holds, h.GetHoldId())
+		require.Contains(t, said, "; the hold cancels no booking: the family has no booking at the centre (scheduling has none on record for it)")
+		require.NotContains(t, said, "schedule bookings")
+	}
+	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", holds[0], "--note", "Investigated, no further threats"}, lead...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, said, "WARNING HOLD_STILL_IN_FORCE")
+	require.Contains(t, said, "this hold cancelled no booking: the family has no booking at the centre")
+	require.NotContains(t, said, "schedule bookings")
+	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", holds[1], "--note", "Investigated, no further threats"}, lead...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, said, "no hold on the family is in force now, and none of its holds cancelled a booking still to come: "+
+		"the family has no booking at the centre (scheduling has none on record for it)")
+	require.NotContains(t, said, "schedule bookings")
+	require.NotContains(t, said, "could not")
+}
+
+// Decision 355: only scheduling's not found for the family at the centre is taken as "the family
+// has no booking at the centre"; another not found, or another failure, is a read that failed.
+func TestOnlySchedulingsNoFamilyHereMeansNoBooking(t *testing.T) {
+	answer := func(err error) error { return grpcx.Status(context.Background(), slog.New(slog.DiscardHandler), err) }
+	require.True(t, noFamilyHere(answer(problem.NotFound("family with that id at this centre (a referral's family id is on "+
+		"`familytime referral show`)"))))
+	require.False(t, noFamilyHere(answer(problem.NotFound("centre"))))
+	require.False(t, noFamilyHere(answer(problem.NotFound("family"))))
+	require.False(t, noFamilyHere(status.Error(codes.NotFound, "family with that id at this centre not found")), "no reason code")
+	require.False(t, noFamilyHere(status.Error(codes.Unavailable, "connection refused")))
+	require.False(t, noFamilyHere(nil))
+	require.Equal(t, placedOnHold+"; the hold cancels no booking: the family has no booking at the centre (scheduling has none on "+
+		"record for it)", noBookingHere(false, false))
+	require.NotContains(t, noBookingHere(true, true)+noBookingHere(true, false), "schedule bookings")
 }

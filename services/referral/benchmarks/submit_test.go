@@ -7,8 +7,10 @@ package benchmarks
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -116,12 +118,18 @@ func BenchmarkSubmitReferral(b *testing.B) {
 	b.ReportMetric(float64(all[(len(all)*99)/100].Microseconds())/1000, "p99-ms")
 }
 
+// request is one family's referral, as a real centre's are: the family's own phone numbers and a
+// child with a first and a family name of their own. A child of the same first name (or family
+// name) and date of birth is matched with every earlier referral (decision 200), and the same phone
+// with every open one (decision 350): the same "Child …" born the same day and the same two phones on
+// every referral made each submission read every earlier one, a centre no real one is (decision 356).
 func request(centre uuid.UUID) *referralv1.SubmitReferralRequest {
+	family := rand.IntN(500_000)
 	adult := func(role referralv1.AdultRole, name string) *referralv1.Adult {
 		// Each parent's own number: referral refuses one parent's as the other's.
-		phone := "07700 900001"
+		phone := fmt.Sprintf("07700 %06d", 2*family+1)
 		if role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT {
-			phone = "07700 900000"
+			phone = fmt.Sprintf("07700 %06d", 2*family)
 		}
 		// The resident parent brings and collects the children (review 39).
 		resident := role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT
@@ -133,7 +141,7 @@ func request(centre uuid.UUID) *referralv1.SubmitReferralRequest {
 		Details: &referralv1.ReferralDetails{
 			Adults: []*referralv1.Adult{adult(referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, "Resident Parent"),
 				adult(referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT, "Visiting Parent")},
-			Children: []*referralv1.Child{{FullName: "Child " + uuid.NewString()[:8], DateOfBirth: &commonv1.Date{Year: 2019, Month: 6, Day: 2}}},
+			Children: []*referralv1.Child{{FullName: "Child" + uuid.NewString()[:8] + " Family" + uuid.NewString()[:8], DateOfBirth: &commonv1.Date{Year: 2019, Month: 6, Day: 2}}},
 			Reason:   "Contact broke down after separation", Risk: &referralv1.RiskAnswers{}, ConsentGiven: true,
 			Referrer: &referralv1.Referrer{Name: "A Solicitor"}}}
 }

@@ -8,8 +8,8 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 )
 
-// sameAdultHelp is what referral submit's and show's --help say of Referral.same_adult_possible
-// (decision 350).
+// sameAdultHelp is what referral submit's, amend's and show's --help say of
+// Referral.same_adult_possible (decisions 350, 357).
 const sameAdultHelp = `An open referral of another family at the centre that names an adult with the same phone number
 (written any way: 07700 900123, +44 7700 900123) or email address (in any case) as an adult on
 this one is warned of, on standard error (--json: same_adult_possible): possibly the same adult

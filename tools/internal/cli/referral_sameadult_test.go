@@ -2,19 +2,23 @@ package cli
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
+	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
 // An adult another family's open referral at the centre shares is a WARNING on standard error, by
-// ids only, with the keep-apart command the scheduling service takes; submit's and show's --help
-// say so (decision 350).
+// ids only, with the keep-apart command the scheduling service takes; submit's, amend's and show's
+// --help say so (decisions 350, 357).
 func TestReferralWarnsOfTheSameAdultInAnotherFamily(t *testing.T) {
 	centre, f1, f2, r2, person := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
 	var stderr bytes.Buffer
@@ -34,10 +38,65 @@ func TestReferralWarnsOfTheSameAdultInAnotherFamily(t *testing.T) {
 	warnSameAdult(cmd, centre, &referralv1.Referral{FamilyId: f1})
 	require.Empty(t, stderr.String(), "nothing shared, nothing said")
 
-	for _, args := range [][]string{{"referral", "submit", "--help"}, {"referral", "show", "--help"}} {
+	for _, args := range [][]string{{"referral", "submit", "--help"}, {"referral", "amend", "--help"}, {"referral", "show", "--help"}} {
 		help, err := run(t, args...)
 		require.NoError(t, err)
 		require.Contains(t, help, "same_adult_possible", args)
 		require.Contains(t, help, "--reason same-adult", args)
 	}
+}
+
+// Review 67 (1): an amendment's answer carries same_adult_possible, and the coordinator who
+// amended the referral is warned as at submission, on a dev platform (decision 357).
+func TestReferralAmendWarnsOfTheSameAdultInAnotherFamily(t *testing.T) {
+	dir := startDevPlatform(t)
+	data := []string{"--data", dir}
+	out, err := run(t, append([]string{"centre", "register", "--name", "Same Adult Family Time Centre", "--region", "north-west",
+		"--service", "supported", "--service", "supervised", "--status", "accredited", "--accredited-on", "2025-03-01", "--json"}, data...)...)
+	require.NoError(t, err)
+	var c schedulingv1.Centre
+	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
+	centre := c.GetCentreId()
+	token, err := run(t, append([]string{"token", "--role", "coordinator", "--centre", centre}, data...)...)
+	require.NoError(t, err)
+	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", "dev-user", "--role", "coordinator",
+		"--dbs-checked", month, "--trained", month}, data...)...)
+	require.NoError(t, err)
+	as := append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
+	referral := func(args ...string) (string, string, error) {
+		return runSaying(t, append(append([]string{"referral"}, args...), as...)...)
+	}
+	asReferral := func(out string) *referralv1.Referral {
+		var r referralv1.Referral
+		require.NoError(t, protojson.Unmarshal([]byte(out), &r), out)
+		return &r
+	}
+
+	// The example twice, knowingly: two open referrals, two families, the same parents' phones.
+	require.Eventually(t, func() bool {
+		out, _, err = referral("submit", "--file", exampleFile, "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "%v", err)
+	first := asReferral(out)
+	out, _, err = referral("submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
+	require.NoError(t, err)
+	second := asReferral(out)
+	require.NotEqual(t, first.GetFamilyId(), second.GetFamilyId())
+
+	out, _, err = referral("family", first.GetReferralId(), "--purpose", "correct the availability", "--json")
+	require.NoError(t, err)
+	var opened referralv1.Family
+	require.NoError(t, protojson.Unmarshal([]byte(out), &opened))
+	details := opened.GetDetails()
+	details.Availability = "Sunday afternoons"
+	amendFile := writeMessage(t, t.TempDir(), "amend.yaml", &referralv1.AmendReferralRequest{Details: details})
+	out, said, err := referral("amend", first.GetReferralId(), "--file", amendFile, "--expected-version",
+		strconv.FormatInt(opened.GetVersion(), 10))
+	require.NoError(t, err)
+	require.Regexp(t, `state:\s+received`, out)
+	require.Contains(t, said, "WARNING family "+second.GetFamilyId()+" (referral "+second.GetReferralId()+")", "the one who amended it is told")
+	require.Contains(t, said, "familytime schedule keep-apart --centre "+centre+" --family "+first.GetFamilyId()+
+		" --family "+second.GetFamilyId()+" --reason same-adult")
+	require.NotContains(t, said, "Sunday", "ids only")
 }

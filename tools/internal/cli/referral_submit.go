@@ -263,7 +263,11 @@ correction is recorded with who made it. Nothing the centre decided on changes, 
 stays closed: who is on it, roles and permissions, the risk answers and notes, court orders,
 agencies, the reason for referral and availability as given, consent and whether the children may
 leave the centre are refused (CORRECTION_ONLY, naming the fields); if the family needs the centre
-again, refer it again. An erased family has nothing left to correct (FAMILY_ERASED).`,
+again, refer it again. An erased family has nothing left to correct (FAMILY_ERASED).
+
+The amended referral's adults are matched again, as at submission (decision 357):
+
+` + sameAdultHelp,
 		Example: `  familytime referral amend $REFERRAL --centre $CENTRE --file amended.yaml --expected-version 3
   familytime referral amend $REFERRAL --centre $CENTRE --file corrected.yaml --expected-version 7 \
     --reason "The resident parent's surname was misspelt"`,
@@ -308,6 +312,7 @@ again, refer it again. An erased family has nothing left to correct (FAMILY_ERAS
 			}
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.AmendReferral(cmd.Context(), req)
+				warnSameAdult(cmd, centre, resp.GetReferral()) // review 67: the one who typed the number in is told
 				return resp.GetReferral(), err
 			})
 		},

@@ -1028,8 +1028,9 @@ family's longer stagger), or is due within 10 minutes: the parents may meet at t
 
 Whoever is at the door, admitted or refused, is cautioned in a line "CAUTION
 FAMILY_KEPT_APART_AT_CENTRE: ..." when a family the centre keeps apart from theirs (familytime
-schedule keep-apart) has someone inside, left or was turned away at the door less than the two
-bookings' gap before (10 minutes, or a family's longer stagger), or is due at the door within it:
+schedule keep-apart) has someone inside, left, was turned away at the door or checked in and was
+not recorded leaving (one who only brings the children) less than the two bookings' gap before (10
+minutes, or a family's longer stagger), or is due at the door within it:
 a session running late, or an early arrival. It names that booking, its room and its times, never
 its family, its people or why the two are kept apart. Keep the two apart, at the door and inside
 (see one through the door before the other comes in or goes out); tell the coordinator if they

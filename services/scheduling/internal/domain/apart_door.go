@@ -42,9 +42,13 @@ type NearTheDoor struct {
 //     recorded a no-show while the visiting parent was inside, and the other family's resident
 //     parent and child were admitted with no caution; decision 352);
 //   - else a party that left, or someone of it turned away at the door (any refusal standing,
-//     whoever it was), less than the gap before at: they may still be outside;
+//     whoever it was), or checked in and not recorded leaving (one who only brings or collects the
+//     children, whom InsideNow takes to have left at the door; decision 358), less than the gap
+//     before at: they may still be outside, or at the door;
 //   - else, on a booking still booked, a party not yet come whose due time is less than the gap
-//     after at, until the booking's time at the centre is over (a late party may still walk in).
+//     after at, until the booking's time at the centre is over (a late party may still walk in),
+//     saying too when someone of it checked in and was not recorded leaving (review 67 said "not in
+//     yet" of a family whose bring-only parent had checked in).
 //
 // o is a family kept apart from b's at b's centre (Family.KeptApartFrom); the caller checks that.
 // Decision 343.
@@ -108,6 +112,15 @@ func (o *Family) nearTheDoor(ob *Booking, at time.Time, gap time.Duration) (Near
 				ClockAt(r.at, ob.loc), int(at.Sub(r.at)/time.Minute))
 		}
 	}
+	checkedIn, seen := ob.checkedInNotLeft(at)
+	if seen && at.Sub(checkedIn) < gap && checkedIn.After(last) {
+		// Decision 358: nobody of it inside, yet someone checked in (one who only brings or
+		// collects the children, whom InsideNow takes to have left at the door) and no departure
+		// records them leaving: they may still be at the door.
+		last = checkedIn
+		n.Where = fmt.Sprintf("someone of it checked in at %s, %d minutes ago, and was not recorded leaving: they may still be at "+
+			"the door or just outside", ClockAt(checkedIn, ob.loc), int(at.Sub(checkedIn)/time.Minute))
+	}
 	if !last.IsZero() {
 		n.Until = last.Add(gap)
 		return n, true
@@ -125,10 +138,32 @@ func (o *Family) nearTheDoor(ob *Booking, at time.Time, gap time.Duration) (Near
 				when = "was due at %s and is not in yet: it may still come"
 			}
 			n.Where = keptApartParty(p) + " " + fmt.Sprintf(when, ClockAt(due, ob.loc))
+			if seen {
+				n.Where += fmt.Sprintf("; someone of it checked in at %s and was not recorded leaving", ClockAt(checkedIn, ob.loc))
+			}
 			return n, true
 		}
 	}
 	return NearTheDoor{}, false
+}
+
+// checkedInNotLeft is the latest check-in standing of ob at or before at whose person no
+// departure records leaving: not taken out, and their party's departure not recorded at or after
+// the check-in. NearTheDoor reads it when nobody of ob is inside (InsideNow): it is then one who
+// only brings or collects the children, whom InsideNow takes to have left at the door (decisions
+// 162 and 188), or one back at the door after their party left (decision 358).
+func (ob *Booking) checkedInNotLeft(at time.Time) (time.Time, bool) {
+	var last time.Time
+	for _, c := range ob.checkIns {
+		if c.at.After(at) || !c.at.After(last) || slices.Contains(ob.TakenOut, c.person) {
+			continue
+		}
+		if gone, left := ob.Departed[c.party]; left && !gone.Before(c.at) {
+			continue
+		}
+		last = c.at
+	}
+	return last, !last.IsZero()
 }
 
 // keptApartParty names a party of the other family's booking, by role only.

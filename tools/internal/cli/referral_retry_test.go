@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/base64"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -106,9 +107,13 @@ func TestTheCLIWarnsOfRepeatsAndSaysWhatClosedAReferral(t *testing.T) {
 	require.Equal(t, first.GetReferralId(), asReferral(out).GetReferralId(), "the same file sent again is the same referral")
 	require.Contains(t, said, "already recorded at")
 	require.Contains(t, said, "the same file was sent before")
-	require.Contains(t, said, "give --request-id with a new UUID")
+	// The advice carries a new request id made for it (decision 354), which sends a second referral.
+	offered := regexp.MustCompile(`such as this one made now: --request-id ([0-9a-f-]{36})`).FindStringSubmatch(said)
+	require.Len(t, offered, 2, said)
+	_, err = uuid.Parse(offered[1])
+	require.NoError(t, err)
 
-	out, said, err = referral("submit", "--file", exampleFile, "--request-id", uuid.NewString(), "--json")
+	out, said, err = referral("submit", "--file", exampleFile, "--request-id", offered[1], "--json")
 	require.NoError(t, err)
 	second := asReferral(out).GetReferralId()
 	require.NotEqual(t, first.GetReferralId(), second, "a new --request-id is a second referral")

@@ -2,7 +2,6 @@ package adapters
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -127,47 +126,12 @@ func RecordAdultMatches(uow *eventstore.UnitOfWork, ref *domain.Referral, matche
 // service serves (host.Preparer), one referral per unit of work, so a start cut short resumes
 // where it stopped, and returns how many it completed.
 func (r *Referrals) CompleteAdultMatches(ctx context.Context) (int, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id FROM adult_matches_to_complete ORDER BY referral_id`)
-	if err != nil {
-		return 0, fmt.Errorf("list referrals to match adults of: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
-	if err != nil {
-		return 0, fmt.Errorf("list referrals to match adults of: %w", err)
-	}
-	for n, id := range ids {
-		if err := r.completeAdultMatches(ctx, id); err != nil {
-			return n, err
-		}
-	}
-	return len(ids), nil
-}
-
-func (r *Referrals) completeAdultMatches(ctx context.Context, id uuid.UUID) error {
-	for attempt := 0; ; attempt++ {
-		uow := new(eventstore.UnitOfWork).Exec(`DELETE FROM adult_matches_to_complete WHERE referral_id = $1`, id)
-		ref, err := r.Load(ctx, id)
-		switch {
-		case errors.Is(err, domain.ErrReferralNotFound):
-		case err != nil:
-			return err
-		default:
-			matches, err := r.AdultMatches(ctx, ref)
-			if err != nil {
-				return err
-			}
-			RecordAdultMatches(uow, ref, matches)
-			// A change made meanwhile by another replica recorded its own: load it again.
-			stream := domain.StreamID(id)
-			uow.Guard(stream, stream, ref.Version())
-		}
-		_, err = r.store.Commit(ctx, uow)
-		if errors.Is(err, eventstore.ErrVersionConflict) && attempt < 3 {
-			continue
-		}
+	return r.completeEach(ctx, "adult_matches_to_complete", "adult matches", func(uow *eventstore.UnitOfWork, ref *domain.Referral) error {
+		matches, err := r.AdultMatches(ctx, ref)
 		if err != nil {
-			return fmt.Errorf("complete the adult matches of referral %s: %w", id, err)
+			return err
 		}
+		RecordAdultMatches(uow, ref, matches)
 		return nil
-	}
+	})
 }

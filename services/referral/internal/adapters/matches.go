@@ -146,40 +146,57 @@ func childMatchOf(row pgx.CollectableRow) (ChildMatchOf, error) {
 // service serves (host.Preparer), one referral per unit of work, so a start cut short resumes
 // where it stopped, and returns how many it completed.
 func (r *Referrals) CompleteMatches(ctx context.Context) (int, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id FROM child_matches_to_complete ORDER BY referral_id`)
+	return r.completeEach(ctx, "child_matches_to_complete", "matches", func(uow *eventstore.UnitOfWork, ref *domain.Referral) error {
+		matches := map[uuid.UUID][]Match{}
+		for _, c := range ref.Children() {
+			var err error
+			if matches[c.ID], err = r.ChildMatches(ctx, c); err != nil {
+				return err
+			}
+		}
+		RecordMatches(uow, ref, matches)
+		return nil
+	})
+}
+
+// completeEach records, for each referral a migration listed in table (a constant, never input:
+// child_matches_to_complete or adult_matches_to_complete), what record computes of it while its
+// details are open, and takes it off the list in the same unit of work: one referral a unit, so
+// a start cut short resumes where it stopped. A referral changed meanwhile by another replica
+// recorded its own: the unit is guarded on the version read, and the referral loaded again. A
+// listed referral with no event (which cannot be) is only taken off the list. It returns how
+// many it completed.
+func (r *Referrals) completeEach(ctx context.Context, table, what string,
+	record func(*eventstore.UnitOfWork, *domain.Referral) error) (int, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT referral_id FROM `+table+` ORDER BY referral_id`)
 	if err != nil {
-		return 0, fmt.Errorf("list referrals to match: %w", err)
+		return 0, fmt.Errorf("list referrals to complete the %s of: %w", what, err)
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 	if err != nil {
-		return 0, fmt.Errorf("list referrals to match: %w", err)
+		return 0, fmt.Errorf("list referrals to complete the %s of: %w", what, err)
 	}
 	for n, id := range ids {
-		if err := r.completeMatches(ctx, id); err != nil {
+		if err := r.completeOne(ctx, table, what, id, record); err != nil {
 			return n, err
 		}
 	}
 	return len(ids), nil
 }
 
-func (r *Referrals) completeMatches(ctx context.Context, id uuid.UUID) error {
+func (r *Referrals) completeOne(ctx context.Context, table, what string, id uuid.UUID,
+	record func(*eventstore.UnitOfWork, *domain.Referral) error) error {
 	for attempt := 0; ; attempt++ {
-		uow := new(eventstore.UnitOfWork).Exec(`DELETE FROM child_matches_to_complete WHERE referral_id = $1`, id)
+		uow := new(eventstore.UnitOfWork).Exec(`DELETE FROM `+table+` WHERE referral_id = $1`, id)
 		ref, err := r.Load(ctx, id)
 		switch {
 		case errors.Is(err, domain.ErrReferralNotFound):
-			// Nothing to match: its rows were written with no event, which cannot be.
 		case err != nil:
 			return err
 		default:
-			matches := map[uuid.UUID][]Match{}
-			for _, c := range ref.Children() {
-				if matches[c.ID], err = r.ChildMatches(ctx, c); err != nil {
-					return err
-				}
+			if err := record(uow, ref); err != nil {
+				return err
 			}
-			RecordMatches(uow, ref, matches)
-			// A change made meanwhile by another replica recorded its own keys: load it again.
 			stream := domain.StreamID(id)
 			uow.Guard(stream, stream, ref.Version())
 		}
@@ -188,7 +205,7 @@ func (r *Referrals) completeMatches(ctx context.Context, id uuid.UUID) error {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("complete the matches of referral %s: %w", id, err)
+			return fmt.Errorf("complete the %s of referral %s: %w", what, id, err)
 		}
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/referral/internal/domain"
 )
 
 // What safeguarding has open about a family, ids only (safeguarding_open, migrations 0004 and
@@ -180,4 +181,14 @@ func (r *Referrals) SessionUnderWay(ctx context.Context, family uuid.UUID, day t
 		return false, fmt.Errorf("read the family's sessions under way: %w", err)
 	}
 	return under, nil
+}
+
+// LockEnding takes the referral's guard lock (its stream's key, which a decision guarding the
+// referral as a possible duplicate takes, Guard) in a unit ending its case or correcting its
+// ending: the two commit one after the other, and the decision that read the case before the
+// ending committed fails its guard and is decided again, seeing the ending (decision 361; 347's
+// Left). Without it, a read of the other case just before its ending for safety committed let a
+// referral of the same child be accepted past DUPLICATE_ENDED_FOR_SAFETY.
+func LockEnding(uow *eventstore.UnitOfWork, referral uuid.UUID) {
+	uow.Exec(`SELECT eventstore_lock($1)`, domain.StreamID(referral))
 }

@@ -110,13 +110,13 @@ func (a *App) Accept(ctx context.Context, id, centre uuid.UUID, st commonv1.Serv
 // finding recorded meanwhile makes it be decided again (decisions 128 and 133).
 func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st commonv1.ServiceType, checked bool, md eventstore.Metadata,
 	decide func(r *domain.Referral, today time.Time) ([]proto.Message, error)) (Decision, error) {
-	var barring []*domain.Referral
+	var barring, watched []*domain.Referral
 	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		if st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED {
 			st = r.WaitsFor()
 		}
 		var err error
-		if barring, err = a.duplicatesBarring(ctx, r, st, checked); err != nil {
+		if barring, watched, err = a.duplicatesBarring(ctx, r, st, checked); err != nil {
 			return nil, err
 		}
 		events, err := decide(r, today)
@@ -129,7 +129,11 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 		// The family's holds lock first, before the other referrals' guards, as a unit noting a
 		// hold takes it before its own: one order, no deadlock (LockHolds).
 		adapters.LockHolds(dec.Work, dec.Referral.FamilyID())
-		for _, o := range barring {
+		// The possible duplicates that bar nothing now are guarded too: one whose case is ended
+		// for safety (or its ending corrected to that) between the read and the commit would
+		// otherwise be accepted past (decision 347's Left, 361). An ending takes the same lock
+		// (adapters.LockEnding), so the two commit one after the other.
+		for _, o := range append(barring, watched...) {
 			stream := domain.StreamID(o.ID())
 			dec.Work.Guard(stream, stream, o.Version())
 		}
@@ -143,16 +147,17 @@ func (a *App) changeUnlessBarred(ctx context.Context, id, centre uuid.UUID, st c
 // out (any but supervised), had domestic abuse found, unless the centre's safeguarding lead
 // checked that r's family is not that one (CheckPossibleDuplicate, decision 205); or its case
 // ended for safety, for any kind, until the lead weighed that ending (decision 347). It then returns
-// those referrals, for the decision to be guarded against and to say so (decisions 128 and 133).
+// those referrals, for the decision to be guarded against and to say so (decisions 128 and 133),
+// and the possible duplicates that bar nothing as read (watched), for it to be guarded against too.
 // Referring a family again, with its case open or ended, or at another centre, must get round
 // neither (reviews 14, 15 and 22); nor may a coordinator's word alone (checked, review 29).
-func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) ([]*domain.Referral, error) {
-	var held, found, ended, cleared []*domain.Referral
+func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st commonv1.ServiceType, checked bool) (cleared, watched []*domain.Referral, err error) {
+	var held, found, ended []*domain.Referral
 	// Another centre's referral is flagged at submission only if its hold or finding stood then;
 	// one placed since is found now (decision 173).
 	elsewhere, err := a.referrals.MatchesElsewhere(ctx, r.ID())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	candidates := r.PossibleDuplicates()
 	for _, id := range elsewhere {
@@ -163,17 +168,18 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 	for _, other := range candidates {
 		o, err := a.referrals.Load(ctx, other)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		holds, finding, err := a.bars(ctx, o)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		hold, findingBars := len(holds) > 0, finding && !domain.FindingAllows(st)
 		// A case that ended for safety bars every kind of contact until the lead weighs it
 		// (review 63 finding 2, decision 347); nothing of an erased family is matched any more.
 		safetyOn, safety := o.EndedForSafety()
-		if _, erased := o.ErasedOn(); erased {
+		_, erased := o.ErasedOn()
+		if erased {
 			safetyOn, safety = time.Time{}, false
 		}
 		bars := hold || findingBars || safety
@@ -189,6 +195,10 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 			found = append(found, o)
 		case safety:
 			ended = append(ended, o)
+		case !erased:
+			// Bars nothing as read: watched, so that a hold's suspension or an ending for safety
+			// committed before this decision makes it decide again (361).
+			watched = append(watched, o)
 		}
 	}
 	var barring *domain.Referral
@@ -203,34 +213,34 @@ func (a *App) duplicatesBarring(ctx context.Context, r *domain.Referral, st comm
 			// check that it is another (check-duplicate) would be refused, and the refusal names
 			// the ways that work instead, whether or not the coordinator said the lead checked
 			// (review 53, finding 1; decision 311).
-			return nil, confirmedBarring(r, barring, len(held) > 0, on)
+			return nil, nil, confirmedBarring(r, barring, len(held) > 0, on)
 		}
 	}
 	switch {
 	case barring != nil && checked:
-		return nil, problem.Rule(domain.ErrLeadCheckNeeded.Reason, fmt.Sprintf("a child on this referral may be a child of %s, whose hold or "+
+		return nil, nil, problem.Rule(domain.ErrLeadCheckNeeded.Reason, fmt.Sprintf("a child on this referral may be a child of %s, whose hold or "+
 			"domestic-abuse finding stands, and the centre's safeguarding lead has not recorded that it is another family: the lead records how "+
 			"they checked (familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, barring), r.ID(), barring.ID(), r.CentreID()))
 	case len(held) > 0:
-		return nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
+		return nil, nil, problem.Rule(domain.ErrDuplicateUnderHold.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose contact a safeguarding hold suspends: if it is the same family, the hold stands for this referral too (tell the centre's "+
 			"safeguarding lead, and decline or withdraw it); if it is not, the centre's safeguarding lead records how they checked "+
 			"(familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, held[0]), r.ID(), held[0].ID(), r.CentreID()))
 	case len(found) > 0:
-		return nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
+		return nil, nil, problem.Rule(domain.ErrDuplicateWithFinding.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"where domestic abuse was found, which leaves supervised contact only: if it is the same family, decide on supervised contact "+
 			"or decline, or, if the finding no longer stands, %s; if it is not, the centre's safeguarding lead records how they checked "+
 			"(familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again", whose(r, found[0]), withdrawFinding(r, found[0]),
 			r.ID(), found[0].ID(), r.CentreID()))
 	case len(ended) > 0:
 		on, _ := ended[0].EndedForSafety()
-		return nil, problem.Rule(domain.ErrDuplicateEndedForSafety.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
+		return nil, nil, problem.Rule(domain.ErrDuplicateEndedForSafety.Reason, fmt.Sprintf("a child on this referral may be a child of %s, "+
 			"whose case ended for safety on %s: the centre's safeguarding lead weighs that ending before the family is accepted or "+
 			"waitlisted, and records how they weighed it, that it is another family or, if it is the same, why contact may go ahead "+
 			"now (familytime referral check-duplicate %s --other %s --centre %s --note ...), then decide again; if it should not, decline it",
 			whose(r, ended[0]), on.Format(time.DateOnly), r.ID(), ended[0].ID(), r.CentreID()))
 	}
-	return cleared, nil
+	return cleared, watched, nil
 }
 
 // CheckPossibleDuplicate records the centre's safeguarding lead's check that the family of a
@@ -528,11 +538,17 @@ func (a *App) RecordReview(ctx context.Context, id, centre uuid.UUID, on time.Ti
 	})
 }
 
-// EndCase ends the case with an outcome.
+// EndCase ends the case with an outcome. The unit commits under the referral's guard lock
+// (adapters.LockEnding), so that a decision on a referral of the same child that read this case
+// before the ending commits after it and decides again (361).
 func (a *App) EndCase(ctx context.Context, id, centre uuid.UUID, outcome referralv1.CaseOutcome, note string, md eventstore.Metadata) (Decision, error) {
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.EndCase(outcome, note, today)
 	})
+	if err == nil && dec.Work != nil {
+		adapters.LockEnding(dec.Work, dec.Referral.ID())
+	}
+	return dec, err
 }
 
 // suspendUnderHolds is what suspends the case r under every hold in force on its family, as it

@@ -14,10 +14,17 @@ import (
 )
 
 // CorrectCaseEnding corrects the outcome an ended case was recorded with (domain.CorrectEnding).
+// Its unit commits under the referral's guard lock, as an ending's does (EndCase).
 func (a *App) CorrectCaseEnding(ctx context.Context, id, centre uuid.UUID, outcome referralv1.CaseOutcome, note string, md eventstore.Metadata) (Decision, error) {
-	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+	dec, err := a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
 		return r.CorrectEnding(outcome, note, today)
 	})
+	if err == nil && dec.Work != nil {
+		// A correction to an ending for safety bars a referral of the same child as the ending
+		// does: under the same lock (adapters.LockEnding, decision 361).
+		adapters.LockEnding(dec.Work, dec.Referral.ID())
+	}
+	return dec, err
 }
 
 // ReopenCase reopens a case ended by mistake (domain.Reopen), unless the family was referred

@@ -38,6 +38,8 @@ func TestAHoldIsLiftedByItsIDAlone(t *testing.T) {
 	require.Equal(t, codes.FailedPrecondition, code(t, err), err)
 	require.Equal(t, "HOLD_OF_ANOTHER_FAMILY", reason(t, err))
 	require.Contains(t, err.Error(), "hold "+first+" is not on family "+f[2].String())
+	// The command as it runs: lift requires --centre (decision 360).
+	require.Contains(t, err.Error(), "(familytime safeguarding lift "+first+" --centre "+g.centre.String()+" --note ...: the hold names its family)")
 	_, err = lift("", uuid.NewString())
 	require.Equal(t, codes.NotFound, code(t, err), "no such hold at the centre")
 	require.Equal(t, before, g.events(t), "refused: nothing lifted")
@@ -74,7 +76,7 @@ func TestAHoldIsReviewedByItsIDAlone(t *testing.T) {
 	require.Equal(t, codes.FailedPrecondition, code(t, err), err)
 	require.Equal(t, "HOLD_OF_ANOTHER_FAMILY", reason(t, err))
 	require.Contains(t, err.Error(), "nothing was reviewed")
-	require.Contains(t, err.Error(), "familytime safeguarding hold review "+id)
+	require.Contains(t, err.Error(), "familytime safeguarding hold review "+id+" --centre "+g.centre.String()+" --next-review-by ... --note ...")
 	require.Equal(t, before, g.events(t), "refused: nothing reviewed")
 
 	reviewed, err := reviewHold("")

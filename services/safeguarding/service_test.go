@@ -1565,5 +1565,8 @@ func TestClosingAConcernWhoseHoldStaysSaysSo(t *testing.T) {
 	require.Empty(t, closeIt(other), "no hold was placed for it")
 	warning := closeIt(held)
 	require.Contains(t, warning, "HOLD_IN_FORCE: the hold placed for this concern ("+placed.GetHold().GetHoldId()+") stays in force")
-	require.Contains(t, warning, "familytime safeguarding lift")
+	// Its commands run as printed: the hold and the --centre lift and review require (decision 360).
+	id := placed.GetHold().GetHoldId()
+	require.Contains(t, warning, "(familytime safeguarding lift "+id+" --centre "+g.centre.String()+" --note ...)")
+	require.Contains(t, warning, "(familytime safeguarding hold review "+id+" --centre "+g.centre.String()+" --next-review-by ... --note ...)")
 }

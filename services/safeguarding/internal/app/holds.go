@@ -32,50 +32,52 @@ func (a *App) loadHolds(ctx context.Context, family uuid.UUID) (*domain.Holds, e
 }
 
 // PlaceHold suspends a family's contact. A concern named must be one of the centre's, about the
-// family.
-func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold, md eventstore.Metadata) (domain.Hold, *eventstore.UnitOfWork, error) {
+// family. It gives, beside the hold, the family's other holds in force when it was placed, oldest
+// placed first, at this centre or another: lifting this one alone does not resume contact
+// (decision 360).
+func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold, md eventstore.Metadata) (domain.Hold, []domain.Hold, *eventstore.UnitOfWork, error) {
 	if n.Concern != uuid.Nil {
 		k, _, err := a.loadConcern(ctx, n.Centre, n.Concern)
 		if err != nil {
-			return domain.Hold{}, nil, err
+			return domain.Hold{}, nil, nil, err
 		}
 		if k.FamilyID() != family {
-			return domain.Hold{}, nil, domain.ErrConcernNotFound
+			return domain.Hold{}, nil, nil, domain.ErrConcernNotFound
 		}
 	}
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	if md, err = a.inRegisteredRole(ctx, n.Centre, md); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	if md.ActorRole != string(auth.RoleSafeguardingLead) {
 		n.AlertLead, n.PlacedInRole = true, md.ActorRole
 	}
-	expected, id := h.Version(), uuid.New()
+	expected, id, others := h.Version(), uuid.New(), h.InForce()
 	msgs, err := h.Place(id, n, a.today())
 	if err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	if err := a.familyAt(ctx, family, n.Centre); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	// A hold on a family whose erasure was ordered suspends nothing: its case is closed, and what
 	// matches its child to a new referral is gone (review 35).
 	if err := a.ErasureOrdered(ctx, family, domain.HoldOnErasedFamily); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, n.Centre, md, msgs); err != nil {
-		return domain.Hold{}, nil, err
+		return domain.Hold{}, nil, nil, err
 	}
 	placed, _ := h.Get(id)
 	adapters.ProjectHold(uow, placed)
 	if n.AlertLead {
 		adapters.ProjectHoldAlert(uow, placed, n.PlacedInRole)
 	}
-	return placed, uow, nil
+	return placed, others, uow, nil
 }
 
 // DuplicateCheckedElsewhere alerts the lead of every other centre whose hold on family is in
@@ -105,37 +107,52 @@ func (a *App) DuplicateCheckedElsewhere(ctx context.Context, uow *eventstore.Uni
 	return nil
 }
 
-// LiftHold lifts one of the centre's holds, and gives the family's holds still in force after
-// it, oldest placed first, at this centre or another: contact resumes only once none is
-// (decision 345). The hold names its family: family may be uuid.Nil, and one given that is not
-// the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
-func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (domain.Hold, []domain.Hold, *eventstore.UnitOfWork, error) {
+// Lifted is a hold lifted, with what the lead is told of the family's other holds.
+type Lifted struct {
+	// Hold is the hold lifted.
+	Hold domain.Hold
+	// StillInForce are the family's holds still in force after the lift, oldest placed first, at
+	// this centre or another: contact resumes only once none is (decision 345).
+	StillInForce []domain.Hold
+	// Suspension, when none is still in force, are the holds of the suspension this lift ended
+	// (Holds.Suspension), this one among them: the bookings they cancelled are the sessions to
+	// book again, an earlier suspension's not (decision 360). Empty otherwise.
+	Suspension []domain.Hold
+}
+
+// LiftHold lifts one of the centre's holds. The hold names its family: family may be uuid.Nil,
+// and one given that is not the hold's is refused (domain.HoldOfAnotherFamily), nothing lifted.
+func (a *App) LiftHold(ctx context.Context, centre, family, id uuid.UUID, note string, md eventstore.Metadata) (Lifted, *eventstore.UnitOfWork, error) {
 	family, err := a.holdsFamily(ctx, centre, family, id, domain.HoldOfAnotherFamily)
 	if err != nil {
-		return domain.Hold{}, nil, nil, err
+		return Lifted{}, nil, err
 	}
 	if err := a.familyAt(ctx, family, centre); err != nil {
-		return domain.Hold{}, nil, nil, err
+		return Lifted{}, nil, err
 	}
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
-		return domain.Hold{}, nil, nil, err
+		return Lifted{}, nil, err
 	}
 	if x, ok := h.Get(id); !ok || x.Centre != centre {
-		return domain.Hold{}, nil, nil, domain.ErrHoldNotFound
+		return Lifted{}, nil, domain.ErrHoldNotFound
 	}
 	expected := h.Version()
 	msgs, err := h.Lift(id, note, a.today())
 	if err != nil {
-		return domain.Hold{}, nil, nil, err
+		return Lifted{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if _, err := a.append(ctx, uow, domain.HoldStreamID(family), expected, family, centre, md, msgs); err != nil {
-		return domain.Hold{}, nil, nil, err
+		return Lifted{}, nil, err
 	}
-	lifted, _ := h.Get(id)
-	adapters.ProjectHold(uow, lifted)
-	return lifted, h.InForce(), uow, nil
+	out := Lifted{StillInForce: h.InForce()}
+	out.Hold, _ = h.Get(id)
+	if len(out.StillInForce) == 0 {
+		out.Suspension = h.Suspension()
+	}
+	adapters.ProjectHold(uow, out.Hold)
+	return out, uow, nil
 }
 
 // StillInForceWarning is HOLD_STILL_IN_FORCE in words when a lift at centre leaves others in
@@ -147,28 +164,54 @@ func StillInForceWarning(centre uuid.UUID, others []domain.Hold) string {
 	if len(others) == 0 {
 		return ""
 	}
-	var named []string
-	for _, x := range others {
-		placed := x.PlacedOn.Format(time.DateOnly)
-		// The command as it runs: lift requires --centre and --note (review 65 finding 4,
-		// decision 353); the note is the lead's, why contact may resume.
-		lift := " (familytime safeguarding lift " + x.ID.String() + " --centre " + centre.String() + " --note ...)"
-		switch {
-		case x.Centre != centre:
-			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" by another centre ("+x.Centre.String()+
-				"), whose safeguarding lead lifts it")
-		case x.Concern != uuid.Nil:
-			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for concern "+x.Concern.String()+lift)
-		default:
-			named = append(named, "hold "+x.ID.String()+", placed on "+placed+" for no concern named"+lift)
-		}
-	}
-	which := "another hold on the family is still in force: " + named[0]
-	if len(named) > 1 {
-		which = fmt.Sprintf("%d other holds on the family are still in force: %s", len(named), strings.Join(named, "; "))
+	which := "another hold on the family is still in force: " + holdNamed(centre, others[0])
+	if len(others) > 1 {
+		which = fmt.Sprintf("%d other holds on the family are still in force: %s", len(others), holdsNamed(centre, others))
 	}
 	return "HOLD_STILL_IN_FORCE: " + which + ". The family's contact stays suspended until every hold is lifted: nothing is " +
 		"booked and the door refuses the family (ON_HOLD); do not tell the family contact resumes"
+}
+
+// AlreadyInForceWarning is OTHER_HOLD_IN_FORCE in words when a hold is placed at centre while
+// others are in force on the family, or "" (decision 345's Left: the hold's answer did not say
+// so, and the lead, lifting it later, might tell the family contact resumes). Each is named as
+// StillInForceWarning names it.
+func AlreadyInForceWarning(centre uuid.UUID, others []domain.Hold) string {
+	if len(others) == 0 {
+		return ""
+	}
+	which := "another hold on the family is in force already: " + holdNamed(centre, others[0])
+	if len(others) > 1 {
+		which = fmt.Sprintf("%d other holds on the family are in force already: %s", len(others), holdsNamed(centre, others))
+	}
+	return "OTHER_HOLD_IN_FORCE: " + which + ". Lifting this hold does not resume the family's contact: it stays suspended " +
+		"(nothing booked, the door refusing the family ON_HOLD) until every hold is lifted, that one too"
+}
+
+// holdsNamed names each of others as holdNamed does, in their order.
+func holdsNamed(centre uuid.UUID, others []domain.Hold) string {
+	named := make([]string, len(others))
+	for i, x := range others {
+		named[i] = holdNamed(centre, x)
+	}
+	return strings.Join(named, "; ")
+}
+
+// holdNamed is a hold on the family as a lead at centre is told of it: one of this centre's by its
+// id, the day it was placed, its concern and the command that lifts it; another centre's by its
+// id, its centre and its day alone, that centre's lead's to lift. Ids and a date only.
+func holdNamed(centre uuid.UUID, x domain.Hold) string {
+	placed := x.PlacedOn.Format(time.DateOnly)
+	// The command as it runs: lift requires --centre and --note (review 65 finding 4,
+	// decision 353); the note is the lead's, why contact may resume.
+	lift := " (familytime safeguarding lift " + x.ID.String() + " --centre " + centre.String() + " --note ...)"
+	switch {
+	case x.Centre != centre:
+		return "hold " + x.ID.String() + ", placed on " + placed + " by another centre (" + x.Centre.String() + "), whose safeguarding lead lifts it"
+	case x.Concern != uuid.Nil:
+		return "hold " + x.ID.String() + ", placed on " + placed + " for concern " + x.Concern.String() + lift
+	}
+	return "hold " + x.ID.String() + ", placed on " + placed + " for no concern named" + lift
 }
 
 // ReviewHold records that one of the centre's holds in force on a family was reviewed and
@@ -236,30 +279,38 @@ func (a *App) inRegisteredRole(ctx context.Context, centre uuid.UUID, md eventst
 	return md, nil
 }
 
-// HoldWarning is HOLD_IN_FORCE in words when a hold placed for the family's concern stays in
-// force, or "" (review 20: a concern was closed and its hold stayed in force, nothing said).
-func (a *App) HoldWarning(ctx context.Context, family, concern uuid.UUID) (string, error) {
+// HoldWarning is HOLD_IN_FORCE in words when a hold placed at centre for the family's concern
+// stays in force, or "" (review 20: a concern was closed and its hold stayed in force, nothing
+// said). Its commands run as printed: each names the hold and the --centre lift and review
+// require (decision 360); --note ... and --next-review-by ... are the lead's to fill in.
+func (a *App) HoldWarning(ctx context.Context, centre, family, concern uuid.UUID) (string, error) {
 	h, err := a.loadHolds(ctx, family)
 	if err != nil {
 		return "", err
 	}
 	var ids []string
 	for _, x := range h.InForce() {
-		if x.Concern == concern {
+		if x.Concern == concern && x.Centre == centre {
 			ids = append(ids, x.ID.String())
 		}
 	}
 	if len(ids) == 0 {
 		return "", nil
 	}
+	// A concern has at most one hold in force (ErrConcernAlreadyHeld); the commands name each.
+	var lift, review []string
+	for _, id := range ids {
+		lift = append(lift, "familytime safeguarding lift "+id+" --centre "+centre.String()+" --note ...")
+		review = append(review, "familytime safeguarding hold review "+id+" --centre "+centre.String()+" --next-review-by ... --note ...")
+	}
 	return "HOLD_IN_FORCE: the hold placed for this concern (" + strings.Join(ids, ", ") + ") stays in force, and the family's " +
-		"contact stays suspended: lift it if the concern no longer calls for it (familytime safeguarding lift), or review it if it " +
-		"continues for another reason (familytime safeguarding hold review)", nil
+		"contact stays suspended: lift it if the concern no longer calls for it (" + strings.Join(lift, "; ") + "), or review it if it " +
+		"continues for another reason (" + strings.Join(review, "; ") + ")", nil
 }
 
 // holdsFamily is the family the centre's hold id names; family, if given (not uuid.Nil), must be
 // it, or the call is refused with mismatch (decision 226): a lift or a review needs no family.
-func (a *App) holdsFamily(ctx context.Context, centre, family, id uuid.UUID, mismatch func(hold, given, held uuid.UUID) error) (uuid.UUID, error) {
+func (a *App) holdsFamily(ctx context.Context, centre, family, id uuid.UUID, mismatch func(centre, hold, given, held uuid.UUID) error) (uuid.UUID, error) {
 	held, found, err := a.records.HoldFamily(ctx, centre, id)
 	switch {
 	case err != nil:
@@ -267,7 +318,7 @@ func (a *App) holdsFamily(ctx context.Context, centre, family, id uuid.UUID, mis
 	case !found:
 		return uuid.Nil, domain.ErrHoldNotFound
 	case family != uuid.Nil && family != held:
-		return uuid.Nil, mismatch(id, family, held)
+		return uuid.Nil, mismatch(centre, id, family, held)
 	}
 	return held, nil
 }

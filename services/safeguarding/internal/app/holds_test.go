@@ -37,3 +37,21 @@ func TestStillInForceWarningNamesAnotherCentresHoldByItsCentre(t *testing.T) {
 	require.Equal(t, 2, strings.Count(w, " --centre "+here.String()+" --note ...)"))
 	require.NotContains(t, StillInForceWarning(here, []domain.Hold{theirs}), "familytime safeguarding lift")
 }
+
+// Decision 345's Left (decision 360): a hold placed while others are in force says so, naming
+// each as a lift's warning names a hold still in force (another centre's by its centre alone),
+// and that lifting this one does not resume contact.
+func TestAlreadyInForceWarningSaysLiftingThisOneDoesNotResumeContact(t *testing.T) {
+	here, there := uuid.New(), uuid.New()
+	mine := domain.Hold{ID: uuid.New(), Centre: here, Concern: uuid.New(), PlacedOn: time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)}
+	theirs := domain.Hold{ID: uuid.New(), Centre: there, Concern: uuid.New(), PlacedOn: time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)}
+	require.Empty(t, AlreadyInForceWarning(here, nil))
+	require.Equal(t, "OTHER_HOLD_IN_FORCE: another hold on the family is in force already: hold "+mine.ID.String()+", placed on "+
+		"2026-01-12 for concern "+mine.Concern.String()+" (familytime safeguarding lift "+mine.ID.String()+" --centre "+here.String()+
+		" --note ...). Lifting this hold does not resume the family's contact: it stays suspended (nothing booked, the door refusing "+
+		"the family ON_HOLD) until every hold is lifted, that one too", AlreadyInForceWarning(here, []domain.Hold{mine}))
+	w := AlreadyInForceWarning(here, []domain.Hold{theirs, mine})
+	require.Contains(t, w, "OTHER_HOLD_IN_FORCE: 2 other holds on the family are in force already: hold "+theirs.ID.String()+
+		", placed on 2026-01-05 by another centre ("+there.String()+"), whose safeguarding lead lifts it; hold "+mine.ID.String())
+	require.NotContains(t, w, theirs.Concern.String(), "another centre's concern is not this lead's")
+}

@@ -188,20 +188,21 @@ func RiskOnErasedFamily(family uuid.UUID) error {
 	return erasedFamily(family, "its risk is no one's to review any more", "assess that family (familytime safeguarding risk --family NEW_FAMILY ...)")
 }
 
-// HoldOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with family, to
-// be lifted: ids only.
-func HoldOfAnotherFamily(hold, family, held uuid.UUID) error {
+// HoldOfAnotherFamily is ErrHoldOfAnotherFamily for centre's hold, on family held, named with
+// family, to be lifted: ids only. Its command runs as printed, with the --centre lift requires
+// (decision 360); --note ... is the lead's to write.
+func HoldOfAnotherFamily(centre, hold, family, held uuid.UUID) error {
 	return problem.Rule(ErrHoldOfAnotherFamily.Reason, fmt.Sprintf("hold %s is not on family %s: it is on family %s; "+
-		"leave the family out (familytime safeguarding lift %s --note ...: the hold names its family), or name that one; nothing was lifted",
-		hold, family, held, hold))
+		"leave the family out (familytime safeguarding lift %s --centre %s --note ...: the hold names its family), or name that one; "+
+		"nothing was lifted", hold, family, held, hold, centre))
 }
 
-// HoldToReviewOfAnotherFamily is ErrHoldOfAnotherFamily for hold, on family held, named with
-// family, to be reviewed: ids only.
-func HoldToReviewOfAnotherFamily(hold, family, held uuid.UUID) error {
+// HoldToReviewOfAnotherFamily is ErrHoldOfAnotherFamily for centre's hold, on family held, named
+// with family, to be reviewed: ids only, the command with the --centre review requires.
+func HoldToReviewOfAnotherFamily(centre, hold, family, held uuid.UUID) error {
 	return problem.Rule(ErrHoldOfAnotherFamily.Reason, fmt.Sprintf("hold %s is not on family %s: it is on family %s; "+
-		"leave the family out (familytime safeguarding hold review %s --next-review-by ... --note ...: the hold names its family), "+
-		"or name that one; nothing was reviewed", hold, family, held, hold))
+		"leave the family out (familytime safeguarding hold review %s --centre %s --next-review-by ... --note ...: "+
+		"the hold names its family), or name that one; nothing was reviewed", hold, family, held, hold, centre))
 }
 
 // Forbidden is a caller who may reach the RPC but not this record: a volunteer reading another's

@@ -43,6 +43,9 @@ type Holds struct {
 	// checkedElsewhere are the referrals at other centres each hold's lead was told were checked
 	// as another family (LeadAlertedOfDuplicateCheck): each is told once.
 	checkedElsewhere map[[2]uuid.UUID]bool
+	// suspension are the holds placed since the family last had none in force, in the order
+	// placed, by the stream's order (Suspension).
+	suspension []uuid.UUID
 }
 
 // RebuildHolds replays a family's hold stream; a family without holds has an empty one.
@@ -59,6 +62,10 @@ func RebuildHolds(family uuid.UUID, events []proto.Message) (*Holds, error) {
 func (h *Holds) apply(ev proto.Message) error {
 	switch e := ev.(type) {
 	case *safeguardingv1.HoldPlaced:
+		if len(h.InForce()) == 0 {
+			h.suspension = nil // a new suspension of the family's contact begins
+		}
+		h.suspension = append(h.suspension, parseID(e.GetHoldId()))
 		h.holds = append(h.holds, Hold{ID: parseID(e.GetHoldId()), Family: parseID(e.GetFamilyId()),
 			Centre: parseID(e.GetCentreId()), Concern: parseID(e.GetConcernId()), Reason: e.GetReason(),
 			PlacedOn: dates.Time(e.GetPlacedOn()), ReviewBy: dates.Time(e.GetReviewBy())})
@@ -111,6 +118,22 @@ func (h *Holds) InForce() []Hold {
 		if x.InForce() {
 			out = append(out, x)
 		}
+	}
+	return out
+}
+
+// Suspension are the holds of the family's latest suspension of contact, oldest placed first:
+// every hold placed since the family last had no hold in force, each in force at some moment
+// of it, at this centre or another. While a hold is in force it is the suspension under way;
+// after the lift that leaves none in force, the one that lift ended. A hold lifted before the
+// suspension began is an earlier one's, and the bookings it cancelled that suspension's
+// (decision 360). Told apart by the stream's order, not by dates: a hold lifted and another
+// placed the same day are two suspensions.
+func (h *Holds) Suspension() []Hold {
+	out := make([]Hold, 0, len(h.suspension))
+	for _, id := range h.suspension {
+		x, _ := h.Get(id)
+		out = append(out, x)
 	}
 	return out
 }

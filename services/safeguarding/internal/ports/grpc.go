@@ -306,7 +306,7 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 	if err != nil {
 		return nil, err
 	}
-	warning, err := s.app.HoldWarning(ctx, id(resp.GetConcern().GetFamilyId()), id(req.GetConcernId()))
+	warning, err := s.app.HoldWarning(ctx, id(req.GetCentreId()), id(resp.GetConcern().GetFamilyId()), id(req.GetConcernId()))
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 	n := domain.NewHold{Centre: id(req.GetCentreId()), Concern: id(req.GetConcernId()), Reason: req.GetReason(),
 		ReviewBy: reviewBy, Note: req.GetNote()}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.PlaceHoldResponse, *eventstore.UnitOfWork, error) {
-		h, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
+		h, others, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -348,7 +348,12 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 		if err != nil {
 			return nil, nil, err
 		}
-		return &safeguardingv1.PlaceHoldResponse{Hold: hold(h), LeadWarning: warning}, uow, nil
+		// Another hold in force keeps contact suspended after this one is lifted (decision 360).
+		out := &safeguardingv1.PlaceHoldResponse{Hold: hold(h), LeadWarning: warning, HoldWarning: app.AlreadyInForceWarning(n.Centre, others)}
+		for _, x := range others {
+			out.HoldsInForce = append(out.HoldsInForce, holdStillInForce(n.Centre, x))
+		}
+		return out, uow, nil
 	})
 }
 
@@ -359,13 +364,16 @@ func (s *Server) LiftHold(ctx context.Context, req *safeguardingv1.LiftHoldReque
 	}
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.LiftHoldResponse, *eventstore.UnitOfWork, error) {
 		centre := id(req.GetCentreId())
-		h, others, uow, err := s.app.LiftHold(ctx, centre, id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
+		l, uow, err := s.app.LiftHold(ctx, centre, id(req.GetFamilyId()), id(req.GetHoldId()), req.GetNote(), md)
 		if err != nil {
 			return nil, nil, err
 		}
-		out := &safeguardingv1.LiftHoldResponse{Hold: hold(h), HoldWarning: app.StillInForceWarning(centre, others)}
-		for _, x := range others {
+		out := &safeguardingv1.LiftHoldResponse{Hold: hold(l.Hold), HoldWarning: app.StillInForceWarning(centre, l.StillInForce)}
+		for _, x := range l.StillInForce {
 			out.HoldsStillInForce = append(out.HoldsStillInForce, holdStillInForce(centre, x))
+		}
+		for _, x := range l.Suspension {
+			out.SuspensionHoldIds = append(out.SuspensionHoldIds, x.ID.String())
 		}
 		return out, uow, nil
 	})

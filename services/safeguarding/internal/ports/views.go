@@ -63,7 +63,8 @@ func hold(h domain.Hold) *safeguardingv1.Hold {
 		ConcernId: optional(h.Concern), ReviewedOn: dates.Proto(h.ReviewedOn)}
 }
 
-// holdStillInForce is a hold a lift at centre left in force (decision 345): all of one of the
+// holdStillInForce is a hold a lift at centre left in force (decision 345), or one in force when
+// a hold was placed at centre (decision 360): all of one of the
 // centre's, as ListHolds gives it; of another centre's, its id, family, centre and the day it was
 // placed alone, that centre's to say more of.
 func holdStillInForce(centre uuid.UUID, h domain.Hold) *safeguardingv1.Hold {

@@ -1923,7 +1923,16 @@ type PlaceHoldResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's: the outcome recorded at answered_at when the request was first
 	// carried out. The retry recorded nothing; the record may have moved on since.
-	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Replayed bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// The family's other holds in force when this one was placed, oldest placed first: lifting
+	// this one alone does not resume the family's contact (decision 360). One of this centre's
+	// carries what ListHolds gives; one of another centre only its id, family, centre and the date
+	// it was placed, its lead's to lift. Empty when none was.
+	HoldsInForce []*Hold `protobuf:"bytes,5,rep,name=holds_in_force,json=holdsInForce,proto3" json:"holds_in_force,omitempty"`
+	// OTHER_HOLD_IN_FORCE, in words, when holds_in_force is not empty: which holds are in force
+	// and that lifting this one does not resume contact until they are lifted too. Empty
+	// otherwise.
+	HoldWarning   string `protobuf:"bytes,6,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1984,6 +1993,20 @@ func (x *PlaceHoldResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *PlaceHoldResponse) GetHoldsInForce() []*Hold {
+	if x != nil {
+		return x.HoldsInForce
+	}
+	return nil
+}
+
+func (x *PlaceHoldResponse) GetHoldWarning() string {
+	if x != nil {
+		return x.HoldWarning
+	}
+	return ""
 }
 
 // LiftHoldRequest lifts a hold.
@@ -2088,9 +2111,16 @@ type LiftHoldResponse struct {
 	HoldsStillInForce []*Hold `protobuf:"bytes,4,rep,name=holds_still_in_force,json=holdsStillInForce,proto3" json:"holds_still_in_force,omitempty"`
 	// HOLD_STILL_IN_FORCE, in words, when holds_still_in_force is not empty: which holds stand and
 	// that contact stays suspended until they are lifted. Empty otherwise.
-	HoldWarning   string `protobuf:"bytes,5,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	HoldWarning string `protobuf:"bytes,5,opt,name=hold_warning,json=holdWarning,proto3" json:"hold_warning,omitempty"`
+	// When holds_still_in_force is empty (this lift lets contact resume): the holds (UUIDs) of the
+	// suspension of the family's contact that this lift ends, oldest placed first, this one
+	// among them: every hold placed since the family last had no hold in force, at this centre or
+	// another. The bookings these cancelled are the sessions the suspension took, to book again;
+	// one cancelled for a hold lifted before the suspension began is an earlier suspension's,
+	// listed by that one's last lift (decision 360). Empty otherwise.
+	SuspensionHoldIds []string `protobuf:"bytes,6,rep,name=suspension_hold_ids,json=suspensionHoldIds,proto3" json:"suspension_hold_ids,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *LiftHoldResponse) Reset() {
@@ -2156,6 +2186,13 @@ func (x *LiftHoldResponse) GetHoldWarning() string {
 		return x.HoldWarning
 	}
 	return ""
+}
+
+func (x *LiftHoldResponse) GetSuspensionHoldIds() []string {
+	if x != nil {
+		return x.SuspensionHoldIds
+	}
+	return nil
 }
 
 // ReviewHoldRequest records a hold's review: it continues.
@@ -5783,27 +5820,30 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\treview_by\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateB\x06\xbaH\x03\xc8\x01\x01R\breviewBy\x12\x1c\n" +
 	"\x04note\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\x12*\n" +
 	"\n" +
-	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"\xc5\x01\n" +
+	"concern_id\x18\a \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tconcernId\"\xb0\x02\n" +
 	"\x11PlaceHoldResponse\x124\n" +
 	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12!\n" +
 	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12;\n" +
 	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xcc\x01\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\x12F\n" +
+	"\x0eholds_in_force\x18\x05 \x03(\v2 .familytime.safeguarding.v1.HoldR\fholdsInForce\x12!\n" +
+	"\fhold_warning\x18\x06 \x01(\tR\vholdWarning\"\xcc\x01\n" +
 	"\x0fLiftHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
 	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12(\n" +
 	"\tfamily_id\x18\x03 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12!\n" +
 	"\ahold_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\x06holdId\x12\x1c\n" +
-	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\x97\x02\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\x90NR\x04note\"\xc7\x02\n" +
 	"\x10LiftHoldResponse\x124\n" +
 	"\x04hold\x18\x01 \x01(\v2 .familytime.safeguarding.v1.HoldR\x04hold\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18\x03 \x01(\bR\breplayed\x12Q\n" +
 	"\x14holds_still_in_force\x18\x04 \x03(\v2 .familytime.safeguarding.v1.HoldR\x11holdsStillInForce\x12!\n" +
-	"\fhold_warning\x18\x05 \x01(\tR\vholdWarning\"\x98\x02\n" +
+	"\fhold_warning\x18\x05 \x01(\tR\vholdWarning\x12.\n" +
+	"\x13suspension_hold_ids\x18\x06 \x03(\tR\x11suspensionHoldIds\"\x98\x02\n" +
 	"\x11ReviewHoldRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -6285,133 +6325,134 @@ var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
 	70,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
 	27,  // 33: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
 	71,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	27,  // 35: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 36: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	27,  // 37: familytime.safeguarding.v1.LiftHoldResponse.holds_still_in_force:type_name -> familytime.safeguarding.v1.Hold
-	70,  // 38: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	27,  // 39: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 40: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	77,  // 41: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	70,  // 42: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	70,  // 43: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	70,  // 44: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	70,  // 45: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	27,  // 46: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	78,  // 47: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	30,  // 48: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	48,  // 49: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 50: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 51: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 52: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 53: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 54: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 55: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 56: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	79,  // 57: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	39,  // 58: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	48,  // 59: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	76,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	80,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	71,  // 62: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	39,  // 63: familytime.safeguarding.v1.SendReportCopiesRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	48,  // 64: familytime.safeguarding.v1.SendReportCopiesResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	76,  // 65: familytime.safeguarding.v1.SendReportCopiesResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	80,  // 66: familytime.safeguarding.v1.SendReportCopiesResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	71,  // 67: familytime.safeguarding.v1.SendReportCopiesResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 68: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	47,  // 69: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	76,  // 70: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	12,  // 71: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	12,  // 72: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	70,  // 73: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	46,  // 74: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	70,  // 75: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,   // 76: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	78,  // 77: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	70,  // 78: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,   // 79: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	10,  // 80: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	48,  // 81: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	48,  // 82: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	70,  // 83: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	5,   // 84: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	70,  // 85: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	68,  // 86: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	58,  // 87: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	57,  // 88: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	2,   // 89: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
-	70,  // 90: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
-	70,  // 91: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	68,  // 92: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	56,  // 93: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	5,   // 94: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	12,  // 95: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	46,  // 96: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	57,  // 97: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	73,  // 98: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	70,  // 99: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	70,  // 100: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	63,  // 101: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	71,  // 102: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	81,  // 103: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	71,  // 104: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
-	71,  // 105: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
-	66,  // 106: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	3,   // 107: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	6,   // 108: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	8,   // 109: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	13,  // 110: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	15,  // 111: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	17,  // 112: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	19,  // 113: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	21,  // 114: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	23,  // 115: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	25,  // 116: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	28,  // 117: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	31,  // 118: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	33,  // 119: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	35,  // 120: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	40,  // 121: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	42,  // 122: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:input_type -> familytime.safeguarding.v1.SendReportCopiesRequest
-	37,  // 123: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	44,  // 124: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	49,  // 125: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	51,  // 126: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	53,  // 127: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	55,  // 128: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	60,  // 129: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	62,  // 130: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	65,  // 131: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	4,   // 132: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	7,   // 133: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	9,   // 134: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	14,  // 135: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	16,  // 136: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	18,  // 137: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	20,  // 138: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	22,  // 139: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	24,  // 140: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	26,  // 141: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	29,  // 142: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	32,  // 143: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	34,  // 144: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	36,  // 145: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	41,  // 146: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	43,  // 147: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:output_type -> familytime.safeguarding.v1.SendReportCopiesResponse
-	38,  // 148: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	45,  // 149: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	50,  // 150: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	52,  // 151: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	54,  // 152: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	59,  // 153: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	61,  // 154: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	64,  // 155: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	67,  // 156: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	132, // [132:157] is the sub-list for method output_type
-	107, // [107:132] is the sub-list for method input_type
-	107, // [107:107] is the sub-list for extension type_name
-	107, // [107:107] is the sub-list for extension extendee
-	0,   // [0:107] is the sub-list for field type_name
+	27,  // 35: familytime.safeguarding.v1.PlaceHoldResponse.holds_in_force:type_name -> familytime.safeguarding.v1.Hold
+	27,  // 36: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	71,  // 37: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	27,  // 38: familytime.safeguarding.v1.LiftHoldResponse.holds_still_in_force:type_name -> familytime.safeguarding.v1.Hold
+	70,  // 39: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	27,  // 40: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	71,  // 41: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 42: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	70,  // 43: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	70,  // 44: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	70,  // 45: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	70,  // 46: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	27,  // 47: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	78,  // 48: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	30,  // 49: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	48,  // 50: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 51: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 52: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 53: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 54: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 55: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 56: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	71,  // 57: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	79,  // 58: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	39,  // 59: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	48,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	76,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	80,  // 62: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	71,  // 63: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	39,  // 64: familytime.safeguarding.v1.SendReportCopiesRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	48,  // 65: familytime.safeguarding.v1.SendReportCopiesResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	76,  // 66: familytime.safeguarding.v1.SendReportCopiesResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	80,  // 67: familytime.safeguarding.v1.SendReportCopiesResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	71,  // 68: familytime.safeguarding.v1.SendReportCopiesResponse.answered_at:type_name -> google.protobuf.Timestamp
+	48,  // 69: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	47,  // 70: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	76,  // 71: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	12,  // 72: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	12,  // 73: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	70,  // 74: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	46,  // 75: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	70,  // 76: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 77: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	78,  // 78: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	70,  // 79: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 80: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	10,  // 81: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	48,  // 82: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	48,  // 83: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	70,  // 84: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	5,   // 85: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	70,  // 86: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	68,  // 87: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	58,  // 88: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	57,  // 89: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	2,   // 90: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
+	70,  // 91: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
+	70,  // 92: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	68,  // 93: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	56,  // 94: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	5,   // 95: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	12,  // 96: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	46,  // 97: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	57,  // 98: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	73,  // 99: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	70,  // 100: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	70,  // 101: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	63,  // 102: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	71,  // 103: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	81,  // 104: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	71,  // 105: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
+	71,  // 106: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
+	66,  // 107: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 108: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 109: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 110: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 111: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 112: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 113: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 114: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	21,  // 115: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	23,  // 116: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	25,  // 117: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	28,  // 118: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	31,  // 119: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	33,  // 120: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	35,  // 121: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	40,  // 122: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	42,  // 123: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:input_type -> familytime.safeguarding.v1.SendReportCopiesRequest
+	37,  // 124: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	44,  // 125: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	49,  // 126: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	51,  // 127: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	53,  // 128: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	55,  // 129: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	60,  // 130: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	62,  // 131: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	65,  // 132: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 133: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 134: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 135: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 136: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 137: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 138: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 139: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	22,  // 140: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	24,  // 141: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	26,  // 142: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	29,  // 143: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	32,  // 144: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	34,  // 145: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	36,  // 146: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	41,  // 147: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	43,  // 148: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:output_type -> familytime.safeguarding.v1.SendReportCopiesResponse
+	38,  // 149: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	45,  // 150: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	50,  // 151: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	52,  // 152: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	54,  // 153: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	59,  // 154: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	61,  // 155: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	64,  // 156: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	67,  // 157: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	133, // [133:158] is the sub-list for method output_type
+	108, // [108:133] is the sub-list for method input_type
+	108, // [108:108] is the sub-list for extension type_name
+	108, // [108:108] is the sub-list for extension extendee
+	0,   // [0:108] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/grpc/status"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
@@ -18,8 +17,8 @@ import (
 // called off, and IN counted a checked-in adult only there: b's resident parent and child were
 // admitted with no caution, the day sheet read a's row IN 0/3 while he was inside, and a's resident
 // parent at the door was answered BOOKING_NOT_ACTIVE with no word of b inside. Anyone of a booking
-// who came and is not recorded leaving is inside, whatever the booking's state; the door's
-// BOOKING_NOT_ACTIVE says the caution too.
+// who came and is not recorded leaving is inside, whatever the booking's state; the door's refusal
+// of a no-show (BOOKING_NO_SHOW since decision 359, recorded) says the caution too.
 func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
@@ -101,23 +100,22 @@ func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 		cautioned(arrived.GetCautions(), inside)
 	}
 
-	// a's resident parent comes to the door: still refused BOOKING_NOT_ACTIVE, nothing recorded,
-	// and told of b's people inside.
+	// a's resident parent comes to the door: refused BOOKING_NO_SHOW, recorded as turned away
+	// (decision 359; decision 352 answered an error and recorded nothing), the no-show's way on
+	// kept, and told of b's people inside.
 	refusedBefore := g.count(t, `SELECT count(*) FROM events WHERE family_id = $1`, a.id)
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: aBooking, PersonId: a.resident.String(),
-		RequestId: uuid.NewString()})
-	_, reason := field(err)
-	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, err)
-	msg := status.Convert(err).Message()
-	require.Contains(t, msg, "recorded as a no-show", "the way on is kept")
-	require.Contains(t, msg, "CAUTION "+code+": a family the centre keeps apart from this one is booked at 10:15-11:45 in room Red (booking "+
+	turned := refuse(t, door, g.centre, aBooking, a.resident)
+	require.Equal(t, "BOOKING_NO_SHOW", turned.GetRefusal())
+	require.Contains(t, textOf(turned.GetCautions(), "BOOKING_NO_SHOW"), "recorded as a no-show", "the way on is kept")
+	msg := textOf(turned.GetCautions(), code)
+	require.Contains(t, msg, "a family the centre keeps apart from this one is booked at 10:15-11:45 in room Red (booking "+
 		bBooking+"): someone of it is inside now (its visiting party came at 10:12 and its children's party came at 10:47)")
-	require.Contains(t, msg, "Nothing is recorded for this party")
+	require.Contains(t, msg, "This party is recorded as usual")
 	for _, id := range []uuid.UUID{b.id, b.resident, b.visiting, b.child} {
 		require.NotContains(t, msg, id.String(), "never the other family or its people")
 	}
 	require.NotContains(t, msg, "injunction")
-	require.Equal(t, refusedBefore, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1`, a.id), "nothing recorded")
+	require.Equal(t, refusedBefore+1, g.count(t, `SELECT count(*) FROM events WHERE family_id = $1`, a.id), "the refusal recorded")
 
 	// a's father leaves: IN clears; b's door is told he may still be outside for the gap, then nothing.
 	g.clock.Set(london(2026, 1, 10, 10, 50))
@@ -132,9 +130,7 @@ func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 
 	// b's people still inside: a's resident parent at the door is still told; once they have gone
 	// and the gap passed, the BOOKING_NOT_ACTIVE answer says nothing of them.
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: aBooking, PersonId: a.resident.String(),
-		RequestId: uuid.NewString()})
-	require.Contains(t, status.Convert(err).Message(), "CAUTION "+code)
+	require.Contains(t, codesOf(refuse(t, door, g.centre, aBooking, a.resident).GetCautions()), code)
 	g.clock.Set(london(2026, 1, 10, 11, 30))
 	for _, d := range []*schedulingv1.RecordDepartureRequest{
 		{Party: schedulingv1.Party_PARTY_CHILDREN, PersonIds: []string{b.resident.String(), b.child.String()}},
@@ -145,11 +141,19 @@ func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 		require.NoError(t, err)
 	}
 	g.clock.Set(london(2026, 1, 10, 11, 41))
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: aBooking, PersonId: a.resident.String(),
+	late := refuse(t, door, g.centre, aBooking, a.resident)
+	require.Equal(t, "BOOKING_NO_SHOW", late.GetRefusal())
+	require.NotContains(t, codesOf(late.GetCautions()), code)
+}
+
+// refuse checks person in at booking at the door, expecting a refusal answered (not an error).
+func refuse(t *testing.T, door schedulingv1.SchedulingServiceClient, centre uuid.UUID, booking string, person uuid.UUID) *schedulingv1.CheckInResponse {
+	t.Helper()
+	resp, err := door.CheckIn(t.Context(), &schedulingv1.CheckInRequest{CentreId: centre.String(), BookingId: booking, PersonId: person.String(),
 		RequestId: uuid.NewString()})
-	_, reason = field(err)
-	require.Equal(t, "BOOKING_NOT_ACTIVE", reason, err)
-	require.NotContains(t, status.Convert(err).Message(), "CAUTION")
+	require.NoError(t, err)
+	require.False(t, resp.GetAdmitted())
+	return resp
 }
 
 // Decision 352: a no-show's people are inside until the door records them leaving, as a

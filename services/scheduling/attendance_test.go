@@ -369,15 +369,16 @@ func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
 
 	g.clock.Set(london(2026, 1, 10, 10, 25))
 	before := g.count(t, "SELECT count(*) FROM events")
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: b, PersonId: f.visiting.String(),
+	refused, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: b, PersonId: f.visiting.String(),
 		RequestId: uuid.NewString()})
-	code, why := field(err)
-	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
-	require.Equal(t, "BOOKING_NOT_ACTIVE", why)
-	require.Contains(t, status.Convert(err).Message(), "recorded as a no-show (the visiting parent was recorded as not coming)")
-	require.Contains(t, status.Convert(err).Message(), "withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
+	require.NoError(t, err)
+	require.False(t, refused.GetAdmitted())
+	require.Equal(t, "BOOKING_NO_SHOW", refused.GetRefusal())
+	way := textOf(refused.GetCautions(), "BOOKING_NO_SHOW")
+	require.Contains(t, way, "recorded as a no-show (the visiting parent was recorded as not coming)")
+	require.Contains(t, way, "withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
 		"(familytime schedule noshow "+b+" --withdraw)")
-	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.Equal(t, before+1, g.count(t, "SELECT count(*) FROM events"), "the refusal is recorded, as any refusal at the door (decision 359)")
 
 	withdraw := &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()}
 	for range 2 {
@@ -401,7 +402,7 @@ func TestANoShowIsWithdrawnWhenThePartyComesAfterAll(t *testing.T) {
 		require.Equal(t, again, in.GetAlreadyCheckedIn(), i)
 	}
 	_, err = door.WithdrawNoShow(ctx, &schedulingv1.WithdrawNoShowRequest{CentreId: g.centre.String(), BookingId: b, RequestId: uuid.NewString()})
-	code, why = field(err)
+	code, why := field(err)
 	require.Equal(t, codes.FailedPrecondition, code)
 	require.Equal(t, "NOT_A_NO_SHOW", why)
 }

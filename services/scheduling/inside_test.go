@@ -257,11 +257,12 @@ func TestANoShowThatWouldReleaseThePlaceWaitsUntilTheContactWasDueToEnd(t *testi
 	require.NoError(t, err)
 	require.True(t, released.GetPlaceReleased())
 	require.EqualValues(t, 2, released.GetUnexplainedNoShows())
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bookings[2], PersonId: f.visiting.String(),
+	refused, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bookings[2], PersonId: f.visiting.String(),
 		RequestId: uuid.NewString()})
-	_, reason = field(err)
-	require.Equal(t, "BOOKING_NOT_ACTIVE", reason)
-	require.NotContains(t, status.Convert(err).Message(), "--withdraw", "the door is not sent down a path that is refused")
+	require.NoError(t, err)
+	require.Equal(t, "BOOKING_NO_SHOW", refused.GetRefusal())
+	require.Contains(t, textOf(refused.GetCautions(), "BOOKING_NO_SHOW"), "the no-show is not withdrawn")
+	require.NotContains(t, textOf(refused.GetCautions(), "BOOKING_NO_SHOW"), "--withdraw", "the door is not sent down a path that is refused")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM bookings WHERE booking_id = $1 AND cancellation_reason = $2", bookings[3],
 		int32(schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED)))
 }

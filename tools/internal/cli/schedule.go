@@ -1003,9 +1003,12 @@ assessment. A session called off (a safeguarding hold, a cancellation), or stopp
 children are still inside refuses an adult who may collect them CHILDREN_STILL_INSIDE: they are not let in to the session,
 but not turned away either. Bring the children to the door, hand them over, and record who
 collected them (familytime schedule depart BOOKING_ID --party children --person ADULT --person
-CHILD, each child who came). A booking recorded as a no-show admits nobody: if the party came
-after all, withdraw the no-show first, on the day (familytime schedule noshow BOOKING_ID
---withdraw); the refusal says so only when it may be withdrawn, and otherwise why it stands. Check-in is on the session's day until an hour after the visiting parent is due to
+CHILD, each child who came). A booking recorded as a no-show admits nobody: the person is refused
+BOOKING_NO_SHOW, recorded as turned away at the door as any refusal, with a line "CAUTION
+BOOKING_NO_SHOW: ..." saying the way on: if the party came after all, withdraw the no-show first,
+on the day (familytime schedule noshow BOOKING_ID --withdraw), said only when it may be withdrawn,
+and otherwise why it stands; one come for the children still inside is answered
+CHILDREN_STILL_INSIDE. A completed booking is refused BOOKING_COMPLETED, recorded. Check-in is on the session's day until an hour after the visiting parent is due to
 leave (SESSION_OVER after it), and later only for someone who may collect the children while they
 are still inside.
 
@@ -1035,8 +1038,9 @@ a session running late, or an early arrival. It names that booking, its room and
 its family, its people or why the two are kept apart. Keep the two apart, at the door and inside
 (see one through the door before the other comes in or goes out); tell the coordinator if they
 meet. The check-in is recorded all the same. Inside is whatever that booking's state: a no-show's
-or a called-off session's people are inside until the door records them leaving. A check-in
-answered BOOKING_NOT_ACTIVE (a no-show) gives the caution in the error's words, and records nothing.
+or a called-off session's people are inside until the door records them leaving. Someone of a
+no-show (or completed) booking turned away at the door is recorded so, and the door of the family
+kept apart is told for the gap after that they may still be outside.
 
 An adult named only to bring the children (not to take part in contact, nor to collect them) is
 admitted with the caution BRING_ONLY: they hand the children over and leave; one named only to
@@ -1093,8 +1097,11 @@ or tell the coordinator.`,
 // needs nothing more recorded (review 48 was told to call off a booking already "cancelled by system
 // (safeguarding hold)").
 func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) string {
+	// --reason safeguarding: a session the door stopped takes the call-off without it (its reason is
+	// safeguarding then), but this line is printed too for one that was not stopped (turned away
+	// ON_HOLD once its time was over), where the centre's call-off needs its reason (decision 359).
 	stopped := "; this is not a no-show: do not record one. If the session does not go ahead, the coordinator records that the " +
-		"centre called it off (familytime schedule cancel " + booking + " --by centre)"
+		"centre called it off (familytime schedule cancel " + booking + " --by centre --reason safeguarding)"
 	if b := resp.GetBooking(); b.GetStatus() == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED {
 		stopped = "; this is not a no-show, and the session is already called off (" + statusWords(b) + "): nothing more is " +
 			"recorded for it"
@@ -1125,6 +1132,15 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 			"session: tell the coordinator, who records what became of it (the no-show of the party that did not come, only if its " +
 			"time was over before the case ended; otherwise familytime schedule cancel " + booking + " --by centre --reason other " +
 			"--note \"the case ended\")"
+	case resp.GetRefusal() == "BOOKING_NO_SHOW" || resp.GetRefusal() == "BOOKING_COMPLETED":
+		// Decision 359: recorded as turned away, as any refusal; the caution of the same code
+		// says the way on (withdraw the no-show, hand the children over, why it stands).
+		state := "recorded as a no-show"
+		if resp.GetRefusal() == "BOOKING_COMPLETED" {
+			state = "completed"
+		}
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the booking is " + state + ", so nobody is checked in for " +
+			"it (the refusal is recorded): the " + resp.GetRefusal() + " caution says the way on"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped

@@ -37,6 +37,14 @@ again records nothing and says "already recorded". Bookings the two already have
 close are listed: the pair is recorded all the same, move one of each (familytime schedule
 reschedule); the day sheet alerts both family-kept-apart-booked-alongside until then.
 
+The door is cautioned, never refused (decision 343): a check-in, admitted or refused, and an
+arrival or departure recorded as it happens of either family, while the other has someone inside,
+left or was turned away at the door less than the two bookings' gap before, or is due at the door
+within it (a session running late, an early arrival), carries "CAUTION
+FAMILY_KEPT_APART_AT_CENTRE: ..." naming the other booking, its room and its times only: never its
+family, its people or why the two are kept apart. The door keeps the two apart and tells the
+coordinator if they meet (familytime schedule checkin --help).
+
 When the two families share an adult (same-adult), or either of them shares an adult with a
 third family, a WARNING names each pair that adult may bring together and that is not kept apart
 ("also record: familytime schedule keep-apart ..."): for instance F1 and F3 share the father and

@@ -20,7 +20,7 @@ func TestATurnedAwayFamilyIsNoNoShowInWords(t *testing.T) {
 		line := checkInVerdict(&schedulingv1.CheckInResponse{Refusal: refusal}, booking, person)
 		require.Contains(t, line, "REFUSED ("+refusal+"): do not admit")
 		require.Contains(t, line, "not a no-show: do not record one")
-		require.Contains(t, line, "familytime schedule cancel "+booking+" --by centre")
+		require.Contains(t, line, "familytime schedule cancel "+booking+" --by centre --reason safeguarding)", "runs as printed (decision 359)")
 	}
 	require.Equal(t, "REFUSED (NOT_NAMED): do not admit; tell the coordinator",
 		checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "NOT_NAMED"}, booking, person), "a stranger proves nothing")

@@ -51,8 +51,10 @@ func (a *App) CheckIn(ctx context.Context, centre, booking, person uuid.UUID, md
 		return CheckInResult{}, nil, a.whoseRow(ctx, centre, f, booking, person)
 	}
 	if errors.Is(err, domain.ErrBookingNotActive) {
-		// Turned away all the same (a no-show, a completed session): the volunteer at the door
-		// is told of a family kept apart from this one as for any refusal (review 65; decision 352).
+		// Turned away all the same: the volunteer at the door is told of a family kept apart from
+		// this one as for any refusal (review 65; decision 352). A no-show and a completed session
+		// are recorded refusals now (BOOKING_NO_SHOW, BOOKING_COMPLETED; decision 359): this is a
+		// booking in no state the door knows.
 		return CheckInResult{}, nil, a.notActiveAtDoor(ctx, f, booking, now, err)
 	}
 	if err != nil {

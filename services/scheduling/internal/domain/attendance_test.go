@@ -649,19 +649,23 @@ func TestAHoldWithTheChildrenInsideHasThemHandedOverAtTheDoor(t *testing.T) {
 
 // A check-in for a booking recorded as a no-show says so, and the way on: the no-show is
 // withdrawn first, on the day, if the party came after all; one come for the children still inside
-// is told to hand them over and record the departure instead. Nothing is recorded.
+// is told to hand them over and record the departure instead. The refusal is recorded, as any
+// refusal at the door (decision 359), and its caution BOOKING_NO_SHOW says the way on.
 func TestACheckInOnANoShowSaysHowToWithdrawIt(t *testing.T) {
 	g := newRig(t)
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
 	_, _, _, err := g.family.NoShow(b.ID, schedulingv1.Party_PARTY_VISITING, false, at(2026, 1, 10, 10, 20))
 	require.NoError(t, err)
-	before := g.family.Version()
-	_, _, _, _, err = g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 10, 25))
-	rule(t, err, "BOOKING_NOT_ACTIVE")
-	require.ErrorContains(t, err, "recorded as a no-show (the visiting parent was recorded as not coming)")
-	require.ErrorContains(t, err, "if they came after all, withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
+	admitted, _, refusal, ev, err := g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 10, 25))
+	require.NoError(t, err)
+	require.False(t, admitted)
+	require.Equal(t, domain.RefusalNoShow, refusal)
+	require.Equal(t, domain.RefusalNoShow, ev.(*schedulingv1.CheckInRefused).GetReason(), "recorded as turned away")
+	require.Equal(t, 1, b.Refusals)
+	way := noShowCaution(t, g.family.RefusalCautions(b.ID, visiting, at(2026, 1, 10, 10, 25)))
+	require.Contains(t, way, "recorded as a no-show (the visiting parent was recorded as not coming)")
+	require.Contains(t, way, "if they came after all, withdraw the no-show first, on the session's day before its contact was due to end at 11:15 "+
 		"(familytime schedule noshow "+b.ID.String()+" --withdraw)")
-	require.Equal(t, before, g.family.Version(), "nothing recorded")
 
 	inside := g.book(t, day(2026, 1, 24), g.shared, jan)
 	_, _, err = g.family.Arrive(inside.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 24, 10, 15), []uuid.UUID{resident, child1}, at(2026, 1, 24, 10, 16))
@@ -670,11 +674,26 @@ func TestACheckInOnANoShowSaysHowToWithdrawIt(t *testing.T) {
 	// contact was due to end (decisions.md 188).
 	_, _, _, err = g.family.NoShow(inside.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 1, 24, 10, 20))
 	require.NoError(t, err)
-	_, _, _, _, err = g.family.CheckIn(inside.ID, resident, at(2026, 1, 24, 10, 30))
-	rule(t, err, "BOOKING_NOT_ACTIVE")
-	require.ErrorContains(t, err, "the children are still inside")
-	require.ErrorContains(t, err, "familytime schedule depart "+inside.ID.String()+" --party children --person "+resident.String())
-	require.NotContains(t, err.Error(), "--withdraw", "the visiting parent's no-show is not the resident parent's to withdraw")
+	_, _, refusal, ev, err = g.family.CheckIn(inside.ID, resident, at(2026, 1, 24, 10, 30))
+	require.NoError(t, err)
+	require.Equal(t, domain.RefusalChildrenInside, refusal, "come for the children still inside")
+	require.Equal(t, domain.RefusalNoShow, ev.(*schedulingv1.CheckInRefused).GetReason())
+	way = noShowCaution(t, g.family.RefusalCautions(inside.ID, resident, at(2026, 1, 24, 10, 30)))
+	require.Contains(t, way, "the children are still inside")
+	require.Contains(t, way, "familytime schedule depart "+inside.ID.String()+" --party children --person "+resident.String())
+	require.NotContains(t, way, "--withdraw", "the visiting parent's no-show is not the resident parent's to withdraw")
+}
+
+// noShowCaution is the text of the BOOKING_NO_SHOW caution among cs.
+func noShowCaution(t *testing.T, cs []domain.Caution) string {
+	t.Helper()
+	for _, c := range cs {
+		if c.Code == domain.CautionNoShow {
+			return c.Text
+		}
+	}
+	require.Fail(t, "no BOOKING_NO_SHOW caution", "%v", cs)
+	return ""
 }
 
 // Review 20: a teenager left early with one adult while a younger child stayed for another to

@@ -113,7 +113,8 @@ func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bo
 			return false
 		}
 	}
-	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == RefusalCaseEnded) &&
+	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == RefusalCaseEnded ||
+		refusal == RefusalNoShow) &&
 		f.mayCollect(person) && f.childrenInside(b)
 }
 
@@ -125,22 +126,28 @@ func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bo
 // when WithdrawNoShow would (review 26 was sent to withdraw one that had released the place, and
 // was refused): otherwise it is told why the no-show stands.
 func (f *Family) noShowAtTheDoor(b *Booking, person uuid.UUID, now time.Time) error {
+	return problem.Rule(ErrBookingNotActive.Reason, f.noShowWayOn(b, person, now))
+}
+
+// noShowWayOn is noShowAtTheDoor's words: the no-show, and the way on for person (uuid.Nil: a
+// party's arrival) at now. A check-in's refusal RefusalNoShow says them as its caution.
+func (f *Family) noShowWayOn(b *Booking, person uuid.UUID, now time.Time) string {
 	who := "the visiting parent was"
 	if b.NoShow == schedulingv1.Party_PARTY_CHILDREN {
 		who = "the children were"
 	}
 	if person != uuid.Nil && f.mayCollect(person) && f.childrenInside(b) {
-		return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
+		return fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
 			"so nobody is checked in for it; the children are still inside: bring them to the door, hand them over to %s, who may collect them, "+
-			"and record who collected them (familytime schedule depart %s --party children --person %s, and each child)", who, person, b.ID, person))
+			"and record who collected them (familytime schedule depart %s --party children --person %s, and each child)", who, person, b.ID, person)
 	}
 	if stands := f.noShowStands(b, now); stands != nil {
-		return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
-			"so nobody is checked in for it, and the no-show is not withdrawn (%s): %s", who, stands.Reason, stands.Message))
+		return fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
+			"so nobody is checked in for it, and the no-show is not withdrawn (%s): %s", who, stands.Reason, stands.Message)
 	}
-	return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
+	return fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+
 		"so nobody is checked in for it: if they came after all, withdraw the no-show first, on the session's day before its contact "+
-		"was due to end at %s (familytime schedule noshow %s --withdraw), then check them in", who, ClockAt(b.ChildrenLeave, b.loc), b.ID))
+		"was due to end at %s (familytime schedule noshow %s --withdraw), then check them in", who, ClockAt(b.ChildrenLeave, b.loc), b.ID)
 }
 
 // accountedFor refuses a children's departure naming left that does not name every child who
@@ -480,6 +487,10 @@ func (f *Family) RefusalCautions(id, person uuid.UUID, now time.Time) []Caution 
 		return nil
 	}
 	if c, ok := f.caseEndedCaution(b, false); ok {
+		return append([]Caution{c}, f.refusalCautions(b, person, now)...)
+	}
+	if c, ok := f.notActiveCaution(b, person, now); ok {
+		// Decision 359: a no-show's or a completed session's way on, as the refusal's caution.
 		return append([]Caution{c}, f.refusalCautions(b, person, now)...)
 	}
 	return f.refusalCautions(b, person, now)

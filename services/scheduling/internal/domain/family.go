@@ -1052,8 +1052,9 @@ func (b *Booking) startedRefusal() error {
 // and the refusal recorded. A person already checked in is admitted again without an event. An
 // adult who may collect the children, refused because the session was called off (a hold, a
 // cancellation) while the children are still inside, is answered RefusalChildrenInside, the
-// refusal recorded with its own reason. A booking recorded as a no-show admits nobody: the error
-// says the way on (noShowAtTheDoor).
+// refusal recorded with its own reason. A booking recorded as a no-show, or completed, admits
+// nobody: the refusal (RefusalNoShow, RefusalCompleted) is recorded, and its caution says the way
+// on (notActiveCaution; decision 359).
 func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, role schedulingv1.PersonRole, refusal string, ev proto.Message, err error) {
 	b, err := f.Booking(id)
 	if err != nil {
@@ -1085,7 +1086,11 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
 		refusal = "BOOKING_CANCELLED"
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
-		return false, 0, "", nil, f.noShowAtTheDoor(b, person, now)
+		// Turned away at the door, and recorded so, as any refusal (decision 359): the no-show's
+		// way on is the refusal's caution (notActiveCaution).
+		refusal = RefusalNoShow
+	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED:
+		refusal = RefusalCompleted
 	case b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED:
 		return false, 0, "", nil, ErrBookingNotActive
 	case f.endedBefore(b):

@@ -1789,9 +1789,12 @@ type CheckInResponse struct {
 	// ALREADY_LEFT (their party's departure is recorded: they are not let back in),
 	// CASE_ENDED (the family's case ended, or its referral was withdrawn, before contact began at
 	// this session, nobody or one party only having come: nobody more is admitted to it, and who is
-	// inside leaves; a CASE_ENDED caution says the day and who had come; decisions 346, 351), or
-	// CHILDREN_STILL_INSIDE (the session was called off with the children inside, and this adult
-	// may collect them: bring the children to the door, hand them over, and record the departure).
+	// inside leaves; a CASE_ENDED caution says the day and who had come; decisions 346, 351),
+	// BOOKING_NO_SHOW (the booking is recorded as a no-show: a BOOKING_NO_SHOW caution says the way
+	// on, withdrawing the no-show on the day or why it stands; decision 359), BOOKING_COMPLETED (the
+	// session is completed), or CHILDREN_STILL_INSIDE (the session was called off, or recorded as a
+	// no-show, with the children inside, and this adult may collect them: bring the children to the
+	// door, hand them over, and record the departure). Every refusal is recorded.
 	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	// The person's role in the family, when admitted.
 	Role PersonRole `protobuf:"varint,3,opt,name=role,proto3,enum=familytime.scheduling.v1.PersonRole" json:"role,omitempty"`
@@ -1800,9 +1803,10 @@ type CheckInResponse struct {
 	// When newly admitted: what the door must mind, if anything (CheckInCaution). When refused
 	// (someone named for the family): PARENTS_MAY_MEET when the other party is inside, left or was
 	// turned away at the door less than the door's window before, or is due within it (review 61);
-	// CASE_ENDED, first, with the day the family's case ended, when refused CASE_ENDED. Admitted to a
-	// session under way when the case ended (both parties had come): CASE_ENDED, that it goes on
-	// (decisions 346, 351).
+	// CASE_ENDED, first, with the day the family's case ended, when refused CASE_ENDED;
+	// BOOKING_NO_SHOW or BOOKING_COMPLETED, first, with the way on, when refused so (decision 359).
+	// Admitted to a session under way when the case ended (both parties had come): CASE_ENDED, that
+	// it goes on (decisions 346, 351). Admitted or refused: FAMILY_KEPT_APART_AT_CENTRE (decision 343).
 	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	// The booking as it stands after the check-in: a refusal's way on depends on it (a booking a
 	// hold has already cancelled needs nothing more recorded; one still booked may be called off).
@@ -1903,7 +1907,8 @@ func (x *CheckInResponse) GetReplayed() bool {
 	return false
 }
 
-// CheckInCaution is something the door must mind about a person just admitted.
+// CheckInCaution is something the door must mind about a person at the door: admitted, refused,
+// arriving or leaving.
 type CheckInCaution struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// PARENTS_MAY_MEET: someone of the other party came to the door (checked in, or their arrival
@@ -1925,7 +1930,13 @@ type CheckInCaution struct {
 	// (a departure's): supervised contact ran, or is running, past its time, the children and the
 	// visiting party both inside a minute or more after the children were due to leave; it names the
 	// minutes past: the contact supervisor stays with the family until then and is not free for
-	// another family; tell the coordinator (docs/decisions.md 333).
+	// another family; tell the coordinator (docs/decisions.md 333). FAMILY_KEPT_APART_AT_CENTRE (a
+	// check-in's, admitted or refused, an arrival's or a departure's): a family the centre keeps
+	// apart from this one (KeepFamiliesApart) has someone inside, left or turned away at the door or
+	// checked in and not recorded leaving less than the two bookings' gap before, or is due at the
+	// door within it; it names that booking, its room and its times only, never its family, its
+	// people or why; a caution, never a refusal (docs/decisions.md 343, 352, 358). CASE_ENDED,
+	// BOOKING_NO_SHOW and BOOKING_COMPLETED: CheckInResponse.cautions.
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	// The caution in words for the door: the party, the time, what the person may do; never a
 	// person's name.

@@ -689,8 +689,9 @@ const (
 	Alert_ALERT_NO_OUTCOME_RECORDED Alert = 16
 	// The session's time is over (the visiting party was due to leave) and someone is still
 	// recorded inside (IN: checked in or recorded coming, and not recorded leaving), on a booking
-	// still booked, or called off with someone only checked in (whom ALERT_NEVER_RECORDED_LEAVING
-	// does not name). The door checks whether they are still in the building and records their
+	// still booked, or called off (by the centre, a hold, or the case's end) or recorded as a
+	// no-show with someone only checked in (whom ALERT_NEVER_RECORDED_LEAVING does not name;
+	// docs/decisions.md 352). The door checks whether they are still in the building and records their
 	// leaving (familytime schedule depart), or the coordinator completes the session, which names
 	// whoever was never recorded leaving (docs/decisions.md 284). Review 50 found a booking IN 3/4,
 	// still booked, an hour after its session ended, with no alert until someone completed it.
@@ -1432,9 +1433,11 @@ type ExpectedPerson struct {
 	// The person is inside now, whether or not they checked in (the day sheet's IN). On a booking
 	// still booked: checked in, or named in their party's recorded arrival, and not gone since (named
 	// in a children's departure, with the others staying or not, or their party recorded leaving);
-	// never an adult who only brings or collects the children. On a booking that has ended (called
-	// off, a no-show or completed): recorded coming and never recorded leaving. checked_in stays the
-	// check-ins alone, which never clear (docs/decisions.md 188, 198; reviews 36 and 38).
+	// never an adult who only brings or collects the children. On a booking called off (by the
+	// centre, a hold, or the case's end, CASE_ENDED) or recorded as a no-show, the same: the door
+	// still records its people leaving, and until it does they are inside (docs/decisions.md 284,
+	// 351, 352). On a completed booking: recorded coming and never recorded leaving. checked_in
+	// stays the check-ins alone, which never clear (docs/decisions.md 188, 198; reviews 36 and 38).
 	InBuilding    bool `protobuf:"varint,7,opt,name=in_building,json=inBuilding,proto3" json:"in_building,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

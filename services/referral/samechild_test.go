@@ -165,6 +165,14 @@ func TestAChildReferredAgainAtTheCentreAfterTheCaseEndedMayBeConfirmed(t *testin
 	_, err = a.c.ConfirmSameChild(ctx, &referralv1.ConfirmSameChildRequest{RequestId: uuid.NewString(), ReferralId: again.GetReferralId(),
 		CentreId: a.centre.String(), ChildPersonId: again.GetChildren()[0].GetPersonId(), OtherReferralId: first})
 	require.NoError(t, err)
+	// The event names the earlier referral's family, by id, for scheduling to keep the family
+	// referred again apart as that one was (decision 363).
+	earlier, err := a.c.GetReferral(ctx, &referralv1.GetReferralRequest{ReferralId: first, CentreId: a.centre.String()})
+	require.NoError(t, err)
+	var confirmed referralv1.SameChildConfirmed
+	g.lastEvent(t, again.GetReferralId(), "SameChildConfirmed", &confirmed)
+	require.Equal(t, earlier.GetReferral().GetFamilyId(), confirmed.GetOtherFamilyId())
+	require.NotEqual(t, again.GetFamilyId(), confirmed.GetOtherFamilyId())
 }
 
 // Review 45: twins match each other by family name and date of birth, so both twins on a new

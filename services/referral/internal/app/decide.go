@@ -296,7 +296,7 @@ func (a *App) CheckPossibleDuplicate(ctx context.Context, id, centre, other uuid
 // confirmer's, as the policy let them act.
 func (a *App) ConfirmSameChild(ctx context.Context, id, centre, child, other uuid.UUID, role referralv1.ConfirmerRole, note string, md eventstore.Metadata) (Decision, error) {
 	return a.change(ctx, id, centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		var otherChild uuid.UUID
+		var otherChild, otherFamily uuid.UUID
 		if slices.Contains(r.PossibleDuplicates(), other) {
 			o, err := a.referrals.Load(ctx, other)
 			if err != nil {
@@ -319,8 +319,9 @@ func (a *App) ConfirmSameChild(ctx context.Context, id, centre, child, other uui
 			if len(matched) > 0 {
 				otherChild = matched[0].Child
 			}
+			otherFamily = o.FamilyID()
 		}
-		return r.ConfirmSameChild(child, other, otherChild, role, note, today)
+		return r.ConfirmSameChild(child, other, otherChild, otherFamily, role, note, today)
 	})
 }
 

@@ -181,5 +181,5 @@ func TestALeadsCheckWeighsACaseEndedForSafety(t *testing.T) {
 	c, ok := r.LatestCheck(other)
 	require.True(t, ok)
 	require.True(t, c.EndingOnly())
-	h.ok(r.ConfirmSameChild(r.Children()[0].ID, other, uuid.New(), referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR, "", today))
+	h.ok(r.ConfirmSameChild(r.Children()[0].ID, other, uuid.New(), uuid.New(), referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR, "", today))
 }

@@ -46,9 +46,11 @@ var ErrConfirmedSameChild = problem.Rule("SAME_CHILD_CONFIRMED", "a child on thi
 // another family. otherChild is the child on other whose keyed hashes match child's, as the
 // application found them; uuid.Nil when none does. A flag that no longer stands for
 // safeguarding (the other case ended) still says the children matched, which is what is
-// confirmed, so the confirmation is taken in any state of either referral. role is the
+// confirmed, so the confirmation is taken in any state of either referral. otherFamily is other's
+// family (uuid.Nil when not read), which the event names so that scheduling keeps this family
+// apart from the families the centre keeps that one apart from (decision 363). role is the
 // confirmer's; note, if given, says how in words.
-func (r *Referral) ConfirmSameChild(child, other, otherChild uuid.UUID, role referralv1.ConfirmerRole, note string, today time.Time) ([]proto.Message, error) {
+func (r *Referral) ConfirmSameChild(child, other, otherChild, otherFamily uuid.UUID, role referralv1.ConfirmerRole, note string, today time.Time) ([]proto.Message, error) {
 	if _, erased := r.ErasedOn(); erased {
 		return nil, ErrFamilyErased
 	}
@@ -97,7 +99,8 @@ func (r *Referral) ConfirmSameChild(child, other, otherChild uuid.UUID, role ref
 	}
 	return r.record(&referralv1.SameChildConfirmed{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
 		ChildPersonId: child.String(), OtherReferralId: other.String(), OtherChildPersonId: otherChild.String(),
-		ConfirmedOn: dates.Proto(today), ConfirmerRole: role, SealedNote: sealed})
+		ConfirmedOn: dates.Proto(today), ConfirmerRole: role, SealedNote: sealed,
+		OtherFamilyId: idOrEmpty(otherFamily)})
 }
 
 // SameChildren are the confirmations that a child on this referral is a child on another, in the

@@ -288,8 +288,14 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Scheduling noted the case reopened: the family may be booked again; bookings cancelled at the ending stay cancelled"
 	case *schedulingv1.FamiliesKeptApart:
 		// Decision 330: the other family by id only, never its people.
-		return "Kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetKeptOn()) + " (" +
+		said := "Kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetKeptOn()) + " (" +
 			words.Enum(ev.GetReason()) + "): the two are never booked at the same time there"
+		if from := ev.GetCarriedFromFamilyId(); from != "" {
+			// Decision 363: carried by the service from the family referred again, by id only.
+			said += "; carried from family " + from + ", kept apart from it so, when a child was confirmed as the same child " +
+				"referred again"
+		}
+		return said
 	case *schedulingv1.KeepingApartEnded:
 		return "No longer kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetEndedOn()) +
 			": the two may be booked at the same time again"

@@ -350,6 +350,12 @@ func TestDescriptionsOfFamiliesKeptApart(t *testing.T) {
 	require.Equal(t, "Kept apart from family g at the centre from 2026-12-03 (same adult): the two are never booked at the same time there",
 		Describe(envelopeOf(t, kept)))
 	require.Equal(t, day, occurred(kept))
+	// Carried to a family referred again (decision 363): the earlier family by id only.
+	carried := &schedulingv1.FamiliesKeptApart{FamilyId: "f2", OtherFamilyId: "g", CentreId: "c",
+		Reason: schedulingv1.KeepApartReason_KEEP_APART_REASON_INJUNCTION, KeptOn: day, CarriedFromFamilyId: "f"}
+	require.Equal(t, "Kept apart from family g at the centre from 2026-12-03 (injunction): the two are never booked at the same "+
+		"time there; carried from family f, kept apart from it so, when a child was confirmed as the same child referred again",
+		Describe(envelopeOf(t, carried)))
 	ended := &schedulingv1.KeepingApartEnded{FamilyId: "f", OtherFamilyId: "g", CentreId: "c", EndedOn: day}
 	require.Equal(t, "No longer kept apart from family g at the centre from 2026-12-03: the two may be booked at the same time again",
 		Describe(envelopeOf(t, ended)))

@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/familytime/familytime/services/platform/eventstore"
 )
 
 // KeptApart are the families of a centre kept apart from others (families_apart, decision 330):
@@ -25,4 +27,19 @@ func (r *Sessions) KeptApart(ctx context.Context, centre uuid.UUID) (map[uuid.UU
 		return nil, fmt.Errorf("families kept apart: %w", err)
 	}
 	return out, nil
+}
+
+// Erased reports whether referral erased the family's personal data (erased_families, written with
+// the erasure; decision 363).
+func (r *Sessions) Erased(ctx context.Context, family uuid.UUID) (bool, error) {
+	var erased bool
+	if err := r.store.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM erased_families WHERE family_id = $1)`, family).Scan(&erased); err != nil {
+		return false, fmt.Errorf("family erased: %w", err)
+	}
+	return erased, nil
+}
+
+// NoteErased records, in uow's transaction, that referral erased the family's personal data.
+func NoteErased(uow *eventstore.UnitOfWork, family uuid.UUID) {
+	uow.Exec(`INSERT INTO erased_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING`, family)
 }

@@ -69,3 +69,12 @@ func (k *Keys) Shred(ctx context.Context, family uuid.UUID) error {
 	}
 	return nil
 }
+
+// Shredded reports whether the family's data key was destroyed (its personal data erased); false
+// without a key store. It knows the erasures from before erased_families was kept (decision 363).
+func (k *Keys) Shredded(ctx context.Context, family uuid.UUID) (bool, error) {
+	if k == nil {
+		return false, nil
+	}
+	return k.sealer.Shredded(ctx, family)
+}

@@ -1,16 +1,19 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
 
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -40,8 +43,27 @@ func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.
 	if err != nil {
 		return KeptApartAnswer{}, nil, err
 	}
+	for _, id := range []uuid.UUID{family, other} {
+		if erased, err := a.erased(ctx, id); err != nil || erased {
+			return KeptApartAnswer{}, nil, cmp.Or(err, erasedRefusal(id))
+		}
+	}
 	answer := KeptApartAnswer{Already: already, Reason: recorded, Alongside: bookedAlongside(f, o, centre, a.now())}
 	for _, x := range f.AlsoKeepApart(o, centre) {
+		// A pair with a family whose data was erased is not answered: its command would append to
+		// the erased family's record, and is refused (review 69, finding 4).
+		if erased, err := a.erased(ctx, x.Family); err != nil || erased {
+			if err != nil {
+				return KeptApartAnswer{}, nil, err
+			}
+			continue
+		}
+		if erased, err := a.erased(ctx, x.Other); err != nil || erased {
+			if err != nil {
+				return KeptApartAnswer{}, nil, err
+			}
+			continue
+		}
 		answer.Also = append(answer.Also, &schedulingv1.AlsoKeepApart{FamilyId: x.Family.String(), OtherFamilyId: x.Other.String(),
 			ThroughFamilyId: x.Through.String(), Reason: x.Reason})
 	}
@@ -56,6 +78,72 @@ func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.
 		return KeptApartAnswer{}, nil, err
 	}
 	return answer, uow, nil
+}
+
+// ErrFamilyErased refuses keeping apart a family whose personal data referral erased (review 69,
+// finding 4): it is referred to the centre no more, so there is nothing to keep apart from, and
+// its record does not grow after its erasure.
+var ErrFamilyErased = adapters.ErrFamilyErased
+
+// erasedRefusal names the erased family by id: the command named it.
+func erasedRefusal(family uuid.UUID) error {
+	return problem.Rule(ErrFamilyErased.Reason, "family "+family.String()+"'s personal data was erased: it is referred to the "+
+		"centre no more, so it is not kept apart from anyone and nothing more is recorded about it")
+}
+
+// erased reports whether referral erased the family's personal data: erased_families, written with
+// the erasure, or, for an erasure from before that was kept, the family's key destroyed in the
+// service's key store.
+func (a *App) erased(ctx context.Context, family uuid.UUID) (bool, error) {
+	erased, err := a.sessions.Erased(ctx, family)
+	if err != nil || erased {
+		return erased, err
+	}
+	return a.keys.Shredded(ctx, family)
+}
+
+// CarryKeptApart keeps family apart from every family of centre that earlier is kept apart from,
+// for the same reason (decision 363): a child on family's referral at centre was confirmed as the
+// child on earlier's (referral's SameChildConfirmed), so family is earlier referred again, and the
+// centre's recorded risk goes with it. One FamiliesKeptApart in each stream, naming earlier as the
+// family it was carried from, appended at the versions read: a booking of either racing it is
+// decided again and sees it. A pair with a family whose data was erased is not carried, nor
+// anything to an erased family; a pair family has already is left as it is.
+func (a *App) CarryKeptApart(ctx context.Context, uow *eventstore.UnitOfWork, family, centre, earlier uuid.UUID, md eventstore.Metadata) error {
+	if family == earlier {
+		return nil
+	}
+	if erased, err := a.erased(ctx, family); err != nil || erased {
+		return err
+	}
+	f, e, err := a.pair(ctx, family, earlier)
+	if err != nil {
+		return err
+	}
+	fv := f.Version()
+	var mine []proto.Message
+	for _, id := range e.KeptApartFrom(centre) {
+		if erased, err := a.erased(ctx, id); err != nil || erased {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		o, err := a.sessions.Family(ctx, id)
+		if err != nil {
+			return err
+		}
+		ov := o.Version()
+		m, theirs, ok := f.CarryKeptApart(e, o, centre, a.centreToday())
+		if !ok {
+			continue
+		}
+		mine = append(mine, m)
+		if err := a.append(uow, domain.FamilyStream(id), ov, id, centre, md, theirs); err != nil {
+			return err
+		}
+	}
+	return a.append(uow, domain.FamilyStream(family), fv, family, centre, md, mine...)
 }
 
 // EndKeepingApart ends the keeping apart of family and other at centre: one event in each

@@ -640,5 +640,6 @@ func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, fami
 		return err
 	}
 	uow.EraseAnswers(family)
+	adapters.NoteErased(uow, family) // keeping apart refuses it from now on (decision 363)
 	return nil
 }

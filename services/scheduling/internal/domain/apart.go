@@ -71,6 +71,33 @@ func (f *Family) KeepApart(other *Family, centre uuid.UUID, reason schedulingv1.
 	return mine, theirs, reason, false, nil
 }
 
+// CarryKeptApart keeps f apart from other at centre as earlier is kept apart from it, on day: f is
+// earlier's family referred again, a child on f's referral confirmed as the child on earlier's
+// (referral's SameChildConfirmed, decision 363). Review 69, finding 1: B was kept apart from A for
+// an injunction, B's case ended for safety, the same parents were referred again as B', and B' was
+// booked beside A and admitted at the door with no word, the pair being B's alone. One event for
+// each stream, naming earlier as the family the pair was carried from; ok false, and nothing, when
+// earlier is not kept apart from other at centre, other is f or earlier, or f is kept apart from
+// other there already. f need not be known at centre yet: the confirmation can come before
+// scheduling hears of f's referral, and the pair waits in f's stream for its first booking.
+func (f *Family) CarryKeptApart(earlier, other *Family, centre uuid.UUID, day time.Time) (mine, theirs proto.Message, ok bool) {
+	k, kept := earlier.keptApartAt(other.id, centre)
+	if !kept || other.id == f.id || other.id == earlier.id || f.id == earlier.id {
+		return nil, nil, false
+	}
+	if _, already := f.keptApartAt(other.id, centre); already {
+		return nil, nil, false
+	}
+	carried := func(a, b uuid.UUID) *schedulingv1.FamiliesKeptApart {
+		return &schedulingv1.FamiliesKeptApart{FamilyId: a.String(), OtherFamilyId: b.String(), CentreId: centre.String(),
+			Reason: k.Reason, KeptOn: dates.Proto(day), CarriedFromFamilyId: earlier.id.String()}
+	}
+	mine, theirs = carried(f.id, other.id), carried(other.id, f.id)
+	f.mustApply(mine)
+	other.mustApply(theirs)
+	return mine, theirs, true
+}
+
 // AlsoKeepApart is a pair the same adult may bring together, not kept apart at the centre:
 // Family shares an adult with Through (kept apart for the same adult), and Through is kept apart
 // from Other for Reason.

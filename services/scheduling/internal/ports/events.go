@@ -49,6 +49,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralWithdrawn",
 	"ft.referral.*.PossibleDuplicateFlagged",
 	"ft.referral.*.FamilyErased",
+	"ft.referral.*.SameChildConfirmed", // decision 363
 }
 
 // ReviewSubjects are the referral events the review consumer acts on: the first session, which
@@ -212,6 +213,19 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return a.EndContact(ctx, uow, u[0], u[1], u[2], dateOf(ev.GetWithdrawnOn()), true, metadata(d))
+		case "familytime.referral.v1.SameChildConfirmed":
+			// A child on the family's referral is the child on another family's: the family is that
+			// one referred again, and is kept apart from the families it was (decision 363). A
+			// confirmation recorded before the event named the other family carries nothing.
+			ev, err := decode(d, &referralv1.SameChildConfirmed{})
+			if err != nil || ev.GetOtherFamilyId() == "" {
+				return err
+			}
+			u, err := ids(d, "family_id", ev.GetFamilyId(), "centre_id", ev.GetCentreId(), "other_family_id", ev.GetOtherFamilyId())
+			if err != nil {
+				return err
+			}
+			return a.CarryKeptApart(ctx, uow, u[0], u[1], u[2], metadata(d))
 		case "familytime.referral.v1.PossibleDuplicateFlagged":
 			ev, err := decode(d, &referralv1.PossibleDuplicateFlagged{})
 			if err != nil || !ev.GetDomesticAbuseDisclosed() {

@@ -2673,7 +2673,12 @@ type SameChildConfirmed struct {
 	// The role the confirmer acted in.
 	ConfirmerRole ConfirmerRole `protobuf:"varint,8,opt,name=confirmer_role,json=confirmerRole,proto3,enum=familytime.referral.v1.ConfirmerRole" json:"confirmer_role,omitempty"`
 	// How they confirmed it, if they said: a serialised Note, sealed; never published in clear.
-	SealedNote    []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	SealedNote []byte `protobuf:"bytes,9,opt,name=sealed_note,json=sealedNote,proto3" json:"sealed_note,omitempty"`
+	// The other referral's family (UUID), an id only: the child referred again is the child of
+	// that family, so scheduling keeps this family apart from every family of the centre that one
+	// is kept apart from, for the same reason (decision 363). Empty on confirmations recorded
+	// before.
+	OtherFamilyId string `protobuf:"bytes,10,opt,name=other_family_id,json=otherFamilyId,proto3" json:"other_family_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2769,6 +2774,13 @@ func (x *SameChildConfirmed) GetSealedNote() []byte {
 		return x.SealedNote
 	}
 	return nil
+}
+
+func (x *SameChildConfirmed) GetOtherFamilyId() string {
+	if x != nil {
+		return x.OtherFamilyId
+	}
+	return ""
 }
 
 // FamilyDetailsOpened: someone opened a family's personal details (GetFamily). Every such read is
@@ -4359,7 +4371,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
 	" \x01(\x05R\ffindingsMade\x12I\n" +
-	"\x13ended_for_safety_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\"\xa4\x03\n" +
+	"\x13ended_for_safety_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\"\xcc\x03\n" +
 	"\x12SameChildConfirmed\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4371,7 +4383,9 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\fconfirmed_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vconfirmedOn\x12L\n" +
 	"\x0econfirmer_role\x18\b \x01(\x0e2%.familytime.referral.v1.ConfirmerRoleR\rconfirmerRole\x12\x1f\n" +
 	"\vsealed_note\x18\t \x01(\fR\n" +
-	"sealedNote\"\xf6\x02\n" +
+	"sealedNote\x12&\n" +
+	"\x0fother_family_id\x18\n" +
+	" \x01(\tR\rotherFamilyId\"\xf6\x02\n" +
 	"\x13FamilyDetailsOpened\x12\x1b\n" +
 	"\taccess_id\x18\x01 \x01(\tR\baccessId\x12\x1f\n" +
 	"\vreferral_id\x18\x02 \x01(\tR\n" +

@@ -4461,9 +4461,14 @@ type FamiliesKeptApart struct {
 	// Why.
 	Reason KeepApartReason `protobuf:"varint,4,opt,name=reason,proto3,enum=familytime.scheduling.v1.KeepApartReason" json:"reason,omitempty"`
 	// The centre's local date it was recorded.
-	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	KeptOn *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	// Set when the service carried the pair, not the centre recorded it: the earlier family (UUID)
+	// a child of this family was confirmed to be the child of (referral's SameChildConfirmed), which
+	// was kept apart from other_family_id for this reason. The family referred again is kept apart
+	// as the earlier one was (decision 363). Empty when the centre recorded the pair.
+	CarriedFromFamilyId string `protobuf:"bytes,6,opt,name=carried_from_family_id,json=carriedFromFamilyId,proto3" json:"carried_from_family_id,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *FamiliesKeptApart) Reset() {
@@ -4529,6 +4534,13 @@ func (x *FamiliesKeptApart) GetKeptOn() *v1.Date {
 		return x.KeptOn
 	}
 	return nil
+}
+
+func (x *FamiliesKeptApart) GetCarriedFromFamilyId() string {
+	if x != nil {
+		return x.CarriedFromFamilyId
+	}
+	return ""
 }
 
 // KeepingApartEnded: the centre ended the family's keeping apart from another family
@@ -5013,13 +5025,14 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"referralId\x12;\n" +
 	"\vreopened_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\n" +
 	"reopenedOn\x125\n" +
-	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\"\xed\x01\n" +
+	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn\"\xa2\x02\n" +
 	"\x11FamiliesKeptApart\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12&\n" +
 	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12A\n" +
 	"\x06reason\x18\x04 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\x123\n" +
-	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\xef\x01\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\x123\n" +
+	"\x16carried_from_family_id\x18\x06 \x01(\tR\x13carriedFromFamilyId\"\xef\x01\n" +
 	"\x11KeepingApartEnded\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12&\n" +
 	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12\x1b\n" +

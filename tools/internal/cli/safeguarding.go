@@ -714,7 +714,14 @@ cancels (date, door times, room, booking), read from scheduling, with the comman
 family's bookings (familytime schedule bookings --centre C --family F); when they cannot be read, it
 gives that command for the centre's coordinator. A family scheduling has no record of at the centre
 (its referral only received) has no booking there: it says the hold cancels none, and gives no
-command. Lifting the hold restores none of them.`,
+command. Lifting the hold restores none of them.
+
+When another hold on the family is in force already (one for the whole family and one raised from
+a concern, say, or another centre's), standard error says so, "WARNING OTHER_HOLD_IN_FORCE:",
+naming each by its id, the day it was placed and its concern, with the command that lifts it
+(another centre's by its centre alone): lifting this hold does not resume the family's contact
+until every hold is lifted. This hold then cancels no booking (the one in force cancelled them).
+--json carries them as holds_in_force and hold_warning.`,
 		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -735,11 +742,17 @@ command. Lifting the hold restores none of them.`,
 					return err
 				}
 				warnOnStderr(cmd, resp.GetLeadWarning())
-				if err := printAnswer(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold())); err != nil {
+				more, err := inForceJSON(resp)
+				if err != nil {
 					return err
 				}
+				if err := printAnswerWith(cmd, &out, resp, resp.GetHold(), holdFields(resp.GetHold()), more...); err != nil {
+					return err
+				}
+				// Another hold in force keeps contact suspended once this one is lifted (decision 360).
+				warnOnStderr(cmd, resp.GetHoldWarning())
 				// What the hold does to the family's bookings (review 61).
-				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), false, false))
+				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), false, false, nil))
 				return nil
 			})
 		},
@@ -875,8 +888,10 @@ hold cancelled (another hold's are that hold's), to tell both parents these sess
 the command that lists the family's bookings (familytime schedule bookings --centre C --family F);
 when they cannot be read, it gives that command for the centre's coordinator. The lift that leaves
 no hold in force, the one that lets contact resume, lists every booking still to come that any of
-the family's holds cancelled, an earlier hold's too: the sessions to book again, for the lead to
-tell the coordinator. A family scheduling has no record of at the centre (its referral only
+the holds of the suspension it ends cancelled (each hold placed since the family last had none in
+force), an earlier hold's too: the sessions to book again, for the lead to tell the coordinator. A
+booking cancelled for a hold lifted before that suspension began is an earlier suspension's, whose
+last lift listed it: it is counted, not listed. A family scheduling has no record of at the centre (its referral only
 received) has no booking there: the lift says none of its holds cancelled a booking still to come,
 and gives no command.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
@@ -903,7 +918,7 @@ and gives no command.`,
 				warnOnStderr(cmd, resp.GetHoldWarning())
 				// The bookings the hold cancelled stay cancelled (review 61).
 				fmt.Fprintln(escaped(cmd.ErrOrStderr()), s.holdBookingsNote(cmd.Context(), resp.GetHold(), answeredAt(resp), true,
-					len(resp.GetHoldsStillInForce()) > 0))
+					len(resp.GetHoldsStillInForce()) > 0, resp.GetSuspensionHoldIds()))
 				return nil
 			})
 		},

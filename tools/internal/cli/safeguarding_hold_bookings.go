@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,8 +35,11 @@ var holdBookingsWait = 5 * time.Second
 // holdBookingsNote is what hold (lifted false) and lift (lifted true) say of the family's
 // bookings, on standard error, after the hold's answer; at is when the service carried the
 // command out (answered_at), by its clock, which may not be this machine's. stillHeld says another
-// hold on the family is still in force after a lift (LiftHoldResponse.holds_still_in_force).
-func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguardingv1.Hold, at time.Time, lifted, stillHeld bool) string {
+// hold on the family is still in force after a lift (LiftHoldResponse.holds_still_in_force);
+// suspension, after the last lift, are the holds of the suspension it ended
+// (LiftHoldResponse.suspension_hold_ids, decision 360).
+func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguardingv1.Hold, at time.Time, lifted, stillHeld bool,
+	suspension []string) string {
 	list := "familytime schedule bookings --centre " + s.centre + " --family " + h.GetFamilyId()
 	resp, err := s.familyBookings(ctx, h.GetFamilyId(), h.GetPlacedOn())
 	switch {
@@ -46,7 +50,7 @@ func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguard
 	case err != nil:
 		return placedUnread(list)
 	case lifted:
-		return liftedWords(resp, h.GetHoldId(), at, list, stillHeld)
+		return liftedWords(resp, h.GetHoldId(), at, list, stillHeld, suspension)
 	}
 	return placedWords(resp, h.GetHoldId(), at, list)
 }
@@ -140,12 +144,14 @@ const liftedStayHeld = "lifting the hold restores no booking it cancelled (their
 // are past, and the family's bookings list them.) Another hold's are that hold's to list
 // (decision 345); with another hold still in force, these would stay cancelled under it too.
 // The last lift, with no hold in force after it, is the one that lets contact resume: it lists
-// every booking still to come that any of the family's holds cancelled, an earlier hold's too, as
-// the sessions to book again (review 65 finding 3, decision 353: it said "this hold cancelled no
-// booking still to come" while an earlier hold's sessions were lost).
-func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string, stillHeld bool) string {
+// every booking still to come that a hold of the suspension it ends cancelled, an earlier hold's
+// too, as the sessions to book again (review 65 finding 3, decision 353: it said "this hold
+// cancelled no booking still to come" while an earlier hold's sessions were lost). suspension
+// names those holds (decision 360); from a safeguarding that names none, every hold's.
+func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string, stillHeld bool,
+	suspension []string) string {
 	if !stillHeld {
-		return lastLiftWords(resp, at, list)
+		return lastLiftWords(resp, at, list, suspension)
 	}
 	var lines []string
 	for _, fb := range resp.GetBookings() {
@@ -163,23 +169,70 @@ func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at 
 }
 
 // lastLiftWords is what the lift that leaves no hold in force says: every booking still to come
-// at that any hold on the family cancelled, this one's or an earlier one's, is a session to book
-// again now that contact may resume.
-func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string) string {
+// at that a hold of the suspension it ends cancelled, this one's or another's in force with it,
+// is a session to book again now that contact may resume. A booking cancelled for a hold lifted
+// before that suspension began (a hold lifted, the family booked again, a new hold placed and
+// lifted) is an earlier suspension's, whose last lift listed it: counted, not listed (decision
+// 353's Left, decision 360). With suspension empty (a safeguarding that does not name it), every
+// hold's, as before.
+func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string, suspension []string) string {
 	var lines []string
+	earlier := 0
 	for _, fb := range resp.GetBookings() {
 		b := fb.GetBooking()
-		if cancelledForHold(b, "") && b.GetVisiting().GetLeavesAt().AsTime().After(at) {
-			lines = append(lines, holdBookingLine(fb))
+		if !cancelledForHold(b, "") || !b.GetVisiting().GetLeavesAt().AsTime().After(at) {
+			continue
 		}
+		if len(suspension) > 0 && b.GetCancelledForHoldId() != "" && !slices.Contains(suspension, b.GetCancelledForHoldId()) {
+			earlier++
+			continue
+		}
+		lines = append(lines, holdBookingLine(fb))
+	}
+	whose, none := "that the family's holds cancelled (this hold or one lifted before it)", "none of its holds cancelled"
+	if len(suspension) > 0 {
+		whose = "that the holds of this suspension of contact cancelled (this hold or one in force with it since the family last had " +
+			"none)"
+		none = "none of the holds of this suspension of contact cancelled"
+	}
+	var before string
+	if earlier > 0 {
+		it, listed := "it is", "listed it"
+		if earlier > 1 {
+			it, listed = "they are", "listed them"
+		}
+		before = fmt.Sprintf("%s still to come cancelled for a hold lifted before this suspension began %s not listed: %s an earlier "+
+			"suspension's, whose last lift %s to book again (the family's bookings show whether %s booked again)",
+			countWords(earlier, "booking"), isAre(earlier), it, listed, wasWere(earlier))
 	}
 	if len(lines) == 0 {
-		return liftedStay + "; no hold on the family is in force now, and none of its holds cancelled a booking still to come: " + list
+		out := liftedStay + "; no hold on the family is in force now, and " + none + " a booking still to come"
+		if before != "" {
+			out += " (" + before + ")"
+		}
+		return out + ": " + list
 	}
-	return fmt.Sprintf("%s; no hold on the family is in force now, so contact may resume: %s still to come that the family's "+
-		"holds cancelled (this hold or one lifted before it) %s cancelled, and these are the sessions to book again (tell the "+
-		"centre's coordinator, who books them and tells both parents):\n%s\nthe family's bookings: %s", liftedStay,
-		countWords(len(lines), "booking"), stay(len(lines)), strings.Join(lines, "\n"), list)
+	if before != "" {
+		before = "\n" + before
+	}
+	return fmt.Sprintf("%s; no hold on the family is in force now, so contact may resume: %s still to come %s %s cancelled, "+
+		"and these are the sessions to book again (tell the centre's coordinator, who books them and tells both parents):\n%s%s\n"+
+		"the family's bookings: %s", liftedStay, countWords(len(lines), "booking"), whose, stay(len(lines)), strings.Join(lines, "\n"),
+		before, list)
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func wasWere(n int) string {
+	if n == 1 {
+		return "it was"
+	}
+	return "they were"
 }
 
 // liftedUnread is what lift says when the family's bookings cannot be read.
@@ -228,11 +281,24 @@ func answeredAt(a commandAnswer) time.Time {
 // the family is still in force (decision 345): "holds_still_in_force" and "hold_warning", as the
 // answer has them; nothing when none is, the document the hold alone as before.
 func stillInForceJSON(resp *safeguardingv1.LiftHoldResponse) ([]string, error) {
-	if len(resp.GetHoldsStillInForce()) == 0 {
+	return holdsJSON("holds_still_in_force", resp.GetHoldsStillInForce(), resp.GetHoldWarning())
+}
+
+// inForceJSON is what a hold's --json carries beside the hold placed when another hold on the
+// family was in force already (decision 360): "holds_in_force" and "hold_warning"; nothing when
+// none was.
+func inForceJSON(resp *safeguardingv1.PlaceHoldResponse) ([]string, error) {
+	return holdsJSON("holds_in_force", resp.GetHoldsInForce(), resp.GetHoldWarning())
+}
+
+// holdsJSON is holds under field and warning as "hold_warning", members of an answer's one
+// document; nothing when holds is empty.
+func holdsJSON(field string, hs []*safeguardingv1.Hold, warning string) ([]string, error) {
+	if len(hs) == 0 {
 		return nil, nil
 	}
-	holds := make([]json.RawMessage, 0, len(resp.GetHoldsStillInForce()))
-	for _, h := range resp.GetHoldsStillInForce() {
+	holds := make([]json.RawMessage, 0, len(hs))
+	for _, h := range hs {
 		b, err := protojson.MarshalOptions{UseProtoNames: true}.Marshal(h)
 		if err != nil {
 			return nil, err
@@ -243,9 +309,9 @@ func stillInForceJSON(resp *safeguardingv1.LiftHoldResponse) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	warning, err := json.Marshal(resp.GetHoldWarning())
+	w, err := json.Marshal(warning)
 	if err != nil {
 		return nil, err
 	}
-	return []string{`"holds_still_in_force":` + string(list), `"hold_warning":` + string(warning)}, nil
+	return []string{`"` + field + `":` + string(list), `"hold_warning":` + string(w)}, nil
 }

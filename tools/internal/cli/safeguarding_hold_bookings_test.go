@@ -25,7 +25,9 @@ import (
 // lead lifts it, and is told that both stay cancelled and the family must be booked again. The
 // lead's own token reads the family's bookings. Decision 345: with a second hold placed before the
 // first is lifted, the lift warns that it still stands, and lists the first's bookings; the
-// second's lift, none.
+// second's lift, none. Decision 360: the second hold's own answer says the first is in force; a
+// third hold, placed once the family is booked again, lists at its lift only the booking it
+// cancelled, not the first suspension's.
 func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	dir := startDevPlatform(t)
 	data := []string{"--data", dir}
@@ -105,6 +107,7 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	t.Log("\n" + said)
 	var h safeguardingv1.Hold
 	require.NoError(t, protojson.Unmarshal([]byte(out), &h), "--json stays one document")
+	require.NotContains(t, said, "OTHER_HOLD_IN_FORCE", "no other hold was in force")
 	require.Contains(t, said, "the hold cancels the family's bookings at the centre")
 	require.Contains(t, said, "door refuses the family (ON_HOLD); 2 bookings cancelled:")
 	for i, day := range days {
@@ -121,8 +124,15 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 		"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
 	require.NoError(t, err)
 	var second safeguardingv1.Hold
-	require.NoError(t, protojson.Unmarshal([]byte(out), &second))
+	require.NoError(t, protojson.UnmarshalOptions{DiscardUnknown: true}.Unmarshal([]byte(out), &second))
 	require.Contains(t, said, "no booking still to come for this hold to cancel")
+	// Decision 360: its own answer says the first is in force, with the command that lifts it as
+	// it runs, and that lifting this one does not resume contact.
+	require.Contains(t, said, "WARNING OTHER_HOLD_IN_FORCE: another hold on the family is in force already: hold "+h.GetHoldId()+
+		", placed on "+ymd(h.GetPlacedOn())+" for no concern named (familytime safeguarding lift "+h.GetHoldId()+" --centre "+centre+
+		" --note ...). Lifting this hold does not resume the family's contact")
+	require.Contains(t, out, `"holds_in_force": [`)
+	require.Contains(t, out, `"hold_warning": "OTHER_HOLD_IN_FORCE`)
 
 	// The first lifted: the second still stands, and the bookings are the first's.
 	out, said, err = runSaying(t, append([]string{"safeguarding", "lift", h.GetHoldId(), "--note", "Contact may resume", "--json"}, lead...)...)
@@ -148,11 +158,44 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	require.NotContains(t, said, "WARNING")
 	require.Contains(t, said, "the family must be booked again")
 	require.NotContains(t, said, "this hold cancelled no booking still to come")
-	require.Contains(t, said, "no hold on the family is in force now, so contact may resume: 2 bookings still to come that the family's "+
-		"holds cancelled (this hold or one lifted before it) stay cancelled, and these are the sessions to book again")
+	require.Contains(t, said, "no hold on the family is in force now, so contact may resume: 2 bookings still to come that the holds "+
+		"of this suspension of contact cancelled (this hold or one in force with it since the family last had none) stay cancelled, "+
+		"and these are the sessions to book again")
 	for i, day := range days {
 		require.Regexp(t, day+`\s+visiting parent .*Garden room\s+booking `+booked[i], said)
 	}
+
+	// Decision 353's Left (decision 360): the family booked again on a third day, a new hold
+	// placed and lifted. Its lift lists the booking it cancelled as the session to book again,
+	// and counts, without listing, the two the first suspension's holds cancelled.
+	third, request := first.AddDate(0, 0, 14).Format(time.DateOnly), uuid.NewString()
+	require.Eventually(t, func() bool {
+		out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", third, "--room", room.GetRoomId(),
+			"--request-id", request, "--json")
+		return err == nil
+	}, 30*time.Second, 50*time.Millisecond, "scheduling hears both holds were lifted")
+	var again schedulingv1.Booking
+	require.NoError(t, protojson.Unmarshal([]byte(out), &again))
+	out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "conduct",
+		"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
+	require.NoError(t, err)
+	var later safeguardingv1.Hold
+	require.NoError(t, protojson.Unmarshal([]byte(out), &later), "no other hold in force: the hold alone")
+	require.NotContains(t, said, "OTHER_HOLD_IN_FORCE")
+	require.Eventually(t, func() bool {
+		out, err = cmd("schedule", "bookings", "--family", family)
+		return err == nil && strings.Count(out, "safeguarding hold") == 3
+	}, 30*time.Second, 50*time.Millisecond, "scheduling cancels the third day's booking")
+	_, said, err = runSaying(t, append([]string{"safeguarding", "lift", later.GetHoldId(), "--note", "Contact may resume"}, lead...)...)
+	require.NoError(t, err)
+	t.Log("\n" + said)
+	require.Contains(t, said, "so contact may resume: 1 booking still to come that the holds of this suspension of contact cancelled "+
+		"(this hold or one in force with it since the family last had none) stays cancelled")
+	require.Regexp(t, third+`\s+visiting parent .*Garden room\s+booking `+again.GetBookingId(), said)
+	for _, b := range booked {
+		require.NotContains(t, said, "booking "+b, "the first suspension's, listed by its last lift")
+	}
+	require.Contains(t, said, "2 bookings still to come cancelled for a hold lifted before this suspension began are not listed")
 
 	// Review 66 finding 3 (decision 355): a referral only received, never accepted, so scheduling
 	// has no record of its family. Two holds on it and their lifts say it has no booking at the
@@ -173,7 +216,8 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 			return err == nil
 		}, 30*time.Second, 50*time.Millisecond, "safeguarding learns of the family")
 		t.Log("\n" + said)
-		require.NoError(t, protojson.Unmarshal([]byte(out), &h))
+		require.NoError(t, protojson.UnmarshalOptions{DiscardUnknown: true}.Unmarshal([]byte(out), &h))
+		require.Equal(t, len(holds) > 0, strings.Contains(said, "WARNING OTHER_HOLD_IN_FORCE"), "the second names the first")
 		holds = append(holds, h.GetHoldId())
 		require.Contains(t, said, "; the hold cancels no booking: the family has no booking at the centre (scheduling has none on record for it)")
 		require.NotContains(t, said, "schedule bookings")

@@ -90,7 +90,7 @@ func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
 	lifting := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
 		booking("B1", 5, cancelled, forHold), booking("B2", 12, cancelled, forHold), booking("B3", 19, cancelled, forHold),
 		booking("B4", 26, cancelled, schedulingv1.CancellationReason_CANCELLATION_REASON_REQUESTED)}}
-	lifted := liftedWords(lifting, "H", at(8, 9, 0).AsTime(), list, false)
+	lifted := liftedWords(lifting, "H", at(8, 9, 0).AsTime(), list, false, nil)
 	require.Equal(t, liftedStay+"; no hold on the family is in force now, so contact may resume: 2 bookings still to come that the "+
 		"family's holds cancelled (this hold or one lifted before it) stay cancelled, and these are the sessions to book again (tell "+
 		"the centre's coordinator, who books them and tells both parents):\n"+
@@ -98,7 +98,7 @@ func TestAHoldAndItsLiftSayWhatBecomesOfTheFamilysBookings(t *testing.T) {
 		"  2026-12-19  visiting parent 10:00 to 12:15, children 10:15 to 12:00  Garden room  booking B3\n"+
 		"the family's bookings: "+list, lifted)
 	require.Contains(t, lifted, "the family must be booked again")
-	require.Contains(t, liftedWords(lifting, "H", at(30, 9, 0).AsTime(), list, false), "no hold on the family is in force now, and "+
+	require.Contains(t, liftedWords(lifting, "H", at(30, 9, 0).AsTime(), list, false, nil), "no hold on the family is in force now, and "+
 		"none of its holds cancelled a booking still to come: "+list)
 	unread := liftedUnread(list, false)
 	require.Contains(t, unread, "stay cancelled and are the sessions to book again")
@@ -156,7 +156,7 @@ func TestALiftListsItsOwnHoldsBookingsAndWarnsOfAHoldStillInForce(t *testing.T) 
 	resp := &schedulingv1.ListFamilyBookingsResponse{Bookings: []*schedulingv1.FamilyBooking{
 		booking("B1", 12, "H1"), booking("B2", 19, "H2"), booking("B3", 26, "H1")}}
 
-	lifted := liftedWords(resp, "H1", at(8, 9), list, true)
+	lifted := liftedWords(resp, "H1", at(8, 9), list, true, nil)
 	require.Equal(t, liftedStayHeld+"; 2 bookings still to come this hold cancelled stay cancelled, as they would under the hold still in force "+
 		"(tell both parents these sessions are off):\n"+
 		"  2026-12-12  visiting parent 10:00 to 12:00, children 10:15 to 11:00  Garden room  booking B1\n"+
@@ -166,7 +166,7 @@ func TestALiftListsItsOwnHoldsBookingsAndWarnsOfAHoldStillInForce(t *testing.T) 
 	require.Contains(t, lifted, "only once every hold is lifted")
 	// Review 65 finding 3 (decision 353): H1 lifted, H2 is the last; its lift lets contact resume
 	// and lists every session still to come any hold cancelled, H1's too, to book again.
-	last := liftedWords(resp, "H2", at(8, 9), list, false)
+	last := liftedWords(resp, "H2", at(8, 9), list, false, nil)
 	require.Equal(t, liftedStay+"; no hold on the family is in force now, so contact may resume: 3 bookings still to come that the "+
 		"family's holds cancelled (this hold or one lifted before it) stay cancelled, and these are the sessions to book again (tell "+
 		"the centre's coordinator, who books them and tells both parents):\n"+
@@ -175,14 +175,14 @@ func TestALiftListsItsOwnHoldsBookingsAndWarnsOfAHoldStillInForce(t *testing.T) 
 		"  2026-12-26  visiting parent 10:00 to 12:00, children 10:15 to 11:00  Garden room  booking B3\n"+
 		"the family's bookings: "+list, last)
 	// A last hold that cancelled nothing itself lists the earlier hold's: the finding's case.
-	last = liftedWords(resp, "H3", at(20, 9), list, false)
+	last = liftedWords(resp, "H3", at(20, 9), list, false, nil)
 	require.Contains(t, last, "1 booking still to come that the family's holds cancelled (this hold or one lifted before it) stays cancelled")
 	require.Contains(t, last, "booking B3")
 	require.NotContains(t, last, "booking B1", "past")
 	require.NotContains(t, last, "this hold cancelled no booking")
 	require.Contains(t, liftedUnread(list, false), "the bookings still to come that the family's holds cancelled stay cancelled and "+
 		"are the sessions to book again")
-	require.Contains(t, liftedWords(resp, "H3", at(8, 9), list, true), liftedStayHeld+"; this hold cancelled no booking still to come")
+	require.Contains(t, liftedWords(resp, "H3", at(8, 9), list, true, nil), liftedStayHeld+"; this hold cancelled no booking still to come")
 	require.Contains(t, liftedUnread(list, true), "only once every hold is lifted")
 	require.Contains(t, placedWords(resp, "H3", at(8, 9), list), "no booking still to come for this hold to cancel")
 

@@ -50,6 +50,15 @@ third family, a WARNING names each pair that adult may bring together and that i
 ("also record: familytime schedule keep-apart ..."): for instance F1 and F3 share the father and
 F1 is kept apart from F5, so F3 and F5 may need keeping apart too. Nothing is recorded for them:
 the reason does not say which adult it concerns, so record the pair if it applies.
+A family whose personal data was erased is not kept apart from anyone, and no WARNING names it:
+keeping it apart is refused FAMILY_ERASED and records nothing (decision 363).
+
+A family referred again is kept apart as the earlier one was: once a child on its referral is
+confirmed as the child on the earlier family's (familytime referral same-child), the service
+keeps it apart from every family of the centre the earlier family was kept apart from, for the
+same reason, and each family's history says it was carried from the earlier family. Booked
+before that confirmation, the booking stands (the day sheet alerts it once the pair is carried);
+until then only the possible-duplicate warning says the family may be one referred again.
 
 --end ends it: the two may be booked at the same time again (refused NOT_KEPT_APART when they are
 not kept apart). Both families must be known to scheduling at the centre (not found otherwise).

@@ -373,7 +373,13 @@ is booked with the warning REVIEW_OVERDUE: supported contact is reviewed at leas
 so hold the review with the family (familytime referral review); the day sheet alerts the session
 review-overdue until the review is recorded.
 Scheduling books sessions at the centre, into a room: a family ready for indirect or virtual
-contact, which brings nobody to the centre, is refused (NOT_AT_THE_CENTRE) and nothing is booked.`,
+contact, which brings nobody to the centre, is refused (NOT_AT_THE_CENTRE) and nothing is booked.
+A place offered from the waiting list (waitlist offer, or the release by two unexplained no-shows)
+is held for the family offered it until it is booked, declines, or its case ends, or the offer
+lapses: booking (or rescheduling) another family into a session of that pattern's room is refused
+(PLACE_ON_OFFER) when it would leave fewer places there than the offers standing to others. The
+refusal says when the first offer lapses; book another room or session, or this one once the offer
+is declined or lapses, or book the family offered it (waitlist list shows it).`,
 		Example: `  familytime schedule book --centre $CENTRE --family $FAMILY --pattern $PATTERN --date 2026-01-10 --room $GARDEN`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -1729,7 +1735,8 @@ stands, a week, and is offered no other meanwhile (OFFER_STANDS): accept it in r
 waitlisted there (familytime referral accept), and book it into the place once it is ready; or, if
 it declines, put it back with join, which returns it to its place in the queue. Accepting the
 family does not give the place away: the place stays held for it for the rest of the week (the
-place is not offered again, PLACE_ON_OFFER), until it is booked, declines, or its case ends. An
+place is not offered again, PLACE_ON_OFFER), until it is booked, declines, or its case ends. Nor
+is it booked for another family meanwhile: book refuses it PLACE_ON_OFFER. An
 offer nobody answers lapses after the week, and the family is back at its place by itself; a
 family accepted meanwhile is not back (it is accepted, not waiting) and the place is free to
 offer. list shows who holds an offer and until when.

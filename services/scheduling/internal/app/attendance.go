@@ -582,6 +582,9 @@ func (a *App) RecordNoShow(ctx context.Context, centre, booking uuid.UUID, party
 			if err := a.append(uow, domain.WaitingListStream(centre), wexpected, offered, centre, md, ev); err != nil {
 				return NoShowResult{}, nil, err
 			}
+			// A booking deciding meanwhile on the list without this offer is decided again, as
+			// after `waitlist offer` (review 68).
+			lockWaitingList(uow, centre)
 		case errors.Is(err, domain.ErrNoPlace):
 			// The release stands, offered to nobody; the answer says why, naming nobody.
 			out.NoPlace = "NO_PLACE: the released place was offered to nobody: " + err.Error()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -28,7 +29,10 @@ type Slot struct {
 // BookSession books a family into a slot. The unit appends to the family's stream and to the
 // room's occupancy stream, each at the version the decision saw: a hold noted meanwhile, or
 // another booking taking the last place, makes it fail as a whole, and command.Once decides it
-// again, seeing the hold or the full room (Aborted only when it loses every time).
+// again, seeing the hold or the full room (Aborted only when it loses every time). A place offered
+// from the waiting list is held for the families offered it (PLACE_ON_OFFER otherwise,
+// keepsPlacesOffered), decided on the list as read and guarded by it (guardWaitingList), so an
+// offer made meanwhile sends the booking back to be decided again (review 68).
 func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Slot, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
@@ -54,15 +58,23 @@ func (a *App) BookSession(ctx context.Context, centre, family uuid.UUID, slot Sl
 	if err != nil {
 		return nil, nil, err
 	}
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	apart.on(uow)
-	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
+	occ, err := a.takePlace(ctx, uow, t, b, family, md)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := a.keepsPlacesOffered(ctx, w, t, b, occ); err != nil {
 		return nil, nil, err
 	}
 	if err := a.append(uow, domain.FamilyStream(family), expected, family, centre, md, ev); err != nil {
 		return nil, nil, err
 	}
-	if err := a.leaveWaitingListBooked(ctx, uow, centre, family, md); err != nil {
+	if err := a.leaveWaitingListBooked(uow, w, centre, family, md); err != nil {
 		return nil, nil, err
 	}
 	// Decided on the timetable as read: a redefinition of the pattern committed meanwhile sends
@@ -156,40 +168,82 @@ func (a *App) ChildWarning(ctx context.Context, b *domain.Booking) (string, erro
 	return f.ComeOfAgeWarning(b), nil
 }
 
-// leaveWaitingListBooked takes a family just booked off the centre's waiting list
+// leaveWaitingListBooked takes a family just booked off the centre's waiting list w, as read
 // (WaitingListLeft, reason booked), in the booking's unit: a family in contact does not wait
 // for a place (JoinWaitingList refuses it, IN_CONTACT), and one left on the list stayed in the
 // national waiting-list figure until offered a place it could not take (review 17). A family
 // not on the list as read guards the list with the family's key, as EndContact does, so a
 // JoinWaitingList deciding meanwhile (which guards the family's stream with the same key) and
-// this booking are decided one after the other (decisions.md 75).
-func (a *App) leaveWaitingListBooked(ctx context.Context, uow *eventstore.UnitOfWork, centre, family uuid.UUID, md eventstore.Metadata) error {
-	w, err := a.sessions.WaitingList(ctx, centre)
-	if err != nil {
-		return err
-	}
+// this booking are decided one after the other (decisions.md 75); and with the list's own key,
+// shared, which an offer takes alone (guardWaitingList).
+func (a *App) leaveWaitingListBooked(uow *eventstore.UnitOfWork, w *domain.WaitingList, centre, family uuid.UUID, md eventstore.Metadata) error {
 	expected := w.Version()
 	ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_BOOKED, a.now())
 	if ev == nil {
 		uow.Guard(domain.FamilyStream(family), domain.WaitingListStream(centre), expected)
+		guardWaitingList(uow, centre, expected)
 		return nil
 	}
+	// Appended at the version read: an offer appended meanwhile is a version conflict.
 	return a.append(uow, domain.WaitingListStream(centre), expected, family, centre, md, ev)
 }
 
-// takePlace adds the booking's place in its room's occupancy stream to the unit.
-func (a *App) takePlace(ctx context.Context, uow *eventstore.UnitOfWork, t *domain.Timetable, b *domain.Booking, family uuid.UUID, md eventstore.Metadata) error {
+// guardWaitingList makes a booking's unit, which decided on the centre's waiting list as read at
+// version (the places it holds for families offered them, keepsPlacesOffered) and does not
+// append to it, commit only if the list is still at that version, under the list's lock shared
+// with every booking and taken alone by an offer (lockWaitingList): an offer made meanwhile is a
+// version conflict, and the booking is decided again, seeing the place held (review 68). Bookings
+// do not wait for each other, as on the timetable (guardTimetable).
+func guardWaitingList(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64) {
+	stream := domain.WaitingListStream(centre)
+	uow.GuardShared(stream, stream, version)
+}
+
+// lockWaitingList takes the centre's waiting list's lock alone in an offer's unit, once it has
+// appended the offer: a booking guarding the list (guardWaitingList) and committed before is one
+// the offer's place was read beside, as a booking committing just before it (decisions.md 283);
+// one committing after waits for the offer, then finds the list moved and is decided again.
+func lockWaitingList(uow *eventstore.UnitOfWork, centre uuid.UUID) {
+	uow.Project(func(ctx context.Context, tx pgx.Tx) error {
+		return eventstore.Lock(ctx, tx, domain.WaitingListStream(centre))
+	})
+}
+
+// keepsPlacesOffered refuses booking b, its place taken in occ, when it leaves the room's session
+// fewer places than the offers of the place (b's pattern and room) standing on w to families other
+// than b's (domain.KeepsPlacesOffered; review 68). A family offered the place is booked into it
+// as before. An offer to a family waiting for supervised contact holds the room whole.
+func (a *App) keepsPlacesOffered(ctx context.Context, w *domain.WaitingList, t *domain.Timetable, b *domain.Booking, occ *domain.Occupancy) error {
+	held := domain.HeldFrom(w.OnOffer(b.Pattern, b.Room, a.now()), b.Family)
+	if len(held) == 0 {
+		return nil
+	}
+	room, _ := t.Room(b.Room)
+	supervised := false
+	for _, o := range held {
+		sup, err := a.waitsForSupervised(ctx, o.Waiting)
+		if err != nil {
+			return err
+		}
+		supervised = supervised || sup
+	}
+	return domain.KeepsPlacesOffered(room, occ.Use(), held, supervised, b.Location())
+}
+
+// takePlace adds the booking's place in its room's occupancy stream to the unit, and returns the
+// occupancy with the place taken.
+func (a *App) takePlace(ctx context.Context, uow *eventstore.UnitOfWork, t *domain.Timetable, b *domain.Booking, family uuid.UUID, md eventstore.Metadata) (*domain.Occupancy, error) {
 	occ, err := a.sessions.Occupancy(ctx, b.Occupancy())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	room, _ := t.Room(b.Room)
 	expected := occ.Version()
 	ev, err := occ.Take(b.Centre, room, b.Date, b.ID, family, b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return a.append(uow, occ.Stream(), expected, family, b.Centre, md, ev)
+	return occ, a.append(uow, occ.Stream(), expected, family, b.Centre, md, ev)
 }
 
 // freePlaces adds to the unit the places given back by every cancellation among events.
@@ -279,18 +333,28 @@ func (a *App) RescheduleBooking(ctx context.Context, centre, booking uuid.UUID, 
 		}
 		return b, mustBooking(f, booking), uow, err
 	}
+	// Moved into a place held for families offered it takes it as a booking would (review 68).
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	uow := new(eventstore.UnitOfWork)
 	apart.on(uow)
 	if err := a.freePlaces(ctx, uow, f, events, md); err != nil {
 		return nil, nil, nil, err
 	}
-	if err := a.takePlace(ctx, uow, t, b, family, md); err != nil {
+	occ, err := a.takePlace(ctx, uow, t, b, family, md)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := a.keepsPlacesOffered(ctx, w, t, b, occ); err != nil {
 		return nil, nil, nil, err
 	}
 	if err := a.append(uow, domain.FamilyStream(family), expected, family, centre, md, events...); err != nil {
 		return nil, nil, nil, err
 	}
 	guardTimetable(uow, centre, t.Version())
+	guardWaitingList(uow, centre, w.Version())
 	return b, mustBooking(f, booking), uow, nil
 }
 

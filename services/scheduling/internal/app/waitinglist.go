@@ -248,6 +248,8 @@ func (a *App) OfferPlace(ctx context.Context, centre, pattern, room, family uuid
 		return uuid.Nil, time.Time{}, nil, err
 	}
 	uow := new(eventstore.UnitOfWork).Guard(domain.FamilyStream(offered), domain.FamilyStream(offered), version)
+	// A booking deciding meanwhile on the list without this offer is decided again (review 68).
+	lockWaitingList(uow, centre)
 	return offered, free.Date, uow, a.append(uow, domain.WaitingListStream(centre), expected, offered, centre, md, ev)
 }
 

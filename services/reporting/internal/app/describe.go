@@ -350,6 +350,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		case "CASE_ENDED":
 			// Decision 346: the person is named; the case ended before anyone came to the session.
 			return "Check-in refused: the family's case had ended before anyone of the family came to the session"
+		case "BOOKING_NO_SHOW":
+			// Decision 359: the person is named; the session was recorded as a no-show.
+			return "Check-in refused: the session had been recorded as a no-show"
+		case "BOOKING_COMPLETED":
+			// Decision 359: the person is named; the session had been recorded as completed.
+			return "Check-in refused: the session had been recorded as completed"
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.CheckInRefusalWithdrawn:

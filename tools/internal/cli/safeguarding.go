@@ -891,9 +891,13 @@ no hold in force, the one that lets contact resume, lists every booking still to
 the holds of the suspension it ends cancelled (each hold placed since the family last had none in
 force), an earlier hold's too: the sessions to book again, for the lead to tell the coordinator. A
 booking cancelled for a hold lifted before that suspension began is an earlier suspension's, whose
-last lift listed it: it is counted, not listed. A family scheduling has no record of at the centre (its referral only
-received) has no booking there: the lift says none of its holds cancelled a booking still to come,
-and gives no command.`,
+last lift listed it: it is counted, not listed. Only a session not yet begun at the lift is listed
+to book again (scheduling books no session that has begun): one under way, which the hold called
+off, is counted as lost, for both parents to be told. Once the family's case has ended or its
+referral was withdrawn (as scheduling has applied it), no lift lets contact resume: it says so, that
+nothing is booked again (CONTACT_ENDED), and lists no session to book again. A family scheduling
+has no record of at the centre (its referral only received) has no booking there: the lift says
+none of its holds cancelled a booking still to come, and gives no command.`,
 		Example: `  familytime safeguarding lift $HOLD --centre $C --note "Looked into with the family: contact may resume"`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

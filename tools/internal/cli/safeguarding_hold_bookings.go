@@ -49,10 +49,79 @@ func (s *safeguardingCommand) holdBookingsNote(ctx context.Context, h *safeguard
 		return liftedUnread(list, stillHeld)
 	case err != nil:
 		return placedUnread(list)
+	case lifted && resp.GetEnding() != nil:
+		return endedLiftWords(resp, stillHeld, list)
+	case lifted && !stillHeld:
+		return lastLiftWords(resp, at, list, suspension, s.sessionsOpened(ctx, resp, at))
 	case lifted:
 		return liftedWords(resp, h.GetHoldId(), at, list, stillHeld, suspension)
 	}
 	return placedWords(resp, h.GetHoldId(), at, list)
+}
+
+// sessionsOpened reads when the opening sessions of the family's bookings on the day of at, due
+// after at, opened: scheduling books no session that has opened (the rule of its Book), and a
+// booking given a later start is due after its session opens, so its own times do not tell. Only
+// that day's can have opened and still be due; the others' times tell. Keyed by sessionKey; nil
+// when none is needed or they cannot be read (the bookings' own times are then taken, decision 364).
+func (s *safeguardingCommand) sessionsOpened(ctx context.Context, resp *schedulingv1.ListFamilyBookingsResponse,
+	at time.Time) map[string]time.Time {
+	var day *commonv1.Date
+	for _, fb := range resp.GetBookings() {
+		b := fb.GetBooking()
+		loc, err := time.LoadLocation(b.GetTimeZone())
+		if err != nil || !firstDue(b).After(at) || ymd(b.GetDate()) != at.In(loc).Format(time.DateOnly) {
+			continue
+		}
+		day = b.GetDate()
+		break
+	}
+	if day == nil {
+		return nil
+	}
+	cc, err := dial(&s.conn, "scheduling")
+	if err != nil {
+		return nil
+	}
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(ctx, holdBookingsWait)
+	defer cancel()
+	sessions, err := schedulingv1.NewSchedulingServiceClient(cc).ListOpeningSessions(ctx, &schedulingv1.ListOpeningSessionsRequest{
+		CentreId: s.centre, From: day, To: day})
+	if err != nil {
+		return nil
+	}
+	opened := map[string]time.Time{}
+	for _, o := range sessions.GetSessions() {
+		opened[sessionKey(o.GetPatternId(), o.GetDate())] = o.GetStartsAt().AsTime()
+	}
+	return opened
+}
+
+// sessionKey names an opening session: its pattern and date.
+func sessionKey(pattern string, date *commonv1.Date) string { return pattern + " " + ymd(date) }
+
+// firstDue is when the first of the booking's parties is due; the zero time when neither's is
+// given (scheduling gives both).
+func firstDue(b *schedulingv1.Booking) time.Time {
+	var first time.Time
+	for _, p := range []*schedulingv1.PartyTimes{b.GetVisiting(), b.GetChildren()} {
+		if d := p.GetDueAt(); d != nil && (first.IsZero() || d.AsTime().Before(first)) {
+			first = d.AsTime()
+		}
+	}
+	return first
+}
+
+// begun reports whether b's session had begun at at, so that scheduling would refuse to book it
+// again ("has begun or is in the past"): its opening session had opened (opened, when read), or
+// else its first party was due, at or before at. Neither known, it is taken as not begun.
+func begun(b *schedulingv1.Booking, at time.Time, opened map[string]time.Time) bool {
+	first := firstDue(b)
+	if o, ok := opened[sessionKey(b.GetPatternId(), b.GetDate())]; ok && (first.IsZero() || o.Before(first)) {
+		first = o
+	}
+	return !first.IsZero() && !first.After(at)
 }
 
 // familyBookings reads the family's bookings at the centre from the day the hold was placed.
@@ -150,8 +219,11 @@ const liftedStayHeld = "lifting the hold restores no booking it cancelled (their
 // names those holds (decision 360); from a safeguarding that names none, every hold's.
 func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at time.Time, list string, stillHeld bool,
 	suspension []string) string {
+	if resp.GetEnding() != nil {
+		return endedLiftWords(resp, stillHeld, list)
+	}
 	if !stillHeld {
-		return lastLiftWords(resp, at, list, suspension)
+		return lastLiftWords(resp, at, list, suspension, nil)
 	}
 	var lines []string
 	for _, fb := range resp.GetBookings() {
@@ -168,16 +240,41 @@ func liftedWords(resp *schedulingv1.ListFamilyBookingsResponse, hold string, at 
 		countWords(len(lines), "booking"), stay(len(lines)), strings.Join(lines, "\n"), list)
 }
 
-// lastLiftWords is what the lift that leaves no hold in force says: every booking still to come
-// at that a hold of the suspension it ends cancelled, this one's or another's in force with it,
-// is a session to book again now that contact may resume. A booking cancelled for a hold lifted
-// before that suspension began (a hold lifted, the family booked again, a new hold placed and
-// lifted) is an earlier suspension's, whose last lift listed it: counted, not listed (decision
-// 353's Left, decision 360). With suspension empty (a safeguarding that does not name it), every
-// hold's, as before.
-func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string, suspension []string) string {
+// endedLiftWords is what a lift says once the family's case has ended or its referral was
+// withdrawn (ListFamilyBookingsResponse.ending, as scheduling applied it): contact does not resume,
+// whatever hold is in force or not, and nothing is booked again (scheduling refuses it
+// CONTACT_ENDED), so no session is listed to book again and nobody is told to tell the parents of
+// one (review 69 finding 2, decision 364: the last lift said "contact may resume" of a case ended
+// for safety ten minutes before, and listed its sessions to book again).
+func endedLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, stillHeld bool, list string) string {
+	e := resp.GetEnding()
+	what := "the family's case ended on " + ymd(e.GetEndedOn()) + " (referral " + e.GetReferralId() + ")"
+	if e.GetWithdrawn() {
+		what = "the family's referral was withdrawn on " + ymd(e.GetEndedOn()) + " (referral " + e.GetReferralId() + ")"
+	}
+	held := "no hold on the family is in force now, but "
+	if stillHeld {
+		held = "another hold on the family is still in force, and "
+	}
+	return "lifting the hold restores no booking it cancelled; " + held + what + ": contact does not resume, and no session is " +
+		"booked again (familytime schedule book is refused CONTACT_ENDED): the bookings the family's holds cancelled stay " +
+		"cancelled, as the ending would have cancelled them (do not tell the parents contact resumes): the family's bookings: " + list
+}
+
+// lastLiftWords is what the lift that leaves no hold in force says: every booking whose session
+// had not begun at at that a hold of the suspension it ends cancelled, this one's or another's in
+// force with it, is a session to book again now that contact may resume. One whose session had
+// begun but not ended (the one under way that the hold called off) cannot be booked again
+// (scheduling refuses a session that has begun): it is counted as lost, not listed (review 69
+// finding 3, decision 364); opened is when the day's sessions opened (sessionsOpened), nil for
+// the bookings' own times. A booking cancelled for a hold lifted before that suspension began (a
+// hold lifted, the family booked again, a new hold placed and lifted) is an earlier suspension's,
+// whose last lift listed it: counted, not listed (decision 353's Left, decision 360). With
+// suspension empty (a safeguarding that does not name it), every hold's, as before.
+func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, list string, suspension []string,
+	opened map[string]time.Time) string {
 	var lines []string
-	earlier := 0
+	earlier, lost := 0, 0
 	for _, fb := range resp.GetBookings() {
 		b := fb.GetBooking()
 		if !cancelledForHold(b, "") || !b.GetVisiting().GetLeavesAt().AsTime().After(at) {
@@ -185,6 +282,10 @@ func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, 
 		}
 		if len(suspension) > 0 && b.GetCancelledForHoldId() != "" && !slices.Contains(suspension, b.GetCancelledForHoldId()) {
 			earlier++
+			continue
+		}
+		if begun(b, at, opened) {
+			lost++
 			continue
 		}
 		lines = append(lines, holdBookingLine(fb))
@@ -205,20 +306,38 @@ func lastLiftWords(resp *schedulingv1.ListFamilyBookingsResponse, at time.Time, 
 			"suspension's, whose last lift %s to book again (the family's bookings show whether %s booked again)",
 			countWords(earlier, "booking"), isAre(earlier), it, listed, wasWere(earlier))
 	}
+	var underWay string
+	if lost > 0 {
+		underWay = fmt.Sprintf("%s whose session had begun by this lift (the one under way when the hold called it off) %s "+
+			"not listed: a session that has begun is not booked again (scheduling refuses it), so %s lost (tell both parents)",
+			countWords(lost, "booking"), isAre(lost), itThey(lost))
+	}
 	if len(lines) == 0 {
 		out := liftedStay + "; no hold on the family is in force now, and " + none + " a booking still to come"
-		if before != "" {
-			out += " (" + before + ")"
+		for _, c := range []string{underWay, before} {
+			if c != "" {
+				out += " (" + c + ")"
+			}
 		}
 		return out + ": " + list
 	}
-	if before != "" {
-		before = "\n" + before
+	var also string
+	for _, c := range []string{underWay, before} {
+		if c != "" {
+			also += "\n" + c
+		}
 	}
 	return fmt.Sprintf("%s; no hold on the family is in force now, so contact may resume: %s still to come %s %s cancelled, "+
 		"and these are the sessions to book again (tell the centre's coordinator, who books them and tells both parents):\n%s%s\n"+
 		"the family's bookings: %s", liftedStay, countWords(len(lines), "booking"), whose, stay(len(lines)), strings.Join(lines, "\n"),
-		before, list)
+		also, list)
+}
+
+func itThey(n int) string {
+	if n == 1 {
+		return "it is"
+	}
+	return "they are"
 }
 
 func isAre(n int) string {

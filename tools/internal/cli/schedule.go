@@ -670,7 +670,8 @@ sheet is of ("date") and its entries.
   check-in-refused           someone was refused at the door: named but not to come, back after their party
                              left, a hold, a disclosure waiting for the lead, or the booking cancelled
   parents-at-door-together   the two parents were at the door within 10 minutes of each other, or may
-                             be: a party came or left off the plan as the other is due (keep them apart)
+                             be: a party came or left off the plan as the other is due (keep them apart);
+                             a handover's children collected within 10 minutes of being brought
   late-start                 the children, or the visiting parent, arrived a minute or more after the
                              children were due: the session is shortened, never extended
   supervised                 supervised contact: trained staff observe and a report is due
@@ -1207,8 +1208,10 @@ meet on the way out (the visiting parent leaves 10-15 minutes after the children
 agreed): when the other party left less than 10 minutes before, was turned away at the door less
 than 10 minutes before (a hold, say: it may still be outside), is still inside in a session called
 off (a hold), is due to leave within 10 minutes, or is due to arrive (the visiting parent: while
-they may still come). A family that agreed a stagger longer than 15 minutes is kept apart for that
-long instead of 10. The departure is recorded all the same; one
+they may still come); and at a handover, when the children leave with who collected them less than
+10 minutes after whoever brought them came to the door (who leaves alone, never recorded leaving,
+and may still be outside; the day sheet alerts parents-at-door-together too). A family that agreed
+a stagger longer than 15 minutes is kept apart for that long instead of 10. The departure is recorded all the same; one
 recorded before the party really left is corrected to its time (familytime schedule correct
 --departure --at HH:MM). It is said of a departure recorded as it happens, as an arrival's is.
 

@@ -43,6 +43,11 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 		} else if alone {
 			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_CHILDREN_WITHOUT_AN_ADULT)
 		}
+		if near, err := row.handedOverNearTheBringer(ctx); err != nil {
+			return nil, err
+		} else if near && !slices.Contains(out[i].Alerts, schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER) {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_PARENTS_AT_DOOR_TOGETHER)
+		}
 		if _, past := rowTimes(r).Overrun(now); past {
 			// Both parties of a supervised family inside after the children's time: its supervisor
 			// is still with it (review 58; decision 333).
@@ -211,6 +216,26 @@ func (row *rowFamily) childrenWithoutAnAdult(ctx context.Context, now time.Time)
 	return f.ChildrenWithoutAnAdult(b, now), nil
 }
 
+// handedOverNearTheBringer reports whether booking r is a handover whose children were collected
+// less than the door's window after whoever brought them came to the door, that one not leaving
+// with them (domain.Booking's HandedOverNearTheBringer, the rule of the departure's PARENTS_MAY_MEET):
+// parents at the door together. Review 68 (decision 365): the collecting parent walked out with the
+// child 2 minutes after the resident parent brought her, and the line said nothing, as a handover
+// never records the bringer's leaving. The read model does not keep who brought and who collected
+// the children: the family's stream is loaded only for a handover row with both recorded.
+func (row *rowFamily) handedOverNearTheBringer(ctx context.Context) (bool, error) {
+	r := row.r
+	if commonv1.ServiceType(r.ServiceType) != commonv1.ServiceType_SERVICE_TYPE_HANDOVER || r.ChildrenArrived == nil || r.ChildrenDeparted == nil {
+		return false, nil
+	}
+	_, b, err := row.load(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, near := b.HandedOverNearTheBringer()
+	return near, nil
+}
+
 // turnedAway reports whether booking r, still booked, is one whose family the door turned away
 // because its contact was stopped (domain.Booking's StoppedAtTheDoor): not an absence, and no
 // party's no-show, but a session for the coordinator to record as called off by the centre
@@ -231,7 +256,7 @@ func (row *rowFamily) turnedAway(ctx context.Context) (bool, error) {
 
 // rowFamily is a day-sheet row with its family and booking, loaded from the family's stream at
 // most once, by whichever of the row's checks needs them first (leftInside, childrenWithoutAnAdult,
-// turnedAway): each loads it only for a row its read-model columns point at.
+// handedOverNearTheBringer, turnedAway): each loads it only for a row its read-model columns point at.
 type rowFamily struct {
 	a *App
 	r adapters.BookingRow

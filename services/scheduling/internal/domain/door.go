@@ -342,12 +342,20 @@ func parentsMayMeet(b *Booking, other schedulingv1.Party, at time.Time) (Caution
 //     window before and never let in: it is outside, as one that has just left (review 61);
 //   - the other party has not come and is due within DoorWindowMinutes, or was due and is within
 //     its grace (as at check-in, decision 259), or is the visiting parent, who may still come
-//     (mayStillCome, decision 317): it may walk in as this party walks out.
+//     (mayStillCome, decision 317): it may walk in as this party walks out;
+//   - a handover's children collected less than the arrival window after whoever brought them came
+//     to the door, that one not leaving with them (collectedNearTheBringer, decision 365): in a
+//     handover whoever brought them leaves alone, unrecorded, and may still be outside.
 //
 // The window is DoorWindowMinutes, or the family's departure stagger where it was agreed longer
 // than the usual (keepApart, decision 317). The stagger (the visiting parent leaves 10-15
 // minutes after the children, or as the family agreed) raises none.
 func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caution, bool) {
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		if brought, ok := b.collectedNearTheBringer(at); ok {
+			return handoverMayMeet(b, brought, at), true
+		}
+	}
 	other, window := otherParty(p), b.keepApart(false)
 	if gone, ok := b.Departed[other]; ok {
 		ago := at.Sub(gone)
@@ -411,6 +419,68 @@ func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caut
 			party(other), when)}, true
 	}
 	return Caution{}, false
+}
+
+// HandedOverNearTheBringer reports whether booking b is a handover whose children were collected
+// less than the door's window after whoever brought them came to the door, that one not leaving
+// with them (collectedNearTheBringer), and when they came: the day sheet alerts it as parents at
+// the door together (decision 365).
+func (b *Booking) HandedOverNearTheBringer() (brought time.Time, ok bool) {
+	collected, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]
+	if !left {
+		return time.Time{}, false
+	}
+	return b.collectedNearTheBringer(collected)
+}
+
+// collectedNearTheBringer reports whether the children of handover b, collected at at by someone
+// who did not bring them (handedOver), left less than the door's window after whoever brought them
+// last came to the door (their party's recorded arrival, more of them brought later, or the check-in
+// of one who brought them), with one who brought them not leaving with them, and when that was. Review 68
+// (finding 2, decision 365): the collecting parent, inside since 10:00, walked out with the child at
+// 10:17; the resident parent had brought the child at 10:15 and a handover never records their
+// leaving, so every other rule saw the children's party gone and nobody outside. In a handover the
+// one who brought the children leaves alone after bringing them, through the same door the other
+// parent leaves by with them: the stagger is what keeps the parents apart (DOMAIN.md). The window is
+// the arrival stagger's (keepApart(true)): DoorWindowMinutes, or the family's own where agreed
+// longer than the usual.
+func (b *Booking) collectedNearTheBringer(at time.Time) (time.Time, bool) {
+	if !b.isHandover() || !b.handedOver() {
+		return time.Time{}, false
+	}
+	stays := func(p uuid.UUID) bool { return slices.Contains(b.BroughtIn, p) && !slices.Contains(b.TakenOut, p) }
+	if !slices.ContainsFunc(b.BroughtIn, stays) {
+		return time.Time{}, false // all who brought them left with them: nobody of theirs is outside alone
+	}
+	brought := later(b.Arrived[schedulingv1.Party_PARTY_CHILDREN], b.LastBroughtAt)
+	for _, c := range b.checkIns {
+		if stays(c.person) {
+			brought = later(brought, c.at) // a bringer's check-in, who was at the door then
+		}
+	}
+	if ago := at.Sub(brought); brought.IsZero() || ago < 0 || ago >= b.keepApart(true) {
+		return time.Time{}, false
+	}
+	return brought, true
+}
+
+// handoverMayMeet is the PARENTS_MAY_MEET caution for the children of handover b collected at at,
+// brought at brought, less than the window before (collectedNearTheBringer): keep who collected
+// them inside until the window after. It is the volunteer's to act on: the collecting parent is
+// asked to wait, never told when the other came (DOMAIN.md: exact arrival times are never shown
+// to the other party).
+func handoverMayMeet(b *Booking, brought, at time.Time) Caution {
+	ago := at.Sub(brought)
+	when := fmt.Sprintf("%d minutes before this departure", int(ago/time.Minute))
+	if ago < time.Minute {
+		when = "in the same minute as this departure"
+	}
+	return Caution{CautionParentsMayMeet, fmt.Sprintf("whoever brought the children came to the door at %s, %s, and in a handover "+
+		"leaves alone, not recorded leaving: they may still be at the door or outside, and the parents may meet; keep the children "+
+		"and who collected them inside until %s, if not gone yet (ask them to wait; do not tell them when or why the other parent "+
+		"came). The departure is recorded at %s; if they leave later, correct its time (familytime schedule correct %s --departure "+
+		"--party children --at HH:MM)", ClockAt(brought, b.loc), when, ClockAt(brought.Add(b.keepApart(true)), b.loc),
+		ClockAt(at, b.loc), b.ID)}
 }
 
 // leavingParty names a party that has left, in words, for a caution.

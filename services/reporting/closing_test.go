@@ -216,7 +216,8 @@ func TestACorrectionAfterAClosingRevisesThePublishedFiguresAndSaysSo(t *testing.
 	g.settle(t)
 	revised := ask(quarter, 4)
 	require.True(t, revised.GetRevised(), "the quarter's referrals received were corrected")
-	require.Equal(t, "6", received(revised))
+	// 6 now, published as 7: shown, the two would give the 1 declined (decision 366).
+	require.Equal(t, "*", received(revised))
 	require.True(t, ask(month, 11).GetRevised())
 	require.False(t, ask(month, 12).GetRevised(), "December counted no referral")
 
@@ -351,7 +352,7 @@ func TestAClosedPeriodsPublishedWaitingTimesAreFixedAtItsCutoff(t *testing.T) {
 	}
 
 	// A case of them ended by mistake and reopened: a correction, which the published figures
-	// count, and say so.
+	// count (withheld, as it moved a published number by 1), and say so.
 	r := ended[1]
 	g.emit(t, "referral", stream(r), &referralv1.CaseReopened{ReferralId: r.id.String(), FamilyId: r.family.String(), CentreId: cs,
 		ReopenedOn: date(2027, 2, 1), EndingVersion: 4, EndedOn: date(2026, 12, 19), Outcome: referralv1.CaseOutcome_CASE_OUTCOME_WITHDRAWN,
@@ -360,7 +361,8 @@ func TestAClosedPeriodsPublishedWaitingTimesAreFixedAtItsCutoff(t *testing.T) {
 	require.Equal(t, "5", shown(month, 12, false, "referrals_never_attended", ""))
 	for _, kind := range []reportingv1.PeriodKind{quarter, month} {
 		number := map[reportingv1.PeriodKind]int32{quarter: 4, month: 12}[kind]
-		require.Equal(t, "6", shown(kind, number, true, "referrals_never_attended", ""), "%s: the reopened case is not counted", kind)
+		// 6 now, first published 7: shown, the two would give the 1 reopened (decision 366).
+		require.Equal(t, "*", shown(kind, number, true, "referrals_never_attended", ""), "%s: the reopened case moved it by 1", kind)
 		require.True(t, ask(kind, number, true).GetRevised(), "%s", kind)
 		require.Equal(t, "38.5", shown(kind, number, true, "waiting_days_median", service), "%s", kind)
 	}

@@ -261,6 +261,10 @@ type Figure struct {
 	// published as a number.
 	fixed bool
 	first string
+	// moved: published as a number when its period was first published, and a correction since
+	// moved it by 1 to 4 (firstShown.fix): withheld "*" and read as a small number is, as the
+	// difference between the two publications is one (decision 366).
+	moved bool
 }
 
 // measure is a figure the national body asks for (docs/return.md defines each).
@@ -559,7 +563,12 @@ func (a *App) figuresOf(ctx context.Context, p Period, centre uuid.UUID, publish
 		if revised, err = a.figures.Published(ctx, p.String(), digest(all, p.index()), a.now()); err != nil {
 			return nil, false, err
 		}
-		if all, err = a.suppressAsFirstShown(ctx, p.Year(), today, all); err != nil {
+		counted := all
+		var recorded []int
+		if all, recorded, err = a.suppressAsFirstShown(ctx, p.Year(), today, all); err != nil {
+			return nil, false, err
+		}
+		if err := a.publishedWith(ctx, p, recorded, counted, regions); err != nil {
 			return nil, false, err
 		}
 		for _, f := range all {
@@ -580,6 +589,41 @@ func (a *App) figuresOf(ctx context.Context, p Period, centre uuid.UUID, publish
 	}
 	sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
 	return out, revised, nil
+}
+
+// publishedWith records the first publication (the digest behind revised, Published) of each
+// period of p's year that this publication recorded the withholdings of (recorded, indexes in
+// Periods) besides p itself, from what its figures count now (counted holds the year's counts of
+// people, unsuppressed): a period is first published with the first publication that holds it,
+// whichever period was asked for (decision 304), and its figures are held to that showing. The
+// digest was taken only when the period itself was asked for: a year first published with its
+// December and asked for only after a correction said it was not revised, beside the same
+// corrected figures its quarter and month said were (review 70, decision 366).
+func (a *App) publishedWith(ctx context.Context, p Period, recorded []int, counted []Figure, regions map[uuid.UUID]int32) error {
+	periods := p.Year().Periods()
+	for _, period := range recorded {
+		if period == p.index() {
+			continue
+		}
+		q := periods[period]
+		figs, err := a.periodFigures(ctx, q, regions, true, func(m measure) bool { return !m.protected })
+		if err != nil {
+			return err
+		}
+		for i := range figs {
+			figs[i].period = period
+		}
+		for _, f := range counted {
+			if f.period == period {
+				figs = append(figs, f)
+			}
+		}
+		slices.SortStableFunc(figs, compareFigures)
+		if _, err := a.figures.Published(ctx, q.String(), digest(figs, period), a.now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // digest is a hash of what the figures of period (an index in Periods) among figs count, in their
@@ -757,6 +801,13 @@ func (m measure) figures(out []Figure, cells []adapters.Cell) []Figure {
 		}
 		if f.Breakdown == "" && m.Breakdown != "" && hasTotal(m.Name) {
 			continue // the total without breakdown comes from the measure's own total row
+		}
+		if m.duration && c.Count == 0 {
+			// A waiting time over no referrals is no figure (docs/return.md): the empty grouping
+			// set gives a period without rows a national row of 0 over nothing, which was
+			// published "*" (read as 1 to 4 referrals) and given to analysts as 0.0 days
+			// (review 70, decision 366).
+			continue
 		}
 		f.Shown = shown(f)
 		out = append(out, f)

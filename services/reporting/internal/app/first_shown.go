@@ -77,7 +77,8 @@ func firstShownOf(recorded []adapters.Withholdings, periods []Period) firstShown
 // each was first shown as: withheld, or published as the number it counts now. A figure whose
 // number a correction changed since (decision 292: the figures then say they were revised), or
 // that the period had none of then, was never published as it stands: it is not fixed, and is
-// suppressed as a figure of a period published for the first time is.
+// suppressed as a figure of a period published for the first time is; but one a correction moved
+// by 1 to 4 from the number first published is fixed as withheld (movedBySmall, decision 366).
 func (fs firstShown) fix(figs []Figure) {
 	for i := range figs {
 		f := &figs[i]
@@ -88,8 +89,30 @@ func (fs firstShown) fix(figs []Figure) {
 			f.fixed, f.first = true, first
 		} else if f.Value >= 5 && fs.published[publishedHash(*f)] {
 			f.fixed = true
+		} else if f.Value >= 5 && fs.movedBySmall(*f) {
+			f.fixed, f.first, f.moved = true, Secondary, true
 		}
 	}
+}
+
+// movedBySmall says whether f, 5 or more, was first published as a number 1 to 4 away from it: a
+// correction since moved it by a small number, which the two publications, subtracted, would
+// give exactly (review 70: a centre's 7 cases ended in self-arranged contact, published 5 once
+// one was reopened and another corrected, gave 2 families). It is withheld "*" and read as a
+// small number is, so that no table gives its number back, until the correction moves it by 0
+// (shown as it was first) or by 5 or more (suppressed as a new figure). Published numbers are
+// kept as hashes, so each of the 8 numbers it could have been is hashed and looked for.
+func (fs firstShown) movedBySmall(f Figure) bool {
+	for d := 1.0; d <= 4; d++ {
+		for _, was := range []float64{f.Value - d, f.Value + d} {
+			g := f
+			g.Value = was
+			if fs.published[publishedHash(g)] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // suppress is a copy of all (a year's published figures, sorted) suppressed keeping what fs
@@ -191,8 +214,8 @@ const recordAttempts = 3
 // suppressAsFirstShown suppresses a year's published figures (all: the periods published by
 // today, sorted; Suppress), keeping what the periods published before were first shown as, and
 // records what the periods published for the first time are shown as. It returns the figures
-// suppressed, a copy.
-func (a *App) suppressAsFirstShown(ctx context.Context, year Period, today time.Time, all []Figure) ([]Figure, error) {
+// suppressed, a copy, and the periods it recorded (indexes in Periods).
+func (a *App) suppressAsFirstShown(ctx context.Context, year Period, today time.Time, all []Figure) ([]Figure, []int, error) {
 	periods := year.Periods()
 	var published []int
 	var names []string
@@ -205,21 +228,27 @@ func (a *App) suppressAsFirstShown(ctx context.Context, year Period, today time.
 	for range recordAttempts {
 		recorded, err := a.figures.FirstWithheld(ctx, names)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fs := firstShownOf(recorded, periods)
 		figs := fs.suppress(all)
 		fresh := fs.fresh(figs, periods, published)
 		if len(fresh) == 0 {
-			return figs, nil
+			return figs, nil, nil
 		}
 		ok, err := a.figures.RecordWithheld(ctx, fresh, a.now())
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if ok {
-			return figs, nil
+			var recordedNow []int
+			for _, period := range published {
+				if !fs.periods[period] {
+					recordedNow = append(recordedNow, period)
+				}
+			}
+			return figs, recordedNow, nil
 		}
 	}
-	return nil, fmt.Errorf("figures of %s: other publications kept recording its periods first; try again", year)
+	return nil, nil, fmt.Errorf("figures of %s: other publications kept recording its periods first; try again", year)
 }

@@ -73,8 +73,10 @@ func Suppress(figs []Figure) {
 		if f.fixed && f.first != "" && (f.first == Secondary || f.Suppressed != Primary) {
 			// Withheld when first published, it stays so, "*" (a "<5" that is now 5 or more, or 0,
 			// too: shown as a number it would tell what a correction changed). One that is 0 now is
-			// read as a reader reads a "*", at least 1, as a small one is.
-			f.small = f.Suppressed == Primary || f.Value == 0
+			// read as a reader reads a "*", at least 1, as a small one is; so is one published as
+			// a number and moved by 1 to 4 since (moved, decision 366): its number, worked out,
+			// less the one first published would be the small number the correction changed.
+			f.small = f.Suppressed == Primary || f.Value == 0 || f.moved
 			f.Suppressed, f.Shown = Secondary, Secondary
 		}
 	}
@@ -623,7 +625,7 @@ func withDifferences(figs []Figure, tables []table) ([]Figure, []table) {
 		d.Count = int64(d.Value)
 		d.Suppressed, d.Shown = Secondary, Secondary
 		d.small = d.Value >= 1 && d.Value <= 4
-		d.fixed, d.first = true, ""
+		d.fixed, d.first, d.moved = true, "", false
 		i := len(figs) + k
 		out[i] = d
 		tables = append(tables, table{total: p.whole, cells: []int{p.part, i}, derived: true})

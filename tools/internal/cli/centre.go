@@ -203,7 +203,7 @@ func dial(conn *connection, service string) (*grpc.ClientConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return grpcx.Dial(addr, tok)
+	return grpcx.Dial(addr, tok, grpc.WithChainUnaryInterceptor(sayRequestOnNoAnswer))
 }
 
 // listedCentre is a centre as either service lists it: the directory's Centre or reporting's
@@ -292,6 +292,10 @@ func complete(cmd *cobra.Command, flag, prefix string, names map[int32]string) {
 func describe(err error) error {
 	if described(err) {
 		return err // already in words (a command's own describe wraps this one)
+	}
+	var u *unanswered
+	if errors.As(err, &u) {
+		return &refusal{text: u.words(), status: u.GRPCStatus()}
 	}
 	st := status.Convert(err)
 	var b strings.Builder

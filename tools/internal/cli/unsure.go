@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// ReasonOutcomeUnknown: a command's request was sent, or may have been, and no answer came (the
+// connection broke, the platform stopped, the commit's outcome is unknown, the command was
+// interrupted). The words give the request id to send again.
+const ReasonOutcomeUnknown = "OUTCOME_UNKNOWN"
+
+// unanswered is a command's call that got no answer: the request, carrying requestID, may have been
+// recorded. Review 71 (finding 1): the CLI said only "the platform does not answer: is familytime
+// dev running?" and never the id it had sent, so the natural retry, with a new default id,
+// recorded a second hold. The platform records a request id once and answers a repeat as the
+// first time (platform/command), so the id is all a person needs to retry safely.
+type unanswered struct {
+	err       error
+	requestID string
+}
+
+func (u *unanswered) Error() string { return u.words() }
+
+func (u *unanswered) Unwrap() error { return u.err }
+
+// words is the failure for a person: what happened, that the command may have been recorded, and
+// the retry that records it at most once.
+func (u *unanswered) words() string {
+	st := status.Convert(u.err)
+	what := "the platform did not answer (" + st.Message() + ")"
+	if st.Code() == codes.Canceled {
+		what = "the command was stopped before its answer came (" + st.Message() + ")"
+	}
+	return fmt.Sprintf("%s: it may have been recorded all the same. Run the same command again with --request-id %s: "+
+		"a request id is recorded once, so a command already recorded is answered as the first time and nothing is recorded "+
+		"twice (a new id would record it again). If the platform is not running, start it first (familytime dev) [%s]",
+		what, u.requestID, ReasonOutcomeUnknown)
+}
+
+// GRPCStatus is the call's failure with the words and the reason, for --json (printFailure).
+func (u *unanswered) GRPCStatus() *status.Status {
+	st := status.New(status.Code(u.err), u.words())
+	if withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: ReasonOutcomeUnknown,
+		Metadata: map[string]string{"request_id": u.requestID}}); err == nil {
+		return withInfo
+	}
+	return st
+}
+
+// sayRequestOnNoAnswer is the CLI's client interceptor: a call whose request carries a request id
+// and that gets no answer (Unavailable, DeadlineExceeded, Canceled) fails as unanswered, naming
+// the id. Reads (no request id) and answered refusals fail as they did.
+func sayRequestOnNoAnswer(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+	err := invoker(ctx, method, req, reply, cc, opts...)
+	if err == nil {
+		return nil
+	}
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled:
+	default:
+		return err
+	}
+	if id := requestIDOf(req); id != "" {
+		return &unanswered{err: err, requestID: id}
+	}
+	return err
+}
+
+// requestIDOf is the request_id field of a request, "" for a request without one.
+func requestIDOf(req any) string {
+	m, ok := req.(proto.Message)
+	if !ok {
+		return ""
+	}
+	r := m.ProtoReflect()
+	f := r.Descriptor().Fields().ByName("request_id")
+	if f == nil || f.Kind() != protoreflect.StringKind || f.IsList() {
+		return ""
+	}
+	return r.Get(f).String()
+}

@@ -449,3 +449,53 @@ func TestRebuildsOneAtATime(t *testing.T) {
 	require.True(t, last.GetSwapped())
 	require.Equal(t, live, g.snapshot(t))
 }
+
+// Review 71: JetStream lost its store, and an idle service's stream stayed empty until its relay
+// noticed. A rebuild then swapped in projections from what the streams held, without a word
+// ("swapped in: 622 events replayed", in place of 1134 handled): every referral and hold gone. A
+// rebuild is now refused while a stream holds fewer events than reporting's live consumer of it
+// handled, naming the stream and both counts, and nothing changes; once the relay has published
+// the stream again (here at the service's next event; idle, within a minute: relay.Config.StreamCheck)
+// the rebuild swaps in tables equal to the live ones.
+func TestRebuildRefusesAStreamBehindWhatTheLiveConsumersHandled(t *testing.T) {
+	g := newRig(t)
+	s := g.play(t)
+	g.settle(t)
+	live := g.snapshot(t)
+	ctx := t.Context()
+	handled := g.count(t, `SELECT count(*) FROM inbox WHERE consumer = 'reporting-referral'`)
+	require.Positive(t, handled)
+
+	// REFERRAL's store lost: the stream made again, empty, as a relay or consumer leading after it
+	// does; reporting's live consumer of it, its durable gone too, makes it again.
+	require.NoError(t, g.js.DeleteStream(ctx, bus.StreamName("referral")))
+	_, err := bus.EnsureStream(ctx, g.js, "referral", bus.StreamOptions{})
+	require.NoError(t, err)
+	_, err = g.rebuildWith(t, testkit.BusKey)
+	var rule *problem.RuleError
+	require.ErrorAs(t, err, &rule)
+	require.Equal(t, "STREAMS_BEHIND", rule.Reason)
+	require.Contains(t, rule.Message, fmt.Sprintf("a stream holds fewer events than reporting's live projections have handled (REFERRAL holds 0, reporting has handled %d): ", handled))
+	require.Contains(t, rule.Message, "each service's relay publishes its events again by itself within a minute (restart the service for it to do so at once)")
+	require.Contains(t, rule.Message, "the old tables stay in use")
+	require.NotContains(t, rule.Message, "SCHEDULING", "only the stream behind is named")
+	require.Equal(t, live, g.snapshot(t), "nothing swapped: the live tables are as they were")
+	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+
+	// The referral relay publishes everything again; the live consumer, which has it all, skips
+	// what it handled and takes the new event.
+	referral, family := uuid.New(), uuid.New()
+	g.emit(t, "referral", "referral-"+referral.String(), &referralv1.ReferralReceived{ReferralId: referral.String(), FamilyId: family.String(),
+		CentreId: s.a.String(), Source: commonv1.ReferralSource_REFERRAL_SOURCE_SOLICITOR, ReceivedOn: date(2026, 11, 3)}, family, s.a, "coordinator-1")
+	g.settle(t)
+	referrals, err := g.js.Stream(ctx, bus.StreamName("referral"))
+	require.NoError(t, err)
+	info, err := referrals.Info(ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(handled+1), info.State.Msgs, "the relay published the stream again")
+	live = g.snapshot(t)
+	last, err := g.rebuildWith(t, testkit.BusKey)
+	require.NoError(t, err)
+	require.True(t, last.Swapped)
+	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
+}

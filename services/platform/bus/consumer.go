@@ -228,6 +228,10 @@ func (c *Consumer) consume(ctx context.Context) error {
 		return err
 	}
 	msgs := make(chan jetstream.Msg, c.cfg.BatchSize*2)
+	// gone says the durable consumer no longer answers: its stream was deleted (and with it the
+	// consumer) or JetStream lost its store. The pull would wait for it for ever; this lead ends,
+	// and the next recreates the consumer from its acknowledgement floor (decisions.md 368).
+	gone := make(chan error, 1)
 	cc, err := cons.Consume(func(m jetstream.Msg) {
 		select {
 		case msgs <- m:
@@ -238,6 +242,12 @@ func (c *Consumer) consume(ctx context.Context) error {
 		jetstream.PullMaxMessages(c.cfg.BatchSize*2),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			c.log.DebugContext(ctx, "pull interrupted", "error", err)
+			if errors.Is(err, jetstream.ErrConsumerDeleted) || errors.Is(err, nats.ErrNoResponders) {
+				select {
+				case gone <- err:
+				default:
+				}
+			}
 		}))
 	if err != nil {
 		return fmt.Errorf("consumer %s: consume: %w", c.cfg.Name, err)
@@ -266,6 +276,8 @@ func (c *Consumer) consume(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case err := <-gone:
+			return fmt.Errorf("consumer %s: its durable consumer is gone (the stream deleted, or JetStream lost its store): %w", c.cfg.Name, err)
 		case <-release.C:
 			if err := c.releaseParked(ctx); err != nil {
 				return err

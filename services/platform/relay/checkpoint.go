@@ -77,6 +77,49 @@ func (r *Relay) streamHolds(ctx context.Context) (bool, error) {
 	return info.State.Msgs > 0, nil
 }
 
+// checkStream makes sure the stream still holds what the checkpoint says was published: that it
+// ends with the checkpoint's last event. A stream that lost its store (JetStream's data directory
+// gone, the stream deleted and recreated by a consumer, a purge) or its tail holds less, and an
+// idle service would otherwise learn of it only at its next publish, hours later maybe, while
+// every consumer and a reporting rebuild take the stream for complete (review 71). Then it
+// resynchronises (resync) and the relay re-publishes from where the stream stands. The relay
+// calls it when it starts leading and, idle, every Config.StreamCheck: one stream info request,
+// and a read of the stream's last message unless it is the one this relay last had acknowledged.
+//
+// A checkpoint without a last event has nothing to check: nothing was published yet, or the next
+// publish goes without an expectation after a stranger's message (resync). A stream emptied by
+// its own max age (an operator's limit; bus sets none) is left alone. A missing stream is an
+// error: the relay's next lead creates it (bus.EnsureStream) and checks again. A loss in the
+// middle of the stream is still not seen (decisions.md 5).
+func (r *Relay) checkStream(ctx context.Context, cp checkpoint) (checkpoint, error) {
+	if cp.lastEvent == uuid.Nil {
+		return cp, nil
+	}
+	stream, err := r.js.Stream(ctx, r.stream) // its info, read once
+	if err != nil {
+		return cp, fmt.Errorf("check the stream: %w", err)
+	}
+	info := stream.CachedInfo()
+	state := info.State
+	switch {
+	case state.Msgs > 0 && state.LastSeq == r.ackedSeq:
+		return cp, nil // it ends with what JetStream last acknowledged to this relay
+	case state.Msgs > 0:
+		msg, err := stream.GetMsg(ctx, state.LastSeq)
+		if err != nil {
+			return cp, fmt.Errorf("check the stream: read its last message: %w", err)
+		}
+		if msg.Header.Get(jetstream.MsgIDHeader) == cp.lastEvent.String() {
+			return cp, nil
+		}
+	case state.LastSeq > 0 && info.Config.MaxAge > 0:
+		return cp, nil // every message aged out
+	}
+	r.log.WarnContext(ctx, "stream does not end with the last event the relay published (JetStream lost events); resynchronising and publishing again from where the stream stands",
+		"stream", r.stream, "messages", state.Msgs, "last_sequence", state.LastSeq, "checkpoint_position", cp.position)
+	return r.resync(ctx, cp)
+}
+
 // checkpointHolds says whether cp is one the relay itself could have left: its last event is
 // the last event at or before it in commit order, and it has none only when no event is (before
 // the first publish). Every checkpoint the relay saves, and RepublishFrom's, is one by

@@ -66,6 +66,11 @@ type Config struct {
 	MaxBackoff time.Duration
 	// AckTimeout is how long a publish may wait for its acknowledgement (default 5s).
 	AckTimeout time.Duration
+	// StreamCheck is how often an idle relay checks that its stream still ends with the last
+	// event it published (default 1 minute), as it does each time it starts leading: a stream
+	// that lost its store is re-published without waiting for the service's next event
+	// (checkStream, decisions.md 368).
+	StreamCheck time.Duration
 	// Stream configures the service's stream, which the relay creates or updates when it leads.
 	Stream bus.StreamOptions
 	Logger *slog.Logger
@@ -142,6 +147,9 @@ func setDefaults(cfg *Config) {
 	if cfg.AckTimeout <= 0 {
 		cfg.AckTimeout = 5 * time.Second
 	}
+	if cfg.StreamCheck <= 0 {
+		cfg.StreamCheck = time.Minute
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -180,6 +188,10 @@ func (r *Relay) publish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if cp, err = r.checkStream(ctx, cp); err != nil {
+		return err
+	}
+	checked := time.Now() // when the stream was last checked against the checkpoint
 	backoff := r.cfg.PollInterval
 	var idling idleWait
 	var inflight *batch // sent, not yet settled
@@ -249,6 +261,16 @@ func (r *Relay) publish(ctx context.Context) error {
 			inflight = next
 		}
 		if idle {
+			// Only an idle relay, nothing in flight and its checkpoint where it sent up to, checks
+			// its stream: one stream info call a StreamCheck, none on the publishing path.
+			if time.Since(checked) >= r.cfg.StreamCheck {
+				checked = time.Now()
+				if cp, err = r.checkStream(ctx, cp); err != nil {
+					return err
+				}
+				sentUpTo = cp
+				continue
+			}
 			idling.pause(ctx, r.cfg)
 		} else {
 			idling.found()

@@ -670,3 +670,57 @@ func TestAnEventNotAppendedByTheServiceIsPublishedWithoutTheBusMAC(t *testing.T)
 	}
 	require.Equal(t, map[string]bool{"counter-a/1": true, "counter-a/2": false, "counter-b/1": false, "counter-c/1": true}, signed)
 }
+
+// Review 71: JetStream lost its store (its data directory gone) while a service was quiet. Its
+// relay, finding its checkpoint where it left it, waited for the service's next event to learn
+// that the stream was empty, and until then every consumer, and a reporting rebuild, took the
+// empty stream for the service's events. A relay now checks its stream when it starts leading and,
+// idle, every StreamCheck, and publishes again from where the stream stands, with no new event.
+func TestARelayRefillsALostStreamWithoutANewEvent(t *testing.T) {
+	g := newRig(t)
+	stop := g.start(t)
+	for v := range int64(7) {
+		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), eventstore.NoStream, event(t, v))
+		require.NoError(t, err)
+	}
+	caughtUp(t, g.relay, g.js, 7)
+	stop()
+	lose := func() {
+		t.Helper()
+		require.NoError(t, g.js.DeleteStream(t.Context(), bus.StreamName(service)))
+		_, err := bus.EnsureStream(t.Context(), g.js, service, bus.StreamOptions{}) // as a consumer recreates it
+		require.NoError(t, err)
+		require.Zero(t, streamCount(t, g.js))
+	}
+
+	t.Run("at start", func(t *testing.T) {
+		lose()
+		g.start(t)
+		requireExactlyOnceInOrder(t, g)
+	})
+
+	t.Run("idle", func(t *testing.T) {
+		// A relay checking every 50 ms here instead of every minute (g's stopped with the subtest
+		// before).
+		nc, _ := g.nats.Connect(t)
+		r, err := relay.New(g.db.Pool(t), nc, relay.Config{Key: testkit.BusKey, Service: service, PollInterval: 5 * time.Millisecond,
+			MaxBackoff: 200 * time.Millisecond, AckTimeout: time.Second, BatchSize: 100, StreamCheck: 50 * time.Millisecond})
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { defer close(done); r.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
+		caughtUp(t, r, g.js, 7)
+
+		lose() // the stream recreated empty under a running relay
+		requireExactlyOnceInOrder(t, g)
+
+		// The stream gone and not recreated: the relay's next lead creates it and fills it.
+		require.NoError(t, g.js.DeleteStream(t.Context(), bus.StreamName(service)))
+		require.Eventually(t, func() bool {
+			s, err := g.js.Stream(t.Context(), bus.StreamName(service))
+			return err == nil && s.CachedInfo().State.Msgs == 7
+		}, 30*time.Second, 10*time.Millisecond, "the relay recreates its stream and publishes every event again")
+		requireExactlyOnceInOrder(t, g)
+	})
+}

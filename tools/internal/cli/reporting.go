@@ -24,7 +24,10 @@ func newReportingCommand() *cobra.Command {
 		Long: `rebuild replays every event of referral, scheduling and safeguarding from the start of their
 streams into a fresh copy of reporting's tables, catches up with what arrived meanwhile, and swaps
 the copy in atomically; reporting keeps answering from the old tables until then. One rebuild
-runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables as they were.`,
+runs at a time; stopped (Ctrl-C) before its swap, it leaves reporting's tables as they were.
+It is refused (STREAMS_BEHIND), changing nothing, while a stream holds fewer events than
+reporting has handled from it: JetStream lost events, which the service's relay publishes
+again by itself within a minute (docs/runbook.md, JetStream lost events).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cc, err := dial(&conn, "reporting")

@@ -274,6 +274,33 @@ func (r *Rebuilds) Swap(ctx context.Context, p *Projections, catchUp func(ctx co
 	})
 }
 
+// Handled counts, for each of services, the events reporting's live consumer of its stream
+// (consumer reporting-<service>) has handled: its inbox rows, one an event, never deleted.
+func (r *Rebuilds) Handled(ctx context.Context, services []string) (map[string]int64, error) {
+	consumers := make([]string, len(services))
+	for i, svc := range services {
+		consumers[i] = ConsumerPrefix + svc
+	}
+	rows, err := r.pool.Query(ctx, `SELECT consumer, count(*) FROM inbox WHERE consumer = ANY($1) GROUP BY consumer`, consumers)
+	if err != nil {
+		return nil, fmt.Errorf("rebuild: events the live consumers handled: %w", err)
+	}
+	defer rows.Close()
+	handled := map[string]int64{}
+	for rows.Next() {
+		var consumer string
+		var n int64
+		if err := rows.Scan(&consumer, &n); err != nil {
+			return nil, fmt.Errorf("rebuild: events the live consumers handled: %w", err)
+		}
+		handled[consumer[len(ConsumerPrefix):]] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("rebuild: events the live consumers handled: %w", err)
+	}
+	return handled, nil
+}
+
 // Querier reads reporting's database: its pool, or a transaction.
 type Querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,7 +78,7 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 		}
 	}()
 	fold := adapters.NewFold(p, history.Put)
-	r := &replay{app: a, p: p, started: time.Now(), next: map[string]uint64{},
+	r := &replay{app: a, p: p, started: time.Now(), next: map[string]uint64{}, replayed: map[string]int64{},
 		progress: progress, state: Progress{Schema: schema}, sink: fold.Sink(), fold: fold}
 	ends := map[string]uint64{}
 	for _, svc := range Services {
@@ -97,6 +98,9 @@ func (a *App) Rebuild(ctx context.Context, progress func(Progress)) (err error) 
 		if err := r.readToEnd(ctx); err != nil {
 			return err
 		}
+	}
+	if err := r.behindCheck(ctx); err != nil {
+		return err
 	}
 	// The tables were loaded without their secondary indexes (and the history without its key);
 	// each index is built once, before the catch-up under the lock and the swap. The history's
@@ -185,6 +189,7 @@ type replay struct {
 	fold     *adapters.Fold
 	started  time.Time
 	next     map[string]uint64 // the next stream sequence to read, per service
+	replayed map[string]int64  // the messages read, per service
 	progress func(Progress)
 	state    Progress
 	// unverified are the events read whose MAC did not verify, as their envelopes name them;
@@ -214,6 +219,36 @@ func (r *replay) keyCheck(ctx context.Context, q adapters.Querier) error {
 			"add the old secret back (docs/runbook.md, The bus key); the old tables stay in use", n, first.Stream, first.Version))
 	}
 	return nil
+}
+
+// behindCheck refuses the rebuild when a stream holds fewer events than reporting's live
+// consumer of it has handled (decisions.md 368): JetStream lost events (its store, a stream
+// recreated) and the service's relay has not published them again yet. Swapped in, the copy would
+// lack them (review 71: every referral and hold gone, "family not found"), and the live consumers,
+// finding them in their inbox, would skip them when the relay published them again. What the live
+// consumers handled is counted first; the streams are then read to their end, so every event
+// handled by then, if its stream still holds it, has been read.
+func (r *replay) behindCheck(ctx context.Context) error {
+	handled, err := r.app.rebuilds.Handled(ctx, Services)
+	if err != nil {
+		return err
+	}
+	if err := r.readToEnd(ctx); err != nil {
+		return err
+	}
+	var behind []string
+	for _, svc := range Services {
+		if handled[svc] > r.replayed[svc] {
+			behind = append(behind, fmt.Sprintf("%s holds %d, reporting has handled %d", bus.StreamName(svc), r.replayed[svc], handled[svc]))
+		}
+	}
+	if len(behind) == 0 {
+		return nil
+	}
+	return problem.Rule("STREAMS_BEHIND", fmt.Sprintf("a stream holds fewer events than reporting's live projections have handled (%s): "+
+		"JetStream lost events, and a rebuild from it would lose them; each service's relay publishes its events again by itself "+
+		"within a minute (restart the service for it to do so at once): rebuild once every stream holds at least what reporting has handled "+
+		"(docs/runbook.md, JetStream lost events); the old tables stay in use", strings.Join(behind, "; ")))
 }
 
 func (r *replay) report() {
@@ -304,6 +339,7 @@ func (r *replay) read(ctx context.Context, ends map[string]uint64) error {
 		default:
 		}
 		r.next[run.svc] = run.next
+		r.replayed[run.svc] += run.events
 		before := r.state.Events
 		r.state.Events += run.events
 		r.state.Skipped += run.skipped

@@ -66,7 +66,7 @@ func New(d host.Deps) (host.Service, error) {
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	referrals := adapters.NewReferrals(store, d.Sealer)
 	a := app.New(referrals).WithClock(d.Now)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Stream: d.Streams, Logger: d.Logger})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Appends: store, Stream: d.Streams, Logger: d.Logger})
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +127,10 @@ func (s *Service) Prepare(ctx context.Context) error {
 
 // Policy is the rule for every RPC of ReferralService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
+
+// Ready is nil while the service can record: not while its database has lost events its stream
+// holds (relay.Relay.Ready, decisions.md 370).
+func (s *Service) Ready() error { return s.relay.Ready() }
 
 // Run publishes the service's events and consumes other services' until ctx ends.
 func (s *Service) Run(ctx context.Context) {

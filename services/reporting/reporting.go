@@ -62,7 +62,7 @@ func New(d host.Deps) (host.Service, error) {
 	// No service consumes reporting's stream: it is the copy of its log that `familytime verify`
 	// compares the log with, as for every service's, so that a read deleted from the log behind
 	// the service's back is found (each read is a stream of one event: no chain would miss it).
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Appends: store, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +107,10 @@ func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (c
 
 // Policy is the rule for every RPC of ReportingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
+
+// Ready is nil while the service can record: not while its database has lost events its stream
+// holds (relay.Relay.Ready, decisions.md 370).
+func (s *Service) Ready() error { return s.relay.Ready() }
 
 // AdminHandlers serve, on the admin port, the published figures as JSON for dashboards
 // (/figures), the centres' ids, names and regions from reporting's centres projection, which

@@ -57,7 +57,7 @@ func New(d host.Deps) (host.Service, error) {
 	}
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
 	a := app.New(adapters.NewRecords(store, d.Sealer)).WithClock(d.Now)
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Appends: store, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +91,10 @@ func (s *Service) Register(r grpc.ServiceRegistrar) {
 
 // Policy is the rule for every RPC of SafeguardingService.
 func (s *Service) Policy() auth.Policy { return s.policy }
+
+// Ready is nil while the service can record: not while its database has lost events its stream
+// holds (relay.Relay.Ready, decisions.md 370).
+func (s *Service) Ready() error { return s.relay.Ready() }
 
 // Run publishes the service's events and consumes referral's and scheduling's (the sessions, and
 // the centres' staff registers) until ctx ends.

@@ -58,7 +58,7 @@ func New(d host.Deps) (host.Service, error) {
 // build builds the service with a clock: tests choose the date.
 func build(d host.Deps, now func() time.Time) (*Service, error) {
 	store := eventstore.New(d.Pool).SignWith(d.BusKey.ForLog(Name))
-	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Logger: d.Logger, Stream: d.Streams})
+	r, err := relay.New(d.Pool, d.NATS, relay.Config{Service: Name, Key: d.BusKey, Wake: store.Committed(), Appends: store, Logger: d.Logger, Stream: d.Streams})
 	if err != nil {
 		return nil, err
 	}
@@ -103,6 +103,10 @@ func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (c
 
 // Policy is the rule for every RPC of SchedulingService.
 func (s *Service) Policy() auth.Policy { return ports.Policy }
+
+// Ready is nil while the service can record: not while its database has lost events its stream
+// holds (relay.Relay.Ready, decisions.md 370).
+func (s *Service) Ready() error { return s.relay.Ready() }
 
 // Run publishes the service's events and consumes referral's and safeguarding's until ctx ends.
 func (s *Service) Run(ctx context.Context) {

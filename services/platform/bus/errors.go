@@ -83,6 +83,11 @@ func classify(err error) failure {
 		pgconn.Timeout(err) || errors.Is(err, context.DeadlineExceeded) {
 		return transient
 	}
+	if errors.Is(err, eventstore.ErrBehindStream) {
+		// The service's database lost events its stream holds (decisions.md 370): the event waits,
+		// and is handled once an operator has recovered the database.
+		return transient
+	}
 	if errors.Is(err, eventstore.ErrOutcomeUnknown) || errors.Is(err, eventstore.ErrVersionConflict) {
 		// A lost commit answer: the retry finds the inbox row if it committed. A version
 		// conflict: another writer moved the stream; the retry decides again on what it wrote.

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -63,6 +64,8 @@ type Store struct {
 	committed chan struct{}
 	// key makes each appended event's MAC (SignWith); nil appends events without one.
 	key EventKey
+	// refused, when set, is why units that append are refused (RefuseAppends, refuse.go).
+	refused atomic.Pointer[error]
 }
 
 // New returns a store on a pool connected as the service's runtime role.
@@ -110,6 +113,11 @@ func (s *Store) Commit(ctx context.Context, uow *UnitOfWork) (_ []RecordedEvent,
 	}
 	if uow.Empty() {
 		return nil, nil
+	}
+	if len(uow.appends) > 0 {
+		if err := s.AppendsRefused(); err != nil {
+			return nil, err
+		}
 	}
 	start := time.Now()
 	ctx, span := otel.Tracer(instrumentation).Start(ctx, "eventstore.commit", trace.WithAttributes(

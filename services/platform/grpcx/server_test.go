@@ -276,6 +276,7 @@ func TestDomainErrorsMapToPreciseCodes(t *testing.T) {
 		{"wrapped version conflict", errors.Join(errors.New("save"), eventstore.ErrVersionConflict), codes.Aborted, "VERSION_CONFLICT"},
 		{"database shut down", fmt.Errorf("read family key: %w", &pgconn.PgError{Code: "57P01"}), codes.Unavailable, "DATABASE_UNAVAILABLE"},
 		{"connection exception", &pgconn.PgError{Code: "08006"}, codes.Unavailable, "DATABASE_UNAVAILABLE"},
+		{"database behind its stream", fmt.Errorf("commit: %w", &eventstore.BehindError{Stream: "SAFEGUARDING", Missing: 3}), codes.Unavailable, "DATABASE_BEHIND_ITS_STREAM"},
 		{"anything else", errors.New("pq: connection to 10.0.0.7 refused"), codes.Internal, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,6 +32,10 @@ const (
 	// ReasonDatabaseUnavailable: the service's database (or key store) went away during the
 	// request, which did not commit: retry it with the same request id.
 	ReasonDatabaseUnavailable = "DATABASE_UNAVAILABLE"
+	// ReasonDatabaseBehindItsStream: the service's database holds fewer events than its stream
+	// (restored from a backup, or failed over to a standby that lagged): it records nothing until
+	// an operator recovers it (eventstore.ErrBehindStream, decisions.md 370).
+	ReasonDatabaseBehindItsStream = "DATABASE_BEHIND_ITS_STREAM"
 )
 
 // databaseGone reports whether err is PostgreSQL going away or refusing connections: a
@@ -88,6 +92,11 @@ func Status(ctx context.Context, log *slog.Logger, err error) error {
 		// The commit was sent and its answer lost: the caller must not assume it failed. The same
 		// request id finds the first outcome if there was one (package command).
 		return withInfo(codes.Unavailable, "the outcome of this request is unknown: retry it with the same request_id", "OUTCOME_UNKNOWN")
+	case errors.Is(err, eventstore.ErrBehindStream):
+		// Not committed: the store refused it before writing anything. Nothing personal in it.
+		return withInfo(codes.Unavailable, "this service records nothing for now: its database has lost events that were already published "+
+			"(restored from a backup, or failed over), and new ones would be taken for them; an operator must recover it "+
+			"(docs/runbook.md, \"Restoring a service's database\"); retry later with the same request_id", ReasonDatabaseBehindItsStream)
 	case errors.Is(err, context.Canceled):
 		return status.Error(codes.Canceled, "request cancelled")
 	case errors.Is(err, context.DeadlineExceeded):

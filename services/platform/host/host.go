@@ -77,6 +77,16 @@ type StaffGated interface {
 	Staff(ctx context.Context, method string, centre uuid.UUID) (context.Context, error)
 }
 
+// Readier is a Service that can be unable to serve while running: its Ready is nil while it can,
+// and says why not otherwise (relay.Relay.Ready: its database lost events its stream holds,
+// decisions.md 370). Start reports it on the gRPC health service, Main on the admin port's /readyz.
+type Readier interface {
+	Ready() error
+}
+
+// readyEvery is how often Start asks a Readier.
+const readyEvery = time.Second
+
 // AdminHandlers is a Service that also serves HTTP on the admin port (beside /metrics and
 // /healthz), by http.ServeMux pattern; Main adds them.
 type AdminHandlers interface {
@@ -120,13 +130,35 @@ func Start(ctx context.Context, svc Service, authn grpcx.Authenticator, log *slo
 		}
 	})
 	r.done.Go(func() { svc.Run(bg) })
+	if rd, ok := svc.(Readier); ok {
+		r.done.Go(func() { reportReady(bg, srv, rd) })
+	}
 	return r, nil
+}
+
+// reportReady keeps the gRPC health service's status to what rd says, until ctx ends: a load
+// balancer or an orchestrator's probe then stops sending the service requests it would refuse.
+func reportReady(ctx context.Context, srv *grpcx.Server, rd Readier) {
+	t := time.NewTicker(readyEvery)
+	defer t.Stop()
+	for {
+		status := healthpb.HealthCheckResponse_SERVING
+		if rd.Ready() != nil {
+			status = healthpb.HealthCheckResponse_NOT_SERVING
+		}
+		srv.Health.SetServingStatus("", status)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Stop drains: health says NOT_SERVING, in-flight calls finish (or are cut at the deadline), the
 // background work stops.
 func (r *Running) Stop(ctx context.Context) {
-	r.server.Health.SetServingStatus("", healthpb.HealthCheckResponse_NOT_SERVING)
+	r.server.Health.Shutdown() // NOT_SERVING, and reportReady can no longer say otherwise
 	stopped := make(chan struct{})
 	go func() { r.server.GracefulStop(); close(stopped) }()
 	select {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -352,6 +353,9 @@ func Main(ctx context.Context, args []string, service string, sets []migrate.Set
 			tel.Handle(pattern, h)
 		}
 	}
+	if rd, ok := svc.(Readier); ok {
+		tel.Handle("GET /readyz", readyHandler(rd))
+	}
 	running, err := Start(ctx, svc, verifier, log, cfg.GRPCAddr)
 	if err != nil {
 		return err
@@ -375,4 +379,16 @@ func Exit(service string, run func(ctx context.Context, args []string) error) {
 		fmt.Fprintln(os.Stderr, service+":", err)
 		os.Exit(1)
 	}
+}
+
+// readyHandler answers /readyz: 200 "ready" while rd is, 503 with why not otherwise (nothing
+// personal: relay.Relay.Ready says which stream and how many events).
+func readyHandler(rd Readier) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if err := rd.Ready(); err != nil {
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
 }

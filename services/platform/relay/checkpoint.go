@@ -103,7 +103,17 @@ func (r *Relay) checkStream(ctx context.Context, cp checkpoint) (checkpoint, err
 	state := info.State
 	switch {
 	case state.Msgs > 0 && state.LastSeq == r.ackedSeq:
-		return cp, nil // it ends with what JetStream last acknowledged to this relay
+		// It ends with what JetStream last acknowledged to this relay; the log must still hold
+		// it: a database failed over while the relay ran has lost it (decisions.md 370).
+		var held bool
+		err := r.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM events WHERE event_id = $1)", cp.lastEvent).Scan(&held)
+		if err != nil {
+			return cp, fmt.Errorf("check the stream: %w", err)
+		}
+		if held {
+			return cp, nil
+		}
+		return cp, r.behindBy(ctx, stream, state.FirstSeq, state.LastSeq)
 	case state.Msgs > 0:
 		msg, err := stream.GetMsg(ctx, state.LastSeq)
 		if err != nil {
@@ -187,6 +197,12 @@ func (r *Relay) resync(ctx context.Context, cp checkpoint) (checkpoint, error) {
 		id, parseErr := uuid.Parse(msg.Header.Get(jetstream.MsgIDHeader))
 		err = r.pool.QueryRow(ctx, "SELECT tx_id, position FROM events WHERE event_id = $1", id).Scan(&tx, &next.position)
 		switch {
+		case parseErr == nil && errors.Is(err, pgx.ErrNoRows) && r.cfg.Key.Verify(msg.Subject, msg.Data, msg.Header) == nil:
+			// The platform published it (its MAC verifies under the bus key, which the relays
+			// alone hold), on this service's subjects, and the log does not have it: the database
+			// lost events it had published, restored from a backup or failed over to a standby
+			// that lagged (review 71). Not a stranger: stop, and keep the checkpoint (halt).
+			return cp, r.behindBy(ctx, stream, info.State.FirstSeq, info.State.LastSeq)
 		case parseErr != nil || errors.Is(err, pgx.ErrNoRows):
 			// Someone else published into this service's stream. No consumer acts on what they
 			// published (its MAC does not verify under the bus key: consumers dead-letter it), but

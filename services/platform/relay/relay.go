@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -73,7 +74,18 @@ type Config struct {
 	StreamCheck time.Duration
 	// Stream configures the service's stream, which the relay creates or updates when it leads.
 	Stream bus.StreamOptions
-	Logger *slog.Logger
+	// Appends, if set, is told to refuse every append while the stream holds events the log does
+	// not (the database restored from a backup or failed over: Ready, decisions.md 370): the
+	// service's own store (eventstore.Store), so no command or consumer gives a new event a stream
+	// version the other services have handled from a lost one.
+	Appends AppendGate
+	Logger  *slog.Logger
+}
+
+// AppendGate is what refuses a service's appends (eventstore.Store implements it).
+type AppendGate interface {
+	RefuseAppends(err error)
+	AcceptAppends()
 }
 
 // Relay publishes one service's event log to its JetStream stream.
@@ -92,6 +104,8 @@ type Relay struct {
 	// since it started leading (0 before one): a stream whose last message comes after it, but is
 	// an older event, holds a copy someone else published (resync).
 	ackedSeq uint64
+	// behind is set while the stream holds events the log does not (Ready).
+	behind atomic.Pointer[eventstore.BehindError]
 }
 
 // New builds a relay on the service's pool (runtime role) and a NATS connection.
@@ -177,6 +191,15 @@ func (r *Relay) Run(ctx context.Context) {
 // everything still in flight and starts again from its checkpoint, which only ever moves past
 // acknowledged events.
 func (r *Relay) publish(ctx context.Context) error {
+	err := r.publishing(ctx)
+	if behind, ok := errors.AsType[*eventstore.BehindError](err); ok {
+		return r.halt(ctx, behind)
+	}
+	return err
+}
+
+// publishing is publish until an error.
+func (r *Relay) publishing(ctx context.Context) error {
 	if _, err := bus.EnsureStream(ctx, r.js, r.cfg.Service, r.cfg.Stream); err != nil {
 		return err
 	}
@@ -191,6 +214,7 @@ func (r *Relay) publish(ctx context.Context) error {
 	if cp, err = r.checkStream(ctx, cp); err != nil {
 		return err
 	}
+	r.caughtUp(ctx)
 	checked := time.Now() // when the stream was last checked against the checkpoint
 	backoff := r.cfg.PollInterval
 	var idling idleWait

@@ -89,6 +89,9 @@ type ConsumerConfig struct {
 	// ReleaseCheck is how often the runner looks for parked streams an operator has released
 	// (default 2s).
 	ReleaseCheck time.Duration
+	// DurableCheck is how often a leading runner checks that its durable consumer is still the one
+	// it made (default 1m; durable.go).
+	DurableCheck time.Duration
 	// DeadLetterStream configures the DEADLETTER stream (replicas, dedupe window), which the
 	// runner ensures when it leads.
 	DeadLetterStream StreamOptions
@@ -114,6 +117,12 @@ type Consumer struct {
 	// parked are the source streams waiting for an operator (park.go); only the consuming
 	// goroutine writes it, the parked gauge reads it.
 	parked parkedSet
+	// replayTo is, when the runner recreated a durable consumer it did not trust, the stream's
+	// last sequence then: every delivery up to it is looked up in the inbox (alreadyHandled).
+	// distrust makes the next lead distrust the durable consumer (checkDurable found it changed).
+	// Only the consuming goroutine uses them.
+	replayTo uint64
+	distrust bool
 }
 
 // NewConsumer builds a consumer. Run starts it.
@@ -138,6 +147,9 @@ func NewConsumer(nc *nats.Conn, store *eventstore.Store, cfg ConsumerConfig, han
 	}
 	if cfg.ReleaseCheck <= 0 {
 		cfg.ReleaseCheck = 2 * time.Second
+	}
+	if cfg.DurableCheck <= 0 {
+		cfg.DurableCheck = time.Minute
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -270,6 +282,8 @@ func (c *Consumer) consume(ctx context.Context) error {
 	}()
 	release := time.NewTicker(c.cfg.ReleaseCheck)
 	defer release.Stop()
+	check := time.NewTicker(c.cfg.DurableCheck)
+	defer check.Stop()
 	batch := make([]jetstream.Msg, 0, c.cfg.BatchSize)
 	for {
 		batch = batch[:0]
@@ -280,6 +294,11 @@ func (c *Consumer) consume(ctx context.Context) error {
 			return fmt.Errorf("consumer %s: its durable consumer is gone (the stream deleted, or JetStream lost its store): %w", c.cfg.Name, err)
 		case <-release.C:
 			if err := c.releaseParked(ctx); err != nil {
+				return err
+			}
+			continue
+		case <-check.C:
+			if err := c.checkDurable(ctx, cons); err != nil {
 				return err
 			}
 			continue
@@ -302,35 +321,74 @@ func (c *Consumer) consume(ctx context.Context) error {
 }
 
 // restartFromAckFloor recreates the durable consumer so that it delivers, in stream order, every
-// message after the last one acknowledged in sequence (see consume).
+// message after the last one acknowledged in sequence (see consume). It trusts that floor only in
+// a durable consumer the service made (durable.go, decisions.md 369): one missing after the
+// consumer had handled events, or made otherwise (a start past an event, other filters, a limit on
+// deliveries), is logged as an error and recreated delivering the whole stream, and the events of
+// it the inbox holds are acknowledged without being handled again (replayTo).
 func (c *Consumer) restartFromAckFloor(ctx context.Context) (jetstream.Consumer, error) {
-	cfg := jetstream.ConsumerConfig{
-		Durable:        c.cfg.Name,
-		AckPolicy:      jetstream.AckExplicitPolicy,
-		AckWait:        c.cfg.AckWait,
-		DeliverPolicy:  jetstream.DeliverAllPolicy,
-		FilterSubjects: c.cfg.FilterSubjects,
-		// The runner counts attempts and parks poisons itself; JetStream never drops an event
-		// silently at its own MaxDeliver.
-		MaxDeliver:    -1,
-		MaxAckPending: c.cfg.BatchSize * 4,
-	}
+	cfg := c.durableConfig()
+	c.replayTo = 0
+	distrust := c.distrust
 	old, err := c.js.Consumer(ctx, c.cfg.Stream, c.cfg.Name)
 	switch {
 	case errors.Is(err, jetstream.ErrConsumerNotFound):
+		handled, err := c.handledAny(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if handled {
+			c.log.ErrorContext(ctx, "durable consumer missing though this consumer has handled events (its stream deleted, JetStream's store lost, or deleted by someone on the bus): recreated from the start of the stream; events already handled are skipped",
+				"stream", c.cfg.Stream)
+			distrust = true
+		}
 	case err != nil:
 		return nil, fmt.Errorf("consumer %s: read its state: %w", c.cfg.Name, err)
 	default:
-		if floor := old.CachedInfo().AckFloor.Stream; floor > 0 {
+		info := old.CachedInfo()
+		if diff := c.foreign(info.Config); len(diff) > 0 || distrust {
+			c.log.ErrorContext(ctx, "durable consumer is not the one this service made (changed or recreated by someone on the bus, or by an older version of the service): its acknowledgement floor is not trusted; recreated from the start of the stream; events already handled are skipped",
+				"stream", c.cfg.Stream, "differs", diff, "changed_while_leading", c.distrust, "ack_floor", info.AckFloor.Stream)
+			distrust = true
+		} else if floor := info.AckFloor.Stream; floor > 0 {
 			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, floor+1
 		}
 		if err := c.js.DeleteConsumer(ctx, c.cfg.Stream, c.cfg.Name); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 			return nil, fmt.Errorf("consumer %s: restart from its acknowledgement floor: %w", c.cfg.Name, err)
 		}
 	}
+	if distrust {
+		// Every event up to the stream's end now is delivered again: the inbox is read for each
+		// of them (alreadyHandled), so what was handled is acknowledged without its handler.
+		stream, err := c.js.Stream(ctx, c.cfg.Stream)
+		if err != nil {
+			return nil, fmt.Errorf("consumer %s: read its stream: %w", c.cfg.Name, err)
+		}
+		c.replayTo = stream.CachedInfo().State.LastSeq
+	}
+	if cfg.DeliverPolicy == jetstream.DeliverByStartSequencePolicy {
+		c.cfg.Key.signStart(c.cfg.Stream, &cfg)
+	}
 	cons, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("consumer %s: create: %w", c.cfg.Name, err)
 	}
+	c.distrust = false
 	return cons, nil
+}
+
+// checkDurable reads the durable consumer while the runner leads: one changed since (its filters,
+// its limit on deliveries; what JetStream lets anyone update in place) may have passed over
+// events, so the lead ends and the next one distrusts it (restartFromAckFloor). A consumer deleted
+// ends the lead on its own (consume).
+func (c *Consumer) checkDurable(ctx context.Context, cons jetstream.Consumer) error {
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return nil // deleted (consume sees it) or NATS unreachable: the next check tries again
+	}
+	if diff := c.foreign(info.Config); len(diff) > 0 {
+		c.distrust = true
+		return fmt.Errorf("consumer %s: its durable consumer was changed while this runner led (%v): restarting from the start of the stream", c.cfg.Name, diff)
+	}
+	return nil
 }

@@ -299,7 +299,9 @@ func (c *Consumer) decode(ctx context.Context, m jetstream.Msg) (*item, error) {
 func (c *Consumer) alreadyHandled(ctx context.Context, items []*item) (map[uuid.UUID]bool, error) {
 	var ids []pgtype.UUID
 	for _, it := range items {
-		if it.d.Attempt > 1 {
+		// A durable consumer recreated from the start of its stream (restartFromAckFloor)
+		// delivers again, each for the first time, events the inbox may hold.
+		if it.d.Attempt > 1 || (c.replayTo > 0 && sequence(it.msg) <= c.replayTo) {
 			ids = append(ids, pgtype.UUID{Bytes: it.d.EventID, Valid: true})
 		}
 	}

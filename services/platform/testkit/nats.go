@@ -15,23 +15,27 @@ import (
 // NATSServer is an embedded JetStream server for one test.
 type NATSServer struct {
 	*natsembed.Server
-	dir  string
-	port int
+	dir   string
+	port  int
+	creds natsembed.Credentials
 }
 
 // BusKey is the bus key of a test binary: the relays and consumers its tests start share it, as
 // a platform's services do (bus.Key).
 var BusKey = bus.NewKey()
 
-// NATS starts an embedded JetStream server on a free port, stopped when the test ends.
+// NATS starts an embedded JetStream server on a free port, stopped when the test ends. It
+// requires credentials of its own, as the dev platform's does (decisions.md 369): URL carries
+// them.
 func NATS(t testing.TB) *NATSServer {
 	t.Helper()
 	dir := t.TempDir()
-	srv, err := natsembed.Start(natsembed.Options{StoreDir: dir})
+	creds := natsembed.NewCredentials()
+	srv, err := natsembed.Start(natsembed.Options{StoreDir: dir, Credentials: &creds})
 	if err != nil {
 		t.Fatalf("testkit: %v", err)
 	}
-	n := &NATSServer{Server: srv, dir: dir, port: srv.Port()}
+	n := &NATSServer{Server: srv, dir: dir, port: srv.Port(), creds: creds}
 	t.Cleanup(func() { n.Stop() })
 	return n
 }
@@ -40,7 +44,7 @@ func NATS(t testing.TB) *NATSServer {
 // operator would bring a crashed server back.
 func (n *NATSServer) Restart(t testing.TB) {
 	t.Helper()
-	srv, err := natsembed.Start(natsembed.Options{StoreDir: n.dir, Port: n.port})
+	srv, err := natsembed.Start(natsembed.Options{StoreDir: n.dir, Port: n.port, Credentials: &n.creds})
 	if err != nil {
 		t.Fatalf("testkit: restart NATS: %v", err)
 	}

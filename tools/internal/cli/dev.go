@@ -141,7 +141,8 @@ A second start with the same --data reuses the data. The addresses are printed a
 func printInfo(w io.Writer, info devserver.Info) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "Familytime dev platform is up.")
-	fmt.Fprintf(tw, "  NATS (JetStream)\t%s\n", info.NATSURL)
+	fmt.Fprintf(tw, "  NATS (JetStream)\t%s  (user and password in %s; nats CLI: nats --server \"$(jq -r .nats_url %s)\" ...)\n",
+		info.NATSAddress, info.NATSCredentialsFile, devserver.InfoFile(info.DataDir))
 	pg := info.PostgresURL
 	if info.Private {
 		pg += "  (private cluster in " + info.PostgresDir + ")"

@@ -26,6 +26,16 @@ func TestTheDevBannersFirstCommandRunsAsPrinted(t *testing.T) {
 	require.ErrorContains(t, err, "give --data DIR if it was started with --data")
 }
 
+// Review 71: the dev platform's NATS requires a password (decisions.md 369); the banner says where it
+// is and how to point the nats CLI at it, and never prints it.
+func TestTheDevBannerNeverPrintsTheNATSPassword(t *testing.T) {
+	var out bytes.Buffer
+	printInfo(&out, devserver.Info{DataDir: "data", AdminToken: "t", NATSURL: "nats://familytime:s3cret@127.0.0.1:4999",
+		NATSAddress: "nats://127.0.0.1:4999", NATSCredentialsFile: "data/nats.credentials"})
+	require.NotContains(t, out.String(), "s3cret")
+	require.Contains(t, out.String(), "nats://127.0.0.1:4999  (user and password in data/nats.credentials; nats CLI: nats --server \"$(jq -r .nats_url data/dev.json)\"")
+}
+
 // Review 51: five commands refused a UK-form date with five different examples, and a time "2pm"
 // with no reading. Every date and time flag is read one way, and a date that can be read one way
 // only is said in words.

@@ -106,9 +106,16 @@ type Config struct {
 
 // Info is what a running dev platform tells its clients; it is written to <data>/dev.json.
 type Info struct {
+	// NATSURL is NATS's client URL with the platform's user and password in it (the server
+	// refuses a client without them): `nats --server "$(jq -r .nats_url .familytime/dev.json)"`.
+	// It is never printed nor logged; NATSAddress is the same without the credentials.
 	NATSURL     string `json:"nats_url"`
-	PostgresURL string `json:"postgres_url"` // password masked
-	Private     bool   `json:"private_postgres"`
+	NATSAddress string `json:"nats_address"`
+	// NATSCredentialsFile holds the NATS user and password ("user:password", 0600), made at the
+	// first start and kept with the data.
+	NATSCredentialsFile string `json:"nats_credentials_file"`
+	PostgresURL         string `json:"postgres_url"` // password masked
+	Private             bool   `json:"private_postgres"`
 	// PostgresDir holds the private cluster: <data>/postgres, or, as root when the user "nobody"
 	// that runs it cannot enter the data folder, /var/lib/familytime/postgres-<hash> (pgcluster).
 	PostgresDir string            `json:"postgres_dir,omitempty"`
@@ -196,10 +203,17 @@ func Start(ctx context.Context, cfg Config) (p *Platform, err error) {
 			return p, fmt.Errorf("NATS port %d is taken (%v): choose another with --nats-port, or 0 for a free one", cfg.NATSPort, err)
 		}
 	}
-	if p.nats, err = natsembed.Start(natsembed.Options{StoreDir: filepath.Join(dir, "nats"), Port: cfg.NATSPort}); err != nil {
+	// NATS lets in only the platform's user: anyone else who reaches the port could otherwise
+	// delete and recreate a service's durable consumer past an event (review 71; decisions.md 369).
+	p.Info.NATSCredentialsFile = NATSCredentialsFile(dir)
+	creds, err := natsembed.LoadOrCreateCredentials(p.Info.NATSCredentialsFile)
+	if err != nil {
 		return p, err
 	}
-	p.Info.NATSURL = p.nats.URL()
+	if p.nats, err = natsembed.Start(natsembed.Options{StoreDir: filepath.Join(dir, "nats"), Port: cfg.NATSPort, Credentials: &creds}); err != nil {
+		return p, err
+	}
+	p.Info.NATSURL, p.Info.NATSAddress = p.nats.URL(), p.nats.Address()
 
 	admin := cfg.DatabaseURL
 	if admin == "" {
@@ -345,6 +359,9 @@ func serviceDeps(name string, pool *pgxpool.Pool, nc *nats.Conn, busKey bus.Key,
 	return host.Deps{Pool: pool, NATS: nc, BusKey: busKey, Logger: log, Streams: devStreams, Sealer: sealer, Clock: now,
 		ServiceCredentials: &auth.SigningCredentials{Key: key, Options: auth.ServiceMintOptions(Issuer, Audience, name)}}
 }
+
+// NATSCredentialsFile is where the dev platform keeps the user and password of its NATS.
+func NATSCredentialsFile(dataDir string) string { return filepath.Join(dataDir, "nats.credentials") }
 
 // BusKeyFile is where the dev platform keeps its bus key.
 func BusKeyFile(dataDir string) string { return filepath.Join(dataDir, "bus.key") }

@@ -305,7 +305,11 @@ func describe(err error) error {
 	case codes.PermissionDenied:
 		b.WriteString("not allowed: ")
 	case codes.Unavailable:
-		return &refusal{text: fmt.Sprintf("the platform does not answer (%s): is familytime dev running?", st.Message()), status: st}
+		if !refusedOutright(err) {
+			return &refusal{text: fmt.Sprintf("the platform does not answer (%s): is familytime dev running?", st.Message()), status: st}
+		}
+		// A service answered, refusing for a reason of its own (DATABASE_BEHIND_ITS_STREAM): its
+		// words and reason, below.
 	case codes.ResourceExhausted:
 		return &refusal{text: fmt.Sprintf("the request is too large for the platform (%s)", st.Message()), status: st}
 	}

@@ -68,10 +68,26 @@ func sayRequestOnNoAnswer(ctx context.Context, method string, req, reply any, cc
 	default:
 		return err
 	}
+	if refusedOutright(err) {
+		return err
+	}
 	if id := requestIDOf(req); id != "" {
 		return &unanswered{err: err, requestID: id}
 	}
 	return err
+}
+
+// refusedOutright reports whether a service answered the call with a reason of its own other than
+// OUTCOME_UNKNOWN: it refused the command, which was not recorded (DATABASE_BEHIND_ITS_STREAM, a
+// service whose database is behind its stream and appends nothing, decision 370), and its words
+// say so; a retry with the same id is not what is needed.
+func refusedOutright(err error) bool {
+	for _, d := range status.Convert(err).Details() {
+		if info, ok := d.(*errdetails.ErrorInfo); ok && info.GetReason() != "" && info.GetReason() != ReasonOutcomeUnknown {
+			return true
+		}
+	}
+	return false
 }
 
 // requestIDOf is the request_id field of a request, "" for a request without one.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -19,9 +20,14 @@ import (
 type lostAnswers struct {
 	safeguardingv1.UnimplementedSafeguardingServiceServer
 	received chan string
+	// refusal, when set, is the service's answer instead.
+	refusal error
 }
 
 func (l *lostAnswers) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldRequest) (*safeguardingv1.PlaceHoldResponse, error) {
+	if l.refusal != nil {
+		return nil, l.refusal
+	}
 	l.received <- req.GetRequestId()
 	<-ctx.Done()
 	return nil, ctx.Err()
@@ -88,4 +94,22 @@ func TestACommandWithNoAnswerSaysTheRequestIDThatRetriesIt(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "the platform does not answer (shutting down)")
 	require.NotContains(t, err.Error(), "--request-id")
+
+	// A service that answers Unavailable with a reason of its own refused the command, which was not
+	// recorded (decision 370): its words stand, with no retry advice.
+	behind, err := status.New(codes.Unavailable, "the service's database is behind its event stream: nothing is recorded").
+		WithDetails(&errdetails.ErrorInfo{Reason: "DATABASE_BEHIND_ITS_STREAM"})
+	require.NoError(t, err)
+	lis4, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv4 := grpc.NewServer()
+	safeguardingv1.RegisterSafeguardingServiceServer(srv4, &lostAnswers{refusal: behind.Err()})
+	go func() { _ = srv4.Serve(lis4) }()
+	t.Cleanup(srv4.Stop)
+	_, err = execute(t, "safeguarding", "hold", "--centre", uuid.NewString(), "--family", uuid.NewString(), "--reason", "conduct",
+		"--review-by", "2027-01-20", "--request-id", id, "--addr", lis4.Addr().String(), "--token", "a-token")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "--request-id")
+	require.NotContains(t, err.Error(), ReasonOutcomeUnknown)
+	require.Contains(t, err.Error(), "the service's database is behind its event stream: nothing is recorded [DATABASE_BEHIND_ITS_STREAM]")
 }

@@ -367,9 +367,9 @@ func leavingParentsMayMeet(b *Booking, p schedulingv1.Party, at time.Time) (Caut
 			when = "in the same minute as this departure"
 		}
 		return Caution{CautionParentsMayMeet, fmt.Sprintf("%s left at %s, %s, and may still be outside: the parents may meet; keep "+
-			"%s inside until %s, if not gone yet. The departure is recorded at %s; if they leave later, correct its time (familytime "+
-			"schedule correct %s --departure --party %s --at HH:MM)", leavingParty(other), ClockAt(gone, b.loc), when, party(p),
-			ClockAt(gone.Add(window), b.loc), ClockAt(at, b.loc), b.ID, partyFlag(p))}, true
+			"%s inside until %s, if not gone yet. The departure is recorded at %s; if they leave later, correct its time (%s)",
+			leavingParty(other), ClockAt(gone, b.loc), when, party(p), ClockAt(gone.Add(window), b.loc), ClockAt(at, b.loc),
+			correctDepartureTime(b, p))}, true
 	}
 	keep := fmt.Sprintf("keep %s inside until %s, %d minutes after this party left", stayingParty(other), ClockAt(at.Add(window), b.loc),
 		int(window/time.Minute))
@@ -478,9 +478,23 @@ func handoverMayMeet(b *Booking, brought, at time.Time) Caution {
 	return Caution{CautionParentsMayMeet, fmt.Sprintf("whoever brought the children came to the door at %s, %s, and in a handover "+
 		"leaves alone, not recorded leaving: they may still be at the door or outside, and the parents may meet; keep the children "+
 		"and who collected them inside until %s, if not gone yet (ask them to wait; do not tell them when or why the other parent "+
-		"came). The departure is recorded at %s; if they leave later, correct its time (familytime schedule correct %s --departure "+
-		"--party children --at HH:MM)", ClockAt(brought, b.loc), when, ClockAt(brought.Add(b.keepApart(true)), b.loc),
-		ClockAt(at, b.loc), b.ID)}
+		"came). The departure is recorded at %s; if they leave later, correct its time (%s)", ClockAt(brought, b.loc), when,
+		ClockAt(brought.Add(b.keepApart(true)), b.loc), ClockAt(at, b.loc), correctDepartureTime(b, schedulingv1.Party_PARTY_CHILDREN))}
+}
+
+// correctDepartureTime is the command that corrects the time of party p's departure from b, as
+// it runs (review 72: it lacked --centre and the --person list a correction of the time needs):
+// the children's party's people as recorded leaving, by id; the visiting party's departure names
+// nobody the booking keeps, so the door gives them (--person ...). HH:MM is the time they leave.
+func correctDepartureTime(b *Booking, p schedulingv1.Party) string {
+	cmd := fmt.Sprintf("familytime schedule correct %s --centre %s --departure --party %s --at HH:MM", b.ID, b.Centre, partyFlag(p))
+	if p != schedulingv1.Party_PARTY_CHILDREN || len(b.TakenOut) == 0 {
+		return cmd + " --person ... (each who left, as recorded)"
+	}
+	for _, id := range b.TakenOut {
+		cmd += " --person " + id.String()
+	}
+	return cmd
 }
 
 // leavingParty names a party that has left, in words, for a caution.

@@ -49,6 +49,11 @@ func TestAHandoverCollectedJustAfterTheChildrenWereBroughtIsCautioned(t *testing
 	require.Contains(t, meet[0], "whoever brought the children came to the door at 10:15, 2 minutes before this departure")
 	require.Contains(t, meet[0], "keep the children and who collected them inside until 10:25")
 	require.Contains(t, meet[0], "do not tell them when or why the other parent came")
+	// The correction it offers runs as printed (review 72): the centre, and who left, by id, as a
+	// correction of the time needs them.
+	require.Contains(t, meet[0], " --departure --party children --at HH:MM --person "+visiting.String()+" --person "+
+		child1.String()+" --person "+child2.String()+")")
+	require.Regexp(t, `familytime schedule correct [0-9a-f-]{36} --centre [0-9a-f-]{36} --departure`, meet[0])
 
 	meet = handover(t, handoverRig(t), 10, 15, brought, collected)
 	require.Len(t, meet, 1)

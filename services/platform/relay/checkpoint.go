@@ -110,7 +110,7 @@ func (r *Relay) checkStream(ctx context.Context, cp checkpoint) (checkpoint, err
 		if err != nil {
 			return cp, fmt.Errorf("check the stream: %w", err)
 		}
-		if held {
+		if held || r.cfg.Appends == nil {
 			return cp, nil
 		}
 		return cp, r.behindBy(ctx, stream, state.FirstSeq, state.LastSeq)
@@ -197,7 +197,7 @@ func (r *Relay) resync(ctx context.Context, cp checkpoint) (checkpoint, error) {
 		id, parseErr := uuid.Parse(msg.Header.Get(jetstream.MsgIDHeader))
 		err = r.pool.QueryRow(ctx, "SELECT tx_id, position FROM events WHERE event_id = $1", id).Scan(&tx, &next.position)
 		switch {
-		case parseErr == nil && errors.Is(err, pgx.ErrNoRows) && r.cfg.Key.Verify(msg.Subject, msg.Data, msg.Header) == nil:
+		case parseErr == nil && errors.Is(err, pgx.ErrNoRows) && r.cfg.Appends != nil && r.cfg.Key.Verify(msg.Subject, msg.Data, msg.Header) == nil:
 			// The platform published it (its MAC verifies under the bus key, which the relays
 			// alone hold), on this service's subjects, and the log does not have it: the database
 			// lost events it had published, restored from a backup or failed over to a standby

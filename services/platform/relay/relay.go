@@ -77,7 +77,10 @@ type Config struct {
 	// Appends, if set, is told to refuse every append while the stream holds events the log does
 	// not (the database restored from a backup or failed over: Ready, decisions.md 370): the
 	// service's own store (eventstore.Store), so no command or consumer gives a new event a stream
-	// version the other services have handled from a lost one.
+	// version the other services have handled from a lost one. Only a relay with Appends looks
+	// for that: a service's own, which host wires. One without (the stand-in logs of tests, several
+	// logs publishing on one stream) reads a signed message its log lacks as another log's, and
+	// goes on as before decision 370.
 	Appends AppendGate
 	Logger  *slog.Logger
 }

@@ -92,8 +92,9 @@ func TestALiftListsNoSessionBegunAndNoneOnceTheCaseHasEnded(t *testing.T) {
 		require.Eventually(t, func() bool {
 			out, err = cmd(append([]string{"schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day,
 				"--room", room.GetRoomId(), "--request-id", request, "--json"}, more...)...)
-			return err == nil || !strings.Contains(err.Error(), "NOT_READY") && !strings.Contains(err.Error(), "ON_HOLD")
-		}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready, or its hold lifted")
+			return err == nil || !strings.Contains(err.Error(), "NOT_READY") && !strings.Contains(err.Error(), "ON_HOLD") &&
+				!strings.Contains(err.Error(), "not found")
+		}, 30*time.Second, 50*time.Millisecond, "scheduling learns of the family, that it is ready, or its hold lifted")
 		if err != nil {
 			return "", err
 		}

@@ -62,13 +62,15 @@ func TestConsumerKeepsStreamOrderAcrossRestart(t *testing.T) {
 	family := uuid.New()
 	g.append(t, family, span(1, 40)...)
 
-	// A second replica stands by: the first holds the leadership lock.
+	// A second replica stands by: the first holds the leadership lock. It starts only once the
+	// first is handling event 5, so that it cannot be the one to take the lock first (CI: started
+	// together, the second sometimes led and blocked at event 5 itself, and nothing took over).
+	<-reached
 	cfg.Stream, cfg.Name, cfg.Key = bus.StreamName(service), "sink", testkit.BusKey
 	second, err := bus.NewConsumer(g.nc, g.sink, cfg, handler)
 	require.NoError(t, err)
 	run(t, second.Run)
 
-	<-reached
 	g.stop() // a rolling deploy: the first replica stops with events pulled and unhandled
 	g.append(t, family, span(41, 50)...)
 

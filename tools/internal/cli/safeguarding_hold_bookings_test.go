@@ -15,7 +15,6 @@ import (
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
-	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/grpcx"
 	"github.com/familytime/familytime/services/platform/problem"
 )
@@ -29,76 +28,21 @@ import (
 // third hold, placed once the family is booked again, lists at its lift only the booking it
 // cancelled, not the first suspension's.
 func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
-	dir := startDevPlatform(t)
-	data := []string{"--data", dir}
-	out, err := run(t, append([]string{"centre", "register", "--name", "Riverside", "--region", "north-west",
-		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
-	require.NoError(t, err)
-	var c schedulingv1.Centre
-	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
-	centre := c.GetCentreId()
-	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	for _, staff := range [][2]string{{"dev-user", "coordinator"}, {"lead-1", "safeguarding-lead"}} {
-		_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", staff[0], "--role", staff[1],
-			"--dbs-checked", month, "--trained", month}, data...)...)
-		require.NoError(t, err)
-	}
-	tokenFor := func(role string, subject ...string) []string {
-		args := append([]string{"token", "--role", role, "--centre", centre}, data...)
-		if len(subject) > 0 {
-			args = append(args, "--subject", subject[0])
-		}
-		token, err := run(t, args...)
-		require.NoError(t, err)
-		return append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
-	}
-	as, lead := tokenFor("coordinator"), tokenFor("safeguarding_lead", "lead-1")
-	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
-
-	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
-	require.NoError(t, err)
-	var room schedulingv1.Room
-	require.NoError(t, protojson.Unmarshal([]byte(out), &room))
 	first := time.Now().AddDate(0, 0, 7)
+	r := newReadyFamily(t, startDevPlatform(t), first, "12:00")
+	centre, lead, family := r.centre, r.lead, r.family
+	cmd := r.cmd
 	days := []string{first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)}
-	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
-		"--from", days[0], "--room", room.GetRoomId(), "--json")
-	require.NoError(t, err)
-	var p schedulingv1.OpeningPattern
-	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
-	submitted := uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-	var ref referralv1.Referral
-	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
-	id, family := ref.GetReferralId(), ref.GetFamilyId()
-	_, err = cmd("referral", "screen", id, "--rating", "green")
-	require.NoError(t, err)
-	_, err = cmd("referral", "accept", id, "--service", "supported")
-	require.NoError(t, err)
-	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
-		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
-		require.NoError(t, err)
-	}
-	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
-	require.NoError(t, err)
 	var booked []string
 	for _, day := range days {
-		request := uuid.NewString()
-		require.Eventually(t, func() bool {
-			out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
-				"--request-id", request, "--json")
-			return err == nil
-		}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
-		var b schedulingv1.Booking
-		require.NoError(t, protojson.Unmarshal([]byte(out), &b))
+		b, err := r.book(day)
+		require.NoError(t, err)
 		booked = append(booked, b.GetBookingId())
 	}
 	list := "familytime schedule bookings --centre " + centre + " --family " + family
 
-	var said string
+	var out, said string
+	var err error
 	require.Eventually(t, func() bool {
 		out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "concern-under-investigation",
 			"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
@@ -168,14 +112,9 @@ func TestAHoldAndItsLiftListTheFamilysBookings(t *testing.T) {
 	// Decision 353's Left (decision 360): the family booked again on a third day, a new hold
 	// placed and lifted. Its lift lists the booking it cancelled as the session to book again,
 	// and counts, without listing, the two the first suspension's holds cancelled.
-	third, request := first.AddDate(0, 0, 14).Format(time.DateOnly), uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", third, "--room", room.GetRoomId(),
-			"--request-id", request, "--json")
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "scheduling hears both holds were lifted")
-	var again schedulingv1.Booking
-	require.NoError(t, protojson.Unmarshal([]byte(out), &again))
+	third := first.AddDate(0, 0, 14).Format(time.DateOnly)
+	again, err := r.book(third)
+	require.NoError(t, err, "scheduling hears both holds were lifted")
 	out, said, err = runSaying(t, append([]string{"safeguarding", "hold", "--family", family, "--reason", "conduct",
 		"--review-by", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--json"}, lead...)...)
 	require.NoError(t, err)

@@ -5,13 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
-	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/tools/internal/devserver"
@@ -27,80 +25,18 @@ import (
 // is refused CONTACT_ENDED).
 func TestALiftListsNoSessionBegunAndNoneOnceTheCaseHasEnded(t *testing.T) {
 	dir, _ := startDevPlatformWith(t, devserver.Config{Clock: devserver.ClockSimulated})
-	data := []string{"--data", dir}
-	out, err := run(t, append([]string{"centre", "register", "--name", "Riverside", "--region", "north-west",
-		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
-	require.NoError(t, err)
-	var c schedulingv1.Centre
-	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
-	centre := c.GetCentreId()
-	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	for _, staff := range [][2]string{{"dev-user", "coordinator"}, {"lead-1", "safeguarding-lead"}} {
-		_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", staff[0], "--role", staff[1],
-			"--dbs-checked", month, "--trained", month}, data...)...)
-		require.NoError(t, err)
-	}
-	tokenFor := func(role string, subject ...string) []string {
-		args := append([]string{"token", "--role", role, "--centre", centre}, data...)
-		if len(subject) > 0 {
-			args = append(args, "--subject", subject[0])
-		}
-		token, err := run(t, args...)
-		require.NoError(t, err)
-		return append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
-	}
-	as, lead := tokenFor("coordinator"), tokenFor("safeguarding_lead", "lead-1")
-	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
+	first := devserver.StartOfToday(time.Now()).AddDate(0, 0, 7)
+	r := newReadyFamily(t, dir, first, "13:00")
+	data, centre, lead, id, family := r.data, r.centre, r.lead, r.referral, r.family
+	cmd := r.cmd
 	advance := func(to string) {
 		_, err := run(t, append([]string{"clock", "advance", "--to", to}, data...)...)
 		require.NoError(t, err)
 	}
-
-	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
-	require.NoError(t, err)
-	var room schedulingv1.Room
-	require.NoError(t, protojson.Unmarshal([]byte(out), &room))
-	first := devserver.StartOfToday(time.Now()).AddDate(0, 0, 7)
 	days := []string{first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly), first.AddDate(0, 0, 14).Format(time.DateOnly)}
-	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "13:00",
-		"--from", days[0], "--room", room.GetRoomId(), "--json")
-	require.NoError(t, err)
-	var p schedulingv1.OpeningPattern
-	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
-	submitted := uuid.NewString()
-	require.Eventually(t, func() bool {
-		out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
-		return err == nil
-	}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-	var ref referralv1.Referral
-	require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
-	id, family := ref.GetReferralId(), ref.GetFamilyId()
-	_, err = cmd("referral", "screen", id, "--rating", "green")
-	require.NoError(t, err)
-	_, err = cmd("referral", "accept", id, "--service", "supported")
-	require.NoError(t, err)
-	for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
-		_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
-		require.NoError(t, err)
-	}
-	_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
-	require.NoError(t, err)
 	book := func(day string, more ...string) (string, error) {
-		request := uuid.NewString()
-		var out string
-		var err error
-		require.Eventually(t, func() bool {
-			out, err = cmd(append([]string{"schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day,
-				"--room", room.GetRoomId(), "--request-id", request, "--json"}, more...)...)
-			return err == nil || !strings.Contains(err.Error(), "NOT_READY") && !strings.Contains(err.Error(), "ON_HOLD") &&
-				!strings.Contains(err.Error(), "not found")
-		}, 30*time.Second, 50*time.Millisecond, "scheduling learns of the family, that it is ready, or its hold lifted")
-		if err != nil {
-			return "", err
-		}
-		var b schedulingv1.Booking
-		require.NoError(t, protojson.Unmarshal([]byte(out), &b))
-		return b.GetBookingId(), nil
+		b, err := r.book(day, more...)
+		return b.GetBookingId(), err
 	}
 	under, err := book(days[0], "--start", "10:30")
 	require.NoError(t, err)

@@ -126,71 +126,24 @@ func TestAFamilysBookingsInWords(t *testing.T) {
 // bookings it cancelled once scheduling has applied it; the family's bookings then mark them.
 // Withdrawing another family's referral lists the bookings it cancelled alike (decision 315).
 func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
-	dir := startDevPlatform(t)
-	data := []string{"--data", dir}
-	out, err := run(t, append([]string{"centre", "register", "--name", "Millbrook Family Time Centre", "--region", "north-east",
-		"--service", "supported", "--status", "working-towards", "--json"}, data...)...)
-	require.NoError(t, err)
-	var c schedulingv1.Centre
-	require.NoError(t, protojson.Unmarshal([]byte(out), &c))
-	centre := c.GetCentreId()
-	tokenFor := func(role string) []string {
-		token, err := run(t, append([]string{"token", "--role", role, "--centre", centre}, data...)...)
-		require.NoError(t, err)
-		return append([]string{"--centre", centre, "--token", strings.TrimSpace(token)}, data...)
-	}
-	as := tokenFor("coordinator")
-	cmd := func(args ...string) (string, error) { return run(t, append(args, as...)...) }
-	month := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
-	_, err = run(t, append([]string{"staff", "add", "--centre", centre, "--account", "dev-user", "--role", "coordinator",
-		"--dbs-checked", month, "--trained", month}, data...)...)
-	require.NoError(t, err)
-
-	out, err = cmd("schedule", "rooms", "add", "Garden room", "--capacity", "4", "--json")
-	require.NoError(t, err)
-	var room schedulingv1.Room
-	require.NoError(t, protojson.Unmarshal([]byte(out), &room))
 	first := time.Now().AddDate(0, 0, 7)
+	dir := startDevPlatform(t)
+	r := newReadyFamily(t, dir, first, "12:00")
+	centre, as, cmd, tokenFor := r.centre, r.as, r.cmd, func(role string) []string { return r.tokenFor(role) }
 	days := []string{first.Format(time.DateOnly), first.AddDate(0, 0, 7).Format(time.DateOnly)}
-	out, err = cmd("schedule", "pattern", "--weekday", strings.ToLower(first.Weekday().String()), "--start", "10:00", "--end", "12:00",
-		"--from", days[0], "--room", room.GetRoomId(), "--json")
-	require.NoError(t, err)
-	var p schedulingv1.OpeningPattern
-	require.NoError(t, protojson.Unmarshal([]byte(out), &p))
-	// bookedFamily takes a referral to a family ready for contact and books it on both days.
-	bookedFamily := func() (id, family string, booked []string) {
-		submitted := uuid.NewString()
-		require.Eventually(t, func() bool {
-			out, err = cmd("referral", "submit", "--file", exampleFile, "--request-id", submitted, "--json")
-			return err == nil
-		}, 30*time.Second, 50*time.Millisecond, "referral learns of the centre")
-		var ref referralv1.Referral
-		require.NoError(t, protojson.Unmarshal([]byte(out), &ref))
+	// bookedFamily books a family ready for contact on both days.
+	bookedFamily := func(ref *referralv1.Referral) (id, family string, booked []string) {
 		id, family = ref.GetReferralId(), ref.GetFamilyId()
-		_, err = cmd("referral", "screen", id, "--rating", "green")
-		require.NoError(t, err)
-		_, err = cmd("referral", "accept", id, "--service", "supported")
-		require.NoError(t, err)
-		for _, role := range []referralv1.AdultRole{referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT, referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT} {
-			_, err = cmd("referral", "previsit", id, "--person", personIn(t, &ref, role), "--ground-rules-signed")
-			require.NoError(t, err)
-		}
-		_, err = cmd("referral", "arrangement", id, "--service", "supported", "--frequency", "weekly", "--minutes", "90")
-		require.NoError(t, err)
 		for _, day := range days {
-			request := uuid.NewString()
-			require.Eventually(t, func() bool {
-				out, err = cmd("schedule", "book", "--family", family, "--pattern", p.GetPatternId(), "--date", day, "--room", room.GetRoomId(),
-					"--request-id", request, "--json")
-				return err == nil
-			}, 30*time.Second, 50*time.Millisecond, "scheduling learns the family is ready")
-			var b schedulingv1.Booking
-			require.NoError(t, protojson.Unmarshal([]byte(out), &b))
+			b, err := r.bookFamily(family, day)
+			require.NoError(t, err)
 			booked = append(booked, b.GetBookingId())
 		}
 		return id, family, booked
 	}
-	id, family, booked := bookedFamily()
+	var out string
+	var err error
+	id, family, booked := bookedFamily(r.ref)
 
 	out, err = cmd("schedule", "bookings", "--family", family)
 	require.NoError(t, err)
@@ -242,7 +195,7 @@ func TestEndingACaseListsTheBookingsItCancelled(t *testing.T) {
 	require.Contains(t, out, "(referral "+id+"): its ending cancelled 2 bookings listed here")
 
 	// Decision 315: withdrawing a referral whose family was booked lists what it cancelled too.
-	id, family, booked = bookedFamily()
+	id, family, booked = bookedFamily(r.referReady())
 	_, said, err = runSaying(t, append([]string{"referral", "withdraw", id, "--by", "resident-parent", "--note", "The family reconciled"}, as...)...)
 	require.NoError(t, err)
 	t.Log("\n" + said)

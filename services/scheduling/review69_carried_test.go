@@ -61,6 +61,15 @@ func TestKeptApartIsCarriedToTheFamilyReferredAgain(t *testing.T) {
 		require.Contains(t, status.Convert(err).Message(), erased.id.String())
 	}
 	require.Equal(t, before, kept(), "nothing appended")
+	// Nor is the pair recorded before the erasure ended: that too would append to its record.
+	ended := g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.KeepingApartEnded'`)
+	_, err = c.EndKeepingApart(ctx, &schedulingv1.EndKeepingApartRequest{CentreId: g.centre.String(), FamilyId: b.id.String(),
+		OtherFamilyId: erased.id.String(), RequestId: uuid.NewString()})
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, err)
+	require.Equal(t, "FAMILY_ERASED", reason)
+	require.Contains(t, status.Convert(err).Message(), erased.id.String())
+	require.Equal(t, ended, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.KeepingApartEnded'`))
 	also, err := keep(b.id, x.id, sameAdult)
 	require.NoError(t, err)
 	var named []string
@@ -110,7 +119,7 @@ func TestKeptApartIsCarriedToTheFamilyReferredAgain(t *testing.T) {
 
 	// Booking B' alongside A is refused, naming A's booking; B'' booked before stands, alerted.
 	_, err = book(ctx, c, slot(again, 1))
-	code, reason := field(err)
+	code, reason = field(err)
 	require.Equal(t, codes.FailedPrecondition, code)
 	require.Equal(t, "FAMILIES_KEPT_APART", reason)
 	require.Contains(t, status.Convert(err).Message(), aMorning.GetBooking().GetBookingId())

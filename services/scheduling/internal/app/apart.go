@@ -147,7 +147,8 @@ func (a *App) CarryKeptApart(ctx context.Context, uow *eventstore.UnitOfWork, fa
 }
 
 // EndKeepingApart ends the keeping apart of family and other at centre: one event in each
-// family's stream. It returns why they had been kept apart.
+// family's stream. It returns why they had been kept apart. A pair naming an erased family is
+// refused ErrFamilyErased, with nothing appended.
 func (a *App) EndKeepingApart(ctx context.Context, centre, family, other uuid.UUID, md eventstore.Metadata) (schedulingv1.KeepApartReason, *eventstore.UnitOfWork, error) {
 	f, o, err := a.pair(ctx, family, other)
 	if err != nil {
@@ -157,6 +158,13 @@ func (a *App) EndKeepingApart(ctx context.Context, centre, family, other uuid.UU
 	mine, theirs, was, err := f.EndKeepingApart(o, centre, a.centreToday())
 	if err != nil {
 		return 0, nil, err
+	}
+	// An erased family is kept apart from no one already (decision 363), and its record does not
+	// grow after its erasure: ending a pair with it would append to its stream (decision 371).
+	for _, id := range []uuid.UUID{family, other} {
+		if erased, err := a.erased(ctx, id); err != nil || erased {
+			return 0, nil, cmp.Or(err, erasedRefusal(id))
+		}
 	}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.append(uow, domain.FamilyStream(family), fv, family, centre, md, mine); err != nil {

@@ -188,7 +188,9 @@ type SchedulingServiceClient interface {
 	// (docs/decisions.md 330, 334).
 	KeepFamiliesApart(ctx context.Context, in *KeepFamiliesApartRequest, opts ...grpc.CallOption) (*KeepFamiliesApartResponse, error)
 	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
-	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.
+	// NOT_KEPT_APART for two families not kept apart, and FAMILY_ERASED for a pair naming a family
+	// whose personal data was erased: it is kept apart from no one already, and nothing more is
+	// recorded about it (docs/decisions.md 371). Coordinators and the safeguarding lead.
 	EndKeepingApart(ctx context.Context, in *EndKeepingApartRequest, opts ...grpc.CallOption) (*EndKeepingApartResponse, error)
 }
 
@@ -655,7 +657,9 @@ type SchedulingServiceServer interface {
 	// (docs/decisions.md 330, 334).
 	KeepFamiliesApart(context.Context, *KeepFamiliesApartRequest) (*KeepFamiliesApartResponse, error)
 	// EndKeepingApart ends it: the two families may be booked at the same time again. Refused
-	// NOT_KEPT_APART for two families not kept apart. Coordinators and the safeguarding lead.
+	// NOT_KEPT_APART for two families not kept apart, and FAMILY_ERASED for a pair naming a family
+	// whose personal data was erased: it is kept apart from no one already, and nothing more is
+	// recorded about it (docs/decisions.md 371). Coordinators and the safeguarding lead.
 	EndKeepingApart(context.Context, *EndKeepingApartRequest) (*EndKeepingApartResponse, error)
 	mustEmbedUnimplementedSchedulingServiceServer()
 }

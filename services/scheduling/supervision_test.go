@@ -157,12 +157,17 @@ func TestAMovementRecordedAfterTheSessionIsGivenItsTime(t *testing.T) {
 	require.Contains(t, status.Convert(err).Message(), "--at HH:MM")
 	// The visiting parent, who may not collect, is not checked in then (the children's collector
 	// is, late, while they are inside: review 23).
-	_, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bookings[0],
+	// Decision 372: turned away, and recorded so as any refusal at the door, the caution giving the
+	// times.
+	late, err := door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: bookings[0],
 		PersonId: fams[0].visiting.String(), RequestId: uuid.NewString()})
-	code, reason := field(err)
-	require.Equal(t, codes.FailedPrecondition, code, err)
-	require.Equal(t, "SESSION_OVER", reason)
-	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
+	require.NoError(t, err)
+	require.False(t, late.GetAdmitted())
+	require.Equal(t, "SESSION_OVER", late.GetRefusal())
+	require.Contains(t, textOf(late.GetCautions(), "SESSION_OVER"), "the visiting parent was due to leave at 11:30, and the door "+
+		"checks people in for it until 12:30")
+	require.Equal(t, before+1, g.count(t, "SELECT count(*) FROM events"), "the refusal appended")
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.CheckInRefused'`))
 
 	require.NoError(t, depart(schedulingv1.Party_PARTY_CHILDREN, &schedulingv1.LocalTime{Hour: 12, Minute: 30},
 		fams[0].resident.String(), fams[0].child.String()), "collected late")

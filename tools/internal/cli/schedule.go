@@ -1016,8 +1016,9 @@ BOOKING_NO_SHOW: ..." saying the way on: if the party came after all, withdraw t
 on the day (familytime schedule noshow BOOKING_ID --withdraw), said only when it may be withdrawn,
 and otherwise why it stands; one come for the children still inside is answered
 CHILDREN_STILL_INSIDE. A completed booking is refused BOOKING_COMPLETED, recorded. Check-in is on the session's day until an hour after the visiting parent is due to
-leave (SESSION_OVER after it), and later only for someone who may collect the children while they
-are still inside.
+leave, and later only for someone who may collect the children while they are still inside;
+anyone else of the family is then refused SESSION_OVER, recorded as turned away at the door as
+any refusal, with a line "CAUTION SESSION_OVER: ..." giving the times.
 
 Once the family's case has ended (or its referral was withdrawn), a session whose contact had not
 begun by then (nobody of the family had come, or one party only: the children's party without the
@@ -1148,6 +1149,10 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 		}
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the booking is " + state + ", so nobody is checked in for " +
 			"it (the refusal is recorded): the " + resp.GetRefusal() + " caution says the way on"
+	case resp.GetRefusal() == "SESSION_OVER":
+		// Decision 372: recorded as turned away, as any refusal; the caution gives the times.
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the session is over, so nobody is checked in for it (the " +
+			"refusal is recorded): the SESSION_OVER caution gives the times"
 	case resp.GetRefusal() == "ON_HOLD":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; a safeguarding hold suspends the family's contact: tell the " +
 			"coordinator" + stopped

@@ -27,6 +27,10 @@ func TestANoShowsCheckInIsARecordedRefusalInWords(t *testing.T) {
 	require.Contains(t, flat, "refused BOOKING_NO_SHOW, recorded as turned away at the door as any refusal")
 	require.Contains(t, flat, `"CAUTION BOOKING_NO_SHOW: ..."`)
 	require.NotContains(t, flat, "answered BOOKING_NOT_ACTIVE (a no-show)")
+	// Decision 372: once the session is over, a recorded refusal too.
+	require.Contains(t, flat, `refused SESSION_OVER, recorded as turned away at the door as any refusal, with a line "CAUTION SESSION_OVER: ..." giving the times`)
+	require.Equal(t, "REFUSED (SESSION_OVER): do not admit; the session is over, so nobody is checked in for it (the refusal is "+
+		"recorded): the SESSION_OVER caution gives the times", checkInVerdict(&schedulingv1.CheckInResponse{Refusal: "SESSION_OVER"}, "B", "P"))
 
 	out, err = run(t, "schedule", "keep-apart", "--help")
 	require.NoError(t, err)

@@ -356,6 +356,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		case "BOOKING_COMPLETED":
 			// Decision 359: the person is named; the session had been recorded as completed.
 			return "Check-in refused: the session had been recorded as completed"
+		case "SESSION_OVER":
+			// Decision 372: the person is named; they came once the door's record of the session closed.
+			return "Check-in refused: the session was over (the door checks people in until an hour after the visiting parent is due to leave)"
 		}
 		return "Check-in refused to a person not named for the family"
 	case *schedulingv1.CheckInRefusalWithdrawn:

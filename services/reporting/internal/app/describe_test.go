@@ -75,6 +75,8 @@ func TestDescriptionsOfSessions(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "BOOKING_NO_SHOW"})), "decision 359: the person is named")
 	require.Equal(t, "Check-in refused: the session had been recorded as completed",
 		Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "BOOKING_COMPLETED"})), "decision 359: the person is named")
+	require.Equal(t, "Check-in refused: the session was over (the door checks people in until an hour after the visiting parent is due to leave)",
+		Describe(envelopeOf(t, &schedulingv1.CheckInRefused{Reason: "SESSION_OVER"})), "decision 372: the person is named")
 	require.Equal(t, "Check-in refusal of 10:02 withdrawn: recorded by mistake at the door", Describe(envelopeOf(t, &schedulingv1.CheckInRefusalWithdrawn{
 		Reason: "NOT_NAMED", WasAt: timestamppb.New(time.Date(2026, 1, 10, 10, 2, 0, 0, time.UTC))})))
 	require.Equal(t, "Check-in refused: a disclosure of domestic abuse waits for the safeguarding lead's risk assessment",

@@ -573,6 +573,10 @@ func (f *Family) RefusalCautions(id, person uuid.UUID, now time.Time) []Caution 
 	if c, ok := f.caseEndedCaution(b, false); ok {
 		return append([]Caution{c}, f.refusalCautions(b, person, now)...)
 	}
+	if c, ok := f.sessionOverCaution(b, person, now); ok {
+		// Decision 372: the session's times, as the refusal's caution.
+		return append([]Caution{c}, f.refusalCautions(b, person, now)...)
+	}
 	if c, ok := f.notActiveCaution(b, person, now); ok {
 		// Decision 359: a no-show's or a completed session's way on, as the refusal's caution.
 		return append([]Caution{c}, f.refusalCautions(b, person, now)...)

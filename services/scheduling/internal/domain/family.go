@@ -1015,6 +1015,13 @@ func (f *Family) cancel(id uuid.UUID, by schedulingv1.CancelledBy, why schedulin
 	return b, ev, nil
 }
 
+// sessionOver reports whether the door's record of b closed before now (Latest: an hour after the
+// visiting parent is due to leave) for person: for anyone but one who may collect the children
+// while they are still inside.
+func (f *Family) sessionOver(b *Booking, person uuid.UUID, now time.Time) bool {
+	return now.After(b.Latest()) && !(f.mayCollect(person) && f.childrenInside(b))
+}
+
 // ErrCallOffReasonMissing refuses the centre's cancellation without its reason: a centre's
 // cancellation says why the centre called the session off, so that it is never read as a party's
 // request or late notice (decision 284).
@@ -1064,13 +1071,6 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		return false, 0, "", nil, problem.Rule(ErrNotSessionDay.Reason, fmt.Sprintf("check-in is on the day of the session only: "+
 			"this booking's session is on %s", dates.String(b.Date)))
 	}
-	if latest := b.Latest(); now.After(latest) && !(f.mayCollect(person) && f.childrenInside(b)) {
-		// Nobody checked in now comes for this session, but who comes for children still inside,
-		// late: they are let in to take them home (review 23 turned a mother away at 13:45).
-		return false, 0, "", nil, problem.Rule(ErrSessionOver.Reason, fmt.Sprintf("the session is over: the visiting parent was due to leave at %s, "+
-			"and the door checks people in for it until %s, %d minutes after", ClockAt(b.VisitingLeaves, b.loc), ClockAt(latest, b.loc),
-			int(LateDeparture/time.Minute)))
-	}
 	if !f.Knows(person) {
 		// An id that is nobody of this family is a wrong row or a typo, not someone turned away:
 		// recorded, it said for good in the family's history that a stranger came (review 51).
@@ -1080,6 +1080,13 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 	switch {
 	case f.OnHold():
 		refusal = "ON_HOLD"
+	case f.sessionOver(b, person, now) && named:
+		// Nobody checked in now comes for this session, but who comes for children still inside,
+		// late: they are let in to take them home (review 23 turned a mother away at 13:45).
+		// Turned away and recorded so, as any refusal (decision 372): they came to the door and
+		// may still be outside when a family kept apart from this one comes. Its times are its
+		// caution (sessionOverCaution). Someone not named to come is refused as not permitted.
+		refusal = RefusalSessionOver
 	case b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED && f.cancelledByEnding(b):
 		// Cancelled by the case's ending, which the door is told in its own words (decision 346).
 		refusal = RefusalCaseEnded

@@ -40,10 +40,24 @@ func TestMovementsAreNoLaterThanAnHourAfterTheSession(t *testing.T) {
 			At: late, People: []uuid.UUID{resident, child1, child2}}, evening)
 		invalid(t, err, "time")
 	}
-	_, _, _, _, err = g.family.CheckIn(b.ID, visiting, at(2026, 1, 10, 12, 31))
-	rule(t, err, "SESSION_OVER")
-	require.Contains(t, err.Error(), "until 12:30")
-	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	// Decision 372: turned away once the door's record closed, and recorded so, as any refusal at
+	// the door; the caution gives the times.
+	tooLate := at(2026, 1, 10, 12, 31)
+	admittedLate, _, refusal, ev, err := g.family.CheckIn(b.ID, visiting, tooLate)
+	require.NoError(t, err)
+	require.False(t, admittedLate)
+	require.Equal(t, domain.RefusalSessionOver, refusal)
+	require.Equal(t, "SESSION_OVER", ev.(*schedulingv1.CheckInRefused).GetReason())
+	require.Equal(t, before+1, g.family.Version(), "the refusal is recorded")
+	cautions := g.family.RefusalCautions(b.ID, visiting, tooLate)
+	require.NotEmpty(t, cautions)
+	require.Equal(t, domain.CautionSessionOver, cautions[0].Code)
+	require.Contains(t, cautions[0].Text, "due to leave at 11:30")
+	require.Contains(t, cautions[0].Text, "until 12:30")
+	require.Equal(t, 1, b.Refusals)
+	_, _, _, _, err = g.family.CheckIn(b.ID, uuid.New(), tooLate)
+	require.ErrorIs(t, err, domain.ErrNobodyOfTheFamily, "nobody of the family: an error, nothing recorded")
+	require.Equal(t, before+1, g.family.Version())
 
 	collected := at(2026, 1, 10, 13, 45)
 	admitted, _, _, _, err := g.family.CheckIn(b.ID, resident, collected)

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +20,30 @@ const (
 	RefusalNoShow    = "BOOKING_NO_SHOW"
 	RefusalCompleted = "BOOKING_COMPLETED"
 )
+
+// RefusalSessionOver is CheckIn's refusal of someone named for the family who comes once the door's
+// record of the session closed (Latest), recorded as the refusals above are (decision 372): it was
+// an error that recorded nothing, the last way of being turned away at the door that the family's
+// record and the door of a family kept apart from it never heard of. Its caution, of the same code,
+// gives the times (sessionOverCaution).
+const (
+	RefusalSessionOver = "SESSION_OVER"
+	CautionSessionOver = RefusalSessionOver
+)
+
+// sessionOverCaution is the caution of a check-in refused SESSION_OVER at booking b at now: when the
+// visiting parent was due to leave and when the door's record closed, and that nobody is checked in
+// for it any more. ok is false for a check-in not refused so, and under a hold, whose refusal is the
+// hold's.
+func (f *Family) sessionOverCaution(b *Booking, person uuid.UUID, now time.Time) (Caution, bool) {
+	_, named := f.role(person)
+	if f.OnHold() || !named || !f.sessionOver(b, person, now) {
+		return Caution{}, false
+	}
+	return Caution{CautionSessionOver, fmt.Sprintf("the session is over: the visiting parent was due to leave at %s, and the door "+
+		"checks people in for it until %s, %d minutes after; nobody is checked in for it any more. Whoever of the family is still "+
+		"inside leaves as usual", ClockAt(b.VisitingLeaves, b.loc), ClockAt(b.Latest(), b.loc), int(LateDeparture/time.Minute))}, true
+}
 
 // CautionNoShow and CautionCompleted: the refusal's way on (notActiveCaution).
 const (

@@ -1792,7 +1792,9 @@ type CheckInResponse struct {
 	// inside leaves; a CASE_ENDED caution says the day and who had come; decisions 346, 351),
 	// BOOKING_NO_SHOW (the booking is recorded as a no-show: a BOOKING_NO_SHOW caution says the way
 	// on, withdrawing the no-show on the day or why it stands; decision 359), BOOKING_COMPLETED (the
-	// session is completed), or CHILDREN_STILL_INSIDE (the session was called off, or recorded as a
+	// session is completed), SESSION_OVER (the door's record of the session closed an hour after the
+	// visiting parent was due to leave: a SESSION_OVER caution gives the times; decision 372), or
+	// CHILDREN_STILL_INSIDE (the session was called off, or recorded as a
 	// no-show, with the children inside, and this adult may collect them: bring the children to the
 	// door, hand them over, and record the departure). Every refusal is recorded.
 	Refusal string `protobuf:"bytes,2,opt,name=refusal,proto3" json:"refusal,omitempty"`
@@ -1804,7 +1806,8 @@ type CheckInResponse struct {
 	// (someone named for the family): PARENTS_MAY_MEET when the other party is inside, left or was
 	// turned away at the door less than the door's window before, or is due within it (review 61);
 	// CASE_ENDED, first, with the day the family's case ended, when refused CASE_ENDED;
-	// BOOKING_NO_SHOW or BOOKING_COMPLETED, first, with the way on, when refused so (decision 359).
+	// BOOKING_NO_SHOW or BOOKING_COMPLETED, first, with the way on, when refused so (decision 359);
+	// SESSION_OVER, first, with the session's times, when refused so (decision 372).
 	// Admitted to a session under way when the case ended (both parties had come): CASE_ENDED, that
 	// it goes on (decisions 346, 351). Admitted or refused: FAMILY_KEPT_APART_AT_CENTRE (decision 343).
 	Cautions []*CheckInCaution `protobuf:"bytes,5,rep,name=cautions,proto3" json:"cautions,omitempty"`
@@ -1936,7 +1939,7 @@ type CheckInCaution struct {
 	// checked in and not recorded leaving less than the two bookings' gap before, or is due at the
 	// door within it; it names that booking, its room and its times only, never its family, its
 	// people or why; a caution, never a refusal (docs/decisions.md 343, 352, 358). CASE_ENDED,
-	// BOOKING_NO_SHOW and BOOKING_COMPLETED: CheckInResponse.cautions.
+	// BOOKING_NO_SHOW, BOOKING_COMPLETED and SESSION_OVER: CheckInResponse.cautions.
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
 	// The caution in words for the door: the party, the time, what the person may do; never a
 	// person's name.

@@ -18,6 +18,7 @@ import (
 	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 	"github.com/familytime/familytime/services/safeguarding/internal/domain"
 )
@@ -210,14 +211,21 @@ func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKe
 }
 
 // refused records, beside err, a read of kind record refused to c asking at centre, when err is
-// a refusal of the record (Forbidden), or its not being found at the centre while this service has
-// it elsewhere; err is returned as it was, whatever the recording does.
+// a refusal of the record (Forbidden), its not being found at the centre while this service has
+// it elsewhere, or the staff register's refusal of someone on it acting in a role it does not give
+// them (NOT_THE_LEAD, NOT_IN_ROLE: review 73, a volunteer holding a lead's token, which is the
+// attempt the lead most needs to see; decision 373); err is returned as it was, whatever the
+// recording does. Someone not on the register at all is not recorded (decision 297).
 func (a *App) refused(ctx context.Context, c domain.Caller, centre uuid.UUID, kind safeguardingv1.RecordKind, record uuid.UUID, err error) error {
 	reason := ""
 	var f *domain.Forbidden
 	switch {
 	case errors.As(err, &f):
 		reason = f.Code
+	case errors.Is(err, staff.ErrNotTheLead):
+		reason = staff.ErrNotTheLead.Reason
+	case errors.Is(err, staff.ErrNotInRole):
+		reason = staff.ErrNotInRole.Reason
 	case errors.Is(err, domain.ErrConcernNotFound), errors.Is(err, domain.ErrReportNotFound), errors.Is(err, domain.ErrFamilyNotFound):
 		reason = ReasonNotAtThisCentre
 	default:

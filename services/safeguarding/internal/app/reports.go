@@ -122,7 +122,7 @@ func (a *App) GetReport(ctx context.Context, c domain.Caller, centre, id uuid.UU
 	tokenCaller := c
 	c, err := a.ActingAsStaff(ctx, centre, c)
 	if err != nil {
-		return ReportView{}, err
+		return ReportView{}, a.refused(ctx, tokenCaller, centre, safeguardingv1.RecordKind_RECORD_KIND_REPORT, id, err)
 	}
 	r, raw, err := a.loadReport(ctx, centre, id)
 	if err != nil {
@@ -326,6 +326,16 @@ func (a *App) ActingAsStaff(ctx context.Context, centre uuid.UUID, c domain.Call
 		}
 	}
 	return domain.Caller{}, err
+}
+
+// ActingToRead is ActingAsStaff for a read of kind record: a refusal of someone on the register
+// acting in a role it does not give them is recorded on the family's audit (refused, decision 373).
+func (a *App) ActingToRead(ctx context.Context, centre uuid.UUID, c domain.Caller, kind safeguardingv1.RecordKind, record uuid.UUID) (domain.Caller, error) {
+	acting, err := a.ActingAsStaff(ctx, centre, c)
+	if err != nil {
+		return domain.Caller{}, a.refused(ctx, c, centre, kind, record, err)
+	}
+	return acting, nil
 }
 
 // LeadWarning is NO_LEAD in words when the centre's staff register has no safeguarding lead

@@ -101,6 +101,16 @@ func (s *Server) acting(ctx context.Context, centre string) (domain.Caller, erro
 	return s.app.ActingAsStaff(ctx, id(centre), c)
 }
 
+// actingToRead is acting for a read of kind record: the register's refusal of someone on it
+// acting in a role it does not give them is recorded on the family's audit (decision 373).
+func (s *Server) actingToRead(ctx context.Context, centre string, kind safeguardingv1.RecordKind, record string) (domain.Caller, error) {
+	c := caller(ctx, id(centre))
+	if c.Role == string(auth.RoleService) {
+		return c, nil
+	}
+	return s.app.ActingToRead(ctx, id(centre), c, kind, id(record))
+}
+
 // administers reports whether the caller holds the administrator's role, which no register lists.
 func administers(ctx context.Context) bool {
 	c, ok := auth.FromContext(ctx)
@@ -181,7 +191,7 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 
 // GetConcern returns a concern with its text, recording the read.
 func (s *Server) GetConcern(ctx context.Context, req *safeguardingv1.GetConcernRequest) (*safeguardingv1.GetConcernResponse, error) {
-	c, err := s.acting(ctx, req.GetCentreId())
+	c, err := s.actingToRead(ctx, req.GetCentreId(), safeguardingv1.RecordKind_RECORD_KIND_CONCERN, req.GetConcernId())
 	if err != nil {
 		return nil, err
 	}
@@ -709,7 +719,7 @@ func reportSummaries(rows []app.OverdueReport) []*safeguardingv1.ReportSummary {
 
 // GetSafeguardingRecord returns a family's whole record, recording the read.
 func (s *Server) GetSafeguardingRecord(ctx context.Context, req *safeguardingv1.GetSafeguardingRecordRequest) (*safeguardingv1.GetSafeguardingRecordResponse, error) {
-	c, err := s.acting(ctx, req.GetCentreId())
+	c, err := s.actingToRead(ctx, req.GetCentreId(), safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD, req.GetFamilyId())
 	if err != nil {
 		return nil, err
 	}

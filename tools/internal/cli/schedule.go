@@ -1062,7 +1062,9 @@ A person of a supervised family admitted while other supervised sessions overlap
 under way (someone of theirs checked in or arrived, nobody gone) as many as the staff register
 clears people to supervise contact that day is admitted with the caution SUPERVISORS_SHORT: no
 cleared supervisor is free to watch this family; its contact does not start unwatched: find one,
-or tell the coordinator.`,
+or tell the coordinator. On a day the register clears nobody to supervise contact, such a person
+is admitted with the caution NO_SUPERVISOR, which gives the commands to put the register right
+or call the session off (decision 374).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := request.value()

@@ -9,6 +9,7 @@ import (
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -24,6 +25,14 @@ import (
 // CautionSupervisorsShort is the door's caution on admitting someone of a supervised family while
 // the other supervised sessions under way at the same time take every supervisor cleared that day.
 const CautionSupervisorsShort = "SUPERVISORS_SHORT"
+
+// CautionNoSupervisor is the door's caution on admitting someone of a supervised family on a day
+// the centre's staff register clears nobody to supervise contact (review 74: the door admitted the
+// family with no word, contact ran unwatched, and the session could never be completed, so no
+// report fell due and the child was not counted as served). Booking warns of it (NO_SUPERVISOR)
+// and the day sheet alerts it (ALERT_NO_CLEARED_SUPERVISOR); the door admits all the same, as for
+// SUPERVISORS_SHORT (decision 374).
+const CautionNoSupervisor = "NO_SUPERVISOR"
 
 // watched is a supervised session's children's contact, as held (their recorded arrival and
 // departure) or else as planned, ending at the booked end at the latest (or, run past its time
@@ -178,8 +187,8 @@ func supervisorsShort(rows []adapters.BookingRow, cleared int) []bool {
 // admitted before) when the other supervised sessions overlapping its contact that are under way
 // (someone of theirs checked in or arrived, nobody gone) are as many as the people the register
 // clears to supervise contact that day: none of them is free to watch this family (review 44's
-// door let the second family in, and its contact went unwatched). nil otherwise, and when nobody
-// is cleared (the day sheet's ALERT_NO_CLEARED_SUPERVISOR says so). The read model holds the other
+// door let the second family in, and its contact went unwatched); NO_SUPERVISOR when the register
+// clears nobody that day (decision 374). nil otherwise. The read model holds the other
 // families' check-ins and arrivals as committed: two families admitted in the same instant may
 // each miss the other.
 func (a *App) supervisorFree(ctx context.Context, b *domain.Booking) (*domain.Caution, error) {
@@ -192,7 +201,11 @@ func (a *App) supervisorFree(ctx context.Context, b *domain.Booking) (*domain.Ca
 	}
 	cleared := register.ClearedSupervisors(b.Date)
 	if cleared == 0 {
-		return nil, nil
+		return &domain.Caution{Code: CautionNoSupervisor, Text: "the centre's staff register clears nobody to supervise contact " +
+			"today (a contact supervisor or the safeguarding lead, DBS-checked and trained): supervised contact is watched by one of " +
+			"them, who writes its report, so this family's contact does not start unwatched. Tell the coordinator, who puts the " +
+			"register right (familytime staff list --centre " + b.Centre.String() + " --on " + dates.String(b.Date) + ") or calls the " +
+			"session off (familytime schedule cancel " + b.ID.String() + " --centre " + b.Centre.String() + " --by centre --reason staffing)"}, nil
 	}
 	rows, err := a.sessions.DaySheet(ctx, b.Centre, b.Date)
 	if err != nil {

@@ -1929,7 +1929,9 @@ type CheckInCaution struct {
 	// a person of a supervised family admitted while other supervised sessions overlapping theirs are
 	// under way (someone of theirs checked in or arrived, not gone) as many as the staff register
 	// clears people to supervise contact that day: no cleared supervisor is free to watch this
-	// family; find one before its contact starts (docs/decisions.md 265). SUPERVISED_PAST_ITS_TIME
+	// family; find one before its contact starts (docs/decisions.md 265). NO_SUPERVISOR: such a
+	// person admitted on a day the register clears nobody to supervise contact (decision 374).
+	// SUPERVISED_PAST_ITS_TIME
 	// (a departure's): supervised contact ran, or is running, past its time, the children and the
 	// visiting party both inside a minute or more after the children were due to leave; it names the
 	// minutes past: the contact supervisor stays with the family until then and is not free for

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/auth"
@@ -85,4 +86,24 @@ func TestACorrectionOfAReleasedReportNamesItsRecipients(t *testing.T) {
 	want := "; the report's 3 recipients to tell: 1 parent " + father + ", 2 parent " + mother + ", 3 court"
 	require.True(t, strings.HasSuffix(said[1], want), said[1])
 	require.True(t, strings.HasSuffix(said[2], want), said[2])
+
+	// Review 74 (decision 375): a copy sent after the correction carries the text as released,
+	// which the correction put right; it is refused until the lead sends it knowing that.
+	solicitor := []*safeguardingv1.RecipientInput{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_SOLICITOR, ActingForPersonId: father}}
+	_, err = lead.SendReportCopies(ctx, &safeguardingv1.SendReportCopiesRequest{RequestId: uuid.NewString(), CentreId: centre,
+		ReportId: report, Recipients: solicitor})
+	require.Equal(t, "REPORT_CORRECTED_AFTER_RELEASE", reason(t, err), "%v", err)
+	require.ErrorContains(t, err, "its latest correction is record "+second.GetRecordId())
+	require.ErrorContains(t, err, "--despite-correction")
+	require.NotContains(t, err.Error(), "garage", "never the text")
+	require.Zero(t, g.eventsOfType(t, "familytime.safeguarding.v1.ReportCopiesSent"), "nothing sent")
+	sent, err := lead.SendReportCopies(ctx, &safeguardingv1.SendReportCopiesRequest{RequestId: uuid.NewString(), CentreId: centre,
+		ReportId: report, Recipients: solicitor, DespiteCorrection: true})
+	require.NoError(t, err)
+	require.Equal(t, []int32{3}, sent.GetSent())
+	require.Equal(t, 1, g.eventsOfType(t, "familytime.safeguarding.v1.ReportCopiesSent"))
+	copyOf, err := lead.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: centre, ReportId: report, Purpose: "the solicitor's copy",
+		RecipientIndex: proto.Int32(3)})
+	require.NoError(t, err)
+	require.Len(t, copyOf.GetCorrectedAfterReleaseOn(), 2, "the copy says it was corrected")
 }

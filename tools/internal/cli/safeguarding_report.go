@@ -272,6 +272,7 @@ func (s *safeguardingCommand) reportSendCopy() *cobra.Command {
 		out     output
 		request requestID
 		to      []string
+		despite bool
 	)
 	cmd := &cobra.Command{
 		Use:   "send-copy REPORT_ID",
@@ -284,7 +285,10 @@ distribution list already is refused, naming their place on it (report show --re
 their copy). The text is the one released, never drafted again; each copy leaves out what a
 release's copy would (the other parties' arrival and departure times, address and contact
 details). A correction made since the release is not in the copy: the copy says it was corrected,
-and the lead tells the recipient what changed, as for the others.
+and the lead tells the recipient what changed, as for the others. So a report whose released text
+was corrected is refused REPORT_CORRECTED_AFTER_RELEASE, naming the latest correction: read it
+first; --despite-correction sends the copies all the same, knowing, and is recorded so (decision
+375).
 
 The recipients are added at the end of the distribution list, numbered on from it; the sending is
 recorded on its own, with who sent them and when, and the family's history says so. It prints the
@@ -295,7 +299,7 @@ the same --request-id is given the first answer and sends nothing more.`,
   familytime safeguarding report send-copy $R --centre $C --to solicitor=$FATHER`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req := &safeguardingv1.SendReportCopiesRequest{CentreId: s.centre, ReportId: args[0]}
+			req := &safeguardingv1.SendReportCopiesRequest{CentreId: s.centre, ReportId: args[0], DespiteCorrection: despite}
 			var err error
 			if req.Recipients, err = recipientInputs(to); err != nil {
 				return err
@@ -324,6 +328,8 @@ the same --request-id is given the first answer and sends nothing more.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&to, "to", nil, "a recipient to add (repeat)")
+	cmd.Flags().BoolVar(&despite, "despite-correction", false, "send the text as released although it was corrected since "+
+		"(you tell the recipients what changed)")
 	_ = cmd.MarkFlagRequired("to")
 	request.register(cmd.Flags())
 	out.register(cmd.Flags())

@@ -520,7 +520,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if n := len(kinds); n != 1 {
 			more = fmt.Sprintf("%d more recipients", n)
 		}
-		return "Observation report sent by the safeguarding lead, after its release, to " + more + ": " + strings.Join(kinds, ", ")
+		words := "Observation report sent by the safeguarding lead, after its release, to " + more + ": " + strings.Join(kinds, ", ")
+		if ev.GetDespiteCorrection() {
+			// Decision 375: the text as released, which a correction had put right since.
+			words += " (the text as released, corrected since: the lead tells them what changed)"
+		}
+		return words
 	case *safeguardingv1.AccessRecorded:
 		return "Safeguarding record read by " + roleWords(ev.GetRole(), true)
 	case *safeguardingv1.AccessRefused:

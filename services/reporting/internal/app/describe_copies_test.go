@@ -24,4 +24,8 @@ func TestCopiesOfAReleasedReportSentAfterAreDescribed(t *testing.T) {
 	require.Equal(t, day, occurred(sent))
 	require.Equal(t, "Observation report sent by the safeguarding lead, after its release, to 1 more recipient: Cafcass",
 		Describe(envelopeOf(t, &safeguardingv1.ReportCopiesSent{Recipients: []*safeguardingv1.Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS}}})))
+	// Decision 375: sent although the text released was corrected since.
+	require.Equal(t, "Observation report sent by the safeguarding lead, after its release, to 1 more recipient: Cafcass (the text as "+
+		"released, corrected since: the lead tells them what changed)", Describe(envelopeOf(t, &safeguardingv1.ReportCopiesSent{
+		DespiteCorrection: true, Recipients: []*safeguardingv1.Recipient{{Kind: safeguardingv1.RecipientKind_RECIPIENT_KIND_CAFCASS}}})))
 }

@@ -86,6 +86,10 @@ var (
 	// the text released (Report.SendCopies, decision 331), the list is never given again.
 	ErrReportReleasedAlready = problem.Rule("REPORT_RELEASED", "the report was released already: a release is final; to send a copy "+
 		"of the text released to someone not on its distribution list (the court, Cafcass), use familytime safeguarding report send-copy")
+	// ErrCorrectedAfterRelease: copies of a report whose released text was corrected since are
+	// sent only when the lead says so (Report.SendCopies, decision 375): they carry the text as
+	// released, which the correction put right.
+	ErrCorrectedAfterRelease = problem.Rule("REPORT_CORRECTED_AFTER_RELEASE", "the text released was corrected after its release")
 	// ErrNotReleased: a recipient's copy exists only once the report is released.
 	ErrNotReleased = problem.Rule("REPORT_NOT_RELEASED", "the report has not been released")
 	// ErrFindingClearedByLead: an assessment that finds no domestic abuse where the family's latest

@@ -533,13 +533,29 @@ func (r *Report) Release(c Caller, recipients []Recipient, today time.Time) ([]p
 // sent is the text released, never drafted again (a released report is not), each copy made by
 // the release's rules (WithheldFrom), and the list is checked as the release's is; someone on the
 // list already is refused, naming their place on it (their copy was made then).
-func (r *Report) SendCopies(c Caller, recipients []Recipient, today time.Time) ([]proto.Message, error) {
+//
+// Once the text released was corrected, the copy still carries the text as released (a
+// correction's one text is not split into the copy's sections, and could hold what a copy
+// withholds: decisions 171, 219), marked with the correction's day. Review 74 sent the father's
+// solicitor, after the lead had corrected the mother's new street out of the released text, the
+// text with the street, and nothing said so. Such copies are refused ErrCorrectedAfterRelease
+// unless the lead sends them despiteCorrection, knowing, and telling the recipients what changed
+// (decision 375); the event records it.
+func (r *Report) SendCopies(c Caller, recipients []Recipient, today time.Time, despiteCorrection bool) ([]proto.Message, error) {
 	if !c.Lead {
 		return nil, ErrReleasedByLead
 	}
 	if r.state != ReportReleased {
 		return nil, problem.Rule(ErrNotReleased.Reason, "the report has not been released: copies are sent to further recipients "+
 			"only of a released report; release it to its distribution list (familytime safeguarding report release)")
+	}
+	corrected := r.Latest(r.released) != r.released
+	if corrected && !despiteCorrection {
+		return nil, problem.Rule(ErrCorrectedAfterRelease.Reason, fmt.Sprintf("the text released was corrected after its release "+
+			"(its latest correction is record %s): a copy gives its new recipients the text as released, which the correction put "+
+			"right, marked only with the day of the correction. Read the correction first (familytime safeguarding report show %s "+
+			"--centre %s --purpose \"read the correction\"); send the copies only if they are to have the text so, telling them what changed as the "+
+			"others were told: the same command with --despite-correction", r.Latest(r.released), r.id, r.centre))
 	}
 	out, err := r.copies(recipients)
 	if err != nil {
@@ -556,7 +572,8 @@ func (r *Report) SendCopies(c Caller, recipients []Recipient, today time.Time) (
 		return nil, err
 	}
 	ev := &safeguardingv1.ReportCopiesSent{ReportId: r.id.String(), FamilyId: r.family.String(), CentreId: r.centre.String(),
-		SentOn: dates.Proto(today), SentBy: c.Subject, Recipients: out, ListedBefore: int32(len(r.recipients))}
+		SentOn: dates.Proto(today), SentBy: c.Subject, Recipients: out, ListedBefore: int32(len(r.recipients)),
+		DespiteCorrection: corrected}
 	return []proto.Message{ev}, r.apply(uuid.Nil, ev)
 }
 

@@ -563,7 +563,7 @@ func (s *Server) SendReportCopies(ctx context.Context, req *safeguardingv1.SendR
 	list := recipientInputs(req.GetRecipients())
 	var warnings []string
 	return changeReportAnswering(ctx, s, req, id(req.GetCentreId()), id(req.GetReportId()), func(r *domain.Report, c domain.Caller, today domainDate) ([]proto.Message, error) {
-		msgs, err := r.SendCopies(c, list, today)
+		msgs, err := r.SendCopies(c, list, today, req.GetDespiteCorrection())
 		if err != nil {
 			return nil, err
 		}

@@ -2910,9 +2910,12 @@ type ReportCopiesSent struct {
 	Recipients []*Recipient `protobuf:"bytes,6,rep,name=recipients,proto3" json:"recipients,omitempty"`
 	// How many recipients were on the distribution list before these: the first added is recipient
 	// listed_before + 1, counted from 1 (its copy's recipient_index is listed_before).
-	ListedBefore  int32 `protobuf:"varint,7,opt,name=listed_before,json=listedBefore,proto3" json:"listed_before,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ListedBefore int32 `protobuf:"varint,7,opt,name=listed_before,json=listedBefore,proto3" json:"listed_before,omitempty"`
+	// The text released had been corrected when the copies were sent, and the lead sent them all
+	// the same, as released (SendReportCopiesRequest.despite_correction; decision 375).
+	DespiteCorrection bool `protobuf:"varint,8,opt,name=despite_correction,json=despiteCorrection,proto3" json:"despite_correction,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *ReportCopiesSent) Reset() {
@@ -2992,6 +2995,13 @@ func (x *ReportCopiesSent) GetListedBefore() int32 {
 		return x.ListedBefore
 	}
 	return 0
+}
+
+func (x *ReportCopiesSent) GetDespiteCorrection() bool {
+	if x != nil {
+		return x.DespiteCorrection
+	}
+	return false
 }
 
 // AccessRecorded: someone read safeguarding text. Appended to the family's audit stream
@@ -3595,7 +3605,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"releasedBy\x12E\n" +
 	"\n" +
 	"recipients\x18\x06 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
-	"recipients\"\xa3\x02\n" +
+	"recipients\"\xd2\x02\n" +
 	"\x10ReportCopiesSent\x12\x1b\n" +
 	"\treport_id\x18\x01 \x01(\tR\breportId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
@@ -3605,7 +3615,8 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\n" +
 	"recipients\x18\x06 \x03(\v2%.familytime.safeguarding.v1.RecipientR\n" +
 	"recipients\x12#\n" +
-	"\rlisted_before\x18\a \x01(\x05R\flistedBefore\"\xf8\x01\n" +
+	"\rlisted_before\x18\a \x01(\x05R\flistedBefore\x12-\n" +
+	"\x12despite_correction\x18\b \x01(\bR\x11despiteCorrection\"\xf8\x01\n" +
 	"\x0eAccessRecorded\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x18\n" +

@@ -3499,9 +3499,15 @@ type SendReportCopiesRequest struct {
 	// The report (UUID).
 	ReportId string `protobuf:"bytes,3,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
 	// The recipients to add (1 to 30), checked as a release's list is, and none on the list already.
-	Recipients    []*RecipientInput `protobuf:"bytes,4,rep,name=recipients,proto3" json:"recipients,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Recipients []*RecipientInput `protobuf:"bytes,4,rep,name=recipients,proto3" json:"recipients,omitempty"`
+	// The lead sends the copies knowing that the text released was corrected since: each new
+	// recipient gets the text as released, marked with the day of its correction, and the lead tells
+	// them what changed, as the others were told. Without it, a report whose released text was
+	// corrected is refused REPORT_CORRECTED_AFTER_RELEASE, since the copy would carry what the
+	// centre has put right (review 74; docs/decisions.md 375). Recorded on ReportCopiesSent.
+	DespiteCorrection bool `protobuf:"varint,5,opt,name=despite_correction,json=despiteCorrection,proto3" json:"despite_correction,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *SendReportCopiesRequest) Reset() {
@@ -3560,6 +3566,13 @@ func (x *SendReportCopiesRequest) GetRecipients() []*RecipientInput {
 		return x.Recipients
 	}
 	return nil
+}
+
+func (x *SendReportCopiesRequest) GetDespiteCorrection() bool {
+	if x != nil {
+		return x.DespiteCorrection
+	}
+	return false
 }
 
 // SendReportCopiesResponse is the distribution list with the recipients added.
@@ -5956,7 +5969,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18\x05 \x01(\bR\breplayed\x12#\n" +
-	"\rbody_warnings\x18\x06 \x03(\tR\fbodyWarnings\"\xe8\x01\n" +
+	"\rbody_warnings\x18\x06 \x03(\tR\fbodyWarnings\"\x97\x02\n" +
 	"\x17SendReportCopiesRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -5965,7 +5978,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\n" +
 	"recipients\x18\x04 \x03(\v2*.familytime.safeguarding.v1.RecipientInputB\n" +
 	"\xbaH\a\x92\x01\x04\b\x01\x10\x1eR\n" +
-	"recipients\"\xfd\x02\n" +
+	"recipients\x12-\n" +
+	"\x12despite_correction\x18\x05 \x01(\bR\x11despiteCorrection\"\xfd\x02\n" +
 	"\x18SendReportCopiesResponse\x12A\n" +
 	"\x06report\x18\x01 \x01(\v2).familytime.safeguarding.v1.ReportSummaryR\x06report\x12E\n" +
 	"\n" +

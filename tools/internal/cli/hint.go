@@ -159,7 +159,7 @@ func notClearedHint(err error, token, centre, dataDir string) error {
 }
 
 // asked is the role of the person a caller refused for their role is told to ask: the policy's
-// first, but for a centre's staff the first role the refusal names that the centre has
+// first, but for a centre's staff the role the refusal names that every centre has first
 // (centreRole). Review 56 found a volunteer refused the return (national analyst, administrator
 // or coordinator) told to ask "the centre's national analyst", whom a centre has not: its
 // coordinator is the one to ask (decision 321).
@@ -170,12 +170,20 @@ func asked(needs []auth.Role, roles []auth.Role) auth.Role {
 	return needs[0]
 }
 
-// centreRole is, for a token of a centre's staff (centreStaff), the first role the refusal names
-// that a centre has (a coordinator, a lead, a supervisor, a volunteer); ok is false for any other
-// token, and when the refusal names only the national body's roles (decision 321).
+// centreRole is, for a token of a centre's staff (centreStaff), the role the refusal names that
+// every centre has first: its coordinator, then its safeguarding lead, then a contact supervisor
+// and a volunteer, which a centre offering supported contact only does not have (review 73: a
+// volunteer at a supported-only centre was told to ask "the centre's contact supervisor"). ok is
+// false for any other token, and when the refusal names only the national body's roles (decision
+// 321).
 func centreRole(needs []auth.Role, roles []auth.Role) (auth.Role, bool) {
 	if !centreStaff(roles) {
 		return "", false
+	}
+	for _, r := range []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead, auth.RoleSupervisor, auth.RoleVolunteer} {
+		if slices.Contains(needs, r) {
+			return r, true
+		}
 	}
 	for _, n := range needs {
 		if staffRoles[n] != "" && !national(n) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -230,6 +231,12 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 				family = resp.GetFamily()
 				return err
 			}); err != nil {
+				if r, ok := err.(*refusal); ok && r.status.Code() == codes.NotFound {
+					// Review 73: given the family's id (which history, bookings and the safeguarding
+					// record take), it said only "referral not found".
+					r.text += "; referral family takes the referral's id, not the family's: a family's referral is the one " +
+						"whose family_id it is in familytime referral list --centre " + centre + " --json"
+				}
 				return err
 			}
 			if out.json {

@@ -73,7 +73,7 @@ func TestARefusedReferrerIsToldWhatAReferrerDoes(t *testing.T) {
 // told a referrer, even for a centre its token does not name, to mint a coordinator's token, or
 // nothing at all. Every command's permission refusal is now worded in one place from the token the
 // command sent: a referrer's, or a national analyst's, is told what that role does and no staff
-// token; staff are told the token for the first staff role the refusal names, at the centre.
+// token; staff are told the token for the staff role the refusal names that every centre has first, at the centre.
 func TestEveryCommandTellsARefusedCallerWhatTheirRoleDoes(t *testing.T) {
 	dir := startDevPlatform(t)
 	data := []string{"--data", dir}
@@ -117,8 +117,9 @@ func TestEveryCommandTellsARefusedCallerWhatTheirRoleDoes(t *testing.T) {
 		require.NotContains(t, got, "a referrer's", args)
 	}
 
-	// Staff keep the hint on the token that works: the first staff role the refusal names, at the
-	// centre the command names (the administrator, a national role, at none).
+	// Staff keep the hint on the token that works: the staff role the refusal names that every
+	// centre has first (coordinator, lead, then supervisor: review 73), at the centre the command
+	// names (the administrator, a national role, at none).
 	volunteer := mint("--role", "volunteer", "--centre", c1)
 	coordinator := mint("--role", "coordinator", "--centre", c1)
 	for _, c := range []struct {
@@ -128,7 +129,7 @@ func TestEveryCommandTellsARefusedCallerWhatTheirRoleDoes(t *testing.T) {
 	}{
 		{volunteer, []string{"schedule", "waitlist", "list", "--centre", c1}, "--role coordinator --centre " + c1},
 		{volunteer, []string{"safeguarding", "concern", "list", "--centre", c1}, "--role safeguarding_lead --centre " + c1},
-		{volunteer, []string{"safeguarding", "hold", "list", "--centre", c1}, "--role supervisor --centre " + c1},
+		{volunteer, []string{"safeguarding", "hold", "list", "--centre", c1}, "--role coordinator --centre " + c1},
 		{volunteer, []string{"history", family, "--centre", c1, "--purpose", "court"}, "--role coordinator --centre " + c1},
 		{volunteer, []string{"referral", "erase", family, "--centre", c1, "--reason", "requested"}, `--role admin)"`},
 		// A centre the token does not name: the caller's own role, at that centre.

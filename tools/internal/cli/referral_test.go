@@ -322,6 +322,9 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	var family referralv1.Family
 	require.NoError(t, protojson.Unmarshal([]byte(out), &family))
 	require.Equal(t, "Emma Clarke", family.GetAdults()[0].GetFullName())
+	// Review 73: given the family's id, it says the command takes the referral's.
+	_, err = referral("family", family.GetFamilyId(), "--purpose", "letter to the family")
+	require.ErrorContains(t, err, "referral family takes the referral's id, not the family's")
 
 	// Screen, accept, the two pre-visits and the arrangement: ready for contact.
 	out, err = referral("screen", id, "--rating", "amber", "--note", "Hostile communication; stagger arrivals")

@@ -63,7 +63,20 @@ confirmed as one) does, and the return then says so: the column revised is true.
 				Period:   &reportingv1.Period{Kind: reportingv1.PeriodKind_PERIOD_KIND_QUARTER, Year: int32(year), Number: int32(q)},
 				CentreId: centre, Publication: true})
 			if err != nil {
-				return describe(err) // a quarter not published yet: PERIOD_NOT_ENDED, naming the last published (decisions 264, 282)
+				// A quarter not published yet: PERIOD_NOT_ENDED, naming the last published (decisions
+				// 264, 282). Its words are reporting's, for every reader of the figures; this command
+				// returns quarters only, so it says where the months and the figures so far are
+				// (review 73: it pointed at a --month this command does not have).
+				if reasonOf(err) == "PERIOD_NOT_ENDED" {
+					if r, ok := describe(err).(*refusal); ok {
+						r.text += ". This command returns published quarters only: a month published is on reporting's " +
+							"/figures?period=month&year=YYYY&number=M (the admin port of the dashboard's address that familytime dev " +
+							"prints), and the exact figures so far are reporting's GetFigures with publication false (gRPC), to the " +
+							"roles allowed them"
+						return r
+					}
+				}
+				return describe(err)
 			}
 			if format == "json" {
 				b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(resp)

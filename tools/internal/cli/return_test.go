@@ -36,6 +36,9 @@ func TestReturnOfAQuarterNotEndedIsRefused(t *testing.T) {
 	require.Contains(t, f.Message, "The last quarter published is "+lastQuarter)
 	_, err = run(t, "return", "--quarter", quarter, "--data", dir)
 	require.ErrorContains(t, err, "[PERIOD_NOT_ENDED]")
+	// Review 73: this command has no --month; it says where months and figures so far are.
+	require.ErrorContains(t, err, "This command returns published quarters only: a month published is on reporting's "+
+		"/figures?period=month&year=YYYY&number=M")
 	next := fmt.Sprintf("%dQ%d", now.Year()+1, current)
 	_, err = run(t, "return", "--quarter", next, "--data", dir)
 	require.ErrorContains(t, err, next+" has not begun")

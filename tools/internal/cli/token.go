@@ -42,6 +42,9 @@ at its own centre, never both at both (decision 106).`,
 				if err != nil {
 					return err
 				}
+				if role == auth.RoleService {
+					return errServiceRole
+				}
 				o.Roles = append(o.Roles, role)
 			}
 			for _, c := range centres {
@@ -60,6 +63,9 @@ at its own centre, never both at both (decision 106).`,
 				role, err := auth.ParseRole(r)
 				if err != nil {
 					return fmt.Errorf("--at %q: %w", a, err)
+				}
+				if role == auth.RoleService {
+					return errServiceRole
 				}
 				if (&auth.Claims{Roles: []auth.Role{role}}).National() {
 					return fmt.Errorf("--at %q: %s is a national role, held at every centre: give it with --role", a, role)
@@ -105,3 +111,9 @@ at its own centre, never both at both (decision 106).`,
 	})
 	return cmd
 }
+
+// errServiceRole refuses a token for the platform's own services' role, which no person holds:
+// it reads what any centre's staff may, at every centre (review 73 minted one and listed every
+// centre's holds). The services' tokens are minted by the platform itself.
+var errServiceRole = fmt.Errorf("--role service is the platform's own services' role, which no person holds (it reads every " +
+	"centre's records): give a person's role: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin")

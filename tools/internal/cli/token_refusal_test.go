@@ -25,3 +25,14 @@ func TestAnExpiredTokenIsToldToSignInAgain(t *testing.T) {
 	require.Contains(t, refusedFor(auth.ReasonTokenMalformed), "[TOKEN_MALFORMED]; give the whole token")
 	require.NotContains(t, refusedFor(auth.ReasonTokenUntrusted), "sign in again")
 }
+
+// Review 73: `token --role service` minted the platform's own services' role, which reads every
+// centre's holds, though --help lists no such role. It is refused, by --role and by --at.
+func TestATokenForTheServicesRoleIsRefused(t *testing.T) {
+	for _, args := range [][]string{{"--role", "service"}, {"--role", "coordinator,service"},
+		{"--at", "6f1c0a52-3f0e-4c55-9a3e-0f8d2c1b7a10=service"}} {
+		out, err := run(t, append([]string{"token", "--data", t.TempDir()}, args...)...)
+		require.ErrorContains(t, err, "--role service is the platform's own services' role, which no person holds", args)
+		require.Empty(t, out, "no token")
+	}
+}

@@ -250,12 +250,25 @@ func TestABookingIsForAKindOfContactTheCentreOffers(t *testing.T) {
 	got, err := admin.GetCentre(ctx, &schedulingv1.GetCentreRequest{CentreId: g.centre.String()})
 	require.NoError(t, err)
 	centre := got.GetCentre()
-	_, err = admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{CentreId: g.centre.String(), ExpectedVersion: centre.GetVersion(),
+	// Review 74 (decision 377): families waiting for supervised contact and a supervised booking
+	// still to come are told of as the centre stops offering it; a supported family waiting is not.
+	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	updated, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{CentreId: g.centre.String(), ExpectedVersion: centre.GetVersion(),
 		Details: &schedulingv1.CentreDetails{Name: centre.GetName(), Region: centre.GetRegion(),
 			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
 			AccreditationStatus: centre.GetAccreditationStatus(), AccreditationDate: centre.GetAccreditationDate()},
 		RequestId: uuid.NewString()})
 	require.NoError(t, err)
+	require.Len(t, updated.GetServiceWithdrawnWarnings(), 1)
+	warned := updated.GetServiceWithdrawnWarnings()[0]
+	require.Contains(t, warned, "SERVICE_WITHDRAWN: the centre no longer offers supervised contact, but it has 1 supervised session "+
+		"still booked from 2026-01-10 (familytime schedule sessions --centre "+g.centre.String()+" --from 2026-01-10")
+	require.Contains(t, warned, "and 2 families waiting for it on the waiting list or offered a place")
+	require.Contains(t, warned, "refused SERVICE_NOT_OFFERED")
+	require.NotContains(t, warned, f.id.String(), "no family named")
+	require.Equal(t, []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, updated.GetCentre().GetServiceTypes(), "recorded")
 
 	before := g.count(t, "SELECT count(*) FROM events")
 	_, err = book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),

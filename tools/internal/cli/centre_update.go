@@ -48,7 +48,11 @@ out three years after the day the directory has. Lifting a suspension within the
 no new date. --accredited-on is never in the future, and an accredited centre must have one.
 
 --service replaces the kinds of contact the centre offers: give each kind it offers from now on
-(repeat the flag). Bookings made before a centre stopped offering a kind stand.
+(repeat the flag). Bookings made before a centre stopped offering a kind stand, and families
+waiting for it stay on the waiting list, but neither is booked or offered a place of it again
+(SERVICE_NOT_OFFERED): the update warns of them on standard error, "WARNING SERVICE_WITHDRAWN:
+...", with how many, from when, and the commands that list them, for the coordinator to move
+each family on (decision 377).
 
 The answer says what changed, then the centre as the directory now has it (--json: the centre,
 as centre show gives it). Administrators only.`,
@@ -164,6 +168,9 @@ as centre show gives it). Administrators only.`,
 					}
 					fmt.Fprintln(w)
 				}
+			}
+			for _, w := range resp.GetServiceWithdrawnWarnings() {
+				warnOnStderr(cmd, w)
 			}
 			return printAnswer(cmd, &out, resp, resp.GetCentre(), centreFields(resp.GetCentre()))
 		},

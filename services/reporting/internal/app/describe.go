@@ -532,7 +532,16 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		// A refused attempt is on the audit too (decision 297): said as a refusal, by the first
 		// role the caller's token gave them there, with nothing of what was asked for.
 		role, _, _ := strings.Cut(ev.GetRole(), ",")
-		return "Safeguarding record asked for by " + roleWords(strings.TrimSpace(role), true) + ": refused, nothing given"
+		who := roleWords(strings.TrimSpace(role), true)
+		switch ev.GetReason() {
+		case "OUTSIDE_YOUR_CENTRES", "NOT_AT_THIS_CENTRE":
+			// Review 74: another centre's lead read as this centre's own.
+			who += " of another centre"
+		case "NOT_THE_LEAD", "NOT_IN_ROLE":
+			// Decision 373: on the centre's register, in another role than their token's.
+			who += " (as their token said; the centre's staff register does not give them that role)"
+		}
+		return "Safeguarding record asked for by " + who + ": refused, nothing given"
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
 
@@ -166,4 +167,24 @@ func keptFromChildren(ready *schedulingv1.FamilyReadyNoted, kept []uuid.UUID) {
 			a.MayAttend, a.MayBring, a.MayCollect = proto.Bool(false), false, false
 		}
 	}
+}
+
+// StillBooked is how many bookings of a centre for a kind of contact are still booked on or after
+// a local date, and the first of their dates (zero when none): what a centre that stops offering
+// that kind of contact leaves booked (decision 377).
+func (r *Sessions) StillBooked(ctx context.Context, centre uuid.UUID, st commonv1.ServiceType, from time.Time) (int, time.Time, error) {
+	var (
+		n     int
+		first *time.Time
+	)
+	err := r.store.Pool().QueryRow(ctx, `SELECT count(*), min(session_date) FROM bookings
+		WHERE centre_id = $1 AND service_type = $2 AND status = $3 AND session_date >= $4`,
+		centre, int32(st), int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED), from).Scan(&n, &first)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("count the bookings still to come: %w", err)
+	}
+	if first == nil {
+		return n, time.Time{}, nil
+	}
+	return n, *first, nil
 }

@@ -143,8 +143,8 @@ func (s *Server) UpdateCentre(ctx context.Context, req *schedulingv1.UpdateCentr
 		return nil, err
 	}
 	resp, err := command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.UpdateCentreResponse, *eventstore.UnitOfWork, error) {
-		v, uow, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, md)
-		return &schedulingv1.UpdateCentreResponse{Centre: centre(v)}, uow, err
+		v, warnings, uow, err := s.app.UpdateCentre(ctx, id, req.GetExpectedVersion(), d, md)
+		return &schedulingv1.UpdateCentreResponse{Centre: centre(v), ServiceWithdrawnWarnings: warnings}, uow, err
 	})
 	return resp, translate(adapters.Refusal(err))
 }

@@ -231,9 +231,14 @@ type UpdateCentreResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's (the same request_id): the one recorded when the command was first
 	// carried out, not the record as it stands now. Never recorded: false in the first answer.
-	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// SERVICE_WITHDRAWN, in words, for each kind of contact the update stops the centre offering
+	// while bookings of it are still to come or families wait for it on the centre's waiting list:
+	// counts and dates, and the commands that list them, never a family. The update is recorded all
+	// the same (docs/decisions.md 377).
+	ServiceWithdrawnWarnings []string `protobuf:"bytes,4,rep,name=service_withdrawn_warnings,json=serviceWithdrawnWarnings,proto3" json:"service_withdrawn_warnings,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
 }
 
 func (x *UpdateCentreResponse) Reset() {
@@ -285,6 +290,13 @@ func (x *UpdateCentreResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *UpdateCentreResponse) GetServiceWithdrawnWarnings() []string {
+	if x != nil {
+		return x.ServiceWithdrawnWarnings
+	}
+	return nil
 }
 
 // GetCentreRequest names a centre.
@@ -4992,12 +5004,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x10expected_version\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x0fexpectedVersion\x12I\n" +
 	"\adetails\x18\x03 \x01(\v2'.familytime.scheduling.v1.CentreDetailsB\x06\xbaH\x03\xc8\x01\x01R\adetails\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xa9\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe7\x01\n" +
 	"\x14UpdateCentreResponse\x128\n" +
 	"\x06centre\x18\x01 \x01(\v2 .familytime.scheduling.v1.CentreR\x06centre\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"9\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\x12<\n" +
+	"\x1aservice_withdrawn_warnings\x18\x04 \x03(\tR\x18serviceWithdrawnWarnings\"9\n" +
 	"\x10GetCentreRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"M\n" +
 	"\x11GetCentreResponse\x128\n" +

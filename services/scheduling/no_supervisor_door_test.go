@@ -21,9 +21,9 @@ import (
 func TestTheDoorIsCautionedWhenNobodyIsClearedToSuperviseTheFamilysContact(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
-	morning, rooms := g.timetable(t, saturday(0), true, 1, 1)
+	morning, rooms := g.timetable(t, saturday(0), true, 1, 1, 1)
 	coordinator := g.client(t, auth.RoleCoordinator)
-	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	fams := g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
 	var bookings []string
 	for i, f := range fams {
 		booked, err := book(ctx, coordinator, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
@@ -59,6 +59,28 @@ func TestTheDoorIsCautionedWhenNobodyIsClearedToSuperviseTheFamilysContact(t *te
 		require.NotContains(t, said, id.String(), "no family or person named")
 	}
 	require.Empty(t, caution(checkIn(bookings[0], fams[0].visiting)), "said once, as the family is first admitted")
+
+	// A family recorded arriving with nobody checked in first is cautioned the same (374's Left),
+	// at its first arrival only.
+	arrive := func(party schedulingv1.Party, people ...uuid.UUID) *schedulingv1.RecordArrivalResponse {
+		t.Helper()
+		var ids []string
+		for _, p := range people {
+			ids = append(ids, p.String())
+		}
+		got, err := door.RecordArrival(ctx, &schedulingv1.RecordArrivalRequest{CentreId: g.centre.String(), BookingId: bookings[2],
+			Party: party, PersonIds: ids, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		return got
+	}
+	first := arrive(schedulingv1.Party_PARTY_VISITING, fams[2].visiting)
+	i := slices.IndexFunc(first.GetCautions(), func(c *schedulingv1.CheckInCaution) bool { return c.GetCode() == "NO_SUPERVISOR" })
+	require.GreaterOrEqual(t, i, 0, "%v", first.GetCautions())
+	require.Contains(t, first.GetCautions()[i].GetText(), "familytime schedule cancel "+bookings[2])
+	g.clock.Set(london(2026, 1, 10, 10, 1))
+	second := arrive(schedulingv1.Party_PARTY_CHILDREN, fams[2].resident, fams[2].child)
+	require.False(t, slices.ContainsFunc(second.GetCautions(), func(c *schedulingv1.CheckInCaution) bool { return c.GetCode() == "NO_SUPERVISOR" }),
+		"the family was seen already")
 
 	// A supervisor cleared today is put on the register: the next family is admitted without it.
 	g.addStaff(t, "sup-one", schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,

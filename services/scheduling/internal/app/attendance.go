@@ -179,6 +179,12 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
 		return Arrival{}, nil, err
 	}
+	// First seen: nobody of the family checked in or recorded arriving before this arrival, which
+	// then starts the family's time at the centre, as a first check-in does (supervisorFree).
+	firstSeen := false
+	if before, err := f.Booking(m.Booking); err == nil {
+		firstSeen = len(before.CheckedIn) == 0 && len(before.Arrived) == 0
+	}
 	b, ev, err := f.Arrive(m.Booking, m.Party, at, m.People, now)
 	if err != nil {
 		return Arrival{}, nil, err
@@ -197,6 +203,18 @@ func (a *App) RecordArrival(ctx context.Context, centre uuid.UUID, m Movement, m
 				return Arrival{}, nil, err
 			}
 			out.Cautions = append(out.Cautions, apart...)
+			if firstSeen {
+				// A supervised family recorded arriving, as it happens, with nobody checked in
+				// first: the door is told no supervisor is free or cleared to watch it, as at a
+				// first check-in (decisions 265, 374; 374's Left).
+				c, err := a.supervisorFree(ctx, b)
+				if err != nil {
+					return Arrival{}, nil, err
+				}
+				if c != nil {
+					out.Cautions = append(out.Cautions, *c)
+				}
+			}
 		}
 		if out.NoContactPossible {
 			// No minute of contact is held: all of it is lost, not the minutes to the arrival

@@ -1327,6 +1327,11 @@ history shows both. What it is corrected to follows arrive's and depart's rules;
 withdrawn only once the party's departure is not recorded (DEPARTURE_RECORDED: correct that first).
 After the session is completed its record stands (SESSION_COMPLETED).
 
+A corrected arrival is answered the cautions of the arrival as corrected, printed first as an
+arrival's are: "CAUTION NO_CONTACT_POSSIBLE: ..." when, as corrected, the party came too late for
+any contact (record its no-show, as the caution says), and PARENTS_MAY_MEET only of a time within
+the door's window of now (decision 378).
+
 A check-in recorded by mistake (a wrong tap: someone of another booking, or who did not come) is
 withdrawn with --checkin --person PERSON --not-happened (no --party or --at: the check-in's are the
 ones recorded): the person is then not IN nor CHECKED IN, their party not taken to have come (its
@@ -1391,6 +1396,12 @@ stopped (ON_HOLD, DISCLOSURE_NOT_WEIGHED) stands (REFUSAL_STANDS). --note goes w
 			resp, err := c.CorrectMovement(cmd.Context(), req)
 			if err != nil {
 				return s.describe(err)
+			}
+			if !out.json {
+				// A corrected arrival's cautions, first, as an arrival's (decision 378).
+				for _, c := range resp.GetCautions() {
+					fmt.Fprintf(stdout(cmd), "CAUTION %s: %s\n", c.GetCode(), c.GetText())
+				}
 			}
 			return answerBooking(cmd, &out, resp, resp.GetBooking(), nil)
 		},

@@ -266,10 +266,15 @@ func (a *App) RecordDeparture(ctx context.Context, centre uuid.UUID, m Movement,
 
 // CorrectMovement corrects a party's arrival or departure recorded by mistake (domain.Family's
 // Correct), by the people at the door, as they record it. m.At nil keeps the time recorded.
-func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement, movement schedulingv1.Movement, notHappened bool, md eventstore.Metadata) (*domain.Booking, *eventstore.UnitOfWork, error) {
+//
+// A corrected arrival answers the cautions of the arrival as corrected (domain.Family's
+// ArrivalCautions; decision 378, 317's Left): a visiting parent corrected to have come after the
+// children went home is NO_CONTACT_POSSIBLE, with its no-show as the way on, where before the
+// correction said nothing and only completion's refusal (NO_CONTACT_HELD) was left to tell.
+func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement, movement schedulingv1.Movement, notHappened bool, md eventstore.Metadata) (*domain.Booking, []domain.Caution, *eventstore.UnitOfWork, error) {
 	f, err := a.familyOfBooking(ctx, centre, m.Booking)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	expected := f.Version()
 	now := a.now()
@@ -278,19 +283,25 @@ func (a *App) CorrectMovement(ctx context.Context, centre uuid.UUID, m Movement,
 	var at time.Time
 	if m.At != nil {
 		if at, err = m.when(f, now); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	c := domain.Correction{Party: m.Party, Movement: movement, At: at, People: m.People, NotHappened: notHappened}
 	uow := new(eventstore.UnitOfWork)
 	if err := a.atTheDoor(ctx, uow, centre, f, m.Booking, md); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	b, ev, err := f.Correct(m.Booking, c, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return b, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
+	var cautions []domain.Caution
+	if movement == schedulingv1.Movement_MOVEMENT_ARRIVAL && !notHappened {
+		if came, ok := b.Arrived[m.Party]; ok {
+			cautions, _ = f.ArrivalCautions(b, m.Party, came, now)
+		}
+	}
+	return b, cautions, uow, a.append(uow, domain.FamilyStream(f.ID()), expected, f.ID(), centre, md, ev)
 }
 
 // CorrectCheckIn withdraws a person's check-in recorded by mistake (domain.Family's

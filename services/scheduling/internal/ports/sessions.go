@@ -333,11 +333,15 @@ func (s *Server) CorrectMovement(ctx context.Context, req *schedulingv1.CorrectM
 		return nil, problem.Invalid("time", "is not given when the movement did not happen (not_happened)")
 	}
 	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.CorrectMovementResponse, *eventstore.UnitOfWork, error) {
-		b, uow, err := s.app.CorrectMovement(ctx, centre, m, req.GetMovement(), req.GetNotHappened(), md)
+		b, cautions, uow, err := s.app.CorrectMovement(ctx, centre, m, req.GetMovement(), req.GetNotHappened(), md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.CorrectMovementResponse{Booking: bookingProto(b)}, uow, nil
+		resp := &schedulingv1.CorrectMovementResponse{Booking: bookingProto(b)}
+		for _, c := range cautions {
+			resp.Cautions = append(resp.Cautions, &schedulingv1.CheckInCaution{Code: c.Code, Text: c.Text})
+		}
+		return resp, uow, nil
 	})
 }
 

@@ -2508,7 +2508,12 @@ type CorrectMovementResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's (the same request_id): the one recorded when the command was first
 	// carried out, not the record as it stands now. Never recorded: false in the first answer.
-	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Replayed bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// A corrected arrival's cautions, as RecordArrivalResponse's of the arrival as corrected:
+	// NO_CONTACT_POSSIBLE when, as corrected, the party came too late for any contact (the way on:
+	// its no-show); PARENTS_MAY_MEET only of a time within the door's window of now. None for a
+	// departure or a movement that did not happen (docs/decisions.md 378).
+	Cautions      []*CheckInCaution `protobuf:"bytes,4,rep,name=cautions,proto3" json:"cautions,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2562,6 +2567,13 @@ func (x *CorrectMovementResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *CorrectMovementResponse) GetCautions() []*CheckInCaution {
+	if x != nil {
+		return x.Cautions
+	}
+	return nil
 }
 
 // CorrectCheckInRequest withdraws a person's check-in recorded by mistake.
@@ -5205,12 +5217,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"person_ids\x18\x06 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12!\n" +
 	"\fnot_happened\x18\a \x01(\bR\vnotHappened\x12'\n" +
 	"\n" +
-	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xaf\x01\n" +
+	"request_id\x18\b \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xf5\x01\n" +
 	"\x17CorrectMovementResponse\x12;\n" +
 	"\abooking\x18\x01 \x01(\v2!.familytime.scheduling.v1.BookingR\abooking\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\xf8\x01\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\x12D\n" +
+	"\bcautions\x18\x04 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\"\xf8\x01\n" +
 	"\x15CorrectCheckInRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
@@ -5614,123 +5627,124 @@ var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
 	71,  // 56: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
 	75,  // 57: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
 	66,  // 58: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 59: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 61: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 62: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 63: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	75,  // 64: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	72,  // 65: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	66,  // 66: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 67: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	81,  // 69: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	66,  // 70: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
-	82,  // 71: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	72,  // 72: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
-	66,  // 73: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
-	81,  // 74: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	72,  // 75: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	66,  // 76: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	66,  // 77: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	44,  // 78: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	72,  // 79: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	83,  // 80: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	72,  // 81: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	72,  // 82: familytime.scheduling.v1.ListFamilyBookingsRequest.from:type_name -> familytime.common.v1.Date
-	75,  // 83: familytime.scheduling.v1.FamilyBooking.booking:type_name -> familytime.scheduling.v1.Booking
-	72,  // 84: familytime.scheduling.v1.ContactEnding.ended_on:type_name -> familytime.common.v1.Date
-	49,  // 85: familytime.scheduling.v1.ListFamilyBookingsResponse.bookings:type_name -> familytime.scheduling.v1.FamilyBooking
-	50,  // 86: familytime.scheduling.v1.ListFamilyBookingsResponse.ending:type_name -> familytime.scheduling.v1.ContactEnding
-	72,  // 87: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	72,  // 88: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	84,  // 89: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	85,  // 90: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	72,  // 91: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	72,  // 92: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	72,  // 93: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	86,  // 94: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 95: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	87,  // 96: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	72,  // 97: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	86,  // 98: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 99: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 100: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	86,  // 101: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 102: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	86,  // 103: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 104: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 105: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	86,  // 106: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 107: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 108: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 109: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 110: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 111: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 112: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 113: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 114: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 115: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 116: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 117: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 118: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 119: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 120: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 121: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 122: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
-	33,  // 123: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	35,  // 124: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	37,  // 125: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	39,  // 126: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	41,  // 127: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	43,  // 128: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	46,  // 129: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	48,  // 130: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:input_type -> familytime.scheduling.v1.ListFamilyBookingsRequest
-	52,  // 131: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	54,  // 132: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	56,  // 133: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	58,  // 134: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	60,  // 135: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	62,  // 136: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	88,  // 137: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:input_type -> familytime.scheduling.v1.KeepFamiliesApartRequest
-	89,  // 138: familytime.scheduling.v1.SchedulingService.EndKeepingApart:input_type -> familytime.scheduling.v1.EndKeepingApartRequest
-	1,   // 139: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 140: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 141: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 142: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 143: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 144: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 145: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 146: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 147: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 148: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 149: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 150: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 151: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 152: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 153: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 154: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
-	34,  // 155: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	36,  // 156: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	38,  // 157: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	40,  // 158: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	42,  // 159: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	45,  // 160: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	47,  // 161: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	51,  // 162: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
-	53,  // 163: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	55,  // 164: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	57,  // 165: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	59,  // 166: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	61,  // 167: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	63,  // 168: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	90,  // 169: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:output_type -> familytime.scheduling.v1.KeepFamiliesApartResponse
-	91,  // 170: familytime.scheduling.v1.SchedulingService.EndKeepingApart:output_type -> familytime.scheduling.v1.EndKeepingApartResponse
-	139, // [139:171] is the sub-list for method output_type
-	107, // [107:139] is the sub-list for method input_type
-	107, // [107:107] is the sub-list for extension type_name
-	107, // [107:107] is the sub-list for extension extendee
-	0,   // [0:107] is the sub-list for field type_name
+	24,  // 59: familytime.scheduling.v1.CorrectMovementResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	75,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 61: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 62: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 63: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 64: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	75,  // 65: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	72,  // 66: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	66,  // 67: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	66,  // 69: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 70: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	66,  // 71: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
+	82,  // 72: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	72,  // 73: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
+	66,  // 74: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 75: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	72,  // 76: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	66,  // 77: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	66,  // 78: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	44,  // 79: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	72,  // 80: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	83,  // 81: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	72,  // 82: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	72,  // 83: familytime.scheduling.v1.ListFamilyBookingsRequest.from:type_name -> familytime.common.v1.Date
+	75,  // 84: familytime.scheduling.v1.FamilyBooking.booking:type_name -> familytime.scheduling.v1.Booking
+	72,  // 85: familytime.scheduling.v1.ContactEnding.ended_on:type_name -> familytime.common.v1.Date
+	49,  // 86: familytime.scheduling.v1.ListFamilyBookingsResponse.bookings:type_name -> familytime.scheduling.v1.FamilyBooking
+	50,  // 87: familytime.scheduling.v1.ListFamilyBookingsResponse.ending:type_name -> familytime.scheduling.v1.ContactEnding
+	72,  // 88: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	72,  // 89: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	84,  // 90: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	85,  // 91: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	72,  // 92: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	72,  // 93: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	72,  // 94: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	86,  // 95: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 96: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	87,  // 97: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	72,  // 98: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	86,  // 99: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 100: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 101: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	86,  // 102: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 103: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	86,  // 104: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	66,  // 105: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	72,  // 106: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	86,  // 107: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 108: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 109: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 110: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 111: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 112: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 113: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 114: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 115: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	16,  // 116: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	18,  // 117: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	20,  // 118: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	22,  // 119: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	25,  // 120: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	27,  // 121: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	29,  // 122: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	31,  // 123: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
+	33,  // 124: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	35,  // 125: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	37,  // 126: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	39,  // 127: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	41,  // 128: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	43,  // 129: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	46,  // 130: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	48,  // 131: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:input_type -> familytime.scheduling.v1.ListFamilyBookingsRequest
+	52,  // 132: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	54,  // 133: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	56,  // 134: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	58,  // 135: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	60,  // 136: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	62,  // 137: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	88,  // 138: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:input_type -> familytime.scheduling.v1.KeepFamiliesApartRequest
+	89,  // 139: familytime.scheduling.v1.SchedulingService.EndKeepingApart:input_type -> familytime.scheduling.v1.EndKeepingApartRequest
+	1,   // 140: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 141: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 142: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 143: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 144: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 145: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 146: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 147: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	17,  // 148: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	19,  // 149: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	21,  // 150: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	23,  // 151: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	26,  // 152: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	28,  // 153: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	30,  // 154: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	32,  // 155: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	34,  // 156: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	36,  // 157: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	38,  // 158: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	40,  // 159: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	42,  // 160: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	45,  // 161: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	47,  // 162: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	51,  // 163: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
+	53,  // 164: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	55,  // 165: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	57,  // 166: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	59,  // 167: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	61,  // 168: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	63,  // 169: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	90,  // 170: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:output_type -> familytime.scheduling.v1.KeepFamiliesApartResponse
+	91,  // 171: familytime.scheduling.v1.SchedulingService.EndKeepingApart:output_type -> familytime.scheduling.v1.EndKeepingApartResponse
+	140, // [140:172] is the sub-list for method output_type
+	108, // [108:140] is the sub-list for method input_type
+	108, // [108:108] is the sub-list for extension type_name
+	108, // [108:108] is the sub-list for extension extendee
+	0,   // [0:108] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }

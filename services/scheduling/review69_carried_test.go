@@ -27,8 +27,8 @@ func TestKeptApartIsCarriedToTheFamilyReferredAgain(t *testing.T) {
 	ctx := t.Context()
 	morning, rooms := g.timetable(t, saturday(0), false, 2, 2)
 	c := g.client(t, auth.RoleCoordinator)
-	fams := g.ready(t, 6, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
-	a, b, again, bookedBefore, erased, x := fams[0], fams[1], fams[2], fams[3], fams[4], fams[5]
+	fams := g.ready(t, 7, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	a, b, again, bookedBefore, erased, x, y := fams[0], fams[1], fams[2], fams[3], fams[4], fams[5], fams[6]
 	keep := func(one, other uuid.UUID, reason schedulingv1.KeepApartReason) (*schedulingv1.KeepFamiliesApartResponse, error) {
 		return c.KeepFamiliesApart(ctx, &schedulingv1.KeepFamiliesApartRequest{CentreId: g.centre.String(), FamilyId: one.String(),
 			OtherFamilyId: other.String(), Reason: reason, RequestId: uuid.NewString()})
@@ -132,4 +132,19 @@ func TestKeptApartIsCarriedToTheFamilyReferredAgain(t *testing.T) {
 	before = kept()
 	confirm(again, b.id.String())
 	require.Equal(t, before, kept())
+
+	// Decision 379 (363's Left): a pair recorded on B after the confirmations is carried to the
+	// families referred again as B, each naming B; either way round.
+	_, err = keep(y.id, b.id, injunction)
+	require.NoError(t, err)
+	require.Contains(t, apart(again), y.id.String())
+	require.Contains(t, apart(bookedBefore), y.id.String())
+	require.Subset(t, apart(y), []string{b.id.String(), again.id.String(), bookedBefore.id.String()})
+	carried = g.count(t, `SELECT count(*) FROM events WHERE event_type = 'familytime.scheduling.v1.FamiliesKeptApart'
+		AND family_id = $1 AND position(convert_to($2, 'UTF8') in payload) > 0`, again.id, b.id.String())
+	require.Equal(t, 3, carried, "the new pair carried names B too")
+	before = kept()
+	_, err = keep(b.id, y.id, injunction)
+	require.NoError(t, err)
+	require.Equal(t, before, kept(), "the same pair again records nothing, nor carries it again")
 }

@@ -71,13 +71,62 @@ func (a *App) KeepFamiliesApart(ctx context.Context, centre, family, other uuid.
 		return answer, nil, nil
 	}
 	uow := new(eventstore.UnitOfWork)
-	if err := a.append(uow, domain.FamilyStream(family), fv, family, centre, md, mine); err != nil {
+	// The families referred again as either of the two are kept apart from the other too (decision
+	// 379): each carried pair's event goes in the family referred again's stream, and its other
+	// half in this pair's, beside this pair's own event.
+	toOther, err := a.carryToReferredAgain(ctx, uow, f, o, centre, md)
+	if err != nil {
 		return KeptApartAnswer{}, nil, err
 	}
-	if err := a.append(uow, domain.FamilyStream(other), ov, other, centre, md, theirs); err != nil {
+	toFamily, err := a.carryToReferredAgain(ctx, uow, o, f, centre, md)
+	if err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	if err := a.append(uow, domain.FamilyStream(family), fv, family, centre, md, append([]proto.Message{mine}, toFamily...)...); err != nil {
+		return KeptApartAnswer{}, nil, err
+	}
+	if err := a.append(uow, domain.FamilyStream(other), ov, other, centre, md, append([]proto.Message{theirs}, toOther...)...); err != nil {
 		return KeptApartAnswer{}, nil, err
 	}
 	return answer, uow, nil
+}
+
+// carryToReferredAgain keeps every family confirmed at centre as earlier referred again (and
+// theirs in turn: adapters' ReferredAgain), not erased, apart from other, as earlier now is: a pair
+// recorded on earlier after its child was confirmed referred again (review 69 left it; decision
+// 379). Each such family's event is appended on uow at the version read; the other halves, for
+// other's stream, are returned for the caller to append with its own.
+func (a *App) carryToReferredAgain(ctx context.Context, uow *eventstore.UnitOfWork, earlier, other *domain.Family, centre uuid.UUID, md eventstore.Metadata) ([]proto.Message, error) {
+	again, err := a.sessions.ReferredAgain(ctx, earlier.ID(), centre)
+	if err != nil {
+		return nil, err
+	}
+	var theirs []proto.Message
+	for _, id := range again {
+		if id == other.ID() {
+			continue
+		}
+		if erased, err := a.erased(ctx, id); err != nil || erased {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		r, err := a.sessions.Family(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		rv := r.Version()
+		m, t, ok := r.CarryKeptApart(earlier, other, centre, a.centreToday())
+		if !ok {
+			continue
+		}
+		if err := a.append(uow, domain.FamilyStream(id), rv, id, centre, md, m); err != nil {
+			return nil, err
+		}
+		theirs = append(theirs, t)
+	}
+	return theirs, nil
 }
 
 // ErrFamilyErased refuses keeping apart a family whose personal data referral erased (review 69,
@@ -116,6 +165,8 @@ func (a *App) CarryKeptApart(ctx context.Context, uow *eventstore.UnitOfWork, fa
 	if erased, err := a.erased(ctx, family); err != nil || erased {
 		return err
 	}
+	// Kept, so that a pair recorded on earlier from now on is carried too (decision 379).
+	adapters.NoteReferredAgain(uow, family, earlier, centre)
 	f, e, err := a.pair(ctx, family, earlier)
 	if err != nil {
 		return err

@@ -263,6 +263,12 @@ func TestACaseEndedByMistakeIsReopened(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_READY_FOR_CONTACT, reopened.GetReferral().GetState())
 
+	// Decision 380 (review 75): another family's child with the same first name and date of birth
+	// only, open at the centre, is no child of the case referred again: the reopening goes on.
+	w.submit(supported, func(d *referralv1.ReferralDetails) {
+		aChild("Leon Fairweather")(d)
+		d.Children[0].FullName = "Leon Hartley"
+	})
 	// A hold placed since the ending suspends the reopened case.
 	g.suspendEnded(t, w, held)
 	reopened, err = w.reopen(held, "Ended by mistake")

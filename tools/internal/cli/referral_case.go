@@ -817,7 +817,9 @@ ending, which itself is never changed; the note says why the ending was a mistak
 allowed within 28 days of the ending (REOPEN_TOO_LATE after: refer the family again), not once the
 family's data is erased (FAMILY_ERASED: nothing of the family is left; if it needs contact again,
 refer it again), and not while another referral of the family's children is open (REFERRED_AGAIN:
-carry on with that one; one at another centre is that centre's, which this centre cannot open or
+the family's own, one of a child with the same name and date of birth, or one confirmed the same
+child with referral same-child; a child with only the same first name and date of birth, say, is
+another family's until a person confirms it; decision 380. Carry on with that one; one at another centre is that centre's, which this centre cannot open or
 withdraw, and an administrator takes it up with that centre). The case returns to where it stood:
 in contact, or ready for contact, and suspended again if a safeguarding hold is in force. The
 national figures no longer count the ending.

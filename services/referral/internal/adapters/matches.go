@@ -246,10 +246,13 @@ func lockMatches(uow *eventstore.UnitOfWork, hashes [][]byte) {
 	}
 }
 
-// MatchHashes are the keyed hashes recorded for a referral's children (none once its family is
-// erased).
+// MatchHashes are the keyed hashes of the same name and date of birth recorded for a referral's
+// children (none once its family is erased).
 func (r *Referrals) MatchHashes(ctx context.Context, referral uuid.UUID) ([][]byte, error) {
-	rows, err := r.store.Pool().Query(ctx, `SELECT match FROM child_matches WHERE referral_id = $1 ORDER BY match`, referral)
+	// The same name and date of birth only: a weaker likeness does not stop a reopening (decision
+	// 380), so a referral matching by it alone must not fail one at its commit either.
+	rows, err := r.store.Pool().Query(ctx, `SELECT match FROM child_matches WHERE referral_id = $1 AND kind = $2 ORDER BY match`, referral,
+		int16(referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE))
 	if err != nil {
 		return nil, fmt.Errorf("read the children's matches: %w", err)
 	}

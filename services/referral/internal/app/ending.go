@@ -62,7 +62,11 @@ func (a *App) ReopenCase(ctx context.Context, id, centre uuid.UUID, note string,
 }
 
 // notReferredAgain refuses (domain.ReferredAgain) while another referral of r's family, or of a
-// child on it, is open.
+// child on it, is open: a child on it with the same name and date of birth, or one confirmed the
+// same child (same-child, either way). A weaker likeness (the same first name and date of birth,
+// say) is a possible duplicate for a person to weigh, not the child referred again: review 75's
+// "Ava Mu" could not be reopened for "Ava Nu", another family's child at another centre, and was
+// told to take it up with that centre (decision 380).
 func (a *App) notReferredAgain(ctx context.Context, r *domain.Referral) error {
 	others, err := a.referrals.ReferralsOfFamily(ctx, r.FamilyID())
 	if err != nil {
@@ -72,8 +76,17 @@ func (a *App) notReferredAgain(ctx context.Context, r *domain.Referral) error {
 	if err != nil {
 		return err
 	}
+	weak := map[uuid.UUID]bool{}
 	for _, m := range matched {
 		others = append(others, m.Other)
+		if !sameChildBySight(m.Match) {
+			weak[m.Other] = true
+		}
+	}
+	for _, m := range matched { // a strong match with another child on the same referral outweighs
+		if sameChildBySight(m.Match) {
+			delete(weak, m.Other)
+		}
 	}
 	for _, other := range others {
 		if other == r.ID() {
@@ -83,9 +96,36 @@ func (a *App) notReferredAgain(ctx context.Context, r *domain.Referral) error {
 		if err != nil {
 			return err
 		}
-		if adapters.Open(o.State()) {
-			return domain.ReferredAgain(o.ID(), o.CentreID() != r.CentreID())
+		if !adapters.Open(o.State()) {
+			continue
 		}
+		if weak[other] && o.FamilyID() != r.FamilyID() && !confirmedSame(r, o) {
+			continue
+		}
+		return domain.ReferredAgain(o.ID(), o.CentreID() != r.CentreID())
 	}
 	return nil
+}
+
+// sameChildBySight reports whether a match is of the same name and date of birth (or a flag
+// recorded before decision 200, which matched those only): the child referred again, unless a
+// person says otherwise, as submission's possible duplicates are read (decision 380).
+func sameChildBySight(m referralv1.ChildMatch) bool {
+	return m == referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE || m == referralv1.ChildMatch_CHILD_MATCH_UNSPECIFIED
+}
+
+// confirmedSame reports whether a child on r was confirmed the same child as one on o, or the
+// other way round (same-child, decision 260).
+func confirmedSame(r, o *domain.Referral) bool {
+	for _, s := range r.SameChildren() {
+		if s.Other == o.ID() {
+			return true
+		}
+	}
+	for _, s := range o.SameChildren() {
+		if s.Other == r.ID() {
+			return true
+		}
+	}
+	return false
 }

@@ -239,7 +239,8 @@ func TestOnHoldIsAHoldInForce(t *testing.T) {
 func TestABookingIsForAKindOfContactTheCentreOffers(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
-	f := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	// Two families ready for supervised contact: f, booked, and one with no session booked ahead.
+	f := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
 	pattern, rooms := g.timetable(t, saturday(0), true, 1)
 	c := g.client(t, auth.RoleCoordinator)
 	booked, err := book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
@@ -263,8 +264,10 @@ func TestABookingIsForAKindOfContactTheCentreOffers(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, updated.GetServiceWithdrawnWarnings(), 1)
 	warned := updated.GetServiceWithdrawnWarnings()[0]
-	require.Contains(t, warned, "SERVICE_WITHDRAWN: the centre no longer offers supervised contact, but it has 1 supervised session "+
-		"still booked from 2026-01-10 (familytime schedule sessions --centre "+g.centre.String()+" --from 2026-01-10")
+	require.Contains(t, warned, "SERVICE_WITHDRAWN: the centre no longer offers supervised contact, but it has 2 families ready for "+
+		"or in supervised contact, their cases open (familytime referral list --centre "+g.centre.String()+" --state in-contact")
+	require.Contains(t, warned, "1 supervised session still booked from 2026-01-10 (familytime schedule sessions --centre "+
+		g.centre.String()+" --from 2026-01-10")
 	require.Contains(t, warned, "and 2 families waiting for it on the waiting list or offered a place")
 	require.Contains(t, warned, "refused SERVICE_NOT_OFFERED")
 	require.NotContains(t, warned, f.id.String(), "no family named")

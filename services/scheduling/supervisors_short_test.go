@@ -52,7 +52,7 @@ func TestSupervisedSessionsAtOnceOutnumberingTheSupervisorsAreWarned(t *testing.
 	require.Contains(t, warning, "SUPERVISORS_SHORT: 2 supervised sessions of the centre are under way at once on 2026-01-10 from 10:15 to 11:15 "+
 		"(this one counted), but its staff register clears 1 person only to supervise contact that day")
 	require.Contains(t, warning, "one family at a time")
-	require.Contains(t, warning, "familytime staff list --on 2026-01-10")
+	require.Contains(t, warning, "familytime staff list --centre "+g.centre.String()+" --on 2026-01-10")
 	for _, id := range []string{fams[0].id.String(), fams[1].id.String(), first.GetBooking().GetBookingId(), second.GetBooking().GetBookingId(), "sup-one"} {
 		require.NotContains(t, warning, id, "the warning names no family, booking or person")
 	}

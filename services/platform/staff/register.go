@@ -551,6 +551,9 @@ func (r *Register) ClearedSupervisors(date time.Time) int {
 	return n
 }
 
+// Centre is the centre whose register it is.
+func (r *Register) Centre() uuid.UUID { return r.centre }
+
 // NoSupervisorWarning is what whoever books a supervised session on date is told when the
 // register has nobody cleared to supervise contact that day (NO_SUPERVISOR), or only one, whose
 // report no second person could check (NO_SECOND_SUPERVISOR), or "" when it has two or more: the
@@ -561,14 +564,15 @@ func (r *Register) NoSupervisorWarning(date time.Time) string {
 		return fmt.Sprintf("NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise "+
 			"contact on %s (on the staff that day, DBS-checked, and trained within the year), so nobody could complete this supervised "+
 			"session or write its observation report: record the supervisor on the register by the day, as they start or are trained (familytime staff add, "+
-			"familytime staff check; familytime staff list --on %s says who is cleared), or book a day someone is", dates.String(date), dates.String(date))
+			"familytime staff check; familytime staff list --centre %s --on %s says who is cleared), or book a day someone is", dates.String(date), r.centre,
+			dates.String(date))
 	case 1:
 		// The report is checked by a second person, another supervisor or the lead, before it is
 		// released: with one, it is written and never released (review 23).
 		return fmt.Sprintf("NO_SECOND_SUPERVISOR: the centre's staff register clears one person only to supervise contact on %s, so "+
 			"this session's observation report could be written but not checked by a second person (another contact supervisor or the "+
 			"safeguarding lead, cleared) before its release to the court: record a second on the register before then (familytime staff add, "+
-			"familytime staff check; familytime staff list --on %s says who is cleared)", dates.String(date), dates.String(date))
+			"familytime staff check; familytime staff list --centre %s --on %s says who is cleared)", dates.String(date), r.centre, dates.String(date))
 	}
 	return ""
 }
@@ -594,8 +598,8 @@ func (r *Register) SupervisorsShortWarning(date time.Time, sessions int, when st
 	return fmt.Sprintf("SUPERVISORS_SHORT: %d supervised sessions of the centre are under way at once on %s %s (this one counted), but its "+
 		"staff register clears %s only to supervise contact that day: a contact supervisor watches one family at a time, so a family "+
 		"would be left unwatched, and its session could never be completed nor its observation report written: record another "+
-		"supervisor on the register by the day (familytime staff add, familytime staff check; familytime staff list --on %s says who "+
-		"is cleared), or book the session at another time", sessions, dates.String(date), when, people, dates.String(date))
+		"supervisor on the register by the day (familytime staff add, familytime staff check; familytime staff list --centre %s --on %s "+
+		"says who is cleared), or book the session at another time", sessions, dates.String(date), when, people, r.centre, dates.String(date))
 }
 
 // Works refuses, with ErrNotCleared's reason and why in words, an account that may not work at a

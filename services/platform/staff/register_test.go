@@ -612,7 +612,7 @@ func TestWhetherTheCentreHasAClearedSupervisor(t *testing.T) {
 	require.False(t, r.HasClearedSupervisor(staffToday), "a volunteer or a coordinator does not supervise contact")
 	warning := r.NoSupervisorWarning(staffToday)
 	require.Contains(t, warning, "NO_SUPERVISOR: the centre's staff register has no contact supervisor or safeguarding lead cleared to supervise contact on 2026-03-02")
-	require.Contains(t, warning, "familytime staff list --on 2026-03-02")
+	require.Contains(t, warning, "familytime staff list --centre "+r.Centre().String()+" --on 2026-03-02", "runs as printed (review 75)")
 
 	r.add(t, staff.Joining{Account: "sup-1", Role: supervisor, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1)})
 	require.False(t, r.HasClearedSupervisor(staffToday), "a supervisor without training is not cleared")
@@ -647,7 +647,7 @@ func TestSupervisedSessionsAtOnceAgainstThoseClearedToSupervise(t *testing.T) {
 		"(this one counted), but its staff register clears 1 person only to supervise contact that day: a contact supervisor watches "+
 		"one family at a time, so a family would be left unwatched, and its session could never be completed nor its observation "+
 		"report written: record another supervisor on the register by the day (familytime staff add, familytime staff check; "+
-		"familytime staff list --on 2026-03-02 says who is cleared), or book the session at another time", warning)
+		"familytime staff list --centre "+r.Centre().String()+" --on 2026-03-02 says who is cleared), or book the session at another time", warning)
 	require.NotContains(t, warning, "sup-1", "no account named")
 
 	r.add(t, staff.Joining{Account: "lead-1", Role: lead, Joined: day(2025, 6, 1), DBSChecked: day(2025, 5, 1), Trained: day(2026, 1, 5)})

@@ -101,6 +101,15 @@ body's administrators: with familytime dev, the default token is one.`,
 (erasing a family is for the national body's administrators; with familytime dev:
   --token "$(familytime token --role admin)")`, describe(err))
 			}
+			if status.Code(err) == codes.NotFound {
+				// Review 75: given the referral's id (which most referral commands take), it said
+				// only "family not found".
+				if rf, ok := r.describe(err).(*refusal); ok {
+					rf.text += "; referral erase takes the family's id, not the referral's: the family is on referral show " +
+						"REFERRAL --centre " + centre + " (family)"
+					return rf
+				}
+			}
 			if err != nil {
 				return r.describe(err) // a referrer is told what a referrer does
 			}

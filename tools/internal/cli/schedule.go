@@ -361,7 +361,7 @@ door times follow the family's agreed session length and stagger; --start moves 
 contact later in the session. Supervised contact booked on a date the centre's staff register
 clears no contact supervisor or safeguarding lead to supervise is booked, with a warning on
 standard error (NO_SUPERVISOR): nobody could complete the session or write its report unless the
-register is put right before the day (familytime staff list --on DATE); with one only, the warning
+register is put right before the day (familytime staff list --centre C --on DATE); with one only, the warning
 is NO_SECOND_SUPERVISOR: its report could be written but not checked by a second person.
 Supervised contact whose time overlaps more supervised sessions at once (counting it) than the
 register clears people to supervise that day is booked with the warning SUPERVISORS_SHORT: a
@@ -1470,8 +1470,8 @@ func (s *schedule) complete() *cobra.Command {
 or the children's departure recorded. A supervised session is completed by its supervisor, signed
 in as themselves: the supervisor recorded is the account of the token in use (its subject), which
 must be on the centre's staff register as a contact supervisor or the safeguarding lead, cleared
-on the session's date (DBS-checked, and trained within the year; see familytime staff list --on
-DATE), or it is refused, saying why (SUPERVISOR_NOT_CLEARED). --supervised-by may name that
+on the session's date (DBS-checked, and trained within the year; see familytime staff list --centre
+C --on DATE), or it is refused, saying why (SUPERVISOR_NOT_CLEARED). --supervised-by may name that
 account; naming anyone else (a colleague who supervised) is refused (SUPERVISOR_NOT_CALLER): they
 complete the session with their own token. A supported session records who supervised too: the
 token's account, or --supervised-by a colleague on the staff register cleared that day (anyone

@@ -40,7 +40,7 @@ at its own centre, never both at both (decision 106).`,
 			for _, r := range roles {
 				role, err := auth.ParseRole(r)
 				if err != nil {
-					return err
+					return errPersonRole(r)
 				}
 				if role == auth.RoleService {
 					return errServiceRole
@@ -62,7 +62,7 @@ at its own centre, never both at both (decision 106).`,
 				}
 				role, err := auth.ParseRole(r)
 				if err != nil {
-					return fmt.Errorf("--at %q: %w", a, err)
+					return fmt.Errorf("--at %q: %w", a, errPersonRole(r))
 				}
 				if role == auth.RoleService {
 					return errServiceRole
@@ -117,3 +117,9 @@ at its own centre, never both at both (decision 106).`,
 // centre's holds). The services' tokens are minted by the platform itself.
 var errServiceRole = fmt.Errorf("--role service is the platform's own services' role, which no person holds (it reads every " +
 	"centre's records): give a person's role: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin")
+
+// errPersonRole refuses a role that is none, naming the roles a person may hold: not the
+// services' own, which is refused (review 75 was told of it by this refusal).
+func errPersonRole(r string) error {
+	return fmt.Errorf("unknown role %q (roles: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin)", r)
+}

@@ -35,4 +35,7 @@ func TestATokenForTheServicesRoleIsRefused(t *testing.T) {
 		require.ErrorContains(t, err, "--role service is the platform's own services' role, which no person holds", args)
 		require.Empty(t, out, "no token")
 	}
+	// Review 75: a role that is none is refused naming the roles a person may hold, not the services'.
+	_, err := run(t, "token", "--data", t.TempDir(), "--role", "Service")
+	require.ErrorContains(t, err, `unknown role "Service" (roles: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin)`)
 }

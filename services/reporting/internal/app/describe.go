@@ -541,7 +541,17 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			// Decision 373: on the centre's register, in another role than their token's.
 			who += " (as their token said; the centre's staff register does not give them that role)"
 		}
-		return "Safeguarding record asked for by " + who + ": refused, nothing given"
+		// What was asked for, by kind (review 75 read a concern's refusal as the whole record's).
+		what := "Safeguarding record"
+		switch ev.GetKind() {
+		case safeguardingv1.RecordKind_RECORD_KIND_CONCERN:
+			what = "A concern"
+		case safeguardingv1.RecordKind_RECORD_KIND_REPORT:
+			what = "An observation report"
+		case safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD:
+			what = "The family's safeguarding record"
+		}
+		return what + " asked for by " + who + ": refused, nothing given"
 	}
 	return ""
 }

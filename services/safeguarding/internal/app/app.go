@@ -5,10 +5,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -203,7 +205,10 @@ func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKe
 	if kept == domain.RefusalPassesLimit {
 		msg.DailyFamilyLimit = domain.RefusedFamiliesADay
 	}
-	md := eventstore.Metadata{Actor: r.Subject, ActorRole: string(auth.ActingRoleFrom(ctx))}
+	// A read refused before the caller acted in any role names no acting role: the role their
+	// token gave them is the one they asked in (review 75's history said "role not recorded").
+	role, _, _ := strings.Cut(r.Role, ",")
+	md := eventstore.Metadata{Actor: r.Subject, ActorRole: cmp.Or(string(auth.ActingRoleFrom(ctx)), strings.TrimSpace(role))}
 	return a.audit(ctx, family, centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
 		adapters.ProjectRefusal(uow, e, msg, at)
 		adapters.TallyFirstRefusal(uow, key, centre, e.ID, kept, at)

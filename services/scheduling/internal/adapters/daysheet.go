@@ -188,3 +188,18 @@ func (r *Sessions) StillBooked(ctx context.Context, centre uuid.UUID, st commonv
 	}
 	return n, *first, nil
 }
+
+// ReadyAt are the families ready for contact at a centre, as referral said (FamilyReadyNoted):
+// whose cases a centre that stops offering their kind of contact leaves with none (decision 377).
+func (r *Sessions) ReadyAt(ctx context.Context, centre uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT family_id FROM session_families WHERE centre_id = $1 AND ready IS NOT NULL
+		ORDER BY family_id`, centre)
+	if err != nil {
+		return nil, fmt.Errorf("families ready at the centre: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return nil, fmt.Errorf("families ready at the centre: %w", err)
+	}
+	return out, nil
+}

@@ -84,11 +84,32 @@ func (a *App) serviceWithdrawn(ctx context.Context, centre uuid.UUID, st commonv
 			waiting++
 		}
 	}
-	if booked == 0 && waiting == 0 {
+	ready, err := a.sessions.ReadyAt(ctx, centre)
+	if err != nil {
+		return "", err
+	}
+	open := 0
+	for _, id := range ready {
+		f, err := a.sessions.Family(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		if r := f.Readiness(); r != nil && r.Centre == centre && r.ServiceType == st && !f.CaseEnded() {
+			open++
+		}
+	}
+	if booked == 0 && waiting == 0 && open == 0 {
 		return "", nil
 	}
 	kind := strings.ToLower(strings.TrimPrefix(st.String(), "SERVICE_TYPE_"))
 	var left []string
+	if open > 0 {
+		// Review 75: a family ready for, or in, contact of the kind with no session booked ahead
+		// was stranded with no word (decision 377, later the same day).
+		left = append(left, fmt.Sprintf("%s ready for or in %s contact, their cases open (familytime referral list --centre %s "+
+			"--state in-contact, and --state ready-for-contact; those accepted and not yet ready: --state accepted)",
+			counted(open, "family", "families"), kind, centre))
+	}
 	if booked > 0 {
 		left = append(left, fmt.Sprintf("%s still booked from %s (familytime schedule sessions --centre %s --from %s lists their sessions, and "+
 			"familytime schedule daysheet --centre %s --date DATE each day's bookings)", counted(booked, kind+" session", kind+" sessions"),

@@ -443,6 +443,9 @@ func (f *Family) Version() int64 { return f.version }
 // Readiness is what referral said, nil before the family was made ready.
 func (f *Family) Readiness() *Readiness { return f.ready }
 
+// CaseEnded reports whether referral ended the family's case (or withdrew its referral).
+func (f *Family) CaseEnded() bool { return f.ended }
+
 // Referred is referral's decision on a family's referral to a centre, as scheduling noted it.
 type Referred struct {
 	Centre, Referral uuid.UUID

@@ -23,17 +23,7 @@ func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
 	c := g.client(t, auth.RoleCoordinator)
-	var rooms []string
-	for _, name := range []string{"Garden", "Red"} {
-		r, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: name, Capacity: 4, RequestId: uuid.NewString()})
-		require.NoError(t, err)
-		rooms = append(rooms, r.GetRoom().GetRoomId())
-	}
-	p, err := c.DefineOpeningPattern(ctx, &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
-		Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
-		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 17}, FirstDate: date(saturday(0)),
-		RoomIds: rooms, RequestId: uuid.NewString()})
-	require.NoError(t, err)
+	p, rooms := g.gardenAndRed(t)
 	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	a, b := fams[0], fams[1]
 	bookAt := func(f family, room int) string {
@@ -45,7 +35,7 @@ func TestTheDoorIsCautionedOfAFamilyKeptApartInsideAfterANoShow(t *testing.T) {
 	}
 	// Both booked 10:15-11:45 before the pair was recorded (the review's seeded families).
 	aBooking, bBooking := bookAt(a, 0), bookAt(b, 1)
-	_, err = c.KeepFamiliesApart(ctx, &schedulingv1.KeepFamiliesApartRequest{CentreId: g.centre.String(), FamilyId: a.id.String(),
+	_, err := c.KeepFamiliesApart(ctx, &schedulingv1.KeepFamiliesApartRequest{CentreId: g.centre.String(), FamilyId: a.id.String(),
 		OtherFamilyId: b.id.String(), Reason: schedulingv1.KeepApartReason_KEEP_APART_REASON_INJUNCTION, RequestId: uuid.NewString()})
 	require.NoError(t, err)
 

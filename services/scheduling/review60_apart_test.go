@@ -22,17 +22,7 @@ func TestFamiliesKeptApartAreKeptApartAtTheDoor(t *testing.T) {
 	g := newRig(t, monday)
 	ctx := t.Context()
 	c := g.client(t, auth.RoleCoordinator)
-	var rooms []string
-	for _, name := range []string{"Garden", "Red"} {
-		r, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: name, Capacity: 4, RequestId: uuid.NewString()})
-		require.NoError(t, err)
-		rooms = append(rooms, r.GetRoom().GetRoomId())
-	}
-	p, err := c.DefineOpeningPattern(ctx, &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
-		Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
-		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 17}, FirstDate: date(saturday(0)),
-		RoomIds: rooms, RequestId: uuid.NewString()})
-	require.NoError(t, err)
+	p, rooms := g.gardenAndRed(t)
 	pattern := p.GetPattern().GetPatternId()
 	fams := g.ready(t, 4, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
 	a, b, x, y := fams[0], fams[1], fams[2], fams[3]

@@ -317,3 +317,23 @@ func field(err error) (codes.Code, string) {
 	}
 	return st.Code(), ""
 }
+
+// gardenAndRed gives the rig's centre two rooms, Garden and Red (4 places each), open 10:00-17:00
+// every Saturday from saturday(0): the day the kept-apart door tests book two families on.
+func (g *rig) gardenAndRed(t *testing.T) (*schedulingv1.DefineOpeningPatternResponse, []string) {
+	t.Helper()
+	ctx := t.Context()
+	c := g.client(t, auth.RoleCoordinator)
+	var rooms []string
+	for _, name := range []string{"Garden", "Red"} {
+		r, err := c.AddRoom(ctx, &schedulingv1.AddRoomRequest{CentreId: g.centre.String(), Name: name, Capacity: 4, RequestId: uuid.NewString()})
+		require.NoError(t, err)
+		rooms = append(rooms, r.GetRoom().GetRoomId())
+	}
+	p, err := c.DefineOpeningPattern(ctx, &schedulingv1.DefineOpeningPatternRequest{CentreId: g.centre.String(),
+		Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: schedulingv1.Weekday_WEEKDAY_SATURDAY,
+		StartTime: &schedulingv1.LocalTime{Hour: 10}, EndTime: &schedulingv1.LocalTime{Hour: 17}, FirstDate: date(saturday(0)),
+		RoomIds: rooms, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	return p, rooms
+}

@@ -5,6 +5,7 @@ package cli
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,7 @@ running platform. Start with:
 			if !isCompletion(cmd) {
 				cmd.SetOut(escaped(cmd.OutOrStdout()))
 			}
+			defaultCentre(cmd)
 		},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return nearestFlag(cmd, flagInWords(err)) })
@@ -131,3 +133,37 @@ func editDistance(a, b string) int {
 }
 
 var pflagInvalid = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (.*)$`)
+
+// centreGroups are the command groups whose --centre names the centre the caller works at, which
+// a token for one centre gives (defaultCentre). Not centre (its commands name the centre they
+// show or change), token (--centre is what the new token is for), return and simulate (no
+// --centre means every centre).
+var centreGroups = []string{"schedule", "referral", "safeguarding", "staff", "history", "audit"}
+
+// defaultCentre sets --centre, when it is not given, to the one centre the token the command
+// sends is for (decision 382): the commands the platform prints in its answers and refusals
+// (familytime schedule noshow B --party visiting, ...) then run as printed for a member of a
+// centre's staff; review 76 ran one and was told "--centre is required". A token for no centre
+// (an administrator's, a national role's) or for several leaves it to be given, as before.
+func defaultCentre(cmd *cobra.Command) {
+	f := cmd.Flags().Lookup("centre")
+	if f == nil || f.Changed || f.Value.String() != "" {
+		return
+	}
+	group := cmd
+	for group.HasParent() && group.Parent().HasParent() {
+		group = group.Parent()
+	}
+	if !slices.Contains(centreGroups, group.Name()) {
+		return
+	}
+	claims := tokenBody(senderToken(cmd))
+	centres := slices.Clone(claims.Centres)
+	for c := range claims.CentreRoles {
+		centres = append(centres, c)
+	}
+	slices.Sort(centres)
+	if centres = slices.Compact(centres); len(centres) == 1 {
+		_ = cmd.Flags().Set("centre", centres[0])
+	}
+}

@@ -40,7 +40,8 @@ func newScheduleCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schedule",
 		Short: "A centre's sessions: rooms, opening patterns, bookings, the day sheet, attendance, the waiting list",
-		Long: `schedule runs a centre's sessions. Every subcommand names the centre with --centre. Times are the
+		Long: `schedule runs a centre's sessions. Every subcommand names the centre with --centre (given by a token
+for one centre when not: decision 382). Times are the
 centre's local time (HH:MM), dates are YYYY-MM-DD. People are ids; names stay with referral.
 A session is recorded (checkin, arrive, depart, noshow, complete) only by someone on the centre's
 staff register cleared on the session's date (familytime staff), or it is refused NOT_CLEARED.`,

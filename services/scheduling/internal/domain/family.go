@@ -1919,6 +1919,9 @@ func (f *Family) Fits(p *Pattern) error {
 // of a session the door stopped because the family's contact was stopped (StoppedAtTheDoor) is a
 // no-show: refused ErrRefusedAtTheDoor, explained or not (review 37).
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
+	if b, err := f.Booking(id); err == nil && b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
+		return nil, nil, nil, f.noShowRecorded(b, now)
+	}
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, nil, err
@@ -2052,6 +2055,26 @@ func (f *Family) WithdrawNoShow(id uuid.UUID, now time.Time) (*Booking, *schedul
 		UnexplainedCount: int32(count)}
 	f.mustApply(ev)
 	return b, ev, nil
+}
+
+// noShowRecorded is the refusal of a no-show of booking b, at now, recorded as one already
+// (review 76: an explanation the family gave the next day was answered only "the booking is
+// cancelled, completed or a no-show"). It says how it stands, and the way on: withdrawn and
+// recorded again, where WithdrawNoShow allows it, or why it stands; for a no-show that released the
+// place, booking the family again or putting it back on the waiting list. An explanation given once
+// the no-show stands is not added to it: the record says what the centre knew at the time.
+func (f *Family) noShowRecorded(b *Booking, now time.Time) error {
+	kind := "an unexplained"
+	if b.NoShowExplained {
+		kind = "an explained"
+	}
+	way := fmt.Sprintf("to record it otherwise (explained, or the other party), withdraw it first (familytime schedule noshow %s "+
+		"--centre %s --withdraw) and record it again", b.ID, b.Centre)
+	if stands := f.noShowStands(b, now); stands != nil {
+		way = "it stands as recorded (" + stands.Reason + ": " + stands.Message + "); an explanation the family gives later is " +
+			"kept in the centre's own notes, not added to the no-show"
+	}
+	return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking is recorded as %s no-show already: %s", kind, way))
 }
 
 // partyDue names a party as a no-show's refusal says it is not yet due.

@@ -412,12 +412,16 @@ func releasingTooSoon(b *Booking, party schedulingv1.Party, count int, now time.
 // it may be.
 func (f *Family) noShowStands(b *Booking, now time.Time) *problem.RuleError {
 	switch {
+	case b.ReleasedPlace:
+		// Said first (review 76): a no-show that releases the place is recorded only once the
+		// contact was due to end, so the day's window below never held for it.
+		return problem.Rule(ErrPlaceReleased.Reason, fmt.Sprintf("this no-show released the family's regular place and called off its "+
+			"later sessions there: withdrawing it would not give them back; a coordinator books the family again (familytime schedule "+
+			"book --centre %s --family %s ...) or puts it back on the waiting list (familytime schedule waitlist join --centre %s --family %s)",
+			b.Centre, f.id, b.Centre, f.id))
 	case !LocalDate(now, b.loc).Equal(b.Date) || !now.Before(b.ChildrenLeave):
 		return problem.Rule(ErrNoShowStands.Reason, fmt.Sprintf("a no-show is withdrawn on the session's day, before its contact was due to end at %s: this one stands",
 			ClockAt(b.ChildrenLeave, b.loc)))
-	case b.ReleasedPlace:
-		return problem.Rule(ErrPlaceReleased.Reason, "this no-show released the family's regular place and called off its later sessions there: "+
-			"withdrawing it would not give them back; a coordinator books the family again (familytime schedule book)")
 	case f.ended:
 		return ErrContactEnded
 	case f.OnHold():

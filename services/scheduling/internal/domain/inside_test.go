@@ -185,7 +185,7 @@ func TestANoShowThatReleasesThePlaceIsRecordedOnceTheContactWasDueToEnd(t *testi
 	require.Len(t, events, 3, "the no-show, the release, and the later booking cancelled")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED, later.Status)
 	_, _, err = g.family.WithdrawNoShow(second.ID, at(2026, 1, 24, 11, 16))
-	rule(t, err, "NO_SHOW_STANDS")
+	rule(t, err, "PLACE_RELEASED") // said first (review 76, decision 383)
 	_, _, refusal, _, err := g.family.CheckIn(second.ID, visiting, at(2026, 1, 24, 11, 17))
 	require.NoError(t, err)
 	require.Equal(t, domain.RefusalNoShow, refusal)

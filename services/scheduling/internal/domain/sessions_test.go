@@ -872,13 +872,18 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW, reserve.Status)
 	require.True(t, reserve.ReleasedPlace)
 	_, _, err = g.family.WithdrawNoShow(reserve.ID, at(2026, 3, 7, 11, 16))
-	rule(t, err, "NO_SHOW_STANDS")
+	rule(t, err, "PLACE_RELEASED") // said first (review 76, decision 383)
+	// The family explains the next day: the no-show stands, and the way on is said (review 76).
+	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 3, 8, 9, 0))
+	rule(t, err, "BOOKING_NOT_ACTIVE")
+	require.ErrorContains(t, err, "the booking is recorded as an unexplained no-show already: it stands as recorded (PLACE_RELEASED:")
+	require.ErrorContains(t, err, "familytime schedule waitlist join --centre "+centre.String())
 	// The door is not sent to withdraw it (review 26): it is told why it stands.
 	_, _, refusal, _, err := g.family.CheckIn(reserve.ID, visiting, at(2026, 3, 7, 11, 17))
 	require.NoError(t, err)
 	require.Equal(t, domain.RefusalNoShow, refusal)
 	way := noShowCaution(t, g.family.RefusalCautions(reserve.ID, visiting, at(2026, 3, 7, 11, 17)))
-	require.Contains(t, way, "the no-show is not withdrawn (NO_SHOW_STANDS)")
+	require.Contains(t, way, "the no-show is not withdrawn (PLACE_RELEASED)")
 	require.NotContains(t, way, "--withdraw")
 }
 

@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -87,12 +88,17 @@ func TestAFamilyOnHoldWaitsButIsOfferedNoPlace(t *testing.T) {
 	refused(t, err, "WAITING_LIST_EMPTY")
 	require.Equal(t, before, g.count(t, "SELECT count(*) FROM events"), "nothing appended")
 
-	// Joining during a hold is allowed: the family waits, and the hold is honoured at the offer.
+	// A hold on the family holding the offer puts it back at its place (decision 384): the coordinator
+	// does not; and joining during a hold is allowed: the family waits, and the hold is honoured at
+	// the offer.
 	g.hold(t, next)
-	joined, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: next.String(),
+	require.Eventually(t, func() bool {
+		list, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+		return err == nil && len(list.GetFamilies()) == 2 && list.GetFamilies()[1].GetFamilyId() == next.String()
+	}, 30*time.Second, 20*time.Millisecond)
+	_, err = c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: next.String(),
 		ServiceType: supported, RequestId: uuid.NewString()})
-	require.NoError(t, err)
-	require.Equal(t, int32(2), joined.GetPosition())
+	refused(t, err, "ALREADY_WAITING")
 
 	// Lifted, the first family waiting is offered the place again.
 	g.safeguarding.publish(t, "hold-"+hold.String(), held, g.centre, &safeguardingv1.HoldLifted{HoldId: hold.String(),
@@ -126,4 +132,53 @@ func TestAFamilyOnHoldWaitsButIsOfferedNoPlace(t *testing.T) {
 	require.Equal(t, free.String(), last.GetOfferedToFamilyId())
 	ids, _ = g.queue(t, g.centre)
 	require.Equal(t, []uuid.UUID{next}, ids)
+
+	// A family under a hold may join the list: it waits, and the hold is honoured at the offer.
+	other := g.ready(t, 1, supported)[0]
+	g.hold(t, other.id)
+	joined, err := c.JoinWaitingList(ctx, &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: other.id.String(),
+		ServiceType: supported, RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Positive(t, joined.GetPosition(), "on the list, at the end")
+}
+
+// Review 76 (decision 384): a hold placed on a family holding an offer left the offer standing
+// until it lapsed, after the next session began, and every other family was refused the place
+// (PLACE_ON_OFFER). The hold now withdraws the offer as it cancels bookings: the family is back at
+// its place in the queue (first, passed over while on hold), and the place is offered to the next.
+func TestAHoldWithdrawsThePlaceOfferedToTheFamily(t *testing.T) {
+	g := newRig(t, monday)
+	pattern, rooms := g.timetable(t, saturday(0), false, 1)
+	c := g.client(t, auth.RoleCoordinator)
+	ctx := t.Context()
+	supported := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	offered, _ := g.waitlist(t, g.centre, supported)
+	g.clock.Set(g.clock.Now().Add(time.Hour)) // waiting an hour less
+	next, _ := g.waitlist(t, g.centre, supported)
+	offer := func() (*schedulingv1.OfferPlaceResponse, error) {
+		return c.OfferPlace(ctx, &schedulingv1.OfferPlaceRequest{CentreId: g.centre.String(), PatternId: pattern, RoomId: rooms[0],
+			RequestId: uuid.NewString()})
+	}
+	got, err := offer()
+	require.NoError(t, err)
+	require.Equal(t, offered.String(), got.GetFamilyId())
+	_, err = offer()
+	_, reason := field(err)
+	require.Equal(t, "PLACE_ON_OFFER", reason, "held for the family offered it")
+
+	g.hold(t, offered)
+	joined := func() int {
+		return g.count(t, `SELECT count(*) FROM events WHERE stream_id = $1 AND family_id = $2
+			AND event_type = 'familytime.scheduling.v1.WaitingListJoined'`, "waitinglist-"+g.centre.String(), offered)
+	}
+	require.Eventually(t, func() bool { return joined() == 2 }, 30*time.Second, 20*time.Millisecond, "put back by the hold")
+	list, err := c.ListWaitingList(ctx, &schedulingv1.ListWaitingListRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, list.GetFamilies(), 2)
+	require.Equal(t, offered.String(), list.GetFamilies()[0].GetFamilyId(), "back at its place, first")
+	require.Equal(t, "ON_HOLD", list.GetFamilies()[0].GetPassedOver())
+	require.Equal(t, next.String(), list.GetFamilies()[1].GetFamilyId())
+	got, err = offer()
+	require.NoError(t, err)
+	require.Equal(t, next.String(), got.GetFamilyId(), "the place goes to the next family, the held one passed over")
 }

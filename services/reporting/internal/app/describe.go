@@ -434,6 +434,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.PlaceReleased:
 		return fmt.Sprintf("Place released after %d unexplained no-shows", len(ev.GetNoShowBookingIds()))
 	case *schedulingv1.WaitingListJoined:
+		if ev.GetOfferNotTaken() == schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD {
+			// Decision 384: the place offered went back when a hold was placed; the family keeps its place.
+			return "Place offered withdrawn when a safeguarding hold was placed: back at its place on the centre's waiting list for " +
+				words.Enum(ev.GetServiceType()) + " contact"
+		}
 		return "Joined the centre's waiting list for " + words.Enum(ev.GetServiceType()) + " contact"
 	case *schedulingv1.PlaceOffered:
 		if n := ev.GetPassedOver(); n > 0 {

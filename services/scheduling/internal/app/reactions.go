@@ -71,7 +71,21 @@ func (a *App) NoteHold(ctx context.Context, uow *eventstore.UnitOfWork, family, 
 	}
 	expected := f.Version()
 	events := f.NoteHold(centre, hold, placedOn, a.now())
-	return a.recordReaction(ctx, uow, f, centre, expected, events, md)
+	if err := a.recordReaction(ctx, uow, f, centre, expected, events, md); err != nil {
+		return err
+	}
+	// A place offered to the family from the centre's waiting list goes back, as its bookings do;
+	// the family keeps its place in the queue (decision 384).
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return err
+	}
+	wexpected := w.Version()
+	ev, err := w.WithdrawOffer(family, a.now())
+	if err != nil || ev == nil {
+		return err
+	}
+	return a.append(uow, domain.WaitingListStream(centre), wexpected, family, centre, md, ev)
 }
 
 // NoteHoldLifted records safeguarding's HoldLifted.

@@ -326,6 +326,25 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 	return slices.IndexFunc(w.Queue(now), func(x Waiting) bool { return x.Family == family }) + 1, append(out, ev), nil
 }
 
+// WithdrawOffer puts family back at its place in the queue when a place offered to it stands at
+// now and a safeguarding hold is placed on it (OFFER_NOT_TAKEN_ON_HOLD; decision 384): the place is
+// free to be offered to a family that may be booked, as the hold cancels the family's bookings.
+// Review 76's held family kept the place through the next session, and every other family was
+// refused it (PLACE_ON_OFFER). nil when no offer of family stands, or only one held for it since
+// referral accepted it (it waits no more: Leave).
+func (w *WaitingList) WithdrawOffer(family uuid.UUID, now time.Time) (proto.Message, error) {
+	o, ok := w.offers[family]
+	if !ok || !now.Before(o.lapses) || o.accepted {
+		return nil, nil
+	}
+	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: o.ServiceType,
+		JoinedAt: timestamppb.New(now), QueuedFrom: timestamppb.New(o.Joined), OfferNotTaken: schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD}
+	if err := w.apply(ev); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
 // ReturnsToItsPlace reports whether Join of family for st (unspecified: the kind it waited for)
 // puts it back at the place it keeps in the queue, the place offered to it declined or lapsed,
 // rather than putting it on the list anew: it waited already before it was offered one, so a

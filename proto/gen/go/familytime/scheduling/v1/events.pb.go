@@ -90,6 +90,10 @@ const (
 	OfferNotTaken_OFFER_NOT_TAKEN_DECLINED OfferNotTaken = 1
 	// The family did not answer before it lapsed.
 	OfferNotTaken_OFFER_NOT_TAKEN_LAPSED OfferNotTaken = 2
+	// A safeguarding hold was placed on the family while the offer stood: the place goes back to be
+	// offered to a family that may be booked, and the family keeps its place in the queue, as a hold
+	// cancels its bookings (docs/decisions.md 384).
+	OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD OfferNotTaken = 3
 )
 
 // Enum value maps for OfferNotTaken.
@@ -98,11 +102,13 @@ var (
 		0: "OFFER_NOT_TAKEN_UNSPECIFIED",
 		1: "OFFER_NOT_TAKEN_DECLINED",
 		2: "OFFER_NOT_TAKEN_LAPSED",
+		3: "OFFER_NOT_TAKEN_ON_HOLD",
 	}
 	OfferNotTaken_value = map[string]int32{
 		"OFFER_NOT_TAKEN_UNSPECIFIED": 0,
 		"OFFER_NOT_TAKEN_DECLINED":    1,
 		"OFFER_NOT_TAKEN_LAPSED":      2,
+		"OFFER_NOT_TAKEN_ON_HOLD":     3,
 	}
 )
 
@@ -5043,11 +5049,12 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
-	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*j\n" +
+	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\x87\x01\n" +
 	"\rOfferNotTaken\x12\x1f\n" +
 	"\x1bOFFER_NOT_TAKEN_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18OFFER_NOT_TAKEN_DECLINED\x10\x01\x12\x1a\n" +
-	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02*\xb8\x02\n" +
+	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02\x12\x1b\n" +
+	"\x17OFFER_NOT_TAKEN_ON_HOLD\x10\x03*\xb8\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +

@@ -222,13 +222,7 @@ func askWhom(r auth.Role) string {
 // tokenCentres names the centres a bearer token is for, read unverified from its body to word a
 // refusal: "centre C", "centres A, B", or "no centre" (a national token names none).
 func tokenCentres(token string) string {
-	claims := tokenBody(token)
-	ids := slices.Clone(claims.Centres)
-	for c := range claims.CentreRoles {
-		ids = append(ids, c)
-	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
+	ids := tokenBody(token).centreIDs()
 	switch len(ids) {
 	case 0:
 		return "no centre"
@@ -366,6 +360,17 @@ type tokenClaims struct {
 	Roles       []string            `json:"roles"`
 	Centres     []string            `json:"centres"`
 	CentreRoles map[string][]string `json:"centre_roles"`
+}
+
+// centreIDs are the centres the token's roles are held at, sorted, each once: those of --centre
+// and those of --at.
+func (c tokenClaims) centreIDs() []string {
+	ids := slices.Clone(c.Centres)
+	for id := range c.CentreRoles {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // tokenBody is a bearer token's body, read unverified (one place for tokenRoles, tokenCentres and

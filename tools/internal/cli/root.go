@@ -157,13 +157,7 @@ func defaultCentre(cmd *cobra.Command) {
 	if !slices.Contains(centreGroups, group.Name()) {
 		return
 	}
-	claims := tokenBody(senderToken(cmd))
-	centres := slices.Clone(claims.Centres)
-	for c := range claims.CentreRoles {
-		centres = append(centres, c)
-	}
-	slices.Sort(centres)
-	if centres = slices.Compact(centres); len(centres) == 1 {
+	if centres := tokenBody(senderToken(cmd)).centreIDs(); len(centres) == 1 {
 		_ = cmd.Flags().Set("centre", centres[0])
 	}
 }

@@ -256,6 +256,8 @@ func TestABookingIsForAKindOfContactTheCentreOffers(t *testing.T) {
 	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
 	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
 	g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	require.NotContains(t, g.alertsOf(t, saturday(0), booked.GetBooking().GetBookingId()), schedulingv1.Alert_ALERT_SERVICE_WITHDRAWN,
+		"offered while it is")
 	updated, err := admin.UpdateCentre(ctx, &schedulingv1.UpdateCentreRequest{CentreId: g.centre.String(), ExpectedVersion: centre.GetVersion(),
 		Details: &schedulingv1.CentreDetails{Name: centre.GetName(), Region: centre.GetRegion(),
 			ServiceTypes:        []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED},
@@ -272,6 +274,8 @@ func TestABookingIsForAKindOfContactTheCentreOffers(t *testing.T) {
 	require.Contains(t, warned, "refused SERVICE_NOT_OFFERED")
 	require.NotContains(t, warned, f.id.String(), "no family named")
 	require.Equal(t, []commonv1.ServiceType{commonv1.ServiceType_SERVICE_TYPE_SUPPORTED}, updated.GetCentre().GetServiceTypes(), "recorded")
+	// On the day, the booking left booked is alerted on the day sheet (decision 386).
+	require.Contains(t, g.alertsOf(t, saturday(0), booked.GetBooking().GetBookingId()), schedulingv1.Alert_ALERT_SERVICE_WITHDRAWN)
 
 	before := g.count(t, "SELECT count(*) FROM events")
 	_, err = book(ctx, c, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),

@@ -750,6 +750,12 @@ sheet is of ("date") and its entries.
                              not free to watch another family. Make sure the supervisor is with them,
                              record each party's leaving as it happens and tell the coordinator; it
                              stays on the day's line once the recorded times show it, after completion too
+  service-withdrawn          the booking is for a kind of contact the centre no longer offers (its directory
+                             entry changed after the family was booked). The session is not called off by
+                             the change: admit the family as booked and tell the coordinator, who decides
+                             whether it goes ahead or the family moves on (another centre, a changed
+                             arrangement), and calls it off if not (familytime schedule cancel BOOKING --by
+                             centre --reason R)
 
 The people expected are named as their family's referral names them (adults, then children),
 so that the door admits named persons only: the names come from referral, which records each

@@ -86,6 +86,15 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 			}
 		}
 	}
+	withdrawn, err := a.withdrawnKindBooked(ctx, centre, rows)
+	if err != nil {
+		return nil, err
+	}
+	for i, w := range withdrawn {
+		if w {
+			out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_SERVICE_WITHDRAWN)
+		}
+	}
 	if slices.ContainsFunc(rows, func(r adapters.BookingRow) bool { _, ok := watchedBy(r); return ok }) {
 		if register == nil {
 			if register, err = a.sessions.Staff(ctx, centre); err != nil {
@@ -98,6 +107,31 @@ func (a *App) GetDaySheet(ctx context.Context, centre uuid.UUID, day time.Time) 
 				out[i].Alerts = append(out[i].Alerts, schedulingv1.Alert_ALERT_SUPERVISORS_SHORT)
 			}
 		}
+	}
+	return out, nil
+}
+
+// withdrawnKindBooked says of each row whether it is still booked for a kind of contact the centre no
+// longer offers (ALERT_SERVICE_WITHDRAWN; decisions.md 386). The update that stopped offering it
+// warned of such bookings (SERVICE_WITHDRAWN, decision 377) and left them booked, the families'
+// next steps being the coordinator's; the day sheet is where whoever runs the day meets them. A
+// booking of a kind not recorded (unspecified, from before kinds were) is not alerted: nobody can
+// tell that it is not offered.
+func (a *App) withdrawnKindBooked(ctx context.Context, centre uuid.UUID, rows []adapters.BookingRow) ([]bool, error) {
+	booked := func(r adapters.BookingRow) bool {
+		return schedulingv1.BookingStatus(r.Status) == schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED &&
+			commonv1.ServiceType(r.ServiceType) != commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+	}
+	if !slices.ContainsFunc(rows, booked) {
+		return nil, nil
+	}
+	c, err := a.centres.Get(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(rows))
+	for i, r := range rows {
+		out[i] = booked(r) && !slices.Contains(c.Details.ServiceTypes, commonv1.ServiceType(r.ServiceType))
 	}
 	return out, nil
 }

@@ -715,6 +715,14 @@ const (
 	// once the recorded times show it happened, after completion too, for the coordinator to take
 	// up with the family (docs/decisions.md 333).
 	Alert_ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME Alert = 19
+	// The booking, still booked, is for a kind of contact the centre no longer offers: its directory
+	// entry stopped offering it after the family was booked (UpdateCentre warned SERVICE_WITHDRAWN).
+	// The change does not call the booking off: whether the session goes ahead, or the family moves
+	// on (another centre, a changed arrangement, back to court), is the coordinator's decision,
+	// family by family. The door admits the family as booked and tells the coordinator, who calls
+	// the session off if it is not to go ahead (familytime schedule cancel BOOKING --by centre
+	// --reason R); booking it again there is refused SERVICE_NOT_OFFERED (docs/decisions.md 386).
+	Alert_ALERT_SERVICE_WITHDRAWN Alert = 20
 )
 
 // Enum value maps for Alert.
@@ -740,6 +748,7 @@ var (
 		17: "ALERT_STILL_INSIDE_AFTER_SESSION",
 		18: "ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE",
 		19: "ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME",
+		20: "ALERT_SERVICE_WITHDRAWN",
 	}
 	Alert_value = map[string]int32{
 		"ALERT_UNSPECIFIED":                        0,
@@ -762,6 +771,7 @@ var (
 		"ALERT_STILL_INSIDE_AFTER_SESSION":         17,
 		"ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE": 18,
 		"ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME":   19,
+		"ALERT_SERVICE_WITHDRAWN":                  20,
 	}
 )
 
@@ -2191,7 +2201,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x18CALL_OFF_REASON_STAFFING\x10\x02\x12\x1b\n" +
 	"\x17CALL_OFF_REASON_WEATHER\x10\x03\x12 \n" +
 	"\x1cCALL_OFF_REASON_SAFEGUARDING\x10\x04\x12\x19\n" +
-	"\x15CALL_OFF_REASON_OTHER\x10\x05*\xf2\x04\n" +
+	"\x15CALL_OFF_REASON_OTHER\x10\x05*\x8f\x05\n" +
 	"\x05Alert\x12\x15\n" +
 	"\x11ALERT_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rALERT_ON_HOLD\x10\x01\x12\x1a\n" +
@@ -2213,7 +2223,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x19ALERT_NO_OUTCOME_RECORDED\x10\x10\x12$\n" +
 	" ALERT_STILL_INSIDE_AFTER_SESSION\x10\x11\x12,\n" +
 	"(ALERT_FAMILY_KEPT_APART_BOOKED_ALONGSIDE\x10\x12\x12*\n" +
-	"&ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME\x10\x13*\xe3\x01\n" +
+	"&ALERT_SUPERVISED_CONTACT_PAST_ITS_TIME\x10\x13\x12\x1b\n" +
+	"\x17ALERT_SERVICE_WITHDRAWN\x10\x14*\xe3\x01\n" +
 	"\x0fOutOfTurnReason\x12\"\n" +
 	"\x1eOUT_OF_TURN_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"OUT_OF_TURN_REASON_COURT_TIMESCALE\x10\x01\x12#\n" +

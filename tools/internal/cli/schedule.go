@@ -1297,7 +1297,9 @@ family; tell the coordinator. The day sheet alerts supervised-contact-past-its-t
 	f.StringSliceVar(&people, "person", nil, "who came or left (person id; repeat): for visiting, the visiting parent or a relative "+
 		"who may attend; for children, who brought or collected them (an adult who may), and the children (a departure names every "+
 		"child who came, else CHILD_NOT_ACCOUNTED_FOR, unless --others-stay; a child brought later is recorded by an arrival of "+
-		"its own naming them and who brought them)")
+		"its own naming them and who brought them; an adult the referral does not name to bring, or collect, them is refused "+
+		"MAY_NOT_BRING or MAY_NOT_COLLECT: do not hand the children over to them). The visiting party's departure names "+
+		"everyone its arrival named, else VISITING_PARTY_NOT_ACCOUNTED_FOR: it is recorded when the visiting parent leaves")
 	if verb == "depart" {
 		f.BoolVar(&othersStay, "others-stay", false, "for the children: some of them stay inside and leave later, with a departure of "+
 			"their own (children leaving at different times or with different people)")

@@ -50,6 +50,18 @@ func TestTheVisitingPartyIsWhoMayTakePartInContact(t *testing.T) {
 	invalid(t, err, "person_ids")
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{resident}, false, now)
 	rule(t, err, "NOT_OF_THE_VISITING_PARTY")
+
+	// Review 77 (decision 387): the grandmother going home early is not the party's departure,
+	// which would read the visiting parent, still with the children, as gone.
+	before = g.family.Version()
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{grandmother}, false, now)
+	rule(t, err, "VISITING_PARTY_NOT_ACCOUNTED_FOR")
+	require.Contains(t, err.Error(), visiting.String())
+	require.NotContains(t, err.Error(), grandmother.String()+",", "names only who is left out")
+	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
+	_, ev2, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 5), []uuid.UUID{visiting, grandmother}, false, now)
+	require.NoError(t, err)
+	require.Equal(t, []string{visiting.String(), grandmother.String()}, ev2.GetPersonIds())
 }
 
 // The children's arrival and departure record who brought and who collected them: an adult who
@@ -64,15 +76,17 @@ func TestTheChildrenArriveAndLeaveWithWhoBroughtAndCollectedThem(t *testing.T) {
 		invalid(t, err, "person_ids")
 	}
 	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{uncle, child1}, now)
-	invalid(t, err, "person_ids") // the uncle may collect, not bring
+	rule(t, err, "MAY_NOT_BRING") // the uncle may collect, not bring
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
 	require.NoError(t, err)
-	for _, people := range [][]uuid.UUID{nil, {child1}, {escort}} {
+	for _, people := range [][]uuid.UUID{nil, {child1}} {
 		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), people, false, now)
 		invalid(t, err, "person_ids")
 	}
+	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{escort}, false, now)
+	rule(t, err, "MAY_NOT_COLLECT") // the escort may bring, not collect
 	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, false, now)
 	require.NoError(t, err)
 	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
@@ -290,7 +304,7 @@ func TestASessionCalledOffByAHoldStillRecordsWhoCollectedTheChildren(t *testing.
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 40), []uuid.UUID{visiting, child1, child2}, false, now)
-	invalid(t, err, "person_ids") // the visiting parent does not take the children
+	rule(t, err, "MAY_NOT_COLLECT") // the visiting parent does not take the children
 	_, _, err = g.family.Complete(b.ID, "", "account-volunteer", false, at(2026, 1, 10, 12, 0))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
 	require.Equal(t, before, g.family.Version(), "refusals record nothing")
@@ -437,7 +451,7 @@ func TestAMovementRecordedByMistakeIsCorrectedUntilTheSessionIsCompleted(t *test
 		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 10, 30), resident, child1, child2), "time"}, // before the arrival
 		{children(schedulingv1.Movement_MOVEMENT_DEPARTURE, at(2026, 1, 10, 11, 30), resident, child1, child2), "time"}, // ahead of now
 		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 11, 10, 15), resident, child1), "time"},           // another day
-		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 15), visiting, child1), "person_ids"},     // not of the party
+		{children(schedulingv1.Movement_MOVEMENT_ARRIVAL, at(2026, 1, 10, 10, 15), visiting, child1), "MAY_NOT_BRING"},  // not of the party
 	} {
 		_, _, err := g.family.Correct(b.ID, bad.c, now)
 		if bad.want == "time" || bad.want == "person_ids" {

@@ -156,8 +156,8 @@ func (f *Family) noShowWayOn(b *Booking, person uuid.UUID, now time.Time) string
 // review recorded two children arriving and one leaving with the resident parent. The children
 // are named by id only: personal data never goes in an error.
 func (f *Family) accountedFor(b *Booking, party schedulingv1.Party, brought, left []uuid.UUID) error {
-	if party != schedulingv1.Party_PARTY_CHILDREN {
-		return nil
+	if party == schedulingv1.Party_PARTY_VISITING {
+		return f.visitingAccountedFor(b, left)
 	}
 	missing := f.unaccounted(b, brought, left)
 	if len(missing) == 0 {
@@ -167,6 +167,29 @@ func (f *Family) accountedFor(b *Booking, party schedulingv1.Party, brought, lef
 		"(named in their arrival or checked in at the door): name every child who leaves and who collected them (each of them, if the "+
 		"children left with different people), so that who took each child is recorded; a child named in the arrival by mistake is taken "+
 		"off it first (familytime schedule correct %s --arrival --party children)", strings.Join(ids(missing), ", "), b.ID))
+}
+
+// visitingAccountedFor refuses a visiting party's departure that leaves out someone its arrival
+// named (b.CameIn: the visiting parent, and a relative who came with them): the party has left
+// only when they have. Review 77 recorded a grandmother, checked in after the father came, leaving
+// early as the visiting party's departure: the father, still with his child, read as gone, and the
+// court's history said the visiting parent left at 10:40. A relative who leaves before the
+// visiting parent is not recorded apart; the party's departure is recorded when they leave.
+func (f *Family) visitingAccountedFor(b *Booking, left []uuid.UUID) error {
+	var missing []uuid.UUID
+	for _, p := range b.CameIn {
+		if !slices.Contains(left, p) && !slices.Contains(missing, p) {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return problem.Rule(ErrVisitingPartyNotAccountedFor.Reason, fmt.Sprintf("the visiting party's departure does not name %s, whom its "+
+		"arrival named: the visiting party has left when everyone who came with it has, so record its departure when the visiting "+
+		"parent leaves, naming everyone of it who leaves then (a relative who went earlier is not recorded apart; the visiting "+
+		"parent is still with the children until then); someone named in the arrival by mistake is taken off it first "+
+		"(familytime schedule correct %s --arrival --party visiting)", strings.Join(ids(missing), ", "), b.ID))
 }
 
 // correctedAccountedFor holds a correction to the same rule: a children's departure corrected to

@@ -102,6 +102,14 @@ var (
 	// ErrNotVisitingParty matches every refusal of a person named for the visiting party who is
 	// not of it (notVisitingParty says who and why).
 	ErrNotVisitingParty = problem.Rule("NOT_OF_THE_VISITING_PARTY", "the person named is not of the visiting party")
+	// ErrVisitingPartyNotAccountedFor means a visiting party's departure leaves out someone its
+	// arrival named (the visiting parent): the party leaves when they do (decisions.md 387).
+	ErrVisitingPartyNotAccountedFor = problem.Rule("VISITING_PARTY_NOT_ACCOUNTED_FOR", "a visiting party's departure names everyone its arrival named")
+	// ErrMayNotBring and ErrMayNotCollect mean an adult named for the family, but not to bring
+	// (or collect) the children, was named bringing (or collecting) them: the referral does not
+	// let them (decisions.md 387).
+	ErrMayNotBring = problem.Rule("MAY_NOT_BRING", "the referral does not name them to bring the children")
+	ErrMayNotCollect = problem.Rule("MAY_NOT_COLLECT", "the referral does not name them to collect the children")
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")
 	// ErrSupportedContactRuledOut means the safeguarding lead's latest risk assessment found
@@ -1334,12 +1342,16 @@ func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriv
 			}
 			continue
 		}
-		if (arriving && !a.MayBring) || (!arriving && !a.MayCollect) {
-			verb := "collect"
-			if arriving {
-				verb = "bring"
-			}
-			return problem.Invalid("person_ids", p.String()+" may not "+verb+" the children")
+		// Not a typing slip but the rule the door keeps: the referral names who may take the
+		// children (review 77 was answered "invalid request", with no reason and no way on).
+		if arriving && !a.MayBring {
+			return problem.Rule(ErrMayNotBring.Reason, p.String()+" "+ErrMayNotBring.Message+": record who did bring them, "+
+				"an adult the referral names to; if nobody who may brought them, tell the coordinator before contact starts")
+		}
+		if !arriving && !a.MayCollect {
+			return problem.Rule(ErrMayNotCollect.Reason, p.String()+" "+ErrMayNotCollect.Message+": do not hand the children "+
+				"over to them; the children wait inside with a volunteer while the coordinator calls an adult the referral names "+
+				"to collect them, and their departure is recorded with whoever does")
 		}
 	}
 	if adults == 0 {
@@ -1511,6 +1523,8 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 		}
 	} else if othersStay {
 		return nil, nil, problem.Invalid("others_stay", "is for the children's party, whose children may leave at different times")
+	} else if err := f.visitingAccountedFor(b, people); err != nil {
+		return nil, nil, err
 	}
 	ev := &schedulingv1.PartyDeparted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
 		At: timestamppb.New(at), PersonIds: ids(people), ChildrenRemain: remain}

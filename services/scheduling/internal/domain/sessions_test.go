@@ -590,7 +590,7 @@ func TestArrivalPeopleAndTimes(t *testing.T) {
 	b := g.book(t, day(2026, 1, 10), g.shared, jan)
 	now := at(2026, 1, 10, 10, 20)
 	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{visiting}, now)
-	invalid(t, err, "person_ids") // the visiting parent may not bring the children
+	rule(t, err, "MAY_NOT_BRING") // the visiting parent may not bring the children
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{stranger}, now)
 	invalid(t, err, "person_ids")
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), nil, now)
@@ -600,7 +600,7 @@ func TestArrivalPeopleAndTimes(t *testing.T) {
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 16), nil, now)
 	rule(t, err, "ALREADY_ARRIVED")
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 18), []uuid.UUID{escort}, false, now)
-	invalid(t, err, "person_ids") // the escort may bring but not collect
+	rule(t, err, "MAY_NOT_COLLECT") // the escort may bring but not collect
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 18), nil, false, now)
 	rule(t, err, "NOT_ARRIVED")
 }

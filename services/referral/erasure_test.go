@@ -125,11 +125,15 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
 	require.NoError(t, err)
 	admin := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin})
-	erase := func() error {
+	eraseFor := func(reason referralv1.ErasureReason) error {
 		_, err := admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: family.String(),
-			CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
+			CentreId: centre.String(), Reason: reason})
 		return err
 	}
+	erase := func() error { return eraseFor(referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED) }
+	// At the retention's end, which records in use still hold up (a request is refused for the
+	// concerns on record first: decision 388).
+	retentionEnded := func() error { return eraseFor(referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED) }
 	open := func(kind string) int {
 		return g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1 AND kind = $2", family, kind)
 	}
@@ -152,6 +156,9 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	}, 30*time.Second, 10*time.Millisecond, "and of the other family's")
 	before := g.events(t)
 	err = erase()
+	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_RECORDS_KEPT")
+	require.NotContains(t, err.Error(), "close the family's open concerns", "closing it would end no retention (review 78)")
+	err = retentionEnded()
 	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_OPEN")
 	require.Contains(t, err.Error(), "1 open concern(s) and 0 hold(s)")
 	require.Contains(t, err.Error(), "close the family's open concerns and lift its holds first")
@@ -165,7 +172,7 @@ func TestErasureWaitsForSafeguardingsOpenConcernsAndHolds(t *testing.T) {
 	publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernClosed{ConcernId: concern.String(),
 		FamilyId: family.String(), CentreId: centre.String()}, family, centre)
 	wait("concern", 0, "the closed concern is no longer open")
-	err = erase()
+	err = retentionEnded()
 	refused(t, err, codes.FailedPrecondition, "SAFEGUARDING_OPEN")
 	require.Contains(t, err.Error(), "0 open concern(s) and 1 hold(s)")
 	require.Equal(t, before, g.events(t), "a refused erasure appends nothing")

@@ -105,8 +105,9 @@ func TestAnErasureWaitsWhileRecordsAreInUse(t *testing.T) {
 		return s
 	}
 
+	// The retention's end (a request keeps a family's concerns: TestARequestToEraseKeepsAConcernRaisedInTheSameMoment).
 	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
-		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(0)})
 	answers := func() int {
 		var n int
 		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, `SELECT count(*) FROM requests WHERE outcome IS NOT NULL AND request_id IN
@@ -201,4 +202,51 @@ func TestAnErasureWaitsForTheFamilysReportToBeReleased(t *testing.T) {
 	require.True(t, proto.Equal(review(0), got.GetFamilyErasure().GetErasedOn()),
 		"which says its text was erased the day the erasure was carried out, at the release (review 35)")
 	require.Equal(t, safeguardingv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, got.GetFamilyErasure().GetReason())
+}
+
+// Review 78 (decision 388): a parent's request to erase, upheld by referral in the moment after a
+// concern was raised and before referral heard of it, destroys nothing here. The concern keeps its
+// text through its close; another family's request, with no concern on record, is carried out.
+func TestARequestToEraseKeepsAConcernRaisedInTheSameMoment(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	families := g.families(t, 2)
+	family, other := families[0], families[1]
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM, Description: "A bruise on the child's arm"})
+	require.NoError(t, err)
+	for _, f := range families {
+		g.other(t, "referral", f, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: f.String(),
+			CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+	}
+	shredded := func(f uuid.UUID) bool {
+		s, err := g.sealer.Shredded(ctx, f)
+		require.NoError(t, err)
+		return s
+	}
+	require.Eventually(t, func() bool { return shredded(other) }, 30*time.Second, 20*time.Millisecond,
+		"a family with no concern on record is erased at its request")
+	require.Eventually(t, func() bool {
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM family_erasures WHERE family_id = $1", family).Scan(&n))
+		return n == 1
+	}, 30*time.Second, 20*time.Millisecond, "the erasure is noted as ordered")
+
+	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_NO_FURTHER_ACTION,
+		CentreId: g.centre.String(), ConcernId: raised.GetConcernId(), Note: "Referred to children's services, reference CS/1"})
+	require.NoError(t, err)
+	require.Never(t, func() bool { return shredded(family) }, time.Second, 50*time.Millisecond, "closing the concern destroys nothing")
+	got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "checking the erasure"})
+	require.NoError(t, err)
+	var texts []string
+	for _, r := range got.GetConcern().GetRecords() {
+		texts = append(texts, r.GetText())
+	}
+	require.Contains(t, texts, "A bruise on the child's arm")
+	require.Contains(t, texts, "Referred to children's services, reference CS/1")
+	require.Nil(t, got.GetFamilyErasure(), "no text erased")
 }

@@ -54,13 +54,16 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 		if err != nil {
 			return nil, err
 		}
+		// A request is refused for the concerns on record first: closing the open ones, which
+		// SAFEGUARDING_OPEN would ask, ends no retention, and it pressed staff to close a live
+		// concern for nothing (review 78, decision 388).
+		if err := domain.SafeguardingKept(reason, kept, escalated, r.RetentionOf(kept)); err != nil {
+			return nil, err
+		}
 		if err := domain.SafeguardingOpen(concerns, holds); err != nil {
 			return nil, err
 		}
 		if err := domain.ReportsNotReleased(reports); err != nil {
-			return nil, err
-		}
-		if err := domain.SafeguardingKept(reason, kept, escalated, r.RetentionOf(kept)); err != nil {
 			return nil, err
 		}
 		// The retention's end is checked, not taken on the administrator's word: six years after

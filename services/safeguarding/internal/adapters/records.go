@@ -304,6 +304,15 @@ func (r *Records) InUse(ctx context.Context, family uuid.UUID) (int, error) {
 	return n, nil
 }
 
+// ConcernsOnRecord counts the concerns ever raised about the family here, open or closed.
+func (r *Records) ConcernsOnRecord(ctx context.Context, family uuid.UUID) (int, error) {
+	var n int
+	if err := r.store.Pool().QueryRow(ctx, `SELECT count(*) FROM concerns WHERE family_id = $1`, family).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count the family's concerns: %w", err)
+	}
+	return n, nil
+}
+
 // WaitErasure notes on uow that the family's erasure waits for its records in use to be brought to
 // an end (erasures_waiting, migration 0007).
 func WaitErasure(uow *eventstore.UnitOfWork, family uuid.UUID) {

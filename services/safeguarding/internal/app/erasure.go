@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 )
@@ -25,8 +26,27 @@ import (
 // otherwise), the erasure waits, noted on uow, and the key is destroyed when the last of them is
 // brought to an end (RecordEnded): safeguarding records are never deleted while in use (decision
 // 104), and a report must reach its distribution list, the court among them (hostile review 16).
+//
+// A request to erase (not the retention's end) of a family with a concern on record, open or
+// closed, destroys nothing here: a request does not end the retention of safeguarding records
+// (decision 279), which referral checks from the concerns its consumer has heard of. A concern
+// raised in the moment before referral heard of it met no such check (review 78: the concern's
+// description, the lead's action, the police's reference and the closing note all went with the
+// key once the concern was closed). Safeguarding, which handles the concern and the erasure in
+// the order they were recorded, decides it: the erasure is noted as ordered, so nothing new is
+// recorded about the family, and its records keep their text (decisions.md 388).
 func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, reason int32, on time.Time) error {
 	adapters.ForgetScreenAtReferral(uow, family)
+	if referralv1.ErasureReason(reason) == referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED {
+		kept, err := a.records.ConcernsOnRecord(ctx, family)
+		if err != nil {
+			return err
+		}
+		if kept > 0 {
+			adapters.OrderErasure(uow, family, reason, on, false)
+			return nil
+		}
+	}
 	inUse, err := a.records.InUse(ctx, family)
 	if err != nil {
 		return err

@@ -23,11 +23,12 @@ func TestACourtOrderAgainstTheGrandmotherReachesTheDoor(t *testing.T) {
 	g := newRig(t)
 	w := g.casework(t, g.centre(t, supported))
 	ctx := t.Context()
-	const gran, uncle = "Margaret Kestrel", "Uncle Kestrel"
+	const gran, uncle, aunt = "Margaret Kestrel", "Uncle Kestrel", "Aunt Kestrel"
 	ref := w.submit(supported, func(d *referralv1.ReferralDetails) {
 		d.Adults = append(d.Adults,
 			&referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: gran, MayAttend: true, Relationship: "grandmother"},
-			&referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: uncle, MayAttend: true, Relationship: "uncle"})
+			&referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: uncle, MayAttend: true, Relationship: "uncle"},
+			&referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: aunt, MayAttend: true, Relationship: "aunt"})
 	})
 	id := ref.GetReferralId()
 	var f *referralv1.Family
@@ -134,4 +135,28 @@ func TestACourtOrderAgainstTheGrandmotherReachesTheDoor(t *testing.T) {
 	err = amend("the order was discharged", func(d *referralv1.ReferralDetails) { d.CourtOrders[0].KeepsFromChildren = nil })
 	refused(t, err, codes.FailedPrecondition, "ATTENDEES_FIXED")
 	require.Equal(t, before, g.events(t), "refusals append nothing")
+
+	// Review 77 (decision 389): the resident parent no longer agrees to the aunt coming. Taking
+	// her off the referral needs no order: announced withdrawn, ids and the date only.
+	f = opened()
+	auntID := adultNamed(f, aunt)
+	require.NoError(t, amend("the resident parent no longer agrees to the aunt coming", func(d *referralv1.ReferralDetails) {
+		d.Adults = slices.DeleteFunc(d.Adults, func(a *referralv1.Adult) bool { return a.GetPersonId() == auntID })
+	}))
+	var off referralv1.AdultKeptFromChildren
+	g.published(t, w.centre, &off, func() bool { return off.GetPersonId() == auntID })
+	require.True(t, off.GetWithdrawn())
+	raw, err = proto.Marshal(&off)
+	require.NoError(t, err)
+	require.NotContains(t, string(raw), aunt)
+	// Putting her back widens who may come: by a new referral only.
+	f = opened()
+	err = amend("she may come after all", func(d *referralv1.ReferralDetails) {
+		d.Adults = append(d.Adults, &referralv1.Adult{Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, FullName: aunt, MayAttend: true,
+			Relationship: "aunt"})
+	})
+	refused(t, err, codes.FailedPrecondition, "ATTENDEES_FIXED")
+	// A parent is not taken off.
+	err = amend("", func(d *referralv1.ReferralDetails) { d.Adults = d.Adults[:1] })
+	require.Error(t, err)
 }

@@ -21,10 +21,11 @@ import (
 func TestAGrandmotherKeptFromTheChildrenAfterReadinessIsRefusedAtTheDoor(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), false, 2)
-	grandmother := uuid.New()
+	grandmother, aunt := uuid.New(), uuid.New()
 	f := g.readyAs(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, func(ev *referralv1.FamilyReadyForContact) {
 		ev.Adults = append(ev.Adults, &referralv1.Attendee{PersonId: grandmother.String(),
-			Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, MayAttend: true})
+			Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, MayAttend: true},
+			&referralv1.Attendee{PersonId: aunt.String(), Role: referralv1.AdultRole_ADULT_ROLE_NAMED_RELATIVE, MayAttend: true})
 	})[0]
 	ctx := t.Context()
 	resp, err := book(ctx, g.client(t, auth.RoleCoordinator), &schedulingv1.BookSessionRequest{CentreId: g.centre.String(),
@@ -72,4 +73,17 @@ func TestAGrandmotherKeptFromTheChildrenAfterReadinessIsRefusedAtTheDoor(t *test
 		PersonId: f.visiting.String(), RequestId: uuid.NewString()})
 	require.NoError(t, err)
 	require.True(t, admitted.GetAdmitted(), admitted.GetRefusal())
+
+	// Review 77 (decision 389): the aunt taken off the referral by amendment, no order, is refused
+	// the same way from then on.
+	require.Contains(t, expected(), aunt.String())
+	off := kept(f.referral)
+	off.PersonId, off.Withdrawn = aunt.String(), true
+	g.publishReferral(t, f, g.centre, off)
+	require.Equal(t, 2, noted())
+	require.NotContains(t, expected(), aunt.String())
+	refused, err = door.CheckIn(ctx, &schedulingv1.CheckInRequest{CentreId: g.centre.String(), BookingId: booking,
+		PersonId: aunt.String(), RequestId: uuid.NewString()})
+	require.NoError(t, err)
+	require.Equal(t, "NOT_PERMITTED", refused.GetRefusal())
 }

@@ -244,7 +244,11 @@ details read before it. --whatever-is-current amends the referral as it now
 stands.
 
 Once the family is ready for contact, who may attend and the risk answers no longer change
-(ATTENDEES_FIXED). A child's date of birth typed wrongly is still corrected, the child keeping
+(ATTENDEES_FIXED), but for an adult other than a parent taken off the referral (left out of the
+file, with --reason): the family no longer agrees to them coming. That needs no court order: it is
+announced to scheduling, and from then on the door refuses them NOT_PERMITTED and the day sheet no
+longer expects them (decision 389). Adding someone, or naming them to do more or less than before
+short of taking them off, needs a new referral. A child's date of birth typed wrongly is still corrected, the child keeping
 its person_id, with --reason (required then): sessions completed from then on record the
 child's age band by the corrected date; those completed before keep theirs. A child's name and
 date of birth are corrected one at a time, each with its reason: both at once is another child,

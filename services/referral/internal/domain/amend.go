@@ -97,21 +97,26 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		return nil, nil
 	}
 	riskChanged := !proto.Equal(facts.GetRisk(), current.GetRisk())
-	var kept []uuid.UUID
+	var (
+		kept      []uuid.UUID
+		withdrawn []uuid.UUID
+	)
 	if fixed {
 		kept = r.newlyKept(d, today)
+		withdrawn = r.permissionsWithdrawn(adults)
 	}
 	switch {
 	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():
 		// Recorded, the case would go on taking the children out (decision 114).
 		return nil, ErrEscortedChildrenLeave
-	case fixed && (riskChanged || attendees(adults, children) != attendees(r.adults, r.children) ||
+	case fixed && (riskChanged || attendees(adults, children) != attendees(without(r.adults, withdrawn), r.children) ||
 		attendees(recordsForContact(d, adults, today), children) !=
-			attendees(keptAlready(recordsForContact(r.Details(), r.adults, today), kept), r.children)):
+			attendees(without(keptAlready(recordsForContact(r.Details(), r.adults, today), kept), withdrawn), r.children)):
 		// Who scheduling was told may come includes who an order keeps from the children (decision
 		// 318): taking an adult out of an order in force would not reach the door either. An adult
 		// newly kept from the children is announced below (decision 323), and is the only change
-		// to who may come an amendment makes once the family is ready.
+		// to who may come an amendment makes once the family is ready, with an adult other than a
+		// parent taken off (decision 389): narrowing who may come needs no order.
 		return nil, ErrAttendeesFixed
 	case r.state == Suspended && riskChanged:
 		// Voiding the screening would move a case under a hold; lift the hold first.
@@ -156,6 +161,12 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 		// goes on admitting them (review 57). Ids and the date only. Decision 323.
 		amended = append(amended, &referralv1.AdultKeptFromChildren{ReferralId: r.id.String(), FamilyId: r.family.String(),
 			CentreId: r.centre.String(), PersonId: id.String(), KeptOn: dates.Proto(today)})
+	}
+	for _, id := range withdrawn {
+		// The same announcement as an order's: the door admits whom the family was ready with
+		// until scheduling hears otherwise (review 77, decision 389).
+		amended = append(amended, &referralv1.AdultKeptFromChildren{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: r.centre.String(), PersonId: id.String(), KeptOn: dates.Proto(today), Withdrawn: true})
 	}
 	events, err := r.record(amended...)
 	if err != nil {
@@ -442,6 +453,32 @@ func (r *Referral) attendeesFixed() bool {
 // permissions of the adults, ids of the children, in id order. A child's birth month, which it
 // also carries, is not who the child is: a corrected one is announced (ChildBirthMonthCorrected,
 // decision 187); decision 184 found it refused here as if the child had changed.
+// permissionsWithdrawn are the adults on the referral, other than the two parents, with something
+// they may do (attend, bring or collect), whom adults (the amended referral's) no longer name.
+// Once the family is ready, taking such an adult off is announced (AdultKeptFromChildren
+// withdrawn), so that the door stops admitting them: review 77's resident parent no longer agreed
+// to the grandmother coming, and the door went on admitting her, as nothing short of a court order,
+// a hold or a new referral could change who may come (decision 389). Who may come widens only by
+// referral, and an adult named to do less but not nothing is not narrowed yet (ErrAttendeesFixed).
+func (r *Referral) permissionsWithdrawn(adults []AdultRecord) []uuid.UUID {
+	var out []uuid.UUID
+	for _, was := range r.adults {
+		parent := was.Role == referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT || was.Role == referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT
+		named := slices.ContainsFunc(adults, func(a AdultRecord) bool { return a.ID == was.ID })
+		if !named && !parent && (was.MayAttend || was.MayBring || was.MayCollect) {
+			out = append(out, was.ID)
+		}
+	}
+	return out
+}
+
+// without are adults but those taken off (withdrawn): who scheduling will have with a say in who
+// comes once their withdrawal is announced, beside the amended referral's adults, which no longer
+// name them.
+func without(adults []AdultRecord, withdrawn []uuid.UUID) []AdultRecord {
+	return slices.DeleteFunc(slices.Clone(adults), func(a AdultRecord) bool { return slices.Contains(withdrawn, a.ID) })
+}
+
 func attendees(adults []AdultRecord, children []ChildRecord) string {
 	var keys []string
 	for _, a := range adults {

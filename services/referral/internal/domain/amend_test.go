@@ -114,6 +114,24 @@ func TestAmendOnceReady(t *testing.T) {
 				require.ErrorIs(t, err, domain.ErrAttendeesFixed, name)
 			}
 			require.Equal(t, s, r.State())
+
+			// Taking the grandmother off narrows who may come: announced for the door, with
+			// what she may still do (nothing), no court order needed (review 77, decision 389).
+			d = r.Details()
+			gran := d.Adults[2].ID
+			d.Adults = d.Adults[:2]
+			events, err := r.Amend(d, "the resident parent no longer agrees to the grandmother coming", today, ids())
+			require.NoError(t, err)
+			var off []*referralv1.AdultKeptFromChildren
+			for _, ev := range events {
+				if k, ok := ev.(*referralv1.AdultKeptFromChildren); ok {
+					off = append(off, k)
+				}
+			}
+			require.Len(t, off, 1)
+			require.Equal(t, gran.String(), off[0].GetPersonId())
+			require.True(t, off[0].GetWithdrawn())
+			require.Equal(t, s, r.State())
 		})
 	}
 }

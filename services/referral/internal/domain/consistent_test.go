@@ -206,8 +206,8 @@ func receivedBeforeTheRule(t *testing.T, h *history) {
 
 // A referral recorded before the rule is corrected by its next amendment where it says no court
 // is involved (the court's referral shows it is), but keeps a person it names twice while the
-// amendment keeps both by their ids: once the family is ready for contact, dropping either is
-// refused (ATTENDEES_FIXED), and refusing the pair would refuse every amendment.
+// amendment keeps both by their ids: refusing the pair would refuse every amendment. Once the
+// family is ready, the relative's entry may be taken off (decision 389), the parent's not.
 func TestAReferralReceivedBeforeTheRule(t *testing.T) {
 	r, h := inState(t, domain.InContact)
 	receivedBeforeTheRule(t, h)
@@ -230,11 +230,6 @@ func TestAReferralReceivedBeforeTheRule(t *testing.T) {
 	require.True(t, events[0].(*referralv1.ReferralAmended).GetFacts().GetCourtInvolved())
 
 	d = r.Details()
-	d.Adults = d.Adults[:2]
-	_, err = r.Amend(d, "", today, ids())
-	require.ErrorIs(t, err, domain.ErrAttendeesFixed, "why the pair is kept")
-
-	d = r.Details()
 	again := d.Adults[1]
 	again.ID, again.Role = uuid.Nil, referralv1.AdultRole_ADULT_ROLE_NAMED_ESCORT
 	d.Adults = append(d.Adults, again)
@@ -245,6 +240,23 @@ func TestAReferralReceivedBeforeTheRule(t *testing.T) {
 	d.Adults[0].Name, d.Adults[0].Contact.Phone = d.Adults[2].Name, d.Adults[2].Contact.Phone
 	_, err = r.Amend(d, "", today, ids())
 	refused(t, err, "details.adults[2]", "is the same person as details.adults[0]")
+
+	// The relative's entry may now be taken off (decision 389): announced as withdrawn, so the
+	// door stops admitting that person id.
+	d = r.Details()
+	relative := d.Adults[2].ID
+	d.Adults = d.Adults[:2]
+	events, err = r.Amend(d, "named twice", today, ids())
+	require.NoError(t, err, "an adult other than a parent is taken off")
+	var off *referralv1.AdultKeptFromChildren
+	for _, ev := range events {
+		if k, ok := ev.(*referralv1.AdultKeptFromChildren); ok {
+			off = k
+		}
+	}
+	require.NotNil(t, off)
+	require.Equal(t, relative.String(), off.GetPersonId())
+	require.True(t, off.GetWithdrawn())
 }
 
 // A referral recorded before review 20 listing an injunction under the answer "no injunction" is

@@ -232,7 +232,8 @@ var (
 	// ErrAttendeesFixed: once the family is ready for contact, who may attend and the risk answers
 	// no longer change by amendment.
 	ErrAttendeesFixed = problem.Rule("ATTENDEES_FIXED",
-		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding")
+		"the family is ready for contact: who may attend and the risk answers change only by a new referral or through safeguarding "+
+			"(an adult other than a parent may be taken off the referral: leave them out of the details)")
 	// ErrServiceTypeFixed: changing the arrangement keeps the kind of contact the case was accepted
 	// for (decisions.md 90).
 	ErrServiceTypeFixed = problem.Rule("SERVICE_TYPE_FIXED",

@@ -146,6 +146,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *referralv1.AdultKeptFromChildren:
 		// Decision 323: who, by person id only in the event, is not said here; the order's kind
 		// and text are in no event.
+		if ev.GetWithdrawn() {
+			return "Referral amended: an adult named on the referral (not a parent) was taken off it; they may no longer attend, " +
+				"bring or collect the children (decision 389)"
+		}
 		return "Referral amended: a court order in force keeps an adult named on the referral from the children; " +
 			"they may no longer attend, bring or collect them"
 	case *referralv1.ChildBirthMonthCorrected:
@@ -250,6 +254,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *schedulingv1.ChildrenLeavingNoted:
 		return "Scheduling noted the amendment: the day sheet says from now on that " + leaving(ev.GetChildrenMayLeaveCentre())
 	case *schedulingv1.AdultKeptFromChildrenNoted:
+		if ev.GetWithdrawn() {
+			return "Scheduling noted the amendment: the door refuses the adult taken off the referral from now on (decision 389)"
+		}
 		return "Scheduling noted the court order: the door refuses the adult it keeps from the children from now on (decision 323)"
 	case *schedulingv1.ChildBirthMonthNoted:
 		return "Scheduling noted a child's corrected date of birth: sessions completed from now on record the child's age band by it; " +

@@ -281,6 +281,15 @@ func TestDescriptionsOfAnAdultKeptFromTheChildren(t *testing.T) {
 	require.Equal(t, kept.GetKeptOn(), occurred(kept))
 	noted := &schedulingv1.AdultKeptFromChildrenNoted{KeptOn: &commonv1.Date{Year: 2026, Month: 12, Day: 20}}
 	require.Equal(t, noted.GetKeptOn(), occurred(noted))
+
+	// Taken off the referral by amendment, with no order (decision 389).
+	kept.Withdrawn = true
+	said = Describe(envelopeOf(t, kept))
+	require.Equal(t, "Referral amended: an adult named on the referral (not a parent) was taken off it; they may no longer attend, "+
+		"bring or collect the children (decision 389)", said)
+	require.NotContains(t, said, kept.GetPersonId())
+	require.Equal(t, "Scheduling noted the amendment: the door refuses the adult taken off the referral from now on (decision 389)",
+		Describe(envelopeOf(t, &schedulingv1.AdultKeptFromChildrenNoted{Withdrawn: true})))
 }
 
 // A child's date of birth corrected while the family is ready is said in plain words where

@@ -154,10 +154,13 @@ func (f *Family) applyChildBirthMonth(e *schedulingv1.ChildBirthMonthNoted) {
 
 // AdultKept is what referral said when an amendment, after it made the family ready, linked a
 // court order in force to an adult it named, keeping them from the children (its
-// AdultKeptFromChildren, decision 323).
+// AdultKeptFromChildren, decision 323), or took an adult other than a parent off the referral
+// (Withdrawn, decision 389).
 type AdultKept struct {
 	Centre, Referral, Adult uuid.UUID
 	KeptOn                  time.Time
+	// Withdrawn: the amendment took the adult off the referral, with no court order (decision 389).
+	Withdrawn bool
 }
 
 // NoteAdultKept records referral's AdultKeptFromChildren (decision 323): the adult may neither
@@ -176,7 +179,7 @@ func (f *Family) NoteAdultKept(k AdultKept) proto.Message {
 		return nil
 	}
 	ev := &schedulingv1.AdultKeptFromChildrenNoted{FamilyId: f.id.String(), CentreId: k.Centre.String(),
-		ReferralId: k.Referral.String(), PersonId: k.Adult.String(), KeptOn: dates.Proto(k.KeptOn)}
+		ReferralId: k.Referral.String(), PersonId: k.Adult.String(), KeptOn: dates.Proto(k.KeptOn), Withdrawn: k.Withdrawn}
 	f.mustApply(ev)
 	return ev
 }

@@ -158,8 +158,8 @@ func ReferralEvents(a *app.App) bus.Handler {
 				BirthMonth: int(ev.GetBirthMonth()), CorrectedOn: dateOf(ev.GetCorrectedOn())}
 			return a.NoteChildBirthMonth(ctx, uow, u[0], c, metadata(d))
 		case "familytime.referral.v1.AdultKeptFromChildren":
-			// A court order amended in after readiness keeps the adult from the children: ids and
-			// a date only (decision 323).
+			// A court order amended in after readiness keeps the adult from the children, or the
+			// amendment took them off the referral: ids and a date only (decisions 323, 389).
 			ev, err := decode(d, &referralv1.AdultKeptFromChildren{})
 			if err != nil {
 				return err
@@ -169,7 +169,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			if err != nil {
 				return err
 			}
-			k := domain.AdultKept{Centre: u[1], Referral: u[2], Adult: u[3], KeptOn: dateOf(ev.GetKeptOn())}
+			k := domain.AdultKept{Centre: u[1], Referral: u[2], Adult: u[3], KeptOn: dateOf(ev.GetKeptOn()), Withdrawn: ev.GetWithdrawn()}
 			return a.NoteAdultKept(ctx, uow, u[0], k, metadata(d))
 		case "familytime.referral.v1.CaseEnded":
 			ev, err := decode(d, &referralv1.CaseEnded{})

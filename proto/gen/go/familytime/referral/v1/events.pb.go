@@ -1586,6 +1586,11 @@ func (x *ChildBirthMonthCorrected) GetCorrectedOn() *v1.Date {
 // 323). Scheduling takes the adult's permissions away from now on: may attend, bring and collect
 // all false, so the door refuses them NOT_PERMITTED and the day sheet no longer expects them.
 // It carries ids and a date only: never a name, the order's kind or text, or the amended details.
+//
+// Also (withdrawn set, decision 389): an amendment, once the family is ready, that took an adult
+// other than a parent off the referral: the family, or the referrer, no longer agrees to them
+// coming. No court order is needed to narrow who may come; scheduling takes the adult's
+// permissions away as for an order.
 type AdultKeptFromChildren struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The referral (UUID).
@@ -1598,7 +1603,10 @@ type AdultKeptFromChildren struct {
 	// them.
 	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
 	// The centre's local date of the amendment.
-	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	KeptOn *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	// The amendment took the adult off the referral, rather than linking a court order to them
+	// (decision 389).
+	Withdrawn     bool `protobuf:"varint,6,opt,name=withdrawn,proto3" json:"withdrawn,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1666,6 +1674,13 @@ func (x *AdultKeptFromChildren) GetKeptOn() *v1.Date {
 		return x.KeptOn
 	}
 	return nil
+}
+
+func (x *AdultKeptFromChildren) GetWithdrawn() bool {
+	if x != nil {
+		return x.Withdrawn
+	}
+	return false
 }
 
 // FirstSessionAttended: the family attended its first session (reported by scheduling); contact
@@ -4268,14 +4283,15 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x06 \x01(\x05R\n" +
 	"birthMonth\x12=\n" +
-	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xc4\x01\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xe2\x01\n" +
 	"\x15AdultKeptFromChildren\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x123\n" +
-	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\xec\x01\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\x12\x1c\n" +
+	"\twithdrawn\x18\x06 \x01(\bR\twithdrawn\"\xec\x01\n" +
 	"\x14FirstSessionAttended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

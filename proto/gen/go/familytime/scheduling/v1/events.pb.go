@@ -1113,7 +1113,7 @@ func (x *ChildBirthMonthNoted) GetCorrectedOn() *v1.Date {
 
 // AdultKeptFromChildrenNoted: scheduling noted referral's AdultKeptFromChildren: the adult may
 // neither attend, bring nor collect the children from now on (a court order keeps them from the
-// children), so the door refuses them NOT_PERMITTED and the day sheet no longer expects them
+// children, or an amendment took them off the referral), so the door refuses them NOT_PERMITTED and the day sheet no longer expects them
 // (docs/decisions.md 323). Ids and a date only.
 type AdultKeptFromChildrenNoted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1126,7 +1126,10 @@ type AdultKeptFromChildrenNoted struct {
 	// The adult (person id, UUID).
 	PersonId string `protobuf:"bytes,4,opt,name=person_id,json=personId,proto3" json:"person_id,omitempty"`
 	// The centre's local date referral recorded the amendment.
-	KeptOn        *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	KeptOn *v1.Date `protobuf:"bytes,5,opt,name=kept_on,json=keptOn,proto3" json:"kept_on,omitempty"`
+	// Referral's AdultKeptFromChildren.withdrawn: the amendment took the adult off the referral,
+	// with no court order (decision 389).
+	Withdrawn     bool `protobuf:"varint,6,opt,name=withdrawn,proto3" json:"withdrawn,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1194,6 +1197,13 @@ func (x *AdultKeptFromChildrenNoted) GetKeptOn() *v1.Date {
 		return x.KeptOn
 	}
 	return nil
+}
+
+func (x *AdultKeptFromChildrenNoted) GetWithdrawn() bool {
+	if x != nil {
+		return x.Withdrawn
+	}
+	return false
 }
 
 // HoldNoted: scheduling noted safeguarding's HoldPlaced; the family's future bookings are
@@ -4714,14 +4724,15 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"birth_year\x18\x05 \x01(\x05R\tbirthYear\x12\x1f\n" +
 	"\vbirth_month\x18\x06 \x01(\x05R\n" +
 	"birthMonth\x12=\n" +
-	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xc9\x01\n" +
+	"\fcorrected_on\x18\a \x01(\v2\x1a.familytime.common.v1.DateR\vcorrectedOn\"\xe7\x01\n" +
 	"\x1aAdultKeptFromChildrenNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x1f\n" +
 	"\vreferral_id\x18\x03 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
 	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x123\n" +
-	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\"\x97\x01\n" +
+	"\akept_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\x06keptOn\x12\x1c\n" +
+	"\twithdrawn\x18\x06 \x01(\bR\twithdrawn\"\x97\x01\n" +
 	"\tHoldNoted\x12\x1b\n" +
 	"\tfamily_id\x18\x01 \x01(\tR\bfamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x02 \x01(\tR\bcentreId\x12\x17\n" +

@@ -184,9 +184,10 @@ func TestAnErasedFamilysConcernAndRecordSayTheirTextWasErased(t *testing.T) {
 	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_OTHER, Description: "Father waited outside"})
 	require.NoError(t, err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
+	closed, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "Spoke to him: he was early for the handover"})
 	require.NoError(t, err)
+	require.Empty(t, closed.GetTextWarning(), "the note is kept while the family's key is")
 	_, err = lead.AssessRisk(ctx, &safeguardingv1.AssessRiskRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), Rating: safeguardingv1.RiskRating_RISK_RATING_AMBER, NextReviewOn: review(60),
 		Factors: []safeguardingv1.RiskFactor{safeguardingv1.RiskFactor_RISK_FACTOR_OTHER}, Note: "Watch the handovers"})
@@ -306,9 +307,13 @@ func TestAConcernOnAnErasedFamilyIsRecordedWithoutTextAndAlertsTheLead(t *testin
 	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
 		FamilyId: family.String(), ConcernId: raised.GetConcernId(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONDUCT, ReviewBy: review(14)})
 	require.Equal(t, "FAMILY_ERASED", reason(t, err), "a hold still suspends nothing: %v", err)
-	_, err = lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
+	closed, err := lead.CloseConcern(ctx, &safeguardingv1.CloseConcernRequest{RequestId: uuid.NewString(), Outcome: nfa, CentreId: g.centre.String(),
 		ConcernId: raised.GetConcernId(), Note: "Account taken in person and passed to children's services"})
 	require.NoError(t, err)
+	// Review 78 (decision 390): the note is not kept, and the lead is told so.
+	require.Contains(t, closed.GetTextWarning(), "TEXT_NOT_KEPT")
+	require.Contains(t, closed.GetTextWarning(), "the note was not kept")
+	require.NotContains(t, closed.GetTextWarning(), "children's services")
 	list, err = lead.ListAlerts(ctx, &safeguardingv1.ListAlertsRequest{CentreId: g.centre.String(), OpenOnly: true})
 	require.NoError(t, err)
 	for _, a := range list.GetAlerts() {

@@ -201,7 +201,7 @@ func (s *safeguardingCommand) risk() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "risk",
 		Short:   "Assess a family's risk (confirms or changes the provisional screen)",
-		Example: "  familytime safeguarding risk --centre $C --family $F --rating amber --factor domestic-abuse --domestic-abuse --review-by 2026-06-01",
+		Example: `  familytime safeguarding risk --centre $C --family $F --rating amber --factor domestic-abuse --domestic-abuse --review-by "$(date -d '+3 months' +%F)"`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req := &safeguardingv1.AssessRiskRequest{CentreId: s.centre, FamilyId: family, DomesticAbuseFinding: da, Note: note}
@@ -615,6 +615,7 @@ func (s *safeguardingCommand) close() *cobra.Command {
 		}
 		warnOnStderr(cmd, resp.GetHoldWarning())
 		warnOnStderr(cmd, resp.GetReferenceWarning())
+		warnOnStderr(cmd, resp.GetTextWarning())
 		return resp, [][2]string{{"outcome", friendly("CONCERN_OUTCOME_", resp.GetOutcome().String())}}, nil
 	})
 	cmd.Long = `close closes a concern with how it ended (--outcome, required) and why (--note, in words, sealed):
@@ -636,7 +637,8 @@ Closing is not refused for an escalation the agency has given no reference for y
 REFERENCE_NOT_GIVEN on standard error names each such escalation's record and the command that adds
 its reference when the agency gives it (familytime safeguarding escalate-reference), which a closed
 concern still takes. A hold placed for the concern stays in force until lifted (WARNING
-HOLD_IN_FORCE).`
+HOLD_IN_FORCE). A concern about a family whose personal data was erased is closed with its outcome,
+but its note cannot be kept: WARNING TEXT_NOT_KEPT says so (decision 390).`
 	cmd.Example = `  familytime safeguarding close $K --centre $C --outcome resolved-at-the-centre \
       --note "Spoke to the father about arriving early; he agreed to the stagger"
   familytime safeguarding close $K --centre $C --outcome taken-on-by-agency --note "Police investigating (CAD 4512/23)"`
@@ -722,7 +724,7 @@ naming each by its id, the day it was placed and its concern, with the command t
 (another centre's by its centre alone): lifting this hold does not resume the family's contact
 until every hold is lifted. This hold then cancels no booking (the one in force cancelled them).
 --json carries them as holds_in_force and hold_warning.`,
-		Example: "  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by 2026-04-01 --concern $K",
+		Example: `  familytime safeguarding hold --centre $C --family $F --reason concern-under-investigation --review-by "$(date -d '+14 days' +%F)" --concern $K`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req := &safeguardingv1.PlaceHoldRequest{CentreId: s.centre, FamilyId: family, Note: note, ConcernId: concern}
@@ -813,7 +815,7 @@ in words (sealed; required). A lifted hold is not reviewed; to suspend contact a
 hold. The hold names its family: --family may be left out. Given, it must be the hold's family
 (HOLD_OF_ANOTHER_FAMILY otherwise, naming the hold's family; nothing is reviewed). Retrying with the
 same --request-id records the review once.`,
-		Example: `  familytime safeguarding hold review $HOLD --centre $C --next-review-by 2026-06-01 \
+		Example: `  familytime safeguarding hold review $HOLD --centre $C --next-review-by "$(date -d '+1 month' +%F)" \
       --note "Police investigation still open; contact stays suspended"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -38,7 +38,7 @@ at its own centre, never both at both (decision 106).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := auth.MintOptions{Issuer: devserver.Issuer, Audience: devserver.Audience, Subject: subject, TTL: ttl}
 			for _, r := range roles {
-				role, err := auth.ParseRole(r)
+				role, err := tokenRole(r)
 				if err != nil {
 					return errPersonRole(r)
 				}
@@ -60,7 +60,7 @@ at its own centre, never both at both (decision 106).`,
 				if !ok || err != nil {
 					return fmt.Errorf("--at %q is not CENTRE=ROLE (a centre id, a UUID, and a role)", a)
 				}
-				role, err := auth.ParseRole(r)
+				role, err := tokenRole(r)
 				if err != nil {
 					return fmt.Errorf("--at %q: %w", a, errPersonRole(r))
 				}
@@ -117,6 +117,12 @@ at its own centre, never both at both (decision 106).`,
 // centre's holds). The services' tokens are minted by the platform itself.
 var errServiceRole = fmt.Errorf("--role service is the platform's own services' role, which no person holds (it reads every " +
 	"centre's records): give a person's role: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin")
+
+// tokenRole reads --role as the staff register's --role spells it too (safeguarding-lead,
+// national-analyst): review 77 was refused the one it had just given staff add.
+func tokenRole(r string) (auth.Role, error) {
+	return auth.ParseRole(strings.ReplaceAll(strings.TrimSpace(r), "-", "_"))
+}
 
 // errPersonRole refuses a role that is none, naming the roles a person may hold: not the
 // services' own, which is refused (review 75 was told of it by this refusal).

@@ -38,4 +38,12 @@ func TestATokenForTheServicesRoleIsRefused(t *testing.T) {
 	// Review 75: a role that is none is refused naming the roles a person may hold, not the services'.
 	_, err := run(t, "token", "--data", t.TempDir(), "--role", "Service")
 	require.ErrorContains(t, err, `unknown role "Service" (roles: referrer, coordinator, volunteer, supervisor, safeguarding_lead, national_analyst, admin)`)
+
+	// Review 77: the staff register's spelling of a role is the token's too.
+	_, err = run(t, "token", "--data", t.TempDir(), "--role", "safeguarding-lead")
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "unknown role", "safeguarding-lead is the lead's role (this data folder has no dev key)")
+	role, err := tokenRole("national-analyst")
+	require.NoError(t, err)
+	require.Equal(t, auth.RoleNationalAnalyst, role)
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -71,10 +72,47 @@ func sayRequestOnNoAnswer(ctx context.Context, method string, req, reply any, cc
 	if refusedOutright(err) {
 		return err
 	}
+	if neverSent(err) {
+		return &unreached{err: err}
+	}
 	if id := requestIDOf(req); id != "" {
 		return &unanswered{err: err, requestID: id}
 	}
 	return err
+}
+
+// ReasonNotReached: the platform could not be reached at all (nothing listens at the address, or
+// it could not be dialled), so the command was never sent and nothing was recorded.
+const ReasonNotReached = "PLATFORM_NOT_REACHED"
+
+// neverSent reports whether a call failed before its request left this computer: the connection
+// could not be made (grpc-go's "Error while dialing"; a call is sent only on a connection made).
+// Review 79 was told of 64 commands refused at connection that they "may have been recorded".
+func neverSent(err error) bool {
+	st := status.Convert(err)
+	return st.Code() == codes.Unavailable && strings.Contains(st.Message(), "Error while dialing")
+}
+
+// unreached is a call that never reached the platform: nothing was recorded, and the same
+// command, run again once the platform answers, records it once.
+type unreached struct{ err error }
+
+func (u *unreached) Error() string { return u.words() }
+
+func (u *unreached) Unwrap() error { return u.err }
+
+func (u *unreached) words() string {
+	return fmt.Sprintf("the platform could not be reached (%s): nothing was sent, so nothing was recorded. Start it "+
+		"(familytime dev) or check --addr, then run the command again [%s]", status.Convert(u.err).Message(), ReasonNotReached)
+}
+
+// GRPCStatus is the call's failure with the words and the reason, for --json (printFailure).
+func (u *unreached) GRPCStatus() *status.Status {
+	st := status.New(codes.Unavailable, u.words())
+	if withInfo, err := st.WithDetails(&errdetails.ErrorInfo{Reason: ReasonNotReached}); err == nil {
+		return withInfo
+	}
+	return st
 }
 
 // refusedOutright reports whether a service answered the call with a reason of its own other than

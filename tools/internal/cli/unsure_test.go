@@ -113,3 +113,19 @@ func TestACommandWithNoAnswerSaysTheRequestIDThatRetriesIt(t *testing.T) {
 	require.NotContains(t, err.Error(), ReasonOutcomeUnknown)
 	require.Contains(t, err.Error(), "the service's database is behind its event stream: nothing is recorded [DATABASE_BEHIND_ITS_STREAM]")
 }
+
+// Review 79: a command refused at connection (nothing listening) was told it "may have been
+// recorded". It was never sent: it says so, with no request id to retry with.
+func TestACommandThatNeverReachedThePlatformSaysNothingWasRecorded(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := lis.Addr().String()
+	require.NoError(t, lis.Close()) // nothing listens there now
+	_, err = execute(t, "safeguarding", "hold", "--centre", uuid.NewString(), "--family", uuid.NewString(), "--reason", "conduct",
+		"--review-by", "2027-01-20", "--addr", addr, "--token", "a-token")
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "nothing was sent, so nothing was recorded")
+	require.NotContains(t, err.Error(), "may have been recorded")
+	require.Contains(t, err.Error(), "["+ReasonNotReached+"]")
+	require.Equal(t, codes.Unavailable, status.Code(err))
+}

@@ -147,6 +147,15 @@ func HoldOnErasedFamily(family uuid.UUID) error {
 // TextNotKept is what the raiser of a concern on a family whose key was destroyed is told: the
 // concern is recorded and the lead alerted, but its description was not kept (review 38). Ids
 // only: the family's, never the text.
+// NoteNotKept is what the lead closing a concern on a family whose key was destroyed is told: the
+// close and its outcome are recorded, the note is not (review 78: it was required, then dropped
+// with nothing said; decision 390).
+func NoteNotKept(family uuid.UUID) string {
+	return fmt.Sprintf("TEXT_NOT_KEPT: family %s's personal data was erased, so the concern was closed and its outcome "+
+		"recorded, but the note was not kept: keep what it says where the centre keeps safeguarding papers outside the platform, "+
+		"if it must be kept", family)
+}
+
 func TextNotKept(family uuid.UUID) string {
 	return fmt.Sprintf("TEXT_NOT_KEPT: family %s's personal data was erased, so the concern was recorded and the "+
 		"safeguarding lead alerted, but its description was not kept: tell the safeguarding lead in person now what you saw "+

@@ -321,6 +321,14 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 		return nil, err
 	}
 	resp.HoldWarning = warning
+	// The note is sealed with the family's key: once the key is destroyed, nothing of it is kept.
+	erasure, err := s.app.Erasure(ctx, id(resp.GetConcern().GetFamilyId()))
+	if err != nil {
+		return nil, err
+	}
+	if erasure.Done {
+		resp.TextWarning = domain.NoteNotKept(id(resp.GetConcern().GetFamilyId()))
+	}
 	return resp, nil
 }
 

@@ -1565,7 +1565,11 @@ type CloseConcernResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's: the outcome recorded at answered_at when the request was first
 	// carried out. The retry recorded nothing; the record may have moved on since.
-	Replayed      bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	Replayed bool `protobuf:"varint,6,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// TEXT_NOT_KEPT, in words, when the family's personal data was erased (its key destroyed): the
+	// concern is closed and its outcome recorded, but the note could not be kept (nothing can be
+	// sealed for the family any more). Empty otherwise (docs/decisions.md 390).
+	TextWarning   string `protobuf:"bytes,7,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1640,6 +1644,13 @@ func (x *CloseConcernResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *CloseConcernResponse) GetTextWarning() string {
+	if x != nil {
+		return x.TextWarning
+	}
+	return ""
 }
 
 // CorrectRecordRequest corrects a record.
@@ -5798,7 +5809,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12\x1e\n" +
 	"\x04note\x18\x04 \x01(\tB\n" +
 	"\xbaH\ar\x05\x10\x01\x18\x90NR\x04note\x12N\n" +
-	"\aoutcome\x18\x05 \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeB\b\xbaH\x05\x82\x01\x02\x10\x01R\aoutcome\"\xcb\x02\n" +
+	"\aoutcome\x18\x05 \x01(\x0e2*.familytime.safeguarding.v1.ConcernOutcomeB\b\xbaH\x05\x82\x01\x02\x10\x01R\aoutcome\"\xee\x02\n" +
 	"\x14CloseConcernResponse\x12D\n" +
 	"\aconcern\x18\x01 \x01(\v2*.familytime.safeguarding.v1.ConcernSummaryR\aconcern\x12!\n" +
 	"\fhold_warning\x18\x02 \x01(\tR\vholdWarning\x12D\n" +
@@ -5806,7 +5817,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x11reference_warning\x18\x04 \x01(\tR\x10referenceWarning\x12;\n" +
 	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x06 \x01(\bR\breplayed\"\xf8\x01\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\x12!\n" +
+	"\ftext_warning\x18\a \x01(\tR\vtextWarning\"\xf8\x01\n" +
 	"\x14CorrectRecordRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +

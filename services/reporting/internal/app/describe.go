@@ -382,6 +382,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if ev.GetMoreChildren() {
 			who = "more of the children (with whoever brings them)"
 		}
+		if by := byRoles(ev.GetParty(), ev.GetAdultRoles(), "brought by "); by != "" {
+			who = by
+			if ev.GetMoreChildren() {
+				who = "more of the children, " + strings.TrimPrefix(by, "the children, ")
+			}
+		}
 		if ev.GetAt() == nil {
 			return "Arrived: " + who
 		}
@@ -390,6 +396,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		who := leavingPartyWords(ev.GetParty())
 		if ev.GetChildrenRemain() {
 			who = "some of the children (with whoever collects them; the others stay)"
+		}
+		if by := byRoles(ev.GetParty(), ev.GetAdultRoles(), "collected by "); by != "" {
+			who = by
+			if ev.GetChildrenRemain() {
+				who = "some of the children, " + strings.TrimPrefix(by, "the children, ") + " (the others stay)"
+			}
 		}
 		if ev.GetAt() == nil {
 			return "Left: " + who
@@ -684,6 +696,45 @@ func partyWords(p schedulingv1.Party) string {
 		return "the children (with whoever brings them)"
 	}
 	return "a party"
+}
+
+// byRoles names who came or left by their roles, as the event gives them (decision 391): the
+// children "brought by the resident parent", "collected by the named escort"; the visiting party
+// "the visiting parent and a named relative". Never a name: reporting holds no personal data.
+// Empty for an event recorded before the roles were (the words then say "whoever").
+func byRoles(p schedulingv1.Party, roles []schedulingv1.PersonRole, verb string) string {
+	if len(roles) == 0 {
+		return ""
+	}
+	said := make([]string, len(roles))
+	for i, r := range roles {
+		said[i] = adultRoleWords(r)
+	}
+	who := said[0]
+	if len(said) > 1 {
+		who = strings.Join(said[:len(said)-1], ", ") + " and " + said[len(said)-1]
+	}
+	if p == schedulingv1.Party_PARTY_CHILDREN {
+		return "the children, " + verb + who
+	}
+	return who
+}
+
+// adultRoleWords names one adult of the family by role, as a court would read it.
+func adultRoleWords(r schedulingv1.PersonRole) string {
+	switch r {
+	case schedulingv1.PersonRole_PERSON_ROLE_RESIDENT_PARENT:
+		return "the resident parent"
+	case schedulingv1.PersonRole_PERSON_ROLE_VISITING_PARENT:
+		return "the visiting parent"
+	case schedulingv1.PersonRole_PERSON_ROLE_OTHER_PARENTAL_RESPONSIBILITY:
+		return "another adult with parental responsibility"
+	case schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE:
+		return "a named relative"
+	case schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT:
+		return "a named escort"
+	}
+	return "an adult named for the family"
 }
 
 // leavingPartyWords names a party as it leaves: the children leave with whoever collects them,

@@ -79,8 +79,9 @@ func TestTheChildrenArriveAndLeaveWithWhoBroughtAndCollectedThem(t *testing.T) {
 	rule(t, err, "MAY_NOT_BRING") // the uncle may collect, not bring
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 
-	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
+	_, came, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{escort, child1, child2}, now)
 	require.NoError(t, err)
+	require.Equal(t, []schedulingv1.PersonRole{schedulingv1.PersonRole_PERSON_ROLE_NAMED_ESCORT}, came.GetAdultRoles())
 	for _, people := range [][]uuid.UUID{nil, {child1}} {
 		_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), people, false, now)
 		invalid(t, err, "person_ids")
@@ -90,6 +91,8 @@ func TestTheChildrenArriveAndLeaveWithWhoBroughtAndCollectedThem(t *testing.T) {
 	_, ev, err := g.family.Depart(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 11, 15), []uuid.UUID{uncle, child1, child2}, false, now)
 	require.NoError(t, err)
 	require.Equal(t, uncle.String(), ev.GetPersonIds()[0])
+	// Who collected them, by role, for the family's history (decision 391): the children left out.
+	require.Equal(t, []schedulingv1.PersonRole{schedulingv1.PersonRole_PERSON_ROLE_NAMED_RELATIVE}, ev.GetAdultRoles())
 }
 
 // A party is recorded arriving on the session's day, not in the future, and no earlier than an

@@ -1360,6 +1360,20 @@ func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriv
 	return nil
 }
 
+// adultRoles are the roles of the adults among people, in their order: who brought or collected
+// the children, or who of the visiting party came or left, as the family's history says it (by
+// role, never by name; review 77 found the court's history saying only "with whoever collects
+// them" of a handover; decision 391).
+func (f *Family) adultRoles(people []uuid.UUID) []schedulingv1.PersonRole {
+	var out []schedulingv1.PersonRole
+	for _, p := range people {
+		if role, named := f.role(p); named && role != schedulingv1.PersonRole_PERSON_ROLE_CHILD {
+			out = append(out, role)
+		}
+	}
+	return out
+}
+
 func notVisitingParty(p uuid.UUID, why string) error {
 	return problem.Rule(ErrNotVisitingParty.Reason, p.String()+" "+why+": the visiting party is the visiting parent, and relatives "+
 		"or others with parental responsibility who may take part in contact with them")
@@ -1434,7 +1448,8 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	}
 	late := max(0, int(at.Sub(b.due(party))/time.Minute))
 	ev := &schedulingv1.PartyArrived{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
-		At: timestamppb.New(at), PersonIds: ids(people), LateMinutes: int32(late), SessionEndsAt: timestamppb.New(b.ChildrenLeave)}
+		At: timestamppb.New(at), PersonIds: ids(people), LateMinutes: int32(late), SessionEndsAt: timestamppb.New(b.ChildrenLeave),
+		AdultRoles: f.adultRoles(people)}
 	f.mustApply(ev)
 	return b, ev, nil
 }
@@ -1471,7 +1486,8 @@ func (f *Family) moreChildren(b *Booking, party schedulingv1.Party, first, at ti
 			", the children's last arrival or departure recorded")
 	}
 	ev := &schedulingv1.PartyArrived{BookingId: b.ID.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
-		At: timestamppb.New(at), PersonIds: ids(people), SessionEndsAt: timestamppb.New(b.ChildrenLeave), MoreChildren: true}
+		At: timestamppb.New(at), PersonIds: ids(people), SessionEndsAt: timestamppb.New(b.ChildrenLeave), MoreChildren: true,
+		AdultRoles: f.adultRoles(people)}
 	f.mustApply(ev)
 	return b, ev, nil
 }
@@ -1527,7 +1543,7 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 		return nil, nil, err
 	}
 	ev := &schedulingv1.PartyDeparted{BookingId: id.String(), FamilyId: f.id.String(), CentreId: b.Centre.String(), Party: party,
-		At: timestamppb.New(at), PersonIds: ids(people), ChildrenRemain: remain}
+		At: timestamppb.New(at), PersonIds: ids(people), ChildrenRemain: remain, AdultRoles: f.adultRoles(people)}
 	f.mustApply(ev)
 	return b, ev, nil
 }

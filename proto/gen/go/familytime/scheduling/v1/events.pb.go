@@ -2602,7 +2602,11 @@ type PartyArrived struct {
 	// More of the children brought after the party's first arrival (a child brought later, by
 	// someone else): the people named join those who came; the party's arrival time stays the
 	// first, and nothing is late.
-	MoreChildren  bool `protobuf:"varint,9,opt,name=more_children,json=moreChildren,proto3" json:"more_children,omitempty"`
+	MoreChildren bool `protobuf:"varint,9,opt,name=more_children,json=moreChildren,proto3" json:"more_children,omitempty"`
+	// The role of each adult person_ids names, in their order (the children left out): who brought
+	// the children, or who of the visiting party came, as the family's history says it, by role
+	// and never by name (docs/decisions.md 391). Empty in events recorded before it.
+	AdultRoles    []PersonRole `protobuf:"varint,10,rep,packed,name=adult_roles,json=adultRoles,proto3,enum=familytime.scheduling.v1.PersonRole" json:"adult_roles,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2700,6 +2704,13 @@ func (x *PartyArrived) GetMoreChildren() bool {
 	return false
 }
 
+func (x *PartyArrived) GetAdultRoles() []PersonRole {
+	if x != nil {
+		return x.AdultRoles
+	}
+	return nil
+}
+
 // PartyDeparted: a party left.
 type PartyDeparted struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2719,8 +2730,12 @@ type PartyDeparted struct {
 	// and who collected them; the children's party has left once a departure without it is
 	// recorded.
 	ChildrenRemain bool `protobuf:"varint,7,opt,name=children_remain,json=childrenRemain,proto3" json:"children_remain,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The role of each adult person_ids names, in their order (the children left out): who
+	// collected the children, or who of the visiting party left (docs/decisions.md 391). Empty in
+	// events recorded before it.
+	AdultRoles    []PersonRole `protobuf:"varint,8,rep,packed,name=adult_roles,json=adultRoles,proto3,enum=familytime.scheduling.v1.PersonRole" json:"adult_roles,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PartyDeparted) Reset() {
@@ -2800,6 +2815,13 @@ func (x *PartyDeparted) GetChildrenRemain() bool {
 		return x.ChildrenRemain
 	}
 	return false
+}
+
+func (x *PartyDeparted) GetAdultRoles() []PersonRole {
+	if x != nil {
+		return x.AdultRoles
+	}
+	return nil
 }
 
 // MovementCorrected: a party's arrival or departure recorded by mistake, corrected. The record it
@@ -4862,7 +4884,7 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12\x1b\n" +
 	"\tperson_id\x18\x04 \x01(\tR\bpersonId\x12\x16\n" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\x12*\n" +
-	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xf5\x02\n" +
+	"\x02at\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\"\xbc\x03\n" +
 	"\fPartyArrived\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4874,7 +4896,10 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12!\n" +
 	"\flate_minutes\x18\a \x01(\x05R\vlateMinutes\x12B\n" +
 	"\x0fsession_ends_at\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rsessionEndsAt\x12#\n" +
-	"\rmore_children\x18\t \x01(\bR\fmoreChildren\"\x93\x02\n" +
+	"\rmore_children\x18\t \x01(\bR\fmoreChildren\x12E\n" +
+	"\vadult_roles\x18\n" +
+	" \x03(\x0e2$.familytime.scheduling.v1.PersonRoleR\n" +
+	"adultRoles\"\xda\x02\n" +
 	"\rPartyDeparted\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -4884,7 +4909,9 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x02at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\x02at\x12\x1d\n" +
 	"\n" +
 	"person_ids\x18\x06 \x03(\tR\tpersonIds\x12'\n" +
-	"\x0fchildren_remain\x18\a \x01(\bR\x0echildrenRemain\"\xa5\x03\n" +
+	"\x0fchildren_remain\x18\a \x01(\bR\x0echildrenRemain\x12E\n" +
+	"\vadult_roles\x18\b \x03(\x0e2$.familytime.scheduling.v1.PersonRoleR\n" +
+	"adultRoles\"\xa5\x03\n" +
 	"\x11MovementCorrected\x12\x1d\n" +
 	"\n" +
 	"booking_id\x18\x01 \x01(\tR\tbookingId\x12\x1b\n" +
@@ -5216,64 +5243,66 @@ var file_familytime_scheduling_v1_events_proto_depIdxs = []int32{
 	59,  // 53: familytime.scheduling.v1.PartyArrived.party:type_name -> familytime.scheduling.v1.Party
 	56,  // 54: familytime.scheduling.v1.PartyArrived.at:type_name -> google.protobuf.Timestamp
 	56,  // 55: familytime.scheduling.v1.PartyArrived.session_ends_at:type_name -> google.protobuf.Timestamp
-	59,  // 56: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
-	56,  // 57: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
-	59,  // 58: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
-	62,  // 59: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
-	56,  // 60: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
-	56,  // 61: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
-	59,  // 62: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
-	56,  // 63: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
-	56,  // 64: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
-	56,  // 65: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
-	49,  // 66: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 67: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
-	8,   // 68: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
-	56,  // 69: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
-	56,  // 70: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
-	49,  // 71: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 72: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
-	56,  // 73: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
-	56,  // 74: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
-	49,  // 75: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 76: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
-	59,  // 77: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
-	8,   // 78: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
-	51,  // 79: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
-	49,  // 80: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
-	51,  // 81: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
-	59,  // 82: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
-	51,  // 83: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
-	49,  // 84: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
-	56,  // 85: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
-	56,  // 86: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
-	1,   // 87: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
-	56,  // 88: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
-	56,  // 89: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
-	63,  // 90: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	2,   // 91: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
-	56,  // 92: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
-	64,  // 93: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
-	51,  // 94: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
-	51,  // 95: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
-	51,  // 96: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
-	65,  // 97: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
-	51,  // 98: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
-	51,  // 99: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
-	51,  // 100: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
-	51,  // 101: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
-	51,  // 102: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
-	51,  // 103: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
-	51,  // 104: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
-	66,  // 105: familytime.scheduling.v1.FamiliesKeptApart.reason:type_name -> familytime.scheduling.v1.KeepApartReason
-	51,  // 106: familytime.scheduling.v1.FamiliesKeptApart.kept_on:type_name -> familytime.common.v1.Date
-	66,  // 107: familytime.scheduling.v1.KeepingApartEnded.reason:type_name -> familytime.scheduling.v1.KeepApartReason
-	51,  // 108: familytime.scheduling.v1.KeepingApartEnded.ended_on:type_name -> familytime.common.v1.Date
-	109, // [109:109] is the sub-list for method output_type
-	109, // [109:109] is the sub-list for method input_type
-	109, // [109:109] is the sub-list for extension type_name
-	109, // [109:109] is the sub-list for extension extendee
-	0,   // [0:109] is the sub-list for field type_name
+	61,  // 56: familytime.scheduling.v1.PartyArrived.adult_roles:type_name -> familytime.scheduling.v1.PersonRole
+	59,  // 57: familytime.scheduling.v1.PartyDeparted.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 58: familytime.scheduling.v1.PartyDeparted.at:type_name -> google.protobuf.Timestamp
+	61,  // 59: familytime.scheduling.v1.PartyDeparted.adult_roles:type_name -> familytime.scheduling.v1.PersonRole
+	59,  // 60: familytime.scheduling.v1.MovementCorrected.party:type_name -> familytime.scheduling.v1.Party
+	62,  // 61: familytime.scheduling.v1.MovementCorrected.movement:type_name -> familytime.scheduling.v1.Movement
+	56,  // 62: familytime.scheduling.v1.MovementCorrected.was_at:type_name -> google.protobuf.Timestamp
+	56,  // 63: familytime.scheduling.v1.MovementCorrected.at:type_name -> google.protobuf.Timestamp
+	59,  // 64: familytime.scheduling.v1.CheckInCorrected.party:type_name -> familytime.scheduling.v1.Party
+	56,  // 65: familytime.scheduling.v1.CheckInCorrected.was_at:type_name -> google.protobuf.Timestamp
+	56,  // 66: familytime.scheduling.v1.CheckInCorrected.party_checked_in_at:type_name -> google.protobuf.Timestamp
+	56,  // 67: familytime.scheduling.v1.CheckInRefusalWithdrawn.was_at:type_name -> google.protobuf.Timestamp
+	49,  // 68: familytime.scheduling.v1.SessionCompleted.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 69: familytime.scheduling.v1.SessionCompleted.session_date:type_name -> familytime.common.v1.Date
+	8,   // 70: familytime.scheduling.v1.SessionCompleted.children:type_name -> familytime.scheduling.v1.AttendingChild
+	56,  // 71: familytime.scheduling.v1.SessionCompleted.started_at:type_name -> google.protobuf.Timestamp
+	56,  // 72: familytime.scheduling.v1.SessionCompleted.ended_at:type_name -> google.protobuf.Timestamp
+	49,  // 73: familytime.scheduling.v1.SessionCalledOff.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 74: familytime.scheduling.v1.SessionCalledOff.session_date:type_name -> familytime.common.v1.Date
+	56,  // 75: familytime.scheduling.v1.SessionCalledOff.children_arrived_at:type_name -> google.protobuf.Timestamp
+	56,  // 76: familytime.scheduling.v1.SessionCalledOff.children_left_at:type_name -> google.protobuf.Timestamp
+	49,  // 77: familytime.scheduling.v1.NoShowRecorded.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 78: familytime.scheduling.v1.NoShowRecorded.session_date:type_name -> familytime.common.v1.Date
+	59,  // 79: familytime.scheduling.v1.NoShowRecorded.party:type_name -> familytime.scheduling.v1.Party
+	8,   // 80: familytime.scheduling.v1.NoShowRecorded.children:type_name -> familytime.scheduling.v1.AttendingChild
+	51,  // 81: familytime.scheduling.v1.NoShowRecorded.place_kept_by_session_on:type_name -> familytime.common.v1.Date
+	49,  // 82: familytime.scheduling.v1.NoShowWithdrawn.service_type:type_name -> familytime.common.v1.ServiceType
+	51,  // 83: familytime.scheduling.v1.NoShowWithdrawn.session_date:type_name -> familytime.common.v1.Date
+	59,  // 84: familytime.scheduling.v1.NoShowWithdrawn.party:type_name -> familytime.scheduling.v1.Party
+	51,  // 85: familytime.scheduling.v1.PlaceReleased.released_on:type_name -> familytime.common.v1.Date
+	49,  // 86: familytime.scheduling.v1.WaitingListJoined.service_type:type_name -> familytime.common.v1.ServiceType
+	56,  // 87: familytime.scheduling.v1.WaitingListJoined.joined_at:type_name -> google.protobuf.Timestamp
+	56,  // 88: familytime.scheduling.v1.WaitingListJoined.queued_from:type_name -> google.protobuf.Timestamp
+	1,   // 89: familytime.scheduling.v1.WaitingListJoined.offer_not_taken:type_name -> familytime.scheduling.v1.OfferNotTaken
+	56,  // 90: familytime.scheduling.v1.PlaceOffered.offered_at:type_name -> google.protobuf.Timestamp
+	56,  // 91: familytime.scheduling.v1.PlaceOffered.lapses_at:type_name -> google.protobuf.Timestamp
+	63,  // 92: familytime.scheduling.v1.PlaceOffered.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	2,   // 93: familytime.scheduling.v1.WaitingListLeft.reason:type_name -> familytime.scheduling.v1.WaitingListLeaveReason
+	56,  // 94: familytime.scheduling.v1.WaitingListLeft.left_at:type_name -> google.protobuf.Timestamp
+	64,  // 95: familytime.scheduling.v1.StaffMemberAdded.role:type_name -> familytime.scheduling.v1.StaffRole
+	51,  // 96: familytime.scheduling.v1.StaffMemberAdded.joined_on:type_name -> familytime.common.v1.Date
+	51,  // 97: familytime.scheduling.v1.StaffMemberAdded.dbs_checked_on:type_name -> familytime.common.v1.Date
+	51,  // 98: familytime.scheduling.v1.StaffMemberAdded.trained_on:type_name -> familytime.common.v1.Date
+	65,  // 99: familytime.scheduling.v1.StaffCheckRecorded.check:type_name -> familytime.scheduling.v1.StaffCheck
+	51,  // 100: familytime.scheduling.v1.StaffCheckRecorded.checked_on:type_name -> familytime.common.v1.Date
+	51,  // 101: familytime.scheduling.v1.StaffMemberLeft.left_on:type_name -> familytime.common.v1.Date
+	51,  // 102: familytime.scheduling.v1.StaffMemberLeft.withdrawn_left_on:type_name -> familytime.common.v1.Date
+	51,  // 103: familytime.scheduling.v1.ReviewDueNoted.review_due_on:type_name -> familytime.common.v1.Date
+	51,  // 104: familytime.scheduling.v1.ReviewDueNoted.set_on:type_name -> familytime.common.v1.Date
+	51,  // 105: familytime.scheduling.v1.ContactReopened.reopened_on:type_name -> familytime.common.v1.Date
+	51,  // 106: familytime.scheduling.v1.ContactReopened.ended_on:type_name -> familytime.common.v1.Date
+	66,  // 107: familytime.scheduling.v1.FamiliesKeptApart.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	51,  // 108: familytime.scheduling.v1.FamiliesKeptApart.kept_on:type_name -> familytime.common.v1.Date
+	66,  // 109: familytime.scheduling.v1.KeepingApartEnded.reason:type_name -> familytime.scheduling.v1.KeepApartReason
+	51,  // 110: familytime.scheduling.v1.KeepingApartEnded.ended_on:type_name -> familytime.common.v1.Date
+	111, // [111:111] is the sub-list for method output_type
+	111, // [111:111] is the sub-list for method input_type
+	111, // [111:111] is the sub-list for extension type_name
+	111, // [111:111] is the sub-list for extension extendee
+	0,   // [0:111] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_events_proto_init() }

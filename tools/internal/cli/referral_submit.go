@@ -243,6 +243,11 @@ the amendment is refused if someone changed the referral since, so their change 
 details read before it. --whatever-is-current amends the referral as it now
 stands.
 
+A change to the risk answers after screening undoes the screening: the referral is received
+again, to be screened and decided again. A waitlisting or acceptance goes with it (decision 392):
+the family leaves the centre's waiting list (a place offered to it is freed for the next family),
+the figures no longer count the decision, and the history says so.
+
 Once the family is ready for contact, who may attend and the risk answers no longer change
 (ATTENDEES_FIXED), but for an adult other than a parent taken off the referral (left out of the
 file, with --reason): the family no longer agrees to them coming. That needs no court order: it is

@@ -129,6 +129,9 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	}
 	amended := []proto.Message{&referralv1.ReferralAmended{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), AmendedOn: dates.Proto(today), Facts: facts, ScreeningVoid: void, SealedCorrectionNote: sealed,
+		// The decision goes with the screening it was made on, and is said so: scheduling's
+		// waiting list and the figures had kept it (review 80, decision 392).
+		DecisionVoid: void && (r.state == Waitlisted || r.state == Accepted),
 		// Recorded as said, and taken back by nothing: the disclosure stands (decision 191).
 		DomesticAbuseRetracted: current.GetRisk().GetDomesticAbuse() && !facts.GetRisk().GetDomesticAbuse(),
 		// Nor does a "no" to an abduction risk, an injunction or substance misuse (decision 338).

@@ -63,6 +63,8 @@ func TestAmendedRiskVoidsTheScreening(t *testing.T) {
 			d.Risk.AbductionRisk = true
 			events := h.ok(r.Amend(d, "", today, ids()))
 			require.True(t, events[0].(*referralv1.ReferralAmended).GetScreeningVoid())
+			// The waitlisting or acceptance is said undone, for scheduling and the figures (decision 392).
+			require.Equal(t, s != domain.Screened, events[0].(*referralv1.ReferralAmended).GetDecisionVoid())
 			require.Equal(t, domain.Received, r.State(), "the decision stood on answers that no longer hold")
 			_, _, screened := r.Screening()
 			require.False(t, screened)

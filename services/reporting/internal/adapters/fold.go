@@ -275,6 +275,11 @@ var effects = map[string]func(f *Fold, a []any){
 			r.courtInvolved, r.cafcassInvolved = a[1].(bool), a[2].(bool)
 		}
 	},
+	"decision_undone": func(f *Fold, a []any) {
+		if r := f.referrals[argUUID(a[0])]; r != nil {
+			r.acceptedOn, r.waitlistedOn = pgtype.Date{}, pgtype.Date{}
+		}
+	},
 	"accepted": func(f *Fold, a []any) {
 		r := f.referral(a)
 		r.acceptedOn, r.serviceType = argDate(a[3]), argInt(a[4])

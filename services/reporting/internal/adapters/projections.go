@@ -66,7 +66,8 @@ var statements = map[string]string{
 		ON CONFLICT (referral_id) DO UPDATE SET source = EXCLUDED.source, requested_service_type = EXCLUDED.requested_service_type,
 			court_involved = EXCLUDED.court_involved, cafcass_involved = EXCLUDED.cafcass_involved,
 			received_on = EXCLUDED.received_on, received_at = EXCLUDED.received_at`,
-	"involvement": `UPDATE {s}.referrals SET court_involved = $2, cafcass_involved = $3 WHERE referral_id = $1`,
+	"involvement":     `UPDATE {s}.referrals SET court_involved = $2, cafcass_involved = $3 WHERE referral_id = $1`,
+	"decision_undone": `UPDATE {s}.referrals SET accepted_on = NULL, waitlisted_on = NULL WHERE referral_id = $1`,
 	"accepted": `INSERT INTO {s}.referrals (referral_id, family_id, centre_id, accepted_on, service_type) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (referral_id) DO UPDATE SET accepted_on = EXCLUDED.accepted_on, service_type = EXCLUDED.service_type`,
 	"waitlisted": `INSERT INTO {s}.referrals (referral_id, family_id, centre_id, waitlisted_on) VALUES ($1, $2, $3, $4)
@@ -154,8 +155,9 @@ type shape struct {
 var shapes = map[string]shape{
 	"history":  {"history_events", 3},
 	"centre":   {"centres", 1},
-	"referral": {"referrals", 1}, "involvement": {"referrals", 1}, "accepted": {"referrals", 1}, "waitlisted": {"referrals", 1},
-	"declined": {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
+	"referral": {"referrals", 1}, "involvement": {"referrals", 1}, "decision_undone": {"referrals", 1}, "accepted": {"referrals", 1},
+	"waitlisted": {"referrals", 1},
+	"declined":   {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
 	"ending_corrected": {"referrals", 1}, "reopened": {"referrals", 1},
 	"booked": {"sessions", 1}, "session_state": {"sessions", 1},
 	"attended":   {"attendance", 2},

@@ -95,13 +95,18 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		}
 		retracted := "; the risk answers no longer disclose " + strings.Join(taken, ", ") + ", but " + stands +
 			" for the safeguarding lead to weigh"
+		// A waitlisting or acceptance undone with the screening is said (review 80, decision 392).
+		undone := ""
+		if ev.GetDecisionVoid() {
+			undone = ", and its waitlisting or acceptance is undone until it is decided again"
+		}
 		switch {
 		case ev.GetScreeningVoid() && len(taken) > 0:
-			return "Referral amended" + retracted + "; it is screened again"
+			return "Referral amended" + retracted + "; it is screened again" + undone
 		case len(taken) > 0:
 			return "Referral amended" + retracted
 		case ev.GetScreeningVoid():
-			return "Referral amended; risk answers changed, so it is screened again"
+			return "Referral amended; risk answers changed, so it is screened again" + undone
 		}
 		if ev.GetCorrectionAfterClose() {
 			return "Referral's personal details corrected after it closed (rectification; the case is unchanged)"
@@ -307,6 +312,9 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "No longer kept apart from family " + ev.GetOtherFamilyId() + " at the centre from " + date(ev.GetEndedOn()) +
 			": the two may be booked at the same time again"
 	case *schedulingv1.ReferralNoted:
+		if ev.GetDecision() == schedulingv1.ReferralDecision_REFERRAL_DECISION_UNDONE {
+			return "Scheduling noted the referral's decision undone: the family is offered no place until referral decides again"
+		}
 		return "Scheduling noted the referral " + words.Enum(ev.GetDecision())
 	case *schedulingv1.SessionBooked:
 		return "Session booked (" + words.Enum(ev.GetServiceType()) + ") for " + date(ev.GetSessionDate())
@@ -468,6 +476,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		}
 		return "Place offered from the waiting list"
 	case *schedulingv1.WaitingListLeft:
+		if ev.GetReason() == schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE {
+			return "Left the centre's waiting list without an offer: the referral's decision was undone (its risk answers changed), " +
+				"so it is screened and decided again"
+		}
 		return "Left the centre's waiting list without an offer: " + words.Enum(ev.GetReason())
 	case *safeguardingv1.RiskScreenedProvisionally:
 		switch {

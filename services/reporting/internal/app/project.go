@@ -154,6 +154,11 @@ func (f *facts) apply(msg proto.Message) {
 			int32(ev.GetRequestedServiceType()), facts.GetCourtInvolved(), facts.GetCafcassInvolved(), day(ev.GetReceivedOn()), f.at)
 	case *referralv1.ReferralAmended:
 		f.stmt("involvement", f.id(ev.GetReferralId()), ev.GetFacts().GetCourtInvolved(), ev.GetFacts().GetCafcassInvolved())
+		if ev.GetDecisionVoid() {
+			// The waitlisting or acceptance was undone with its screening: it is not counted, and
+			// the referral is counted by the decision made again (review 80, decision 392).
+			f.stmt("decision_undone", f.id(ev.GetReferralId()))
+		}
 	case *referralv1.ReferralAccepted:
 		f.stmt("accepted", f.id(ev.GetReferralId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), day(ev.GetAcceptedOn()), int32(ev.GetServiceType()))
 	case *referralv1.ReferralWaitlisted:

@@ -152,6 +152,13 @@ func (a *App) NoteReferral(ctx context.Context, uow *eventstore.UnitOfWork, fami
 		if ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECLINED, a.now()); ev != nil {
 			wev = append(wev, ev)
 		}
+	case schedulingv1.ReferralDecision_REFERRAL_DECISION_UNDONE:
+		// Waitlisted, or accepted holding a place offered: it leaves, and the place is free for
+		// the next family (review 80 offered a supported place to a family whose referral, back
+		// to received, disclosed domestic abuse; decision 392).
+		if ev := w.Leave(family, schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE, a.now()); ev != nil {
+			wev = append(wev, ev)
+		}
 	}
 	if err := a.append(uow, domain.FamilyStream(family), expected, family, r.Centre, md, noted); err != nil {
 		return err

@@ -469,6 +469,12 @@ var ErrFamilyNotFound = problem.NotFound("family")
 // ErrReferralDeclined means the centre declined the family's referral.
 var ErrReferralDeclined = problem.Rule("REFERRAL_DECLINED", "the centre declined the family's referral: it may not wait for a place")
 
+// ErrDecisionUndone means the family's referral was waitlisted or accepted, and the decision was
+// undone when its risk answers changed: it is screened and decided again before the family waits
+// for a place (decisions.md 392).
+var ErrDecisionUndone = problem.Rule("DECISION_UNDONE", "the family's referral is to be screened and decided again (its risk "+
+	"answers changed since it was waitlisted or accepted): it waits for a place once referral waitlists it again")
+
 // ErrNoFamilyHere refuses a booking for an id that is no family scheduling knows at the centre.
 var ErrNoFamilyHere = problem.NotFound("family with that id at this centre (a referral's family id is on `familytime referral show`)")
 
@@ -497,6 +503,8 @@ func (f *Family) MayWait(centre uuid.UUID, now time.Time) error {
 		return f.InContact(now)
 	case f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED:
 		return ErrReferralDeclined
+	case f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_UNDONE:
+		return ErrDecisionUndone
 	}
 	return nil
 }
@@ -506,6 +514,9 @@ func (f *Family) MayWait(centre uuid.UUID, now time.Time) error {
 func (f *Family) NoteReferral(r Referred, decidedOn time.Time) proto.Message {
 	if f.referred != nil && *f.referred == r {
 		return nil
+	}
+	if r.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_UNDONE && (f.referred == nil || f.referred.Referral != r.Referral) {
+		return nil // a decision scheduling never heard of is undone here by nothing
 	}
 	ev := &schedulingv1.ReferralNoted{FamilyId: f.id.String(), CentreId: r.Centre.String(), ReferralId: r.Referral.String(),
 		Decision: r.Decision, ServiceType: r.ServiceType, DecidedOn: dates.Proto(decidedOn)}

@@ -39,6 +39,7 @@ var ReferralSubjects = []string{
 	"ft.referral.*.ReferralWaitlisted",
 	"ft.referral.*.ReferralAccepted",
 	"ft.referral.*.ReferralDeclined",
+	"ft.referral.*.ReferralAmended", // decision_void only (decision 392)
 	"ft.referral.*.FamilyReadyForContact",
 	"ft.referral.*.ArrangementChanged",
 	"ft.referral.*.ChildrenLeavingChanged",
@@ -109,6 +110,14 @@ func ReferralEvents(a *app.App) bus.Handler {
 				return err
 			}
 			return noteReferral(ctx, a, uow, d, ev, schedulingv1.ReferralDecision_REFERRAL_DECISION_DECLINED, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, ev.GetDeclinedOn())
+		case "familytime.referral.v1.ReferralAmended":
+			// Only a waitlisting or acceptance undone with its screening concerns scheduling; the
+			// details (sealed) are not read here.
+			ev, err := decode(d, &referralv1.ReferralAmended{})
+			if err != nil || !ev.GetDecisionVoid() {
+				return err
+			}
+			return noteReferral(ctx, a, uow, d, ev, schedulingv1.ReferralDecision_REFERRAL_DECISION_UNDONE, commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED, ev.GetAmendedOn())
 		case "familytime.referral.v1.FamilyReadyForContact":
 			ev, err := decode(d, &referralv1.FamilyReadyForContact{})
 			if err != nil {

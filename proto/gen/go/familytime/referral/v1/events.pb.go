@@ -360,8 +360,13 @@ type ReferralAmended struct {
 	// takes nothing back: until the safeguarding lead's screen, with a note, weighs it, only the lead
 	// screens the referral, and the children are not let leave the centre after an abduction risk.
 	RisksRetracted []RiskQuestion `protobuf:"varint,10,rep,packed,name=risks_retracted,json=risksRetracted,proto3,enum=familytime.referral.v1.RiskQuestion" json:"risks_retracted,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// With screening_void, the referral had been waitlisted or accepted: that decision is undone
+	// with the screening, the referral is received again, and it is screened and decided again
+	// (docs/decisions.md 392). Scheduling takes the family off the centre's waiting list (and
+	// frees a place offered to it); reporting no longer counts the acceptance or waitlisting.
+	DecisionVoid  bool `protobuf:"varint,11,opt,name=decision_void,json=decisionVoid,proto3" json:"decision_void,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ReferralAmended) Reset() {
@@ -462,6 +467,13 @@ func (x *ReferralAmended) GetRisksRetracted() []RiskQuestion {
 		return x.RisksRetracted
 	}
 	return nil
+}
+
+func (x *ReferralAmended) GetDecisionVoid() bool {
+	if x != nil {
+		return x.DecisionVoid
+	}
+	return false
 }
 
 // ScreeningRecorded: a person screened the referral for risk.
@@ -4158,7 +4170,7 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	" \x03(\v2/.familytime.referral.v1.SecondPartyChildAccountR\bchildren\"]\n" +
 	"\x17SecondPartyChildAccount\x12\x1b\n" +
 	"\tperson_id\x18\x01 \x01(\tR\bpersonId\x12%\n" +
-	"\x0esealed_details\x18\x02 \x01(\fR\rsealedDetails\"\x80\x04\n" +
+	"\x0esealed_details\x18\x02 \x01(\fR\rsealedDetails\"\xa5\x04\n" +
 	"\x0fReferralAmended\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4172,7 +4184,8 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x16correction_after_close\x18\b \x01(\bR\x14correctionAfterClose\x128\n" +
 	"\x18domestic_abuse_retracted\x18\t \x01(\bR\x16domesticAbuseRetracted\x12M\n" +
 	"\x0frisks_retracted\x18\n" +
-	" \x03(\x0e2$.familytime.referral.v1.RiskQuestionR\x0erisksRetracted\"\xb8\x03\n" +
+	" \x03(\x0e2$.familytime.referral.v1.RiskQuestionR\x0erisksRetracted\x12#\n" +
+	"\rdecision_void\x18\v \x01(\bR\fdecisionVoid\"\xb8\x03\n" +
 	"\x11ScreeningRecorded\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +

@@ -35,6 +35,9 @@ const (
 	ReferralDecision_REFERRAL_DECISION_ACCEPTED ReferralDecision = 2
 	// The centre declined the referral.
 	ReferralDecision_REFERRAL_DECISION_DECLINED ReferralDecision = 3
+	// The waitlisting or acceptance was undone: the referral's risk answers changed, and it is
+	// screened and decided again (docs/decisions.md 392).
+	ReferralDecision_REFERRAL_DECISION_UNDONE ReferralDecision = 4
 )
 
 // Enum value maps for ReferralDecision.
@@ -44,12 +47,14 @@ var (
 		1: "REFERRAL_DECISION_WAITLISTED",
 		2: "REFERRAL_DECISION_ACCEPTED",
 		3: "REFERRAL_DECISION_DECLINED",
+		4: "REFERRAL_DECISION_UNDONE",
 	}
 	ReferralDecision_value = map[string]int32{
 		"REFERRAL_DECISION_UNSPECIFIED": 0,
 		"REFERRAL_DECISION_WAITLISTED":  1,
 		"REFERRAL_DECISION_ACCEPTED":    2,
 		"REFERRAL_DECISION_DECLINED":    3,
+		"REFERRAL_DECISION_UNDONE":      4,
 	}
 )
 
@@ -161,6 +166,10 @@ const (
 	// The family waits for another kind of contact: it joins again at the end, for that kind, in
 	// the same unit (decision 183).
 	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_KIND_CHANGED WaitingListLeaveReason = 6
+	// Referral undid its decision (waitlisted, or accepted with a place offered held for it): an
+	// amendment changed the referral's risk answers, so it is screened and decided again
+	// (docs/decisions.md 392).
+	WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE WaitingListLeaveReason = 7
 )
 
 // Enum value maps for WaitingListLeaveReason.
@@ -173,15 +182,17 @@ var (
 		4: "WAITING_LIST_LEAVE_REASON_CASE_ENDED",
 		5: "WAITING_LIST_LEAVE_REASON_BOOKED",
 		6: "WAITING_LIST_LEAVE_REASON_KIND_CHANGED",
+		7: "WAITING_LIST_LEAVE_REASON_DECISION_UNDONE",
 	}
 	WaitingListLeaveReason_value = map[string]int32{
-		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED":  0,
-		"WAITING_LIST_LEAVE_REASON_ACCEPTED":     1,
-		"WAITING_LIST_LEAVE_REASON_DECLINED":     2,
-		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":    3,
-		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":   4,
-		"WAITING_LIST_LEAVE_REASON_BOOKED":       5,
-		"WAITING_LIST_LEAVE_REASON_KIND_CHANGED": 6,
+		"WAITING_LIST_LEAVE_REASON_UNSPECIFIED":     0,
+		"WAITING_LIST_LEAVE_REASON_ACCEPTED":        1,
+		"WAITING_LIST_LEAVE_REASON_DECLINED":        2,
+		"WAITING_LIST_LEAVE_REASON_WITHDRAWN":       3,
+		"WAITING_LIST_LEAVE_REASON_CASE_ENDED":      4,
+		"WAITING_LIST_LEAVE_REASON_BOOKED":          5,
+		"WAITING_LIST_LEAVE_REASON_KIND_CHANGED":    6,
+		"WAITING_LIST_LEAVE_REASON_DECISION_UNDONE": 7,
 	}
 )
 
@@ -5082,17 +5093,18 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x0fother_family_id\x18\x02 \x01(\tR\rotherFamilyId\x12\x1b\n" +
 	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12A\n" +
 	"\x06reason\x18\x04 \x01(\x0e2).familytime.scheduling.v1.KeepApartReasonR\x06reason\x125\n" +
-	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn*\x97\x01\n" +
+	"\bended_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\aendedOn*\xb5\x01\n" +
 	"\x10ReferralDecision\x12!\n" +
 	"\x1dREFERRAL_DECISION_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
-	"\x1aREFERRAL_DECISION_DECLINED\x10\x03*\x87\x01\n" +
+	"\x1aREFERRAL_DECISION_DECLINED\x10\x03\x12\x1c\n" +
+	"\x18REFERRAL_DECISION_UNDONE\x10\x04*\x87\x01\n" +
 	"\rOfferNotTaken\x12\x1f\n" +
 	"\x1bOFFER_NOT_TAKEN_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18OFFER_NOT_TAKEN_DECLINED\x10\x01\x12\x1a\n" +
 	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02\x12\x1b\n" +
-	"\x17OFFER_NOT_TAKEN_ON_HOLD\x10\x03*\xb8\x02\n" +
+	"\x17OFFER_NOT_TAKEN_ON_HOLD\x10\x03*\xe7\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +
@@ -5100,7 +5112,8 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"#WAITING_LIST_LEAVE_REASON_WITHDRAWN\x10\x03\x12(\n" +
 	"$WAITING_LIST_LEAVE_REASON_CASE_ENDED\x10\x04\x12$\n" +
 	" WAITING_LIST_LEAVE_REASON_BOOKED\x10\x05\x12*\n" +
-	"&WAITING_LIST_LEAVE_REASON_KIND_CHANGED\x10\x06B\x82\x02\n" +
+	"&WAITING_LIST_LEAVE_REASON_KIND_CHANGED\x10\x06\x12-\n" +
+	")WAITING_LIST_LEAVE_REASON_DECISION_UNDONE\x10\aB\x82\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\vEventsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

@@ -12,6 +12,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/problem"
 )
 
 // Accept accepts a screened (or waitlisted) referral for a kind of contact. offered are the
@@ -30,6 +31,9 @@ func (r *Referral) Accept(st commonv1.ServiceType, offered []commonv1.ServiceTyp
 		return nil, &Invalid{Violations: []Violation{{Field: "service_type", Reason: "must be a kind of contact"}}}
 	}
 	if err := r.mayHave(st, offered); err != nil {
+		return nil, err
+	}
+	if err := r.childrenUnder18(today); err != nil {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
@@ -141,6 +145,9 @@ func (r *Referral) DisclosureRulesOut(st commonv1.ServiceType) error {
 // cannot waitlist a family whose screening found domestic abuse.
 func (r *Referral) Waitlist(st commonv1.ServiceType, offered []commonv1.ServiceType, today time.Time) ([]proto.Message, error) {
 	if err := r.check(CmdWaitlist); err != nil {
+		return nil, err
+	}
+	if err := r.childrenUnder18(today); err != nil {
 		return nil, err
 	}
 	switch {
@@ -365,4 +372,22 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 	}
 	return r.record(&referralv1.ReferralWithdrawn{ReferralId: r.id.String(), FamilyId: r.family.String(),
 		CentreId: r.centre.String(), WithdrawnOn: dates.Proto(today), WithdrawnBy: by, SealedNote: sealed})
+}
+
+// childrenUnder18 refuses a decision that would take the family into contact when no child on the
+// referral is under 18 that day (ErrChildrenOfAge): each was under 18 when referred, but review 80
+// accepted a referral whose only child turned 18 the day after it was received, counted accepted
+// and never bookable. One child under 18 is enough: the family comes for them.
+func (r *Referral) childrenUnder18(today time.Time) error {
+	if len(r.children) == 0 {
+		return nil
+	}
+	for _, c := range r.children {
+		if c.DateOfBirth.IsZero() || today.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)) {
+			return nil
+		}
+	}
+	return problem.Rule(ErrChildrenOfAge.Reason, fmt.Sprintf("%s on %s: a contact centre is for children, so the family is not "+
+		"taken into contact; decline the referral, saying so (familytime referral decline %s --centre %s --reason other --note "+
+		"\"the child is 18\"), or the referrer withdraws it", ErrChildrenOfAge.Message, today.Format(time.DateOnly), r.id, r.centre))
 }

@@ -3,9 +3,11 @@ package domain_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
@@ -391,4 +393,26 @@ func TestASelfReferralIsNotWithdrawnByTheParentWhoHasNotApplied(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Withdraw(byNonResident, "", today)
 	require.NoError(t, err)
+}
+
+// Review 80 (decision 393): a referral whose only child turned 18 after it was received was
+// accepted, counted, and could never be booked. Accepting or waitlisting it is refused
+// CHILDREN_OF_AGE from the child's 18th birthday, saying how to close it; the day before, not.
+func TestAReferralWhoseChildrenAreAllOf18IsNotTakenIntoContact(t *testing.T) {
+	birthday := date(2037, 4, 2) // details()'s only child, born 2019-04-02
+	for name, decide := range map[string]func(r *domain.Referral, on time.Time) ([]proto.Message, error){
+		"accept":   func(r *domain.Referral, on time.Time) ([]proto.Message, error) { return r.Accept(supported, both, "", on) },
+		"waitlist": func(r *domain.Referral, on time.Time) ([]proto.Message, error) { return r.Waitlist(supported, both, on) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, _ := inState(t, domain.Screened)
+			events, err := decide(r, birthday)
+			require.ErrorIs(t, err, domain.ErrChildrenOfAge)
+			require.Contains(t, err.Error(), "familytime referral decline "+r.ID().String())
+			require.Nil(t, events)
+			require.Equal(t, domain.Screened, r.State())
+			_, err = decide(r, birthday.AddDate(0, 0, -1))
+			require.NoError(t, err, "under 18 the day before")
+		})
+	}
 }

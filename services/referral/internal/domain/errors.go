@@ -515,3 +515,7 @@ func (e *ChildrenDoNotMatch) Error() string { return ErrApplicationDoesNotMatch.
 
 // Unwrap is the rule it breaks, for errors.Is and errors.As.
 func (e *ChildrenDoNotMatch) Unwrap() error { return ErrApplicationDoesNotMatch }
+
+// ErrChildrenOfAge refuses accepting or waitlisting a referral whose every child is 18 or over on
+// the day: contact centres serve children (decision 393).
+var ErrChildrenOfAge = problem.Rule("CHILDREN_OF_AGE", "every child on the referral is 18 or over")

@@ -81,3 +81,26 @@ func TestAHandoverCollectedJustAfterTheChildrenWereBroughtIsCautioned(t *testing
 	require.True(t, ok)
 	require.Equal(t, b.ChildrenArrive, brought2)
 }
+
+// Review 77 (decision 394): a handover starts when the children are due, not at a visiting
+// parent's door time it does not have. The parent due to collect cancels at 10:05 for children
+// due at 10:15 (late, its notice counted to the children's time); once the children are due and
+// nobody came, the refusal names the children's no-show and the centre's call-off, never the
+// visiting party's no-show, which a handover refuses (NO_VISITING_PARTY).
+func TestAHandoverStartsWhenTheChildrenAreDue(t *testing.T) {
+	g := handoverRig(t)
+	b := g.book(t, day(2026, 1, 10), g.shared, jan)
+	require.True(t, b.ChildrenArrive.After(b.VisitingArrives), "the rig's stagger puts a door time before the children's")
+	_, ev, err := g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, b.ChildrenArrive.Add(-10*time.Minute))
+	require.NoError(t, err, "before the children are due, the handover has not started")
+	require.Equal(t, schedulingv1.Party_PARTY_CHILDREN, ev.GetNoticeTo())
+	require.EqualValues(t, 10, ev.GetNoticeMinutes())
+	require.True(t, ev.GetLate())
+
+	b = g.book(t, day(2026, 1, 24), g.shared, jan)
+	_, _, err = g.family.Cancel(b.ID, schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT, b.ChildrenArrive.Add(time.Minute))
+	rule(t, err, "SESSION_STARTED")
+	require.Contains(t, err.Error(), "the handover has started")
+	require.Contains(t, err.Error(), "--party children")
+	require.NotContains(t, err.Error(), "--party visiting")
+}

@@ -378,9 +378,21 @@ func (b *Booking) Occupancy() string { return OccupancyStream(b.Room, b.Date, b.
 
 // Started reports whether the booking's session is under way at now: its first party (the
 // visiting parent) is due, so a no-show could be recorded, or a party's arrival is recorded.
-// From then on it is completed or recorded as a no-show, not cancelled by a caller.
+// From then on it is completed or recorded as a no-show, not cancelled by a caller. A handover has
+// no visiting party due at the centre: it starts when the children are due to be handed over
+// (review 77: the parent due to collect, cancelling at 10:05 for children due at 10:15, was
+// refused SESSION_STARTED "the visiting parent was due at 10:00"; decision 394).
 func (b *Booking) Started(now time.Time) bool {
-	return !now.Before(b.VisitingArrives) || len(b.Arrived) > 0
+	return !now.Before(b.starts()) || len(b.Arrived) > 0
+}
+
+// starts is when the booking's session starts: the visiting parent's door time, or for a handover
+// the children's.
+func (b *Booking) starts() time.Time {
+	if b.isHandover() {
+		return b.ChildrenArrive
+	}
+	return b.VisitingArrives
 }
 
 // due is when a party is due to arrive.
@@ -791,6 +803,9 @@ func (f *Family) cancellation(b *Booking, by schedulingv1.CancelledBy, reason sc
 // told 1 hour 15 minutes, and near the 48-hour line a late cancellation was marked on time.
 func NoticeTo(b *Booking, by schedulingv1.CancelledBy) schedulingv1.Party {
 	switch {
+	case b.isHandover():
+		// The handover is the children's moment, whoever cancels it (decision 394).
+		return schedulingv1.Party_PARTY_CHILDREN
 	case by == schedulingv1.CancelledBy_CANCELLED_BY_VISITING_PARENT:
 		return schedulingv1.Party_PARTY_VISITING
 	case by == schedulingv1.CancelledBy_CANCELLED_BY_RESIDENT_PARENT:
@@ -1070,6 +1085,16 @@ func (b *Booking) NobodyCame() bool {
 // nobody of the family came to: a party that does not come is a no-show, and only the centre
 // calls off a session once it is under way (decision 263).
 func (b *Booking) startedRefusal() error {
+	if b.isHandover() {
+		// No visiting party is due at a handover (NO_VISITING_PARTY): the children not brought
+		// are the children's no-show; a handover the collecting parent calls off once the
+		// children are due is the centre's to record (decision 394).
+		return problem.Rule(ErrSessionStarted.Reason, fmt.Sprintf("the handover has started (the children were due at %s): children not "+
+			"brought are a no-show (familytime schedule noshow %s --party children, from %d minutes after they were due). If the "+
+			"handover cannot take place now (the parent due to collect called to say they cannot come), the centre calls it off with "+
+			"its reason (familytime schedule cancel %s --by centre --reason other --note \"<who called, and why>\")",
+			ClockAt(b.ChildrenArrive, b.loc), b.ID, int(NoShowGrace/time.Minute), b.ID))
+	}
 	return problem.Rule(ErrSessionStarted.Reason, fmt.Sprintf("the session has started (the visiting parent was due at %s): a party "+
 		"that does not come is a no-show (familytime schedule noshow %s --party visiting or children, from %d minutes after they were due; "+
 		"--explanation \"<the family's reason>\" when they gave one). If the centre called the session off, record it as the "+

@@ -301,9 +301,11 @@ func TestACaseEndedByMistakeIsReopened(t *testing.T) {
 	for _, said := range []string{erasedOn, "nothing of the family is left", "refer the family again"} {
 		require.Contains(t, status.Convert(err).Message(), said)
 	}
-	_, err = w.correct(erasedRef, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "It ended for safety")
-	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
-	for _, said := range []string{erasedOn, "not corrected", "refer the family again"} {
-		require.Contains(t, status.Convert(err).Message(), said)
-	}
+	// Its outcome is still corrected, a category the figures count, and the note is not kept (review
+	// 78, decision 395).
+	corrected, err := w.correct(erasedRef, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, "It ended for safety")
+	require.NoError(t, err)
+	require.Equal(t, referralv1.CaseOutcome_CASE_OUTCOME_ENDED_FOR_SAFETY, corrected.GetReferral().GetOutcome())
+	require.Contains(t, corrected.GetTextWarning(), "TEXT_NOT_KEPT")
+	require.NotContains(t, corrected.GetTextWarning(), "It ended for safety")
 }

@@ -787,9 +787,10 @@ The case stays ended, on the day it ended, and the national figures count it by 
 outcome in the period the case ended. The outcome is checked as end checks it, against the case as
 it stood when it ended: a case a hold suspended then, or whose contact never began, does not
 become one that moved on (OUTCOME_UNDER_HOLD, CONTACT_NOT_STARTED), and a domestic-abuse finding
-rules out stepped-down-to-supported and moved-to-handover. The centre's coordinator corrects it;
-an erased family's case is not corrected (FAMILY_ERASED: nothing of the family is left; if it needs
-contact again, refer it again).`,
+rules out stepped-down-to-supported and moved-to-handover. The centre's coordinator corrects it.
+An erased family's outcome is corrected too (it is a category the figures count, not personal
+data), but its note cannot be kept: WARNING TEXT_NOT_KEPT says so (decision 395); its case is not
+reopened.`,
 		Example: `  familytime referral correct-ending $REFERRAL --centre $CENTRE --outcome ended-for-safety \
     --note "Contact stopped after a threat at handover; recorded as self-arranged by mistake"`,
 	}, func() (err error) {
@@ -798,6 +799,9 @@ contact again, refer it again).`,
 	}, func(c referralv1.ReferralServiceClient, cmd *cobra.Command, request, referral, centre string) (*referralv1.Referral, error) {
 		resp, err := c.CorrectCaseEnding(cmd.Context(), &referralv1.CorrectCaseEndingRequest{RequestId: request, ReferralId: referral,
 			CentreId: centre, Outcome: outcome, Note: note})
+		if err == nil {
+			warnOnStderr(cmd, resp.GetTextWarning())
+		}
 		return resp.GetReferral(), err
 	})
 	f := cmd.Flags()

@@ -92,7 +92,10 @@ func (r *Referral) ended(what string) error {
 // suspending it, contact not begun) and as it stands (the kind of contact, a domestic-abuse
 // finding, a place released). The note says why the recorded outcome was wrong, in words.
 func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, today time.Time) ([]proto.Message, error) {
-	if err := r.ended("an erased family's case is not corrected"); err != nil {
+	// An erased family's outcome is still corrected: it is a category, not personal data, and the
+	// national figures count it; only the note is not kept (review 78 was refused, and the figures
+	// kept a wrong outcome for good; decision 395). Its case is not reopened (Reopen).
+	if err := r.ended("an erased family's case is not corrected"); err != nil && (r.state != Ended || r.erasedOn.IsZero()) {
 		return nil, err
 	}
 	note = strings.TrimSpace(note)

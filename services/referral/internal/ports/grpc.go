@@ -354,7 +354,13 @@ func (s *Server) EndCase(ctx context.Context, req *referralv1.EndCaseRequest) (*
 // CorrectCaseEnding corrects an ended case's outcome, by a record pointing at the ending.
 func (s *Server) CorrectCaseEnding(ctx context.Context, req *referralv1.CorrectCaseEndingRequest) (*referralv1.CorrectCaseEndingResponse, error) {
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.CorrectCaseEndingResponse {
-		return &referralv1.CorrectCaseEndingResponse{Referral: r}
+		resp := &referralv1.CorrectCaseEndingResponse{Referral: r}
+		if r.GetErasedOn() != nil {
+			// The note is sealed with the family's key, which is gone (decision 395).
+			resp.TextWarning = "TEXT_NOT_KEPT: the family's personal data was erased, so the outcome was corrected (the figures count " +
+				"it from now on) but the note was not kept"
+		}
+		return resp
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.CorrectCaseEnding(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetOutcome(), req.GetNote(), md)
 	})

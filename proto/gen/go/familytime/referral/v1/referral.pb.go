@@ -4990,7 +4990,11 @@ func (x *CorrectCaseEndingRequest) GetNote() string {
 type CorrectCaseEndingResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The ended referral, with the corrected outcome.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// TEXT_NOT_KEPT, in words, when the family's personal data was erased: the outcome is
+	// corrected (it is a category the national figures count), but the note could not be kept.
+	// Empty otherwise (docs/decisions.md 395).
+	TextWarning   string `protobuf:"bytes,2,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -5030,6 +5034,13 @@ func (x *CorrectCaseEndingResponse) GetReferral() *Referral {
 		return x.Referral
 	}
 	return nil
+}
+
+func (x *CorrectCaseEndingResponse) GetTextWarning() string {
+	if x != nil {
+		return x.TextWarning
+	}
+	return ""
 }
 
 // ReopenCaseRequest reopens a case ended by mistake.
@@ -6008,9 +6019,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"\tcentre_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12I\n" +
 	"\aoutcome\x18\x04 \x01(\x0e2#.familytime.referral.v1.CaseOutcomeB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\aoutcome\x12\x1c\n" +
-	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"Y\n" +
+	"\x04note\x18\x05 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\x04note\"|\n" +
 	"\x19CorrectCaseEndingResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xac\x01\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12!\n" +
+	"\ftext_warning\x18\x02 \x01(\tR\vtextWarning\"\xac\x01\n" +
 	"\x11ReopenCaseRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +

@@ -61,7 +61,8 @@ func (r *referralCommand) screenCommand() *cobra.Command {
 		Long: `screen records the screen a person made of the referral's risk answers: green (proceed as asked),
 amber (proceed with measures agreed at the pre-visits) or red (weigh whether any contact the centre
 offers is safe, or decline). --domestic-abuse records a finding of domestic abuse, which rules out
-supported contact: a supported-only centre then declines (or redirects) the family. A referral is
+supported contact: a supported-only centre then declines (or redirects) the family; it goes with
+amber or red, never green (decision 396). A referral is
 screened once both parents are named with contact details; screening again replaces the screen
 until the centre decides. A screen without --domestic-abuse where the latest screen found it, or
 where the referral's risk answers disclose it, is the centre's safeguarding lead's (acting as the

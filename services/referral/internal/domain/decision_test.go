@@ -26,6 +26,13 @@ func TestScreenRules(t *testing.T) {
 	require.Equal(t, "note", invalid.Violations[0].Field)
 	require.Equal(t, domain.Received, r.State())
 
+	// Review 80 (decision 396): a finding of domestic abuse is no green screen.
+	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: true}, today)
+	require.ErrorAs(t, err, &invalid)
+	require.Equal(t, "rating", invalid.Violations[0].Field)
+	require.Contains(t, invalid.Violations[0].Reason, "rate it amber or red")
+	require.Equal(t, domain.Received, r.State())
+
 	_, err = r.Screen(domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_RED, DomesticAbuseFinding: true}, today)
 	require.NoError(t, err)
 	rating, da, ok := r.Screening()

@@ -70,7 +70,7 @@ func TestARetractedDisclosureStillNeedsTheLead(t *testing.T) {
 // screener says the applicants were checked. A coordinator entering it is refused, naming the
 // detail (decision 192).
 func TestASecondApplicantsMatchIsRecordedNotTold(t *testing.T) {
-	green := domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: true}
+	green := domain.Screening{Rating: referralv1.RiskRating_RISK_RATING_AMBER, DomesticAbuseFinding: true}
 	r, h := submit(t, selfSubmission())
 	a := secondParty()
 	a.MustMatch, a.Children = true, r.Details().Children

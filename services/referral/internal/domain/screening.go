@@ -61,6 +61,10 @@ func (r *Referral) Screen(s Screening, today time.Time) ([]proto.Message, error)
 	var v Invalid
 	if !known(referralv1.RiskRating_name, int32(s.Rating)) {
 		v.add("rating", "must be red, amber or green")
+	} else if s.DomesticAbuseFinding && s.Rating == referralv1.RiskRating_RISK_RATING_GREEN {
+		// Review 80 recorded both: a finding that rules supported contact out is no low risk
+		// (decision 396).
+		v.add("rating", "a finding of domestic abuse is not a green screen: rate it amber or red")
 	}
 	v.note("note", note, false, "must say something when given")
 	if err := v.err(); err != nil {

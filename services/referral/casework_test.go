@@ -130,3 +130,12 @@ func waitlistedFor(t *testing.T, g *rig, ref string) commonv1.ServiceType {
 	require.NoError(t, proto.Unmarshal(payload, ev))
 	return ev.GetServiceType()
 }
+
+// greenUnless is a screen's rating: green, or amber with a finding of domestic abuse, which is
+// no green screen (decision 396).
+func greenUnless(finding bool) referralv1.RiskRating {
+	if finding {
+		return referralv1.RiskRating_RISK_RATING_AMBER
+	}
+	return referralv1.RiskRating_RISK_RATING_GREEN
+}

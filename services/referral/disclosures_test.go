@@ -35,7 +35,7 @@ func TestADisclosureAmendedAwayStillNeedsTheLead(t *testing.T) {
 	ctx := t.Context()
 	screen := func(c referralv1.ReferralServiceClient, ref string, da bool, note string) error {
 		_, err := c.RecordScreening(ctx, &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
-			CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: da, Note: note})
+			CentreId: w.centre.String(), Rating: greenUnless(da), DomesticAbuseFinding: da, Note: note})
 		return err
 	}
 	retract := func(ref string) {
@@ -203,7 +203,7 @@ func TestADisclosureOnAnEarlierReferralOfTheChildCarries(t *testing.T) {
 	ctx := t.Context()
 	screen := func(c referralv1.ReferralServiceClient, centre uuid.UUID, ref string, da bool, note string) error {
 		_, err := c.RecordScreening(ctx, &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
-			CentreId: centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: da, Note: note})
+			CentreId: centre.String(), Rating: greenUnless(da), DomesticAbuseFinding: da, Note: note})
 		return err
 	}
 	show := func(w *casework, ref string) *referralv1.Referral {

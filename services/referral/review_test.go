@@ -86,7 +86,7 @@ func TestOnlyTheLeadClearsAScreeningsDomesticAbuseFindingSayingWhy(t *testing.T)
 	coordinatorWithLeadToken := g.client(t, "coordinator-and-lead", []auth.Role{auth.RoleCoordinator, auth.RoleSafeguardingLead}, w.centre)
 	screen := func(c referralv1.ReferralServiceClient, ref string, da bool, note string) error {
 		_, err := c.RecordScreening(t.Context(), &referralv1.RecordScreeningRequest{RequestId: uuid.NewString(), ReferralId: ref,
-			CentreId: w.centre.String(), Rating: referralv1.RiskRating_RISK_RATING_GREEN, DomesticAbuseFinding: da, Note: note})
+			CentreId: w.centre.String(), Rating: greenUnless(da), DomesticAbuseFinding: da, Note: note})
 		return err
 	}
 

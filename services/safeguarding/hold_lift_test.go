@@ -86,3 +86,26 @@ func TestAHoldIsReviewedByItsIDAlone(t *testing.T) {
 	_, err = reviewHold(f[0].String()) // as before
 	require.NoError(t, err)
 }
+
+// Review 78 (decision 397): a hold naming a concern about another family of the centre was
+// refused "concern not found"; it says the concern is another family's, naming neither, and
+// places nothing.
+func TestAHoldNamingAnotherFamilysConcernSaysSo(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	f := g.families(t, 2)
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	raised, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: f[0].String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT, Description: "Child hungry"})
+	require.NoError(t, err)
+	before := g.events(t)
+	_, err = lead.PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+		FamilyId: f[1].String(), ConcernId: raised.GetConcernId(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION,
+		ReviewBy: review(14)})
+	require.Equal(t, codes.FailedPrecondition, code(t, err), err)
+	require.Equal(t, "CONCERN_OF_ANOTHER_FAMILY", reason(t, err))
+	require.NotContains(t, err.Error(), f[0].String())
+	require.Equal(t, before, g.events(t), "nothing placed")
+}

@@ -105,8 +105,9 @@ body's administrators: with familytime dev, the default token is one.`,
 				// Review 75: given the referral's id (which most referral commands take), it said
 				// only "family not found".
 				if rf, ok := r.describe(err).(*refusal); ok {
-					rf.text += "; referral erase takes the family's id, not the referral's: the family is on referral show " +
-						"REFERRAL --centre " + centre + " (family)"
+					// Review 78 (L6): a family of another centre is not found either; both are said.
+					rf.text += "; referral erase takes the family's id (not the referral's) and the centre the family is " +
+						"referred to (--centre): the family is on referral show REFERRAL --centre " + centre + " (family)"
 					return rf
 				}
 			}

@@ -119,7 +119,7 @@ func TestAfterAnErasureTheCLISaysWhatIsLeftAndTheWayOn(t *testing.T) {
 	require.NoError(t, err)
 	// Review 75: given the referral's id, erase says it takes the family's.
 	_, _, err = referralAs(adminToken, "erase", first.GetReferralId(), "--reason", "requested")
-	require.ErrorContains(t, err, "referral erase takes the family's id, not the referral's")
+	require.ErrorContains(t, err, "referral erase takes the family's id (not the referral's) and the centre the family is referred to (--centre)")
 	_, said, err := referralAs(adminToken, "erase", first.GetFamilyId(), "--reason", "requested")
 	require.NoError(t, err)
 	said = strings.Join(strings.Fields(said), " ")

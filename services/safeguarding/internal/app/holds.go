@@ -42,7 +42,7 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 			return domain.Hold{}, nil, nil, err
 		}
 		if k.FamilyID() != family {
-			return domain.Hold{}, nil, nil, domain.ErrConcernNotFound
+			return domain.Hold{}, nil, nil, domain.ErrConcernOfAnotherFamily
 		}
 	}
 	h, err := a.loadHolds(ctx, family)

@@ -46,6 +46,10 @@ var (
 	ErrHoldNotInForce = problem.Rule("HOLD_NOT_IN_FORCE", "the hold is not in force")
 	// ErrHoldOfAnotherFamily matches the refusal to lift a hold naming a family that is not the
 	// hold's (HoldOfAnotherFamily says which): the hold names its family, which may be left out.
+	// ErrConcernOfAnotherFamily refuses a hold naming a concern of the centre about another family
+	// (review 78 was told only "concern not found"; decision 397).
+	ErrConcernOfAnotherFamily = problem.Rule("CONCERN_OF_ANOTHER_FAMILY", "the concern named is about another family of the centre: "+
+		"name a concern about this family (its safeguarding record lists them), or none")
 	ErrHoldOfAnotherFamily = problem.Rule("HOLD_OF_ANOTHER_FAMILY", "the hold is not on the family named: "+
 		"leave the family out (the hold names its family), or name the hold's")
 	// ErrConcernAlreadyHeld: a concern already has a hold in force.

@@ -408,8 +408,12 @@ func TestASelfReferralIsNotWithdrawnByTheParentWhoHasNotApplied(t *testing.T) {
 func TestAReferralWhoseChildrenAreAllOf18IsNotTakenIntoContact(t *testing.T) {
 	birthday := date(2037, 4, 2) // details()'s only child, born 2019-04-02
 	for name, decide := range map[string]func(r *domain.Referral, on time.Time) ([]proto.Message, error){
-		"accept":   func(r *domain.Referral, on time.Time) ([]proto.Message, error) { return r.Accept(supported, both, "", on) },
-		"waitlist": func(r *domain.Referral, on time.Time) ([]proto.Message, error) { return r.Waitlist(supported, both, on) },
+		"accept": func(r *domain.Referral, on time.Time) ([]proto.Message, error) {
+			return r.Accept(supported, both, "", on)
+		},
+		"waitlist": func(r *domain.Referral, on time.Time) ([]proto.Message, error) {
+			return r.Waitlist(supported, both, on)
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r, _ := inState(t, domain.Screened)

@@ -108,7 +108,7 @@ var (
 	// ErrMayNotBring and ErrMayNotCollect mean an adult named for the family, but not to bring
 	// (or collect) the children, was named bringing (or collecting) them: the referral does not
 	// let them (decisions.md 387).
-	ErrMayNotBring = problem.Rule("MAY_NOT_BRING", "the referral does not name them to bring the children")
+	ErrMayNotBring   = problem.Rule("MAY_NOT_BRING", "the referral does not name them to bring the children")
 	ErrMayNotCollect = problem.Rule("MAY_NOT_COLLECT", "the referral does not name them to collect the children")
 	// ErrBookingNotFound means the family has no such booking.
 	ErrBookingNotFound = problem.NotFound("booking")

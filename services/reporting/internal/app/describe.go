@@ -477,8 +477,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		return "Place offered from the waiting list"
 	case *schedulingv1.WaitingListLeft:
 		if ev.GetReason() == schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE {
-			return "Left the centre's waiting list without an offer: the referral's decision was undone (its risk answers changed), " +
-				"so it is screened and decided again"
+			// Not why: a parent's copy says of the amendment only "Referral amended" (review 81, H3).
+			return "Left the centre's waiting list without an offer: the referral's decision was undone, so it is decided again"
 		}
 		return "Left the centre's waiting list without an offer: " + words.Enum(ev.GetReason())
 	case *safeguardingv1.RiskScreenedProvisionally:

@@ -410,3 +410,11 @@ func TestDescriptionsOfFamiliesKeptApart(t *testing.T) {
 		require.False(t, given, "%s is not in a parent's copy", eventType)
 	}
 }
+
+// Review 81 (H3): the waiting list's step of a decision undone says nothing of why, which a
+// parent's copy would otherwise carry (the referral's own step there is "Referral amended").
+func TestADecisionUndoneOnTheWaitingListSaysNotWhy(t *testing.T) {
+	said := Describe(envelopeOf(t, &schedulingv1.WaitingListLeft{Reason: schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE}))
+	require.Equal(t, "Left the centre's waiting list without an offer: the referral's decision was undone, so it is decided again", said)
+	require.NotContains(t, said, "risk")
+}

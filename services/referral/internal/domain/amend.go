@@ -104,6 +104,11 @@ func (r *Referral) Amend(d Details, why string, today time.Time, newID NewID) ([
 	if fixed {
 		kept = r.newlyKept(d, today)
 		withdrawn = r.permissionsWithdrawn(adults)
+		if len(withdrawn) > 0 && why == "" {
+			// Review 81: the door stops admitting them, and nothing said why (decision 389).
+			return nil, &Invalid{Violations: []Violation{{Field: "correction_reason", Reason: "must say why the details change: " +
+				"an adult is taken off the referral of a family ready for contact, and the door stops admitting them"}}}
+		}
 	}
 	switch {
 	case current.GetChildrenMayLeaveCentre() && !facts.GetChildrenMayLeaveCentre() && r.escorted():

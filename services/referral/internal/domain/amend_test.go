@@ -122,6 +122,10 @@ func TestAmendOnceReady(t *testing.T) {
 			d = r.Details()
 			gran := d.Adults[2].ID
 			d.Adults = d.Adults[:2]
+			_, err = r.Amend(d, "", today, ids())
+			var invalid *domain.Invalid
+			require.ErrorAs(t, err, &invalid, "why is required (review 81)")
+			require.Equal(t, "correction_reason", invalid.Violations[0].Field)
 			events, err := r.Amend(d, "the resident parent no longer agrees to the grandmother coming", today, ids())
 			require.NoError(t, err)
 			var off []*referralv1.AdultKeptFromChildren

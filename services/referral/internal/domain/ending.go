@@ -95,8 +95,10 @@ func (r *Referral) CorrectEnding(outcome referralv1.CaseOutcome, note string, to
 	// An erased family's outcome is still corrected: it is a category, not personal data, and the
 	// national figures count it; only the note is not kept (review 78 was refused, and the figures
 	// kept a wrong outcome for good; decision 395). Its case is not reopened (Reopen).
-	if err := r.ended("an erased family's case is not corrected"); err != nil && (r.state != Ended || r.erasedOn.IsZero()) {
-		return nil, err
+	if erasedEnded := r.state == Ended && !r.erasedOn.IsZero(); !erasedEnded {
+		if err := r.ended("its outcome is not corrected"); err != nil {
+			return nil, err
+		}
 	}
 	note = strings.TrimSpace(note)
 	var v Invalid

@@ -390,10 +390,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if ev.GetMoreChildren() {
 			who = "more of the children (with whoever brings them)"
 		}
-		if by := byRoles(ev.GetParty(), ev.GetAdultRoles(), "brought by "); by != "" {
-			who = by
+		if by := rolesWords(ev.GetAdultRoles()); by != "" {
+			who = movedBy(ev.GetParty(), by, "brought")
 			if ev.GetMoreChildren() {
-				who = "more of the children, " + strings.TrimPrefix(by, "the children, ")
+				who = "more of the children, brought by " + by
 			}
 		}
 		if ev.GetAt() == nil {
@@ -405,10 +405,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		if ev.GetChildrenRemain() {
 			who = "some of the children (with whoever collects them; the others stay)"
 		}
-		if by := byRoles(ev.GetParty(), ev.GetAdultRoles(), "collected by "); by != "" {
-			who = by
+		if by := rolesWords(ev.GetAdultRoles()); by != "" {
+			who = movedBy(ev.GetParty(), by, "collected")
 			if ev.GetChildrenRemain() {
-				who = "some of the children, " + strings.TrimPrefix(by, "the children, ") + " (the others stay)"
+				who = "some of the children, collected by " + by + " (the others stay)"
 			}
 		}
 		if ev.GetAt() == nil {
@@ -710,11 +710,10 @@ func partyWords(p schedulingv1.Party) string {
 	return "a party"
 }
 
-// byRoles names who came or left by their roles, as the event gives them (decision 391): the
-// children "brought by the resident parent", "collected by the named escort"; the visiting party
-// "the visiting parent and a named relative". Never a name: reporting holds no personal data.
-// Empty for an event recorded before the roles were (the words then say "whoever").
-func byRoles(p schedulingv1.Party, roles []schedulingv1.PersonRole, verb string) string {
+// rolesWords names who came or left by their roles, as the event gives them (decision 391): "the
+// resident parent", "a named escort and a named relative". Never a name: reporting holds no
+// personal data. Empty for an event recorded before the roles were (the words then say "whoever").
+func rolesWords(roles []schedulingv1.PersonRole) string {
 	if len(roles) == 0 {
 		return ""
 	}
@@ -722,12 +721,17 @@ func byRoles(p schedulingv1.Party, roles []schedulingv1.PersonRole, verb string)
 	for i, r := range roles {
 		said[i] = adultRoleWords(r)
 	}
-	who := said[0]
-	if len(said) > 1 {
-		who = strings.Join(said[:len(said)-1], ", ") + " and " + said[len(said)-1]
+	if len(said) == 1 {
+		return said[0]
 	}
+	return strings.Join(said[:len(said)-1], ", ") + " and " + said[len(said)-1]
+}
+
+// movedBy is a party that came or left with who (rolesWords): the children "brought by" or
+// "collected by" them (verb), the visiting party who they are.
+func movedBy(p schedulingv1.Party, who, verb string) string {
 	if p == schedulingv1.Party_PARTY_CHILDREN {
-		return "the children, " + verb + who
+		return "the children, " + verb + " by " + who
 	}
 	return who
 }

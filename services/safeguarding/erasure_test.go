@@ -13,6 +13,7 @@ import (
 	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
 )
 
 // Referral's FamilyErased destroys safeguarding's key of the family: its concern still reads,
@@ -249,4 +250,70 @@ func TestARequestToEraseKeepsAConcernRaisedInTheSameMoment(t *testing.T) {
 	require.Contains(t, texts, "A bruise on the child's arm")
 	require.Contains(t, texts, "Referred to children's services, reference CS/1")
 	require.Nil(t, got.GetFamilyErasure(), "no text erased")
+}
+
+// A concern raised in the moment a request to erase its family is handled is either recorded
+// first, and keeps its text and the family's key, or recorded after the key went, without its
+// text and with its raiser told; never sealed and then shredded unsaid, nor refused (review 81,
+// H1 and H2; decision 400). The test holds the family's key lock as a concern between its sealing
+// and its commit does: the erasure waits for it, and so does a concern raised meanwhile. Released,
+// whichever of the two takes the lock first decides, and each order is checked.
+func TestAConcernRaisedAsTheErasureIsHandledIsKeptOrSaidNotKept(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
+	family := g.families(t, 1)[0]
+	shredded := func() bool {
+		s, err := g.sealer.Shredded(ctx, family)
+		require.NoError(t, err)
+		return s
+	}
+
+	hold := adapters.NewKeyHold(g.db.Pool(t), nil)
+	require.NoError(t, hold.Take(ctx, family))
+	defer hold.Release()
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
+	require.Never(t, shredded, 1500*time.Millisecond, 50*time.Millisecond, "the erasure waits for the concern being raised")
+
+	type answer struct {
+		resp *safeguardingv1.RaiseConcernResponse
+		err  error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		resp, err := vol.RaiseConcern(ctx, &safeguardingv1.RaiseConcernRequest{RequestId: uuid.NewString(), CentreId: g.centre.String(),
+			FamilyId: family.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_PHYSICAL_HARM, Description: "A bruise on the child's arm"})
+		answered <- answer{resp, err}
+	}()
+	select {
+	case a := <-answered:
+		t.Fatalf("the concern was recorded while the family's key was held: %v %v", a.resp, a.err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	hold.Release()
+
+	a := <-answered
+	require.NoError(t, a.err, "a concern is never refused for the erasure")
+	require.Eventually(t, func() bool {
+		var n int
+		require.NoError(t, g.db.OwnerPool(t).QueryRow(ctx, "SELECT count(*) FROM family_erasures WHERE family_id = $1", family).Scan(&n))
+		return n == 1
+	}, 30*time.Second, 20*time.Millisecond, "the erasure is handled")
+	got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: a.resp.GetConcernId(),
+		Purpose: "checking the erasure"})
+	require.NoError(t, err)
+	description := got.GetConcern().GetRecords()[0].GetText()
+	if a.resp.GetTextWarning() == "" {
+		t.Log("the concern was recorded first")
+		require.Equal(t, "A bruise on the child's arm", description, "the concern keeps its text")
+		require.False(t, shredded(), "a request destroys nothing of a family with a concern on record")
+	} else {
+		t.Log("the erasure was carried out first")
+		require.Contains(t, a.resp.GetTextWarning(), "TEXT_NOT_KEPT")
+		require.True(t, shredded())
+		require.Empty(t, description)
+	}
 }

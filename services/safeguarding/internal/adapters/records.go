@@ -25,11 +25,13 @@ import (
 type Records struct {
 	store  *eventstore.Store
 	sealer *seal.Sealer
+	// keyHolds are the process's slots for family key holds (KeyHold).
+	keyHolds chan struct{}
 }
 
 // NewRecords returns the repository on the service's event store and sealer.
 func NewRecords(store *eventstore.Store, sealer *seal.Sealer) *Records {
-	return &Records{store: store, sealer: sealer}
+	return &Records{store: store, sealer: sealer, keyHolds: make(chan struct{}, keyHoldSlots)}
 }
 
 // Store is the event store units of work commit to.

@@ -61,6 +61,9 @@ func (a *App) WithToday(today func() time.Time) *App {
 // Store is the event store the use cases' units of work commit to.
 func (a *App) Store() *eventstore.Store { return a.records.Store() }
 
+// KeyHold is a hold of a family's key lock, holding nothing yet (adapters.KeyHold).
+func (a *App) KeyHold() *adapters.KeyHold { return a.records.KeyHold() }
+
 // Records is the repository, for ports that read views.
 func (a *App) Records() *adapters.Records { return a.records }
 

@@ -23,7 +23,10 @@ import (
 // still seals the description, and the erasure waits for this concern too (decision 104). Once the
 // key is destroyed, none is made again (seal.ErrShredded), so the concern is recorded about the
 // family's id without its description (NewConcern.TextNotKept), and the lead, alerted, takes the
-// account from the raiser in person.
+// account from the raiser in person. Whether the key is destroyed is decided under hold, taken
+// here for the concern's family and released by the caller once the concern is committed or
+// refused (adapters.KeyHold, decision 400): an erasure handled in the same moment waits for the
+// concern, or the concern for the erasure, never a bit of each.
 //
 // A concern may name its booking alone: it is then about the booking's family (review 51: the
 // door's day sheet prints the booking whole and the family short, and a volunteer there must be
@@ -31,7 +34,7 @@ import (
 // unique among the families booked that day is judged on the bookings this service has heard of,
 // which may lag scheduling's by a moment, so a short id could name one family here while the
 // volunteer read another's row; a booking id names one family whatever else is booked.
-func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewConcern, md eventstore.Metadata) (*domain.Concern, *eventstore.UnitOfWork, error) {
+func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewConcern, md eventstore.Metadata, hold *adapters.KeyHold) (*domain.Concern, *eventstore.UnitOfWork, error) {
 	if n.Family == uuid.Nil {
 		if n.Booking == uuid.Nil {
 			return nil, nil, problem.Invalid("family_id", "is required, or leave it out and give booking_id alone (the session's booking, "+
@@ -52,6 +55,9 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 		return nil, nil, err
 	}
 	if err := a.familyAt(ctx, n.Family, n.Centre); err != nil {
+		return nil, nil, err
+	}
+	if err := hold.Take(ctx, n.Family); err != nil {
 		return nil, nil, err
 	}
 	erasure, err := a.records.Erasure(ctx, n.Family)

@@ -35,7 +35,16 @@ import (
 // key once the concern was closed). Safeguarding, which handles the concern and the erasure in
 // the order they were recorded, decides it: the erasure is noted as ordered, so nothing new is
 // recorded about the family, and its records keep their text (decisions.md 388).
+//
+// The check and the key's destruction run under the family's key hold (adapters.KeyHold), so a
+// concern being raised in the same moment is either committed first, and counted, or raised after
+// the key went, without its text and its raiser told (decision 400).
 func (a *App) FamilyErased(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID, reason int32, on time.Time) error {
+	hold := a.records.KeyHold()
+	if err := hold.Take(ctx, family); err != nil {
+		return err
+	}
+	defer hold.Release()
 	adapters.ForgetScreenAtReferral(uow, family)
 	if referralv1.ErasureReason(reason) == referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED {
 		kept, err := a.records.ConcernsOnRecord(ctx, family)
@@ -91,12 +100,19 @@ func (a *App) Erasure(ctx context.Context, family uuid.UUID) (adapters.Erasure, 
 
 // RecordEnded carries out the family's waiting erasure, if any, once a concern was closed, a hold
 // lifted or a report released and nothing about the family is in use any more. The key's destruction is
-// idempotent: a redelivered event destroys nothing twice.
+// idempotent: a redelivered event destroys nothing twice. The records in use are counted under the
+// family's key hold, as FamilyErased counts them: a concern raised in the same moment is counted,
+// or raised after the key went (decision 400).
 func (a *App) RecordEnded(ctx context.Context, uow *eventstore.UnitOfWork, family uuid.UUID) error {
 	waiting, err := a.records.ErasureWaiting(ctx, family)
 	if err != nil || !waiting {
 		return err
 	}
+	hold := a.records.KeyHold()
+	if err := hold.Take(ctx, family); err != nil {
+		return err
+	}
+	defer hold.Release()
 	inUse, err := a.records.InUse(ctx, family)
 	if err != nil || inUse > 0 {
 		return err

@@ -167,8 +167,11 @@ func (s *Server) RaiseConcern(ctx context.Context, req *safeguardingv1.RaiseConc
 	for _, p := range req.GetPersonIds() {
 		n.People = append(n.People, id(p))
 	}
+	// Held from before the concern is sealed until after it is committed (decision 400).
+	hold := s.app.KeyHold()
+	defer hold.Release()
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.RaiseConcernResponse, *eventstore.UnitOfWork, error) {
-		k, uow, err := s.app.RaiseConcern(ctx, caller(ctx, centre), n, md)
+		k, uow, err := s.app.RaiseConcern(ctx, caller(ctx, centre), n, md, hold)
 		if err != nil {
 			return nil, nil, err
 		}

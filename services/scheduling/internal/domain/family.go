@@ -1333,7 +1333,14 @@ func (f *Family) adult(person uuid.UUID) (Adult, bool) {
 // take part in contact with them (a named relative, another with parental responsibility), never
 // the resident parent, an escort or a child (ErrNotVisitingParty). The children's party names who
 // brought them (arriving) or collected them (leaving), an adult who may, and any of the children.
-func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriving bool) error {
+//
+// Someone who came in with the visiting party and was taken off the referral (or kept from the
+// children by a court order) while inside is still recorded leaving with it: review 81 found the
+// visiting party's departure refused both ways, without the relative ("does not name whom its
+// arrival named") and with them ("not named for the family"), and the day sheet kept the visiting
+// parent inside (decision 401). Anyone else named for the family with no permission left is refused
+// NOT_PERMITTED, saying so, not as a stranger.
+func (f *Family) checkPeople(b *Booking, party schedulingv1.Party, people []uuid.UUID, arriving bool) error {
 	what := "collected"
 	if arriving {
 		what = "brought"
@@ -1348,7 +1355,21 @@ func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriv
 	for _, p := range people {
 		role, named := f.role(p)
 		if !named {
-			return problem.Invalid("person_ids", p.String()+" is not named for the family")
+			known := false
+			if f.ready != nil {
+				_, known = f.adult(p)
+			}
+			switch {
+			case !known:
+				return problem.Invalid("person_ids", p.String()+" is not named for the family")
+			case !arriving && party == schedulingv1.Party_PARTY_VISITING && slices.Contains(b.CameIn, p):
+				adults++ // came in with the party, and leaves with it
+				continue
+			default:
+				return problem.Rule(RefusalNotPermitted, p.String()+" is named on the family's referral but may not attend, bring or "+
+					"collect the children (not named for contact, taken off the referral, or kept from the children by a court order): "+
+					"do not let them in or hand the children over to them, record who did come, and tell the coordinator")
+			}
 		}
 		if role == schedulingv1.PersonRole_PERSON_ROLE_CHILD {
 			if party == schedulingv1.Party_PARTY_VISITING {
@@ -1402,9 +1423,13 @@ func (f *Family) checkPeople(party schedulingv1.Party, people []uuid.UUID, arriv
 // them" of a handover; decision 391).
 func (f *Family) adultRoles(people []uuid.UUID) []schedulingv1.PersonRole {
 	var out []schedulingv1.PersonRole
+	if f.ready == nil {
+		return nil
+	}
 	for _, p := range people {
-		if role, named := f.role(p); named && role != schedulingv1.PersonRole_PERSON_ROLE_CHILD {
-			out = append(out, role)
+		// By the role the referral gave them, even once they may no longer come (decision 401).
+		if a, ok := f.adult(p); ok {
+			out = append(out, a.Role)
 		}
 	}
 	return out
@@ -1479,7 +1504,7 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if first, ok := b.Arrived[party]; ok {
 		return f.moreChildren(b, party, first, at, people)
 	}
-	if err := f.checkPeople(party, people, true); err != nil {
+	if err := f.checkPeople(b, party, people, true); err != nil {
 		return nil, nil, err
 	}
 	late := max(0, int(at.Sub(b.due(party))/time.Minute))
@@ -1514,7 +1539,7 @@ func (f *Family) moreChildren(b *Booking, party schedulingv1.Party, first, at ti
 	if children == 0 {
 		return nil, nil, ErrAlreadyArrived
 	}
-	if err := f.checkPeople(party, people, true); err != nil {
+	if err := f.checkPeople(b, party, people, true); err != nil {
 		return nil, nil, err
 	}
 	if latest := later(first, b.PartlyLeftAt); at.Before(latest) {
@@ -1564,7 +1589,7 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if ok && at.Before(arrived) {
 		return nil, nil, problem.Invalid("time", "must not be before the party arrived")
 	}
-	if err := f.checkPeople(party, people, false); err != nil {
+	if err := f.checkPeople(b, party, people, false); err != nil {
 		return nil, nil, err
 	}
 	remain := false
@@ -1736,7 +1761,7 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 	if came, ok := b.Arrived[c.Party]; !arriving && ok && c.At.Before(came) {
 		return nil, nil, problem.Invalid("time", "must not be before the party arrived, at "+ClockAt(came, b.loc).String())
 	}
-	if err := f.checkPeople(c.Party, c.People, arriving); err != nil {
+	if err := f.checkPeople(b, c.Party, c.People, arriving); err != nil {
 		return nil, nil, err
 	}
 	if err := f.correctedAccountedFor(b, c); err != nil {

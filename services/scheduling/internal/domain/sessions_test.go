@@ -592,6 +592,8 @@ func TestArrivalPeopleAndTimes(t *testing.T) {
 	_, _, err := g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{visiting}, now)
 	rule(t, err, "MAY_NOT_BRING") // the visiting parent may not bring the children
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{stranger}, now)
+	rule(t, err, "NOT_PERMITTED") // named on the referral, not for contact: said so, not as a stranger (decision 401)
+	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 15), []uuid.UUID{nobody}, now)
 	invalid(t, err, "person_ids")
 	_, _, err = g.family.Arrive(b.ID, schedulingv1.Party_PARTY_CHILDREN, at(2026, 1, 10, 10, 45), nil, now)
 	invalid(t, err, "time")

@@ -377,17 +377,32 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 // childrenUnder18 refuses a decision that would take the family into contact when no child on the
 // referral is under 18 that day (ErrChildrenOfAge): each was under 18 when referred, but review 80
 // accepted a referral whose only child turned 18 the day after it was received, counted accepted
-// and never bookable. One child under 18 is enough: the family comes for them.
+// and never bookable. One child under 18 is enough: the family comes for them. A child is counted
+// 18 from the first day of the month of their 18th birthday, as scheduling and the figures count
+// them (they hold the birth month, not the date: scheduling's Child.ComeOfAgeOn): review 81
+// accepted a child whose 18th birthday was later in the month, and the family was ready with no
+// session it could book (decision 402).
 func (r *Referral) childrenUnder18(today time.Time) error {
 	if len(r.children) == 0 {
 		return nil
 	}
+	thisMonth := false
 	for _, c := range r.children {
-		if c.DateOfBirth.IsZero() || today.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)) {
+		if c.DateOfBirth.IsZero() {
 			return nil
 		}
+		eighteen := c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)
+		if today.Before(time.Date(eighteen.Year(), eighteen.Month(), 1, 0, 0, 0, 0, time.UTC)) {
+			return nil
+		}
+		thisMonth = thisMonth || today.Before(eighteen)
+	}
+	why := ErrChildrenOfAge.Message
+	if thisMonth {
+		why += " (or turns 18 this month: sessions count a child as 18 from the first day of the month of their 18th birthday, " +
+			"so none could be booked)"
 	}
 	return problem.Rule(ErrChildrenOfAge.Reason, fmt.Sprintf("%s on %s: a contact centre is for children, so the family is not "+
 		"taken into contact; decline the referral, saying so (familytime referral decline %s --centre %s --reason other --note "+
-		"\"the child is 18\"), or the referrer withdraws it", ErrChildrenOfAge.Message, today.Format(time.DateOnly), r.id, r.centre))
+		"\"the child is 18\"), or the referrer withdraws it", why, today.Format(time.DateOnly), r.id, r.centre))
 }

@@ -404,7 +404,9 @@ func TestASelfReferralIsNotWithdrawnByTheParentWhoHasNotApplied(t *testing.T) {
 
 // Review 80 (decision 393): a referral whose only child turned 18 after it was received was
 // accepted, counted, and could never be booked. Accepting or waitlisting it is refused
-// CHILDREN_OF_AGE from the child's 18th birthday, saying how to close it; the day before, not.
+// CHILDREN_OF_AGE from the child's 18th birthday, saying how to close it. From the first of that
+// month, since scheduling counts the child 18 from then and no session could be booked (review 81
+// M5, decision 402), saying why; the day before, not.
 func TestAReferralWhoseChildrenAreAllOf18IsNotTakenIntoContact(t *testing.T) {
 	birthday := date(2037, 4, 2) // details()'s only child, born 2019-04-02
 	for name, decide := range map[string]func(r *domain.Referral, on time.Time) ([]proto.Message, error){
@@ -422,8 +424,11 @@ func TestAReferralWhoseChildrenAreAllOf18IsNotTakenIntoContact(t *testing.T) {
 			require.Contains(t, err.Error(), "familytime referral decline "+r.ID().String())
 			require.Nil(t, events)
 			require.Equal(t, domain.Screened, r.State())
-			_, err = decide(r, birthday.AddDate(0, 0, -1))
-			require.NoError(t, err, "under 18 the day before")
+			_, err = decide(r, date(2037, 4, 1))
+			require.ErrorIs(t, err, domain.ErrChildrenOfAge, "18 in the month of the birthday, as the sessions count it")
+			require.Contains(t, err.Error(), "turns 18 this month")
+			_, err = decide(r, date(2037, 3, 31))
+			require.NoError(t, err, "under 18 the month before")
 		})
 	}
 }

@@ -124,8 +124,8 @@ referral, or on another referral of a child on it, has not been weighed by the s
 (the lead's screen without a finding, or a risk assessment: familytime safeguarding risk), every
 kind but supervised is refused too (DISCLOSURE_NOT_WEIGHED). Pre-visits and the arrangement come next. A centre whose accreditation is suspended or lapsed accepts no family; one whose three
 years ran out with no renewal in the directory is warned of (on standard error). A referral
-whose every child is 18 or over that day is refused CHILDREN_OF_AGE (waitlist too): decline it
-(decision 393).
+whose every child is 18 or over that day, counted from the first of the month they turn 18 as
+sessions count them, is refused CHILDREN_OF_AGE (waitlist too): decline it (decisions 393, 402).
 
 A referral a child of which may be a child of a family whose contact a safeguarding hold suspends
 (a possible duplicate, referral show) is refused (DUPLICATE_UNDER_HOLD): a family referred again

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
@@ -124,4 +125,54 @@ func TestSupervisedSessionsAtOnceOutnumberingTheSupervisorsAreWarned(t *testing.
 	for _, e := range sheet.GetEntries() {
 		require.True(t, slices.Contains(e.GetAlerts(), short), "every session of the short hour: %v", e.GetAlerts())
 	}
+}
+
+// Review 81 (M6; decision 403): a contact supervisor's leaving took one of the two people cleared
+// to supervise the Saturdays on which two supervised families are booked at once, and said
+// nothing; the day sheet alerted it only when someone read it. The leaving now warns
+// SUPERVISORS_SHORT naming the days after the last day that are short, not those before it, and
+// records the leaving all the same. A volunteer's leaving, or one leaving no day short, says nothing.
+func TestAContactSupervisorsLeavingWarnsOfTheDaysItLeavesShort(t *testing.T) {
+	g := newRig(t, monday)
+	ctx := t.Context()
+	morning, rooms := g.timetable(t, saturday(0), true, 1, 1)
+	coordinator := g.client(t, auth.RoleCoordinator)
+	for _, s := range []string{"sup-one", "sup-two", "sup-three"} {
+		g.addStaff(t, s, schedulingv1.StaffRole_STAFF_ROLE_CONTACT_SUPERVISOR,
+			time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+	}
+	g.addStaff(t, "vol-one", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER,
+		time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC))
+	fams := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	var nextWeek string
+	for week := range 3 {
+		for i, f := range fams {
+			booked, err := book(ctx, coordinator, &schedulingv1.BookSessionRequest{CentreId: g.centre.String(), FamilyId: f.id.String(),
+				PatternId: morning, Date: date(saturday(week)), RoomId: rooms[i]})
+			require.NoError(t, err)
+			if week == 1 {
+				nextWeek = booked.GetBooking().GetBookingId()
+			}
+		}
+	}
+	leave := func(account string, last time.Time) *schedulingv1.RemoveStaffMemberResponse {
+		t.Helper()
+		resp, err := coordinator.RemoveStaffMember(ctx, &schedulingv1.RemoveStaffMemberRequest{CentreId: g.centre.String(),
+			AccountId: account, LeftOn: date(last), RequestId: uuid.NewString()})
+		require.NoError(t, err, "a warning, never a refusal")
+		return resp
+	}
+
+	require.Empty(t, leave("vol-one", saturday(0)).GetSupervisorsWarning(), "a volunteer supervises no contact")
+	require.Empty(t, leave("sup-three", saturday(0)).GetSupervisorsWarning(), "two left cleared for two families at once")
+	resp := leave("sup-two", saturday(0))
+	require.True(t, proto.Equal(date(saturday(0)), resp.GetMember().GetLeftOn()), "recorded")
+	warning := resp.GetSupervisorsWarning()
+	require.Contains(t, warning, "SUPERVISORS_SHORT: sup-two was cleared to supervise contact on days after this last day")
+	require.Contains(t, warning, saturday(1).Format(time.DateOnly)+" (2 at once, 1 cleared), "+saturday(2).Format(time.DateOnly)+" (2 at once, 1 cleared)")
+	require.NotContains(t, warning, saturday(0).Format(time.DateOnly), "their last day they are still on the staff")
+	for _, f := range fams {
+		require.NotContains(t, warning, f.id.String(), "the warning names no family")
+	}
+	require.Contains(t, g.alertsOf(t, saturday(1), nextWeek), schedulingv1.Alert_ALERT_SUPERVISORS_SHORT, "as the day sheet says")
 }

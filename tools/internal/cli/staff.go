@@ -187,7 +187,10 @@ may bring their last day forward, to today at the earliest; anyone else's, a las
 and putting a last day off are for a coordinator of the centre or an administrator
 (NOT_REGISTER_KEEPER otherwise), and nobody puts off their own (OWN_REGISTER_ENTRY). The
 safeguarding lead's leaving is recorded by the lead or an administrator (LEAD_CHANGED_BY_ADMIN).
-A last day ahead that will not happen is withdrawn with familytime staff stay.`,
+A last day ahead that will not happen is withdrawn with familytime staff stay. A contact
+supervisor's leaving warns SUPERVISORS_SHORT (on standard error, recorded all the same) of the
+days after it with supervised sessions booked that the register then clears too few people to
+supervise, at once: record another supervisor by then, or move the sessions.`,
 		Example: `  familytime staff leave --centre $CENTRE --account vol-042 --on 2026-03-31
   familytime staff leave --centre $CENTRE --account vol-042   # today is their last day`,
 		Args: cobra.NoArgs,
@@ -213,6 +216,7 @@ A last day ahead that will not happen is withdrawn with familytime staff stay.`,
 				return describe(err)
 			}
 			warnOnStderr(cmd, resp.GetLeadWarning())
+			warnOnStderr(cmd, resp.GetSupervisorsWarning())
 			return printAnswer(cmd, &out, resp, resp.GetMember(), staffFields(resp.GetMember()))
 		},
 	}

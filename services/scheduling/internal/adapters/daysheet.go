@@ -189,6 +189,22 @@ func (r *Sessions) StillBooked(ctx context.Context, centre uuid.UUID, st commonv
 	return n, *first, nil
 }
 
+// SupervisedDays are the local dates, on or after from, on which a centre has supervised contact
+// still booked, in order: the days a contact supervisor's leaving may leave short (decision 403).
+func (r *Sessions) SupervisedDays(ctx context.Context, centre uuid.UUID, from time.Time) ([]time.Time, error) {
+	rows, err := r.store.Pool().Query(ctx, `SELECT DISTINCT session_date FROM bookings
+		WHERE centre_id = $1 AND service_type = $2 AND status = $3 AND session_date >= $4 ORDER BY session_date`,
+		centre, int32(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), int32(schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED), from)
+	if err != nil {
+		return nil, fmt.Errorf("the days of supervised contact booked: %w", err)
+	}
+	days, err := pgx.CollectRows(rows, pgx.RowTo[time.Time])
+	if err != nil {
+		return nil, fmt.Errorf("the days of supervised contact booked: %w", err)
+	}
+	return days, nil
+}
+
 // ReadyAt are the families ready for contact at a centre, as referral said (FamilyReadyNoted):
 // whose cases a centre that stops offering their kind of contact leaves with none (decision 377).
 func (r *Sessions) ReadyAt(ctx context.Context, centre uuid.UUID) ([]uuid.UUID, error) {

@@ -133,11 +133,13 @@ func keeper(r *staff.Register, today time.Time, md eventstore.Metadata) error {
 //
 // It returns NO_LEAD in words when the leaving is the lead's and leaves the register with no
 // safeguarding lead cleared the day after it (review 20: the lead's leaving was recorded without a
-// word, and the centre's concerns then alerted no one).
-func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account string, left time.Time, md eventstore.Metadata) (staff.Member, time.Time, string, *eventstore.UnitOfWork, error) {
+// word, and the centre's concerns then alerted no one), and SUPERVISORS_SHORT in words when it
+// leaves supervised contact booked after the last day with fewer people cleared to supervise it
+// than sessions at once (Leaving.SupervisorsWarning, decision 403).
+func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account string, left time.Time, md eventstore.Metadata) (staff.Member, time.Time, Leaving, *eventstore.UnitOfWork, error) {
 	r, err := a.sessions.Staff(ctx, centre)
 	if err != nil {
-		return staff.Member{}, time.Time{}, "", nil, err
+		return staff.Member{}, time.Time{}, Leaving{}, nil, err
 	}
 	expected, today := r.Version(), a.centreToday()
 	switch {
@@ -145,34 +147,38 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		// Someone may record their own leaving; anyone else's is the register's keepers', and
 		// the lead's an administrator's.
 		if err := keeper(r, today, md); err != nil {
-			return staff.Member{}, time.Time{}, "", nil, err
+			return staff.Member{}, time.Time{}, Leaving{}, nil, err
 		}
 		if m, ok := r.Member(account); ok && m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
 			if err := leadKeeper(md); err != nil {
-				return staff.Member{}, time.Time{}, "", nil, err
+				return staff.Member{}, time.Time{}, Leaving{}, nil, err
 			}
 		}
 	case keeper(r, today, md) == nil:
 		// A coordinator records their own leaving as anyone's, but does not put it off: that
 		// would keep them on the staff, as adding themselves would (review 13).
 		if r.MovesLastDayLater(account, left, today) {
-			return staff.Member{}, time.Time{}, "", nil, problem.Rule(ownEntryReason,
+			return staff.Member{}, time.Time{}, Leaving{}, nil, problem.Rule(ownEntryReason,
 				"nobody puts off their own last day at the centre: another coordinator of the centre, or an administrator, does it (familytime staff)")
 		}
 	case r.MovesLastDayLater(account, left, today):
 		// A last day recorded ahead, perhaps by a coordinator ending someone's time at the
 		// centre, is not put off by its holder.
-		return staff.Member{}, time.Time{}, "", nil, problem.Rule(staff.ErrNotRegisterKeeper.Reason,
+		return staff.Member{}, time.Time{}, Leaving{}, nil, problem.Rule(staff.ErrNotRegisterKeeper.Reason,
 			"your last day at the centre is already recorded: you may record an earlier one, but a later one is for a coordinator of the centre (familytime staff)")
 	case !left.IsZero() && left.Before(today):
 		// A last day in the past would take back what they did since, and once passed it stands
 		// (review 13): a past day is the register's keepers' to record.
-		return staff.Member{}, time.Time{}, "", nil, problem.Invalid("left_on", "must not be before today ("+today.Format(time.DateOnly)+
+		return staff.Member{}, time.Time{}, Leaving{}, nil, problem.Invalid("left_on", "must not be before today ("+today.Format(time.DateOnly)+
 			") when you record your own leaving: a coordinator of the centre records a last day that has passed")
+	}
+	days, err := a.supervisedDays(ctx, r, account, today)
+	if err != nil {
+		return staff.Member{}, time.Time{}, Leaving{}, nil, err
 	}
 	m, ev, err := r.Leave(account, left, today)
 	if err != nil || ev == nil {
-		return m, today, "", nil, err // the same last day again records nothing
+		return m, today, Leaving{}, nil, err // the same last day again records nothing
 	}
 	uow := new(eventstore.UnitOfWork)
 	uow.Project(func(ctx context.Context, tx pgx.Tx) error {
@@ -207,11 +213,19 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 		}
 		return nil
 	})
-	warning := ""
+	var said Leaving
 	if m.Role == schedulingv1.StaffRole_STAFF_ROLE_SAFEGUARDING_LEAD {
-		warning = r.NoLeadWarning(m.Left.AddDate(0, 0, 1))
+		said.LeadWarning = r.NoLeadWarning(m.Left.AddDate(0, 0, 1))
 	}
-	return m, today, warning, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+	if said.SupervisorsWarning, err = a.SupervisorsShortAfterLeaving(ctx, r, account, days); err != nil {
+		return staff.Member{}, time.Time{}, Leaving{}, nil, err
+	}
+	return m, today, said, uow, a.append(uow, staff.Stream(centre), expected, uuid.Nil, centre, md, ev)
+}
+
+// Leaving is what a leaving answers besides the member: its warnings in words, "" when none.
+type Leaving struct {
+	LeadWarning, SupervisorsWarning string
 }
 
 // WithdrawStaffLeaving withdraws a last day recorded ahead that has not passed (decision 123): the

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -10,6 +11,7 @@ import (
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 	"github.com/familytime/familytime/services/platform/dates"
+	"github.com/familytime/familytime/services/platform/staff"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 	"github.com/familytime/familytime/services/scheduling/internal/domain"
 )
@@ -160,6 +162,72 @@ func (a *App) SupervisorsShortWarning(ctx context.Context, b *domain.Booking) (s
 	n, at, until := mostAtOnce(watched{booking: b.ID, family: b.Family, from: from, to: to}, dayWatched(rows))
 	return register.SupervisorsShortWarning(b.Date, n, fmt.Sprintf("from %s to %s", domain.ClockAt(at, b.Location()),
 		domain.ClockAt(until, b.Location()))), nil
+}
+
+// supervisedDays are the days from today on which the centre has supervised contact booked and
+// register clears account to supervise it: the days account's leaving may leave short. Read
+// before the leaving is applied to register.
+func (a *App) supervisedDays(ctx context.Context, register *staff.Register, account string, today time.Time) ([]time.Time, error) {
+	days, err := a.sessions.SupervisedDays(ctx, register.Centre(), today)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for _, d := range days {
+		if ok, _ := register.CanSupervise(account, d); ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// SupervisorsShortAfterLeaving is what a contact supervisor's leaving answers besides itself
+// (review 81, finding M6; decision 403): of days, those on which they were cleared to supervise
+// the supervised contact booked (supervisedDays), the ones on which register, their leaving
+// applied, clears fewer people to supervise than the most sessions under way at once that day, or
+// nobody: SUPERVISORS_SHORT in words, naming up to five of them and the way on. "" when none is.
+// Booking warns of the same (SupervisorsShortWarning) and the day sheet alerts it; a leaving,
+// which takes clearance away, said nothing.
+func (a *App) SupervisorsShortAfterLeaving(ctx context.Context, register *staff.Register, account string, days []time.Time) (string, error) {
+	const named = 5
+	var short []string
+	for _, d := range days {
+		if ok, _ := register.CanSupervise(account, d); ok {
+			continue // still on the staff that day: the last day is after it
+		}
+		rows, err := a.sessions.DaySheet(ctx, register.Centre(), d)
+		if err != nil {
+			return "", err
+		}
+		all := dayWatched(rows)
+		most := 0
+		for _, r := range rows {
+			w, ok := watchedBy(r)
+			if !ok || schedulingv1.BookingStatus(r.Status) != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
+				continue
+			}
+			n, _, _ := mostAtOnce(w, all)
+			most = max(most, n)
+		}
+		cleared := register.ClearedSupervisors(d)
+		if most == 0 || most <= cleared {
+			continue
+		}
+		if len(short) < named {
+			short = append(short, fmt.Sprintf("%s (%d at once, %d cleared)", d.Format(time.DateOnly), most, cleared))
+		} else if len(short) == named {
+			short = append(short, "and later days")
+		}
+	}
+	if len(short) == 0 {
+		return "", nil
+	}
+	return fmt.Sprintf("SUPERVISORS_SHORT: %s was cleared to supervise contact on days after this last day on which the centre has "+
+		"supervised sessions booked, and without them its staff register clears fewer people to supervise than sessions under way at "+
+		"once: %s. A contact supervisor watches one family at a time, so a family would be left unwatched and its session could never "+
+		"be completed: record another supervisor on the register by then (familytime staff add, familytime staff check), or move the "+
+		"sessions (familytime schedule daysheet --centre %s --date DAY lists them; familytime schedule reschedule)",
+		account, strings.Join(short, ", "), register.Centre()), nil
 }
 
 // supervisorsShort are the day sheet's rows (of one centre and day) to alert

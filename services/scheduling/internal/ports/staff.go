@@ -76,11 +76,12 @@ func (s *Server) RemoveStaffMember(ctx context.Context, req *schedulingv1.Remove
 		return nil, err
 	}
 	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.RemoveStaffMemberResponse, *eventstore.UnitOfWork, error) {
-		m, today, warning, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
+		m, today, said, uow, err := s.app.RemoveStaffMember(ctx, centre, req.GetAccountId(), left, md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.RemoveStaffMemberResponse{Member: staffMember(m, today), LeadWarning: warning}, uow, nil
+		return &schedulingv1.RemoveStaffMemberResponse{Member: staffMember(m, today), LeadWarning: said.LeadWarning,
+			SupervisorsWarning: said.SupervisorsWarning}, uow, nil
 	})
 }
 

@@ -4694,9 +4694,14 @@ type RemoveStaffMemberResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's (the same request_id): the one recorded when the command was first
 	// carried out, not the record as it stands now. Never recorded: false in the first answer.
-	Replayed      bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,4,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// SUPERVISORS_SHORT, in words, when the person was cleared to supervise contact on days after
+	// this last day on which supervised sessions are booked, and without them the register clears
+	// fewer people to supervise than sessions under way at once (or nobody): the days, and the way
+	// on (decision 403). Empty otherwise.
+	SupervisorsWarning string `protobuf:"bytes,5,opt,name=supervisors_warning,json=supervisorsWarning,proto3" json:"supervisors_warning,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *RemoveStaffMemberResponse) Reset() {
@@ -4755,6 +4760,13 @@ func (x *RemoveStaffMemberResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *RemoveStaffMemberResponse) GetSupervisorsWarning() string {
+	if x != nil {
+		return x.SupervisorsWarning
+	}
+	return ""
 }
 
 // WithdrawStaffLeavingRequest withdraws someone's last day recorded ahead.
@@ -5399,13 +5411,14 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\xbaH\ar\x05\x10\x01\x18\xc8\x01R\taccountId\x123\n" +
 	"\aleft_on\x18\x03 \x01(\v2\x1a.familytime.common.v1.DateR\x06leftOn\x12'\n" +
 	"\n" +
-	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xd6\x01\n" +
+	"request_id\x18\x04 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\x87\x02\n" +
 	"\x19RemoveStaffMemberResponse\x12=\n" +
 	"\x06member\x18\x01 \x01(\v2%.familytime.scheduling.v1.StaffMemberR\x06member\x12!\n" +
 	"\flead_warning\x18\x02 \x01(\tR\vleadWarning\x12;\n" +
 	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x04 \x01(\bR\breplayed\"\x98\x01\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\x12/\n" +
+	"\x13supervisors_warning\x18\x05 \x01(\tR\x12supervisorsWarning\"\x98\x01\n" +
 	"\x1bWithdrawStaffLeavingRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12)\n" +
 	"\n" +

@@ -97,6 +97,15 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 		CentreId: s.a.String(), RaisedOn: date(2026, 3, 11)}, f4, s.a, "volunteer-1")
 	g.emit(t, "safeguarding", "concern-"+concern.String(), &safeguardingv1.ConcernEscalated{ConcernId: concern.String(), FamilyId: f4.String(),
 		CentreId: s.a.String(), EscalatedOn: date(2026, 3, 12)}, f4, s.a, "lead-1")
+	// A concern raised about f4 by mistake, moved to the family it is about (decision 404): it
+	// counts as the concern raised there, never twice.
+	mistaken, moved, f5 := uuid.New(), uuid.New(), uuid.New()
+	g.emit(t, "safeguarding", "concern-"+mistaken.String(), &safeguardingv1.ConcernRaised{ConcernId: mistaken.String(), FamilyId: f4.String(),
+		CentreId: s.a.String(), RaisedOn: date(2026, 3, 12)}, f4, s.a, "volunteer-1")
+	g.emit(t, "safeguarding", "concern-"+mistaken.String(), &safeguardingv1.ConcernMoved{ConcernId: mistaken.String(), FamilyId: f4.String(),
+		CentreId: s.a.String(), MovedToConcernId: moved.String(), MovedOn: date(2026, 3, 12)}, f4, s.a, "lead-1")
+	g.emit(t, "safeguarding", "concern-"+moved.String(), &safeguardingv1.ConcernRaised{ConcernId: moved.String(), FamilyId: f5.String(),
+		CentreId: s.a.String(), RaisedOn: date(2026, 3, 12), MovedFromConcernId: mistaken.String()}, f5, s.a, "volunteer-1")
 	hold, report := uuid.New(), uuid.New()
 	g.emit(t, "safeguarding", "hold-"+hold.String(), &safeguardingv1.HoldLifted{HoldId: hold.String(), FamilyId: f4.String(),
 		CentreId: s.a.String(), LiftedOn: date(2026, 3, 13)}, f4, s.a, "lead-1")
@@ -245,6 +254,8 @@ func TestRebuildEqualsLive(t *testing.T) {
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on = '2026-03-02' AND left_on = '2026-03-09'`, s.a, volunteer3))
 	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.staff WHERE centre_id = $1 AND member_id = $2 AND joined_on = '2026-03-10' AND left_on IS NULL`, s.a, volunteer3))
 	require.Zero(t, g.count(t, `SELECT count(*) FROM reporting.staff t WHERE t::text ~ '(volunteer|supervisor|coordinator)-'`))
+	require.Equal(t, 1, g.count(t, `SELECT count(*) FROM reporting.concerns WHERE raised_on = '2026-03-12'`),
+		"a concern moved to another family counts once, as the concern raised there")
 	liveIndexes := g.indexes(t)
 	// Old tables an earlier swap retired, left by a process that stopped before dropping them.
 	_, err := g.owner.Exec(t.Context(), `CREATE SCHEMA reporting_retired_999; CREATE TABLE reporting_retired_999.history_events (id int)`)

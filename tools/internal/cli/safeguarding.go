@@ -40,7 +40,7 @@ Commands that show safeguarding text ask for --purpose: it is recorded with the 
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre you act for (UUID)")
 	_ = cmd.MarkPersistentFlagRequired("centre")
 	cmd.AddCommand(s.risk(), s.riskReviews(), s.concern(), s.action(), s.escalate(), s.escalateReference(), s.correct(), s.close(),
-		s.hold(), s.lift(), s.report(), s.record(), s.alerts())
+		s.move(), s.hold(), s.lift(), s.report(), s.record(), s.alerts())
 	return cmd
 }
 
@@ -642,6 +642,67 @@ but its note cannot be kept: WARNING TEXT_NOT_KEPT says so (decision 390).`
 	cmd.Example = `  familytime safeguarding close $K --centre $C --outcome resolved-at-the-centre \
       --note "Spoke to the father about arriving early; he agreed to the stagger"
   familytime safeguarding close $K --centre $C --outcome taken-on-by-agency --note "Police investigating (CAD 4512/23)"`
+	return cmd
+}
+
+func (s *safeguardingCommand) move() *cobra.Command {
+	var (
+		out                     output
+		request                 requestID
+		family, booking, reason string
+		people                  []string
+	)
+	cmd := &cobra.Command{
+		Use:   "move CONCERN_ID",
+		Short: "Move a concern raised about the wrong family to the family it is about (safeguarding lead)",
+		Long: `move puts right a concern raised about the wrong family of the centre (a volunteer read the next
+row of the day sheet): a new concern about the family it is about (--booking, that family's
+session's BOOKING as the day sheet prints it, or --family, its whole id) carries its category and
+description (as last corrected), on the date it was first raised and by its raiser; the first
+concern is closed as moved, and says so on the first family's record with why (--reason, in
+words, sealed). The first family's concern counts nowhere after: not in the figures, nor as a
+concern on their record when they ask to be erased. The people involved named the other family's,
+and are not carried: name the right family's with --person.
+
+Only an open concern nothing was done on is moved: one with an action, an escalation, or a hold
+placed for it is refused CONCERN_ACTED_ON (close it saying it was about the wrong family, lift the
+hold, and raise the concern on the right family). The description read from the first family's
+record stays there too (records are never edited): correct it there if it must not stand
+(familytime safeguarding correct). If either family's personal data was erased, the description
+cannot be carried: WARNING TEXT_NOT_KEPT says so.`,
+		Example: `  familytime safeguarding move $K --centre $C --booking $RIGHT_BOOKING \
+      --reason "Raised on the next row of the day sheet: it is about the Blue room family"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := concernSubject(family, booking); err != nil {
+				return err
+			}
+			req := &safeguardingv1.MoveConcernRequest{CentreId: s.centre, ConcernId: args[0], FamilyId: family, BookingId: booking,
+				PersonIds: people, Reason: reason}
+			var err error
+			if req.RequestId, err = request.value(); err != nil {
+				return err
+			}
+			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+				resp, err := c.MoveConcern(cmd.Context(), req)
+				if err != nil {
+					return err
+				}
+				warnOnStderr(cmd, resp.GetTextWarning())
+				return printAnswer(cmd, &out, resp, resp, [][2]string{{"concern", resp.GetConcernId()}, {"family", resp.GetFamilyId()},
+					{"moved from", resp.GetMovedFromConcernId()}})
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&family, "family", "", "the family the concern is about (its whole id); may be left out when --booking is given")
+	f.StringVar(&booking, "booking", "", "that family's session's booking it arose in, as the day sheet's BOOKING prints it; "+
+		"--booking alone names the family")
+	f.StringSliceVar(&people, "person", nil, "person id(s) of that family involved")
+	f.StringVar(&reason, "reason", "", "why it is moved, in words (sealed)")
+	_ = cmd.MarkFlagRequired("reason")
+	request.register(f)
+	out.register(f)
 	return cmd
 }
 

@@ -75,6 +75,12 @@ func NoteConcernKept(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
 		ON CONFLICT (concern_id) DO NOTHING`, concern, family)
 }
 
+// ForgetConcernKept takes a concern moved to another family (decision 404) off the family's
+// concerns on record.
+func ForgetConcernKept(uow *eventstore.UnitOfWork, concern uuid.UUID) {
+	uow.Exec(`DELETE FROM safeguarding_concerns WHERE concern_id = $1`, concern)
+}
+
 // NoteConcernEscalated: see NoteConcernKept.
 func NoteConcernEscalated(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
 	uow.Exec(`INSERT INTO safeguarding_concerns (concern_id, family_id, escalated) VALUES ($1, $2, true)

@@ -108,6 +108,15 @@ func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
 }
 
+// ConcernMoved notes that a concern raised about the family by mistake was moved to the family it
+// is about (safeguarding's ConcernMoved, decision 404): it is closed, and no concern of theirs on
+// record, so a request to erase them is not refused for it. The family it is about hears of its
+// own concern (ConcernRaised).
+func (a *App) ConcernMoved(uow *eventstore.UnitOfWork, concern uuid.UUID) {
+	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
+	adapters.ForgetConcernKept(uow, concern)
+}
+
 // ReportDue notes an observation report due for one of the family's supervised sessions
 // (safeguarding's ReportDue), and ReportReleased that it went to its distribution list: the family
 // is not erased while one is due, drafted, waiting for its check or approved, since erasing it

@@ -78,6 +78,7 @@ var SafeguardingSubjects = []string{
 	"ft.safeguarding.*.RiskAssessed",
 	"ft.safeguarding.*.ConcernRaised",
 	"ft.safeguarding.*.ConcernClosed",
+	"ft.safeguarding.*.ConcernMoved",
 	"ft.safeguarding.*.ConcernEscalated",
 	"ft.safeguarding.*.ReportDue",
 	"ft.safeguarding.*.ReportReleased",
@@ -258,6 +259,16 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 				return err
 			}
 			a.ConcernClosed(uow, concern)
+		case "familytime.safeguarding.v1.ConcernMoved":
+			ev := &safeguardingv1.ConcernMoved{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			_, concern, err := familyAndRecord(d, ev.GetFamilyId(), ev.GetConcernId())
+			if err != nil {
+				return err
+			}
+			a.ConcernMoved(uow, concern)
 		case "familytime.safeguarding.v1.ConcernEscalated":
 			ev := &safeguardingv1.ConcernEscalated{}
 			if err := d.Payload(ev); err != nil {

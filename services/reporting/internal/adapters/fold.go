@@ -386,6 +386,7 @@ var effects = map[string]func(f *Fold, a []any){
 			c.closedOn = argDate(a[1])
 		}
 	},
+	"concern_moved": func(f *Fold, a []any) { delete(f.concerns, argUUID(a[0])) },
 	"hold_placed": func(f *Fold, a []any) {
 		h := f.hold(a)
 		h.reason, h.placedOn = argInt(a[3]), argDate(a[4])

@@ -122,6 +122,7 @@ var statements = map[string]string{
 		ON CONFLICT (concern_id) DO NOTHING`,
 	"concern_escalated": `UPDATE {s}.concerns SET escalated_on = $2 WHERE concern_id = $1`,
 	"concern_closed":    `UPDATE {s}.concerns SET closed_on = $2 WHERE concern_id = $1`,
+	"concern_moved":     `DELETE FROM {s}.concerns WHERE concern_id = $1`,
 	"hold_placed": `INSERT INTO {s}.holds (hold_id, family_id, centre_id, reason, placed_on) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (hold_id) DO UPDATE SET reason = EXCLUDED.reason, placed_on = EXCLUDED.placed_on`,
 	"hold_lifted": `INSERT INTO {s}.holds (hold_id, family_id, centre_id, lifted_on) VALUES ($1, $2, $3, $4)
@@ -166,7 +167,7 @@ var shapes = map[string]shape{
 	"pattern":    {"patterns", 1},
 	// waiting_left closes the open row of a (centre, family), whatever its joined_at.
 	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2}, "waiting_offered": {"waiting", 2},
-	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1},
+	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1}, "concern_moved": {"concerns", 1},
 	"hold_placed": {"holds", 1}, "hold_lifted": {"holds", 1},
 	"report_due": {"reports", 1}, "report_released": {"reports", 1},
 	// staff_left closes the open row of a (centre, member), whatever its joined_on.

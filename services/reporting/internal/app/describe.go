@@ -494,6 +494,12 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *safeguardingv1.RiskAssessed:
 		return "Risk assessed: " + words.Enum(ev.GetRating())
 	case *safeguardingv1.ConcernRaised:
+		if ev.GetMovedFromConcernId() != "" {
+			// Decision 404: moved here from the family it was raised about by mistake, on the date
+			// it was first raised.
+			return "Safeguarding concern raised: " + words.Enum(ev.GetCategory()) +
+				" (first recorded about another family by mistake, and moved here by the safeguarding lead)"
+		}
 		return "Safeguarding concern raised: " + words.Enum(ev.GetCategory())
 	case *safeguardingv1.LeadAlerted:
 		return "Safeguarding lead alerted"
@@ -508,6 +514,8 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Safeguarding concern closed: " + words.Enum(o)
 		}
 		return "Safeguarding concern closed"
+	case *safeguardingv1.ConcernMoved:
+		return "Safeguarding concern moved: it was recorded about this family by mistake, and is about another family"
 	case *safeguardingv1.RecordCorrected:
 		return "A safeguarding record corrected (" + words.Event(ev.GetCorrectsEventType()) + ")"
 	case *safeguardingv1.HoldPlaced:

@@ -114,6 +114,7 @@ var occurredOn = map[string]func(proto.Message) *commonv1.Date{
 	"familytime.safeguarding.v1.ConcernActionAdded":          on((*safeguardingv1.ConcernActionAdded).GetActionOn),
 	"familytime.safeguarding.v1.ConcernEscalated":            on((*safeguardingv1.ConcernEscalated).GetEscalatedOn),
 	"familytime.safeguarding.v1.ConcernClosed":               on((*safeguardingv1.ConcernClosed).GetClosedOn),
+	"familytime.safeguarding.v1.ConcernMoved":                on((*safeguardingv1.ConcernMoved).GetMovedOn),
 	"familytime.safeguarding.v1.RecordCorrected":             on((*safeguardingv1.RecordCorrected).GetCorrectedOn),
 	"familytime.safeguarding.v1.HoldPlaced":                  on((*safeguardingv1.HoldPlaced).GetPlacedOn),
 	"familytime.safeguarding.v1.LeadAlertedOfHold":           on((*safeguardingv1.LeadAlertedOfHold).GetAlertedOn),

@@ -101,6 +101,7 @@ var projected = map[string]bool{
 	"familytime.safeguarding.v1.ConcernRaised":       true,
 	"familytime.safeguarding.v1.ConcernEscalated":    true,
 	"familytime.safeguarding.v1.ConcernClosed":       true,
+	"familytime.safeguarding.v1.ConcernMoved":        true,
 	"familytime.safeguarding.v1.HoldPlaced":          true,
 	"familytime.safeguarding.v1.HoldLifted":          true,
 	"familytime.safeguarding.v1.ReportDue":           true,
@@ -252,6 +253,10 @@ func (f *facts) apply(msg proto.Message) {
 		f.stmt("concern_escalated", f.id(ev.GetConcernId()), day(ev.GetEscalatedOn()))
 	case *safeguardingv1.ConcernClosed:
 		f.stmt("concern_closed", f.id(ev.GetConcernId()), day(ev.GetClosedOn()))
+	case *safeguardingv1.ConcernMoved:
+		// Raised about the wrong family by mistake: counted as the concern raised about the right
+		// one (its ConcernRaised, on the same date), never twice (decision 404).
+		f.stmt("concern_moved", f.id(ev.GetConcernId()))
 	case *safeguardingv1.HoldPlaced:
 		f.stmt("hold_placed", f.id(ev.GetHoldId()), f.id(ev.GetFamilyId()), f.id(ev.GetCentreId()), int32(ev.GetReason()), day(ev.GetPlacedOn()))
 	case *safeguardingv1.HoldLifted:

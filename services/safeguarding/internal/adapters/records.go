@@ -306,10 +306,11 @@ func (r *Records) InUse(ctx context.Context, family uuid.UUID) (int, error) {
 	return n, nil
 }
 
-// ConcernsOnRecord counts the concerns ever raised about the family here, open or closed.
+// ConcernsOnRecord counts the concerns ever raised about the family here, open or closed, but
+// those raised about them by mistake and moved to the family they are about (decision 404).
 func (r *Records) ConcernsOnRecord(ctx context.Context, family uuid.UUID) (int, error) {
 	var n int
-	if err := r.store.Pool().QueryRow(ctx, `SELECT count(*) FROM concerns WHERE family_id = $1`, family).Scan(&n); err != nil {
+	if err := r.store.Pool().QueryRow(ctx, `SELECT count(*) FROM concerns WHERE family_id = $1 AND NOT moved`, family).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count the family's concerns: %w", err)
 	}
 	return n, nil

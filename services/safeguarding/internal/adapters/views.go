@@ -51,10 +51,12 @@ func instantKey(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 // since the lead read it is written by the correction's and the read's own units
 // (ProjectConcernCorrected, ProjectAccess).
 func ProjectConcern(uow *eventstore.UnitOfWork, k *domain.Concern) {
-	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version`,
-		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version())
+	uow.Exec(`INSERT INTO concerns (concern_id, family_id, centre_id, category, raised_on, raised_by, escalated, closed, version, moved)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (concern_id) DO UPDATE SET escalated = EXCLUDED.escalated, closed = EXCLUDED.closed, version = EXCLUDED.version,
+			moved = EXCLUDED.moved`,
+		k.ID(), k.FamilyID(), k.CentreID(), int32(k.Category()), k.RaisedOn(), k.RaisedBy(), k.Escalated(), k.Closed(), k.Version(),
+		k.MovedTo() != uuid.Nil)
 }
 
 // ProjectConcernRaised notes, beside the concern's row, the instant it was raised and the booking

@@ -30,7 +30,7 @@ type App struct {
 	records *adapters.Records
 	// now is the service's clock: when a command was carried out (its answer's answered_at).
 	now func() time.Time
-	// today is the current date (midnight UTC); tests fix it.
+	// today is the centres' date now, in the UK, as a domain date (midnight UTC); tests fix it.
 	today func() time.Time
 }
 
@@ -40,11 +40,14 @@ func New(records *adapters.Records) *App {
 }
 
 // WithClock returns the use cases on the clock now (the platform's, simulated or real): the
-// current instant, and today's date from it.
+// current instant, and today's date from it in the UK, where the centres are, as referral and
+// scheduling date theirs (review 82: between midnight and one in the morning of British Summer
+// Time a hold was dated the day before, so the parent's copy said contact was suspended a day
+// early, and a concern raised at 00:30 on 1 July counted in the quarter before; decision 405).
 func (a *App) WithClock(now func() time.Time) *App {
 	b := *a
 	b.now = now
-	b.today = func() time.Time { return now().UTC().Truncate(24 * time.Hour) }
+	b.today = func() time.Time { return dates.InUK(now()) }
 	return &b
 }
 

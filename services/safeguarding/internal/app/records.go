@@ -132,13 +132,15 @@ const withheldWhy = "withheld from you: only the centre's safeguarding lead read
 // withheld is the line a reader is given of a record withheld from them: what kind of record it
 // is, never its text, who made it, nor an escalation's agency.
 func withheld(msg proto.Message) string {
-	switch msg.(type) {
+	switch e := msg.(type) {
 	case *safeguardingv1.ConcernActionAdded:
 		return "an action was recorded on the concern; what was done is " + withheldWhy
 	case *safeguardingv1.ConcernEscalated:
 		return "the concern was escalated to an outside agency; to which, and its reference, are " + withheldWhy
 	case *safeguardingv1.ConcernClosed:
 		return "the concern was closed; its outcome and the closing note are " + withheldWhy
+	case *safeguardingv1.ConcernMoved:
+		return "the concern was moved to the family it is about, " + e.GetMovedToConcernId() + "; why is " + withheldWhy
 	case *safeguardingv1.RecordCorrected:
 		return "a record of the concern was corrected; the correction is " + withheldWhy
 	case *safeguardingv1.LeadAlerted:
@@ -223,6 +225,9 @@ func summary(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *safeguardingv1.ConcernRaised:
 		raised := fmt.Sprintf("concern raised: %s, %s involved", words.Enum(e.GetCategory()), people(len(e.GetPersonIds())))
+		if from := e.GetMovedFromConcernId(); from != "" {
+			raised += "; moved here by the safeguarding lead from concern " + from + ", raised about another family by mistake"
+		}
 		if e.GetTextNotKept() {
 			// Review 38: recorded after the family's key was destroyed; not an erased text.
 			raised += "; description not kept: raised after the family's personal data was erased: take the account from " +
@@ -237,6 +242,9 @@ func summary(msg proto.Message) string {
 		return "escalated to " + words.Enum(e.GetAgency())
 	case *safeguardingv1.ConcernClosed:
 		return "concern closed: " + concernOutcome(e.GetOutcome())
+	case *safeguardingv1.ConcernMoved:
+		return "concern moved: it was raised about this family by mistake, and is about another family of the centre, " +
+			"where it is concern " + e.GetMovedToConcernId()
 	case *safeguardingv1.RecordCorrected:
 		s := "correction of " + strings.ToLower(words.Event(e.GetCorrectsEventType())) + " " + e.GetCorrectsEventId()
 		if n := len(e.GetRecipientsToTell()); n > 0 {

@@ -38,6 +38,9 @@ type Concern struct {
 	alerted uuid.UUID
 	// textNotKept says it was raised after the family's key was destroyed, without its description.
 	textNotKept bool
+	// movedTo is the concern it was moved to, raised about the right family (ConcernMoved), and
+	// movedFrom the one moved here; uuid.Nil when none (decision 404).
+	movedTo, movedFrom uuid.UUID
 	ledger
 }
 
@@ -50,6 +53,10 @@ type NewConcern struct {
 	// TextNotKept says the family's key was destroyed (its personal data erased): the concern is
 	// still recorded and the lead alerted, the description checked but not kept (review 38).
 	TextNotKept bool
+	// Moved is the concern raised about another family by mistake that this one is moved from
+	// (decision 404): it is raised on that one's date and by its raiser, and alerts nobody (the
+	// lead moves it).
+	Moved *Concern
 }
 
 // RaiseConcern records a new concern and alerts the centre's safeguarding lead. Anyone who works
@@ -64,8 +71,9 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 		v.add("category", "must be one of the concern categories")
 	}
 	checked := len(v.Violations)
-	v.text("description", description, MaxText, true)
-	if len(v.Violations) == checked && !inwords.Says(description) {
+	if n.Moved != nil && n.TextNotKept {
+		// Moved with no text to carry (either family's key destroyed): nothing to check.
+	} else if v.text("description", description, MaxText, true); len(v.Violations) == checked && !inwords.Says(description) {
 		// "x" alerts the lead to nothing they can act on (review 15), as an action or a closing
 		// that says nothing records nothing (decision 128).
 		v.add("description", fmt.Sprintf("must say what happened, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
@@ -85,10 +93,14 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 	if n.TextNotKept {
 		sealed = nil
 	}
+	raisedOn, raisedBy, movedFrom := today, c.Subject, ""
+	if n.Moved != nil {
+		raisedOn, raisedBy, movedFrom = n.Moved.RaisedOn(), n.Moved.RaisedBy(), n.Moved.ID().String()
+	}
 	events, err := k.record(
 		&safeguardingv1.ConcernRaised{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
-			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: dates.Proto(today), RaisedBy: c.Subject,
-			PersonIds: people, SealedDescription: sealed, TextNotKept: n.TextNotKept},
+			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: dates.Proto(raisedOn), RaisedBy: raisedBy,
+			PersonIds: people, SealedDescription: sealed, TextNotKept: n.TextNotKept, MovedFromConcernId: movedFrom},
 		&safeguardingv1.LeadAlerted{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
 			Category: n.Category, AlertedOn: dates.Proto(today)})
 	return k, events, err
@@ -124,6 +136,7 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 		k.family, k.centre, k.booking = parseID(e.GetFamilyId()), parseID(e.GetCentreId()), parseID(e.GetBookingId())
 		k.category, k.raisedOn, k.raisedBy = e.GetCategory(), dates.Time(e.GetRaisedOn()), e.GetRaisedBy()
 		k.textNotKept = e.GetTextNotKept()
+		k.movedFrom = parseID(e.GetMovedFromConcernId())
 		k.people = nil
 		for _, p := range e.GetPersonIds() {
 			k.people = append(k.people, parseID(p))
@@ -147,6 +160,9 @@ func (k *Concern) apply(id uuid.UUID, ev proto.Message) error {
 	case *safeguardingv1.ConcernClosed:
 		k.closed, k.outcome = true, e.GetOutcome()
 		k.note(id, ev, e.GetClosedBy(), true)
+	case *safeguardingv1.ConcernMoved:
+		k.closed, k.movedTo = true, parseID(e.GetMovedToConcernId())
+		k.note(id, ev, e.GetMovedBy(), true)
 	case *safeguardingv1.RecordCorrected:
 		k.note(id, ev, e.GetCorrectedBy(), true)
 	default:
@@ -335,6 +351,46 @@ const OutcomeChoices = "no further action, resolved at the centre, taken on by t
 func ReferredOn(o safeguardingv1.ConcernOutcome) bool {
 	return o == safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_TAKEN_ON_BY_AGENCY ||
 		o == safeguardingv1.ConcernOutcome_CONCERN_OUTCOME_AGENCY_TOOK_NO_FURTHER_ACTION
+}
+
+// MovedTo is the concern this one was moved to, raised about the right family; uuid.Nil when it
+// was not moved (decision 404).
+func (k *Concern) MovedTo() uuid.UUID { return k.movedTo }
+
+// MovedFrom is the concern, raised about another family by mistake, that this one was moved from;
+// uuid.Nil when none.
+func (k *Concern) MovedFrom() uuid.UUID { return k.movedFrom }
+
+// ErrConcernActedOn refuses moving a concern something was done on: an action, an escalation or a
+// hold was taken about the family it names, and stays theirs.
+var ErrConcernActedOn = problem.Rule("CONCERN_ACTED_ON", "something was done on the concern about the family it names "+
+	"(an action, an escalation, or a hold placed for it), so it is not moved: close it saying it was raised about the wrong "+
+	"family (familytime safeguarding close CONCERN --outcome no-further-action --note ...), lift any hold it placed, and "+
+	"raise the concern on the right family")
+
+// Move closes a concern raised about the wrong family of the centre as moved to the concern to,
+// raised about the right one (decision 404): only while open, and before anything was done on it
+// (ErrConcernActedOn; held says a hold in force was placed for it), and saying why. The new
+// concern is the caller's to raise (RaiseConcern with Moved).
+func (k *Concern) Move(c Caller, to uuid.UUID, why string, held bool, today time.Time) ([]proto.Message, error) {
+	if k.closed {
+		return nil, problem.Rule(ErrConcernClosed.Reason, "the concern is closed, so it is not moved: raise the concern on the "+
+			"right family, and correct this one's description to say it was about another family (familytime safeguarding correct)")
+	}
+	if k.actions > 0 || k.Escalated() || held {
+		return nil, ErrConcernActedOn
+	}
+	why = strings.TrimSpace(why)
+	var v violations
+	v.text("reason", why, 2000, true)
+	if !slices.ContainsFunc(v.Violations, func(p problem.Violation) bool { return p.Field == "reason" }) && !inwords.Says(why) {
+		v.add("reason", fmt.Sprintf("must say why the concern is moved, in words (at least %d letters or digits, one a letter)", inwords.MinLength))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return k.record(&safeguardingv1.ConcernMoved{ConcernId: k.id.String(), FamilyId: k.family.String(), CentreId: k.centre.String(),
+		MovedToConcernId: to.String(), MovedOn: dates.Proto(today), MovedBy: c.Subject, SealedReason: note(why)})
 }
 
 // Correct records a correction of one of the concern's records (open or closed).

@@ -85,7 +85,8 @@ func EachSealed(ev proto.Message, f func(field string, in []byte) ([]byte, error
 // (docs/decisions.md 86).
 func KeptWithoutText(ev proto.Message) bool {
 	switch e := ev.(type) {
-	case *safeguardingv1.AccessRecorded, *safeguardingv1.AccessRefused, *safeguardingv1.ConcernClosed, *safeguardingv1.HoldLifted:
+	case *safeguardingv1.AccessRecorded, *safeguardingv1.AccessRefused, *safeguardingv1.ConcernClosed, *safeguardingv1.ConcernMoved,
+		*safeguardingv1.HoldLifted:
 		return true
 	case *safeguardingv1.ConcernEscalated:
 		// Still the text as the domain wrote it: a reference given is text, not dropped silently.

@@ -160,6 +160,14 @@ func NoteNotKept(family uuid.UUID) string {
 		"if it must be kept", family)
 }
 
+// MovedTextNotKept is what the lead moving a concern is told when its description could not be
+// carried: the first family's key, or the family's it is about, was destroyed (decision 404).
+func MovedTextNotKept(family uuid.UUID) string {
+	return fmt.Sprintf("TEXT_NOT_KEPT: the concern is moved to family %s, but its description was not carried: one family's "+
+		"personal data was erased, so there was no text to read, or none can be kept for them; take the account from its raiser "+
+		"in person, and keep it where the centre keeps safeguarding papers outside the platform", family)
+}
+
 func TextNotKept(family uuid.UUID) string {
 	return fmt.Sprintf("TEXT_NOT_KEPT: family %s's personal data was erased, so the concern was recorded and the "+
 		"safeguarding lead alerted, but its description was not kept: tell the safeguarding lead in person now what you saw "+

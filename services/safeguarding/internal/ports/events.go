@@ -153,7 +153,7 @@ func ReferralEvents(a *app.App) bus.Handler {
 			}
 			on := dates.Time(ev.GetErasedOn())
 			if on.IsZero() {
-				on = d.Envelope.GetRecordedAt().AsTime().UTC().Truncate(24 * time.Hour)
+				on = dates.InUK(d.Envelope.GetRecordedAt().AsTime())
 			}
 			a.CaseClosed(uow, family, d.Envelope.GetRecordedAt().AsTime())
 			return a.FamilyErased(ctx, uow, family, int32(ev.GetReason()), on)
@@ -330,7 +330,8 @@ const OwnConsumer = "safeguarding-safeguarding"
 
 // OwnSubjects are safeguarding's events that bring a record in use to an end: a concern closed, a
 // hold lifted, an observation report released.
-var OwnSubjects = []string{"ft.safeguarding.*.ConcernClosed", "ft.safeguarding.*.HoldLifted", "ft.safeguarding.*.ReportReleased"}
+var OwnSubjects = []string{"ft.safeguarding.*.ConcernClosed", "ft.safeguarding.*.ConcernMoved", "ft.safeguarding.*.HoldLifted",
+	"ft.safeguarding.*.ReportReleased"}
 
 // OwnEvents returns the handler of safeguarding's own events: a concern closed, a hold lifted or a
 // report released may let a waiting erasure go ahead.
@@ -340,6 +341,12 @@ func OwnEvents(a *app.App) bus.Handler {
 		switch d.Envelope.GetEventType() {
 		case "familytime.safeguarding.v1.ConcernClosed":
 			ev := &safeguardingv1.ConcernClosed{}
+			if err := d.Payload(ev); err != nil {
+				return err
+			}
+			family = ev.GetFamilyId()
+		case "familytime.safeguarding.v1.ConcernMoved":
+			ev := &safeguardingv1.ConcernMoved{}
 			if err := d.Payload(ev); err != nil {
 				return err
 			}

@@ -335,6 +335,35 @@ func (s *Server) CloseConcern(ctx context.Context, req *safeguardingv1.CloseConc
 	return resp, nil
 }
 
+// MoveConcern moves a concern raised about the wrong family of the centre to the family it is
+// about, as a new concern there (decision 404).
+func (s *Server) MoveConcern(ctx context.Context, req *safeguardingv1.MoveConcernRequest) (*safeguardingv1.MoveConcernResponse, error) {
+	c, err := s.acting(ctx, req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	centre := id(req.GetCentreId())
+	to := domain.NewConcern{Family: id(req.GetFamilyId()), Booking: id(req.GetBookingId())}
+	for _, p := range req.GetPersonIds() {
+		to.People = append(to.People, id(p))
+	}
+	// Held from before the new concern is sealed until after it is committed (decision 400).
+	hold := s.app.KeyHold()
+	defer hold.Release()
+	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.MoveConcernResponse, *eventstore.UnitOfWork, error) {
+		first, k, uow, err := s.app.MoveConcern(ctx, c, centre, id(req.GetConcernId()), to, req.GetReason(), md, hold)
+		if err != nil {
+			return nil, nil, err
+		}
+		out := &safeguardingv1.MoveConcernResponse{ConcernId: k.ID().String(), MovedFromConcernId: first.ID().String(),
+			FamilyId: k.FamilyID().String()}
+		if k.TextNotKept() {
+			out.TextWarning = domain.MovedTextNotKept(k.FamilyID())
+		}
+		return out, uow, nil
+	})
+}
+
 // CorrectRecord records a correction.
 func (s *Server) CorrectRecord(ctx context.Context, req *safeguardingv1.CorrectRecordRequest) (*safeguardingv1.CorrectRecordResponse, error) {
 	c, err := s.acting(ctx, req.GetCentreId())

@@ -35,6 +35,7 @@ var Policy = auth.Policy{
 	svc + "AddConcernAction":      {Roles: lead, CentreScoped: true},
 	svc + "EscalateConcern":       {Roles: lead, CentreScoped: true},
 	svc + "CloseConcern":          {Roles: lead, CentreScoped: true},
+	svc + "MoveConcern":           {Roles: lead, CentreScoped: true},
 	svc + "CorrectRecord":         {Roles: centreStaff, CentreScoped: true},
 	svc + "PlaceHold":             {Roles: lead, CentreScoped: true},
 	svc + "LiftHold":              {Roles: lead, CentreScoped: true},

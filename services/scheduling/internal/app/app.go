@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/familytime/familytime/services/platform/dates"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/scheduling/internal/adapters"
 )
@@ -41,19 +42,18 @@ func (a *App) Store() *eventstore.Store { return a.centres.Store() }
 
 // New returns the use cases over the repositories.
 func New(centres *adapters.Centres, sessions *adapters.Sessions) *App {
-	return &App{centres: centres, sessions: sessions, now: time.Now, acted: &actsNoted{}, today: func() time.Time {
-		return time.Now().UTC().Truncate(24 * time.Hour)
-	}}
+	return (&App{centres: centres, sessions: sessions, acted: &actsNoted{}}).WithClock(time.Now)
 }
 
 // Now is the instant by the service's clock (WithClock): a command's answer says it was carried
 // out then (command.OnceSaying, decision 287).
 func (a *App) Now() time.Time { return a.now() }
 
-// WithClock makes the use cases take the time from now: tests choose the date.
+// WithClock makes the use cases take the time from now: tests choose the date. Today is the
+// date in the UK, where the centres are (decision 405).
 func (a *App) WithClock(now func() time.Time) *App {
 	a.now = now
-	a.today = func() time.Time { return now().UTC().Truncate(24 * time.Hour) }
+	a.today = func() time.Time { return dates.InUK(now()) }
 	return a
 }
 

@@ -1597,9 +1597,14 @@ type ConcernRaised struct {
 	// it is recorded and the lead alerted, but its description was not kept (there is no key to
 	// seal it with, and none is made again for an erased family). The lead takes the account from
 	// the raiser in person (review 38).
-	TextNotKept   bool `protobuf:"varint,10,opt,name=text_not_kept,json=textNotKept,proto3" json:"text_not_kept,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TextNotKept bool `protobuf:"varint,10,opt,name=text_not_kept,json=textNotKept,proto3" json:"text_not_kept,omitempty"`
+	// The concern was raised about another family of the centre by mistake, and moved here by the
+	// safeguarding lead (ConcernMoved on that concern, UUID); raised_on and raised_by are that first
+	// raising's, the description its own, sealed again with this family's key. Empty otherwise
+	// (decision 404).
+	MovedFromConcernId string `protobuf:"bytes,11,opt,name=moved_from_concern_id,json=movedFromConcernId,proto3" json:"moved_from_concern_id,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *ConcernRaised) Reset() {
@@ -1702,6 +1707,117 @@ func (x *ConcernRaised) GetTextNotKept() bool {
 	return false
 }
 
+func (x *ConcernRaised) GetMovedFromConcernId() string {
+	if x != nil {
+		return x.MovedFromConcernId
+	}
+	return ""
+}
+
+// ConcernMoved: the concern was raised about the wrong family of the centre (a volunteer read
+// another row of the day sheet), and the safeguarding lead moved it, before anything was done on
+// it, to the family it is about: a new concern there (moved_to_concern_id, its ConcernRaised naming
+// this one) carries its description. This concern is closed by it, and counted nowhere; it stays
+// on this family's record, saying it was moved (decision 404).
+type ConcernMoved struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern moved (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family it was raised about by mistake (UUID).
+	FamilyId string `protobuf:"bytes,2,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,3,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The concern raised about the right family (UUID).
+	MovedToConcernId string `protobuf:"bytes,4,opt,name=moved_to_concern_id,json=movedToConcernId,proto3" json:"moved_to_concern_id,omitempty"`
+	// The centre's local date it was moved.
+	MovedOn *v1.Date `protobuf:"bytes,5,opt,name=moved_on,json=movedOn,proto3" json:"moved_on,omitempty"`
+	// The account id of who moved it (the safeguarding lead).
+	MovedBy string `protobuf:"bytes,6,opt,name=moved_by,json=movedBy,proto3" json:"moved_by,omitempty"`
+	// Why, in the lead's words: a serialised Note, sealed; never published in clear.
+	SealedReason  []byte `protobuf:"bytes,7,opt,name=sealed_reason,json=sealedReason,proto3" json:"sealed_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConcernMoved) Reset() {
+	*x = ConcernMoved{}
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConcernMoved) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConcernMoved) ProtoMessage() {}
+
+func (x *ConcernMoved) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConcernMoved.ProtoReflect.Descriptor instead.
+func (*ConcernMoved) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ConcernMoved) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *ConcernMoved) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *ConcernMoved) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *ConcernMoved) GetMovedToConcernId() string {
+	if x != nil {
+		return x.MovedToConcernId
+	}
+	return ""
+}
+
+func (x *ConcernMoved) GetMovedOn() *v1.Date {
+	if x != nil {
+		return x.MovedOn
+	}
+	return nil
+}
+
+func (x *ConcernMoved) GetMovedBy() string {
+	if x != nil {
+		return x.MovedBy
+	}
+	return ""
+}
+
+func (x *ConcernMoved) GetSealedReason() []byte {
+	if x != nil {
+		return x.SealedReason
+	}
+	return nil
+}
+
 // LeadAlerted: the centre's safeguarding lead is alerted to a concern. The CLI's alerts command
 // and the dashboard show it.
 type LeadAlerted struct {
@@ -1722,7 +1838,7 @@ type LeadAlerted struct {
 
 func (x *LeadAlerted) Reset() {
 	*x = LeadAlerted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1734,7 +1850,7 @@ func (x *LeadAlerted) String() string {
 func (*LeadAlerted) ProtoMessage() {}
 
 func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[10]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1747,7 +1863,7 @@ func (x *LeadAlerted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeadAlerted.ProtoReflect.Descriptor instead.
 func (*LeadAlerted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{10}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *LeadAlerted) GetConcernId() string {
@@ -1806,7 +1922,7 @@ type ConcernActionAdded struct {
 
 func (x *ConcernActionAdded) Reset() {
 	*x = ConcernActionAdded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1818,7 +1934,7 @@ func (x *ConcernActionAdded) String() string {
 func (*ConcernActionAdded) ProtoMessage() {}
 
 func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[11]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1831,7 +1947,7 @@ func (x *ConcernActionAdded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernActionAdded.ProtoReflect.Descriptor instead.
 func (*ConcernActionAdded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{11}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ConcernActionAdded) GetConcernId() string {
@@ -1903,7 +2019,7 @@ type ConcernEscalated struct {
 
 func (x *ConcernEscalated) Reset() {
 	*x = ConcernEscalated{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1915,7 +2031,7 @@ func (x *ConcernEscalated) String() string {
 func (*ConcernEscalated) ProtoMessage() {}
 
 func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[12]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1928,7 +2044,7 @@ func (x *ConcernEscalated) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernEscalated.ProtoReflect.Descriptor instead.
 func (*ConcernEscalated) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{12}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ConcernEscalated) GetConcernId() string {
@@ -2011,7 +2127,7 @@ type ConcernClosed struct {
 
 func (x *ConcernClosed) Reset() {
 	*x = ConcernClosed{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2023,7 +2139,7 @@ func (x *ConcernClosed) String() string {
 func (*ConcernClosed) ProtoMessage() {}
 
 func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[13]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2036,7 +2152,7 @@ func (x *ConcernClosed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConcernClosed.ProtoReflect.Descriptor instead.
 func (*ConcernClosed) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{13}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ConcernClosed) GetConcernId() string {
@@ -2118,7 +2234,7 @@ type RecordCorrected struct {
 
 func (x *RecordCorrected) Reset() {
 	*x = RecordCorrected{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2130,7 +2246,7 @@ func (x *RecordCorrected) String() string {
 func (*RecordCorrected) ProtoMessage() {}
 
 func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[14]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2143,7 +2259,7 @@ func (x *RecordCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordCorrected.ProtoReflect.Descriptor instead.
 func (*RecordCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{14}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RecordCorrected) GetFamilyId() string {
@@ -2224,7 +2340,7 @@ type ReportDue struct {
 
 func (x *ReportDue) Reset() {
 	*x = ReportDue{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2236,7 +2352,7 @@ func (x *ReportDue) String() string {
 func (*ReportDue) ProtoMessage() {}
 
 func (x *ReportDue) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[15]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2249,7 +2365,7 @@ func (x *ReportDue) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDue.ProtoReflect.Descriptor instead.
 func (*ReportDue) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{15}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ReportDue) GetReportId() string {
@@ -2309,7 +2425,7 @@ type ReportSection struct {
 
 func (x *ReportSection) Reset() {
 	*x = ReportSection{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2321,7 +2437,7 @@ func (x *ReportSection) String() string {
 func (*ReportSection) ProtoMessage() {}
 
 func (x *ReportSection) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2334,7 +2450,7 @@ func (x *ReportSection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSection.ProtoReflect.Descriptor instead.
 func (*ReportSection) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ReportSection) GetKind() ReportSectionKind {
@@ -2375,7 +2491,7 @@ type ReportDrafted struct {
 
 func (x *ReportDrafted) Reset() {
 	*x = ReportDrafted{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2387,7 +2503,7 @@ func (x *ReportDrafted) String() string {
 func (*ReportDrafted) ProtoMessage() {}
 
 func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2400,7 +2516,7 @@ func (x *ReportDrafted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportDrafted.ProtoReflect.Descriptor instead.
 func (*ReportDrafted) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ReportDrafted) GetReportId() string {
@@ -2469,7 +2585,7 @@ type ReportSubmittedForCheck struct {
 
 func (x *ReportSubmittedForCheck) Reset() {
 	*x = ReportSubmittedForCheck{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2481,7 +2597,7 @@ func (x *ReportSubmittedForCheck) String() string {
 func (*ReportSubmittedForCheck) ProtoMessage() {}
 
 func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2494,7 +2610,7 @@ func (x *ReportSubmittedForCheck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSubmittedForCheck.ProtoReflect.Descriptor instead.
 func (*ReportSubmittedForCheck) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ReportSubmittedForCheck) GetReportId() string {
@@ -2548,7 +2664,7 @@ type ReportChecked struct {
 
 func (x *ReportChecked) Reset() {
 	*x = ReportChecked{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2560,7 +2676,7 @@ func (x *ReportChecked) String() string {
 func (*ReportChecked) ProtoMessage() {}
 
 func (x *ReportChecked) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2573,7 +2689,7 @@ func (x *ReportChecked) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportChecked.ProtoReflect.Descriptor instead.
 func (*ReportChecked) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ReportChecked) GetReportId() string {
@@ -2650,7 +2766,7 @@ type ReportReassigned struct {
 
 func (x *ReportReassigned) Reset() {
 	*x = ReportReassigned{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2662,7 +2778,7 @@ func (x *ReportReassigned) String() string {
 func (*ReportReassigned) ProtoMessage() {}
 
 func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2675,7 +2791,7 @@ func (x *ReportReassigned) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReassigned.ProtoReflect.Descriptor instead.
 func (*ReportReassigned) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *ReportReassigned) GetReportId() string {
@@ -2744,7 +2860,7 @@ type Recipient struct {
 
 func (x *Recipient) Reset() {
 	*x = Recipient{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2756,7 +2872,7 @@ func (x *Recipient) String() string {
 func (*Recipient) ProtoMessage() {}
 
 func (x *Recipient) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2769,7 +2885,7 @@ func (x *Recipient) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Recipient.ProtoReflect.Descriptor instead.
 func (*Recipient) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *Recipient) GetKind() RecipientKind {
@@ -2821,7 +2937,7 @@ type ReportReleased struct {
 
 func (x *ReportReleased) Reset() {
 	*x = ReportReleased{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2833,7 +2949,7 @@ func (x *ReportReleased) String() string {
 func (*ReportReleased) ProtoMessage() {}
 
 func (x *ReportReleased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2846,7 +2962,7 @@ func (x *ReportReleased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportReleased.ProtoReflect.Descriptor instead.
 func (*ReportReleased) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ReportReleased) GetReportId() string {
@@ -2920,7 +3036,7 @@ type ReportCopiesSent struct {
 
 func (x *ReportCopiesSent) Reset() {
 	*x = ReportCopiesSent{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2932,7 +3048,7 @@ func (x *ReportCopiesSent) String() string {
 func (*ReportCopiesSent) ProtoMessage() {}
 
 func (x *ReportCopiesSent) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2945,7 +3061,7 @@ func (x *ReportCopiesSent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportCopiesSent.ProtoReflect.Descriptor instead.
 func (*ReportCopiesSent) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ReportCopiesSent) GetReportId() string {
@@ -3028,7 +3144,7 @@ type AccessRecorded struct {
 
 func (x *AccessRecorded) Reset() {
 	*x = AccessRecorded{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3040,7 +3156,7 @@ func (x *AccessRecorded) String() string {
 func (*AccessRecorded) ProtoMessage() {}
 
 func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3053,7 +3169,7 @@ func (x *AccessRecorded) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecorded.ProtoReflect.Descriptor instead.
 func (*AccessRecorded) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *AccessRecorded) GetFamilyId() string {
@@ -3148,7 +3264,7 @@ type AccessRefused struct {
 
 func (x *AccessRefused) Reset() {
 	*x = AccessRefused{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3160,7 +3276,7 @@ func (x *AccessRefused) String() string {
 func (*AccessRefused) ProtoMessage() {}
 
 func (x *AccessRefused) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3173,7 +3289,7 @@ func (x *AccessRefused) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRefused.ProtoReflect.Descriptor instead.
 func (*AccessRefused) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{25}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AccessRefused) GetFamilyId() string {
@@ -3250,7 +3366,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3262,7 +3378,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3275,7 +3391,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *Note) GetText() string {
@@ -3298,7 +3414,7 @@ type Correction struct {
 
 func (x *Correction) Reset() {
 	*x = Correction{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3310,7 +3426,7 @@ func (x *Correction) String() string {
 func (*Correction) ProtoMessage() {}
 
 func (x *Correction) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3323,7 +3439,7 @@ func (x *Correction) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Correction.ProtoReflect.Descriptor instead.
 func (*Correction) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Correction) GetText() string {
@@ -3351,7 +3467,7 @@ type ReportText struct {
 
 func (x *ReportText) Reset() {
 	*x = ReportText{}
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3363,7 +3479,7 @@ func (x *ReportText) String() string {
 func (*ReportText) ProtoMessage() {}
 
 func (x *ReportText) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3376,7 +3492,7 @@ func (x *ReportText) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportText.ProtoReflect.Descriptor instead.
 func (*ReportText) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_safeguarding_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReportText) GetSections() []string {
@@ -3481,7 +3597,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\vassessed_by\x18\b \x01(\tR\n" +
 	"assessedBy\x12\x1f\n" +
 	"\vsealed_note\x18\t \x01(\fR\n" +
-	"sealedNote\"\x98\x03\n" +
+	"sealedNote\"\xcb\x03\n" +
 	"\rConcernRaised\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3496,7 +3612,17 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"person_ids\x18\b \x03(\tR\tpersonIds\x12-\n" +
 	"\x12sealed_description\x18\t \x01(\fR\x11sealedDescription\x12\"\n" +
 	"\rtext_not_kept\x18\n" +
-	" \x01(\bR\vtextNotKept\"\xea\x01\n" +
+	" \x01(\bR\vtextNotKept\x121\n" +
+	"\x15moved_from_concern_id\x18\v \x01(\tR\x12movedFromConcernId\"\x8d\x02\n" +
+	"\fConcernMoved\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x02 \x01(\tR\bfamilyId\x12\x1b\n" +
+	"\tcentre_id\x18\x03 \x01(\tR\bcentreId\x12-\n" +
+	"\x13moved_to_concern_id\x18\x04 \x01(\tR\x10movedToConcernId\x125\n" +
+	"\bmoved_on\x18\x05 \x01(\v2\x1a.familytime.common.v1.DateR\amovedOn\x12\x19\n" +
+	"\bmoved_by\x18\x06 \x01(\tR\amovedBy\x12#\n" +
+	"\rsealed_reason\x18\a \x01(\fR\fsealedReason\"\xea\x01\n" +
 	"\vLeadAlerted\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3726,7 +3852,7 @@ func file_familytime_safeguarding_v1_events_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_events_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_familytime_safeguarding_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(HoldReason)(0),                     // 0: familytime.safeguarding.v1.HoldReason
 	(RiskRating)(0),                     // 1: familytime.safeguarding.v1.RiskRating
@@ -3748,85 +3874,87 @@ var file_familytime_safeguarding_v1_events_proto_goTypes = []any{
 	(*ExpiredInjunction)(nil),           // 17: familytime.safeguarding.v1.ExpiredInjunction
 	(*RiskAssessed)(nil),                // 18: familytime.safeguarding.v1.RiskAssessed
 	(*ConcernRaised)(nil),               // 19: familytime.safeguarding.v1.ConcernRaised
-	(*LeadAlerted)(nil),                 // 20: familytime.safeguarding.v1.LeadAlerted
-	(*ConcernActionAdded)(nil),          // 21: familytime.safeguarding.v1.ConcernActionAdded
-	(*ConcernEscalated)(nil),            // 22: familytime.safeguarding.v1.ConcernEscalated
-	(*ConcernClosed)(nil),               // 23: familytime.safeguarding.v1.ConcernClosed
-	(*RecordCorrected)(nil),             // 24: familytime.safeguarding.v1.RecordCorrected
-	(*ReportDue)(nil),                   // 25: familytime.safeguarding.v1.ReportDue
-	(*ReportSection)(nil),               // 26: familytime.safeguarding.v1.ReportSection
-	(*ReportDrafted)(nil),               // 27: familytime.safeguarding.v1.ReportDrafted
-	(*ReportSubmittedForCheck)(nil),     // 28: familytime.safeguarding.v1.ReportSubmittedForCheck
-	(*ReportChecked)(nil),               // 29: familytime.safeguarding.v1.ReportChecked
-	(*ReportReassigned)(nil),            // 30: familytime.safeguarding.v1.ReportReassigned
-	(*Recipient)(nil),                   // 31: familytime.safeguarding.v1.Recipient
-	(*ReportReleased)(nil),              // 32: familytime.safeguarding.v1.ReportReleased
-	(*ReportCopiesSent)(nil),            // 33: familytime.safeguarding.v1.ReportCopiesSent
-	(*AccessRecorded)(nil),              // 34: familytime.safeguarding.v1.AccessRecorded
-	(*AccessRefused)(nil),               // 35: familytime.safeguarding.v1.AccessRefused
-	(*Note)(nil),                        // 36: familytime.safeguarding.v1.Note
-	(*Correction)(nil),                  // 37: familytime.safeguarding.v1.Correction
-	(*ReportText)(nil),                  // 38: familytime.safeguarding.v1.ReportText
-	(*v1.Date)(nil),                     // 39: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),       // 40: google.protobuf.Timestamp
+	(*ConcernMoved)(nil),                // 20: familytime.safeguarding.v1.ConcernMoved
+	(*LeadAlerted)(nil),                 // 21: familytime.safeguarding.v1.LeadAlerted
+	(*ConcernActionAdded)(nil),          // 22: familytime.safeguarding.v1.ConcernActionAdded
+	(*ConcernEscalated)(nil),            // 23: familytime.safeguarding.v1.ConcernEscalated
+	(*ConcernClosed)(nil),               // 24: familytime.safeguarding.v1.ConcernClosed
+	(*RecordCorrected)(nil),             // 25: familytime.safeguarding.v1.RecordCorrected
+	(*ReportDue)(nil),                   // 26: familytime.safeguarding.v1.ReportDue
+	(*ReportSection)(nil),               // 27: familytime.safeguarding.v1.ReportSection
+	(*ReportDrafted)(nil),               // 28: familytime.safeguarding.v1.ReportDrafted
+	(*ReportSubmittedForCheck)(nil),     // 29: familytime.safeguarding.v1.ReportSubmittedForCheck
+	(*ReportChecked)(nil),               // 30: familytime.safeguarding.v1.ReportChecked
+	(*ReportReassigned)(nil),            // 31: familytime.safeguarding.v1.ReportReassigned
+	(*Recipient)(nil),                   // 32: familytime.safeguarding.v1.Recipient
+	(*ReportReleased)(nil),              // 33: familytime.safeguarding.v1.ReportReleased
+	(*ReportCopiesSent)(nil),            // 34: familytime.safeguarding.v1.ReportCopiesSent
+	(*AccessRecorded)(nil),              // 35: familytime.safeguarding.v1.AccessRecorded
+	(*AccessRefused)(nil),               // 36: familytime.safeguarding.v1.AccessRefused
+	(*Note)(nil),                        // 37: familytime.safeguarding.v1.Note
+	(*Correction)(nil),                  // 38: familytime.safeguarding.v1.Correction
+	(*ReportText)(nil),                  // 39: familytime.safeguarding.v1.ReportText
+	(*v1.Date)(nil),                     // 40: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),       // 41: google.protobuf.Timestamp
 }
 var file_familytime_safeguarding_v1_events_proto_depIdxs = []int32{
 	0,  // 0: familytime.safeguarding.v1.HoldPlaced.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	39, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
-	39, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
-	39, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
-	39, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
-	39, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
-	39, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
-	39, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
-	39, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
-	39, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
-	39, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
-	39, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
-	39, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
+	40, // 1: familytime.safeguarding.v1.HoldPlaced.placed_on:type_name -> familytime.common.v1.Date
+	40, // 2: familytime.safeguarding.v1.HoldPlaced.review_by:type_name -> familytime.common.v1.Date
+	40, // 3: familytime.safeguarding.v1.LeadAlertedOfHold.alerted_on:type_name -> familytime.common.v1.Date
+	40, // 4: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.checked_on:type_name -> familytime.common.v1.Date
+	40, // 5: familytime.safeguarding.v1.LeadAlertedOfDuplicateCheck.alerted_on:type_name -> familytime.common.v1.Date
+	40, // 6: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.finding_made_on:type_name -> familytime.common.v1.Date
+	40, // 7: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.checked_on:type_name -> familytime.common.v1.Date
+	40, // 8: familytime.safeguarding.v1.LeadAlertedOfFindingCheck.alerted_on:type_name -> familytime.common.v1.Date
+	40, // 9: familytime.safeguarding.v1.HoldLifted.lifted_on:type_name -> familytime.common.v1.Date
+	40, // 10: familytime.safeguarding.v1.HoldReviewed.reviewed_on:type_name -> familytime.common.v1.Date
+	40, // 11: familytime.safeguarding.v1.HoldReviewed.next_review_by:type_name -> familytime.common.v1.Date
+	40, // 12: familytime.safeguarding.v1.RiskScreenedProvisionally.screened_on:type_name -> familytime.common.v1.Date
 	1,  // 13: familytime.safeguarding.v1.RiskScreenedProvisionally.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 14: familytime.safeguarding.v1.RiskScreenedProvisionally.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	39, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
-	40, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
+	40, // 15: familytime.safeguarding.v1.RiskScreenedProvisionally.carried_after_assessment_on:type_name -> familytime.common.v1.Date
+	41, // 16: familytime.safeguarding.v1.RiskScreenedProvisionally.flagged_at:type_name -> google.protobuf.Timestamp
 	17, // 17: familytime.safeguarding.v1.RiskScreenedProvisionally.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
 	9,  // 18: familytime.safeguarding.v1.ExpiredInjunction.kind:type_name -> familytime.safeguarding.v1.InjunctionKind
-	39, // 19: familytime.safeguarding.v1.ExpiredInjunction.made_on:type_name -> familytime.common.v1.Date
-	39, // 20: familytime.safeguarding.v1.ExpiredInjunction.expires_on:type_name -> familytime.common.v1.Date
-	39, // 21: familytime.safeguarding.v1.ExpiredInjunction.screened_on:type_name -> familytime.common.v1.Date
-	39, // 22: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
+	40, // 19: familytime.safeguarding.v1.ExpiredInjunction.made_on:type_name -> familytime.common.v1.Date
+	40, // 20: familytime.safeguarding.v1.ExpiredInjunction.expires_on:type_name -> familytime.common.v1.Date
+	40, // 21: familytime.safeguarding.v1.ExpiredInjunction.screened_on:type_name -> familytime.common.v1.Date
+	40, // 22: familytime.safeguarding.v1.RiskAssessed.assessed_on:type_name -> familytime.common.v1.Date
 	1,  // 23: familytime.safeguarding.v1.RiskAssessed.rating:type_name -> familytime.safeguarding.v1.RiskRating
 	2,  // 24: familytime.safeguarding.v1.RiskAssessed.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	39, // 25: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
+	40, // 25: familytime.safeguarding.v1.RiskAssessed.next_review_on:type_name -> familytime.common.v1.Date
 	3,  // 26: familytime.safeguarding.v1.ConcernRaised.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	39, // 27: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
-	3,  // 28: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	39, // 29: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
-	39, // 30: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
-	4,  // 31: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
-	39, // 32: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
-	39, // 33: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
-	5,  // 34: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	39, // 35: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	31, // 36: familytime.safeguarding.v1.RecordCorrected.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
-	39, // 37: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
-	7,  // 38: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	39, // 39: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
-	26, // 40: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	39, // 41: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
-	39, // 42: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
-	39, // 43: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
-	8,  // 44: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	39, // 45: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
-	31, // 46: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	39, // 47: familytime.safeguarding.v1.ReportCopiesSent.sent_on:type_name -> familytime.common.v1.Date
-	31, // 48: familytime.safeguarding.v1.ReportCopiesSent.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	6,  // 49: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	6,  // 50: familytime.safeguarding.v1.AccessRefused.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	51, // [51:51] is the sub-list for method output_type
-	51, // [51:51] is the sub-list for method input_type
-	51, // [51:51] is the sub-list for extension type_name
-	51, // [51:51] is the sub-list for extension extendee
-	0,  // [0:51] is the sub-list for field type_name
+	40, // 27: familytime.safeguarding.v1.ConcernRaised.raised_on:type_name -> familytime.common.v1.Date
+	40, // 28: familytime.safeguarding.v1.ConcernMoved.moved_on:type_name -> familytime.common.v1.Date
+	3,  // 29: familytime.safeguarding.v1.LeadAlerted.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	40, // 30: familytime.safeguarding.v1.LeadAlerted.alerted_on:type_name -> familytime.common.v1.Date
+	40, // 31: familytime.safeguarding.v1.ConcernActionAdded.action_on:type_name -> familytime.common.v1.Date
+	4,  // 32: familytime.safeguarding.v1.ConcernEscalated.agency:type_name -> familytime.safeguarding.v1.Agency
+	40, // 33: familytime.safeguarding.v1.ConcernEscalated.escalated_on:type_name -> familytime.common.v1.Date
+	40, // 34: familytime.safeguarding.v1.ConcernClosed.closed_on:type_name -> familytime.common.v1.Date
+	5,  // 35: familytime.safeguarding.v1.ConcernClosed.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	40, // 36: familytime.safeguarding.v1.RecordCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	32, // 37: familytime.safeguarding.v1.RecordCorrected.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
+	40, // 38: familytime.safeguarding.v1.ReportDue.session_on:type_name -> familytime.common.v1.Date
+	7,  // 39: familytime.safeguarding.v1.ReportSection.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	40, // 40: familytime.safeguarding.v1.ReportDrafted.drafted_on:type_name -> familytime.common.v1.Date
+	27, // 41: familytime.safeguarding.v1.ReportDrafted.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	40, // 42: familytime.safeguarding.v1.ReportSubmittedForCheck.submitted_on:type_name -> familytime.common.v1.Date
+	40, // 43: familytime.safeguarding.v1.ReportChecked.checked_on:type_name -> familytime.common.v1.Date
+	40, // 44: familytime.safeguarding.v1.ReportReassigned.reassigned_on:type_name -> familytime.common.v1.Date
+	8,  // 45: familytime.safeguarding.v1.Recipient.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	40, // 46: familytime.safeguarding.v1.ReportReleased.released_on:type_name -> familytime.common.v1.Date
+	32, // 47: familytime.safeguarding.v1.ReportReleased.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	40, // 48: familytime.safeguarding.v1.ReportCopiesSent.sent_on:type_name -> familytime.common.v1.Date
+	32, // 49: familytime.safeguarding.v1.ReportCopiesSent.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	6,  // 50: familytime.safeguarding.v1.AccessRecorded.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	6,  // 51: familytime.safeguarding.v1.AccessRefused.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	52, // [52:52] is the sub-list for method output_type
+	52, // [52:52] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	52, // [52:52] is the sub-list for extension extendee
+	0,  // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_events_proto_init() }
@@ -3840,7 +3968,7 @@ func file_familytime_safeguarding_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_events_proto_rawDesc), len(file_familytime_safeguarding_v1_events_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   29,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -1653,6 +1653,202 @@ func (x *CloseConcernResponse) GetTextWarning() string {
 	return ""
 }
 
+// MoveConcernRequest moves a concern raised about the wrong family to the right one.
+type MoveConcernRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The client's id for this request (UUID).
+	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The centre (UUID).
+	CentreId string `protobuf:"bytes,2,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	// The concern raised about the wrong family (UUID).
+	ConcernId string `protobuf:"bytes,3,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The family of the centre it is about (UUID); another than the concern's. May be left out when
+	// booking_id is given, as for RaiseConcern.
+	FamilyId string `protobuf:"bytes,4,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// The session's booking of that family the concern arose in (UUID), if any.
+	BookingId string `protobuf:"bytes,5,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
+	// The people of that family involved, by person id (UUIDs): the first raising's named the
+	// other family's, and are not carried.
+	PersonIds []string `protobuf:"bytes,6,rep,name=person_ids,json=personIds,proto3" json:"person_ids,omitempty"`
+	// Why it is moved, in the lead's words (sealed when recorded, with the first family's key).
+	Reason        string `protobuf:"bytes,7,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MoveConcernRequest) Reset() {
+	*x = MoveConcernRequest{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MoveConcernRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MoveConcernRequest) ProtoMessage() {}
+
+func (x *MoveConcernRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MoveConcernRequest.ProtoReflect.Descriptor instead.
+func (*MoveConcernRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MoveConcernRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *MoveConcernRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+func (x *MoveConcernRequest) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *MoveConcernRequest) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *MoveConcernRequest) GetBookingId() string {
+	if x != nil {
+		return x.BookingId
+	}
+	return ""
+}
+
+func (x *MoveConcernRequest) GetPersonIds() []string {
+	if x != nil {
+		return x.PersonIds
+	}
+	return nil
+}
+
+func (x *MoveConcernRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+// MoveConcernResponse names the concern as moved.
+type MoveConcernResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The concern raised about the right family (UUID).
+	ConcernId string `protobuf:"bytes,1,opt,name=concern_id,json=concernId,proto3" json:"concern_id,omitempty"`
+	// The concern moved (UUID), closed as moved.
+	MovedFromConcernId string `protobuf:"bytes,2,opt,name=moved_from_concern_id,json=movedFromConcernId,proto3" json:"moved_from_concern_id,omitempty"`
+	// The family it is about now (UUID).
+	FamilyId string `protobuf:"bytes,3,opt,name=family_id,json=familyId,proto3" json:"family_id,omitempty"`
+	// When the service carried the command out, by its clock. A retry of the request (the same
+	// request_id) is answered the outcome recorded then, with this time (decision 287).
+	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
+	// This answer is a retry's: the outcome recorded at answered_at when the request was first
+	// carried out. The retry recorded nothing; the record may have moved on since.
+	Replayed bool `protobuf:"varint,5,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// TEXT_NOT_KEPT, in words, when the description could not be carried: either family's personal
+	// data was erased. Empty otherwise.
+	TextWarning   string `protobuf:"bytes,6,opt,name=text_warning,json=textWarning,proto3" json:"text_warning,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MoveConcernResponse) Reset() {
+	*x = MoveConcernResponse{}
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MoveConcernResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MoveConcernResponse) ProtoMessage() {}
+
+func (x *MoveConcernResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MoveConcernResponse.ProtoReflect.Descriptor instead.
+func (*MoveConcernResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *MoveConcernResponse) GetConcernId() string {
+	if x != nil {
+		return x.ConcernId
+	}
+	return ""
+}
+
+func (x *MoveConcernResponse) GetMovedFromConcernId() string {
+	if x != nil {
+		return x.MovedFromConcernId
+	}
+	return ""
+}
+
+func (x *MoveConcernResponse) GetFamilyId() string {
+	if x != nil {
+		return x.FamilyId
+	}
+	return ""
+}
+
+func (x *MoveConcernResponse) GetAnsweredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.AnsweredAt
+	}
+	return nil
+}
+
+func (x *MoveConcernResponse) GetReplayed() bool {
+	if x != nil {
+		return x.Replayed
+	}
+	return false
+}
+
+func (x *MoveConcernResponse) GetTextWarning() string {
+	if x != nil {
+		return x.TextWarning
+	}
+	return ""
+}
+
 // CorrectRecordRequest corrects a record.
 type CorrectRecordRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1674,7 +1870,7 @@ type CorrectRecordRequest struct {
 
 func (x *CorrectRecordRequest) Reset() {
 	*x = CorrectRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1686,7 +1882,7 @@ func (x *CorrectRecordRequest) String() string {
 func (*CorrectRecordRequest) ProtoMessage() {}
 
 func (x *CorrectRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[16]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1699,7 +1895,7 @@ func (x *CorrectRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectRecordRequest.ProtoReflect.Descriptor instead.
 func (*CorrectRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{16}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CorrectRecordRequest) GetRequestId() string {
@@ -1765,7 +1961,7 @@ type CorrectRecordResponse struct {
 
 func (x *CorrectRecordResponse) Reset() {
 	*x = CorrectRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1777,7 +1973,7 @@ func (x *CorrectRecordResponse) String() string {
 func (*CorrectRecordResponse) ProtoMessage() {}
 
 func (x *CorrectRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[17]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1790,7 +1986,7 @@ func (x *CorrectRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectRecordResponse.ProtoReflect.Descriptor instead.
 func (*CorrectRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{17}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CorrectRecordResponse) GetRecordId() string {
@@ -1844,7 +2040,7 @@ type PlaceHoldRequest struct {
 
 func (x *PlaceHoldRequest) Reset() {
 	*x = PlaceHoldRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1856,7 +2052,7 @@ func (x *PlaceHoldRequest) String() string {
 func (*PlaceHoldRequest) ProtoMessage() {}
 
 func (x *PlaceHoldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[18]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1869,7 +2065,7 @@ func (x *PlaceHoldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceHoldRequest.ProtoReflect.Descriptor instead.
 func (*PlaceHoldRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{18}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *PlaceHoldRequest) GetRequestId() string {
@@ -1950,7 +2146,7 @@ type PlaceHoldResponse struct {
 
 func (x *PlaceHoldResponse) Reset() {
 	*x = PlaceHoldResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1962,7 +2158,7 @@ func (x *PlaceHoldResponse) String() string {
 func (*PlaceHoldResponse) ProtoMessage() {}
 
 func (x *PlaceHoldResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[19]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1975,7 +2171,7 @@ func (x *PlaceHoldResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PlaceHoldResponse.ProtoReflect.Descriptor instead.
 func (*PlaceHoldResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{19}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *PlaceHoldResponse) GetHold() *Hold {
@@ -2040,7 +2236,7 @@ type LiftHoldRequest struct {
 
 func (x *LiftHoldRequest) Reset() {
 	*x = LiftHoldRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2052,7 +2248,7 @@ func (x *LiftHoldRequest) String() string {
 func (*LiftHoldRequest) ProtoMessage() {}
 
 func (x *LiftHoldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[20]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2065,7 +2261,7 @@ func (x *LiftHoldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftHoldRequest.ProtoReflect.Descriptor instead.
 func (*LiftHoldRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{20}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *LiftHoldRequest) GetRequestId() string {
@@ -2136,7 +2332,7 @@ type LiftHoldResponse struct {
 
 func (x *LiftHoldResponse) Reset() {
 	*x = LiftHoldResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2344,7 @@ func (x *LiftHoldResponse) String() string {
 func (*LiftHoldResponse) ProtoMessage() {}
 
 func (x *LiftHoldResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[21]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2357,7 @@ func (x *LiftHoldResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LiftHoldResponse.ProtoReflect.Descriptor instead.
 func (*LiftHoldResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{21}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *LiftHoldResponse) GetHold() *Hold {
@@ -2229,7 +2425,7 @@ type ReviewHoldRequest struct {
 
 func (x *ReviewHoldRequest) Reset() {
 	*x = ReviewHoldRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2241,7 +2437,7 @@ func (x *ReviewHoldRequest) String() string {
 func (*ReviewHoldRequest) ProtoMessage() {}
 
 func (x *ReviewHoldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[22]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2254,7 +2450,7 @@ func (x *ReviewHoldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHoldRequest.ProtoReflect.Descriptor instead.
 func (*ReviewHoldRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{22}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ReviewHoldRequest) GetRequestId() string {
@@ -2316,7 +2512,7 @@ type ReviewHoldResponse struct {
 
 func (x *ReviewHoldResponse) Reset() {
 	*x = ReviewHoldResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2328,7 +2524,7 @@ func (x *ReviewHoldResponse) String() string {
 func (*ReviewHoldResponse) ProtoMessage() {}
 
 func (x *ReviewHoldResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[23]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2341,7 +2537,7 @@ func (x *ReviewHoldResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReviewHoldResponse.ProtoReflect.Descriptor instead.
 func (*ReviewHoldResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{23}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ReviewHoldResponse) GetHold() *Hold {
@@ -2394,7 +2590,7 @@ type Hold struct {
 
 func (x *Hold) Reset() {
 	*x = Hold{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2406,7 +2602,7 @@ func (x *Hold) String() string {
 func (*Hold) ProtoMessage() {}
 
 func (x *Hold) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[24]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2419,7 +2615,7 @@ func (x *Hold) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Hold.ProtoReflect.Descriptor instead.
 func (*Hold) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{24}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *Hold) GetHoldId() string {
@@ -2507,7 +2703,7 @@ type ListHoldsRequest struct {
 
 func (x *ListHoldsRequest) Reset() {
 	*x = ListHoldsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2519,7 +2715,7 @@ func (x *ListHoldsRequest) String() string {
 func (*ListHoldsRequest) ProtoMessage() {}
 
 func (x *ListHoldsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[25]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2532,7 +2728,7 @@ func (x *ListHoldsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHoldsRequest.ProtoReflect.Descriptor instead.
 func (*ListHoldsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{25}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ListHoldsRequest) GetCentreId() string {
@@ -2590,7 +2786,7 @@ type ListHoldsResponse struct {
 
 func (x *ListHoldsResponse) Reset() {
 	*x = ListHoldsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2602,7 +2798,7 @@ func (x *ListHoldsResponse) String() string {
 func (*ListHoldsResponse) ProtoMessage() {}
 
 func (x *ListHoldsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[26]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2615,7 +2811,7 @@ func (x *ListHoldsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListHoldsResponse.ProtoReflect.Descriptor instead.
 func (*ListHoldsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{26}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ListHoldsResponse) GetHolds() []*Hold {
@@ -2648,7 +2844,7 @@ type ReportSectionInput struct {
 
 func (x *ReportSectionInput) Reset() {
 	*x = ReportSectionInput{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2660,7 +2856,7 @@ func (x *ReportSectionInput) String() string {
 func (*ReportSectionInput) ProtoMessage() {}
 
 func (x *ReportSectionInput) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[27]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2673,7 +2869,7 @@ func (x *ReportSectionInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionInput.ProtoReflect.Descriptor instead.
 func (*ReportSectionInput) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{27}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReportSectionInput) GetKind() ReportSectionKind {
@@ -2714,7 +2910,7 @@ type DraftReportRequest struct {
 
 func (x *DraftReportRequest) Reset() {
 	*x = DraftReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2726,7 +2922,7 @@ func (x *DraftReportRequest) String() string {
 func (*DraftReportRequest) ProtoMessage() {}
 
 func (x *DraftReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[28]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2739,7 +2935,7 @@ func (x *DraftReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftReportRequest.ProtoReflect.Descriptor instead.
 func (*DraftReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{28}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DraftReportRequest) GetRequestId() string {
@@ -2787,7 +2983,7 @@ type DraftReportResponse struct {
 
 func (x *DraftReportResponse) Reset() {
 	*x = DraftReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2799,7 +2995,7 @@ func (x *DraftReportResponse) String() string {
 func (*DraftReportResponse) ProtoMessage() {}
 
 func (x *DraftReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[29]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2812,7 +3008,7 @@ func (x *DraftReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DraftReportResponse.ProtoReflect.Descriptor instead.
 func (*DraftReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{29}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *DraftReportResponse) GetReport() *ReportSummary {
@@ -2851,7 +3047,7 @@ type SubmitReportForCheckRequest struct {
 
 func (x *SubmitReportForCheckRequest) Reset() {
 	*x = SubmitReportForCheckRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2863,7 +3059,7 @@ func (x *SubmitReportForCheckRequest) String() string {
 func (*SubmitReportForCheckRequest) ProtoMessage() {}
 
 func (x *SubmitReportForCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[30]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2876,7 +3072,7 @@ func (x *SubmitReportForCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReportForCheckRequest.ProtoReflect.Descriptor instead.
 func (*SubmitReportForCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{30}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SubmitReportForCheckRequest) GetRequestId() string {
@@ -2917,7 +3113,7 @@ type SubmitReportForCheckResponse struct {
 
 func (x *SubmitReportForCheckResponse) Reset() {
 	*x = SubmitReportForCheckResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2929,7 +3125,7 @@ func (x *SubmitReportForCheckResponse) String() string {
 func (*SubmitReportForCheckResponse) ProtoMessage() {}
 
 func (x *SubmitReportForCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[31]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2942,7 +3138,7 @@ func (x *SubmitReportForCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitReportForCheckResponse.ProtoReflect.Descriptor instead.
 func (*SubmitReportForCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{31}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SubmitReportForCheckResponse) GetReport() *ReportSummary {
@@ -2985,7 +3181,7 @@ type CheckReportRequest struct {
 
 func (x *CheckReportRequest) Reset() {
 	*x = CheckReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2997,7 +3193,7 @@ func (x *CheckReportRequest) String() string {
 func (*CheckReportRequest) ProtoMessage() {}
 
 func (x *CheckReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[32]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3010,7 +3206,7 @@ func (x *CheckReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckReportRequest.ProtoReflect.Descriptor instead.
 func (*CheckReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{32}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CheckReportRequest) GetRequestId() string {
@@ -3065,7 +3261,7 @@ type CheckReportResponse struct {
 
 func (x *CheckReportResponse) Reset() {
 	*x = CheckReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3273,7 @@ func (x *CheckReportResponse) String() string {
 func (*CheckReportResponse) ProtoMessage() {}
 
 func (x *CheckReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[33]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3286,7 @@ func (x *CheckReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckReportResponse.ProtoReflect.Descriptor instead.
 func (*CheckReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{33}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CheckReportResponse) GetReport() *ReportSummary {
@@ -3135,7 +3331,7 @@ type ReassignReportRequest struct {
 
 func (x *ReassignReportRequest) Reset() {
 	*x = ReassignReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3147,7 +3343,7 @@ func (x *ReassignReportRequest) String() string {
 func (*ReassignReportRequest) ProtoMessage() {}
 
 func (x *ReassignReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[34]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3160,7 +3356,7 @@ func (x *ReassignReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReassignReportRequest.ProtoReflect.Descriptor instead.
 func (*ReassignReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{34}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ReassignReportRequest) GetRequestId() string {
@@ -3215,7 +3411,7 @@ type ReassignReportResponse struct {
 
 func (x *ReassignReportResponse) Reset() {
 	*x = ReassignReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3227,7 +3423,7 @@ func (x *ReassignReportResponse) String() string {
 func (*ReassignReportResponse) ProtoMessage() {}
 
 func (x *ReassignReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[35]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3240,7 +3436,7 @@ func (x *ReassignReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReassignReportResponse.ProtoReflect.Descriptor instead.
 func (*ReassignReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{35}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReassignReportResponse) GetReport() *ReportSummary {
@@ -3279,7 +3475,7 @@ type RecipientInput struct {
 
 func (x *RecipientInput) Reset() {
 	*x = RecipientInput{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3291,7 +3487,7 @@ func (x *RecipientInput) String() string {
 func (*RecipientInput) ProtoMessage() {}
 
 func (x *RecipientInput) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[36]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3304,7 +3500,7 @@ func (x *RecipientInput) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecipientInput.ProtoReflect.Descriptor instead.
 func (*RecipientInput) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{36}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RecipientInput) GetKind() RecipientKind {
@@ -3345,7 +3541,7 @@ type ReleaseReportRequest struct {
 
 func (x *ReleaseReportRequest) Reset() {
 	*x = ReleaseReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3357,7 +3553,7 @@ func (x *ReleaseReportRequest) String() string {
 func (*ReleaseReportRequest) ProtoMessage() {}
 
 func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[37]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3370,7 +3566,7 @@ func (x *ReleaseReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{37}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ReleaseReportRequest) GetRequestId() string {
@@ -3430,7 +3626,7 @@ type ReleaseReportResponse struct {
 
 func (x *ReleaseReportResponse) Reset() {
 	*x = ReleaseReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3442,7 +3638,7 @@ func (x *ReleaseReportResponse) String() string {
 func (*ReleaseReportResponse) ProtoMessage() {}
 
 func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[38]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3455,7 +3651,7 @@ func (x *ReleaseReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseReportResponse.ProtoReflect.Descriptor instead.
 func (*ReleaseReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{38}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ReleaseReportResponse) GetReport() *ReportSummary {
@@ -3523,7 +3719,7 @@ type SendReportCopiesRequest struct {
 
 func (x *SendReportCopiesRequest) Reset() {
 	*x = SendReportCopiesRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3535,7 +3731,7 @@ func (x *SendReportCopiesRequest) String() string {
 func (*SendReportCopiesRequest) ProtoMessage() {}
 
 func (x *SendReportCopiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[39]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3548,7 +3744,7 @@ func (x *SendReportCopiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendReportCopiesRequest.ProtoReflect.Descriptor instead.
 func (*SendReportCopiesRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{39}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SendReportCopiesRequest) GetRequestId() string {
@@ -3613,7 +3809,7 @@ type SendReportCopiesResponse struct {
 
 func (x *SendReportCopiesResponse) Reset() {
 	*x = SendReportCopiesResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3625,7 +3821,7 @@ func (x *SendReportCopiesResponse) String() string {
 func (*SendReportCopiesResponse) ProtoMessage() {}
 
 func (x *SendReportCopiesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[40]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3638,7 +3834,7 @@ func (x *SendReportCopiesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendReportCopiesResponse.ProtoReflect.Descriptor instead.
 func (*SendReportCopiesResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{40}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SendReportCopiesResponse) GetReport() *ReportSummary {
@@ -3708,7 +3904,7 @@ type GetReportRequest struct {
 
 func (x *GetReportRequest) Reset() {
 	*x = GetReportRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3720,7 +3916,7 @@ func (x *GetReportRequest) String() string {
 func (*GetReportRequest) ProtoMessage() {}
 
 func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3733,7 +3929,7 @@ func (x *GetReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportRequest.ProtoReflect.Descriptor instead.
 func (*GetReportRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{41}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetReportRequest) GetCentreId() string {
@@ -3805,7 +4001,7 @@ type GetReportResponse struct {
 
 func (x *GetReportResponse) Reset() {
 	*x = GetReportResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3817,7 +4013,7 @@ func (x *GetReportResponse) String() string {
 func (*GetReportResponse) ProtoMessage() {}
 
 func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[42]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3830,7 +4026,7 @@ func (x *GetReportResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReportResponse.ProtoReflect.Descriptor instead.
 func (*GetReportResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{42}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetReportResponse) GetReport() *ReportSummary {
@@ -3912,7 +4108,7 @@ type FamilyErasure struct {
 
 func (x *FamilyErasure) Reset() {
 	*x = FamilyErasure{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3924,7 +4120,7 @@ func (x *FamilyErasure) String() string {
 func (*FamilyErasure) ProtoMessage() {}
 
 func (x *FamilyErasure) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3937,7 +4133,7 @@ func (x *FamilyErasure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErasure.ProtoReflect.Descriptor instead.
 func (*FamilyErasure) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{43}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *FamilyErasure) GetErasedOn() *v1.Date {
@@ -3974,7 +4170,7 @@ type ReportSectionView struct {
 
 func (x *ReportSectionView) Reset() {
 	*x = ReportSectionView{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3986,7 +4182,7 @@ func (x *ReportSectionView) String() string {
 func (*ReportSectionView) ProtoMessage() {}
 
 func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[44]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3999,7 +4195,7 @@ func (x *ReportSectionView) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSectionView.ProtoReflect.Descriptor instead.
 func (*ReportSectionView) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{44}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *ReportSectionView) GetIndex() int32 {
@@ -4063,7 +4259,7 @@ type ReportSummary struct {
 
 func (x *ReportSummary) Reset() {
 	*x = ReportSummary{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4075,7 +4271,7 @@ func (x *ReportSummary) String() string {
 func (*ReportSummary) ProtoMessage() {}
 
 func (x *ReportSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[45]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4088,7 +4284,7 @@ func (x *ReportSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportSummary.ProtoReflect.Descriptor instead.
 func (*ReportSummary) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{45}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ReportSummary) GetReportId() string {
@@ -4183,7 +4379,7 @@ type ListOpenConcernsRequest struct {
 
 func (x *ListOpenConcernsRequest) Reset() {
 	*x = ListOpenConcernsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4195,7 +4391,7 @@ func (x *ListOpenConcernsRequest) String() string {
 func (*ListOpenConcernsRequest) ProtoMessage() {}
 
 func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[46]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4208,7 +4404,7 @@ func (x *ListOpenConcernsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{46}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListOpenConcernsRequest) GetCentreId() string {
@@ -4245,7 +4441,7 @@ type ListOpenConcernsResponse struct {
 
 func (x *ListOpenConcernsResponse) Reset() {
 	*x = ListOpenConcernsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4257,7 +4453,7 @@ func (x *ListOpenConcernsResponse) String() string {
 func (*ListOpenConcernsResponse) ProtoMessage() {}
 
 func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[47]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4270,7 +4466,7 @@ func (x *ListOpenConcernsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenConcernsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenConcernsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{47}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListOpenConcernsResponse) GetConcerns() []*ConcernSummary {
@@ -4302,7 +4498,7 @@ type ListOverdueReportsRequest struct {
 
 func (x *ListOverdueReportsRequest) Reset() {
 	*x = ListOverdueReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4314,7 +4510,7 @@ func (x *ListOverdueReportsRequest) String() string {
 func (*ListOverdueReportsRequest) ProtoMessage() {}
 
 func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[48]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4327,7 +4523,7 @@ func (x *ListOverdueReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{48}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListOverdueReportsRequest) GetCentreId() string {
@@ -4364,7 +4560,7 @@ type ListOverdueReportsResponse struct {
 
 func (x *ListOverdueReportsResponse) Reset() {
 	*x = ListOverdueReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4376,7 +4572,7 @@ func (x *ListOverdueReportsResponse) String() string {
 func (*ListOverdueReportsResponse) ProtoMessage() {}
 
 func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[49]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4389,7 +4585,7 @@ func (x *ListOverdueReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOverdueReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOverdueReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{49}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *ListOverdueReportsResponse) GetReports() []*ReportSummary {
@@ -4421,7 +4617,7 @@ type ListOpenReportsRequest struct {
 
 func (x *ListOpenReportsRequest) Reset() {
 	*x = ListOpenReportsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4433,7 +4629,7 @@ func (x *ListOpenReportsRequest) String() string {
 func (*ListOpenReportsRequest) ProtoMessage() {}
 
 func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[50]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4446,7 +4642,7 @@ func (x *ListOpenReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{50}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ListOpenReportsRequest) GetCentreId() string {
@@ -4483,7 +4679,7 @@ type ListOpenReportsResponse struct {
 
 func (x *ListOpenReportsResponse) Reset() {
 	*x = ListOpenReportsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4495,7 +4691,7 @@ func (x *ListOpenReportsResponse) String() string {
 func (*ListOpenReportsResponse) ProtoMessage() {}
 
 func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[51]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4508,7 +4704,7 @@ func (x *ListOpenReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpenReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpenReportsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{51}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListOpenReportsResponse) GetReports() []*ReportSummary {
@@ -4544,7 +4740,7 @@ type ListRiskReviewsRequest struct {
 
 func (x *ListRiskReviewsRequest) Reset() {
 	*x = ListRiskReviewsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4556,7 +4752,7 @@ func (x *ListRiskReviewsRequest) String() string {
 func (*ListRiskReviewsRequest) ProtoMessage() {}
 
 func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[52]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4569,7 +4765,7 @@ func (x *ListRiskReviewsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsRequest.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{52}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ListRiskReviewsRequest) GetCentreId() string {
@@ -4634,7 +4830,7 @@ type RiskReview struct {
 
 func (x *RiskReview) Reset() {
 	*x = RiskReview{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4646,7 +4842,7 @@ func (x *RiskReview) String() string {
 func (*RiskReview) ProtoMessage() {}
 
 func (x *RiskReview) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[53]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4659,7 +4855,7 @@ func (x *RiskReview) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RiskReview.ProtoReflect.Descriptor instead.
 func (*RiskReview) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{53}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *RiskReview) GetRisk() *Risk {
@@ -4722,7 +4918,7 @@ type ProtectiveStep struct {
 
 func (x *ProtectiveStep) Reset() {
 	*x = ProtectiveStep{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4734,7 +4930,7 @@ func (x *ProtectiveStep) String() string {
 func (*ProtectiveStep) ProtoMessage() {}
 
 func (x *ProtectiveStep) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[54]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4747,7 +4943,7 @@ func (x *ProtectiveStep) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProtectiveStep.ProtoReflect.Descriptor instead.
 func (*ProtectiveStep) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{54}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *ProtectiveStep) GetKind() ProtectiveStepKind {
@@ -4795,7 +4991,7 @@ type ScreenAtReferral struct {
 
 func (x *ScreenAtReferral) Reset() {
 	*x = ScreenAtReferral{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4807,7 +5003,7 @@ func (x *ScreenAtReferral) String() string {
 func (*ScreenAtReferral) ProtoMessage() {}
 
 func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[55]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4820,7 +5016,7 @@ func (x *ScreenAtReferral) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScreenAtReferral.ProtoReflect.Descriptor instead.
 func (*ScreenAtReferral) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{55}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ScreenAtReferral) GetReferralId() string {
@@ -4866,7 +5062,7 @@ type ListRiskReviewsResponse struct {
 
 func (x *ListRiskReviewsResponse) Reset() {
 	*x = ListRiskReviewsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4878,7 +5074,7 @@ func (x *ListRiskReviewsResponse) String() string {
 func (*ListRiskReviewsResponse) ProtoMessage() {}
 
 func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[56]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4891,7 +5087,7 @@ func (x *ListRiskReviewsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRiskReviewsResponse.ProtoReflect.Descriptor instead.
 func (*ListRiskReviewsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{56}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *ListRiskReviewsResponse) GetReviews() []*RiskReview {
@@ -4923,7 +5119,7 @@ type GetSafeguardingRecordRequest struct {
 
 func (x *GetSafeguardingRecordRequest) Reset() {
 	*x = GetSafeguardingRecordRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4935,7 +5131,7 @@ func (x *GetSafeguardingRecordRequest) String() string {
 func (*GetSafeguardingRecordRequest) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[57]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4948,7 +5144,7 @@ func (x *GetSafeguardingRecordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordRequest.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{57}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *GetSafeguardingRecordRequest) GetCentreId() string {
@@ -4996,7 +5192,7 @@ type GetSafeguardingRecordResponse struct {
 
 func (x *GetSafeguardingRecordResponse) Reset() {
 	*x = GetSafeguardingRecordResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5008,7 +5204,7 @@ func (x *GetSafeguardingRecordResponse) String() string {
 func (*GetSafeguardingRecordResponse) ProtoMessage() {}
 
 func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[58]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5021,7 +5217,7 @@ func (x *GetSafeguardingRecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSafeguardingRecordResponse.ProtoReflect.Descriptor instead.
 func (*GetSafeguardingRecordResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{58}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *GetSafeguardingRecordResponse) GetRisk() *Risk {
@@ -5076,7 +5272,7 @@ type ListAlertsRequest struct {
 
 func (x *ListAlertsRequest) Reset() {
 	*x = ListAlertsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5088,7 +5284,7 @@ func (x *ListAlertsRequest) String() string {
 func (*ListAlertsRequest) ProtoMessage() {}
 
 func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[59]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5101,7 +5297,7 @@ func (x *ListAlertsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsRequest.ProtoReflect.Descriptor instead.
 func (*ListAlertsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{59}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ListAlertsRequest) GetCentreId() string {
@@ -5179,7 +5375,7 @@ type Alert struct {
 
 func (x *Alert) Reset() {
 	*x = Alert{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5191,7 +5387,7 @@ func (x *Alert) String() string {
 func (*Alert) ProtoMessage() {}
 
 func (x *Alert) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[60]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5204,7 +5400,7 @@ func (x *Alert) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Alert.ProtoReflect.Descriptor instead.
 func (*Alert) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{60}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *Alert) GetConcernId() string {
@@ -5311,7 +5507,7 @@ type ListAlertsResponse struct {
 
 func (x *ListAlertsResponse) Reset() {
 	*x = ListAlertsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5323,7 +5519,7 @@ func (x *ListAlertsResponse) String() string {
 func (*ListAlertsResponse) ProtoMessage() {}
 
 func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[61]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5336,7 +5532,7 @@ func (x *ListAlertsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAlertsResponse.ProtoReflect.Descriptor instead.
 func (*ListAlertsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{61}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *ListAlertsResponse) GetAlerts() []*Alert {
@@ -5370,7 +5566,7 @@ type ListAccessRecordsRequest struct {
 
 func (x *ListAccessRecordsRequest) Reset() {
 	*x = ListAccessRecordsRequest{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5382,7 +5578,7 @@ func (x *ListAccessRecordsRequest) String() string {
 func (*ListAccessRecordsRequest) ProtoMessage() {}
 
 func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[62]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5395,7 +5591,7 @@ func (x *ListAccessRecordsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsRequest.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{62}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ListAccessRecordsRequest) GetCentreId() string {
@@ -5477,7 +5673,7 @@ type AccessRecord struct {
 
 func (x *AccessRecord) Reset() {
 	*x = AccessRecord{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5489,7 +5685,7 @@ func (x *AccessRecord) String() string {
 func (*AccessRecord) ProtoMessage() {}
 
 func (x *AccessRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[63]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5502,7 +5698,7 @@ func (x *AccessRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccessRecord.ProtoReflect.Descriptor instead.
 func (*AccessRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{63}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *AccessRecord) GetAccessedAt() *timestamppb.Timestamp {
@@ -5631,7 +5827,7 @@ type ListAccessRecordsResponse struct {
 
 func (x *ListAccessRecordsResponse) Reset() {
 	*x = ListAccessRecordsResponse{}
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5643,7 +5839,7 @@ func (x *ListAccessRecordsResponse) String() string {
 func (*ListAccessRecordsResponse) ProtoMessage() {}
 
 func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[64]
+	mi := &file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5656,7 +5852,7 @@ func (x *ListAccessRecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAccessRecordsResponse.ProtoReflect.Descriptor instead.
 func (*ListAccessRecordsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{64}
+	return file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *ListAccessRecordsResponse) GetRecords() []*AccessRecord {
@@ -5818,7 +6014,30 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18\x06 \x01(\bR\breplayed\x12!\n" +
-	"\ftext_warning\x18\a \x01(\tR\vtextWarning\"\xf8\x01\n" +
+	"\ftext_warning\x18\a \x01(\tR\vtextWarning\"\xb5\x02\n" +
+	"\x12MoveConcernRequest\x12'\n" +
+	"\n" +
+	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
+	"\tcentre_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
+	"\n" +
+	"concern_id\x18\x03 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tconcernId\x12(\n" +
+	"\tfamily_id\x18\x04 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\bfamilyId\x12*\n" +
+	"\n" +
+	"booking_id\x18\x05 \x01(\tB\v\xbaH\b\xd8\x01\x01r\x03\xb0\x01\x01R\tbookingId\x12,\n" +
+	"\n" +
+	"person_ids\x18\x06 \x03(\tB\r\xbaH\n" +
+	"\x92\x01\a\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12\"\n" +
+	"\x06reason\x18\a \x01(\tB\n" +
+	"\xbaH\ar\x05\x10\x01\x18\xd0\x0fR\x06reason\"\x80\x02\n" +
+	"\x13MoveConcernResponse\x12\x1d\n" +
+	"\n" +
+	"concern_id\x18\x01 \x01(\tR\tconcernId\x121\n" +
+	"\x15moved_from_concern_id\x18\x02 \x01(\tR\x12movedFromConcernId\x12\x1b\n" +
+	"\tfamily_id\x18\x03 \x01(\tR\bfamilyId\x12;\n" +
+	"\vanswered_at\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"answeredAt\x12\x1a\n" +
+	"\breplayed\x18\x05 \x01(\bR\breplayed\x12!\n" +
+	"\ftext_warning\x18\x06 \x01(\tR\vtextWarning\"\xf8\x01\n" +
 	"\x14CorrectRecordRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12%\n" +
@@ -6184,7 +6403,7 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"\x12ProtectiveStepKind\x12$\n" +
 	" PROTECTIVE_STEP_KIND_UNSPECIFIED\x10\x00\x12$\n" +
 	" PROTECTIVE_STEP_KIND_HOLD_PLACED\x10\x01\x12*\n" +
-	"&PROTECTIVE_STEP_KIND_CONCERN_ESCALATED\x10\x022\xae\x17\n" +
+	"&PROTECTIVE_STEP_KIND_CONCERN_ESCALATED\x10\x022\x9e\x18\n" +
 	"\x13SafeguardingService\x12k\n" +
 	"\n" +
 	"AssessRisk\x12-.familytime.safeguarding.v1.AssessRiskRequest\x1a..familytime.safeguarding.v1.AssessRiskResponse\x12q\n" +
@@ -6193,7 +6412,8 @@ const file_familytime_safeguarding_v1_safeguarding_proto_rawDesc = "" +
 	"GetConcern\x12-.familytime.safeguarding.v1.GetConcernRequest\x1a..familytime.safeguarding.v1.GetConcernResponse\x12}\n" +
 	"\x10AddConcernAction\x123.familytime.safeguarding.v1.AddConcernActionRequest\x1a4.familytime.safeguarding.v1.AddConcernActionResponse\x12z\n" +
 	"\x0fEscalateConcern\x122.familytime.safeguarding.v1.EscalateConcernRequest\x1a3.familytime.safeguarding.v1.EscalateConcernResponse\x12q\n" +
-	"\fCloseConcern\x12/.familytime.safeguarding.v1.CloseConcernRequest\x1a0.familytime.safeguarding.v1.CloseConcernResponse\x12t\n" +
+	"\fCloseConcern\x12/.familytime.safeguarding.v1.CloseConcernRequest\x1a0.familytime.safeguarding.v1.CloseConcernResponse\x12n\n" +
+	"\vMoveConcern\x12..familytime.safeguarding.v1.MoveConcernRequest\x1a/.familytime.safeguarding.v1.MoveConcernResponse\x12t\n" +
 	"\rCorrectRecord\x120.familytime.safeguarding.v1.CorrectRecordRequest\x1a1.familytime.safeguarding.v1.CorrectRecordResponse\x12h\n" +
 	"\tPlaceHold\x12,.familytime.safeguarding.v1.PlaceHoldRequest\x1a-.familytime.safeguarding.v1.PlaceHoldResponse\x12e\n" +
 	"\bLiftHold\x12+.familytime.safeguarding.v1.LiftHoldRequest\x1a,.familytime.safeguarding.v1.LiftHoldResponse\x12k\n" +
@@ -6230,7 +6450,7 @@ func file_familytime_safeguarding_v1_safeguarding_proto_rawDescGZIP() []byte {
 }
 
 var file_familytime_safeguarding_v1_safeguarding_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 65)
+var file_familytime_safeguarding_v1_safeguarding_proto_msgTypes = make([]protoimpl.MessageInfo, 67)
 var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(ErasureReason)(0),                    // 0: familytime.safeguarding.v1.ErasureReason
 	(ReportState)(0),                      // 1: familytime.safeguarding.v1.ReportState
@@ -6251,234 +6471,239 @@ var file_familytime_safeguarding_v1_safeguarding_proto_goTypes = []any{
 	(*EscalateConcernResponse)(nil),       // 16: familytime.safeguarding.v1.EscalateConcernResponse
 	(*CloseConcernRequest)(nil),           // 17: familytime.safeguarding.v1.CloseConcernRequest
 	(*CloseConcernResponse)(nil),          // 18: familytime.safeguarding.v1.CloseConcernResponse
-	(*CorrectRecordRequest)(nil),          // 19: familytime.safeguarding.v1.CorrectRecordRequest
-	(*CorrectRecordResponse)(nil),         // 20: familytime.safeguarding.v1.CorrectRecordResponse
-	(*PlaceHoldRequest)(nil),              // 21: familytime.safeguarding.v1.PlaceHoldRequest
-	(*PlaceHoldResponse)(nil),             // 22: familytime.safeguarding.v1.PlaceHoldResponse
-	(*LiftHoldRequest)(nil),               // 23: familytime.safeguarding.v1.LiftHoldRequest
-	(*LiftHoldResponse)(nil),              // 24: familytime.safeguarding.v1.LiftHoldResponse
-	(*ReviewHoldRequest)(nil),             // 25: familytime.safeguarding.v1.ReviewHoldRequest
-	(*ReviewHoldResponse)(nil),            // 26: familytime.safeguarding.v1.ReviewHoldResponse
-	(*Hold)(nil),                          // 27: familytime.safeguarding.v1.Hold
-	(*ListHoldsRequest)(nil),              // 28: familytime.safeguarding.v1.ListHoldsRequest
-	(*ListHoldsResponse)(nil),             // 29: familytime.safeguarding.v1.ListHoldsResponse
-	(*ReportSectionInput)(nil),            // 30: familytime.safeguarding.v1.ReportSectionInput
-	(*DraftReportRequest)(nil),            // 31: familytime.safeguarding.v1.DraftReportRequest
-	(*DraftReportResponse)(nil),           // 32: familytime.safeguarding.v1.DraftReportResponse
-	(*SubmitReportForCheckRequest)(nil),   // 33: familytime.safeguarding.v1.SubmitReportForCheckRequest
-	(*SubmitReportForCheckResponse)(nil),  // 34: familytime.safeguarding.v1.SubmitReportForCheckResponse
-	(*CheckReportRequest)(nil),            // 35: familytime.safeguarding.v1.CheckReportRequest
-	(*CheckReportResponse)(nil),           // 36: familytime.safeguarding.v1.CheckReportResponse
-	(*ReassignReportRequest)(nil),         // 37: familytime.safeguarding.v1.ReassignReportRequest
-	(*ReassignReportResponse)(nil),        // 38: familytime.safeguarding.v1.ReassignReportResponse
-	(*RecipientInput)(nil),                // 39: familytime.safeguarding.v1.RecipientInput
-	(*ReleaseReportRequest)(nil),          // 40: familytime.safeguarding.v1.ReleaseReportRequest
-	(*ReleaseReportResponse)(nil),         // 41: familytime.safeguarding.v1.ReleaseReportResponse
-	(*SendReportCopiesRequest)(nil),       // 42: familytime.safeguarding.v1.SendReportCopiesRequest
-	(*SendReportCopiesResponse)(nil),      // 43: familytime.safeguarding.v1.SendReportCopiesResponse
-	(*GetReportRequest)(nil),              // 44: familytime.safeguarding.v1.GetReportRequest
-	(*GetReportResponse)(nil),             // 45: familytime.safeguarding.v1.GetReportResponse
-	(*FamilyErasure)(nil),                 // 46: familytime.safeguarding.v1.FamilyErasure
-	(*ReportSectionView)(nil),             // 47: familytime.safeguarding.v1.ReportSectionView
-	(*ReportSummary)(nil),                 // 48: familytime.safeguarding.v1.ReportSummary
-	(*ListOpenConcernsRequest)(nil),       // 49: familytime.safeguarding.v1.ListOpenConcernsRequest
-	(*ListOpenConcernsResponse)(nil),      // 50: familytime.safeguarding.v1.ListOpenConcernsResponse
-	(*ListOverdueReportsRequest)(nil),     // 51: familytime.safeguarding.v1.ListOverdueReportsRequest
-	(*ListOverdueReportsResponse)(nil),    // 52: familytime.safeguarding.v1.ListOverdueReportsResponse
-	(*ListOpenReportsRequest)(nil),        // 53: familytime.safeguarding.v1.ListOpenReportsRequest
-	(*ListOpenReportsResponse)(nil),       // 54: familytime.safeguarding.v1.ListOpenReportsResponse
-	(*ListRiskReviewsRequest)(nil),        // 55: familytime.safeguarding.v1.ListRiskReviewsRequest
-	(*RiskReview)(nil),                    // 56: familytime.safeguarding.v1.RiskReview
-	(*ProtectiveStep)(nil),                // 57: familytime.safeguarding.v1.ProtectiveStep
-	(*ScreenAtReferral)(nil),              // 58: familytime.safeguarding.v1.ScreenAtReferral
-	(*ListRiskReviewsResponse)(nil),       // 59: familytime.safeguarding.v1.ListRiskReviewsResponse
-	(*GetSafeguardingRecordRequest)(nil),  // 60: familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	(*GetSafeguardingRecordResponse)(nil), // 61: familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	(*ListAlertsRequest)(nil),             // 62: familytime.safeguarding.v1.ListAlertsRequest
-	(*Alert)(nil),                         // 63: familytime.safeguarding.v1.Alert
-	(*ListAlertsResponse)(nil),            // 64: familytime.safeguarding.v1.ListAlertsResponse
-	(*ListAccessRecordsRequest)(nil),      // 65: familytime.safeguarding.v1.ListAccessRecordsRequest
-	(*AccessRecord)(nil),                  // 66: familytime.safeguarding.v1.AccessRecord
-	(*ListAccessRecordsResponse)(nil),     // 67: familytime.safeguarding.v1.ListAccessRecordsResponse
-	(RiskRating)(0),                       // 68: familytime.safeguarding.v1.RiskRating
-	(RiskFactor)(0),                       // 69: familytime.safeguarding.v1.RiskFactor
-	(*v1.Date)(nil),                       // 70: familytime.common.v1.Date
-	(*timestamppb.Timestamp)(nil),         // 71: google.protobuf.Timestamp
-	(*ExpiredInjunction)(nil),             // 72: familytime.safeguarding.v1.ExpiredInjunction
-	(ConcernCategory)(0),                  // 73: familytime.safeguarding.v1.ConcernCategory
-	(Agency)(0),                           // 74: familytime.safeguarding.v1.Agency
-	(ConcernOutcome)(0),                   // 75: familytime.safeguarding.v1.ConcernOutcome
-	(*Recipient)(nil),                     // 76: familytime.safeguarding.v1.Recipient
-	(HoldReason)(0),                       // 77: familytime.safeguarding.v1.HoldReason
-	(ReportSectionKind)(0),                // 78: familytime.safeguarding.v1.ReportSectionKind
-	(RecipientKind)(0),                    // 79: familytime.safeguarding.v1.RecipientKind
-	(*ReportSection)(nil),                 // 80: familytime.safeguarding.v1.ReportSection
-	(RecordKind)(0),                       // 81: familytime.safeguarding.v1.RecordKind
+	(*MoveConcernRequest)(nil),            // 19: familytime.safeguarding.v1.MoveConcernRequest
+	(*MoveConcernResponse)(nil),           // 20: familytime.safeguarding.v1.MoveConcernResponse
+	(*CorrectRecordRequest)(nil),          // 21: familytime.safeguarding.v1.CorrectRecordRequest
+	(*CorrectRecordResponse)(nil),         // 22: familytime.safeguarding.v1.CorrectRecordResponse
+	(*PlaceHoldRequest)(nil),              // 23: familytime.safeguarding.v1.PlaceHoldRequest
+	(*PlaceHoldResponse)(nil),             // 24: familytime.safeguarding.v1.PlaceHoldResponse
+	(*LiftHoldRequest)(nil),               // 25: familytime.safeguarding.v1.LiftHoldRequest
+	(*LiftHoldResponse)(nil),              // 26: familytime.safeguarding.v1.LiftHoldResponse
+	(*ReviewHoldRequest)(nil),             // 27: familytime.safeguarding.v1.ReviewHoldRequest
+	(*ReviewHoldResponse)(nil),            // 28: familytime.safeguarding.v1.ReviewHoldResponse
+	(*Hold)(nil),                          // 29: familytime.safeguarding.v1.Hold
+	(*ListHoldsRequest)(nil),              // 30: familytime.safeguarding.v1.ListHoldsRequest
+	(*ListHoldsResponse)(nil),             // 31: familytime.safeguarding.v1.ListHoldsResponse
+	(*ReportSectionInput)(nil),            // 32: familytime.safeguarding.v1.ReportSectionInput
+	(*DraftReportRequest)(nil),            // 33: familytime.safeguarding.v1.DraftReportRequest
+	(*DraftReportResponse)(nil),           // 34: familytime.safeguarding.v1.DraftReportResponse
+	(*SubmitReportForCheckRequest)(nil),   // 35: familytime.safeguarding.v1.SubmitReportForCheckRequest
+	(*SubmitReportForCheckResponse)(nil),  // 36: familytime.safeguarding.v1.SubmitReportForCheckResponse
+	(*CheckReportRequest)(nil),            // 37: familytime.safeguarding.v1.CheckReportRequest
+	(*CheckReportResponse)(nil),           // 38: familytime.safeguarding.v1.CheckReportResponse
+	(*ReassignReportRequest)(nil),         // 39: familytime.safeguarding.v1.ReassignReportRequest
+	(*ReassignReportResponse)(nil),        // 40: familytime.safeguarding.v1.ReassignReportResponse
+	(*RecipientInput)(nil),                // 41: familytime.safeguarding.v1.RecipientInput
+	(*ReleaseReportRequest)(nil),          // 42: familytime.safeguarding.v1.ReleaseReportRequest
+	(*ReleaseReportResponse)(nil),         // 43: familytime.safeguarding.v1.ReleaseReportResponse
+	(*SendReportCopiesRequest)(nil),       // 44: familytime.safeguarding.v1.SendReportCopiesRequest
+	(*SendReportCopiesResponse)(nil),      // 45: familytime.safeguarding.v1.SendReportCopiesResponse
+	(*GetReportRequest)(nil),              // 46: familytime.safeguarding.v1.GetReportRequest
+	(*GetReportResponse)(nil),             // 47: familytime.safeguarding.v1.GetReportResponse
+	(*FamilyErasure)(nil),                 // 48: familytime.safeguarding.v1.FamilyErasure
+	(*ReportSectionView)(nil),             // 49: familytime.safeguarding.v1.ReportSectionView
+	(*ReportSummary)(nil),                 // 50: familytime.safeguarding.v1.ReportSummary
+	(*ListOpenConcernsRequest)(nil),       // 51: familytime.safeguarding.v1.ListOpenConcernsRequest
+	(*ListOpenConcernsResponse)(nil),      // 52: familytime.safeguarding.v1.ListOpenConcernsResponse
+	(*ListOverdueReportsRequest)(nil),     // 53: familytime.safeguarding.v1.ListOverdueReportsRequest
+	(*ListOverdueReportsResponse)(nil),    // 54: familytime.safeguarding.v1.ListOverdueReportsResponse
+	(*ListOpenReportsRequest)(nil),        // 55: familytime.safeguarding.v1.ListOpenReportsRequest
+	(*ListOpenReportsResponse)(nil),       // 56: familytime.safeguarding.v1.ListOpenReportsResponse
+	(*ListRiskReviewsRequest)(nil),        // 57: familytime.safeguarding.v1.ListRiskReviewsRequest
+	(*RiskReview)(nil),                    // 58: familytime.safeguarding.v1.RiskReview
+	(*ProtectiveStep)(nil),                // 59: familytime.safeguarding.v1.ProtectiveStep
+	(*ScreenAtReferral)(nil),              // 60: familytime.safeguarding.v1.ScreenAtReferral
+	(*ListRiskReviewsResponse)(nil),       // 61: familytime.safeguarding.v1.ListRiskReviewsResponse
+	(*GetSafeguardingRecordRequest)(nil),  // 62: familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	(*GetSafeguardingRecordResponse)(nil), // 63: familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	(*ListAlertsRequest)(nil),             // 64: familytime.safeguarding.v1.ListAlertsRequest
+	(*Alert)(nil),                         // 65: familytime.safeguarding.v1.Alert
+	(*ListAlertsResponse)(nil),            // 66: familytime.safeguarding.v1.ListAlertsResponse
+	(*ListAccessRecordsRequest)(nil),      // 67: familytime.safeguarding.v1.ListAccessRecordsRequest
+	(*AccessRecord)(nil),                  // 68: familytime.safeguarding.v1.AccessRecord
+	(*ListAccessRecordsResponse)(nil),     // 69: familytime.safeguarding.v1.ListAccessRecordsResponse
+	(RiskRating)(0),                       // 70: familytime.safeguarding.v1.RiskRating
+	(RiskFactor)(0),                       // 71: familytime.safeguarding.v1.RiskFactor
+	(*v1.Date)(nil),                       // 72: familytime.common.v1.Date
+	(*timestamppb.Timestamp)(nil),         // 73: google.protobuf.Timestamp
+	(*ExpiredInjunction)(nil),             // 74: familytime.safeguarding.v1.ExpiredInjunction
+	(ConcernCategory)(0),                  // 75: familytime.safeguarding.v1.ConcernCategory
+	(Agency)(0),                           // 76: familytime.safeguarding.v1.Agency
+	(ConcernOutcome)(0),                   // 77: familytime.safeguarding.v1.ConcernOutcome
+	(*Recipient)(nil),                     // 78: familytime.safeguarding.v1.Recipient
+	(HoldReason)(0),                       // 79: familytime.safeguarding.v1.HoldReason
+	(ReportSectionKind)(0),                // 80: familytime.safeguarding.v1.ReportSectionKind
+	(RecipientKind)(0),                    // 81: familytime.safeguarding.v1.RecipientKind
+	(*ReportSection)(nil),                 // 82: familytime.safeguarding.v1.ReportSection
+	(RecordKind)(0),                       // 83: familytime.safeguarding.v1.RecordKind
 }
 var file_familytime_safeguarding_v1_safeguarding_proto_depIdxs = []int32{
-	68,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	69,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	70,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
+	70,  // 0: familytime.safeguarding.v1.AssessRiskRequest.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	71,  // 1: familytime.safeguarding.v1.AssessRiskRequest.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	72,  // 2: familytime.safeguarding.v1.AssessRiskRequest.next_review_on:type_name -> familytime.common.v1.Date
 	5,   // 3: familytime.safeguarding.v1.AssessRiskResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	71,  // 4: familytime.safeguarding.v1.AssessRiskResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 5: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	69,  // 6: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
-	70,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
-	70,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
-	70,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
-	72,  // 10: familytime.safeguarding.v1.Risk.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
-	73,  // 11: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	71,  // 12: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 4: familytime.safeguarding.v1.AssessRiskResponse.answered_at:type_name -> google.protobuf.Timestamp
+	70,  // 5: familytime.safeguarding.v1.Risk.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	71,  // 6: familytime.safeguarding.v1.Risk.factors:type_name -> familytime.safeguarding.v1.RiskFactor
+	72,  // 7: familytime.safeguarding.v1.Risk.next_review_on:type_name -> familytime.common.v1.Date
+	72,  // 8: familytime.safeguarding.v1.Risk.disclosure_carried_on:type_name -> familytime.common.v1.Date
+	72,  // 9: familytime.safeguarding.v1.Risk.assessed_on:type_name -> familytime.common.v1.Date
+	74,  // 10: familytime.safeguarding.v1.Risk.expired_injunctions:type_name -> familytime.safeguarding.v1.ExpiredInjunction
+	75,  // 11: familytime.safeguarding.v1.RaiseConcernRequest.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	73,  // 12: familytime.safeguarding.v1.RaiseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
 	11,  // 13: familytime.safeguarding.v1.GetConcernResponse.concern:type_name -> familytime.safeguarding.v1.Concern
-	46,  // 14: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	73,  // 15: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	70,  // 16: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
+	48,  // 14: familytime.safeguarding.v1.GetConcernResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	75,  // 15: familytime.safeguarding.v1.ConcernSummary.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	72,  // 16: familytime.safeguarding.v1.ConcernSummary.raised_on:type_name -> familytime.common.v1.Date
 	10,  // 17: familytime.safeguarding.v1.Concern.summary:type_name -> familytime.safeguarding.v1.ConcernSummary
 	12,  // 18: familytime.safeguarding.v1.Concern.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	71,  // 19: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
+	73,  // 19: familytime.safeguarding.v1.RecordEntry.recorded_at:type_name -> google.protobuf.Timestamp
 	10,  // 20: familytime.safeguarding.v1.AddConcernActionResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	71,  // 21: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	74,  // 22: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
+	73,  // 21: familytime.safeguarding.v1.AddConcernActionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	76,  // 22: familytime.safeguarding.v1.EscalateConcernRequest.agency:type_name -> familytime.safeguarding.v1.Agency
 	10,  // 23: familytime.safeguarding.v1.EscalateConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	71,  // 24: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 25: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	73,  // 24: familytime.safeguarding.v1.EscalateConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 25: familytime.safeguarding.v1.CloseConcernRequest.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
 	10,  // 26: familytime.safeguarding.v1.CloseConcernResponse.concern:type_name -> familytime.safeguarding.v1.ConcernSummary
-	75,  // 27: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
-	71,  // 28: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
-	71,  // 29: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
-	76,  // 30: familytime.safeguarding.v1.CorrectRecordResponse.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
-	77,  // 31: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	70,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
-	27,  // 33: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	27,  // 35: familytime.safeguarding.v1.PlaceHoldResponse.holds_in_force:type_name -> familytime.safeguarding.v1.Hold
-	27,  // 36: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 37: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	27,  // 38: familytime.safeguarding.v1.LiftHoldResponse.holds_still_in_force:type_name -> familytime.safeguarding.v1.Hold
-	70,  // 39: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
-	27,  // 40: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
-	71,  // 41: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
-	77,  // 42: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
-	70,  // 43: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
-	70,  // 44: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
-	70,  // 45: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
-	70,  // 46: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
-	27,  // 47: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
-	78,  // 48: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	30,  // 49: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
-	48,  // 50: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 51: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 52: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 53: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 54: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 55: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 56: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	71,  // 57: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	79,  // 58: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
-	39,  // 59: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	48,  // 60: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	76,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	80,  // 62: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	71,  // 63: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
-	39,  // 64: familytime.safeguarding.v1.SendReportCopiesRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
-	48,  // 65: familytime.safeguarding.v1.SendReportCopiesResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	76,  // 66: familytime.safeguarding.v1.SendReportCopiesResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	80,  // 67: familytime.safeguarding.v1.SendReportCopiesResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
-	71,  // 68: familytime.safeguarding.v1.SendReportCopiesResponse.answered_at:type_name -> google.protobuf.Timestamp
-	48,  // 69: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
-	47,  // 70: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
-	76,  // 71: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
-	12,  // 72: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
-	12,  // 73: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
-	70,  // 74: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
-	46,  // 75: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	70,  // 76: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
-	0,   // 77: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
-	78,  // 78: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
-	70,  // 79: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
-	1,   // 80: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
-	10,  // 81: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
-	48,  // 82: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	48,  // 83: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
-	70,  // 84: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
-	5,   // 85: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
-	70,  // 86: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
-	68,  // 87: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
-	58,  // 88: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
-	57,  // 89: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	2,   // 90: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
-	70,  // 91: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
-	70,  // 92: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
-	68,  // 93: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
-	56,  // 94: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
-	5,   // 95: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
-	12,  // 96: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
-	46,  // 97: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
-	57,  // 98: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
-	73,  // 99: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
-	70,  // 100: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
-	70,  // 101: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
-	63,  // 102: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
-	71,  // 103: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
-	81,  // 104: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
-	71,  // 105: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
-	71,  // 106: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
-	66,  // 107: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
-	3,   // 108: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
-	6,   // 109: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
-	8,   // 110: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
-	13,  // 111: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
-	15,  // 112: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
-	17,  // 113: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
-	19,  // 114: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
-	21,  // 115: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
-	23,  // 116: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
-	25,  // 117: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
-	28,  // 118: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
-	31,  // 119: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
-	33,  // 120: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
-	35,  // 121: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
-	40,  // 122: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
-	42,  // 123: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:input_type -> familytime.safeguarding.v1.SendReportCopiesRequest
-	37,  // 124: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
-	44,  // 125: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
-	49,  // 126: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
-	51,  // 127: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
-	53,  // 128: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
-	55,  // 129: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
-	60,  // 130: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
-	62,  // 131: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
-	65,  // 132: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
-	4,   // 133: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
-	7,   // 134: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
-	9,   // 135: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
-	14,  // 136: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
-	16,  // 137: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
-	18,  // 138: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
-	20,  // 139: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
-	22,  // 140: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
-	24,  // 141: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
-	26,  // 142: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
-	29,  // 143: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
-	32,  // 144: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
-	34,  // 145: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
-	36,  // 146: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
-	41,  // 147: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
-	43,  // 148: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:output_type -> familytime.safeguarding.v1.SendReportCopiesResponse
-	38,  // 149: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
-	45,  // 150: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
-	50,  // 151: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
-	52,  // 152: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
-	54,  // 153: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
-	59,  // 154: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
-	61,  // 155: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
-	64,  // 156: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
-	67,  // 157: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
-	133, // [133:158] is the sub-list for method output_type
-	108, // [108:133] is the sub-list for method input_type
-	108, // [108:108] is the sub-list for extension type_name
-	108, // [108:108] is the sub-list for extension extendee
-	0,   // [0:108] is the sub-list for field type_name
+	77,  // 27: familytime.safeguarding.v1.CloseConcernResponse.outcome:type_name -> familytime.safeguarding.v1.ConcernOutcome
+	73,  // 28: familytime.safeguarding.v1.CloseConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 29: familytime.safeguarding.v1.MoveConcernResponse.answered_at:type_name -> google.protobuf.Timestamp
+	73,  // 30: familytime.safeguarding.v1.CorrectRecordResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 31: familytime.safeguarding.v1.CorrectRecordResponse.recipients_to_tell:type_name -> familytime.safeguarding.v1.Recipient
+	79,  // 32: familytime.safeguarding.v1.PlaceHoldRequest.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	72,  // 33: familytime.safeguarding.v1.PlaceHoldRequest.review_by:type_name -> familytime.common.v1.Date
+	29,  // 34: familytime.safeguarding.v1.PlaceHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	73,  // 35: familytime.safeguarding.v1.PlaceHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	29,  // 36: familytime.safeguarding.v1.PlaceHoldResponse.holds_in_force:type_name -> familytime.safeguarding.v1.Hold
+	29,  // 37: familytime.safeguarding.v1.LiftHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	73,  // 38: familytime.safeguarding.v1.LiftHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	29,  // 39: familytime.safeguarding.v1.LiftHoldResponse.holds_still_in_force:type_name -> familytime.safeguarding.v1.Hold
+	72,  // 40: familytime.safeguarding.v1.ReviewHoldRequest.next_review_by:type_name -> familytime.common.v1.Date
+	29,  // 41: familytime.safeguarding.v1.ReviewHoldResponse.hold:type_name -> familytime.safeguarding.v1.Hold
+	73,  // 42: familytime.safeguarding.v1.ReviewHoldResponse.answered_at:type_name -> google.protobuf.Timestamp
+	79,  // 43: familytime.safeguarding.v1.Hold.reason:type_name -> familytime.safeguarding.v1.HoldReason
+	72,  // 44: familytime.safeguarding.v1.Hold.placed_on:type_name -> familytime.common.v1.Date
+	72,  // 45: familytime.safeguarding.v1.Hold.review_by:type_name -> familytime.common.v1.Date
+	72,  // 46: familytime.safeguarding.v1.Hold.lifted_on:type_name -> familytime.common.v1.Date
+	72,  // 47: familytime.safeguarding.v1.Hold.reviewed_on:type_name -> familytime.common.v1.Date
+	29,  // 48: familytime.safeguarding.v1.ListHoldsResponse.holds:type_name -> familytime.safeguarding.v1.Hold
+	80,  // 49: familytime.safeguarding.v1.ReportSectionInput.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	32,  // 50: familytime.safeguarding.v1.DraftReportRequest.sections:type_name -> familytime.safeguarding.v1.ReportSectionInput
+	50,  // 51: familytime.safeguarding.v1.DraftReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73,  // 52: familytime.safeguarding.v1.DraftReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	50,  // 53: familytime.safeguarding.v1.SubmitReportForCheckResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73,  // 54: familytime.safeguarding.v1.SubmitReportForCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	50,  // 55: familytime.safeguarding.v1.CheckReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73,  // 56: familytime.safeguarding.v1.CheckReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	50,  // 57: familytime.safeguarding.v1.ReassignReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	73,  // 58: familytime.safeguarding.v1.ReassignReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 59: familytime.safeguarding.v1.RecipientInput.kind:type_name -> familytime.safeguarding.v1.RecipientKind
+	41,  // 60: familytime.safeguarding.v1.ReleaseReportRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	50,  // 61: familytime.safeguarding.v1.ReleaseReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	78,  // 62: familytime.safeguarding.v1.ReleaseReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	82,  // 63: familytime.safeguarding.v1.ReleaseReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	73,  // 64: familytime.safeguarding.v1.ReleaseReportResponse.answered_at:type_name -> google.protobuf.Timestamp
+	41,  // 65: familytime.safeguarding.v1.SendReportCopiesRequest.recipients:type_name -> familytime.safeguarding.v1.RecipientInput
+	50,  // 66: familytime.safeguarding.v1.SendReportCopiesResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	78,  // 67: familytime.safeguarding.v1.SendReportCopiesResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	82,  // 68: familytime.safeguarding.v1.SendReportCopiesResponse.sections:type_name -> familytime.safeguarding.v1.ReportSection
+	73,  // 69: familytime.safeguarding.v1.SendReportCopiesResponse.answered_at:type_name -> google.protobuf.Timestamp
+	50,  // 70: familytime.safeguarding.v1.GetReportResponse.report:type_name -> familytime.safeguarding.v1.ReportSummary
+	49,  // 71: familytime.safeguarding.v1.GetReportResponse.sections:type_name -> familytime.safeguarding.v1.ReportSectionView
+	78,  // 72: familytime.safeguarding.v1.GetReportResponse.recipients:type_name -> familytime.safeguarding.v1.Recipient
+	12,  // 73: familytime.safeguarding.v1.GetReportResponse.corrections:type_name -> familytime.safeguarding.v1.RecordEntry
+	12,  // 74: familytime.safeguarding.v1.GetReportResponse.checks:type_name -> familytime.safeguarding.v1.RecordEntry
+	72,  // 75: familytime.safeguarding.v1.GetReportResponse.corrected_after_release_on:type_name -> familytime.common.v1.Date
+	48,  // 76: familytime.safeguarding.v1.GetReportResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	72,  // 77: familytime.safeguarding.v1.FamilyErasure.erased_on:type_name -> familytime.common.v1.Date
+	0,   // 78: familytime.safeguarding.v1.FamilyErasure.reason:type_name -> familytime.safeguarding.v1.ErasureReason
+	80,  // 79: familytime.safeguarding.v1.ReportSectionView.kind:type_name -> familytime.safeguarding.v1.ReportSectionKind
+	72,  // 80: familytime.safeguarding.v1.ReportSummary.session_on:type_name -> familytime.common.v1.Date
+	1,   // 81: familytime.safeguarding.v1.ReportSummary.state:type_name -> familytime.safeguarding.v1.ReportState
+	10,  // 82: familytime.safeguarding.v1.ListOpenConcernsResponse.concerns:type_name -> familytime.safeguarding.v1.ConcernSummary
+	50,  // 83: familytime.safeguarding.v1.ListOverdueReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	50,  // 84: familytime.safeguarding.v1.ListOpenReportsResponse.reports:type_name -> familytime.safeguarding.v1.ReportSummary
+	72,  // 85: familytime.safeguarding.v1.ListRiskReviewsRequest.due_by:type_name -> familytime.common.v1.Date
+	5,   // 86: familytime.safeguarding.v1.RiskReview.risk:type_name -> familytime.safeguarding.v1.Risk
+	72,  // 87: familytime.safeguarding.v1.RiskReview.due_on:type_name -> familytime.common.v1.Date
+	70,  // 88: familytime.safeguarding.v1.RiskReview.answers_rating:type_name -> familytime.safeguarding.v1.RiskRating
+	60,  // 89: familytime.safeguarding.v1.RiskReview.screened_at_referral:type_name -> familytime.safeguarding.v1.ScreenAtReferral
+	59,  // 90: familytime.safeguarding.v1.RiskReview.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	2,   // 91: familytime.safeguarding.v1.ProtectiveStep.kind:type_name -> familytime.safeguarding.v1.ProtectiveStepKind
+	72,  // 92: familytime.safeguarding.v1.ProtectiveStep.taken_on:type_name -> familytime.common.v1.Date
+	72,  // 93: familytime.safeguarding.v1.ScreenAtReferral.screened_on:type_name -> familytime.common.v1.Date
+	70,  // 94: familytime.safeguarding.v1.ScreenAtReferral.rating:type_name -> familytime.safeguarding.v1.RiskRating
+	58,  // 95: familytime.safeguarding.v1.ListRiskReviewsResponse.reviews:type_name -> familytime.safeguarding.v1.RiskReview
+	5,   // 96: familytime.safeguarding.v1.GetSafeguardingRecordResponse.risk:type_name -> familytime.safeguarding.v1.Risk
+	12,  // 97: familytime.safeguarding.v1.GetSafeguardingRecordResponse.records:type_name -> familytime.safeguarding.v1.RecordEntry
+	48,  // 98: familytime.safeguarding.v1.GetSafeguardingRecordResponse.family_erasure:type_name -> familytime.safeguarding.v1.FamilyErasure
+	59,  // 99: familytime.safeguarding.v1.GetSafeguardingRecordResponse.steps_since_assessed:type_name -> familytime.safeguarding.v1.ProtectiveStep
+	75,  // 100: familytime.safeguarding.v1.Alert.category:type_name -> familytime.safeguarding.v1.ConcernCategory
+	72,  // 101: familytime.safeguarding.v1.Alert.alerted_on:type_name -> familytime.common.v1.Date
+	72,  // 102: familytime.safeguarding.v1.Alert.duplicate_checked_finding_made_on:type_name -> familytime.common.v1.Date
+	65,  // 103: familytime.safeguarding.v1.ListAlertsResponse.alerts:type_name -> familytime.safeguarding.v1.Alert
+	73,  // 104: familytime.safeguarding.v1.AccessRecord.accessed_at:type_name -> google.protobuf.Timestamp
+	83,  // 105: familytime.safeguarding.v1.AccessRecord.kind:type_name -> familytime.safeguarding.v1.RecordKind
+	73,  // 106: familytime.safeguarding.v1.AccessRecord.last_refused_at:type_name -> google.protobuf.Timestamp
+	73,  // 107: familytime.safeguarding.v1.AccessRecord.last_past_limit_at:type_name -> google.protobuf.Timestamp
+	68,  // 108: familytime.safeguarding.v1.ListAccessRecordsResponse.records:type_name -> familytime.safeguarding.v1.AccessRecord
+	3,   // 109: familytime.safeguarding.v1.SafeguardingService.AssessRisk:input_type -> familytime.safeguarding.v1.AssessRiskRequest
+	6,   // 110: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:input_type -> familytime.safeguarding.v1.RaiseConcernRequest
+	8,   // 111: familytime.safeguarding.v1.SafeguardingService.GetConcern:input_type -> familytime.safeguarding.v1.GetConcernRequest
+	13,  // 112: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:input_type -> familytime.safeguarding.v1.AddConcernActionRequest
+	15,  // 113: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:input_type -> familytime.safeguarding.v1.EscalateConcernRequest
+	17,  // 114: familytime.safeguarding.v1.SafeguardingService.CloseConcern:input_type -> familytime.safeguarding.v1.CloseConcernRequest
+	19,  // 115: familytime.safeguarding.v1.SafeguardingService.MoveConcern:input_type -> familytime.safeguarding.v1.MoveConcernRequest
+	21,  // 116: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:input_type -> familytime.safeguarding.v1.CorrectRecordRequest
+	23,  // 117: familytime.safeguarding.v1.SafeguardingService.PlaceHold:input_type -> familytime.safeguarding.v1.PlaceHoldRequest
+	25,  // 118: familytime.safeguarding.v1.SafeguardingService.LiftHold:input_type -> familytime.safeguarding.v1.LiftHoldRequest
+	27,  // 119: familytime.safeguarding.v1.SafeguardingService.ReviewHold:input_type -> familytime.safeguarding.v1.ReviewHoldRequest
+	30,  // 120: familytime.safeguarding.v1.SafeguardingService.ListHolds:input_type -> familytime.safeguarding.v1.ListHoldsRequest
+	33,  // 121: familytime.safeguarding.v1.SafeguardingService.DraftReport:input_type -> familytime.safeguarding.v1.DraftReportRequest
+	35,  // 122: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:input_type -> familytime.safeguarding.v1.SubmitReportForCheckRequest
+	37,  // 123: familytime.safeguarding.v1.SafeguardingService.CheckReport:input_type -> familytime.safeguarding.v1.CheckReportRequest
+	42,  // 124: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:input_type -> familytime.safeguarding.v1.ReleaseReportRequest
+	44,  // 125: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:input_type -> familytime.safeguarding.v1.SendReportCopiesRequest
+	39,  // 126: familytime.safeguarding.v1.SafeguardingService.ReassignReport:input_type -> familytime.safeguarding.v1.ReassignReportRequest
+	46,  // 127: familytime.safeguarding.v1.SafeguardingService.GetReport:input_type -> familytime.safeguarding.v1.GetReportRequest
+	51,  // 128: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:input_type -> familytime.safeguarding.v1.ListOpenConcernsRequest
+	53,  // 129: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:input_type -> familytime.safeguarding.v1.ListOverdueReportsRequest
+	55,  // 130: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:input_type -> familytime.safeguarding.v1.ListOpenReportsRequest
+	57,  // 131: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:input_type -> familytime.safeguarding.v1.ListRiskReviewsRequest
+	62,  // 132: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:input_type -> familytime.safeguarding.v1.GetSafeguardingRecordRequest
+	64,  // 133: familytime.safeguarding.v1.SafeguardingService.ListAlerts:input_type -> familytime.safeguarding.v1.ListAlertsRequest
+	67,  // 134: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:input_type -> familytime.safeguarding.v1.ListAccessRecordsRequest
+	4,   // 135: familytime.safeguarding.v1.SafeguardingService.AssessRisk:output_type -> familytime.safeguarding.v1.AssessRiskResponse
+	7,   // 136: familytime.safeguarding.v1.SafeguardingService.RaiseConcern:output_type -> familytime.safeguarding.v1.RaiseConcernResponse
+	9,   // 137: familytime.safeguarding.v1.SafeguardingService.GetConcern:output_type -> familytime.safeguarding.v1.GetConcernResponse
+	14,  // 138: familytime.safeguarding.v1.SafeguardingService.AddConcernAction:output_type -> familytime.safeguarding.v1.AddConcernActionResponse
+	16,  // 139: familytime.safeguarding.v1.SafeguardingService.EscalateConcern:output_type -> familytime.safeguarding.v1.EscalateConcernResponse
+	18,  // 140: familytime.safeguarding.v1.SafeguardingService.CloseConcern:output_type -> familytime.safeguarding.v1.CloseConcernResponse
+	20,  // 141: familytime.safeguarding.v1.SafeguardingService.MoveConcern:output_type -> familytime.safeguarding.v1.MoveConcernResponse
+	22,  // 142: familytime.safeguarding.v1.SafeguardingService.CorrectRecord:output_type -> familytime.safeguarding.v1.CorrectRecordResponse
+	24,  // 143: familytime.safeguarding.v1.SafeguardingService.PlaceHold:output_type -> familytime.safeguarding.v1.PlaceHoldResponse
+	26,  // 144: familytime.safeguarding.v1.SafeguardingService.LiftHold:output_type -> familytime.safeguarding.v1.LiftHoldResponse
+	28,  // 145: familytime.safeguarding.v1.SafeguardingService.ReviewHold:output_type -> familytime.safeguarding.v1.ReviewHoldResponse
+	31,  // 146: familytime.safeguarding.v1.SafeguardingService.ListHolds:output_type -> familytime.safeguarding.v1.ListHoldsResponse
+	34,  // 147: familytime.safeguarding.v1.SafeguardingService.DraftReport:output_type -> familytime.safeguarding.v1.DraftReportResponse
+	36,  // 148: familytime.safeguarding.v1.SafeguardingService.SubmitReportForCheck:output_type -> familytime.safeguarding.v1.SubmitReportForCheckResponse
+	38,  // 149: familytime.safeguarding.v1.SafeguardingService.CheckReport:output_type -> familytime.safeguarding.v1.CheckReportResponse
+	43,  // 150: familytime.safeguarding.v1.SafeguardingService.ReleaseReport:output_type -> familytime.safeguarding.v1.ReleaseReportResponse
+	45,  // 151: familytime.safeguarding.v1.SafeguardingService.SendReportCopies:output_type -> familytime.safeguarding.v1.SendReportCopiesResponse
+	40,  // 152: familytime.safeguarding.v1.SafeguardingService.ReassignReport:output_type -> familytime.safeguarding.v1.ReassignReportResponse
+	47,  // 153: familytime.safeguarding.v1.SafeguardingService.GetReport:output_type -> familytime.safeguarding.v1.GetReportResponse
+	52,  // 154: familytime.safeguarding.v1.SafeguardingService.ListOpenConcerns:output_type -> familytime.safeguarding.v1.ListOpenConcernsResponse
+	54,  // 155: familytime.safeguarding.v1.SafeguardingService.ListOverdueReports:output_type -> familytime.safeguarding.v1.ListOverdueReportsResponse
+	56,  // 156: familytime.safeguarding.v1.SafeguardingService.ListOpenReports:output_type -> familytime.safeguarding.v1.ListOpenReportsResponse
+	61,  // 157: familytime.safeguarding.v1.SafeguardingService.ListRiskReviews:output_type -> familytime.safeguarding.v1.ListRiskReviewsResponse
+	63,  // 158: familytime.safeguarding.v1.SafeguardingService.GetSafeguardingRecord:output_type -> familytime.safeguarding.v1.GetSafeguardingRecordResponse
+	66,  // 159: familytime.safeguarding.v1.SafeguardingService.ListAlerts:output_type -> familytime.safeguarding.v1.ListAlertsResponse
+	69,  // 160: familytime.safeguarding.v1.SafeguardingService.ListAccessRecords:output_type -> familytime.safeguarding.v1.ListAccessRecordsResponse
+	135, // [135:161] is the sub-list for method output_type
+	109, // [109:135] is the sub-list for method input_type
+	109, // [109:109] is the sub-list for extension type_name
+	109, // [109:109] is the sub-list for extension extendee
+	0,   // [0:109] is the sub-list for field type_name
 }
 
 func init() { file_familytime_safeguarding_v1_safeguarding_proto_init() }
@@ -6487,14 +6712,14 @@ func file_familytime_safeguarding_v1_safeguarding_proto_init() {
 		return
 	}
 	file_familytime_safeguarding_v1_events_proto_init()
-	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[41].OneofWrappers = []any{}
+	file_familytime_safeguarding_v1_safeguarding_proto_msgTypes[43].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc), len(file_familytime_safeguarding_v1_safeguarding_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   65,
+			NumMessages:   67,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -25,6 +25,7 @@ const (
 	SafeguardingService_AddConcernAction_FullMethodName      = "/familytime.safeguarding.v1.SafeguardingService/AddConcernAction"
 	SafeguardingService_EscalateConcern_FullMethodName       = "/familytime.safeguarding.v1.SafeguardingService/EscalateConcern"
 	SafeguardingService_CloseConcern_FullMethodName          = "/familytime.safeguarding.v1.SafeguardingService/CloseConcern"
+	SafeguardingService_MoveConcern_FullMethodName           = "/familytime.safeguarding.v1.SafeguardingService/MoveConcern"
 	SafeguardingService_CorrectRecord_FullMethodName         = "/familytime.safeguarding.v1.SafeguardingService/CorrectRecord"
 	SafeguardingService_PlaceHold_FullMethodName             = "/familytime.safeguarding.v1.SafeguardingService/PlaceHold"
 	SafeguardingService_LiftHold_FullMethodName              = "/familytime.safeguarding.v1.SafeguardingService/LiftHold"
@@ -75,6 +76,10 @@ type SafeguardingServiceClient interface {
 	EscalateConcern(ctx context.Context, in *EscalateConcernRequest, opts ...grpc.CallOption) (*EscalateConcernResponse, error)
 	// CloseConcern closes a concern. Safeguarding lead.
 	CloseConcern(ctx context.Context, in *CloseConcernRequest, opts ...grpc.CallOption) (*CloseConcernResponse, error)
+	// MoveConcern moves a concern raised about the wrong family of the centre, before anything was
+	// done on it, to the family it is about: a new concern there, the first closed as moved
+	// (decision 404). Safeguarding lead.
+	MoveConcern(ctx context.Context, in *MoveConcernRequest, opts ...grpc.CallOption) (*MoveConcernResponse, error)
 	// CorrectRecord records a correction of an earlier record, which stays readable. The record's
 	// author or the centre's safeguarding lead.
 	CorrectRecord(ctx context.Context, in *CorrectRecordRequest, opts ...grpc.CallOption) (*CorrectRecordResponse, error)
@@ -205,6 +210,16 @@ func (c *safeguardingServiceClient) CloseConcern(ctx context.Context, in *CloseC
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(CloseConcernResponse)
 	err := c.cc.Invoke(ctx, SafeguardingService_CloseConcern_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *safeguardingServiceClient) MoveConcern(ctx context.Context, in *MoveConcernRequest, opts ...grpc.CallOption) (*MoveConcernResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MoveConcernResponse)
+	err := c.cc.Invoke(ctx, SafeguardingService_MoveConcern_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -430,6 +445,10 @@ type SafeguardingServiceServer interface {
 	EscalateConcern(context.Context, *EscalateConcernRequest) (*EscalateConcernResponse, error)
 	// CloseConcern closes a concern. Safeguarding lead.
 	CloseConcern(context.Context, *CloseConcernRequest) (*CloseConcernResponse, error)
+	// MoveConcern moves a concern raised about the wrong family of the centre, before anything was
+	// done on it, to the family it is about: a new concern there, the first closed as moved
+	// (decision 404). Safeguarding lead.
+	MoveConcern(context.Context, *MoveConcernRequest) (*MoveConcernResponse, error)
 	// CorrectRecord records a correction of an earlier record, which stays readable. The record's
 	// author or the centre's safeguarding lead.
 	CorrectRecord(context.Context, *CorrectRecordRequest) (*CorrectRecordResponse, error)
@@ -523,6 +542,9 @@ func (UnimplementedSafeguardingServiceServer) EscalateConcern(context.Context, *
 }
 func (UnimplementedSafeguardingServiceServer) CloseConcern(context.Context, *CloseConcernRequest) (*CloseConcernResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CloseConcern not implemented")
+}
+func (UnimplementedSafeguardingServiceServer) MoveConcern(context.Context, *MoveConcernRequest) (*MoveConcernResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method MoveConcern not implemented")
 }
 func (UnimplementedSafeguardingServiceServer) CorrectRecord(context.Context, *CorrectRecordRequest) (*CorrectRecordResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method CorrectRecord not implemented")
@@ -706,6 +728,24 @@ func _SafeguardingService_CloseConcern_Handler(srv interface{}, ctx context.Cont
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SafeguardingServiceServer).CloseConcern(ctx, req.(*CloseConcernRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SafeguardingService_MoveConcern_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MoveConcernRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SafeguardingServiceServer).MoveConcern(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SafeguardingService_MoveConcern_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SafeguardingServiceServer).MoveConcern(ctx, req.(*MoveConcernRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1082,6 +1122,10 @@ var SafeguardingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "CloseConcern",
 			Handler:    _SafeguardingService_CloseConcern_Handler,
+		},
+		{
+			MethodName: "MoveConcern",
+			Handler:    _SafeguardingService_MoveConcern_Handler,
 		},
 		{
 			MethodName: "CorrectRecord",

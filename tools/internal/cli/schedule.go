@@ -1253,7 +1253,7 @@ family; tell the coordinator. The day sheet alerts supervised-contact-past-its-t
 		Long:  long,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+			p, err := movingParty(party)
 			if err != nil {
 				return err
 			}
@@ -1370,7 +1370,7 @@ stopped (ON_HOLD, DISCLOSURE_NOT_WEIGHED) stands (REFUSAL_STANDS). --note goes w
 			if party == "" {
 				return fmt.Errorf("give the --party whose movement is corrected: visiting or children (or --checkin to correct a check-in)")
 			}
-			p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+			p, err := movingParty(party)
 			if err != nil {
 				return err
 			}
@@ -1554,6 +1554,17 @@ func neverRecordedLeavingWords(resp *schedulingv1.CompleteSessionResponse) strin
 	return strings.Join(who, "; ") + tell
 }
 
+// movingParty is an arrival's, departure's or correction's --party: visiting or children; both is
+// a no-show's only (decision 406).
+func movingParty(party string) (schedulingv1.Party, error) {
+	p, err := parseEnum[schedulingv1.Party]("party", party, "PARTY_", schedulingv1.Party_value)
+	if err == nil && p == schedulingv1.Party_PARTY_BOTH {
+		return 0, fmt.Errorf("--party both is for a no-show only (neither came): an arrival or a departure is the visiting party's " +
+			"or the children's, each recorded on its own")
+	}
+	return p, err
+}
+
 func (s *schedule) noshow() *cobra.Command {
 	var (
 		out         output
@@ -1567,7 +1578,9 @@ func (s *schedule) noshow() *cobra.Command {
 		Use:   "noshow BOOKING_ID",
 		Short: "Record that a party did not come, from 15 minutes after they were due (two unexplained no-shows release the family's place)",
 		Long: `noshow records that a party did not come: --party visiting (the visiting parent) or children (the
-children and whoever brings them), from 15 minutes after they were due, or from when they were due
+children and whoever brings them), or both when neither came (one no-show of the session, counted
+once towards releasing the place, each party checked as its own would be: decision 406), from 15
+minutes after they were due, or from when they were due
 with --explanation (the family gave a reason the centre accepts: say it, in words; --explained
 alone is refused). The explanation is kept sealed with the family's key, like every note about a
 family, and never shown in the family's history, which says "explained". An unexplained no-show
@@ -1660,7 +1673,7 @@ place stands (PLACE_RELEASED: a coordinator books the family again), as does one
 			return printNoShow(cmd.OutOrStdout(), &out, resp)
 		},
 	}
-	cmd.Flags().StringVar(&party, "party", "", "visiting or children")
+	cmd.Flags().StringVar(&party, "party", "", "visiting, children, or both when neither came")
 	cmd.Flags().BoolVar(&explained, "explained", false, "the family gave a reason the centre accepts (needs --explanation)")
 	cmd.Flags().StringVar(&explanation, "explanation", "", "the family's reason the centre accepts, in words (an explained no-show); kept sealed")
 	cmd.Flags().BoolVar(&withdraw, "withdraw", false, "withdraw the booking's no-show recorded by mistake (on the session's day)")

@@ -714,6 +714,8 @@ func partyWords(p schedulingv1.Party) string {
 		return "the visiting parent"
 	case schedulingv1.Party_PARTY_CHILDREN:
 		return "the children (with whoever brings them)"
+	case schedulingv1.Party_PARTY_BOTH: // a no-show of the whole session (decision 406)
+		return "both parties (the visiting parent, and the children with whoever brings them)"
 	}
 	return "a party"
 }

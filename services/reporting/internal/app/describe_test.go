@@ -35,6 +35,16 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 		Describe(envelopeOf(t, &schedulingv1.NoShowRecorded{Party: schedulingv1.Party_PARTY_VISITING, Explained: true})))
 	require.Equal(t, "Arrived: the children (with whoever brings them)",
 		Describe(envelopeOf(t, &schedulingv1.PartyArrived{Party: schedulingv1.Party_PARTY_CHILDREN})))
+	// Neither came (decision 406): one no-show, naming both, never one parent alone.
+	require.Equal(t, "No-show: both parties (the visiting parent, and the children with whoever brings them) did not come "+
+		"(unexplained, 1 since the place was last released)",
+		Describe(envelopeOf(t, &schedulingv1.NoShowRecorded{Party: schedulingv1.Party_PARTY_BOTH, UnexplainedCount: 1})))
+	// A concern moved away from, and to, a family (decision 404).
+	require.Equal(t, "Safeguarding concern moved: it was recorded about this family by mistake, and is about another family",
+		Describe(envelopeOf(t, &safeguardingv1.ConcernMoved{})))
+	require.Equal(t, "Safeguarding concern raised: neglect (first recorded about another family by mistake, and moved here by the safeguarding lead)",
+		Describe(envelopeOf(t, &safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT,
+			MovedFromConcernId: "b2d6a1b0-0000-4000-8000-000000000001"})))
 	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone the staff register had as contact supervisor that day",
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{PlacedInRole: "supervisor"})))
 	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone not on the centre's staff register that day",

@@ -133,8 +133,11 @@ func (f *Family) noShowAtTheDoor(b *Booking, person uuid.UUID, now time.Time) er
 // party's arrival) at now. A check-in's refusal RefusalNoShow says them as its caution.
 func (f *Family) noShowWayOn(b *Booking, person uuid.UUID, now time.Time) string {
 	who := "the visiting parent was"
-	if b.NoShow == schedulingv1.Party_PARTY_CHILDREN {
+	switch b.NoShow {
+	case schedulingv1.Party_PARTY_CHILDREN:
 		who = "the children were"
+	case schedulingv1.Party_PARTY_BOTH:
+		who = "both parties were"
 	}
 	if person != uuid.Nil && f.mayCollect(person) && f.childrenInside(b) {
 		return fmt.Sprintf("the booking was recorded as a no-show (%s recorded as not coming), "+

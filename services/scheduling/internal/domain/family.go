@@ -2011,55 +2011,33 @@ func (f *Family) Fits(p *Pattern) error {
 // no-show: refused ErrRefusedAtTheDoor, explained or not (review 37).
 func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, now time.Time) (*Booking, []proto.Message, *schedulingv1.PlaceReleased, error) {
 	if b, err := f.Booking(id); err == nil && b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW {
-		return nil, nil, nil, f.noShowRecorded(b, now)
+		return nil, nil, nil, f.noShowRecorded(b, party, now)
 	}
 	b, err := f.active(id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if b.isHandover() && party == schedulingv1.Party_PARTY_VISITING {
+	if b.isHandover() && party != schedulingv1.Party_PARTY_CHILDREN {
 		// decision 316: the other parent comes to collect the children, not for contact here.
 		return nil, nil, nil, b.handoverNoShow()
 	}
-	if now.Before(b.due(party)) {
-		// Said of the party, not the session: the visiting parent's part may have begun while the
-		// children are not yet due (review 14). On another day, the day too (decision 317:
-		// review 55 read "not due until 10:00" a week ahead as today).
-		when := ClockAt(b.due(party), b.loc).String()
-		if !LocalDate(now, b.loc).Equal(b.Date) {
-			when += " on " + dates.String(b.Date)
+	// Neither party came (PARTY_BOTH, decision 406): each is checked as its own no-show would be,
+	// the visiting parent first; the no-show is one, counted once.
+	parties := []schedulingv1.Party{party}
+	if party == schedulingv1.Party_PARTY_BOTH {
+		parties = []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN}
+	}
+	tooLate, why := false, ""
+	for _, p := range parties {
+		late, w, err := f.didNotCome(b, p, explained, now)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		return nil, nil, nil, problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
-			partyDue(party), when))
+		if late {
+			tooLate, why = true, w
+		}
 	}
-	if gone, cut := b.ContactCutShort(party); cut {
-		// The other party left before this one's grace ran out: it ended the contact, and this
-		// party, late but not yet a no-show then, is not cast as one (review 38).
-		return nil, nil, nil, problem.Rule(ErrContactCutShort.Reason, fmt.Sprintf("%s. It never counts towards the two unexplained "+
-			"no-shows that release the family's place: record the session as the centre decides, with a cancellation on the day, "+
-			"saying who called it off (familytime schedule cancel %s --by ...)", b.cutShortWords(party, gone), b.ID))
-	}
-	// A party seen at the door only once contact was out of reach did not come in time: it is a
-	// no-show, as one that never came (CameTooLate; review 36).
-	tooLate, why := b.CameTooLate(party)
-	if _, ok := b.Arrived[party]; ok && !tooLate {
-		return nil, nil, nil, ErrPartyArrived
-	}
-	if person, role, ok := f.admittedFor(b, party); ok && !tooLate {
-		// Admitted at the door, they came, though nobody recorded the party's arrival: struck
-		// as a no-show, the family would lose its place for coming (review 12).
-		return nil, nil, nil, problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("the party came: %s was admitted at the door as the %s; "+
-			"record the party's arrival (familytime schedule arrive) rather than a no-show", person, words.Enum(role)))
-	}
-	if err := b.turnedAwayNoShow(party); err != nil {
-		// Turned away at the door because the family's contact was stopped: the session did not
-		// take place by the centre's rule, which is no one's no-show (review 37).
-		return nil, nil, nil, err
-	}
-	if late := b.due(party).Add(NoShowGrace); !explained && !tooLate && now.Before(late) {
-		return nil, nil, nil, problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
-			NoShowGrace/time.Minute, ClockAt(late, b.loc)))
-	}
+	last := parties[len(parties)-1] // the party due last: when a releasing no-show may be recorded
 	count := len(f.unexplained)
 	if !explained {
 		count++
@@ -2068,9 +2046,9 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	if !explained && count >= ReleaseAfter && kept == nil {
 		// The no-show that releases the place is not withdrawn (WithdrawNoShow): it waits until
 		// the party can no longer come (review 26).
-		if err := releasingTooSoon(b, party, count, now); err != nil {
+		if err := releasingTooSoon(b, last, count, now); err != nil {
 			if tooLate {
-				err = cameTooLateReleasing(b, party, count, why)
+				err = cameTooLateReleasing(b, last, count, why)
 			}
 			return nil, nil, nil, err
 		}
@@ -2095,6 +2073,53 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	out = append(out, f.cancelWhere(func(o *Booking) bool { return o.Pattern == b.Pattern && o.Room == b.Room },
 		schedulingv1.CancellationReason_CANCELLATION_REASON_PLACE_RELEASED, now)...)
 	return b, out, rel, nil
+}
+
+// didNotCome refuses a no-show of party at booking b at now, as NoShow decides it for one party:
+// not yet due, the contact cut short by the other party, the party arrived or admitted at the
+// door (unless only once contact was out of reach: tooLate, and why), turned away at the door, or
+// still within its grace unexplained.
+func (f *Family) didNotCome(b *Booking, party schedulingv1.Party, explained bool, now time.Time) (tooLate bool, why string, err error) {
+	if now.Before(b.due(party)) {
+		// Said of the party, not the session: the visiting parent's part may have begun while the
+		// children are not yet due (review 14). On another day, the day too (decision 317:
+		// review 55 read "not due until 10:00" a week ahead as today).
+		when := ClockAt(b.due(party), b.loc).String()
+		if !LocalDate(now, b.loc).Equal(b.Date) {
+			when += " on " + dates.String(b.Date)
+		}
+		return false, "", problem.Rule(ErrSessionNotBegun.Reason, fmt.Sprintf("%s not due until %s: a no-show is recorded once they were due",
+			partyDue(party), when))
+	}
+	if gone, cut := b.ContactCutShort(party); cut {
+		// The other party left before this one's grace ran out: it ended the contact, and this
+		// party, late but not yet a no-show then, is not cast as one (review 38).
+		return false, "", problem.Rule(ErrContactCutShort.Reason, fmt.Sprintf("%s. It never counts towards the two unexplained "+
+			"no-shows that release the family's place: record the session as the centre decides, with a cancellation on the day, "+
+			"saying who called it off (familytime schedule cancel %s --by ...)", b.cutShortWords(party, gone), b.ID))
+	}
+	// A party seen at the door only once contact was out of reach did not come in time: it is a
+	// no-show, as one that never came (CameTooLate; review 36).
+	tooLate, why = b.CameTooLate(party)
+	if _, ok := b.Arrived[party]; ok && !tooLate {
+		return false, "", ErrPartyArrived
+	}
+	if person, role, ok := f.admittedFor(b, party); ok && !tooLate {
+		// Admitted at the door, they came, though nobody recorded the party's arrival: struck
+		// as a no-show, the family would lose its place for coming (review 12).
+		return false, "", problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("the party came: %s was admitted at the door as the %s; "+
+			"record the party's arrival (familytime schedule arrive) rather than a no-show", person, words.Enum(role)))
+	}
+	if err := b.turnedAwayNoShow(party); err != nil {
+		// Turned away at the door because the family's contact was stopped: the session did not
+		// take place by the centre's rule, which is no one's no-show (review 37).
+		return false, "", err
+	}
+	if late := b.due(party).Add(NoShowGrace); !explained && !tooLate && now.Before(late) {
+		return false, "", problem.Rule("NO_SHOW_TOO_EARLY", fmt.Sprintf("a party is recorded as not coming from %d minutes after they were due, at %s: they may still arrive (one who said they are not coming is an explained no-show)",
+			NoShowGrace/time.Minute, ClockAt(late, b.loc)))
+	}
+	return tooLate, why, nil
 }
 
 // KeptBy is the family's earliest session after b's day that it attended (completed, or with the
@@ -2154,18 +2179,34 @@ func (f *Family) WithdrawNoShow(id uuid.UUID, now time.Time) (*Booking, *schedul
 // recorded again, where WithdrawNoShow allows it, or why it stands; for a no-show that released the
 // place, booking the family again or putting it back on the waiting list. An explanation given once
 // the no-show stands is not added to it: the record says what the centre knew at the time.
-func (f *Family) noShowRecorded(b *Booking, now time.Time) error {
+//
+// Asked of the other party, or of both (review 82: the children's no-show after the visiting
+// parent's was refused in words about explanations, and the history blamed one parent for a
+// session neither came to), it says how to record that neither came: withdrawn, and recorded
+// again as both (decision 406), while it may be withdrawn.
+func (f *Family) noShowRecorded(b *Booking, party schedulingv1.Party, now time.Time) error {
 	kind := "an unexplained"
 	if b.NoShowExplained {
 		kind = "an explained"
 	}
+	recorded := fmt.Sprintf("the booking is recorded as %s no-show (%s recorded as not coming) already", kind, partyWords(b.NoShow))
+	stands := f.noShowStands(b, now)
+	if party != b.NoShow && b.NoShow != schedulingv1.Party_PARTY_BOTH {
+		if stands != nil {
+			return problem.Rule(ErrBookingNotActive.Reason, recorded+": it stands as recorded ("+stands.Reason+": "+stands.Message+
+				"), so that the other party did not come either is kept in the centre's own notes")
+		}
+		return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("%s: if neither party came, withdraw it (familytime schedule noshow %s "+
+			"--centre %s --withdraw) and record that neither came (familytime schedule noshow %s --centre %s --party both), which counts "+
+			"as one no-show", recorded, b.ID, b.Centre, b.ID, b.Centre))
+	}
 	way := fmt.Sprintf("to record it otherwise (explained, or the other party), withdraw it first (familytime schedule noshow %s "+
 		"--centre %s --withdraw) and record it again", b.ID, b.Centre)
-	if stands := f.noShowStands(b, now); stands != nil {
+	if stands != nil {
 		way = "it stands as recorded (" + stands.Reason + ": " + stands.Message + "); an explanation the family gives later is " +
 			"kept in the centre's own notes, not added to the no-show"
 	}
-	return problem.Rule(ErrBookingNotActive.Reason, fmt.Sprintf("the booking is recorded as %s no-show already: %s", kind, way))
+	return problem.Rule(ErrBookingNotActive.Reason, recorded+": "+way)
 }
 
 // partyDue names a party as a no-show's refusal says it is not yet due.

@@ -381,8 +381,11 @@ func insideRefusal(b *Booking, in Inside) error {
 
 // partyWords names a party in a sentence.
 func partyWords(p schedulingv1.Party) string {
-	if p == schedulingv1.Party_PARTY_VISITING {
+	switch p {
+	case schedulingv1.Party_PARTY_VISITING:
 		return "the visiting parent"
+	case schedulingv1.Party_PARTY_BOTH:
+		return "both parties (the visiting parent and the children)"
 	}
 	return "the children"
 }

@@ -878,7 +878,8 @@ func TestANoShowRecordedByMistakeIsWithdrawnOnTheDay(t *testing.T) {
 	// The family explains the next day: the no-show stands, and the way on is said (review 76).
 	_, _, _, err = g.family.NoShow(reserve.ID, schedulingv1.Party_PARTY_VISITING, true, at(2026, 3, 8, 9, 0))
 	rule(t, err, "BOOKING_NOT_ACTIVE")
-	require.ErrorContains(t, err, "the booking is recorded as an unexplained no-show already: it stands as recorded (PLACE_RELEASED:")
+	require.ErrorContains(t, err, "the booking is recorded as an unexplained no-show (the visiting parent recorded as not coming) already: "+
+		"it stands as recorded (PLACE_RELEASED:")
 	require.ErrorContains(t, err, "familytime schedule waitlist join --centre "+centre.String())
 	// The door is not sent to withdraw it (review 26): it is told why it stands.
 	_, _, refusal, _, err := g.family.CheckIn(reserve.ID, visiting, at(2026, 3, 7, 11, 17))

@@ -2934,7 +2934,7 @@ type RecordNoShowRequest struct {
 	CentreId string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
 	// The booking (UUID).
 	BookingId string `protobuf:"bytes,2,opt,name=booking_id,json=bookingId,proto3" json:"booking_id,omitempty"`
-	// The party that did not come.
+	// The party that did not come; both, when neither came (decision 406).
 	Party Party `protobuf:"varint,3,opt,name=party,proto3,enum=familytime.scheduling.v1.Party" json:"party,omitempty"`
 	// The family gave a reason the centre accepts (illness, transport).
 	Explained bool `protobuf:"varint,4,opt,name=explained,proto3" json:"explained,omitempty"`
@@ -5177,13 +5177,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\breplayed\x18\b \x01(\bR\breplayed\"8\n" +
 	"\x0eCheckInCaution\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
-	"\x04text\x18\x02 \x01(\tR\x04text\"\xbd\x02\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\"\xbf\x02\n" +
 	"\x14RecordArrivalRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
-	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
-	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x127\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12C\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\f\xbaH\t\x82\x01\x06\x10\x01\x18\x01\x18\x02R\x05party\x127\n" +
 	"\x04time\x18\x04 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\x04time\x120\n" +
 	"\n" +
 	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
@@ -5196,13 +5195,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x13no_contact_possible\x18\x04 \x01(\bR\x11noContactPossible\x12;\n" +
 	"\vanswered_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x06 \x01(\bR\breplayed\"\xe0\x02\n" +
+	"\breplayed\x18\x06 \x01(\bR\breplayed\"\xe2\x02\n" +
 	"\x16RecordDepartureRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
-	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
-	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x127\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12C\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\f\xbaH\t\x82\x01\x06\x10\x01\x18\x01\x18\x02R\x05party\x127\n" +
 	"\x04time\x18\x04 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\x04time\x120\n" +
 	"\n" +
 	"person_ids\x18\x05 \x03(\tB\x11\xbaH\x0e\x92\x01\v\x10\x14\x18\x01\"\x05r\x03\xb0\x01\x01R\tpersonIds\x12'\n" +
@@ -5215,13 +5213,12 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\bcautions\x18\x02 \x03(\v2(.familytime.scheduling.v1.CheckInCautionR\bcautions\x12;\n" +
 	"\vanswered_at\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xae\x03\n" +
+	"\breplayed\x18\x04 \x01(\bR\breplayed\"\xb0\x03\n" +
 	"\x16CorrectMovementRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12'\n" +
 	"\n" +
-	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12A\n" +
-	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\n" +
-	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\x05party\x12J\n" +
+	"booking_id\x18\x02 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\tbookingId\x12C\n" +
+	"\x05party\x18\x03 \x01(\x0e2\x1f.familytime.scheduling.v1.PartyB\f\xbaH\t\x82\x01\x06\x10\x01\x18\x01\x18\x02R\x05party\x12J\n" +
 	"\bmovement\x18\x04 \x01(\x0e2\".familytime.scheduling.v1.MovementB\n" +
 	"\xbaH\a\x82\x01\x04\x10\x01 \x00R\bmovement\x127\n" +
 	"\x04time\x18\x05 \x01(\v2#.familytime.scheduling.v1.LocalTimeR\x04time\x120\n" +

@@ -161,6 +161,10 @@ const (
 	Party_PARTY_VISITING Party = 1
 	// The children, with the resident parent or escort who brings and collects them.
 	Party_PARTY_CHILDREN Party = 2
+	// Both parties: named only by a no-show of the whole session, neither party having come
+	// (review 82: one party's no-show could be recorded, and the family's history blamed that
+	// parent alone; decision 406). Never an arrival, departure or correction.
+	Party_PARTY_BOTH Party = 3
 )
 
 // Enum value maps for Party.
@@ -169,11 +173,13 @@ var (
 		0: "PARTY_UNSPECIFIED",
 		1: "PARTY_VISITING",
 		2: "PARTY_CHILDREN",
+		3: "PARTY_BOTH",
 	}
 	Party_value = map[string]int32{
 		"PARTY_UNSPECIFIED": 0,
 		"PARTY_VISITING":    1,
 		"PARTY_CHILDREN":    2,
+		"PARTY_BOTH":        3,
 	}
 )
 
@@ -2155,11 +2161,13 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x10WEEKDAY_THURSDAY\x10\x04\x12\x12\n" +
 	"\x0eWEEKDAY_FRIDAY\x10\x05\x12\x14\n" +
 	"\x10WEEKDAY_SATURDAY\x10\x06\x12\x12\n" +
-	"\x0eWEEKDAY_SUNDAY\x10\a*F\n" +
+	"\x0eWEEKDAY_SUNDAY\x10\a*V\n" +
 	"\x05Party\x12\x15\n" +
 	"\x11PARTY_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0ePARTY_VISITING\x10\x01\x12\x12\n" +
-	"\x0ePARTY_CHILDREN\x10\x02*R\n" +
+	"\x0ePARTY_CHILDREN\x10\x02\x12\x0e\n" +
+	"\n" +
+	"PARTY_BOTH\x10\x03*R\n" +
 	"\bMovement\x12\x18\n" +
 	"\x14MOVEMENT_UNSPECIFIED\x10\x00\x12\x14\n" +
 	"\x10MOVEMENT_ARRIVAL\x10\x01\x12\x16\n" +

@@ -194,7 +194,7 @@ func TestScheduleRescheduleOnTheDevPlatform(t *testing.T) {
 			`--by "system" is not one of: resident-parent, visiting-parent, centre, referrer`},
 		{[]string{old.GetBookingId(), "--pattern", pattern, "--room", blue, "--by", "centre"}, `required flag(s) "date" not set`},
 		{append([]string{"42"}, move...), `booking id "42" is not a UUID`},
-		{append([]string{uuid.NewString()}, move...), `booking not found`},
+		{append([]string{uuid.NewString()}, move...), `booking with that id at this centre (the centre named by --centre`},
 	} {
 		_, err := cmd(append([]string{"schedule", "reschedule"}, bad.args...)...)
 		require.ErrorContains(t, err, bad.want)

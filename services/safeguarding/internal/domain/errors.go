@@ -22,8 +22,11 @@ var (
 	ErrReportNotFound = problem.NotFound("report")
 	// ErrRecordNotFound means the family has no correctable record with the id.
 	ErrRecordNotFound = problem.NotFound("record")
-	// ErrFamilyNotFound means the service holds no record of the family at the centre.
-	ErrFamilyNotFound = problem.NotFound("family")
+	// ErrFamilyNotFound means the service holds no record of the family at the centre: one of
+	// another centre, or none, the same answer either way (decision 55), with where to find the
+	// centre's (review 82, L2).
+	ErrFamilyNotFound = problem.NotFound("family with that id at this centre (the centre named by --centre: familytime referral " +
+		"list shows its families, and a family referred a moment ago may take a few seconds to be known here)")
 	// ErrRecipientNotFound means the report's release has no recipient at that index.
 	ErrRecipientNotFound = problem.NotFound("recipient")
 	// ErrBookingNotFound means a concern raised from its booking alone names a booking this

@@ -110,8 +110,10 @@ var (
 	// let them (decisions.md 387).
 	ErrMayNotBring   = problem.Rule("MAY_NOT_BRING", "the referral does not name them to bring the children")
 	ErrMayNotCollect = problem.Rule("MAY_NOT_COLLECT", "the referral does not name them to collect the children")
-	// ErrBookingNotFound means the family has no such booking.
-	ErrBookingNotFound = problem.NotFound("booking")
+	// ErrBookingNotFound means the family has no such booking: one of another centre, or none, the
+	// same answer either way (decision 55), with where to find the centre's (review 82, L2).
+	ErrBookingNotFound = problem.NotFound("booking with that id at this centre (the centre named by --centre: its day sheet prints " +
+		"each BOOKING whole, and familytime schedule bookings --family F lists a family's there)")
 	// ErrSupportedContactRuledOut means the safeguarding lead's latest risk assessment found
 	// domestic abuse, which rules out supported contact (decisions.md 80) and every other kind but
 	// supervised: handover, escorted, indirect and virtual contact (decision 168). Referral keeps a
@@ -1574,7 +1576,7 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	ended := b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED || b.Status == schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW
 	calledOff := ended && (len(b.CheckedIn) > 0 || len(b.Arrived) > 0)
 	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED && !calledOff {
-		return nil, nil, ErrBookingNotActive
+		return nil, nil, b.notActive()
 	}
 	if err := checkTime(b, at, now, true); err != nil {
 		return nil, nil, err
@@ -1702,7 +1704,7 @@ func (f *Family) Correct(id uuid.UUID, c Correction, now time.Time) (*Booking, *
 		return nil, nil, ErrSessionCompleted
 	default: // called off (a hold, a no-show) with people inside: their movements were recorded (Depart)
 		if len(b.Arrived) == 0 && len(b.Departed) == 0 {
-			return nil, nil, ErrBookingNotActive
+			return nil, nil, b.notActive()
 		}
 	}
 	arriving := c.Movement == schedulingv1.Movement_MOVEMENT_ARRIVAL
@@ -2240,9 +2242,43 @@ func (f *Family) active(id uuid.UUID) (*Booking, error) {
 		return nil, err
 	}
 	if b.Status != schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED {
-		return nil, ErrBookingNotActive
+		return nil, b.notActive()
 	}
 	return b, nil
+}
+
+// notActive is ErrBookingNotActive for booking b, no longer booked, saying how it stands and the
+// way on (review 82, L1: a second cancellation, and a supervisor completing a session a hold had
+// called off, were told only "the booking is cancelled, completed or a no-show", and the
+// supervisor not that the session's observation report was still due).
+func (b *Booking) notActive() error {
+	var state string
+	switch b.Status {
+	case schedulingv1.BookingStatus_BOOKING_STATUS_CANCELLED:
+		state = fmt.Sprintf("cancelled (%s, by the %s)", words.Enum(b.Reason), words.Enum(b.CancelledBy))
+		_, came := b.Arrived[schedulingv1.Party_PARTY_CHILDREN]
+		switch {
+		case b.Reason == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD && b.ServiceType == commonv1.ServiceType_SERVICE_TYPE_SUPERVISED && came:
+			state += fmt.Sprintf(": a safeguarding hold called the session off with the family inside, so it is not completed; who took "+
+				"the children home is still recorded (familytime schedule depart), and the contact supervisor writes the observation "+
+				"report of what was seen before the hold, which is still due (familytime safeguarding report open --centre %s)", b.Centre)
+		case b.Reason == schedulingv1.CancellationReason_CANCELLATION_REASON_HOLD:
+			state += ": a safeguarding hold called the session off; nothing more is recorded on it but who took anyone inside home " +
+				"(familytime schedule depart)"
+		default:
+			state += ": nothing more is recorded on it; if the session is to take place after all, book the family again " +
+				"(familytime schedule book)"
+		}
+	case schedulingv1.BookingStatus_BOOKING_STATUS_COMPLETED:
+		state = "completed: nothing more is recorded on it; an arrival or departure recorded by mistake is corrected " +
+			"(familytime schedule correct " + b.ID.String() + ")"
+	case schedulingv1.BookingStatus_BOOKING_STATUS_NO_SHOW:
+		state = fmt.Sprintf("recorded as a no-show (%s recorded as not coming): if they came after all, it is withdrawn on the "+
+			"session's day (familytime schedule noshow %s --withdraw)", partyWords(b.NoShow), b.ID)
+	default:
+		return ErrBookingNotActive
+	}
+	return problem.Rule(ErrBookingNotActive.Reason, "the booking is "+state)
 }
 
 // copy is a deep copy of the family, by replaying nothing: its state is rebuilt from the same

@@ -237,7 +237,10 @@ func (f *Family) DepartureCautions(b *Booking, party schedulingv1.Party, at, now
 			out = append(out, c)
 		}
 	}
-	if c, ok := contactNotHeld(b, party, at); ok {
+	// The visiting party's no-show would release the family's place: the caution says from when it
+	// is recorded, as NoShow refuses it before then (review 82, L3).
+	releasing := len(f.unexplained)+1 >= ReleaseAfter && f.KeptBy(b) == nil
+	if c, ok := contactNotHeld(b, party, at, releasing); ok {
 		out = append(out, c)
 	}
 	if c, ok := pastItsTime(b, now); ok {
@@ -446,7 +449,11 @@ const CautionContactNotHeld = "CONTACT_NOT_HELD"
 // recorded as a no-show is said to be so, with nothing more to record, and one the door stopped
 // (StoppedAtTheDoor) is the centre's to call off, never a no-show (review 61 was sent to record a
 // no-show and a cancellation of a session a hold had called off, both refused BOOKING_NOT_ACTIVE).
-func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution, bool) {
+//
+// releasing says the visiting party's no-show, unexplained, would release the family's place: it is
+// recorded only from when the contact was due to end (releasingTooSoon), and the caution says so
+// rather than send the door to a command refused until then (review 82, L3).
+func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time, releasing bool) (Caution, bool) {
 	if party != schedulingv1.Party_PARTY_CHILDREN {
 		return Caution{}, false
 	}
@@ -486,11 +493,17 @@ func contactNotHeld(b *Booking, party schedulingv1.Party, at time.Time) (Caution
 		return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s; %s: %s",
 			ClockAt(at, b.loc), why, b.turnedAwayWords(r), b.callOffWay(r))}, true
 	}
+	noShow := fmt.Sprintf("the party that did not come is a no-show (familytime schedule noshow %s --party visiting)", b.ID)
+	if releasing {
+		end := ClockAt(b.ChildrenLeave, b.loc)
+		noShow = fmt.Sprintf("the party that did not come is a no-show: unexplained, it would release the family's place (two "+
+			"unexplained no-shows since it was last released), so it is recorded from %s, when the contact was due to end (familytime "+
+			"schedule noshow %s --party visiting, from %s; explained, now, with --explanation)", end, b.ID, end)
+	}
 	return Caution{CautionContactNotHeld, fmt.Sprintf("contact did not take place: the children left at %s, %s. If their arrival "+
 		"or departure was recorded by mistake (the wrong booking, or ahead of time), correct it (familytime schedule correct %s "+
-		"--party children --arrival --not-happened, and --departure likewise). If the session did not take place, record it: the "+
-		"party that did not come is a no-show (familytime schedule noshow %s --party visiting), or the centre calls it off "+
-		"(familytime schedule cancel %s --by centre --reason ...)", ClockAt(at, b.loc), why, b.ID, b.ID, b.ID)}, true
+		"--party children --arrival --not-happened, and --departure likewise). If the session did not take place, record it: %s, "+
+		"or the centre calls it off (familytime schedule cancel %s --by centre --reason ...)", ClockAt(at, b.loc), why, b.ID, noShow, b.ID)}, true
 }
 
 // endedWords say how booking b ended before its session was over, when it is no longer booked: called

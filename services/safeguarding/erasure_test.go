@@ -317,3 +317,30 @@ func TestAConcernRaisedAsTheErasureIsHandledIsKeptOrSaidNotKept(t *testing.T) {
 		require.Empty(t, description)
 	}
 }
+
+// A hold is placed under the family's key hold too (decision 400): while an erasure decides
+// whether the key goes, the hold waits, so it is either counted in force (and the erasure waits
+// for it) or refused for the erasure, never placed with its note shredded.
+func TestAHoldWaitsForAnErasureDecidingTheFamilysKey(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	family := g.families(t, 1)[0]
+	hold := adapters.NewKeyHold(g.db.Pool(t), nil)
+	require.NoError(t, hold.Take(ctx, family))
+	defer hold.Release()
+	placed := make(chan error, 1)
+	go func() {
+		_, err := g.as(t, "lead-1", auth.RoleSafeguardingLead).PlaceHold(ctx, &safeguardingv1.PlaceHoldRequest{RequestId: uuid.NewString(),
+			CentreId: g.centre.String(), FamilyId: family.String(), Reason: safeguardingv1.HoldReason_HOLD_REASON_CONCERN_UNDER_INVESTIGATION,
+			ReviewBy: review(14), Note: "Concern about the father's drinking before contact"})
+		placed <- err
+	}()
+	select {
+	case err := <-placed:
+		t.Fatalf("the hold was decided while the family's key was held: %v", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	hold.Release()
+	require.NoError(t, <-placed)
+}

@@ -87,7 +87,7 @@ func (a *App) ErasureOrdered(ctx context.Context, family uuid.UUID, refusal func
 	if err != nil {
 		return err
 	}
-	if e.Ordered {
+	if e.Ordered || e.Done { // Done: its key destroyed by an erasure whose record is not yet committed
 		return refusal(family)
 	}
 	return nil

@@ -35,7 +35,12 @@ func (a *App) loadHolds(ctx context.Context, family uuid.UUID) (*domain.Holds, e
 // family. It gives, beside the hold, the family's other holds in force when it was placed, oldest
 // placed first, at this centre or another: lifting this one alone does not resume contact
 // (decision 360).
-func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold, md eventstore.Metadata) (domain.Hold, []domain.Hold, *eventstore.UnitOfWork, error) {
+//
+// The erasure is read under the family's key hold, taken here and released by the caller once the
+// hold is committed or refused (adapters.KeyHold, decision 400): an erasure handled in the same
+// moment counts the hold in force and waits for it, or destroyed the key first and the hold is
+// refused, never a hold whose note went with the key.
+func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold, md eventstore.Metadata, keyHold *adapters.KeyHold) (domain.Hold, []domain.Hold, *eventstore.UnitOfWork, error) {
 	if n.Concern != uuid.Nil {
 		k, _, err := a.loadConcern(ctx, n.Centre, n.Concern)
 		if err != nil {
@@ -61,6 +66,9 @@ func (a *App) PlaceHold(ctx context.Context, family uuid.UUID, n domain.NewHold,
 		return domain.Hold{}, nil, nil, err
 	}
 	if err := a.familyAt(ctx, family, n.Centre); err != nil {
+		return domain.Hold{}, nil, nil, err
+	}
+	if err := keyHold.Take(ctx, family); err != nil {
 		return domain.Hold{}, nil, nil, err
 	}
 	// A hold on a family whose erasure was ordered suspends nothing: its case is closed, and what

@@ -389,8 +389,11 @@ func (s *Server) PlaceHold(ctx context.Context, req *safeguardingv1.PlaceHoldReq
 	}
 	n := domain.NewHold{Centre: id(req.GetCentreId()), Concern: id(req.GetConcernId()), Reason: req.GetReason(),
 		ReviewBy: reviewBy, Note: req.GetNote()}
+	// Held from before the hold's note is sealed until after it is committed (decision 400).
+	keyHold := s.app.KeyHold()
+	defer keyHold.Release()
 	return once(ctx, s, req, func(ctx context.Context, md eventstore.Metadata) (*safeguardingv1.PlaceHoldResponse, *eventstore.UnitOfWork, error) {
-		h, others, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md)
+		h, others, uow, err := s.app.PlaceHold(ctx, id(req.GetFamilyId()), n, md, keyHold)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -250,6 +250,18 @@ func TestARequestToEraseKeepsAConcernRaisedInTheSameMoment(t *testing.T) {
 	require.Contains(t, texts, "A bruise on the child's arm")
 	require.Contains(t, texts, "Referred to children's services, reference CS/1")
 	require.Nil(t, got.GetFamilyErasure(), "no text erased")
+
+	// Decision 408: the records' retention ends, and referral orders it (a second FamilyErased):
+	// the key goes now, and the concern says when and why.
+	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
+		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(1)})
+	require.Eventually(t, func() bool { return shredded(family) }, 30*time.Second, 20*time.Millisecond,
+		"the retention's end destroys the key kept at the request")
+	got, err = lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+		Purpose: "checking the erasure"})
+	require.NoError(t, err)
+	require.Equal(t, safeguardingv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, got.GetFamilyErasure().GetReason())
+	require.True(t, proto.Equal(review(1), got.GetFamilyErasure().GetErasedOn()))
 }
 
 // A concern raised in the moment a request to erase its family is handled is either recorded

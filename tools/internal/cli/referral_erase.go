@@ -58,7 +58,10 @@ since once erased a later referral of the child could no longer be matched to it
 (--reason requested) does not end the retention of safeguarding records: a family with a
 safeguarding concern on record, open or closed, is refused SAFEGUARDING_RECORDS_KEPT (saying how
 many went to the local authority or the police, and the last day the records are kept); tell the
-person who asked that those records are kept, why and until when. A family is erased once.
+person who asked that those records are kept, why and until when. A family is erased once, with
+one exception: a family erased at its request while safeguarding kept its records (a concern
+raised in the same moment) is erased again with --reason retention-ended once those records'
+retention ends, and safeguarding's records then go too (decision 408).
 Only the family named is erased: the other referrals flagged as possible duplicates of its referral
 (another referral of the same child, by another referrer) keep their families' details, and erase
 names them on standard error (referral, family and centre ids), each closed one with the command

@@ -49,6 +49,20 @@ func (r *Referral) Erase(reason referralv1.ErasureReason, today time.Time) ([]pr
 		CentreId: r.centre.String(), Reason: reason, ErasedOn: dates.Proto(today)})
 }
 
+// EndKeptRetention records, for a family erased at its request while safeguarding kept its records
+// (decision 388: a concern raised in the moment before referral heard of it), that their retention
+// ended: a second FamilyErased, with reason RETENTION_ENDED, on which safeguarding destroys the
+// family's key (decision 408; before it, referral refused it FAMILY_ERASED, and nobody destroyed
+// the key: kept too long). Only once, and only after an erasure at request; the caller checks that
+// safeguarding kept records and that their retention ended (RetentionNotEnded).
+func (r *Referral) EndKeptRetention(today time.Time) ([]proto.Message, error) {
+	if _, erased := r.ErasedOn(); !erased || r.erasedFor != referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED {
+		return nil, ErrFamilyErased
+	}
+	return r.record(&referralv1.FamilyErased{ReferralId: r.id.String(), FamilyId: r.family.String(),
+		CentreId: r.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: dates.Proto(today)})
+}
+
 // caseOpen refuses the erasure of a family whose case is still open (ErrCaseOpen), saying what
 // closes it from where it stands (the paths the state machine allows); nil for a closed case.
 func caseOpen(s State) error {

@@ -60,3 +60,25 @@ func TestErasureNeedsAReason(t *testing.T) {
 		require.False(t, erased)
 	}
 }
+
+// Decision 408 (388's Left): a family erased at its request while safeguarding kept its records
+// (a concern raised in the moment before referral heard of it) has their retention's end recorded
+// once, as a second FamilyErased with reason RETENTION_ENDED, on which safeguarding destroys the
+// key; never after an erasure at the retention's end, nor twice.
+func TestAKeptRetentionEndsOnceAfterAnErasureAtRequest(t *testing.T) {
+	requested := referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED
+	r, h := inState(t, domain.Withdrawn)
+	_, err := r.EndKeptRetention(today)
+	require.ErrorIs(t, err, domain.ErrFamilyErased, "nothing was erased yet")
+	h.ok(r.Erase(requested, today))
+	later := today.AddDate(6, 0, 0)
+	events, err := r.EndKeptRetention(later)
+	h.ok(events, err)
+	require.True(t, proto.Equal(&referralv1.FamilyErased{ReferralId: r.ID().String(), FamilyId: r.FamilyID().String(),
+		CentreId: r.CentreID().String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: dates.Proto(later)}, events[0]))
+	rebuilt, err := domain.Rebuild(r.ID(), h.events)
+	require.NoError(t, err)
+	require.Equal(t, referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, rebuilt.ErasureReason())
+	_, err = rebuilt.EndKeptRetention(later)
+	require.ErrorIs(t, err, domain.ErrFamilyErased, "once")
+}

@@ -345,8 +345,11 @@ func OrderErasure(uow *eventstore.UnitOfWork, family uuid.UUID, reason int32, on
 	if carriedOut {
 		erasedOn = &on
 	}
+	// A request to erase a family with a concern on record was noted and not carried out (decision
+	// 388); the retention's end, ordered later, supersedes it (decision 408). One carried out stands.
 	uow.Exec(`INSERT INTO family_erasures (family_id, reason, ordered_on, erased_on) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (family_id) DO NOTHING`, family, reason, on, erasedOn)
+		ON CONFLICT (family_id) DO UPDATE SET reason = EXCLUDED.reason, ordered_on = EXCLUDED.ordered_on, erased_on = EXCLUDED.erased_on
+		WHERE family_erasures.erased_on IS NULL`, family, reason, on, erasedOn)
 }
 
 // ErasureCarriedOut notes on uow that the family's waiting erasure was carried out on date on.

@@ -223,11 +223,7 @@ func TestARequestToEraseKeepsAConcernRaisedInTheSameMoment(t *testing.T) {
 		g.other(t, "referral", f, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: f.String(),
 			CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
 	}
-	shredded := func(f uuid.UUID) bool {
-		s, err := g.sealer.Shredded(ctx, f)
-		require.NoError(t, err)
-		return s
-	}
+	shredded := func(f uuid.UUID) bool { return g.shredded(t, f) }
 	require.Eventually(t, func() bool { return shredded(other) }, 30*time.Second, 20*time.Millisecond,
 		"a family with no concern on record is erased at its request")
 	require.Eventually(t, func() bool {
@@ -277,11 +273,7 @@ func TestAConcernRaisedAsTheErasureIsHandledIsKeptOrSaidNotKept(t *testing.T) {
 	vol := g.as(t, "volunteer-1", auth.RoleVolunteer)
 	lead := g.as(t, "lead-1", auth.RoleSafeguardingLead)
 	family := g.families(t, 1)[0]
-	shredded := func() bool {
-		s, err := g.sealer.Shredded(ctx, family)
-		require.NoError(t, err)
-		return s
-	}
+	shredded := func() bool { return g.shredded(t, family) }
 
 	hold := adapters.NewKeyHold(g.db.Pool(t), nil)
 	require.NoError(t, hold.Take(ctx, family))

@@ -92,10 +92,6 @@ func TestAConcernRaisedAboutTheWrongFamilyIsMovedToTheRightOne(t *testing.T) {
 	require.NoError(t, err)
 	g.other(t, "referral", third, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: third.String(),
 		CentreId: centre, Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
-	require.Eventually(t, func() bool {
-		s, err := g.sealer.Shredded(ctx, third)
-		require.NoError(t, err)
-		return s
-	}, 30*time.Second, 20*time.Millisecond, "a concern moved away is no concern on the family's record")
+	require.Eventually(t, func() bool { return g.shredded(t, third) }, 30*time.Second, 20*time.Millisecond, "a concern moved away is no concern on the family's record")
 	require.Equal(t, "The boy was crying when his father shouted at him", read(lead, moved.GetConcernId()).GetConcern().GetRecords()[0].GetText())
 }

@@ -95,6 +95,14 @@ func newRig(t *testing.T, clk ...clock.Clock) *rig {
 	return g
 }
 
+// shredded reports whether the family's data key is destroyed in the rig's key store.
+func (g *rig) shredded(t *testing.T, family uuid.UUID) bool {
+	t.Helper()
+	s, err := g.sealer.Shredded(t.Context(), family)
+	require.NoError(t, err)
+	return s
+}
+
 // as is a client calling as subject with roles at the rig's centre.
 func (g *rig) as(t *testing.T, subject string, roles ...auth.Role) safeguardingv1.SafeguardingServiceClient {
 	t.Helper()

@@ -559,3 +559,31 @@ func TestACorrectionKeepsTheParentsReachable(t *testing.T) {
 	require.Equal(t, "07700 900999", reopened.GetFamily().GetDetails().GetAdults()[1].GetContact().GetPhone())
 	require.Empty(t, reopened.GetFamily().GetDetails().GetAdults()[1].GetContact().GetAddressLines())
 }
+
+// A concern raised about the family by mistake and moved by the lead to the family it is about
+// (decision 404) is none of this family's on record: their request to erase is carried out. Review
+// 83 found the consumer refused the change ("permission denied": it deleted the row, which the
+// runtime role may not) and the event dead-lettered; the row is marked, as the runtime role may.
+func TestAConcernMovedToAnotherFamilyKeepsNoErasureBack(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	centre := g.centre(t, supported)
+	w := g.casework(t, centre)
+	ref := w.submit(supported)
+	family := uuid.MustParse(ref.GetFamilyId())
+	_, err := w.c.WithdrawReferral(ctx, &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref.GetReferralId(),
+		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+	concern := uuid.New()
+	publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernRaised{ConcernId: concern.String(),
+		FamilyId: family.String(), CentreId: centre.String(), Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT}, family, centre)
+	publish(t, g.safeguarding, "concern-"+concern.String(), &safeguardingv1.ConcernMoved{ConcernId: concern.String(),
+		FamilyId: family.String(), CentreId: centre.String(), MovedToConcernId: uuid.NewString()}, family, centre)
+	require.Eventually(t, func() bool {
+		return g.count(t, "SELECT count(*) FROM safeguarding_concerns WHERE concern_id = $1 AND moved", concern) == 1 &&
+			g.count(t, "SELECT count(*) FROM safeguarding_open WHERE family_id = $1", family) == 0
+	}, 30*time.Second, 10*time.Millisecond, "referral learns the concern was moved, and closed")
+	_, err = g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(),
+		FamilyId: family.String(), CentreId: centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
+	require.NoError(t, err, "a concern moved away keeps nothing back")
+}

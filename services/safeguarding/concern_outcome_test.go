@@ -243,5 +243,5 @@ func TestEveryCommandsAnswerSaysWhetherItWasReplayed(t *testing.T) {
 		require.NotNil(t, replayed, "%s", m.Output().FullName())
 		require.Equal(t, protoreflect.BoolKind, replayed.Kind())
 	}
-	require.Equal(t, 15, commands) // SendReportCopies the 15th (decision 331)
+	require.Equal(t, 16, commands) // MoveConcern the 16th (decision 404)
 }

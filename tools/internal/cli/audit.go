@@ -17,7 +17,7 @@ func newAuditCommand() *cobra.Command {
 		family, centre string
 	)
 	cmd := &cobra.Command{
-		Use:   "audit",
+		Use:   "audit [FAMILY]",
 		Short: "Who read a family's safeguarding text, when, in which role, and why (safeguarding leads, administrators)",
 		Long: `audit lists every read of a family's safeguarding text at the centre, oldest first: when, who, in
 which role, what was read and the purpose they gave. Every page is fetched, so nothing is left out
@@ -28,10 +28,20 @@ refused is listed once for each account, reason and UK day, with how many times 
 then, first and last (times_refused); an account refused more than 20 families' records in a day
 has one line saying LOOK INTO THIS, with how many families more it was refused. The reads of the
 family's history (reporting) are listed by familytime history FAMILY --centre C --reads.`,
-		Example: `  familytime audit --family $F --centre $C
+		Example: `  familytime audit $F --centre $C
   familytime audit --family $F --centre $C --token "$(familytime token --role safeguarding_lead --centre $C)"`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// The family as history takes it, or --family (review 83: "audit FAMILY" was an unknown
+			// command).
+			switch {
+			case len(args) == 1 && family != "" && family != args[0]:
+				return fmt.Errorf("two families named: %s and --family %s: give one", args[0], family)
+			case len(args) == 1:
+				family = args[0]
+			case family == "":
+				return fmt.Errorf("name the family: familytime audit FAMILY --centre C (or --family FAMILY)")
+			}
 			size, err := page.value()
 			if err != nil {
 				return err
@@ -64,9 +74,8 @@ family's history (reporting) are listed by familytime history FAMILY --centre C 
 		},
 	}
 	conn.register(cmd)
-	cmd.Flags().StringVar(&family, "family", "", "the family (UUID)")
+	cmd.Flags().StringVar(&family, "family", "", "the family (UUID); or give it as the argument")
 	cmd.Flags().StringVar(&centre, "centre", "", "the centre (UUID)")
-	_ = cmd.MarkFlagRequired("family")
 	_ = cmd.MarkFlagRequired("centre")
 	page.register(cmd.Flags(), "reads")
 	out.register(cmd.Flags())

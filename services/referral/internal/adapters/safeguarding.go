@@ -75,10 +75,10 @@ func NoteConcernKept(uow *eventstore.UnitOfWork, family, concern uuid.UUID) {
 		ON CONFLICT (concern_id) DO NOTHING`, concern, family)
 }
 
-// ForgetConcernKept takes a concern moved to another family (decision 404) off the family's
-// concerns on record.
-func ForgetConcernKept(uow *eventstore.UnitOfWork, concern uuid.UUID) {
-	uow.Exec(`DELETE FROM safeguarding_concerns WHERE concern_id = $1`, concern)
+// NoteConcernMoved marks a concern moved to another family (decision 404): it is none of the
+// family's concerns on record (ConcernsKept). Marked, never deleted (migration 0014).
+func NoteConcernMoved(uow *eventstore.UnitOfWork, concern uuid.UUID) {
+	uow.Exec(`UPDATE safeguarding_concerns SET moved = true WHERE concern_id = $1`, concern)
 }
 
 // NoteConcernEscalated: see NoteConcernKept.
@@ -91,7 +91,7 @@ func NoteConcernEscalated(uow *eventstore.UnitOfWork, family, concern uuid.UUID)
 // were referred to the local authority or the police.
 func (r *Referrals) ConcernsKept(ctx context.Context, family uuid.UUID) (concerns, escalated int, err error) {
 	err = r.store.Pool().QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE escalated)
-		FROM safeguarding_concerns WHERE family_id = $1`, family).Scan(&concerns, &escalated)
+		FROM safeguarding_concerns WHERE family_id = $1 AND NOT moved`, family).Scan(&concerns, &escalated)
 	if err != nil {
 		return 0, 0, fmt.Errorf("read the family's safeguarding concerns: %w", err)
 	}

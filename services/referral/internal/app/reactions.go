@@ -114,7 +114,7 @@ func (a *App) ConcernClosed(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 // own concern (ConcernRaised).
 func (a *App) ConcernMoved(uow *eventstore.UnitOfWork, concern uuid.UUID) {
 	adapters.NoteClosed(uow, adapters.OpenConcern, concern)
-	adapters.ForgetConcernKept(uow, concern)
+	adapters.NoteConcernMoved(uow, concern)
 }
 
 // ReportDue notes an observation report due for one of the family's supervised sessions

@@ -164,6 +164,8 @@ type concernRow struct {
 	family, centre                  uuid.UUID
 	category                        int32
 	raisedOn, escalatedOn, closedOn pgtype.Date
+	// moved: raised about this family by mistake, and moved to the one it is about (decision 404).
+	moved bool
 }
 
 type holdRow struct {
@@ -386,7 +388,11 @@ var effects = map[string]func(f *Fold, a []any){
 			c.closedOn = argDate(a[1])
 		}
 	},
-	"concern_moved": func(f *Fold, a []any) { delete(f.concerns, argUUID(a[0])) },
+	"concern_moved": func(f *Fold, a []any) {
+		if c := f.concerns[argUUID(a[0])]; c != nil {
+			c.moved = true
+		}
+	},
 	"hold_placed": func(f *Fold, a []any) {
 		h := f.hold(a)
 		h.reason, h.placedOn = argInt(a[3]), argDate(a[4])
@@ -510,10 +516,10 @@ func (f *Fold) tables() []table {
 			}
 		}
 	})
-	add("concerns", []string{"concern_id", "family_id", "centre_id", "category", "raised_on", "escalated_on", "closed_on"},
+	add("concerns", []string{"concern_id", "family_id", "centre_id", "category", "raised_on", "escalated_on", "closed_on", "moved"},
 		len(f.concerns), func(yield func(...any)) {
 			for id, c := range f.concerns {
-				yield(id, c.family, c.centre, c.category, c.raisedOn, c.escalatedOn, c.closedOn)
+				yield(id, c.family, c.centre, c.category, c.raisedOn, c.escalatedOn, c.closedOn, c.moved)
 			}
 		})
 	add("holds", []string{"hold_id", "family_id", "centre_id", "reason", "placed_on", "lifted_on"}, len(f.holds), func(yield func(...any)) {

@@ -122,7 +122,7 @@ var statements = map[string]string{
 		ON CONFLICT (concern_id) DO NOTHING`,
 	"concern_escalated": `UPDATE {s}.concerns SET escalated_on = $2 WHERE concern_id = $1`,
 	"concern_closed":    `UPDATE {s}.concerns SET closed_on = $2 WHERE concern_id = $1`,
-	"concern_moved":     `DELETE FROM {s}.concerns WHERE concern_id = $1`,
+	"concern_moved":     `UPDATE {s}.concerns SET moved = true WHERE concern_id = $1`,
 	"hold_placed": `INSERT INTO {s}.holds (hold_id, family_id, centre_id, reason, placed_on) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (hold_id) DO UPDATE SET reason = EXCLUDED.reason, placed_on = EXCLUDED.placed_on`,
 	"hold_lifted": `INSERT INTO {s}.holds (hold_id, family_id, centre_id, lifted_on) VALUES ($1, $2, $3, $4)

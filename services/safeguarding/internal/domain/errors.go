@@ -78,7 +78,9 @@ var (
 	// ErrReportNotAwaitingCheck: only a submitted report is checked.
 	ErrReportNotAwaitingCheck = problem.Rule("REPORT_NOT_AWAITING_CHECK", "the report is not waiting for its check")
 	// ErrSecondPersonRequired: the author never checks their own report.
-	ErrSecondPersonRequired = problem.Rule("SECOND_PERSON_REQUIRED", "a report is checked by a person other than its author")
+	ErrSecondPersonRequired = problem.Rule("SECOND_PERSON_REQUIRED", "a report is checked by a person other than its author: "+
+		"ask another contact supervisor or the safeguarding lead, cleared on the centre's staff register, to read it (familytime "+
+		"safeguarding report show) and check it (familytime safeguarding report check)")
 	// ErrNotCleared matches every refusal of a report's draft, submission, check or release by
 	// someone not cleared at the centre that day by its staff register (decision 96); the message
 	// says why.

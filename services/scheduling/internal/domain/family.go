@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -2032,6 +2033,17 @@ func (f *Family) NoShow(id uuid.UUID, party schedulingv1.Party, explained bool, 
 	tooLate, why := false, ""
 	for _, p := range parties {
 		late, w, err := f.didNotCome(b, p, explained, now)
+		if err != nil && party == schedulingv1.Party_PARTY_BOTH && errors.Is(err, ErrPartyArrived) {
+			// One party came: the way on is the other's no-show (review 83: only "record the
+			// arrival" was said).
+			other := schedulingv1.Party_PARTY_CHILDREN
+			if p == schedulingv1.Party_PARTY_CHILDREN {
+				other = schedulingv1.Party_PARTY_VISITING
+			}
+			return nil, nil, nil, problem.Rule(ErrPartyArrived.Reason, fmt.Sprintf("not a no-show of both parties: %s came (%s). If %s "+
+				"did not come, record theirs alone (familytime schedule noshow %s --party %s)", partyWords(p), err.(*problem.RuleError).Message,
+				partyWords(other), b.ID, strings.ToLower(strings.TrimPrefix(other.String(), "PARTY_"))))
+		}
 		if err != nil {
 			return nil, nil, nil, err
 		}

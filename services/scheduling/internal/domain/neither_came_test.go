@@ -49,4 +49,6 @@ func TestANoShowOfBothPartiesIsOneNoShow(t *testing.T) {
 	require.NoError(t, err)
 	_, _, _, err = g.family.NoShow(next.ID, both, false, at(2026, 1, 24, 10, 40))
 	rule(t, err, "PARTY_ARRIVED")
+	require.ErrorContains(t, err, "not a no-show of both parties: the children came")
+	require.ErrorContains(t, err, "record theirs alone (familytime schedule noshow "+next.ID.String()+" --party visiting)")
 }

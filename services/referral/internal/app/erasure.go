@@ -55,7 +55,9 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 			// Erased at its request while safeguarding kept its records (decision 388): their
 			// retention's end destroys safeguarding's key (decision 408), checked as any erasure
 			// at the retention's end is, below.
-			erase = func(_ referralv1.ErasureReason, today time.Time) ([]proto.Message, error) { return r.EndKeptRetention(today) }
+			erase = func(_ referralv1.ErasureReason, today time.Time) ([]proto.Message, error) {
+				return r.EndKeptRetention(today)
+			}
 		}
 		events, err := erase(reason, today)
 		if err != nil {

@@ -73,6 +73,13 @@ func TestAConcernRaisedAboutTheWrongFamilyIsMovedToTheRightOne(t *testing.T) {
 
 	_, err = move(lead, first, right)
 	require.Equal(t, "CONCERN_CLOSED", reason(t, err), "moved once")
+	// Review 84 (decision 410): the move was the mistake; moved back, it says so, not that it was
+	// first recorded about another family.
+	back, err := move(lead, moved.GetConcernId(), wrong)
+	require.NoError(t, err)
+	require.Contains(t, read(lead, back.GetConcernId()).GetConcern().GetRecords()[0].GetSummary(),
+		"moved back here by the safeguarding lead from concern "+moved.GetConcernId()+": moving it away from this family was the mistake")
+	require.Equal(t, "The boy was crying when his father shouted at him", read(lead, back.GetConcernId()).GetConcern().GetRecords()[0].GetText())
 	acted := raise(wrong, "Shouting in the car park at handover")
 	_, err = lead.AddConcernAction(ctx, &safeguardingv1.AddConcernActionRequest{RequestId: uuid.NewString(), CentreId: centre,
 		ConcernId: acted, Action: "Spoke to the father about the car park"})

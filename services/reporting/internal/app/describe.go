@@ -494,6 +494,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 	case *safeguardingv1.RiskAssessed:
 		return "Risk assessed: " + words.Enum(ev.GetRating())
 	case *safeguardingv1.ConcernRaised:
+		if ev.GetMovedBack() {
+			// Decision 410: moved away from this family by mistake, and moved back.
+			return "Safeguarding concern raised again: " + words.Enum(ev.GetCategory()) +
+				" (moved back by the safeguarding lead: moving it away from this family was the mistake)"
+		}
 		if ev.GetMovedFromConcernId() != "" {
 			// Decision 404: moved here from the family it was raised about by mistake, on the date
 			// it was first raised.

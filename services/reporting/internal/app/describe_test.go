@@ -45,6 +45,9 @@ func TestDescriptionsSayWhoMayAttendAndNameThePartiesInWords(t *testing.T) {
 	require.Equal(t, "Safeguarding concern raised: neglect (first recorded about another family by mistake, and moved here by the safeguarding lead)",
 		Describe(envelopeOf(t, &safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT,
 			MovedFromConcernId: "b2d6a1b0-0000-4000-8000-000000000001"})))
+	require.Equal(t, "Safeguarding concern raised again: neglect (moved back by the safeguarding lead: moving it away from this family was the mistake)",
+		Describe(envelopeOf(t, &safeguardingv1.ConcernRaised{Category: safeguardingv1.ConcernCategory_CONCERN_CATEGORY_NEGLECT,
+			MovedFromConcernId: "b2d6a1b0-0000-4000-8000-000000000001", MovedBack: true})))
 	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone the staff register had as contact supervisor that day",
 		Describe(envelopeOf(t, &safeguardingv1.LeadAlertedOfHold{PlacedInRole: "supervisor"})))
 	require.Equal(t, "Safeguarding lead alerted of the hold: placed by someone not on the centre's staff register that day",

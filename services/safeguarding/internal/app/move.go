@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/google/uuid"
@@ -74,6 +75,15 @@ func (a *App) MoveConcern(ctx context.Context, c domain.Caller, centre, id uuid.
 		return nil, nil, nil, err
 	}
 	to.Centre, to.Category, to.Description, to.Moved = centre, first.Category(), description, first
+	if from := first.MovedFrom(); from != uuid.Nil {
+		// Moved back to the family it was moved away from: the first move was the mistake, and the
+		// histories say so (review 84, decision 410).
+		if before, _, err := a.loadConcern(ctx, centre, from); err == nil && before.FamilyID() == to.Family {
+			to.MovedBack = true
+		} else if err != nil && !errors.Is(err, domain.ErrConcernNotFound) {
+			return nil, nil, nil, err
+		}
+	}
 	if err := a.ofTheFamily(ctx, to); err != nil {
 		return nil, nil, nil, err
 	}

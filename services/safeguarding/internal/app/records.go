@@ -225,7 +225,10 @@ func summary(msg proto.Message) string {
 	switch e := msg.(type) {
 	case *safeguardingv1.ConcernRaised:
 		raised := fmt.Sprintf("concern raised: %s, %s involved", words.Enum(e.GetCategory()), people(len(e.GetPersonIds())))
-		if from := e.GetMovedFromConcernId(); from != "" {
+		switch from := e.GetMovedFromConcernId(); {
+		case from != "" && e.GetMovedBack():
+			raised += "; moved back here by the safeguarding lead from concern " + from + ": moving it away from this family was the mistake"
+		case from != "":
 			raised += "; moved here by the safeguarding lead from concern " + from + ", raised about another family by mistake"
 		}
 		if e.GetTextNotKept() {

@@ -57,6 +57,9 @@ type NewConcern struct {
 	// (decision 404): it is raised on that one's date and by its raiser, and alerts nobody (the
 	// lead moves it).
 	Moved *Concern
+	// MovedBack says Moved had itself been moved away from this family: that move was the mistake
+	// (decision 410).
+	MovedBack bool
 }
 
 // RaiseConcern records a new concern and alerts the centre's safeguarding lead. Anyone who works
@@ -100,7 +103,8 @@ func RaiseConcern(id uuid.UUID, n NewConcern, c Caller, today time.Time) (*Conce
 	events, err := k.record(
 		&safeguardingv1.ConcernRaised{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
 			BookingId: optionalID(n.Booking), Category: n.Category, RaisedOn: dates.Proto(raisedOn), RaisedBy: raisedBy,
-			PersonIds: people, SealedDescription: sealed, TextNotKept: n.TextNotKept, MovedFromConcernId: movedFrom},
+			PersonIds: people, SealedDescription: sealed, TextNotKept: n.TextNotKept, MovedFromConcernId: movedFrom,
+			MovedBack: n.MovedBack},
 		&safeguardingv1.LeadAlerted{ConcernId: id.String(), FamilyId: n.Family.String(), CentreId: n.Centre.String(),
 			Category: n.Category, AlertedOn: dates.Proto(today)})
 	return k, events, err

@@ -192,8 +192,10 @@ func (a *App) RemoveStaffMember(ctx context.Context, centre uuid.UUID, account s
 			return err
 		}
 		if last.After(m.Left) {
-			return problem.Rule("SUPERVISED_AFTER_LEAVING", fmt.Sprintf("%s supervised a session at the centre on %s: their last day cannot be before it",
-				account, last.Format(time.DateOnly)))
+			day := last.Format(time.DateOnly)
+			return problem.Rule("SUPERVISED_AFTER_LEAVING", fmt.Sprintf("%s supervised a session at the centre on %s: their last day cannot be "+
+				"before it, or the register would say that session's supervisor was not on the staff; give that day or a later one "+
+				"(familytime staff leave --on %s or later)", account, day, day))
 		}
 		// Nor before anything else they recorded at the centre (review 31): a coordinator's
 		// bookings, a volunteer's arrivals, a change to this register would stand in the log

@@ -1897,7 +1897,17 @@ func (f *Family) Complete(id uuid.UUID, supervisedBy, caller string, bySuperviso
 		// visiting party's arrival, which a parent who only collects can never record (review 55).
 		return nil, nil, b.handoverRefusal()
 	case !handover && len(b.Arrived) < 2:
-		return nil, nil, ErrPartiesMissing
+		// Which party, and the way on (review 84: the refusal said neither).
+		var missing []string
+		for _, p := range []schedulingv1.Party{schedulingv1.Party_PARTY_VISITING, schedulingv1.Party_PARTY_CHILDREN} {
+			if _, ok := b.Arrived[p]; !ok {
+				missing = append(missing, partyWords(p))
+			}
+		}
+		return nil, nil, problem.Rule(ErrPartiesMissing.Reason, fmt.Sprintf("%s: the arrival of %s is not recorded. If they came, record "+
+			"it (familytime schedule arrive %s --party ... --at HH:MM); if they did not, the session did not take place: record the "+
+			"no-show (familytime schedule noshow %s --party ...) or the centre calls it off (familytime schedule cancel %s --by centre)",
+			ErrPartiesMissing.Message, strings.Join(missing, " and "), b.ID, b.ID, b.ID))
 	}
 	if _, left := b.Departed[schedulingv1.Party_PARTY_CHILDREN]; !left && now.Before(b.ChildrenLeave) {
 		// Completing now would record the whole session as held.

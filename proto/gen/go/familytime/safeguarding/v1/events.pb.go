@@ -1603,8 +1603,12 @@ type ConcernRaised struct {
 	// raising's, the description its own, sealed again with this family's key. Empty otherwise
 	// (decision 404).
 	MovedFromConcernId string `protobuf:"bytes,11,opt,name=moved_from_concern_id,json=movedFromConcernId,proto3" json:"moved_from_concern_id,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// Moved back: the concern moved from (moved_from_concern_id) had itself been moved away from this
+	// family, and that move was the mistake (review 84: the history then said the concern was first
+	// recorded about another family, which it was not; decision 410).
+	MovedBack     bool `protobuf:"varint,12,opt,name=moved_back,json=movedBack,proto3" json:"moved_back,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ConcernRaised) Reset() {
@@ -1712,6 +1716,13 @@ func (x *ConcernRaised) GetMovedFromConcernId() string {
 		return x.MovedFromConcernId
 	}
 	return ""
+}
+
+func (x *ConcernRaised) GetMovedBack() bool {
+	if x != nil {
+		return x.MovedBack
+	}
+	return false
 }
 
 // ConcernMoved: the concern was raised about the wrong family of the centre (a volunteer read
@@ -3597,7 +3608,7 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\vassessed_by\x18\b \x01(\tR\n" +
 	"assessedBy\x12\x1f\n" +
 	"\vsealed_note\x18\t \x01(\fR\n" +
-	"sealedNote\"\xcb\x03\n" +
+	"sealedNote\"\xea\x03\n" +
 	"\rConcernRaised\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +
@@ -3613,7 +3624,9 @@ const file_familytime_safeguarding_v1_events_proto_rawDesc = "" +
 	"\x12sealed_description\x18\t \x01(\fR\x11sealedDescription\x12\"\n" +
 	"\rtext_not_kept\x18\n" +
 	" \x01(\bR\vtextNotKept\x121\n" +
-	"\x15moved_from_concern_id\x18\v \x01(\tR\x12movedFromConcernId\"\x8d\x02\n" +
+	"\x15moved_from_concern_id\x18\v \x01(\tR\x12movedFromConcernId\x12\x1d\n" +
+	"\n" +
+	"moved_back\x18\f \x01(\bR\tmovedBack\"\x8d\x02\n" +
 	"\fConcernMoved\x12\x1d\n" +
 	"\n" +
 	"concern_id\x18\x01 \x01(\tR\tconcernId\x12\x1b\n" +

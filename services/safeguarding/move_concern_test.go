@@ -95,8 +95,21 @@ func TestAConcernRaisedAboutTheWrongFamilyIsMovedToTheRightOne(t *testing.T) {
 	// a third family shows the moved concern alone.)
 	third := g.families(t, 1)[0]
 	other := raise(third, "A bruise on the girl's arm, which she said was from the park")
-	_, err = move(lead, other, right)
+	// The raiser corrected the description, and that correction in its turn: the move carries the
+	// text as it stands at the end of the chain.
+	correct := func(record, text string) string {
+		t.Helper()
+		resp, err := vol.CorrectRecord(ctx, &safeguardingv1.CorrectRecordRequest{RequestId: uuid.NewString(), CentreId: centre,
+			FamilyId: third.String(), RecordId: record, Text: text, Reason: "I wrote it in a hurry at the door"})
+		require.NoError(t, err)
+		return resp.GetRecordId()
+	}
+	correction := correct(read(vol, other).GetConcern().GetRecords()[0].GetRecordId(), "A bruise on the girl's left arm")
+	correct(correction, "A bruise on the girl's left arm, which she said was from the swings")
+	carried, err := move(lead, other, right)
 	require.NoError(t, err)
+	require.Equal(t, "A bruise on the girl's left arm, which she said was from the swings",
+		read(lead, carried.GetConcernId()).GetConcern().GetRecords()[0].GetText())
 	g.other(t, "referral", third, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: third.String(),
 		CentreId: centre, Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED, ErasedOn: review(0)})
 	require.Eventually(t, func() bool { return g.shredded(t, third) }, 30*time.Second, 20*time.Millisecond, "a concern moved away is no concern on the family's record")

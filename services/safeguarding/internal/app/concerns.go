@@ -40,12 +40,9 @@ func (a *App) RaiseConcern(ctx context.Context, c domain.Caller, n domain.NewCon
 			return nil, nil, problem.Invalid("family_id", "is required, or leave it out and give booking_id alone (the session's booking, "+
 				"as the day sheet prints it): the concern is then about the booking's family")
 		}
-		family, found, err := a.records.BookingFamily(ctx, n.Booking)
+		family, err := a.bookingFamily(ctx, n.Booking, n.Centre)
 		if err != nil {
 			return nil, nil, err
-		}
-		if !found || a.familyAt(ctx, family, n.Centre) != nil {
-			return nil, nil, domain.ErrBookingNotFound
 		}
 		n.Family = family
 	}
@@ -125,9 +122,24 @@ func (a *App) ofTheFamily(ctx context.Context, n domain.NewConcern) error {
 	return invalid(vs)
 }
 
-// loadConcern rebuilds a concern of the centre; a concern of another centre is not found.
-func (a *App) loadConcern(ctx context.Context, centre, id uuid.UUID) (*domain.Concern, []domain.Recorded, error) {
-	recs, _, err := a.records.Load(ctx, domain.ConcernStreamID(id))
+// bookingFamily is the family of a booking of the centre: the booking names one family whatever
+// else is booked. A booking this service has not heard of, or one of a family of another centre,
+// is not found (ErrBookingNotFound), the same answer either way.
+func (a *App) bookingFamily(ctx context.Context, booking, centre uuid.UUID) (uuid.UUID, error) {
+	family, found, err := a.records.BookingFamily(ctx, booking)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if !found || a.familyAt(ctx, family, centre) != nil {
+		return uuid.Nil, domain.ErrBookingNotFound
+	}
+	return family, nil
+}
+
+// loadConcern rebuilds a concern of the centre, with its events as recorded; a concern of another
+// centre is not found.
+func (a *App) loadConcern(ctx context.Context, centre, id uuid.UUID) (*domain.Concern, []eventstore.RecordedEvent, error) {
+	recs, raw, err := a.records.Load(ctx, domain.ConcernStreamID(id))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -138,7 +150,7 @@ func (a *App) loadConcern(ctx context.Context, centre, id uuid.UUID) (*domain.Co
 	if k.CentreID() != centre {
 		return nil, nil, domain.ErrConcernNotFound
 	}
-	return k, recs, nil
+	return k, raw, nil
 }
 
 // ChangeConcern runs one of the lead's commands on a concern (an action, an escalation, closing).

@@ -3,12 +3,9 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/google/uuid"
-	"google.golang.org/protobuf/proto"
 
-	safeguardingv1 "github.com/familytime/familytime/proto/gen/go/familytime/safeguarding/v1"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
 	"github.com/familytime/familytime/services/safeguarding/internal/adapters"
@@ -29,7 +26,7 @@ import (
 // stand there (CorrectRecord).
 func (a *App) MoveConcern(ctx context.Context, c domain.Caller, centre, id uuid.UUID, to domain.NewConcern, why string,
 	md eventstore.Metadata, hold *adapters.KeyHold) (*domain.Concern, *domain.Concern, *eventstore.UnitOfWork, error) {
-	first, recs, err := a.loadConcern(ctx, centre, id)
+	first, raw, err := a.loadConcern(ctx, centre, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -37,14 +34,9 @@ func (a *App) MoveConcern(ctx context.Context, c domain.Caller, centre, id uuid.
 		return nil, nil, nil, err
 	}
 	if to.Family == uuid.Nil && to.Booking != uuid.Nil {
-		family, found, err := a.records.BookingFamily(ctx, to.Booking)
-		if err != nil {
+		if to.Family, err = a.bookingFamily(ctx, to.Booking, centre); err != nil {
 			return nil, nil, nil, err
 		}
-		if !found || a.familyAt(ctx, family, centre) != nil {
-			return nil, nil, nil, domain.ErrBookingNotFound
-		}
-		to.Family = family
 	}
 	switch {
 	case to.Family == uuid.Nil:
@@ -70,7 +62,7 @@ func (a *App) MoveConcern(ctx context.Context, c domain.Caller, centre, id uuid.
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	description, err := a.description(ctx, first.FamilyID(), recs)
+	description, err := a.description(ctx, first.FamilyID(), raw)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -113,43 +105,21 @@ func (a *App) MoveConcern(ctx context.Context, c domain.Caller, centre, id uuid.
 	return first, k, uow, nil
 }
 
-// description is a concern's description as last corrected, from its records recs, opened with
-// the family's key: "" when it was not kept, or the key is destroyed.
-func (a *App) description(ctx context.Context, family uuid.UUID, recs []domain.Recorded) (string, error) {
-	var raised uuid.UUID
-	text := ""
-	for _, r := range recs {
-		var (
-			field  string
-			sealed []byte
-		)
-		switch e := r.Event.(type) {
-		case *safeguardingv1.ConcernRaised:
-			raised, field, sealed = r.ID, "sealed_description", e.GetSealedDescription()
-		case *safeguardingv1.RecordCorrected:
-			if raised == uuid.Nil || e.GetCorrectsEventId() != raised.String() {
-				continue
-			}
-			field, sealed = "sealed_correction", e.GetSealedCorrection()
-		default:
-			continue
-		}
-		opened, err := a.records.Open(ctx, family, r.ID, field, sealed)
-		if err != nil {
-			return "", err
-		}
-		if len(opened) == 0 {
-			continue
-		}
-		if field == "sealed_correction" {
-			c := &safeguardingv1.Correction{}
-			if err := proto.Unmarshal(opened, c); err != nil {
-				return "", fmt.Errorf("the concern's corrected description: %w", err)
-			}
-			text = c.GetText()
-		} else if text, err = domain.NoteText(opened); err != nil {
-			return "", fmt.Errorf("the concern's description: %w", err)
-		}
+// description is a concern's description as it stands, from its events raw: the raising's text, or
+// the last correction of its chain (a correction is corrected in its turn), as GetConcern gives
+// it (entries); "" when it was not kept, or the family's key is destroyed.
+func (a *App) description(ctx context.Context, family uuid.UUID, raw []eventstore.RecordedEvent) (string, error) {
+	entries, err := a.entries(ctx, family, raw, nil)
+	if err != nil || len(entries) == 0 {
+		return "", err
 	}
-	return text, nil
+	index := make(map[uuid.UUID]int, len(entries))
+	for i, e := range entries {
+		index[e.ID] = i
+	}
+	e := entries[0] // the raising
+	for len(e.CorrectedBy) > 0 {
+		e = entries[index[e.CorrectedBy[len(e.CorrectedBy)-1]]]
+	}
+	return e.Text, nil
 }

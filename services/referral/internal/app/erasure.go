@@ -50,16 +50,16 @@ func (a *App) EraseFamily(ctx context.Context, family, centre uuid.UUID, reason 
 	}
 	// A family has one referral: its id is minted with the referral (docs/decisions.md 35).
 	dec, err := a.change(ctx, ids[0], centre, 0, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
-		erase := r.Erase
+		var events []proto.Message
+		var err error
 		if _, erased := r.ErasedOn(); erased && kept > 0 && reason == referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED {
 			// Erased at its request while safeguarding kept its records (decision 388): their
 			// retention's end destroys safeguarding's key (decision 408), checked as any erasure
 			// at the retention's end is, below.
-			erase = func(_ referralv1.ErasureReason, today time.Time) ([]proto.Message, error) {
-				return r.EndKeptRetention(today)
-			}
+			events, err = r.EndKeptRetention(today)
+		} else {
+			events, err = r.Erase(reason, today)
 		}
-		events, err := erase(reason, today)
 		if err != nil {
 			return nil, err
 		}

@@ -39,12 +39,13 @@ func (c Centre) TakesReferralsFor(st commonv1.ServiceType) error {
 		// An unknown kind is the submission's field error (Submit), not the centre's.
 		return nil
 	}
-	return notOffered(st, c.Services)
+	return notOffered(st, c.Services, "")
 }
 
 // notOffered is ErrServiceNotOffered saying which kind is not offered and which kinds are, so
-// the caller can choose one or another centre without reading the directory.
-func notOffered(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
+// the caller can choose one or another centre without reading the directory, and then the way on,
+// if any.
+func notOffered(st commonv1.ServiceType, offered []commonv1.ServiceType, way string) error {
 	names := make([]string, 0, len(offered))
 	for _, o := range offered {
 		names = append(names, ServiceName(o))
@@ -56,7 +57,11 @@ func notOffered(st commonv1.ServiceType, offered []commonv1.ServiceType) error {
 	case n > 1:
 		offers = strings.Join(names[:n-1], ", ") + " and " + names[n-1] + " contact"
 	}
-	return problem.Rule(ErrServiceNotOffered.Reason, fmt.Sprintf("the centre does not offer %s contact: it offers %s", ServiceName(st), offers))
+	message := fmt.Sprintf("the centre does not offer %s contact: it offers %s", ServiceName(st), offers)
+	if way != "" {
+		message += ": " + way
+	}
+	return problem.Rule(ErrServiceNotOffered.Reason, message)
 }
 
 // ServiceName is a kind of contact in words, as the service's messages name it ("supervised").

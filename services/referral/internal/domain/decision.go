@@ -84,10 +84,9 @@ func (r *Referral) mayHave(st commonv1.ServiceType, offered []commonv1.ServiceTy
 		// Deciding a referral, the way on is the decision's (review 83: a supported-only centre
 		// asked to take a family whose finding leaves supervised contact only was told only what it
 		// offers).
-		err := notOffered(st, offered).(*problem.RuleError)
-		return problem.Rule(err.Reason, fmt.Sprintf("%s: decline the referral saying so, so the referrer takes the family to a "+
+		return notOffered(st, offered, fmt.Sprintf("decline the referral saying so, so the referrer takes the family to a "+
 			"centre that offers %s contact (familytime referral decline %s --centre %s --reason ...), or decide it for a kind of "+
-			"contact the centre offers, if the family's screening allows it", err.Message, ServiceName(st), r.id, r.centre))
+			"contact the centre offers, if the family's screening allows it", ServiceName(st), r.id, r.centre))
 	}
 	if st == commonv1.ServiceType_SERVICE_TYPE_ESCORTED && !r.facts.ChildrenMayLeaveCentre {
 		return ErrChildrenStayInCentre

@@ -126,3 +126,85 @@ func TestAChildConfirmedAsReferredAgainCountsOnce(t *testing.T) {
 	require.Equal(t, before, after, "a rebuild counts the confirmed children as the live projections did")
 	check("after a rebuild", all, all, all, want{1, 0, 1}, all, all)
 }
+
+// Review 84 M1 (decision 411): a child referred to two centres with nothing standing on either is
+// linked by referral for the figures alone (ChildMatchedForFigures, on a stream of no family).
+// Nationally and in the region the child counts once, at each centre once; neither family's
+// history shows the link, and both still verify; a rebuild counts as the live projections did.
+func TestAChildMatchedAtTwoCentresCountsOnceNationally(t *testing.T) {
+	g := newRig(t)
+	ctx := t.Context()
+	london := commonv1.Region_REGION_LONDON.String()
+	a, b := g.centre(t, commonv1.Region_REGION_LONDON), g.centre(t, commonv1.Region_REGION_LONDON)
+	supported := commonv1.ServiceType_SERVICE_TYPE_SUPPORTED
+	type referral struct{ id, family, child uuid.UUID }
+	seen := func(centre uuid.UUID, month, day int) referral {
+		r := referral{uuid.New(), uuid.New(), uuid.New()}
+		g.emit(t, "referral", "referral-"+r.id.String(), &referralv1.ReferralReceived{ReferralId: r.id.String(), FamilyId: r.family.String(),
+			CentreId: centre.String(), Source: commonv1.ReferralSource_REFERRAL_SOURCE_CAFCASS, RequestedServiceType: supported,
+			ReceivedOn: date(2026, month, 1)}, r.family, centre, "referrer-1")
+		booking := uuid.NewString()
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionBooked{BookingId: booking, FamilyId: r.family.String(),
+			CentreId: centre.String(), SessionDate: date(2026, month, day), ServiceType: supported}, r.family, centre, "coordinator-1")
+		g.emit(t, "scheduling", "family-"+r.family.String(), &schedulingv1.SessionCompleted{BookingId: booking, FamilyId: r.family.String(),
+			CentreId: centre.String(), SessionDate: date(2026, month, day), ServiceType: supported,
+			Children: []*schedulingv1.AttendingChild{{PersonId: r.child.String(), AgeBand: commonv1.AgeBand_AGE_BAND_5_TO_10}}}, r.family, centre, "volunteer-1")
+		return r
+	}
+	atA, atB := seen(a, 1, 10), seen(b, 2, 14)
+	link := uuid.New()
+	g.emit(t, "referral", "figures-link-"+link.String(), &referralv1.ChildMatchedForFigures{LinkId: link.String(), ReferralId: atB.id.String(),
+		ChildPersonId: atB.child.String(), OtherReferralId: atA.id.String(), OtherChildPersonId: atA.child.String(),
+		MatchedOn: date(2026, 2, 1)}, uuid.Nil, b, "referrer-1")
+	g.settle(t)
+
+	an := g.analyst(t)
+	quarter, year := reportingv1.PeriodKind_PERIOD_KIND_QUARTER, reportingv1.PeriodKind_PERIOD_KIND_YEAR
+	want := map[string]float64{
+		"children_served|national|REGION_UNSPECIFIED|||":             1,
+		"children_served|region|" + london + "|||":                   1,
+		"children_served|centre|" + london + "|" + a.String() + "||": 1,
+		"children_served|centre|" + london + "|" + b.String() + "||": 1,
+		"families_served|national|REGION_UNSPECIFIED|||":             1,
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, figs := range []map[string]*reportingv1.Figure{figures(t, an, quarter, 2026, 1, "", false), figures(t, an, year, 2026, 0, "", false)} {
+			for k, w := range want {
+				require.Equal(t, w, figs[k].GetValue(), "%s: %s", when, k)
+			}
+		}
+	}
+	check("live")
+
+	for _, r := range []struct {
+		r      referral
+		centre uuid.UUID
+	}{{atA, a}, {atB, b}} {
+		h, err := g.coordinator(t, r.centre).GetFamilyHistory(ctx, &reportingv1.GetFamilyHistoryRequest{FamilyId: r.r.family.String(),
+			CentreId: r.centre.String(), Purpose: reportingv1.HistoryReadPurpose_HISTORY_READ_PURPOSE_CASE_REVIEW})
+		require.NoError(t, err)
+		for _, s := range h.GetEntries() {
+			require.NotContains(t, s.GetEventType(), "ChildMatchedForFigures", "the link is told to neither centre")
+			require.NotContains(t, s.GetDescription(), "another centre")
+		}
+		v, err := g.coordinator(t, r.centre).VerifyFamilyHistory(ctx, &reportingv1.VerifyFamilyHistoryRequest{FamilyId: r.r.family.String(),
+			CentreId: r.centre.String()})
+		require.NoError(t, err)
+		require.True(t, v.GetVerified(), "the family's history still verifies: %s", v.GetReason())
+	}
+
+	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(ctx, &reportingv1.RebuildProjectionsRequest{})
+	require.NoError(t, err)
+	for {
+		p, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if p.GetSwapped() {
+			require.Zero(t, p.GetSkipped(), "the link is read as every event")
+		}
+	}
+	check("after a rebuild")
+}

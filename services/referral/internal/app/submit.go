@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
+	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	"github.com/familytime/familytime/services/platform/command"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/problem"
@@ -42,21 +43,24 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 	if err != nil {
 		return Decision{}, err
 	}
-	flagged, matches, closed, err := a.matchChildren(ctx, r, r.Children(), today)
+	m, err := a.matchChildren(ctx, r, r.Children(), today)
 	if err != nil {
 		return Decision{}, err
 	}
-	events = append(events, flagged...)
+	events = append(events, m.flags...)
 	uow, err := a.referrals.Record(ctx, r, eventstore.NoStream, events, md)
 	if err != nil {
 		return Decision{}, err
 	}
-	adapters.RecordMatches(uow, r, matches)
+	adapters.RecordMatches(uow, r, m.matches)
 	// A case of the child reopened meanwhile (read closed here) fails the submission, which is
 	// then made again and finds it open; a reopening committed after waits, and finds this one.
-	adapters.GuardStillClosed(uow, r.ID(), matches, closed)
+	adapters.GuardStillClosed(uow, r.ID(), m.matches, m.closed)
+	if err := a.referrals.RecordFigureLinks(ctx, uow, r, m.links, today, md); err != nil {
+		return Decision{}, err
+	}
 	// A disclosure on this referral reaches the child's open cases, earlier ones too (review 38).
-	if err := a.carryToOpenCases(ctx, uow, r, matches, false, today, md); err != nil {
+	if err := a.carryToOpenCases(ctx, uow, r, m.matches, false, today, md); err != nil {
 		return Decision{}, err
 	}
 	// An adult of another family's open referral at the centre with the same phone or email is
@@ -72,32 +76,33 @@ func (a *App) Submit(ctx context.Context, s domain.Submission, md eventstore.Met
 // decision 197) and no lead's screen cleared it, whose disclosure carries to r (review 27,
 // decision 194). It returns
 // the flags and the children's matches, to record with them, and the matching referrals it read
-// closed (a submission is guarded against their reopening, GuardStillClosed). An erased family's
-// hashes are forgotten (ForgetMatches), so nothing of it is found.
-func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) ([]proto.Message, map[uuid.UUID][]adapters.Match, []uuid.UUID, error) {
-	var events []proto.Message
-	var closed []uuid.UUID
-	matches := map[uuid.UUID][]adapters.Match{}
+// closed (a submission is guarded against their reopening, GuardStillClosed). A child at another
+// centre of exactly the same name and date of birth, whom nothing flags, is linked for the
+// national figures alone (decision 411). An erased family's hashes are forgotten (ForgetMatches),
+// so nothing of it is found.
+func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []domain.ChildRecord, today time.Time) (childMatching, error) {
+	var m childMatching
+	m.matches = map[uuid.UUID][]adapters.Match{}
 	for _, c := range children {
 		ms, err := a.referrals.ChildMatches(ctx, c)
 		if err != nil {
-			return nil, nil, nil, err
+			return childMatching{}, err
 		}
-		matches[c.ID] = ms
+		m.matches[c.ID] = ms
 		if len(ms) == 0 {
 			continue
 		}
 		others, err := a.referrals.ReferralsOfChild(ctx, ms, r.ID())
 		if err != nil {
-			return nil, nil, nil, err
+			return childMatching{}, err
 		}
 		for _, other := range others {
-			if !other.Open && !slices.Contains(closed, other.ID) {
-				closed = append(closed, other.ID)
+			if !other.Open && !slices.Contains(m.closed, other.ID) {
+				m.closed = append(m.closed, other.ID)
 			}
 			o, err := a.referrals.Load(ctx, other.ID)
 			if err != nil {
-				return nil, nil, nil, err
+				return childMatching{}, err
 			}
 			// A referral at r's centre, open or closed: the centre's own casework. A closed one
 			// is flagged too (its flag says it no longer stands, unless a hold or a finding
@@ -114,7 +119,7 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				// no other centre's business.
 				held, finding, err := a.bars(ctx, o)
 				if err != nil {
-					return nil, nil, nil, err
+					return childMatching{}, err
 				}
 				// So does a case that ended for safety: referring the family again must not
 				// get round that ending either (review 63 finding 2, decision 347).
@@ -129,14 +134,48 @@ func (a *App) matchChildren(ctx context.Context, r *domain.Referral, children []
 				flagged, err = r.NoteEarlierDisclosure(c.ID, other.ID, other.Match, today)
 			case flag:
 				flagged, err = r.FlagPossibleDuplicate(c.ID, other.ID, other.Match, today)
+			case other.Match == referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE:
+				// Nothing asks a person whether the child at another centre is this one, and a
+				// family moving centre is common: so that the national figures do not count the
+				// child twice, the exact match (never a close one) links the two for the figures
+				// alone, told to neither centre (decision 411).
+				var link adapters.FigureLink
+				if link, err = a.figureLink(ctx, c.ID, other.ID, ms); err == nil && link.OtherChild != uuid.Nil {
+					m.links = append(m.links, link)
+				}
 			}
 			if err != nil {
-				return nil, nil, nil, err
+				return childMatching{}, err
 			}
-			events = append(events, flagged...)
+			m.flags = append(m.flags, flagged...)
 		}
 	}
-	return events, matches, closed, nil
+	return m, nil
+}
+
+// childMatching is what matchChildren found: the flags to record on the referral, the children's
+// matches to record with them, the matching referrals read closed, and the links for the figures.
+type childMatching struct {
+	flags   []proto.Message
+	matches map[uuid.UUID][]adapters.Match
+	closed  []uuid.UUID
+	links   []adapters.FigureLink
+}
+
+// figureLink links child, whose matches are ms, to the child on other of exactly the same name
+// and date of birth; an empty link when there is no one such child there.
+func (a *App) figureLink(ctx context.Context, child, other uuid.UUID, ms []adapters.Match) (adapters.FigureLink, error) {
+	for _, m := range ms {
+		if m.Kind != referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE {
+			continue
+		}
+		otherChild, found, err := a.referrals.ExactChildOn(ctx, other, m.Hash)
+		if err != nil || !found {
+			return adapters.FigureLink{}, err
+		}
+		return adapters.FigureLink{Child: child, OtherReferral: other, OtherChild: otherChild}, nil
+	}
+	return adapters.FigureLink{}, nil
 }
 
 // SubmitSecondParty records the other parent's application to a self-referral. An applicant acting
@@ -193,7 +232,9 @@ func (a *App) childMatches(ctx context.Context, r *domain.Referral) (map[uuid.UU
 // whose name or date of birth changed (or who was added) is looked up again as submission looks
 // children up, and what is found is flagged with the amendment (review 27, decision 194).
 func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d domain.Details, why string, md eventstore.Metadata) (Decision, error) {
+	var links []adapters.FigureLink // of a rematched child (decision 411)
 	dec, err := a.change(ctx, id, centre, expected, md, func(r *domain.Referral, today time.Time) ([]proto.Message, error) {
+		links = nil
 		before, wasReady := r.Children(), r.State() == domain.ReadyForContact
 		events, err := r.Amend(d, why, today, uuid.New)
 		if err != nil || len(events) == 0 || domain.Final(r.State()) {
@@ -201,10 +242,12 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 			// later referral of the child finds it.
 			return events, err
 		}
-		flagged, _, _, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
+		rematched, err := a.matchChildren(ctx, r, domain.RematchedChildren(before, r.Children()), today)
 		if err != nil {
 			return nil, err
 		}
+		flagged := rematched.flags
+		links = rematched.links
 		if arr, agreed := r.Arrangement(); agreed && !wasReady && r.State() == domain.ReadyForContact {
 			// The amendment completed the intake (the last adult without a pre-visit left off)
 			// before its rematch carried a disclosure no lead has weighed: the family would be
@@ -224,6 +267,9 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 		return Decision{}, err
 	}
 	adapters.RecordMatches(dec.Work, dec.Referral, matches)
+	if err := a.referrals.RecordFigureLinks(ctx, dec.Work, dec.Referral, links, a.today(), md); err != nil {
+		return Decision{}, err
+	}
 	// An amendment's disclosure reaches the children's open cases (review 38).
 	if err := a.carryToOpenCases(ctx, dec.Work, dec.Referral, matches, false, a.today(), md); err != nil {
 		return Decision{}, err

@@ -224,6 +224,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		// The other referral is named (review 63 finding 5); where it was and how its case ended
 		// are not the event's, and FamilyHistory says them as the history stood (referredAgain).
 		return sameChildWords(ev.GetOtherReferralId(), "")
+	case *referralv1.ChildMatchedForFigures:
+		// No family's step: the link is on a stream of its own, of no family (decision 411).
+		return "A child matched, by exactly the same name and date of birth, with a child referred at another centre: " +
+			"counted once in the national figures"
 	case *referralv1.FamilyDetailsOpened:
 		if ev.GetAfterErasure() {
 			// Recorded as asked, never as an opening: nothing was left to show (decision 235).
@@ -1146,7 +1150,7 @@ func parentsWords(service, eventType, words string) (string, bool) {
 	switch eventType {
 	case "familytime.referral.v1.ScreeningRecorded", "familytime.referral.v1.RiskAssessmentNoted",
 		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.PossibleDuplicateChecked",
-		"familytime.referral.v1.SameChildConfirmed",
+		"familytime.referral.v1.SameChildConfirmed", "familytime.referral.v1.ChildMatchedForFigures",
 		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",

@@ -84,6 +84,7 @@ var projected = map[string]bool{
 	"familytime.referral.v1.CaseEndingCorrected":     true,
 	"familytime.referral.v1.CaseReopened":            true,
 	"familytime.referral.v1.SameChildConfirmed":      true,
+	"familytime.referral.v1.ChildMatchedForFigures":  true,
 	"familytime.scheduling.v1.CentreRegistered":      true,
 	"familytime.scheduling.v1.CentreUpdated":         true,
 	"familytime.scheduling.v1.RoomAdded":             true,
@@ -181,6 +182,11 @@ func (f *facts) apply(msg proto.Message) {
 	case *referralv1.SameChildConfirmed:
 		// Two person ids that a person confirmed are one child (decision 260): counted once.
 		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetConfirmedOn()),
+			f.id(ev.GetReferralId()), f.id(ev.GetOtherReferralId()))
+	case *referralv1.ChildMatchedForFigures:
+		// Two person ids of exactly the same name and date of birth at two centres, which
+		// nothing asked a person to confirm (decision 411): counted once, as a confirmed pair.
+		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetMatchedOn()),
 			f.id(ev.GetReferralId()), f.id(ev.GetOtherReferralId()))
 	case *schedulingv1.CentreRegistered:
 		f.centre(ev)

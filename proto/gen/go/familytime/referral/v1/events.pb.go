@@ -2678,6 +2678,103 @@ func (x *PossibleDuplicateChecked) GetEndedForSafetyOn() *v1.Date {
 	return nil
 }
 
+// ChildMatchedForFigures: a child on a new referral has exactly the name and date of birth (the
+// keyed hash of both, never in clear) of a child on a referral at another centre, where nothing
+// stands that flags it as a possible duplicate (decision 173), so no person is asked to confirm
+// it (decision 411). The national figures count the two person ids as one child, as they count a
+// confirmed pair (SameChildConfirmed). It is on a stream of its own ("figures-link-<link_id>"),
+// with no family id: it is in neither family's history, and neither centre is told that the child
+// is known at the other. Ids only.
+type ChildMatchedForFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The link (UUID), its stream's id.
+	LinkId string `protobuf:"bytes,1,opt,name=link_id,json=linkId,proto3" json:"link_id,omitempty"`
+	// The new referral (UUID).
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// The child on the new referral (person id, UUID).
+	ChildPersonId string `protobuf:"bytes,3,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
+	// The referral at another centre (UUID).
+	OtherReferralId string `protobuf:"bytes,4,opt,name=other_referral_id,json=otherReferralId,proto3" json:"other_referral_id,omitempty"`
+	// The child on it whose name and date of birth are the same (person id, UUID).
+	OtherChildPersonId string `protobuf:"bytes,5,opt,name=other_child_person_id,json=otherChildPersonId,proto3" json:"other_child_person_id,omitempty"`
+	// The new referral's centre's local date of the match.
+	MatchedOn     *v1.Date `protobuf:"bytes,6,opt,name=matched_on,json=matchedOn,proto3" json:"matched_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChildMatchedForFigures) Reset() {
+	*x = ChildMatchedForFigures{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildMatchedForFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildMatchedForFigures) ProtoMessage() {}
+
+func (x *ChildMatchedForFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildMatchedForFigures.ProtoReflect.Descriptor instead.
+func (*ChildMatchedForFigures) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *ChildMatchedForFigures) GetLinkId() string {
+	if x != nil {
+		return x.LinkId
+	}
+	return ""
+}
+
+func (x *ChildMatchedForFigures) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChildMatchedForFigures) GetChildPersonId() string {
+	if x != nil {
+		return x.ChildPersonId
+	}
+	return ""
+}
+
+func (x *ChildMatchedForFigures) GetOtherReferralId() string {
+	if x != nil {
+		return x.OtherReferralId
+	}
+	return ""
+}
+
+func (x *ChildMatchedForFigures) GetOtherChildPersonId() string {
+	if x != nil {
+		return x.OtherChildPersonId
+	}
+	return ""
+}
+
+func (x *ChildMatchedForFigures) GetMatchedOn() *v1.Date {
+	if x != nil {
+		return x.MatchedOn
+	}
+	return nil
+}
+
 // SameChildConfirmed: the centre's coordinator or safeguarding lead confirmed that a child on this
 // referral is the child on another referral, a possible duplicate of it (decision 260). Ids only:
 // the national figures count the two person ids as one child. The confirmer is the event's actor.
@@ -2712,7 +2809,7 @@ type SameChildConfirmed struct {
 
 func (x *SameChildConfirmed) Reset() {
 	*x = SameChildConfirmed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2724,7 +2821,7 @@ func (x *SameChildConfirmed) String() string {
 func (*SameChildConfirmed) ProtoMessage() {}
 
 func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[26]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2737,7 +2834,7 @@ func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SameChildConfirmed.ProtoReflect.Descriptor instead.
 func (*SameChildConfirmed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{26}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *SameChildConfirmed) GetReferralId() string {
@@ -2847,7 +2944,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2859,7 +2956,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2872,7 +2969,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -2968,7 +3065,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2980,7 +3077,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2993,7 +3090,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -3063,7 +3160,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3075,7 +3172,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3088,7 +3185,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -3190,7 +3287,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3202,7 +3299,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3215,7 +3312,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -3294,7 +3391,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3306,7 +3403,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3319,7 +3416,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -3374,7 +3471,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3386,7 +3483,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3399,7 +3496,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -3456,7 +3553,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3468,7 +3565,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3481,7 +3578,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -3543,7 +3640,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3555,7 +3652,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3568,7 +3665,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3638,7 +3735,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3650,7 +3747,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3663,7 +3760,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3705,7 +3802,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3717,7 +3814,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3730,7 +3827,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3765,7 +3862,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3777,7 +3874,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3790,7 +3887,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3860,7 +3957,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3872,7 +3969,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3885,7 +3982,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Note) GetText() string {
@@ -3925,7 +4022,7 @@ type CaseEndingCorrected struct {
 
 func (x *CaseEndingCorrected) Reset() {
 	*x = CaseEndingCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3937,7 +4034,7 @@ func (x *CaseEndingCorrected) String() string {
 func (*CaseEndingCorrected) ProtoMessage() {}
 
 func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3950,7 +4047,7 @@ func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
 func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *CaseEndingCorrected) GetReferralId() string {
@@ -4047,7 +4144,7 @@ type CaseReopened struct {
 
 func (x *CaseReopened) Reset() {
 	*x = CaseReopened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4059,7 +4156,7 @@ func (x *CaseReopened) String() string {
 func (*CaseReopened) ProtoMessage() {}
 
 func (x *CaseReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4072,7 +4169,7 @@ func (x *CaseReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
 func (*CaseReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *CaseReopened) GetReferralId() string {
@@ -4400,7 +4497,16 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x16domestic_abuse_finding\x18\t \x01(\bR\x14domesticAbuseFinding\x12#\n" +
 	"\rfindings_made\x18\n" +
 	" \x01(\x05R\ffindingsMade\x12I\n" +
-	"\x13ended_for_safety_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\"\xcc\x03\n" +
+	"\x13ended_for_safety_on\x18\v \x01(\v2\x1a.familytime.common.v1.DateR\x10endedForSafetyOn\"\x94\x02\n" +
+	"\x16ChildMatchedForFigures\x12\x17\n" +
+	"\alink_id\x18\x01 \x01(\tR\x06linkId\x12\x1f\n" +
+	"\vreferral_id\x18\x02 \x01(\tR\n" +
+	"referralId\x12&\n" +
+	"\x0fchild_person_id\x18\x03 \x01(\tR\rchildPersonId\x12*\n" +
+	"\x11other_referral_id\x18\x04 \x01(\tR\x0fotherReferralId\x121\n" +
+	"\x15other_child_person_id\x18\x05 \x01(\tR\x12otherChildPersonId\x129\n" +
+	"\n" +
+	"matched_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tmatchedOn\"\xcc\x03\n" +
 	"\x12SameChildConfirmed\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4549,7 +4655,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -4577,127 +4683,129 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*RiskAssessmentNoted)(nil),            // 23: familytime.referral.v1.RiskAssessmentNoted
 	(*PossibleDuplicateFlagged)(nil),       // 24: familytime.referral.v1.PossibleDuplicateFlagged
 	(*PossibleDuplicateChecked)(nil),       // 25: familytime.referral.v1.PossibleDuplicateChecked
-	(*SameChildConfirmed)(nil),             // 26: familytime.referral.v1.SameChildConfirmed
-	(*FamilyDetailsOpened)(nil),            // 27: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 28: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 29: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 30: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 31: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 32: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 33: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 34: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 35: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 36: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 37: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 38: familytime.referral.v1.Note
-	(*CaseEndingCorrected)(nil),            // 39: familytime.referral.v1.CaseEndingCorrected
-	(*CaseReopened)(nil),                   // 40: familytime.referral.v1.CaseReopened
-	(v1.ReferralSource)(0),                 // 41: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 42: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 43: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 44: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 45: familytime.referral.v1.ApplicantDetail
-	(RiskQuestion)(0),                      // 46: familytime.referral.v1.RiskQuestion
-	(RiskRating)(0),                        // 47: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 48: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 49: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 50: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 51: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 52: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 53: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 54: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 55: familytime.referral.v1.ChildMatch
-	(ConfirmerRole)(0),                     // 56: familytime.referral.v1.ConfirmerRole
-	(ErasureReason)(0),                     // 57: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 58: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 59: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 60: familytime.referral.v1.ReferralState
+	(*ChildMatchedForFigures)(nil),         // 26: familytime.referral.v1.ChildMatchedForFigures
+	(*SameChildConfirmed)(nil),             // 27: familytime.referral.v1.SameChildConfirmed
+	(*FamilyDetailsOpened)(nil),            // 28: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 29: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 30: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 31: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 32: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 33: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 34: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 35: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 36: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 37: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 38: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 39: familytime.referral.v1.Note
+	(*CaseEndingCorrected)(nil),            // 40: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 41: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 42: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 43: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 44: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 45: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 46: familytime.referral.v1.ApplicantDetail
+	(RiskQuestion)(0),                      // 47: familytime.referral.v1.RiskQuestion
+	(RiskRating)(0),                        // 48: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 49: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 50: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 51: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 52: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 53: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 54: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 55: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 56: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 57: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 58: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 59: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 60: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 61: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	41, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	42, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	29, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	43, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	30, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	44, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	45, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	42, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	43, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	44, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	30, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	44, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	31, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	45, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	46, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
 	2,  // 8: familytime.referral.v1.SecondPartyApplicationReceived.children:type_name -> familytime.referral.v1.SecondPartyChildAccount
-	43, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	29, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	46, // 11: familytime.referral.v1.ReferralAmended.risks_retracted:type_name -> familytime.referral.v1.RiskQuestion
-	43, // 12: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	47, // 13: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	48, // 14: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	43, // 15: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	42, // 16: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 17: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	42, // 18: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	43, // 19: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	49, // 20: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	43, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	50, // 22: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	51, // 23: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 24: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	43, // 25: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	52, // 26: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	43, // 27: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	52, // 28: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	52, // 29: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	33, // 30: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	31, // 31: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	52, // 32: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	43, // 33: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	43, // 34: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	43, // 35: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	43, // 36: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	43, // 37: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
-	43, // 38: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	43, // 39: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	43, // 40: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	43, // 41: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	53, // 42: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	43, // 43: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	43, // 44: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	54, // 45: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	43, // 46: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	43, // 47: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	43, // 48: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	43, // 49: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	43, // 50: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	43, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	55, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	43, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	43, // 54: familytime.referral.v1.PossibleDuplicateChecked.ended_for_safety_on:type_name -> familytime.common.v1.Date
-	43, // 55: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	56, // 56: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	43, // 57: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	57, // 58: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	43, // 59: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	30, // 60: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	31, // 61: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	32, // 62: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	58, // 63: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	44, // 64: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	51, // 65: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	59, // 66: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	43, // 67: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	43, // 68: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	51, // 69: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	43, // 70: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	43, // 71: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	54, // 72: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	54, // 73: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	43, // 74: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	43, // 75: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	43, // 76: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	54, // 77: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	60, // 78: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	79, // [79:79] is the sub-list for method output_type
-	79, // [79:79] is the sub-list for method input_type
-	79, // [79:79] is the sub-list for extension type_name
-	79, // [79:79] is the sub-list for extension extendee
-	0,  // [0:79] is the sub-list for field type_name
+	44, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	30, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	47, // 11: familytime.referral.v1.ReferralAmended.risks_retracted:type_name -> familytime.referral.v1.RiskQuestion
+	44, // 12: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	48, // 13: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	49, // 14: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	44, // 15: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	43, // 16: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	44, // 17: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	43, // 18: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	44, // 19: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	50, // 20: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	44, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	51, // 22: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	52, // 23: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	44, // 24: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	44, // 25: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	53, // 26: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	44, // 27: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	53, // 28: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	53, // 29: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	34, // 30: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	32, // 31: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	53, // 32: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	44, // 33: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	44, // 34: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	44, // 35: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	44, // 36: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	44, // 37: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
+	44, // 38: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	44, // 39: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	44, // 40: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	44, // 41: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	54, // 42: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	44, // 43: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	44, // 44: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	55, // 45: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	44, // 46: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	44, // 47: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	44, // 48: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	44, // 49: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	44, // 50: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	44, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	56, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	44, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	44, // 54: familytime.referral.v1.PossibleDuplicateChecked.ended_for_safety_on:type_name -> familytime.common.v1.Date
+	44, // 55: familytime.referral.v1.ChildMatchedForFigures.matched_on:type_name -> familytime.common.v1.Date
+	44, // 56: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	57, // 57: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	44, // 58: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	58, // 59: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	44, // 60: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	31, // 61: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	32, // 62: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	33, // 63: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	59, // 64: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	45, // 65: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	52, // 66: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	60, // 67: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	44, // 68: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	44, // 69: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	52, // 70: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	44, // 71: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	44, // 72: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	55, // 73: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	55, // 74: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	44, // 75: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	44, // 76: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	44, // 77: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	55, // 78: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	61, // 79: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	80, // [80:80] is the sub-list for method output_type
+	80, // [80:80] is the sub-list for method input_type
+	80, // [80:80] is the sub-list for extension type_name
+	80, // [80:80] is the sub-list for extension extendee
+	0,  // [0:80] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -4712,7 +4820,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   41,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -209,4 +209,51 @@ func TestAnAccountRefusedPastItsDailyLimitOfFamiliesStandsOut(t *testing.T) {
 	require.Equal(t, "coordinator-2", audit[0].GetSubject())
 	require.Zero(t, audit[0].GetDailyFamilyLimit())
 	require.EqualValues(t, 1, audit[0].GetTimesRefused())
+
+	// Review 85 M1 (decision 412): the limit is counted at each centre. Past it here, the
+	// account's refusal about a family at another centre is an entry on that family's audit, for
+	// that centre's lead to see, not a count on an entry only this centre's lead reads.
+	elsewhere := uuid.New()
+	g.leadElsewhere(t, elsewhere, "lead-elsewhere")
+	there := g.familiesAt(t, elsewhere, 1)[0]
+	_, err := coordinator.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: elsewhere.String(),
+		FamilyId: there.String(), Purpose: "just looking"})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "%v", err)
+	require.Equal(t, 23, g.eventsOfType(t, accessRefused), "an entry at the other centre")
+	page, err := g.asAt(t, "lead-elsewhere", []uuid.UUID{elsewhere}, auth.RoleSafeguardingLead).ListAccessRecords(ctx,
+		&safeguardingv1.ListAccessRecordsRequest{CentreId: elsewhere.String(), FamilyId: there.String()})
+	require.NoError(t, err)
+	require.Len(t, page.GetRecords(), 1, "the other centre's lead sees the attempt on their family")
+	require.Equal(t, "coordinator-1", page.GetRecords()[0].GetSubject())
+	require.Zero(t, page.GetRecords()[0].GetDailyFamilyLimit(), "the first family refused at that centre today")
+}
+
+// Review 85 M2 (decision 412): refusals of one account about one family, for one reason and on
+// one day, were counted on the first refusal's entry whatever was asked for, so three refused
+// reads of the whole safeguarding record showed as more refusals of the report asked for first.
+// The kind of record is part of what makes a repeat.
+func TestRefusedReadsOfAReportAndOfTheWholeRecordAreEntriesOfTheirOwn(t *testing.T) {
+	g := newRig(t)
+	g.theUsualStaff(t)
+	ctx := t.Context()
+	report, family := g.dueReport(t, "supervisor-1", 1)
+	volunteer := g.as(t, "volunteer-1", auth.RoleVolunteer)
+	before := g.eventsOfType(t, accessRefused)
+	_, err := volunteer.GetReport(ctx, &safeguardingv1.GetReportRequest{CentreId: g.centre.String(), ReportId: report, Purpose: "see the report"})
+	require.Equal(t, codes.PermissionDenied, code(t, err), "%v", err)
+	for range 3 {
+		_, err = volunteer.GetSafeguardingRecord(ctx, &safeguardingv1.GetSafeguardingRecordRequest{CentreId: g.centre.String(),
+			FamilyId: family.String(), Purpose: "see everything"})
+		require.Equal(t, codes.PermissionDenied, code(t, err), "%v", err)
+		require.Equal(t, auth.ReasonRoleRequired, reason(t, err))
+	}
+	require.Equal(t, before+2, g.eventsOfType(t, accessRefused), "one entry for each kind of record asked for")
+	times := map[safeguardingv1.RecordKind]uint64{}
+	for _, r := range g.auditOf(t, family) {
+		if r.GetSubject() == "volunteer-1" {
+			times[r.GetKind()] = r.GetTimesRefused()
+		}
+	}
+	require.Equal(t, map[safeguardingv1.RecordKind]uint64{safeguardingv1.RecordKind_RECORD_KIND_REPORT: 1,
+		safeguardingv1.RecordKind_RECORD_KIND_SAFEGUARDING_RECORD: 3}, times)
 }

@@ -40,8 +40,9 @@ func TestARegisterRefusalOfSomeoneOnItIsAudited(t *testing.T) {
 	_, err = g.as(t, "volunteer-1", auth.RoleCoordinator).GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(),
 		ConcernId: concern, Purpose: "probe"})
 	require.Equal(t, "NOT_IN_ROLE", reason(t, err))
-	// The second NOT_THE_LEAD about the family that day is counted on the first's entry (decision 307).
-	require.Equal(t, 2, refusals())
+	// A NOT_THE_LEAD of the whole record and one of a concern are entries of their own: the kind
+	// of record asked for is part of what makes a repeat (decision 412).
+	require.Equal(t, 3, refusals())
 
 	// Not recorded: a record the service does not have (no family named), and an account not on
 	// the register (decision 297).
@@ -51,7 +52,7 @@ func TestARegisterRefusalOfSomeoneOnItIsAudited(t *testing.T) {
 		ConcernId: concern, Purpose: "probe"})
 	require.Equal(t, codes.FailedPrecondition, code(t, err), "%v", err)
 	require.NotEqual(t, "NOT_THE_LEAD", reason(t, err))
-	require.Equal(t, 2, refusals())
+	require.Equal(t, 3, refusals())
 
 	audit, err := g.as(t, "lead-1", auth.RoleSafeguardingLead).ListAccessRecords(ctx, &safeguardingv1.ListAccessRecordsRequest{
 		CentreId: g.centre.String(), FamilyId: family.String()})
@@ -69,7 +70,8 @@ func TestARegisterRefusalOfSomeoneOnItIsAudited(t *testing.T) {
 		got = append(got, row{r.GetSubject(), r.GetRole(), r.GetRefused(), r.GetRecordId(), r.GetTimesRefused()})
 	}
 	require.Equal(t, []row{
-		{"volunteer-1", "safeguarding_lead", "NOT_THE_LEAD", family.String(), 2},
+		{"volunteer-1", "safeguarding_lead", "NOT_THE_LEAD", family.String(), 1},
+		{"volunteer-1", "safeguarding_lead", "NOT_THE_LEAD", concern, 1},
 		{"volunteer-1", "coordinator", "NOT_IN_ROLE", concern, 1},
 	}, got)
 }

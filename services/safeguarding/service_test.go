@@ -562,19 +562,25 @@ func TestRaiseConcernIsIdempotentOnItsRequestID(t *testing.T) {
 // published as the referral service would, and safeguarding has heard of them.
 func (g *rig) families(t *testing.T, n int) []uuid.UUID {
 	t.Helper()
+	return g.familiesAt(t, g.centre, n)
+}
+
+// familiesAt is families, referred to centre.
+func (g *rig) familiesAt(t *testing.T, centre uuid.UUID, n int) []uuid.UUID {
+	t.Helper()
 	var out []uuid.UUID
 	var msgs []proto.Message
 	for range n {
 		family := uuid.New()
 		out = append(out, family)
 		msgs = append(msgs, &referralv1.ReferralReceived{ReferralId: uuid.NewString(), FamilyId: family.String(),
-			CentreId: g.centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{},
+			CentreId: centre.String(), ReceivedOn: review(0), Facts: &referralv1.ReferralFacts{Risk: &referralv1.RiskAnswers{},
 				CourtInvolved: true, // a report's copy may go to the court
 				Adults: []*referralv1.AdultParty{{PersonId: personOf(family, 0), Role: referralv1.AdultRole_ADULT_ROLE_RESIDENT_PARENT},
 					{PersonId: personOf(family, 1), Role: referralv1.AdultRole_ADULT_ROLE_NON_RESIDENT_PARENT}},
 				Children: []*referralv1.ChildParty{{PersonId: personOf(family, 2), BirthYear: 2018, BirthMonth: 4}}}})
 	}
-	g.otherFamilies(t, "referral", out, g.centre, msgs...)
+	g.otherFamilies(t, "referral", out, centre, msgs...)
 	owner := g.db.OwnerPool(t)
 	require.Eventually(t, func() bool {
 		var known int

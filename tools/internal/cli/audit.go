@@ -113,9 +113,9 @@ func repeatsOf(r *safeguardingv1.AccessRecord) string {
 			r.GetLastRefusedAt().AsTime().In(london).Format("15:04"))
 	}
 	if limit := r.GetDailyFamilyLimit(); limit > 0 {
-		s += fmt.Sprintf("; LOOK INTO THIS: the account had been refused %d other families' records that day", limit)
+		s += fmt.Sprintf("; LOOK INTO THIS: the account had been refused %d other families' records at this centre that day", limit)
 		if more := r.GetFamiliesPastLimit(); more > 0 || r.GetTimesPastLimit() > 0 {
-			s += fmt.Sprintf(", and after this was refused %d more families' records (%s, the last at %s), not listed one by one",
+			s += fmt.Sprintf(", and after this was refused %d more families' records here (%s, the last at %s), not listed one by one",
 				more, refusalTimes(r.GetTimesPastLimit()), r.GetLastPastLimitAt().AsTime().In(london).Format("15:04"))
 		}
 	}

@@ -26,9 +26,9 @@ func TestTheAuditSaysHowOftenAReadWasRefused(t *testing.T) {
 	probe := &safeguardingv1.AccessRecord{AccessedAt: at(15, 0), Refused: "ROLE_REQUIRED", TimesRefused: 1, LastRefusedAt: at(15, 0),
 		DailyFamilyLimit: 20, FamiliesPastLimit: 4, TimesPastLimit: 6, LastPastLimitAt: at(15, 10)}
 	require.Equal(t, "REFUSED ROLE_REQUIRED: nothing was given; LOOK INTO THIS: the account had been refused 20 other families' "+
-		"records that day, and after this was refused 4 more families' records (6 times, the last at 15:10), not listed one by one",
+		"records at this centre that day, and after this was refused 4 more families' records here (6 times, the last at 15:10), not listed one by one",
 		purposeOf(probe))
 	probe.FamiliesPastLimit, probe.TimesPastLimit, probe.LastPastLimitAt = 0, 0, nil
 	require.Equal(t, "REFUSED ROLE_REQUIRED: nothing was given; LOOK INTO THIS: the account had been refused 20 other families' "+
-		"records that day", purposeOf(probe))
+		"records at this centre that day", purposeOf(probe))
 }

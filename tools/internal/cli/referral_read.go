@@ -232,10 +232,17 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 				return err
 			}); err != nil {
 				if r, ok := err.(*refusal); ok && r.status.Code() == codes.NotFound {
-					// Review 73: given the family's id (which history, bookings and the safeguarding
-					// record take), it said only "referral not found".
-					r.text += "; referral family takes the referral's id, not the family's: a family's referral is the one " +
-						"whose family_id it is in familytime referral list --centre " + centre + " --json"
+					if strings.HasPrefix(r.status.Message(), "person") {
+						// Review 85 L1: the referral was right, the --for person not of it.
+						r.text += "; --for takes an adult named on this referral (a person id from the people table of " +
+							"familytime referral show " + referral + " --centre " + centre + "): a child has no copy of their own, " +
+							"and another family's adult is not on this referral"
+					} else {
+						// Review 73: given the family's id (which history, bookings and the safeguarding
+						// record take), it said only "referral not found".
+						r.text += "; referral family takes the referral's id, not the family's: a family's referral is the one " +
+							"whose family_id it is in familytime referral list --centre " + centre + " --json"
+					}
 				}
 				return err
 			}

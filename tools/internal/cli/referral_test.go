@@ -325,6 +325,10 @@ func TestReferralPathOnTheDevPlatform(t *testing.T) {
 	// Review 73: given the family's id, it says the command takes the referral's.
 	_, err = referral("family", family.GetFamilyId(), "--purpose", "letter to the family")
 	require.ErrorContains(t, err, "referral family takes the referral's id, not the family's")
+	// Review 85 L1: the referral right and --for a child, it says what --for takes.
+	_, err = referral("family", id, "--purpose", "letter to the child", "--for", family.GetChildren()[0].GetPersonId())
+	require.ErrorContains(t, err, "--for takes an adult named on this referral")
+	require.NotContains(t, err.Error(), "not the family's")
 
 	// Screen, accept, the two pre-visits and the arrangement: ready for contact.
 	out, err = referral("screen", id, "--rating", "amber", "--note", "Hostile communication; stagger arrivals")

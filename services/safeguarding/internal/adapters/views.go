@@ -515,11 +515,11 @@ func (r *Records) AccessRecordsPage(ctx context.Context, centre, family uuid.UUI
 			past.families, coalesce(past.times, 0), past.last_at
 		FROM access_records a
 		LEFT JOIN refused_read_tallies own ON a.refused <> '' AND own.event_id = a.event_id AND own.family_id = a.family_id
-			AND own.reason = a.refused AND own.subject = a.subject
+			AND own.reason = a.refused AND own.subject = a.subject AND own.kind IN (a.kind, 0)
 		CROSS JOIN LATERAL (SELECT count(DISTINCT t.family_id) FILTER (WHERE t.family_id <> a.family_id) AS families,
 				sum(t.times)::bigint AS times, max(t.last_at) AS last_at
 			FROM refused_read_tallies t WHERE a.daily_family_limit > 0 AND t.event_id = a.event_id
-				AND NOT (t.family_id = a.family_id AND t.reason = a.refused)) past
+				AND NOT (t.family_id = a.family_id AND t.reason = a.refused AND t.kind IN (a.kind, 0))) past
 		WHERE a.family_id = $1 AND a.centre_id = $2 AND (a.accessed_at, a.event_id) > ($3::timestamptz, $4::uuid)
 		ORDER BY a.accessed_at, a.event_id LIMIT $5`, family, centre, at, after, size+1)
 	if err != nil {

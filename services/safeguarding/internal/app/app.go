@@ -173,13 +173,13 @@ func (a *App) ReadRefused(ctx context.Context, r Refusal) error {
 		return err // no family named, or none at another centre
 	}
 	at := a.now()
-	key := adapters.RefusalKey{Subject: r.Subject, Day: dates.InUK(at), Family: family, Reason: r.Reason}
+	key := adapters.RefusalKey{Subject: r.Subject, Day: dates.InUK(at), Family: family, Reason: r.Reason, Kind: r.Kind, Centre: centre}
 	// A pass fails when another refusal by the account committed first: the same one (a repeat
 	// now), or one that moved the account on to the next way of keeping it (the ways only move
 	// on); or when refusals flooding one family's audit moved its stream on. The next pass weighs
 	// it again, and a few always settle it: a repeat is counted without appending.
 	for attempt := 0; ; attempt++ {
-		err := a.keepRefusal(ctx, r, key, family, centre, at)
+		err := a.keepRefusal(ctx, r, key, at)
 		moved := errors.Is(err, adapters.ErrRefusalDayMoved) || errors.Is(err, eventstore.ErrVersionConflict)
 		if !moved || attempt == 4 {
 			return err
@@ -189,7 +189,8 @@ func (a *App) ReadRefused(ctx context.Context, r Refusal) error {
 
 // keepRefusal counts the refusal r on its key's entry, or makes the entry; ErrRefusalDayMoved
 // when another refusal by the account committed first and changed how this one is kept.
-func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKey, family, centre uuid.UUID, at time.Time) error {
+func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKey, at time.Time) error {
+	family, centre := key.Family, key.Centre
 	counted, err := a.records.CountRepeatedRefusal(ctx, key, at)
 	if err != nil || counted {
 		return err
@@ -200,7 +201,7 @@ func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKe
 	}
 	kept := day.Kept()
 	if kept == domain.RefusalPastLimit {
-		return a.records.TallyPastLimit(ctx, key, centre, day.PastLimit, at)
+		return a.records.TallyPastLimit(ctx, key, day.PastLimit, at)
 	}
 	asked := ""
 	if r.AskedCentre != centre && r.AskedCentre != uuid.Nil {
@@ -217,7 +218,7 @@ func (a *App) keepRefusal(ctx context.Context, r Refusal, key adapters.RefusalKe
 	md := eventstore.Metadata{Actor: r.Subject, ActorRole: cmp.Or(string(auth.ActingRoleFrom(ctx)), strings.TrimSpace(role))}
 	return a.audit(ctx, family, centre, md, msg, func(uow *eventstore.UnitOfWork, e eventstore.Event) {
 		adapters.ProjectRefusal(uow, e, msg, at)
-		adapters.TallyFirstRefusal(uow, key, centre, e.ID, kept, at)
+		adapters.TallyFirstRefusal(uow, key, e.ID, kept, at)
 	})
 }
 

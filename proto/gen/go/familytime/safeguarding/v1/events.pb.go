@@ -3264,10 +3264,10 @@ type AccessRefused struct {
 	// register's reason.
 	Reason string `protobuf:"bytes,8,opt,name=reason,proto3" json:"reason,omitempty"`
 	// Set on the refusal that took the account past its daily limit of families (decision 307): the
-	// account had been refused reads of this many other families' records that UK day (20), each on
-	// its family's audit. The families refused to it after this one that day are not recorded one by
-	// one: they are counted on this entry, which the lead is shown as something to look into. 0 on
-	// every other refusal.
+	// account had been refused reads of this many other families' records at this centre that UK day
+	// (20; counted at each centre since decision 412), each on its family's audit. The families
+	// refused to it after this one that day are not recorded one by one: they are counted on this
+	// entry, which the lead is shown as something to look into. 0 on every other refusal.
 	DailyFamilyLimit uint32 `protobuf:"varint,9,opt,name=daily_family_limit,json=dailyFamilyLimit,proto3" json:"daily_family_limit,omitempty"`
 	unknownFields    protoimpl.UnknownFields
 	sizeCache        protoimpl.SizeCache

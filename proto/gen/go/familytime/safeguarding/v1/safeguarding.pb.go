@@ -5655,12 +5655,13 @@ type AccessRecord struct {
 	TimesRefused uint64 `protobuf:"varint,11,opt,name=times_refused,json=timesRefused,proto3" json:"times_refused,omitempty"`
 	// For a refused read: when the last of times_refused was (accessed_at is the first).
 	LastRefusedAt *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=last_refused_at,json=lastRefusedAt,proto3" json:"last_refused_at,omitempty"`
-	// Set when this refusal took the account past its daily limit of families: the account had been
-	// refused the records of this many other families that UK day, each on its family's audit. An
+	// Set when this refusal took the account past its daily limit of families at the centre: the
+	// account had been refused the records of this many other families of the centre that UK day,
+	// each on its family's audit. An
 	// account refused family after family is probing: the lead is to look into it. 0 otherwise.
 	DailyFamilyLimit uint32 `protobuf:"varint,13,opt,name=daily_family_limit,json=dailyFamilyLimit,proto3" json:"daily_family_limit,omitempty"`
-	// With daily_family_limit: how many other families' records the account was refused that day
-	// after this one, counted here and not recorded one by one.
+	// With daily_family_limit: how many other families' records at the centre the account was
+	// refused that day after this one, counted here and not recorded one by one.
 	FamiliesPastLimit uint64 `protobuf:"varint,14,opt,name=families_past_limit,json=familiesPastLimit,proto3" json:"families_past_limit,omitempty"`
 	// With daily_family_limit: how many times the account was refused the records of those families
 	// (and of this one for another reason) that day.

@@ -141,9 +141,10 @@ type SafeguardingServiceClient interface {
 	ListAlerts(ctx context.Context, in *ListAlertsRequest, opts ...grpc.CallOption) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
 	// oldest first, a page at a time, with the reads refused to an authenticated caller (refused
-	// set). A refused read repeated by the same account, about the family, for the same reason, on
-	// the same UK day is one entry counting them (times_refused); an account past its daily limit of
-	// families has one entry saying so (daily_family_limit), counting the families after it.
+	// set). A refused read repeated by the same account, of the same kind of record about the family,
+	// for the same reason, on the same UK day is one entry counting them (times_refused); an account
+	// past its daily limit of families at the centre has one entry saying so (daily_family_limit),
+	// counting the centre's families after it.
 	// Safeguarding leads and administrators.
 	ListAccessRecords(ctx context.Context, in *ListAccessRecordsRequest, opts ...grpc.CallOption) (*ListAccessRecordsResponse, error)
 }
@@ -510,9 +511,10 @@ type SafeguardingServiceServer interface {
 	ListAlerts(context.Context, *ListAlertsRequest) (*ListAlertsResponse, error)
 	// ListAccessRecords lists who read a family's safeguarding text at the centre, when, and why,
 	// oldest first, a page at a time, with the reads refused to an authenticated caller (refused
-	// set). A refused read repeated by the same account, about the family, for the same reason, on
-	// the same UK day is one entry counting them (times_refused); an account past its daily limit of
-	// families has one entry saying so (daily_family_limit), counting the families after it.
+	// set). A refused read repeated by the same account, of the same kind of record about the family,
+	// for the same reason, on the same UK day is one entry counting them (times_refused); an account
+	// past its daily limit of families at the centre has one entry saying so (daily_family_limit),
+	// counting the centre's families after it.
 	// Safeguarding leads and administrators.
 	ListAccessRecords(context.Context, *ListAccessRecordsRequest) (*ListAccessRecordsResponse, error)
 	mustEmbedUnimplementedSafeguardingServiceServer()

@@ -108,8 +108,9 @@ func (s *Service) Staff(ctx context.Context, method string, centre uuid.UUID) (c
 }
 
 // Prepare gives the children of referrals made before decision 200 the close keys they are matched
-// on, and the adults of referrals made before decision 350 the keys of their phones and emails,
-// before the service takes a referral that should find them.
+// on, the adults of referrals made before decision 350 the keys of their phones and emails, and
+// the links for the figures made before decision 413 their rows, before the service takes a
+// referral that should find them.
 func (s *Service) Prepare(ctx context.Context) error {
 	n, err := s.referrals.CompleteMatches(ctx)
 	if n > 0 && s.log != nil {
@@ -121,6 +122,13 @@ func (s *Service) Prepare(ctx context.Context) error {
 	n, err = s.referrals.CompleteAdultMatches(ctx)
 	if n > 0 && s.log != nil {
 		s.log.InfoContext(ctx, "adults of earlier referrals matched on their phones and emails (decision 350)", "referrals", n)
+	}
+	if err != nil {
+		return err
+	}
+	n, err = s.referrals.CompleteFigureLinks(ctx)
+	if n > 0 && s.log != nil {
+		s.log.InfoContext(ctx, "links for the figures made before decision 413 recorded as they stand", "links", n)
 	}
 	return err
 }

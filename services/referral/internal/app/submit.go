@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"time"
@@ -178,6 +179,41 @@ func (a *App) figureLink(ctx context.Context, child, other uuid.UUID, ms []adapt
 	return adapters.FigureLink{}, nil
 }
 
+// relink withdraws, in dec's unit of work, each link for the figures of a child on the amended
+// referral that its children's keyed hashes as they now stand (matches) no longer bear out: the
+// child was taken off the referral, or their name or date of birth no longer is exactly the
+// other child's (decision 413). An open referral's amendment may have found the child again at
+// another centre (found): what it found that a link standing already links is not linked twice.
+func (a *App) relink(ctx context.Context, dec Decision, matches map[uuid.UUID][]adapters.Match, found []adapters.FigureLink,
+	md eventstore.Metadata) ([]adapters.FigureLink, error) {
+	if _, erased := dec.Referral.ErasedOn(); erased {
+		// No hashes are left to bear a link out; the two were one child when linked.
+		return found, nil
+	}
+	standing, err := a.referrals.StandingFigureLinks(ctx, dec.Referral.ID())
+	if err != nil {
+		return nil, err
+	}
+	var withdrawn []adapters.StandingLink
+	for _, l := range standing {
+		exact := slices.IndexFunc(matches[l.Child], func(m adapters.Match) bool {
+			return m.Kind == referralv1.ChildMatch_CHILD_MATCH_SAME_NAME_AND_BIRTH_DATE
+		})
+		switch {
+		case exact < 0:
+			// Taken off the referral (or erased): the person id says no child of it now.
+			withdrawn = append(withdrawn, l)
+		case l.OtherHash != nil && !bytes.Equal(matches[l.Child][exact].Hash, l.OtherHash):
+			withdrawn = append(withdrawn, l)
+		default:
+			found = slices.DeleteFunc(found, func(f adapters.FigureLink) bool {
+				return f.Child == l.Child && f.OtherChild == l.OtherChild
+			})
+		}
+	}
+	return found, a.referrals.WithdrawFigureLinks(ctx, dec.Work, dec.Referral, withdrawn, a.today(), md)
+}
+
 // SubmitSecondParty records the other parent's application to a self-referral. An applicant acting
 // as a referrer is not the account that made the first application: one parent does not complete
 // both (decision 105).
@@ -267,6 +303,9 @@ func (a *App) Amend(ctx context.Context, id, centre uuid.UUID, expected int64, d
 		return Decision{}, err
 	}
 	adapters.RecordMatches(dec.Work, dec.Referral, matches)
+	if links, err = a.relink(ctx, dec, matches, links, md); err != nil {
+		return Decision{}, err
+	}
 	if err := a.referrals.RecordFigureLinks(ctx, dec.Work, dec.Referral, links, a.today(), md); err != nil {
 		return Decision{}, err
 	}

@@ -228,6 +228,10 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 		// No family's step: the link is on a stream of its own, of no family (decision 411).
 		return "A child matched, by exactly the same name and date of birth, with a child referred at another centre: " +
 			"counted once in the national figures"
+	case *referralv1.ChildUnmatchedForFigures:
+		// The link's own stream, of no family, as the link (decision 413).
+		return "A child matched for the national figures with a child referred at another centre no longer matches " +
+			"(a corrected name or date of birth)"
 	case *referralv1.FamilyDetailsOpened:
 		if ev.GetAfterErasure() {
 			// Recorded as asked, never as an opening: nothing was left to show (decision 235).
@@ -1151,6 +1155,7 @@ func parentsWords(service, eventType, words string) (string, bool) {
 	case "familytime.referral.v1.ScreeningRecorded", "familytime.referral.v1.RiskAssessmentNoted",
 		"familytime.referral.v1.PossibleDuplicateFlagged", "familytime.referral.v1.PossibleDuplicateChecked",
 		"familytime.referral.v1.SameChildConfirmed", "familytime.referral.v1.ChildMatchedForFigures",
+		"familytime.referral.v1.ChildUnmatchedForFigures",
 		"familytime.referral.v1.FamilyDetailsOpened",
 		"familytime.scheduling.v1.SupportedContactRuledOut", "familytime.scheduling.v1.SupportedContactAllowed",
 		"familytime.scheduling.v1.DisclosureNoted", "familytime.scheduling.v1.RiskAssessmentNoted",

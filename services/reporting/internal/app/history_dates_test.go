@@ -75,7 +75,7 @@ func TestAStepSaysTheDayItTookPlace(t *testing.T) {
 var datedSinceMigration0012 = []string{"familytime.referral.v1.AdultKeptFromChildren", "familytime.scheduling.v1.AdultKeptFromChildrenNoted",
 	"familytime.safeguarding.v1.ReportCopiesSent",
 	"familytime.scheduling.v1.FamiliesKeptApart", "familytime.scheduling.v1.KeepingApartEnded", "familytime.safeguarding.v1.ConcernMoved",
-	"familytime.referral.v1.ChildMatchedForFigures"}
+	"familytime.referral.v1.ChildMatchedForFigures", "familytime.referral.v1.ChildUnmatchedForFigures"}
 
 func TestTheMigrationRedescribesEveryDatedStep(t *testing.T) {
 	sql, err := os.ReadFile("../../migrations/0012_history_occurred_on.sql")

@@ -79,6 +79,7 @@ var occurredOn = map[string]func(proto.Message) *commonv1.Date{
 	"familytime.referral.v1.PossibleDuplicateChecked":       on((*referralv1.PossibleDuplicateChecked).GetCheckedOn),
 	"familytime.referral.v1.SameChildConfirmed":             on((*referralv1.SameChildConfirmed).GetConfirmedOn),
 	"familytime.referral.v1.ChildMatchedForFigures":         on((*referralv1.ChildMatchedForFigures).GetMatchedOn),
+	"familytime.referral.v1.ChildUnmatchedForFigures":       on((*referralv1.ChildUnmatchedForFigures).GetUnmatchedOn),
 	"familytime.referral.v1.FamilyErased":                   on((*referralv1.FamilyErased).GetErasedOn),
 
 	// Scheduling: a note of referral's step on the day of that step (noted as it is recorded); the

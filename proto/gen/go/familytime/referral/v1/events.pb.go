@@ -2775,6 +2775,83 @@ func (x *ChildMatchedForFigures) GetMatchedOn() *v1.Date {
 	return nil
 }
 
+// ChildUnmatchedForFigures: a link for the figures (ChildMatchedForFigures) no longer stands: a
+// correction gave one of the two children another name or date of birth, or took the child off
+// the referral, so the keyed hashes no longer say the same child (decision 413). The national
+// figures count the two person ids apart again. On the link's own stream, after the link; ids
+// only, as the link.
+type ChildUnmatchedForFigures struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The link (UUID), its stream's id.
+	LinkId string `protobuf:"bytes,1,opt,name=link_id,json=linkId,proto3" json:"link_id,omitempty"`
+	// The referral whose correction withdrew the link (UUID): either of the link's two.
+	ReferralId string `protobuf:"bytes,2,opt,name=referral_id,json=referralId,proto3" json:"referral_id,omitempty"`
+	// Its child whose name or date of birth changed, or who was taken off it (person id, UUID).
+	ChildPersonId string `protobuf:"bytes,3,opt,name=child_person_id,json=childPersonId,proto3" json:"child_person_id,omitempty"`
+	// That referral's centre's local date of the correction.
+	UnmatchedOn   *v1.Date `protobuf:"bytes,4,opt,name=unmatched_on,json=unmatchedOn,proto3" json:"unmatched_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChildUnmatchedForFigures) Reset() {
+	*x = ChildUnmatchedForFigures{}
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChildUnmatchedForFigures) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChildUnmatchedForFigures) ProtoMessage() {}
+
+func (x *ChildUnmatchedForFigures) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChildUnmatchedForFigures.ProtoReflect.Descriptor instead.
+func (*ChildUnmatchedForFigures) Descriptor() ([]byte, []int) {
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *ChildUnmatchedForFigures) GetLinkId() string {
+	if x != nil {
+		return x.LinkId
+	}
+	return ""
+}
+
+func (x *ChildUnmatchedForFigures) GetReferralId() string {
+	if x != nil {
+		return x.ReferralId
+	}
+	return ""
+}
+
+func (x *ChildUnmatchedForFigures) GetChildPersonId() string {
+	if x != nil {
+		return x.ChildPersonId
+	}
+	return ""
+}
+
+func (x *ChildUnmatchedForFigures) GetUnmatchedOn() *v1.Date {
+	if x != nil {
+		return x.UnmatchedOn
+	}
+	return nil
+}
+
 // SameChildConfirmed: the centre's coordinator or safeguarding lead confirmed that a child on this
 // referral is the child on another referral, a possible duplicate of it (decision 260). Ids only:
 // the national figures count the two person ids as one child. The confirmer is the event's actor.
@@ -2809,7 +2886,7 @@ type SameChildConfirmed struct {
 
 func (x *SameChildConfirmed) Reset() {
 	*x = SameChildConfirmed{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2821,7 +2898,7 @@ func (x *SameChildConfirmed) String() string {
 func (*SameChildConfirmed) ProtoMessage() {}
 
 func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[27]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2834,7 +2911,7 @@ func (x *SameChildConfirmed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SameChildConfirmed.ProtoReflect.Descriptor instead.
 func (*SameChildConfirmed) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{27}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *SameChildConfirmed) GetReferralId() string {
@@ -2944,7 +3021,7 @@ type FamilyDetailsOpened struct {
 
 func (x *FamilyDetailsOpened) Reset() {
 	*x = FamilyDetailsOpened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2956,7 +3033,7 @@ func (x *FamilyDetailsOpened) String() string {
 func (*FamilyDetailsOpened) ProtoMessage() {}
 
 func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[28]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2969,7 +3046,7 @@ func (x *FamilyDetailsOpened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyDetailsOpened.ProtoReflect.Descriptor instead.
 func (*FamilyDetailsOpened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{28}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *FamilyDetailsOpened) GetAccessId() string {
@@ -3065,7 +3142,7 @@ type FamilyErased struct {
 
 func (x *FamilyErased) Reset() {
 	*x = FamilyErased{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3077,7 +3154,7 @@ func (x *FamilyErased) String() string {
 func (*FamilyErased) ProtoMessage() {}
 
 func (x *FamilyErased) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[29]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3090,7 +3167,7 @@ func (x *FamilyErased) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyErased.ProtoReflect.Descriptor instead.
 func (*FamilyErased) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{29}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *FamilyErased) GetReferralId() string {
@@ -3160,7 +3237,7 @@ type ReferralFacts struct {
 
 func (x *ReferralFacts) Reset() {
 	*x = ReferralFacts{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3172,7 +3249,7 @@ func (x *ReferralFacts) String() string {
 func (*ReferralFacts) ProtoMessage() {}
 
 func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[30]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3185,7 +3262,7 @@ func (x *ReferralFacts) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReferralFacts.ProtoReflect.Descriptor instead.
 func (*ReferralFacts) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{30}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ReferralFacts) GetAdults() []*AdultParty {
@@ -3287,7 +3364,7 @@ type AdultParty struct {
 
 func (x *AdultParty) Reset() {
 	*x = AdultParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3299,7 +3376,7 @@ func (x *AdultParty) String() string {
 func (*AdultParty) ProtoMessage() {}
 
 func (x *AdultParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[31]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3312,7 +3389,7 @@ func (x *AdultParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdultParty.ProtoReflect.Descriptor instead.
 func (*AdultParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{31}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *AdultParty) GetPersonId() string {
@@ -3391,7 +3468,7 @@ type ChildParty struct {
 
 func (x *ChildParty) Reset() {
 	*x = ChildParty{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3403,7 +3480,7 @@ func (x *ChildParty) String() string {
 func (*ChildParty) ProtoMessage() {}
 
 func (x *ChildParty) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[32]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3416,7 +3493,7 @@ func (x *ChildParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildParty.ProtoReflect.Descriptor instead.
 func (*ChildParty) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{32}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ChildParty) GetPersonId() string {
@@ -3471,7 +3548,7 @@ type CourtOrderRecord struct {
 
 func (x *CourtOrderRecord) Reset() {
 	*x = CourtOrderRecord{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3483,7 +3560,7 @@ func (x *CourtOrderRecord) String() string {
 func (*CourtOrderRecord) ProtoMessage() {}
 
 func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[33]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3496,7 +3573,7 @@ func (x *CourtOrderRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderRecord.ProtoReflect.Descriptor instead.
 func (*CourtOrderRecord) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{33}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CourtOrderRecord) GetKind() CourtOrderKind {
@@ -3553,7 +3630,7 @@ type Attendee struct {
 
 func (x *Attendee) Reset() {
 	*x = Attendee{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3565,7 +3642,7 @@ func (x *Attendee) String() string {
 func (*Attendee) ProtoMessage() {}
 
 func (x *Attendee) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[34]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3578,7 +3655,7 @@ func (x *Attendee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attendee.ProtoReflect.Descriptor instead.
 func (*Attendee) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{34}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Attendee) GetPersonId() string {
@@ -3640,7 +3717,7 @@ type PersonDetails struct {
 
 func (x *PersonDetails) Reset() {
 	*x = PersonDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3652,7 +3729,7 @@ func (x *PersonDetails) String() string {
 func (*PersonDetails) ProtoMessage() {}
 
 func (x *PersonDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[35]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3665,7 +3742,7 @@ func (x *PersonDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PersonDetails.ProtoReflect.Descriptor instead.
 func (*PersonDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{35}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *PersonDetails) GetFullName() string {
@@ -3735,7 +3812,7 @@ type ChildDetails struct {
 
 func (x *ChildDetails) Reset() {
 	*x = ChildDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3747,7 +3824,7 @@ func (x *ChildDetails) String() string {
 func (*ChildDetails) ProtoMessage() {}
 
 func (x *ChildDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[36]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3760,7 +3837,7 @@ func (x *ChildDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChildDetails.ProtoReflect.Descriptor instead.
 func (*ChildDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{36}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ChildDetails) GetFullName() string {
@@ -3802,7 +3879,7 @@ type CourtOrderDetails struct {
 
 func (x *CourtOrderDetails) Reset() {
 	*x = CourtOrderDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3814,7 +3891,7 @@ func (x *CourtOrderDetails) String() string {
 func (*CourtOrderDetails) ProtoMessage() {}
 
 func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[37]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3827,7 +3904,7 @@ func (x *CourtOrderDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CourtOrderDetails.ProtoReflect.Descriptor instead.
 func (*CourtOrderDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{37}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CourtOrderDetails) GetDescription() string {
@@ -3862,7 +3939,7 @@ type CaseDetails struct {
 
 func (x *CaseDetails) Reset() {
 	*x = CaseDetails{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3874,7 +3951,7 @@ func (x *CaseDetails) String() string {
 func (*CaseDetails) ProtoMessage() {}
 
 func (x *CaseDetails) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[38]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3887,7 +3964,7 @@ func (x *CaseDetails) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseDetails.ProtoReflect.Descriptor instead.
 func (*CaseDetails) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{38}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *CaseDetails) GetReferrerName() string {
@@ -3957,7 +4034,7 @@ type Note struct {
 
 func (x *Note) Reset() {
 	*x = Note{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3969,7 +4046,7 @@ func (x *Note) String() string {
 func (*Note) ProtoMessage() {}
 
 func (x *Note) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[39]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3982,7 +4059,7 @@ func (x *Note) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Note.ProtoReflect.Descriptor instead.
 func (*Note) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{39}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Note) GetText() string {
@@ -4022,7 +4099,7 @@ type CaseEndingCorrected struct {
 
 func (x *CaseEndingCorrected) Reset() {
 	*x = CaseEndingCorrected{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4034,7 +4111,7 @@ func (x *CaseEndingCorrected) String() string {
 func (*CaseEndingCorrected) ProtoMessage() {}
 
 func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[40]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4047,7 +4124,7 @@ func (x *CaseEndingCorrected) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseEndingCorrected.ProtoReflect.Descriptor instead.
 func (*CaseEndingCorrected) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{40}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *CaseEndingCorrected) GetReferralId() string {
@@ -4144,7 +4221,7 @@ type CaseReopened struct {
 
 func (x *CaseReopened) Reset() {
 	*x = CaseReopened{}
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4156,7 +4233,7 @@ func (x *CaseReopened) String() string {
 func (*CaseReopened) ProtoMessage() {}
 
 func (x *CaseReopened) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_referral_v1_events_proto_msgTypes[41]
+	mi := &file_familytime_referral_v1_events_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4169,7 +4246,7 @@ func (x *CaseReopened) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CaseReopened.ProtoReflect.Descriptor instead.
 func (*CaseReopened) Descriptor() ([]byte, []int) {
-	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{41}
+	return file_familytime_referral_v1_events_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *CaseReopened) GetReferralId() string {
@@ -4506,7 +4583,13 @@ const file_familytime_referral_v1_events_proto_rawDesc = "" +
 	"\x11other_referral_id\x18\x04 \x01(\tR\x0fotherReferralId\x121\n" +
 	"\x15other_child_person_id\x18\x05 \x01(\tR\x12otherChildPersonId\x129\n" +
 	"\n" +
-	"matched_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tmatchedOn\"\xcc\x03\n" +
+	"matched_on\x18\x06 \x01(\v2\x1a.familytime.common.v1.DateR\tmatchedOn\"\xbb\x01\n" +
+	"\x18ChildUnmatchedForFigures\x12\x17\n" +
+	"\alink_id\x18\x01 \x01(\tR\x06linkId\x12\x1f\n" +
+	"\vreferral_id\x18\x02 \x01(\tR\n" +
+	"referralId\x12&\n" +
+	"\x0fchild_person_id\x18\x03 \x01(\tR\rchildPersonId\x12=\n" +
+	"\funmatched_on\x18\x04 \x01(\v2\x1a.familytime.common.v1.DateR\vunmatchedOn\"\xcc\x03\n" +
 	"\x12SameChildConfirmed\x12\x1f\n" +
 	"\vreferral_id\x18\x01 \x01(\tR\n" +
 	"referralId\x12\x1b\n" +
@@ -4655,7 +4738,7 @@ func file_familytime_referral_v1_events_proto_rawDescGZIP() []byte {
 	return file_familytime_referral_v1_events_proto_rawDescData
 }
 
-var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_familytime_referral_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*ReferralReceived)(nil),               // 0: familytime.referral.v1.ReferralReceived
 	(*SecondPartyApplicationReceived)(nil), // 1: familytime.referral.v1.SecondPartyApplicationReceived
@@ -4684,128 +4767,130 @@ var file_familytime_referral_v1_events_proto_goTypes = []any{
 	(*PossibleDuplicateFlagged)(nil),       // 24: familytime.referral.v1.PossibleDuplicateFlagged
 	(*PossibleDuplicateChecked)(nil),       // 25: familytime.referral.v1.PossibleDuplicateChecked
 	(*ChildMatchedForFigures)(nil),         // 26: familytime.referral.v1.ChildMatchedForFigures
-	(*SameChildConfirmed)(nil),             // 27: familytime.referral.v1.SameChildConfirmed
-	(*FamilyDetailsOpened)(nil),            // 28: familytime.referral.v1.FamilyDetailsOpened
-	(*FamilyErased)(nil),                   // 29: familytime.referral.v1.FamilyErased
-	(*ReferralFacts)(nil),                  // 30: familytime.referral.v1.ReferralFacts
-	(*AdultParty)(nil),                     // 31: familytime.referral.v1.AdultParty
-	(*ChildParty)(nil),                     // 32: familytime.referral.v1.ChildParty
-	(*CourtOrderRecord)(nil),               // 33: familytime.referral.v1.CourtOrderRecord
-	(*Attendee)(nil),                       // 34: familytime.referral.v1.Attendee
-	(*PersonDetails)(nil),                  // 35: familytime.referral.v1.PersonDetails
-	(*ChildDetails)(nil),                   // 36: familytime.referral.v1.ChildDetails
-	(*CourtOrderDetails)(nil),              // 37: familytime.referral.v1.CourtOrderDetails
-	(*CaseDetails)(nil),                    // 38: familytime.referral.v1.CaseDetails
-	(*Note)(nil),                           // 39: familytime.referral.v1.Note
-	(*CaseEndingCorrected)(nil),            // 40: familytime.referral.v1.CaseEndingCorrected
-	(*CaseReopened)(nil),                   // 41: familytime.referral.v1.CaseReopened
-	(v1.ReferralSource)(0),                 // 42: familytime.common.v1.ReferralSource
-	(v1.ServiceType)(0),                    // 43: familytime.common.v1.ServiceType
-	(*v1.Date)(nil),                        // 44: familytime.common.v1.Date
-	(*RiskAnswers)(nil),                    // 45: familytime.referral.v1.RiskAnswers
-	(ApplicantDetail)(0),                   // 46: familytime.referral.v1.ApplicantDetail
-	(RiskQuestion)(0),                      // 47: familytime.referral.v1.RiskQuestion
-	(RiskRating)(0),                        // 48: familytime.referral.v1.RiskRating
-	(ScreenerRole)(0),                      // 49: familytime.referral.v1.ScreenerRole
-	(DeclineReason)(0),                     // 50: familytime.referral.v1.DeclineReason
-	(WithdrawnBy)(0),                       // 51: familytime.referral.v1.WithdrawnBy
-	(AdultRole)(0),                         // 52: familytime.referral.v1.AdultRole
-	(*Arrangement)(nil),                    // 53: familytime.referral.v1.Arrangement
-	(ReviewDecision)(0),                    // 54: familytime.referral.v1.ReviewDecision
-	(CaseOutcome)(0),                       // 55: familytime.referral.v1.CaseOutcome
-	(ChildMatch)(0),                        // 56: familytime.referral.v1.ChildMatch
-	(ConfirmerRole)(0),                     // 57: familytime.referral.v1.ConfirmerRole
-	(ErasureReason)(0),                     // 58: familytime.referral.v1.ErasureReason
-	(Agency)(0),                            // 59: familytime.referral.v1.Agency
-	(CourtOrderKind)(0),                    // 60: familytime.referral.v1.CourtOrderKind
-	(ReferralState)(0),                     // 61: familytime.referral.v1.ReferralState
+	(*ChildUnmatchedForFigures)(nil),       // 27: familytime.referral.v1.ChildUnmatchedForFigures
+	(*SameChildConfirmed)(nil),             // 28: familytime.referral.v1.SameChildConfirmed
+	(*FamilyDetailsOpened)(nil),            // 29: familytime.referral.v1.FamilyDetailsOpened
+	(*FamilyErased)(nil),                   // 30: familytime.referral.v1.FamilyErased
+	(*ReferralFacts)(nil),                  // 31: familytime.referral.v1.ReferralFacts
+	(*AdultParty)(nil),                     // 32: familytime.referral.v1.AdultParty
+	(*ChildParty)(nil),                     // 33: familytime.referral.v1.ChildParty
+	(*CourtOrderRecord)(nil),               // 34: familytime.referral.v1.CourtOrderRecord
+	(*Attendee)(nil),                       // 35: familytime.referral.v1.Attendee
+	(*PersonDetails)(nil),                  // 36: familytime.referral.v1.PersonDetails
+	(*ChildDetails)(nil),                   // 37: familytime.referral.v1.ChildDetails
+	(*CourtOrderDetails)(nil),              // 38: familytime.referral.v1.CourtOrderDetails
+	(*CaseDetails)(nil),                    // 39: familytime.referral.v1.CaseDetails
+	(*Note)(nil),                           // 40: familytime.referral.v1.Note
+	(*CaseEndingCorrected)(nil),            // 41: familytime.referral.v1.CaseEndingCorrected
+	(*CaseReopened)(nil),                   // 42: familytime.referral.v1.CaseReopened
+	(v1.ReferralSource)(0),                 // 43: familytime.common.v1.ReferralSource
+	(v1.ServiceType)(0),                    // 44: familytime.common.v1.ServiceType
+	(*v1.Date)(nil),                        // 45: familytime.common.v1.Date
+	(*RiskAnswers)(nil),                    // 46: familytime.referral.v1.RiskAnswers
+	(ApplicantDetail)(0),                   // 47: familytime.referral.v1.ApplicantDetail
+	(RiskQuestion)(0),                      // 48: familytime.referral.v1.RiskQuestion
+	(RiskRating)(0),                        // 49: familytime.referral.v1.RiskRating
+	(ScreenerRole)(0),                      // 50: familytime.referral.v1.ScreenerRole
+	(DeclineReason)(0),                     // 51: familytime.referral.v1.DeclineReason
+	(WithdrawnBy)(0),                       // 52: familytime.referral.v1.WithdrawnBy
+	(AdultRole)(0),                         // 53: familytime.referral.v1.AdultRole
+	(*Arrangement)(nil),                    // 54: familytime.referral.v1.Arrangement
+	(ReviewDecision)(0),                    // 55: familytime.referral.v1.ReviewDecision
+	(CaseOutcome)(0),                       // 56: familytime.referral.v1.CaseOutcome
+	(ChildMatch)(0),                        // 57: familytime.referral.v1.ChildMatch
+	(ConfirmerRole)(0),                     // 58: familytime.referral.v1.ConfirmerRole
+	(ErasureReason)(0),                     // 59: familytime.referral.v1.ErasureReason
+	(Agency)(0),                            // 60: familytime.referral.v1.Agency
+	(CourtOrderKind)(0),                    // 61: familytime.referral.v1.CourtOrderKind
+	(ReferralState)(0),                     // 62: familytime.referral.v1.ReferralState
 }
 var file_familytime_referral_v1_events_proto_depIdxs = []int32{
-	42, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
-	43, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
-	30, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
-	44, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
-	31, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
-	45, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
-	46, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
+	43, // 0: familytime.referral.v1.ReferralReceived.source:type_name -> familytime.common.v1.ReferralSource
+	44, // 1: familytime.referral.v1.ReferralReceived.requested_service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 2: familytime.referral.v1.ReferralReceived.received_on:type_name -> familytime.common.v1.Date
+	31, // 3: familytime.referral.v1.ReferralReceived.facts:type_name -> familytime.referral.v1.ReferralFacts
+	45, // 4: familytime.referral.v1.SecondPartyApplicationReceived.received_on:type_name -> familytime.common.v1.Date
+	32, // 5: familytime.referral.v1.SecondPartyApplicationReceived.parent:type_name -> familytime.referral.v1.AdultParty
+	46, // 6: familytime.referral.v1.SecondPartyApplicationReceived.risk:type_name -> familytime.referral.v1.RiskAnswers
+	47, // 7: familytime.referral.v1.SecondPartyApplicationReceived.matches_first_applicant:type_name -> familytime.referral.v1.ApplicantDetail
 	2,  // 8: familytime.referral.v1.SecondPartyApplicationReceived.children:type_name -> familytime.referral.v1.SecondPartyChildAccount
-	44, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
-	30, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
-	47, // 11: familytime.referral.v1.ReferralAmended.risks_retracted:type_name -> familytime.referral.v1.RiskQuestion
-	44, // 12: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
-	48, // 13: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
-	49, // 14: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
-	44, // 15: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
-	43, // 16: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 17: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
-	43, // 18: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
-	44, // 19: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
-	50, // 20: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
-	44, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
-	51, // 22: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	52, // 23: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
-	44, // 24: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
-	44, // 25: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
-	53, // 26: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
-	44, // 27: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
-	53, // 28: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
-	53, // 29: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
-	34, // 30: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
-	32, // 31: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
-	53, // 32: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
-	44, // 33: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
-	44, // 34: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
-	44, // 35: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
-	44, // 36: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	44, // 37: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
-	44, // 38: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
-	44, // 39: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
-	44, // 40: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
-	44, // 41: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
-	54, // 42: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
-	44, // 43: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
-	44, // 44: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
-	55, // 45: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	44, // 46: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
-	44, // 47: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
-	44, // 48: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
-	44, // 49: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
-	44, // 50: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
-	44, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
-	56, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
-	44, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
-	44, // 54: familytime.referral.v1.PossibleDuplicateChecked.ended_for_safety_on:type_name -> familytime.common.v1.Date
-	44, // 55: familytime.referral.v1.ChildMatchedForFigures.matched_on:type_name -> familytime.common.v1.Date
-	44, // 56: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
-	57, // 57: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
-	44, // 58: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
-	58, // 59: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
-	44, // 60: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
-	31, // 61: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
-	32, // 62: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
-	33, // 63: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
-	59, // 64: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
-	45, // 65: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
-	52, // 66: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
-	60, // 67: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
-	44, // 68: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
-	44, // 69: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
-	52, // 70: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
-	44, // 71: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
-	44, // 72: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
-	55, // 73: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	55, // 74: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
-	44, // 75: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
-	44, // 76: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
-	44, // 77: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
-	55, // 78: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	61, // 79: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
-	80, // [80:80] is the sub-list for method output_type
-	80, // [80:80] is the sub-list for method input_type
-	80, // [80:80] is the sub-list for extension type_name
-	80, // [80:80] is the sub-list for extension extendee
-	0,  // [0:80] is the sub-list for field type_name
+	45, // 9: familytime.referral.v1.ReferralAmended.amended_on:type_name -> familytime.common.v1.Date
+	31, // 10: familytime.referral.v1.ReferralAmended.facts:type_name -> familytime.referral.v1.ReferralFacts
+	48, // 11: familytime.referral.v1.ReferralAmended.risks_retracted:type_name -> familytime.referral.v1.RiskQuestion
+	45, // 12: familytime.referral.v1.ScreeningRecorded.screened_on:type_name -> familytime.common.v1.Date
+	49, // 13: familytime.referral.v1.ScreeningRecorded.rating:type_name -> familytime.referral.v1.RiskRating
+	50, // 14: familytime.referral.v1.ScreeningRecorded.screener_role:type_name -> familytime.referral.v1.ScreenerRole
+	45, // 15: familytime.referral.v1.ReferralAccepted.accepted_on:type_name -> familytime.common.v1.Date
+	44, // 16: familytime.referral.v1.ReferralAccepted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 17: familytime.referral.v1.ReferralWaitlisted.waitlisted_on:type_name -> familytime.common.v1.Date
+	44, // 18: familytime.referral.v1.ReferralWaitlisted.service_type:type_name -> familytime.common.v1.ServiceType
+	45, // 19: familytime.referral.v1.ReferralDeclined.declined_on:type_name -> familytime.common.v1.Date
+	51, // 20: familytime.referral.v1.ReferralDeclined.reason:type_name -> familytime.referral.v1.DeclineReason
+	45, // 21: familytime.referral.v1.ReferralWithdrawn.withdrawn_on:type_name -> familytime.common.v1.Date
+	52, // 22: familytime.referral.v1.ReferralWithdrawn.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	53, // 23: familytime.referral.v1.PreVisitCompleted.role:type_name -> familytime.referral.v1.AdultRole
+	45, // 24: familytime.referral.v1.PreVisitCompleted.visited_on:type_name -> familytime.common.v1.Date
+	45, // 25: familytime.referral.v1.ArrangementAgreed.agreed_on:type_name -> familytime.common.v1.Date
+	54, // 26: familytime.referral.v1.ArrangementAgreed.arrangement:type_name -> familytime.referral.v1.Arrangement
+	45, // 27: familytime.referral.v1.ArrangementChanged.changed_on:type_name -> familytime.common.v1.Date
+	54, // 28: familytime.referral.v1.ArrangementChanged.arrangement:type_name -> familytime.referral.v1.Arrangement
+	54, // 29: familytime.referral.v1.ArrangementChanged.previous_arrangement:type_name -> familytime.referral.v1.Arrangement
+	35, // 30: familytime.referral.v1.FamilyReadyForContact.adults:type_name -> familytime.referral.v1.Attendee
+	33, // 31: familytime.referral.v1.FamilyReadyForContact.children:type_name -> familytime.referral.v1.ChildParty
+	54, // 32: familytime.referral.v1.FamilyReadyForContact.arrangement:type_name -> familytime.referral.v1.Arrangement
+	45, // 33: familytime.referral.v1.FamilyReadyForContact.earliest_bookable_on:type_name -> familytime.common.v1.Date
+	45, // 34: familytime.referral.v1.FamilyReadyForContact.pre_visit_dates:type_name -> familytime.common.v1.Date
+	45, // 35: familytime.referral.v1.ChildrenLeavingChanged.changed_on:type_name -> familytime.common.v1.Date
+	45, // 36: familytime.referral.v1.ChildBirthMonthCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	45, // 37: familytime.referral.v1.AdultKeptFromChildren.kept_on:type_name -> familytime.common.v1.Date
+	45, // 38: familytime.referral.v1.FirstSessionAttended.session_on:type_name -> familytime.common.v1.Date
+	45, // 39: familytime.referral.v1.FirstSessionAttended.review_due_on:type_name -> familytime.common.v1.Date
+	45, // 40: familytime.referral.v1.ReviewHeld.held_on:type_name -> familytime.common.v1.Date
+	45, // 41: familytime.referral.v1.ReviewHeld.next_review_due_on:type_name -> familytime.common.v1.Date
+	55, // 42: familytime.referral.v1.ReviewHeld.decision:type_name -> familytime.referral.v1.ReviewDecision
+	45, // 43: familytime.referral.v1.ReviewHeld.due_on:type_name -> familytime.common.v1.Date
+	45, // 44: familytime.referral.v1.CaseEnded.ended_on:type_name -> familytime.common.v1.Date
+	56, // 45: familytime.referral.v1.CaseEnded.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	45, // 46: familytime.referral.v1.PlaceReleasedNoted.released_on:type_name -> familytime.common.v1.Date
+	45, // 47: familytime.referral.v1.SessionAttendedAfterRelease.session_on:type_name -> familytime.common.v1.Date
+	45, // 48: familytime.referral.v1.CaseSuspended.suspended_on:type_name -> familytime.common.v1.Date
+	45, // 49: familytime.referral.v1.CaseResumed.resumed_on:type_name -> familytime.common.v1.Date
+	45, // 50: familytime.referral.v1.RiskAssessmentNoted.assessed_on:type_name -> familytime.common.v1.Date
+	45, // 51: familytime.referral.v1.PossibleDuplicateFlagged.flagged_on:type_name -> familytime.common.v1.Date
+	57, // 52: familytime.referral.v1.PossibleDuplicateFlagged.match:type_name -> familytime.referral.v1.ChildMatch
+	45, // 53: familytime.referral.v1.PossibleDuplicateChecked.checked_on:type_name -> familytime.common.v1.Date
+	45, // 54: familytime.referral.v1.PossibleDuplicateChecked.ended_for_safety_on:type_name -> familytime.common.v1.Date
+	45, // 55: familytime.referral.v1.ChildMatchedForFigures.matched_on:type_name -> familytime.common.v1.Date
+	45, // 56: familytime.referral.v1.ChildUnmatchedForFigures.unmatched_on:type_name -> familytime.common.v1.Date
+	45, // 57: familytime.referral.v1.SameChildConfirmed.confirmed_on:type_name -> familytime.common.v1.Date
+	58, // 58: familytime.referral.v1.SameChildConfirmed.confirmer_role:type_name -> familytime.referral.v1.ConfirmerRole
+	45, // 59: familytime.referral.v1.FamilyDetailsOpened.door_day:type_name -> familytime.common.v1.Date
+	59, // 60: familytime.referral.v1.FamilyErased.reason:type_name -> familytime.referral.v1.ErasureReason
+	45, // 61: familytime.referral.v1.FamilyErased.erased_on:type_name -> familytime.common.v1.Date
+	32, // 62: familytime.referral.v1.ReferralFacts.adults:type_name -> familytime.referral.v1.AdultParty
+	33, // 63: familytime.referral.v1.ReferralFacts.children:type_name -> familytime.referral.v1.ChildParty
+	34, // 64: familytime.referral.v1.ReferralFacts.court_orders:type_name -> familytime.referral.v1.CourtOrderRecord
+	60, // 65: familytime.referral.v1.ReferralFacts.other_agencies:type_name -> familytime.referral.v1.Agency
+	46, // 66: familytime.referral.v1.ReferralFacts.risk:type_name -> familytime.referral.v1.RiskAnswers
+	53, // 67: familytime.referral.v1.AdultParty.role:type_name -> familytime.referral.v1.AdultRole
+	61, // 68: familytime.referral.v1.CourtOrderRecord.kind:type_name -> familytime.referral.v1.CourtOrderKind
+	45, // 69: familytime.referral.v1.CourtOrderRecord.made_on:type_name -> familytime.common.v1.Date
+	45, // 70: familytime.referral.v1.CourtOrderRecord.expires_on:type_name -> familytime.common.v1.Date
+	53, // 71: familytime.referral.v1.Attendee.role:type_name -> familytime.referral.v1.AdultRole
+	45, // 72: familytime.referral.v1.ChildDetails.date_of_birth:type_name -> familytime.common.v1.Date
+	45, // 73: familytime.referral.v1.CaseEndingCorrected.corrected_on:type_name -> familytime.common.v1.Date
+	56, // 74: familytime.referral.v1.CaseEndingCorrected.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	56, // 75: familytime.referral.v1.CaseEndingCorrected.previous_outcome:type_name -> familytime.referral.v1.CaseOutcome
+	45, // 76: familytime.referral.v1.CaseEndingCorrected.ended_on:type_name -> familytime.common.v1.Date
+	45, // 77: familytime.referral.v1.CaseReopened.reopened_on:type_name -> familytime.common.v1.Date
+	45, // 78: familytime.referral.v1.CaseReopened.ended_on:type_name -> familytime.common.v1.Date
+	56, // 79: familytime.referral.v1.CaseReopened.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	62, // 80: familytime.referral.v1.CaseReopened.state:type_name -> familytime.referral.v1.ReferralState
+	81, // [81:81] is the sub-list for method output_type
+	81, // [81:81] is the sub-list for method input_type
+	81, // [81:81] is the sub-list for extension type_name
+	81, // [81:81] is the sub-list for extension extendee
+	0,  // [0:81] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_events_proto_init() }
@@ -4820,7 +4905,7 @@ func file_familytime_referral_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_referral_v1_events_proto_rawDesc), len(file_familytime_referral_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   42,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

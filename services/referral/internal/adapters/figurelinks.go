@@ -135,17 +135,24 @@ func (r *Referrals) CompleteFigureLinks(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, wrapComplete(err)
 	}
-	uow := new(eventstore.UnitOfWork).Exec(`DELETE FROM figure_links_to_complete`)
-	for _, p := range payloads {
-		var l referralv1.ChildMatchedForFigures
-		if err := proto.Unmarshal(p, &l); err != nil {
-			return 0, wrapComplete(err)
+	// No event is appended: a transaction of its own, not a unit of work, whose commit would be
+	// traced as a step of no request.
+	err = pgx.BeginFunc(ctx, r.store.Pool(), func(tx pgx.Tx) error {
+		for _, p := range payloads {
+			var l referralv1.ChildMatchedForFigures
+			if err := proto.Unmarshal(p, &l); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO figure_links (link_id, referral_id, child_id, other_referral_id, other_child_id)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (link_id) DO NOTHING`,
+				l.GetLinkId(), l.GetReferralId(), l.GetChildPersonId(), l.GetOtherReferralId(), l.GetOtherChildPersonId()); err != nil {
+				return err
+			}
 		}
-		uow.Exec(`INSERT INTO figure_links (link_id, referral_id, child_id, other_referral_id, other_child_id)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (link_id) DO NOTHING`,
-			l.GetLinkId(), l.GetReferralId(), l.GetChildPersonId(), l.GetOtherReferralId(), l.GetOtherChildPersonId())
-	}
-	if _, err := r.store.Commit(ctx, uow); err != nil {
+		_, err := tx.Exec(ctx, `DELETE FROM figure_links_to_complete`)
+		return err
+	})
+	if err != nil {
 		return 0, wrapComplete(err)
 	}
 	return len(payloads), nil

@@ -2,6 +2,7 @@ package reporting_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
+	"github.com/familytime/familytime/services/platform/auth"
+	"github.com/familytime/familytime/services/reporting/internal/app"
 )
 
 // tamper changes one row of reporting's history with the owner's rights, as someone with psql on
@@ -159,6 +162,16 @@ func TestVerifyFamilyHistoryFindsAStreamGone(t *testing.T) {
 	v := verify()
 	require.True(t, v.GetVerified(), v.GetReason())
 	require.Contains(t, v.GetReason(), "Not checked", "a verified answer says what it did not check")
+	// An administrator checks the same, and is not told the family's records (decision 415,
+	// review 86): no counts, which count its concerns and holds.
+	admin := g.verifier(t, g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}), s.f1, s.a)
+	a := admin()
+	require.True(t, a.GetVerified(), a.GetReason())
+	require.Zero(t, a.GetStreamsChecked())
+	require.Zero(t, a.GetEventsChecked())
+	require.Zero(t, a.GetFamilyEventsChecked())
+	require.Equal(t, app.CheckedToAdministrator, a.GetReason())
+	require.NotRegexp(t, `[0-9]`, strings.ReplaceAll(a.GetReason(), "version 1", ""), "no count")
 	var concern uuid.UUID
 	require.NoError(t, g.owner.QueryRow(ctx, `SELECT concern_id FROM reporting.concerns WHERE family_id = $1`, s.f1).Scan(&concern))
 	stream := "concern-" + concern.String()
@@ -183,6 +196,16 @@ func TestVerifyFamilyHistoryFindsAStreamGone(t *testing.T) {
 	require.Equal(t, int64(1), v.GetStreamVersion())
 	require.Contains(t, v.GetReason(), "history's family_id of this event is not the event's own")
 	require.Contains(t, v.GetReason(), "concern "+concern.String()+" (raised on 2026-02-10)")
+	// The administrator is told where, to restore the stream from backup, not the concern's day.
+	a = admin()
+	require.False(t, a.GetVerified())
+	require.Equal(t, "safeguarding", a.GetService())
+	require.Equal(t, stream, a.GetStreamId())
+	require.Equal(t, int64(1), a.GetStreamVersion())
+	require.Contains(t, a.GetReason(), "history's family_id of this event is not the event's own")
+	require.Contains(t, a.GetReason(), "hold its concern, and no event")
+	require.NotContains(t, a.GetReason(), "2026-02-10")
+	require.Zero(t, a.GetStreamsChecked())
 	restore()
 
 	// Removed: reporting's consumer handled both its versions.

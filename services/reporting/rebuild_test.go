@@ -34,7 +34,7 @@ import (
 func (g *rig) snapshot(t testing.TB) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "same_children", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
+	for _, table := range []string{"centres", "history_events", "referrals", "sessions", "attendance", "same_children", "figure_links", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		rows, err := g.owner.Query(context.Background(), fmt.Sprintf(`SELECT t::text FROM reporting.%s t ORDER BY 1`, table))
 		require.NoError(t, err)
 		for rows.Next() {
@@ -126,6 +126,23 @@ func (g *rig) everyEffect(t testing.TB, s scenario) {
 		OtherReferralId: s.r1.String(), OtherChildPersonId: s.c1.String(), ConfirmedOn: date(2026, 3, 5), ConfirmerRole: referralv1.ConfirmerRole_CONFIRMER_ROLE_COORDINATOR}
 	g.emit(t, "referral", ref, same, f4, s.a, "coordinator-1")
 	g.emit(t, "referral", ref, same, f4, s.a, "coordinator-1")
+	// Links for the figures alone (decision 411): one carried twice and withdrawn (decision 413),
+	// one that stands, and a withdrawal of a link reporting never saw (decision 414).
+	for _, withdrawn := range []bool{true, false} {
+		link := uuid.New()
+		stream := "figures-link-" + link.String()
+		matched := &referralv1.ChildMatchedForFigures{LinkId: link.String(), ReferralId: r4.String(), ChildPersonId: uuid.NewString(),
+			OtherReferralId: s.r1.String(), OtherChildPersonId: s.c1.String(), MatchedOn: date(2026, 3, 6)}
+		g.emit(t, "referral", stream, matched, uuid.Nil, s.a, "referrer-1")
+		if withdrawn {
+			g.emit(t, "referral", stream, matched, uuid.Nil, s.a, "referrer-1")
+			g.emit(t, "referral", stream, &referralv1.ChildUnmatchedForFigures{LinkId: link.String(), ReferralId: r4.String(),
+				ChildPersonId: matched.GetChildPersonId(), UnmatchedOn: date(2026, 3, 7)}, uuid.Nil, s.a, "coordinator-1")
+		}
+	}
+	unseenLink := uuid.New()
+	g.emit(t, "referral", "figures-link-"+unseenLink.String(), &referralv1.ChildUnmatchedForFigures{LinkId: unseenLink.String(),
+		ReferralId: r4.String(), ChildPersonId: uuid.NewString(), UnmatchedOn: date(2026, 3, 7)}, uuid.Nil, s.a, "coordinator-1")
 	// A case's ending corrected, and one reopened (review 35).
 	for _, reopen := range []bool{false, true} {
 		f, r := uuid.New(), uuid.New()
@@ -244,7 +261,7 @@ func TestRebuildEqualsLive(t *testing.T) {
 	g.everyEffect(t, s)
 	g.settle(t)
 	live := g.snapshot(t)
-	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "same_children", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
+	for _, table := range []string{"centres", "referrals", "sessions", "attendance", "same_children", "figure_links", "rooms", "patterns", "waiting", "concerns", "holds", "reports", "staff"} {
 		require.NotEmpty(t, live[table], table)
 	}
 	// The member of staff of everyEffect has two periods: the first closed, the second left open

@@ -34,13 +34,15 @@ type Fold struct {
 	attendance map[[2]uuid.UUID]*attendanceRow
 	// sameChildren are the confirmations that two person ids are one child, by the two ids.
 	sameChildren map[[2]uuid.UUID]sameChildRow
-	rooms        map[uuid.UUID]*roomRow
-	patterns     map[uuid.UUID]*patternRow
-	waiting      map[[2]uuid.UUID][]*waitingRow // by (centre, family)
-	concerns     map[uuid.UUID]*concernRow
-	holds        map[uuid.UUID]*holdRow
-	reports      map[uuid.UUID]*reportRow
-	staff        map[[2]uuid.UUID][]*staffRow // by (centre, member)
+	// figureLinks are the links for the figures alone, by link id (decision 414).
+	figureLinks map[uuid.UUID]*figureLinkRow
+	rooms       map[uuid.UUID]*roomRow
+	patterns    map[uuid.UUID]*patternRow
+	waiting     map[[2]uuid.UUID][]*waitingRow // by (centre, family)
+	concerns    map[uuid.UUID]*concernRow
+	holds       map[uuid.UUID]*holdRow
+	reports     map[uuid.UUID]*reportRow
+	staff       map[[2]uuid.UUID][]*staffRow // by (centre, member)
 }
 
 // NewFold folds p's statements in memory; history takes each new history row (its values in
@@ -48,7 +50,8 @@ type Fold struct {
 func NewFold(p *Projections, history func(row []any) error) *Fold {
 	return &Fold{p: p, history: history, last: map[string]map[string]int64{},
 		centres: map[uuid.UUID]*centreRow{}, referrals: map[uuid.UUID]*referralRow{}, sessions: map[uuid.UUID]*sessionRow{},
-		attendance: map[[2]uuid.UUID]*attendanceRow{}, sameChildren: map[[2]uuid.UUID]sameChildRow{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
+		attendance: map[[2]uuid.UUID]*attendanceRow{}, sameChildren: map[[2]uuid.UUID]sameChildRow{},
+		figureLinks: map[uuid.UUID]*figureLinkRow{}, rooms: map[uuid.UUID]*roomRow{}, patterns: map[uuid.UUID]*patternRow{},
 		waiting: map[[2]uuid.UUID][]*waitingRow{}, concerns: map[uuid.UUID]*concernRow{}, holds: map[uuid.UUID]*holdRow{},
 		reports: map[uuid.UUID]*reportRow{}, staff: map[[2]uuid.UUID][]*staffRow{}}
 }
@@ -71,7 +74,7 @@ func (f *Fold) Err() error { return f.err }
 
 // Rows is how many rows the fold holds, all tables but the history.
 func (f *Fold) Rows() int {
-	n := len(f.centres) + len(f.referrals) + len(f.sessions) + len(f.attendance) + len(f.sameChildren) + len(f.rooms) + len(f.patterns) +
+	n := len(f.centres) + len(f.referrals) + len(f.sessions) + len(f.attendance) + len(f.sameChildren) + len(f.figureLinks) + len(f.rooms) + len(f.patterns) +
 		len(f.concerns) + len(f.holds) + len(f.reports)
 	for _, ws := range f.waiting {
 		n += len(ws)
@@ -124,6 +127,12 @@ type attendanceRow struct {
 type sameChildRow struct {
 	on              pgtype.Date
 	referral, other uuid.UUID
+}
+
+type figureLinkRow struct {
+	child, other            uuid.UUID
+	on, withdrawnOn         pgtype.Date
+	referral, otherReferral uuid.UUID
 }
 
 type roomRow struct {
@@ -321,6 +330,17 @@ var effects = map[string]func(f *Fold, a []any){
 			f.sameChildren[key] = sameChildRow{on: argDate(a[2]), referral: argUUID(a[3]), other: argUUID(a[4])}
 		}
 	},
+	"figure_link": func(f *Fold, a []any) {
+		if id := argUUID(a[0]); f.figureLinks[id] == nil {
+			f.figureLinks[id] = &figureLinkRow{child: argUUID(a[1]), other: argUUID(a[2]), on: argDate(a[3]),
+				referral: argUUID(a[4]), otherReferral: argUUID(a[5])}
+		}
+	},
+	"figure_unlinked": func(f *Fold, a []any) {
+		if l := f.figureLinks[argUUID(a[0])]; l != nil {
+			l.withdrawnOn = argDate(a[1])
+		}
+	},
 	"room": func(f *Fold, a []any) {
 		id := argUUID(a[0])
 		if r := f.rooms[id]; r != nil {
@@ -497,6 +517,12 @@ func (f *Fold) tables() []table {
 		func(yield func(...any)) {
 			for k, r := range f.sameChildren {
 				yield(k[0], k[1], r.on, r.referral, r.other)
+			}
+		})
+	add("figure_links", []string{"link_id", "child_id", "other_child_id", "matched_on", "referral_id", "other_referral_id", "withdrawn_on"},
+		len(f.figureLinks), func(yield func(...any)) {
+			for id, l := range f.figureLinks {
+				yield(id, l.child, l.other, l.on, l.referral, l.otherReferral, l.withdrawnOn)
 			}
 		})
 	add("rooms", []string{"room_id", "centre_id", "capacity", "supervised_suitable"}, len(f.rooms), func(yield func(...any)) {

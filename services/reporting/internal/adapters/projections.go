@@ -100,6 +100,12 @@ var statements = map[string]string{
 	// With the two referrals, by which the other referral's family's history finds it (decision 349).
 	"same_child": `INSERT INTO {s}.same_children (child_id, other_child_id, confirmed_on, referral_id, other_referral_id)
 		VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+	// A link for the figures alone (referral's ChildMatchedForFigures, decision 411), by its own
+	// id, and its withdrawal (ChildUnmatchedForFigures, decision 413), which names the link only:
+	// the figures count a link that stands as a confirmation (decision 414).
+	"figure_link": `INSERT INTO {s}.figure_links (link_id, child_id, other_child_id, matched_on, referral_id, other_referral_id)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+	"figure_unlinked": `UPDATE {s}.figure_links SET withdrawn_on = $2 WHERE link_id = $1`,
 	"room": `INSERT INTO {s}.rooms (room_id, centre_id, capacity, supervised_suitable) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (room_id) DO UPDATE SET capacity = EXCLUDED.capacity, supervised_suitable = EXCLUDED.supervised_suitable`,
 	"pattern": `INSERT INTO {s}.patterns (pattern_id, centre_id, pattern, version) VALUES ($1, $2, $3, $4)
@@ -161,10 +167,11 @@ var shapes = map[string]shape{
 	"declined":   {"referrals", 1}, "withdrawn": {"referrals", 1}, "first_session": {"referrals", 1}, "ended": {"referrals", 1},
 	"ending_corrected": {"referrals", 1}, "reopened": {"referrals", 1},
 	"booked": {"sessions", 1}, "session_state": {"sessions", 1},
-	"attended":   {"attendance", 2},
-	"same_child": {"same_children", 2},
-	"room":       {"rooms", 1},
-	"pattern":    {"patterns", 1},
+	"attended":    {"attendance", 2},
+	"same_child":  {"same_children", 2},
+	"figure_link": {"figure_links", 1}, "figure_unlinked": {"figure_links", 1},
+	"room":    {"rooms", 1},
+	"pattern": {"patterns", 1},
 	// waiting_left closes the open row of a (centre, family), whatever its joined_at.
 	"waiting_joined": {"waiting", 2}, "waiting_left": {"waiting", 2}, "waiting_offered": {"waiting", 2},
 	"concern": {"concerns", 1}, "concern_escalated": {"concerns", 1}, "concern_closed": {"concerns", 1}, "concern_moved": {"concerns", 1},

@@ -355,10 +355,13 @@ func onLastDay(m measure) measure {
 // group would do, as only distinct counts read it (as text: PostgreSQL has no min of uuid, and
 // the text of a uuid sorts as it does); the least is the same whatever order the
 // confirmations came in, live or rebuilt. Computed as the figures are counted, from the
-// confirmations kept (reporting.same_children), so a confirmation changes the figures of every
+// confirmations kept (reporting.same_children) and the links for the figures that stand
+// (reporting.figure_links, decision 414), so a confirmation changes the figures of every
 // period it touches, closed quarters too (docs/return.md). Confirmations are few and groups small.
 const canonicalChildren = `(WITH RECURSIVE links(a, b) AS (
-		SELECT child_id, other_child_id FROM reporting.same_children UNION SELECT other_child_id, child_id FROM reporting.same_children),
+		SELECT child_id, other_child_id FROM reporting.same_children UNION SELECT other_child_id, child_id FROM reporting.same_children
+		UNION SELECT child_id, other_child_id FROM reporting.figure_links WHERE withdrawn_on IS NULL
+		UNION SELECT other_child_id, child_id FROM reporting.figure_links WHERE withdrawn_on IS NULL),
 	reach(child_id, other) AS (SELECT a, b FROM links UNION SELECT r.child_id, l.b FROM reach r JOIN links l ON l.a = r.other)
 	SELECT child_id, least(child_id::text, min(other::text))::uuid AS canonical_id FROM reach GROUP BY child_id)`
 

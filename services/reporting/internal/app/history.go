@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -98,7 +99,35 @@ type Verification struct {
 	Service string
 	// Shared: the event Broken names is another family's, in a stream this family shares.
 	Shared bool
+	// Record names, when Broken is a record of the family that no event of its history names,
+	// that record as Broken's reason does (its kind, id and day); empty otherwise.
+	Record string
 }
+
+// ToAdministrator is the verification as an administrator is told it (decision 415): whether the
+// history is whole and, when not, the service, stream and version at fault, which is what restoring
+// the stream from backup takes (docs/runbook.md). Not how many streams, events and records were
+// checked, which count the family's referrals, concerns, holds and reports, nor the day of a record
+// no event names: those are the family's centre's, as its history is.
+func (v Verification) ToAdministrator() Verification {
+	told := Verification{Broken: v.Broken, Service: v.Service, Shared: v.Shared}
+	if v.Broken != nil {
+		broken := *v.Broken
+		if v.Record != "" {
+			kind, _, _ := strings.Cut(v.Record, " ")
+			broken.Reason = strings.ReplaceAll(broken.Reason, v.Record, kind)
+		}
+		told.Broken = &broken
+	}
+	return told
+}
+
+// CheckedToAdministrator says, of a verification that found nothing wrong, what was checked, as
+// Checked does, without the counts (ToAdministrator).
+const CheckedToAdministrator = "Checked: every stream holding the family's events is continuous from version 1 and every event " +
+	"follows from the one before, the history's rows and words agree with the events, and each of the family's records in " +
+	"reporting's projections is named by an event of the history. How many, and what was not checked, are told to the family's " +
+	"centre coordinator (VerifyFamilyHistory with their token)."
 
 // Checked says, of a verification that found nothing wrong, what it checked and what it cannot
 // know: "complete" is claimed only of what was checked.
@@ -199,7 +228,7 @@ func (a *App) VerifyFamilyHistory(ctx context.Context, family, centre uuid.UUID)
 			continue
 		}
 		v.Broken, v.Shared, err = a.missing(ctx, r, family)
-		v.Service = r.Service
+		v.Service, v.Record = r.Service, recordSaid(r)
 		return v, err
 	}
 	// The family's own streams by name (review 19): one reporting's consumer handled of which the
@@ -374,17 +403,22 @@ func disagreement(ev adapters.StreamEvent, env *commonv1.EventEnvelope) string {
 var recordWords = map[string][2]string{"referrals": {"referral", "received on"}, "concerns": {"concern", "raised on"},
 	"holds": {"hold", "placed on"}, "reports": {"report", "due for the session of"}}
 
-// missing is what is wrong when a record of the family is named by no event of its history: the
-// first row that is not its event's, or other fault, in a stream held whose id holds the record's
-// id, then the family's; or the versions reporting's consumer handled of such a stream and the
-// history lacks; or, when neither is found, the record itself.
-func (a *App) missing(ctx context.Context, r adapters.Record, family uuid.UUID) (*eventstore.TamperError, bool, error) {
+// recordSaid names a record of the family: its kind, id and the day it dates from, when known.
+func recordSaid(r adapters.Record) string {
 	words := recordWords[r.Table]
 	what := words[0] + " " + r.ID.String()
 	if !r.On.IsZero() {
 		what += " (" + words[1] + " " + r.On.Format(time.DateOnly) + ")"
 	}
-	said := "reporting's records of the family hold its " + what + ", and no event of the family's history names it"
+	return what
+}
+
+// missing is what is wrong when a record of the family is named by no event of its history: the
+// first row that is not its event's, or other fault, in a stream held whose id holds the record's
+// id, then the family's; or the versions reporting's consumer handled of such a stream and the
+// history lacks; or, when neither is found, the record itself.
+func (a *App) missing(ctx context.Context, r adapters.Record, family uuid.UUID) (*eventstore.TamperError, bool, error) {
+	said := "reporting's records of the family hold its " + recordSaid(r) + ", and no event of the family's history names it"
 	for _, id := range []uuid.UUID{r.ID, family} {
 		held, gone, handled, err := a.history.Candidates(ctx, r.Service, id)
 		if err != nil {

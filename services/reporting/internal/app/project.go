@@ -73,40 +73,41 @@ func optionalID(s string) (uuid.UUID, error) {
 
 // projected are the event types that feed a projection beyond the history, by full name.
 var projected = map[string]bool{
-	"familytime.referral.v1.ReferralReceived":        true,
-	"familytime.referral.v1.ReferralAmended":         true,
-	"familytime.referral.v1.ReferralAccepted":        true,
-	"familytime.referral.v1.ReferralWaitlisted":      true,
-	"familytime.referral.v1.ReferralDeclined":        true,
-	"familytime.referral.v1.ReferralWithdrawn":       true,
-	"familytime.referral.v1.FirstSessionAttended":    true,
-	"familytime.referral.v1.CaseEnded":               true,
-	"familytime.referral.v1.CaseEndingCorrected":     true,
-	"familytime.referral.v1.CaseReopened":            true,
-	"familytime.referral.v1.SameChildConfirmed":      true,
-	"familytime.referral.v1.ChildMatchedForFigures":  true,
-	"familytime.scheduling.v1.CentreRegistered":      true,
-	"familytime.scheduling.v1.CentreUpdated":         true,
-	"familytime.scheduling.v1.RoomAdded":             true,
-	"familytime.scheduling.v1.OpeningPatternDefined": true,
-	"familytime.scheduling.v1.SessionBooked":         true,
-	"familytime.scheduling.v1.BookingCancelled":      true,
-	"familytime.scheduling.v1.SessionCompleted":      true,
-	"familytime.scheduling.v1.NoShowRecorded":        true,
-	"familytime.scheduling.v1.NoShowWithdrawn":       true,
-	"familytime.scheduling.v1.WaitingListJoined":     true,
-	"familytime.scheduling.v1.PlaceOffered":          true,
-	"familytime.scheduling.v1.WaitingListLeft":       true,
-	"familytime.scheduling.v1.StaffMemberAdded":      true,
-	"familytime.scheduling.v1.StaffMemberLeft":       true,
-	"familytime.safeguarding.v1.ConcernRaised":       true,
-	"familytime.safeguarding.v1.ConcernEscalated":    true,
-	"familytime.safeguarding.v1.ConcernClosed":       true,
-	"familytime.safeguarding.v1.ConcernMoved":        true,
-	"familytime.safeguarding.v1.HoldPlaced":          true,
-	"familytime.safeguarding.v1.HoldLifted":          true,
-	"familytime.safeguarding.v1.ReportDue":           true,
-	"familytime.safeguarding.v1.ReportReleased":      true,
+	"familytime.referral.v1.ReferralReceived":         true,
+	"familytime.referral.v1.ReferralAmended":          true,
+	"familytime.referral.v1.ReferralAccepted":         true,
+	"familytime.referral.v1.ReferralWaitlisted":       true,
+	"familytime.referral.v1.ReferralDeclined":         true,
+	"familytime.referral.v1.ReferralWithdrawn":        true,
+	"familytime.referral.v1.FirstSessionAttended":     true,
+	"familytime.referral.v1.CaseEnded":                true,
+	"familytime.referral.v1.CaseEndingCorrected":      true,
+	"familytime.referral.v1.CaseReopened":             true,
+	"familytime.referral.v1.SameChildConfirmed":       true,
+	"familytime.referral.v1.ChildMatchedForFigures":   true,
+	"familytime.referral.v1.ChildUnmatchedForFigures": true,
+	"familytime.scheduling.v1.CentreRegistered":       true,
+	"familytime.scheduling.v1.CentreUpdated":          true,
+	"familytime.scheduling.v1.RoomAdded":              true,
+	"familytime.scheduling.v1.OpeningPatternDefined":  true,
+	"familytime.scheduling.v1.SessionBooked":          true,
+	"familytime.scheduling.v1.BookingCancelled":       true,
+	"familytime.scheduling.v1.SessionCompleted":       true,
+	"familytime.scheduling.v1.NoShowRecorded":         true,
+	"familytime.scheduling.v1.NoShowWithdrawn":        true,
+	"familytime.scheduling.v1.WaitingListJoined":      true,
+	"familytime.scheduling.v1.PlaceOffered":           true,
+	"familytime.scheduling.v1.WaitingListLeft":        true,
+	"familytime.scheduling.v1.StaffMemberAdded":       true,
+	"familytime.scheduling.v1.StaffMemberLeft":        true,
+	"familytime.safeguarding.v1.ConcernRaised":        true,
+	"familytime.safeguarding.v1.ConcernEscalated":     true,
+	"familytime.safeguarding.v1.ConcernClosed":        true,
+	"familytime.safeguarding.v1.ConcernMoved":         true,
+	"familytime.safeguarding.v1.HoldPlaced":           true,
+	"familytime.safeguarding.v1.HoldLifted":           true,
+	"familytime.safeguarding.v1.ReportDue":            true,
+	"familytime.safeguarding.v1.ReportReleased":       true,
 }
 
 // facts turns one decoded event into projection statements; the first unreadable id stops it.
@@ -185,9 +186,13 @@ func (f *facts) apply(msg proto.Message) {
 			f.id(ev.GetReferralId()), f.id(ev.GetOtherReferralId()))
 	case *referralv1.ChildMatchedForFigures:
 		// Two person ids of exactly the same name and date of birth at two centres, which
-		// nothing asked a person to confirm (decision 411): counted once, as a confirmed pair.
-		f.stmt("same_child", f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetMatchedOn()),
+		// nothing asked a person to confirm (decision 411): counted once, as a confirmed pair,
+		// while the link stands (decision 414).
+		f.stmt("figure_link", f.id(ev.GetLinkId()), f.id(ev.GetChildPersonId()), f.id(ev.GetOtherChildPersonId()), day(ev.GetMatchedOn()),
 			f.id(ev.GetReferralId()), f.id(ev.GetOtherReferralId()))
+	case *referralv1.ChildUnmatchedForFigures:
+		// A correction left the two children no longer alike (decision 413): counted apart again.
+		f.stmt("figure_unlinked", f.id(ev.GetLinkId()), day(ev.GetUnmatchedOn()))
 	case *schedulingv1.CentreRegistered:
 		f.centre(ev)
 	case *schedulingv1.CentreUpdated:

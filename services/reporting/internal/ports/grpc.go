@@ -29,7 +29,8 @@ var Policy = auth.Policy{
 	// A family's history is its centre coordinator's to read, for a court or the family: the
 	// categories of its concerns and holds are not national business (GetFamilyHistory checks
 	// the centre is the caller's own, a national role beside notwithstanding). Verifying only
-	// says whether its streams are whole, which an administrator may check.
+	// says whether its streams are whole, which an administrator may check: told where a fault
+	// is, not what or how many the family's records are (decision 415).
 	service + "GetFamilyHistory":    {Roles: []auth.Role{auth.RoleCoordinator}, CentreScoped: true},
 	service + "VerifyFamilyHistory": {Roles: []auth.Role{auth.RoleCoordinator, auth.RoleAdmin}, CentreScoped: true},
 	// Who read a family's history is for its centre's coordinators and safeguarding leads, as
@@ -219,6 +220,11 @@ func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.Verif
 	if err != nil {
 		return nil, err
 	}
+	// An administrator (not the centre's coordinator: the policy's first role wins) checks the
+	// streams are whole, and is not told the family's records (decision 415, review 86).
+	if auth.ActingRoleFrom(ctx) == auth.RoleAdmin {
+		v = v.ToAdministrator()
+	}
 	resp := &reportingv1.VerifyFamilyHistoryResponse{Verified: v.Broken == nil, StreamsChecked: int32(v.Streams), EventsChecked: v.Events,
 		FamilyEventsChecked: v.FamilyEvents}
 	if v.Broken != nil {
@@ -227,6 +233,9 @@ func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.Verif
 	} else {
 		// What was checked, and what could not be: "verified" is true of that much only.
 		resp.Reason = v.Checked()
+		if auth.ActingRoleFrom(ctx) == auth.RoleAdmin {
+			resp.Reason = app.CheckedToAdministrator
+		}
 	}
 	return resp, nil
 }

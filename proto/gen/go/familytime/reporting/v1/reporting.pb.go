@@ -995,9 +995,10 @@ type VerifyFamilyHistoryResponse struct {
 	// column the history reads agrees with its event, and every record of the family in reporting's
 	// tables is named by an event of the history (reason says what that covers).
 	Verified bool `protobuf:"varint,1,opt,name=verified,proto3" json:"verified,omitempty"`
-	// How many streams and events were checked.
+	// How many streams and events were checked. 0 for an administrator, who is told whether the
+	// history is whole and where it is not, never how many records the family has (decision 415).
 	StreamsChecked int32 `protobuf:"varint,2,opt,name=streams_checked,json=streamsChecked,proto3" json:"streams_checked,omitempty"`
-	// How many events were checked.
+	// How many events were checked (0 for an administrator).
 	EventsChecked int64 `protobuf:"varint,3,opt,name=events_checked,json=eventsChecked,proto3" json:"events_checked,omitempty"`
 	// When not verified: the first stream with a gap or a bad link.
 	StreamId string `protobuf:"bytes,4,opt,name=stream_id,json=streamId,proto3" json:"stream_id,omitempty"`
@@ -1005,12 +1006,13 @@ type VerifyFamilyHistoryResponse struct {
 	StreamVersion int64 `protobuf:"varint,5,opt,name=stream_version,json=streamVersion,proto3" json:"stream_version,omitempty"`
 	// When not verified: what is wrong there. When verified: what was checked, and what could not
 	// be (a whole stream no record of reporting's names, say): verified is true of that much only.
+	// An administrator's names no record's day.
 	Reason string `protobuf:"bytes,6,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When not verified: the service whose stream it is.
 	Service string `protobuf:"bytes,7,opt,name=service,proto3" json:"service,omitempty"`
 	// Of events_checked, the family's own (those its history lists); the rest are other families'
 	// events in streams this family shares with them (a room's occupancy), whose chains verify only
-	// whole.
+	// whole. 0 for an administrator.
 	FamilyEventsChecked int64 `protobuf:"varint,8,opt,name=family_events_checked,json=familyEventsChecked,proto3" json:"family_events_checked,omitempty"`
 	// When not verified: the event at fault is another family's, in a stream this family shares.
 	InSharedStream bool `protobuf:"varint,9,opt,name=in_shared_stream,json=inSharedStream,proto3" json:"in_shared_stream,omitempty"`

@@ -180,6 +180,18 @@ func replayNote(r *referralv1.Referral) string {
 	return note
 }
 
+// warnComeOfAge warns, on standard error, that every child on the referral comes of age for
+// contact on a day within the weeks a referral takes to reach a session (decision 416): the
+// referral was recorded all the same.
+func warnComeOfAge(cmd *cobra.Command, on *commonv1.Date) {
+	if on == nil {
+		return
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "warning: every child on the referral is 18 for contact from %s (sessions count a child as 18 "+
+		"from the first day of the month of their 18th birthday): from that day the family can be neither accepted nor "+
+		"waitlisted, and no session booked; screen and decide it before then, or tell the referrer\n", dateString(on))
+}
+
 // warnAccreditation warns, on standard error, that the directory says the centre's accreditation
 // ran out on a day with no renewal recorded: the service took the command all the same. It names
 // the command that records the renewal or the lapse (review 59: it named none, and there was none).

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
@@ -145,4 +147,22 @@ func TestTheCLIWarnsOfRepeatsAndSaysWhatClosedAReferral(t *testing.T) {
 	require.ErrorContains(t, err, "by the referrer")
 	require.ErrorContains(t, err, "REFERRAL_CLOSED")
 	require.NotContains(t, err.Error(), "Sent twice", "never the note")
+}
+
+// Decision 416: a referral whose every child comes of age for contact soon is warned of, on
+// standard error, with the day and what it stops; no day, no warning. The help says so.
+func TestSubmitWarnsOfChildrenComingOfAge(t *testing.T) {
+	var stderr strings.Builder
+	cmd := &cobra.Command{}
+	cmd.SetErr(&stderr)
+	warnComeOfAge(cmd, nil)
+	require.Empty(t, stderr.String())
+	warnComeOfAge(cmd, &commonv1.Date{Year: 2027, Month: 3, Day: 1})
+	require.Contains(t, stderr.String(), "warning: every child on the referral is 18 for contact from 2027-03-01")
+	require.Contains(t, stderr.String(), "neither accepted nor waitlisted, and no session booked")
+
+	help, err := run(t, "referral", "submit", "--help")
+	require.NoError(t, err)
+	help = strings.Join(strings.Fields(help), " ")
+	require.Contains(t, help, "every child comes of age for contact within 26 weeks")
 }

@@ -43,7 +43,9 @@ example to copy. --centre fills its centre_id (a centre_id in the file must be t
 Referrers and coordinators may submit, each for the centres their token names. The centre must be
 in the directory (registered with familytime centre register), and its accreditation neither
 suspended nor lapsed; one whose three years ran out with no renewal recorded is warned of (on
-standard error). Names, addresses, phones and other details of people hold no control characters;
+standard error). So is a referral whose every child comes of age for contact within 26 weeks (from
+the first day of the month of the youngest's 18th birthday no session can be booked, and the
+family can no longer be accepted or waitlisted): it is recorded all the same. Names, addresses, phones and other details of people hold no control characters;
 phones are 10 to 13 digits (07700 900123, +44 161 496 0732) and postcodes UK ones (M1 4BT). A self-referral
 (source REFERRAL_SOURCE_SELF) names one parent and waits for the other's application
 (familytime referral second-party). The centre must offer the kind of contact asked for
@@ -113,6 +115,7 @@ duplicate whose family was erased since is said to be so, with nothing to do abo
 			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
+				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn())
 				got = resp.GetReferral()
 				if err == nil {
 					earlier = readEarlier(cmd.Context(), c, got)

@@ -379,6 +379,40 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 		CentreId: r.centre.String(), WithdrawnOn: dates.Proto(today), WithdrawnBy: by, SealedNote: sealed})
 }
 
+// ComeOfAgeWarningWeeks is how far ahead a submission warns that every child comes of age for
+// contact (decision 416): screening takes weeks and a centre's waiting list months, so a family
+// whose children are all 18 within half a year may never reach a session.
+const ComeOfAgeWarningWeeks = 26
+
+// ComeOfAgeSoon is the day every child of children comes of age for contact
+// (ChildrenComeOfAgeOn) when it is no later than ComeOfAgeWarningWeeks from today; zero otherwise.
+// It may be today or before: a child whose 18th birthday is later this month is referred under
+// 18, by the law's rule, and is already of age for the sessions.
+func ComeOfAgeSoon(children []Child, today time.Time) time.Time {
+	on := ChildrenComeOfAgeOn(children)
+	if on.IsZero() || on.After(today.AddDate(0, 0, 7*ComeOfAgeWarningWeeks)) {
+		return time.Time{}
+	}
+	return on
+}
+
+// ChildrenComeOfAgeOn is the day from which no child of children is under 18 for contact: the
+// first day of the month of the youngest child's 18th birthday, as scheduling and the figures count
+// them (decision 402). Zero when there are no children, or a child's date of birth is not known.
+func ChildrenComeOfAgeOn(children []Child) time.Time {
+	var last time.Time
+	for _, c := range children {
+		if c.DateOfBirth.IsZero() {
+			return time.Time{}
+		}
+		eighteen := c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)
+		if first := time.Date(eighteen.Year(), eighteen.Month(), 1, 0, 0, 0, 0, time.UTC); first.After(last) {
+			last = first
+		}
+	}
+	return last
+}
+
 // childrenUnder18 refuses a decision that would take the family into contact when no child on the
 // referral is under 18 that day (ErrChildrenOfAge): each was under 18 when referred, but review 80
 // accepted a referral whose only child turned 18 the day after it was received, counted accepted
@@ -388,19 +422,17 @@ func (r *Referral) Withdraw(by referralv1.WithdrawnBy, note string, today time.T
 // accepted a child whose 18th birthday was later in the month, and the family was ready with no
 // session it could book (decision 402).
 func (r *Referral) childrenUnder18(today time.Time) error {
-	if len(r.children) == 0 {
+	children := make([]Child, len(r.children))
+	for i, c := range r.children {
+		children[i] = c.Child
+	}
+	ofAge := ChildrenComeOfAgeOn(children)
+	if ofAge.IsZero() || today.Before(ofAge) {
 		return nil
 	}
 	thisMonth := false
 	for _, c := range r.children {
-		if c.DateOfBirth.IsZero() {
-			return nil
-		}
-		eighteen := c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)
-		if today.Before(time.Date(eighteen.Year(), eighteen.Month(), 1, 0, 0, 0, 0, time.UTC)) {
-			return nil
-		}
-		thisMonth = thisMonth || today.Before(eighteen)
+		thisMonth = thisMonth || today.Before(c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0))
 	}
 	why := ErrChildrenOfAge.Message
 	if thisMonth {

@@ -432,3 +432,18 @@ func TestAReferralWhoseChildrenAreAllOf18IsNotTakenIntoContact(t *testing.T) {
 		})
 	}
 }
+
+// Decision 416: the day every child comes of age for contact is the first of the month of the
+// youngest's 18th birthday, warned of 26 weeks ahead, and never when a date of birth is unknown.
+func TestChildrenComeOfAgeOnTheFirstOfTheYoungestsBirthdayMonth(t *testing.T) {
+	child := func(born time.Time) domain.Child { return domain.Child{Name: "A Child", DateOfBirth: born} }
+	older, younger := child(date(2009, 2, 28)), child(date(2009, 12, 31))
+	require.Equal(t, date(2027, 12, 1), domain.ChildrenComeOfAgeOn([]domain.Child{younger, older}))
+	require.Equal(t, date(2027, 2, 1), domain.ChildrenComeOfAgeOn([]domain.Child{older}))
+	require.True(t, domain.ChildrenComeOfAgeOn([]domain.Child{older, {Name: "No date"}}).IsZero())
+	require.True(t, domain.ChildrenComeOfAgeOn(nil).IsZero())
+
+	require.Equal(t, date(2027, 12, 1), domain.ComeOfAgeSoon([]domain.Child{younger, older}, date(2027, 6, 2)), "26 weeks ahead")
+	require.True(t, domain.ComeOfAgeSoon([]domain.Child{younger, older}, date(2027, 6, 1)).IsZero(), "26 weeks and a day")
+	require.Equal(t, date(2027, 2, 1), domain.ComeOfAgeSoon([]domain.Child{older}, date(2027, 2, 10)), "of age for contact already")
+}

@@ -170,7 +170,10 @@ func (s *Server) SubmitReferral(ctx context.Context, req *referralv1.SubmitRefer
 		if referrer {
 			r = forReferrer(r)
 		}
-		return &referralv1.SubmitReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut}
+		// From the request, so that a retry is warned as the first answer was (decision 416).
+		ofAge := domain.ComeOfAgeSoon(sub.Details.Children, s.app.Today())
+		return &referralv1.SubmitReferralResponse{Referral: r, CentreAccreditationRanOutOn: ranOut,
+			ChildrenComeOfAgeOn: dates.Proto(ofAge)}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.Submit(ctx, sub, md)
 		ranOut = dates.Proto(dec.AccreditationRanOut)

@@ -2,7 +2,6 @@ package reporting_test
 
 import (
 	"encoding/json"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,7 +17,6 @@ import (
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	reportingv1 "github.com/familytime/familytime/proto/gen/go/familytime/reporting/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
-	"github.com/familytime/familytime/services/platform/auth"
 	"github.com/familytime/familytime/services/platform/clock"
 	"github.com/familytime/familytime/services/platform/eventstore"
 	"github.com/familytime/familytime/services/platform/migrate"
@@ -138,18 +136,7 @@ func TestAClosedPeriodsPublishedFiguresAreFixedAtItsCutoff(t *testing.T) {
 	require.Contains(t, err.Error(), "The last month published is December 2026")
 
 	// A rebuild of the projections from the streams leaves the published figures as they were.
-	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
-	require.NoError(t, err)
-	var rebuilt *reportingv1.RebuildProjectionsResponse
-	for {
-		p, err := stream.Recv()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		rebuilt = p
-	}
-	require.True(t, rebuilt.GetSwapped())
+	require.True(t, g.rebuilt(t).GetSwapped())
 	require.Equal(t, q4, published(quarter, 4), "the closed quarter, rebuilt")
 	require.Equal(t, "10", shown(quarter, 4, false, "sessions_attended", a), "and the exact figures as they stand")
 }

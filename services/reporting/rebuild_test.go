@@ -358,22 +358,29 @@ func TestRebuildSkipsWhatTheLiveConsumersDeadLetter(t *testing.T) {
 	}, 30*time.Second, 5*time.Millisecond, "the live consumers dead-letter all three")
 	live := g.snapshot(t)
 
-	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(ctx, &reportingv1.RebuildProjectionsRequest{})
-	require.NoError(t, err)
-	var last *reportingv1.RebuildProjectionsResponse
-	for {
-		p, err := stream.Recv()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		last = p
-	}
+	last := g.rebuilt(t)
 	require.True(t, last.GetSwapped())
 	require.Equal(t, int64(3), last.GetSkipped(), "the rebuild skips what the live consumers dead-letter, the forgery too")
 	require.Equal(t, int64(g.emitted+3), last.GetEvents(), "every message is replayed")
 	require.Equal(t, live, g.snapshot(t), "the rebuilt projections equal the live ones")
 	require.Zero(t, g.count(t, `SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'reporting\_%'`), "no schema left behind")
+}
+
+// rebuilt has an administrator rebuild the projections through the API, and returns its last
+// progress.
+func (g *rig) rebuilt(t testing.TB) *reportingv1.RebuildProjectionsResponse {
+	t.Helper()
+	stream, err := g.client(t, "admin-1", []auth.Role{auth.RoleAdmin}).RebuildProjections(t.Context(), &reportingv1.RebuildProjectionsRequest{})
+	require.NoError(t, err)
+	var last *reportingv1.RebuildProjectionsResponse
+	for {
+		p, err := stream.Recv()
+		if err == io.EOF {
+			return last
+		}
+		require.NoError(t, err)
+		last = p
+	}
 }
 
 // rebuildWith rebuilds reporting's projections as a reporting service given key as its bus key

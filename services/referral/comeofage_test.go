@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/proto"
 
@@ -16,6 +17,7 @@ import (
 // of the youngest child's 18th birthday the family can be neither accepted nor waitlisted. A
 // retry is warned as the first answer was; a younger sibling, or a birthday further off, warns of
 // nothing; a child whose birthday is later this month is of age for contact already, and warned.
+// An open referral's amendment is warned the same; a closed referral's correction is not.
 func TestASubmissionWarnsWhenEveryChildComesOfAgeSoon(t *testing.T) {
 	g := newRig(t)
 	centre := g.centre(t, supported)
@@ -54,7 +56,29 @@ func TestASubmissionWarnsWhenEveryChildComesOfAgeSoon(t *testing.T) {
 	require.True(t, proto.Equal(want, again.GetChildrenComeOfAgeOn()), "a retry is warned as the first answer was")
 
 	sibling := withChildren(bornFor18In(3), now.AddDate(-6, 0, 0))
-	require.Nil(t, submit(sibling).GetChildrenComeOfAgeOn(), "a younger child: the family comes for them")
+	withSibling := submit(sibling)
+	require.Nil(t, withSibling.GetChildrenComeOfAgeOn(), "a younger child: the family comes for them")
+
+	// An open referral amended is warned as at submission; a younger child's, not; a closed
+	// referral's correction, not (it takes no family into contact).
+	amend := func(ref, reason string) *referralv1.AmendReferralResponse {
+		t.Helper()
+		opened, err := c.GetFamily(t.Context(), &referralv1.GetFamilyRequest{ReferralId: ref, CentreId: centre.String(), Purpose: "amend the details"})
+		require.NoError(t, err)
+		d := opened.GetFamily().GetDetails()
+		d.Children[0].Needs = "needs glasses to read"
+		resp, err := c.AmendReferral(t.Context(), &referralv1.AmendReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+			CentreId: centre.String(), Details: d, CorrectionReason: reason})
+		require.NoError(t, err)
+		return resp
+	}
+	ref := first.GetReferral().GetReferralId()
+	require.True(t, proto.Equal(want, amend(ref, "").GetChildrenComeOfAgeOn()), "an open referral amended")
+	require.Nil(t, amend(withSibling.GetReferral().GetReferralId(), "").GetChildrenComeOfAgeOn())
+	_, err := c.WithdrawReferral(t.Context(), &referralv1.WithdrawReferralRequest{RequestId: uuid.NewString(), ReferralId: ref,
+		CentreId: centre.String(), WithdrawnBy: referralv1.WithdrawnBy_WITHDRAWN_BY_REFERRER})
+	require.NoError(t, err)
+	require.Nil(t, amend(ref, "The child's needs were left out").GetChildrenComeOfAgeOn(), "a closed referral corrected")
 	require.Nil(t, submit(withChildren(bornFor18In(8))).GetChildrenComeOfAgeOn(), "18 more than 26 weeks away")
 
 	// Born 18 years ago later this month: under 18 when referred, of age for the sessions now.

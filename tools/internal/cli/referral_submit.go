@@ -277,6 +277,10 @@ agencies, the reason for referral and availability as given, consent and whether
 leave the centre are refused (CORRECTION_ONLY, naming the fields); if the family needs the centre
 again, refer it again. An erased family has nothing left to correct (FAMILY_ERASED).
 
+An open referral whose every child, as amended, comes of age for contact within 26 weeks is warned
+of on standard error, as at submission (decision 416): from the first day of the month of the
+youngest's 18th birthday no session can be booked.
+
 The amended referral's adults are matched again, as at submission (decision 357):
 
 ` + sameAdultHelp,
@@ -325,6 +329,7 @@ The amended referral's adults are matched again, as at submission (decision 357)
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.AmendReferral(cmd.Context(), req)
 				warnSameAdult(cmd, centre, resp.GetReferral()) // review 67: the one who typed the number in is told
+				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn())
 				return resp.GetReferral(), err
 			})
 		},

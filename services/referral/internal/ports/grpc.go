@@ -211,7 +211,15 @@ func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferra
 		return nil, err
 	}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AmendReferralResponse {
-		return &referralv1.AmendReferralResponse{Referral: r}
+		resp := &referralv1.AmendReferralResponse{Referral: r}
+		switch r.GetState() {
+		case referralv1.ReferralState_REFERRAL_STATE_DECLINED, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN,
+			referralv1.ReferralState_REFERRAL_STATE_ENDED:
+			// A closed referral's correction takes no family into contact.
+		default:
+			resp.ChildrenComeOfAgeOn = dates.Proto(domain.ComeOfAgeSoon(d.Children, s.app.Today()))
+		}
+		return resp
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.Amend(ctx, id(req.GetReferralId()), id(req.GetCentreId()), req.GetExpectedVersion(), d, req.GetCorrectionReason(), md)
 	})

@@ -218,9 +218,17 @@ func TestAnErasedFamilysConcernAndRecordSayTheirTextWasErased(t *testing.T) {
 
 	g.other(t, "referral", family, g.centre, &referralv1.FamilyErased{ReferralId: uuid.NewString(), FamilyId: family.String(),
 		CentreId: g.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_RETENTION_ENDED, ErasedOn: review(-1)})
+	// The key is destroyed before the unit of work that records the erasure commits (its
+	// record, family_erasures, is in that transaction): wait for both, or the read may fall
+	// between them (a CI flake).
 	require.Eventually(t, func() bool {
 		shredded, err := g.sealer.Shredded(ctx, family)
-		return err == nil && shredded
+		if err != nil || !shredded {
+			return false
+		}
+		got, err := lead.GetConcern(ctx, &safeguardingv1.GetConcernRequest{CentreId: g.centre.String(), ConcernId: raised.GetConcernId(),
+			Purpose: "checking the erasure"})
+		return err == nil && got.GetFamilyErasure() != nil
 	}, 30*time.Second, 20*time.Millisecond)
 
 	k := concern()

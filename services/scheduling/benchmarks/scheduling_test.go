@@ -92,7 +92,7 @@ func start(b *testing.B, centres, rooms, capacity, families int) *platform {
 			commit(uow, err)
 			c.rooms = append(c.rooms, room.ID)
 		}
-		pat, uow, err := a.DefineOpeningPattern(ctx, c.id, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+		pat, _, uow, err := a.DefineOpeningPattern(ctx, c.id, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
 			Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: first, Rooms: c.rooms}, md)
 		commit(uow, err)
 		c.pattern = pat.ID

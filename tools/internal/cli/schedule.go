@@ -166,6 +166,10 @@ pattern's bookings still to come where they were booked: their dates still open,
 time, an end no earlier than their last door time, and their rooms. Otherwise it is refused,
 saying how many bookings stand in the way (PATTERN_HAS_BOOKINGS): reschedule or cancel them first,
 or end this pattern (--until) and define the new times as a new pattern from the day after.
+A place of the pattern offered to a family from the waiting list that the redefinition leaves no
+session with a place for (its room taken out, its sessions ended, closed or full) is withdrawn:
+the family is back at its place on the list, and is named on standard error, to be offered another
+(decision 417).
 
 The sessions before today are history: no --extra or --closed date before today is added or
 dropped, and once the pattern has opened its weekday, times, rooms and --from stay as they were
@@ -220,6 +224,12 @@ on are a new pattern from the day after this one's --until.`,
 			resp, err := c.DefineOpeningPattern(cmd.Context(), req)
 			if err != nil {
 				return s.describe(err)
+			}
+			for _, family := range resp.GetOffersWithdrawn() {
+				// Decision 417: the place offered has no session left; the family waits again.
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: family %s held an offer of a place of this pattern that it now leaves no session "+
+					"with a place for: the offer is withdrawn and the family is back at its place on the waiting list; offer it "+
+					"another place (familytime schedule waitlist offer --centre %s --family %s --pattern P --room R)\n", family, s.centre, family)
 			}
 			p := resp.GetPattern()
 			return printAnswer(cmd, &out, resp, p, [][2]string{{"pattern", p.GetPatternId()},

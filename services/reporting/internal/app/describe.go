@@ -474,6 +474,11 @@ func describe(msg proto.Message, recorded *timestamppb.Timestamp) string {
 			return "Place offered withdrawn when a safeguarding hold was placed: back at its place on the centre's waiting list for " +
 				words.Enum(ev.GetServiceType()) + " contact"
 		}
+		if ev.GetOfferNotTaken() == schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_PLACE_WITHDRAWN {
+			// Decision 417: the pattern redefined left the place offered no session to be booked into.
+			return "Place offered withdrawn when the centre changed its opening times and left it no session: back at its place on " +
+				"the centre's waiting list for " + words.Enum(ev.GetServiceType()) + " contact"
+		}
 		return "Joined the centre's waiting list for " + words.Enum(ev.GetServiceType()) + " contact"
 	case *schedulingv1.PlaceOffered:
 		if n := ev.GetPassedOver(); n > 0 {

@@ -51,7 +51,7 @@ func TestABookingRacingAnOfferOfThePlaceIsDecidedAgain(t *testing.T) {
 	commit(garden, uow, err)
 	hall, uow, err := a.AddRoom(ctx, c.ID, "Hall", 1, false, md)
 	commit(hall, uow, err)
-	p, uow, err := a.DefineOpeningPattern(ctx, c.ID, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+	p, _, uow, err := a.DefineOpeningPattern(ctx, c.ID, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
 		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC),
 		Rooms: []uuid.UUID{garden.ID, hall.ID}}, md)
 	commit(p, uow, err)

@@ -50,7 +50,7 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 	require.NoError(t, commit(uow, err))
 	spec := domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY, Weekday: time.Saturday,
 		Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC), Rooms: []uuid.UUID{room.ID}}
-	p, uow, err := a.DefineOpeningPattern(ctx, c.ID, spec, md)
+	p, _, uow, err := a.DefineOpeningPattern(ctx, c.ID, spec, md)
 	require.NoError(t, commit(uow, err))
 	spec.ID = p.ID
 	slot := app.Slot{Pattern: p.ID, Date: time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC), Room: room.ID}
@@ -73,7 +73,7 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 	_, booking, err := a.BookSession(ctx, c.ID, f, slot, md)
 	require.NoError(t, err)
 	spec.Start = domain.Clock{Hour: 10, Minute: 30}
-	_, uow, err = a.DefineOpeningPattern(ctx, c.ID, spec, md)
+	_, _, uow, err = a.DefineOpeningPattern(ctx, c.ID, spec, md)
 	require.NoError(t, commit(uow, err))
 	err = commit(booking, nil)
 	require.ErrorIs(t, err, eventstore.ErrVersionConflict, "decided on the old times: a stale read")
@@ -90,7 +90,7 @@ func TestBookingRacingARedefinitionOfItsPatternNeverLeavesItOutside(t *testing.T
 		app.CallOff{Reason: schedulingv1.CallOffReason_CALL_OFF_REASON_STAFFING}, md)
 	require.NoError(t, commit(uow, err))
 	spec.Start = domain.Clock{Hour: 11}
-	_, redefinition, err := a.DefineOpeningPattern(ctx, c.ID, spec, md)
+	_, _, redefinition, err := a.DefineOpeningPattern(ctx, c.ID, spec, md)
 	require.NoError(t, err)
 	other, uow, err := a.BookSession(ctx, c.ID, ready(), app.Slot{Pattern: p.ID, Date: slot.Date.AddDate(0, 0, 7), Room: room.ID}, md)
 	require.NoError(t, commit(uow, err))

@@ -50,7 +50,7 @@ func TestBookingRacingAHoldEitherFailsOrIsCancelled(t *testing.T) {
 	commit(c, uow, err)
 	room, uow, err := a.AddRoom(ctx, c.ID, "Hall", 4, false, md)
 	commit(room, uow, err)
-	p, uow, err := a.DefineOpeningPattern(ctx, c.ID, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
+	p, _, uow, err := a.DefineOpeningPattern(ctx, c.ID, domain.PatternSpec{Recurrence: schedulingv1.Recurrence_RECURRENCE_WEEKLY,
 		Weekday: time.Saturday, Start: domain.Clock{Hour: 10}, End: domain.Clock{Hour: 12}, First: time.Date(2026, 1, 6, 0, 0, 0, 0, time.UTC),
 		Rooms: []uuid.UUID{room.ID}}, md)
 	commit(p, uow, err)

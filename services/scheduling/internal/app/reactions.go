@@ -81,7 +81,7 @@ func (a *App) NoteHold(ctx context.Context, uow *eventstore.UnitOfWork, family, 
 		return err
 	}
 	wexpected := w.Version()
-	ev, err := w.WithdrawOffer(family, a.now())
+	ev, err := w.WithdrawOffer(family, schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD, a.now())
 	if err != nil || ev == nil {
 		return err
 	}

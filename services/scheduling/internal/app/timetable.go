@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,35 +38,40 @@ func (a *App) AddRoom(ctx context.Context, centre uuid.UUID, name string, capaci
 // deciding, for the answer, and again in the unit's transaction under the timetable's lock, which
 // every booking shares as it commits (guardTimetable), so a booking made on the old
 // definition meanwhile is seen, or itself sees the new one and is decided again.
-func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec domain.PatternSpec, md eventstore.Metadata) (*domain.Pattern, *eventstore.UnitOfWork, error) {
+//
+// A redefinition that leaves a family holding an offer of one of the pattern's places from the
+// waiting list no session still to come with a place for it withdraws the offer, in the same unit:
+// the family is back at its place in the queue (decision 417). It returns the families whose
+// offers it withdrew.
+func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec domain.PatternSpec, md eventstore.Metadata) (*domain.Pattern, []uuid.UUID, *eventstore.UnitOfWork, error) {
 	if _, err := a.centres.Get(ctx, centre); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	t, err := a.sessions.Timetable(ctx, centre)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	redefining := spec.ID != uuid.Nil
 	if !redefining {
 		spec.ID = uuid.New()
 	} else if _, ok := t.Pattern(spec.ID); !ok {
-		return nil, nil, domain.ErrPatternNotFound
+		return nil, nil, nil, domain.ErrPatternNotFound
 	}
 	loc, err := domain.Zone(spec.Zone)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	now := a.now()
 	var booked []domain.BookedPlace
 	if redefining {
 		if booked, err = a.sessions.PatternBookings(ctx, a.sessions.Pool(), centre, spec.ID, now); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	expected := t.Version()
 	p, ev, err := t.DefinePattern(spec, domain.LocalDate(now, loc), booked)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	uow := new(eventstore.UnitOfWork)
 	if redefining {
@@ -80,7 +86,70 @@ func (a *App) DefineOpeningPattern(ctx context.Context, centre uuid.UUID, spec d
 			return domain.KeepsBookings(p, booked)
 		})
 	}
-	return p, uow, a.append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev)
+	if err := a.append(uow, domain.TimetableStream(centre), expected, uuid.Nil, centre, md, ev); err != nil {
+		return nil, nil, nil, err
+	}
+	var withdrawn []uuid.UUID
+	if redefining {
+		if withdrawn, err = a.withdrawOffersWithoutAPlace(ctx, uow, centre, t, p, md); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return p, withdrawn, uow, nil
+}
+
+// withdrawOffersWithoutAPlace withdraws, on uow, each offer of a place of p (t's pattern as just
+// redefined) standing on the centre's waiting list that has no session still to come with a place
+// for the family: its room is no longer the pattern's, or every session of the room up to the
+// months bookable ahead has gone or is full (firstFreePlace's rule, which the offer met when made,
+// decision 283), the earlier offers of the room holding their places first. The family is back at
+// its place in the queue (OFFER_NOT_TAKEN_PLACE_WITHDRAWN, decision 417), as after a hold (384).
+// An offer held for a family referral accepted since is left to lapse: it waits no more.
+func (a *App) withdrawOffersWithoutAPlace(ctx context.Context, uow *eventstore.UnitOfWork, centre uuid.UUID, t *domain.Timetable,
+	p *domain.Pattern, md eventstore.Metadata) ([]uuid.UUID, error) {
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	expected, now := w.Version(), a.now()
+	held := map[uuid.UUID]int{} // by room: the offers ahead that keep a place
+	var withdrawn []uuid.UUID
+	for _, o := range w.Offers(now) {
+		if o.Pattern != p.ID {
+			continue
+		}
+		if room, ok := t.Room(o.Room); ok && containsRoom(p.Rooms, o.Room) {
+			supervised, err := a.waitsForSupervised(ctx, o.Waiting)
+			if err != nil {
+				return nil, err
+			}
+			_, err = a.freePlace(ctx, centre, t, p, room, supervised, held[o.Room], nil)
+			if err == nil {
+				held[o.Room]++
+				continue
+			}
+			if !errors.Is(err, domain.ErrNoPlace) {
+				return nil, err
+			}
+		}
+		ev, err := w.WithdrawOffer(o.Family, schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_PLACE_WITHDRAWN, now)
+		if err != nil {
+			return nil, err
+		}
+		if ev == nil {
+			continue
+		}
+		if err := a.append(uow, domain.WaitingListStream(centre), expected, o.Family, centre, md, ev); err != nil {
+			return nil, err
+		}
+		expected++
+		withdrawn = append(withdrawn, o.Family)
+	}
+	if len(withdrawn) > 0 {
+		// An offer or booking deciding meanwhile on the list as it was is decided again (review 68).
+		lockWaitingList(uow, centre)
+	}
+	return withdrawn, nil
 }
 
 // guardTimetable makes a booking's unit commit only if the centre's timetable is still at the

@@ -280,8 +280,14 @@ func (a *App) firstFreePlace(ctx context.Context, w *domain.WaitingList, t *doma
 			return domain.Session{}, err
 		}
 	}
+	return a.freePlace(ctx, w.Centre(), t, p, room, supervised, offered, freed)
+}
+
+// freePlace is firstFreePlace for a family that waits for supervised contact or not (supervised).
+func (a *App) freePlace(ctx context.Context, centre uuid.UUID, t *domain.Timetable, p *domain.Pattern, room domain.Room, supervised bool, offered int,
+	freed []*domain.Booking) (domain.Session, error) {
 	now := a.now()
-	booked, err := a.sessions.Booked(ctx, w.Centre(), domain.LocalDate(now, p.Location()),
+	booked, err := a.sessions.Booked(ctx, centre, domain.LocalDate(now, p.Location()),
 		domain.LocalDate(now.AddDate(0, domain.BookAhead, 0), p.Location()), now)
 	if err != nil {
 		return domain.Session{}, err

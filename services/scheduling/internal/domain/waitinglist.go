@@ -327,18 +327,24 @@ func (w *WaitingList) Join(family uuid.UUID, st commonv1.ServiceType, now time.T
 }
 
 // WithdrawOffer puts family back at its place in the queue when a place offered to it stands at
-// now and a safeguarding hold is placed on it (OFFER_NOT_TAKEN_ON_HOLD; decision 384): the place is
-// free to be offered to a family that may be booked, as the hold cancels the family's bookings.
-// Review 76's held family kept the place through the next session, and every other family was
-// refused it (PLACE_ON_OFFER). nil when no offer of family stands, or only one held for it since
-// referral accepted it (it waits no more: Leave).
-func (w *WaitingList) WithdrawOffer(family uuid.UUID, now time.Time) (proto.Message, error) {
+// now and the offer is withdrawn, why:
+//   - OFFER_NOT_TAKEN_ON_HOLD: a safeguarding hold is placed on it (decision 384): the place is
+//     free to be offered to a family that may be booked, as the hold cancels the family's
+//     bookings. Review 76's held family kept the place through the next session, and every other
+//     family was refused it (PLACE_ON_OFFER).
+//   - OFFER_NOT_TAKEN_PLACE_WITHDRAWN: the place's pattern was redefined with no session left
+//     with a place for it (decision 417). Review 87's family was left off the list for a week,
+//     holding a place it could never be booked into, and refused any other (OFFER_STANDS).
+//
+// nil when no offer of family stands, or only one held for it since referral accepted it (it
+// waits no more: Leave).
+func (w *WaitingList) WithdrawOffer(family uuid.UUID, why schedulingv1.OfferNotTaken, now time.Time) (proto.Message, error) {
 	o, ok := w.offers[family]
 	if !ok || !now.Before(o.lapses) || o.accepted {
 		return nil, nil
 	}
 	ev := &schedulingv1.WaitingListJoined{CentreId: w.centre.String(), FamilyId: family.String(), ServiceType: o.ServiceType,
-		JoinedAt: timestamppb.New(now), QueuedFrom: timestamppb.New(o.Joined), OfferNotTaken: schedulingv1.OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD}
+		JoinedAt: timestamppb.New(now), QueuedFrom: timestamppb.New(o.Joined), OfferNotTaken: why}
 	if err := w.apply(ev); err != nil {
 		return nil, err
 	}

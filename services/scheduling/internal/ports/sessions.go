@@ -103,11 +103,15 @@ func (s *Server) DefineOpeningPattern(ctx context.Context, req *schedulingv1.Def
 		spec.Extra = append(spec.Extra, t)
 	}
 	return command.OnceSaying(ctx, s.app.Store(), req, s.app.Now, func(ctx context.Context, md eventstore.Metadata) (*schedulingv1.DefineOpeningPatternResponse, *eventstore.UnitOfWork, error) {
-		p, uow, err := s.app.DefineOpeningPattern(ctx, centre, spec, md)
+		p, withdrawn, uow, err := s.app.DefineOpeningPattern(ctx, centre, spec, md)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &schedulingv1.DefineOpeningPatternResponse{Pattern: domain.PatternToProto(centre, p)}, uow, nil
+		resp := &schedulingv1.DefineOpeningPatternResponse{Pattern: domain.PatternToProto(centre, p)}
+		for _, f := range withdrawn {
+			resp.OffersWithdrawn = append(resp.OffersWithdrawn, f.String())
+		}
+		return resp, uow, nil
 	})
 }
 

@@ -99,6 +99,11 @@ const (
 	// offered to a family that may be booked, and the family keeps its place in the queue, as a hold
 	// cancels its bookings (docs/decisions.md 384).
 	OfferNotTaken_OFFER_NOT_TAKEN_ON_HOLD OfferNotTaken = 3
+	// The centre redefined the opening pattern of the place while the offer stood (its room taken
+	// out, its sessions ended or closed), leaving no session still to come with a place for the
+	// family: the family is back at its place in the queue, to be offered another (docs/decisions.md
+	// 417).
+	OfferNotTaken_OFFER_NOT_TAKEN_PLACE_WITHDRAWN OfferNotTaken = 4
 )
 
 // Enum value maps for OfferNotTaken.
@@ -108,12 +113,14 @@ var (
 		1: "OFFER_NOT_TAKEN_DECLINED",
 		2: "OFFER_NOT_TAKEN_LAPSED",
 		3: "OFFER_NOT_TAKEN_ON_HOLD",
+		4: "OFFER_NOT_TAKEN_PLACE_WITHDRAWN",
 	}
 	OfferNotTaken_value = map[string]int32{
-		"OFFER_NOT_TAKEN_UNSPECIFIED": 0,
-		"OFFER_NOT_TAKEN_DECLINED":    1,
-		"OFFER_NOT_TAKEN_LAPSED":      2,
-		"OFFER_NOT_TAKEN_ON_HOLD":     3,
+		"OFFER_NOT_TAKEN_UNSPECIFIED":     0,
+		"OFFER_NOT_TAKEN_DECLINED":        1,
+		"OFFER_NOT_TAKEN_LAPSED":          2,
+		"OFFER_NOT_TAKEN_ON_HOLD":         3,
+		"OFFER_NOT_TAKEN_PLACE_WITHDRAWN": 4,
 	}
 )
 
@@ -5099,12 +5106,13 @@ const file_familytime_scheduling_v1_events_proto_rawDesc = "" +
 	"\x1cREFERRAL_DECISION_WAITLISTED\x10\x01\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_ACCEPTED\x10\x02\x12\x1e\n" +
 	"\x1aREFERRAL_DECISION_DECLINED\x10\x03\x12\x1c\n" +
-	"\x18REFERRAL_DECISION_UNDONE\x10\x04*\x87\x01\n" +
+	"\x18REFERRAL_DECISION_UNDONE\x10\x04*\xac\x01\n" +
 	"\rOfferNotTaken\x12\x1f\n" +
 	"\x1bOFFER_NOT_TAKEN_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18OFFER_NOT_TAKEN_DECLINED\x10\x01\x12\x1a\n" +
 	"\x16OFFER_NOT_TAKEN_LAPSED\x10\x02\x12\x1b\n" +
-	"\x17OFFER_NOT_TAKEN_ON_HOLD\x10\x03*\xe7\x02\n" +
+	"\x17OFFER_NOT_TAKEN_ON_HOLD\x10\x03\x12#\n" +
+	"\x1fOFFER_NOT_TAKEN_PLACE_WITHDRAWN\x10\x04*\xe7\x02\n" +
 	"\x16WaitingListLeaveReason\x12)\n" +
 	"%WAITING_LIST_LEAVE_REASON_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"WAITING_LIST_LEAVE_REASON_ACCEPTED\x10\x01\x12&\n" +

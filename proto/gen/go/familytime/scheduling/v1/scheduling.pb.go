@@ -918,9 +918,14 @@ type DefineOpeningPatternResponse struct {
 	AnsweredAt *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=answered_at,json=answeredAt,proto3" json:"answered_at,omitempty"`
 	// This answer is a retry's (the same request_id): the one recorded when the command was first
 	// carried out, not the record as it stands now. Never recorded: false in the first answer.
-	Replayed      bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Replayed bool `protobuf:"varint,3,opt,name=replayed,proto3" json:"replayed,omitempty"`
+	// The families (UUIDs) holding an offer of a place of this pattern from the waiting list that
+	// the redefinition leaves with no session still to come with a place for them: each is back at
+	// its place in the queue (OFFER_NOT_TAKEN_PLACE_WITHDRAWN, docs/decisions.md 417), to be offered
+	// another place.
+	OffersWithdrawn []string `protobuf:"bytes,4,rep,name=offers_withdrawn,json=offersWithdrawn,proto3" json:"offers_withdrawn,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *DefineOpeningPatternResponse) Reset() {
@@ -972,6 +977,13 @@ func (x *DefineOpeningPatternResponse) GetReplayed() bool {
 		return x.Replayed
 	}
 	return false
+}
+
+func (x *DefineOpeningPatternResponse) GetOffersWithdrawn() []string {
+	if x != nil {
+		return x.OffersWithdrawn
+	}
+	return nil
 }
 
 // ListOpeningSessionsRequest asks for a centre's opening sessions between two dates.
@@ -5087,12 +5099,13 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"extraDates\x12$\n" +
 	"\ttime_zone\x18\f \x01(\tB\a\xbaH\x04r\x02\x18@R\btimeZone\x12'\n" +
 	"\n" +
-	"request_id\x18\r \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xbb\x01\n" +
+	"request_id\x18\r \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\"\xe6\x01\n" +
 	"\x1cDefineOpeningPatternResponse\x12B\n" +
 	"\apattern\x18\x01 \x01(\v2(.familytime.scheduling.v1.OpeningPatternR\apattern\x12;\n" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
-	"\breplayed\x18\x03 \x01(\bR\breplayed\"\x9f\x01\n" +
+	"\breplayed\x18\x03 \x01(\bR\breplayed\x12)\n" +
+	"\x10offers_withdrawn\x18\x04 \x03(\tR\x0foffersWithdrawn\"\x9f\x01\n" +
 	"\x1aListOpeningSessionsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12.\n" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +

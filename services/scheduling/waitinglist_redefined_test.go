@@ -74,12 +74,30 @@ func TestARedefinedPatternWithdrawsTheOffersItLeavesNoPlaceFor(t *testing.T) {
 		return out
 	}
 	require.Equal(t, []string{third.String()}, list(), "the two offered are off the list while their offers stand")
+	// Decision 418 (review 87 L2): each session still to come shows the place held on offer, in
+	// both rooms, not as free.
+	onOffer := func() map[string]int32 {
+		t.Helper()
+		got, err := c.ListOpeningSessions(ctx, &schedulingv1.ListOpeningSessionsRequest{CentreId: g.centre.String(), From: date(saturday(0)),
+			To: date(saturday(0))})
+		require.NoError(t, err)
+		out := map[string]int32{}
+		for _, ss := range got.GetSessions() {
+			for _, r := range ss.GetRooms() {
+				out[r.GetRoomId()] = r.GetOnOffer()
+				require.Zero(t, r.GetBooked())
+			}
+		}
+		return out
+	}
+	require.Equal(t, map[string]int32{rooms[0]: 1, rooms[1]: 1}, onOffer())
 
 	// The first room taken out of the pattern: its offer goes, the other room's stands.
 	resp := redefine(spec(rooms[1:], time.Time{}))
 	require.Equal(t, []string{first.String()}, resp.GetOffersWithdrawn())
 	require.Equal(t, []string{first.String(), third.String()}, list(), "back at its place, first")
 	require.Equal(t, 3, withdrawnEvents())
+	require.Equal(t, map[string]int32{rooms[1]: 1}, onOffer(), "the room taken out is no longer the session's")
 	var payload []byte
 	require.NoError(t, g.owner.QueryRow(ctx, `SELECT payload FROM events WHERE event_type = 'familytime.scheduling.v1.WaitingListJoined'
 		AND family_id = $1 ORDER BY position DESC LIMIT 1`, first).Scan(&payload))
@@ -102,4 +120,19 @@ func TestARedefinedPatternWithdrawsTheOffersItLeavesNoPlaceFor(t *testing.T) {
 
 	// A redefinition leaving a place for every offer withdraws none.
 	require.Empty(t, redefine(spec(rooms[1:], saturday(1), saturday(0), saturday(1))).GetOffersWithdrawn())
+
+	// Decision 418 (review 87 L1): the pattern as defined now is read back whole, by the centre's
+	// staff, a volunteer too: what the next redefinition gives again.
+	month := g.clock.Now().AddDate(0, -1, 0)
+	g.addStaff(t, "vol-1", schedulingv1.StaffRole_STAFF_ROLE_VOLUNTEER, month, month)
+	listed, err := g.as(t, "vol-1", auth.RoleVolunteer).ListOpeningPatterns(ctx, &schedulingv1.ListOpeningPatternsRequest{CentreId: g.centre.String()})
+	require.NoError(t, err)
+	require.Len(t, listed.GetPatterns(), 1)
+	got := listed.GetPatterns()[0]
+	require.Equal(t, pattern, got.GetPatternId())
+	require.True(t, proto.Equal(date(saturday(0)), got.GetFirstDate()))
+	require.True(t, proto.Equal(date(saturday(1)), got.GetLastDate()))
+	require.Equal(t, rooms[1:], got.GetRoomIds())
+	require.Len(t, got.GetClosedDates(), 2)
+	require.Equal(t, schedulingv1.Weekday_WEEKDAY_SATURDAY, got.GetWeekday())
 }

@@ -48,7 +48,7 @@ staff register cleared on the session's date (familytime staff), or it is refuse
 	}
 	s.conn.register(cmd)
 	cmd.PersistentFlags().StringVar(&s.centre, "centre", "", "the centre's id (UUID)")
-	cmd.AddCommand(s.rooms(), s.pattern(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.bookings(),
+	cmd.AddCommand(s.rooms(), s.pattern(), s.patterns(), s.sessions(), s.book(), s.reschedule(), s.cancel(), s.daysheet(), s.bookings(),
 		s.checkin(), s.movement("arrive"), s.movement("depart"), s.correct(), s.complete(), s.noshow(), s.waitlist(), s.keepApart())
 	return cmd
 }
@@ -145,6 +145,86 @@ func printRooms(w io.Writer, out *output, rooms []*schedulingv1.Room) error {
 	return out.table(w, msgs, []string{"NAME", "ROOM ID", "CAPACITY", "SUPERVISED"}, rows)
 }
 
+// patterns lists the centre's opening patterns as defined now, each with the command that gives it
+// again: a redefinition gives a pattern whole (review 87: a closure typed in again without the
+// others reopened them, and nothing showed the pattern's first date; decision 418).
+func (s *schedule) patterns() *cobra.Command {
+	var out output
+	cmd := &cobra.Command{
+		Use:   "patterns",
+		Short: "List the centre's opening patterns as defined now, each with the command that redefines it as it is",
+		Long: `patterns lists the centre's opening patterns (ended ones too), by first date: when each opens, from
+and until when, its rooms, and its closed and extra dates. schedule pattern --pattern-id redefines a
+pattern whole, every flag given again: below the table, each pattern's definition is printed as that
+command, to copy and change (a closed date left out of it opens again, an extra date left out is
+dropped). --json prints the patterns as the API gives them.`,
+		Example: `  familytime schedule patterns --centre $CENTRE`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, done, err := s.client(cmd)
+			if err != nil {
+				return err
+			}
+			defer done()
+			resp, err := c.ListOpeningPatterns(cmd.Context(), &schedulingv1.ListOpeningPatternsRequest{CentreId: s.centre})
+			if err != nil {
+				return s.describe(err)
+			}
+			patterns := resp.GetPatterns()
+			if len(patterns) == 0 && !out.json {
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), "no opening patterns")
+				return err
+			}
+			msgs := make([]proto.Message, len(patterns))
+			rows := make([][]string, len(patterns))
+			for i, p := range patterns {
+				msgs[i] = p
+				rows[i] = []string{p.GetPatternId(), patternWhen(p), ymd(p.GetFirstDate()), ymd(p.GetLastDate()),
+					strings.Join(p.GetRoomIds(), ","), dates(p.GetClosedDates()), dates(p.GetExtraDates())}
+			}
+			if err := out.table(cmd.OutOrStdout(), msgs, []string{"PATTERN", "WHEN", "FROM", "UNTIL", "ROOMS", "CLOSED", "EXTRA"}, rows); err != nil || out.json {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), "\nTo redefine a pattern, give all of it again (as it is now):")
+			for _, p := range patterns {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", redefinition(s.centre, p))
+			}
+			return nil
+		},
+	}
+	out.register(cmd.Flags())
+	return cmd
+}
+
+// patternWhen is a pattern's recurrence, weekday, times and zone, as a line.
+func patternWhen(p *schedulingv1.OpeningPattern) string {
+	return fmt.Sprintf("%s %s %s-%s (%s)", friendly("RECURRENCE_", p.GetRecurrence().String()),
+		friendly("WEEKDAY_", p.GetWeekday().String()), hhmm(p.GetStartTime()), hhmm(p.GetEndTime()), p.GetTimeZone())
+}
+
+// redefinition is the schedule pattern command that defines p again as it is.
+func redefinition(centre string, p *schedulingv1.OpeningPattern) string {
+	args := []string{"familytime schedule pattern --centre", centre, "--pattern-id", p.GetPatternId(),
+		"--every", friendly("RECURRENCE_", p.GetRecurrence().String()), "--weekday", friendly("WEEKDAY_", p.GetWeekday().String()),
+		"--start", hhmm(p.GetStartTime()), "--end", hhmm(p.GetEndTime()), "--from", ymd(p.GetFirstDate())}
+	if p.GetLastDate() != nil {
+		args = append(args, "--until", ymd(p.GetLastDate()))
+	}
+	for _, r := range p.GetRoomIds() {
+		args = append(args, "--room", r)
+	}
+	for _, d := range p.GetClosedDates() {
+		args = append(args, "--closed", ymd(d))
+	}
+	for _, d := range p.GetExtraDates() {
+		args = append(args, "--extra", ymd(d))
+	}
+	if z := p.GetTimeZone(); z != "" && z != "Europe/London" {
+		args = append(args, "--zone", z)
+	}
+	return strings.Join(args, " ")
+}
+
 func (s *schedule) pattern() *cobra.Command {
 	var (
 		out                                  output
@@ -161,7 +241,8 @@ closures and extra dates. A room opens for one session at a time: a pattern that
 at times another pattern opens it, on a date both open from today, is refused (PATTERN_OVERLAPS,
 naming that pattern; end it with --until, close it that day, or choose other times or rooms).
 
---pattern-id redefines a pattern, all of it (give every flag again). A redefinition must keep the
+--pattern-id redefines a pattern, all of it (give every flag again: schedule patterns prints each
+pattern as this command, as it is now, to copy and change). A redefinition must keep the
 pattern's bookings still to come where they were booked: their dates still open, the same start
 time, an end no earlier than their last door time, and their rooms. Otherwise it is refused,
 saying how many bookings stand in the way (PATTERN_HAS_BOOKINGS): reschedule or cancel them first,
@@ -233,8 +314,7 @@ on are a new pattern from the day after this one's --until.`,
 			}
 			p := resp.GetPattern()
 			return printAnswer(cmd, &out, resp, p, [][2]string{{"pattern", p.GetPatternId()},
-				{"when", fmt.Sprintf("%s %s %s-%s (%s)", friendly("RECURRENCE_", p.GetRecurrence().String()),
-					friendly("WEEKDAY_", p.GetWeekday().String()), hhmm(p.GetStartTime()), hhmm(p.GetEndTime()), p.GetTimeZone())},
+				{"when", patternWhen(p)},
 				{"from", ymd(p.GetFirstDate())}, {"until", ymd(p.GetLastDate())}, {"rooms", strings.Join(p.GetRoomIds(), ",")},
 				{"closed", dates(p.GetClosedDates())}, {"extra", dates(p.GetExtraDates())}})
 		},
@@ -274,7 +354,10 @@ by the platform's clock, four weeks on; at most 366 days), each room with its pl
 of its capacity. A booking whose session has ended with no outcome recorded (still booked: not
 completed, no party's no-show recorded, not called off) is counted beside them ("1 no outcome"):
 read that day's day sheet (alert no-outcome-recorded) and record what happened. --no-outcome
-lists only the rooms and sessions with such bookings: give --from to look back.`,
+lists only the rooms and sessions with such bookings: give --from to look back. Places held for
+families offered a place of the room from the waiting list are counted beside them too, in every
+session still to come ("1 on offer"): booking another family into them is refused PLACE_ON_OFFER
+until the offer is taken, declined or lapses.`,
 		Example: `  familytime schedule sessions --centre $CENTRE --from 2026-02-07
   familytime schedule sessions --centre $CENTRE --from 2026-01-01 --to 2026-03-31 --no-outcome`,
 		Args: cobra.NoArgs,
@@ -338,6 +421,10 @@ func sessionRows(sessions []*schedulingv1.OpeningSession, noOutcome bool) ([]pro
 			}
 			if n := r.GetNoOutcome(); n > 0 {
 				places += fmt.Sprintf(" (%d no outcome)", n)
+			}
+			if n := r.GetOnOffer(); n > 0 {
+				// Held for the families offered them (decision 418): not free to book.
+				places += fmt.Sprintf(" (%d on offer)", n)
 			}
 			rows = append(rows, []string{ymd(ss.GetDate()), hhmm(ss.GetStartTime()) + "-" + hhmm(ss.GetEndTime()),
 				ss.GetPatternId(), r.GetName(), r.GetRoomId(), places})

@@ -28,6 +28,23 @@ func (a *App) ListRooms(ctx context.Context, centre uuid.UUID) ([]domain.Room, e
 	return rooms, nil
 }
 
+// ListOpeningPatterns lists a registered centre's opening patterns as defined now, by first date,
+// then start time: what a redefinition, which gives a pattern whole, starts from (decision 418).
+func (a *App) ListOpeningPatterns(ctx context.Context, centre uuid.UUID) ([]*domain.Pattern, error) {
+	if _, err := a.centres.Get(ctx, centre); err != nil {
+		return nil, err
+	}
+	t, err := a.sessions.Timetable(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	patterns := t.Patterns()
+	slices.SortFunc(patterns, func(x, y *domain.Pattern) int {
+		return cmp.Or(x.First.Compare(y.First), cmp.Compare(x.Start.Minutes(), y.Start.Minutes()), strings.Compare(x.ID.String(), y.ID.String()))
+	})
+	return patterns, nil
+}
+
 // BookingPlace is where a booking of the centre was made: its opening pattern and room, which a
 // reschedule that names neither keeps. A booking's pattern and room never change (a reschedule
 // books anew), so the read model's are the booking's. A booking of another centre is not found.

@@ -165,6 +165,9 @@ func guardTimetable(uow *eventstore.UnitOfWork, centre uuid.UUID, version int64)
 type SessionView struct {
 	domain.Session
 	Use map[uuid.UUID]adapters.RoomSessionUse
+	// OnOffer is, by room, how many places the offers standing from the waiting list hold in a
+	// session not yet begun (decision 418).
+	OnOffer map[uuid.UUID]int
 }
 
 // ListOpeningSessions lists a centre's sessions between two local dates with each room's use:
@@ -185,11 +188,21 @@ func (a *App) ListOpeningSessions(ctx context.Context, centre uuid.UUID, from, t
 	if err != nil {
 		return nil, err
 	}
+	// A place offered is held in every session of the pattern's room still to come while the
+	// offer stands (decision 362): shown, so a coordinator does not read it as free (review 87).
+	w, err := a.sessions.WaitingList(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
 	var out []SessionView
 	for _, s := range t.Sessions(from, to) {
-		v := SessionView{Session: s, Use: map[uuid.UUID]adapters.RoomSessionUse{}}
+		v := SessionView{Session: s, Use: map[uuid.UUID]adapters.RoomSessionUse{}, OnOffer: map[uuid.UUID]int{}}
 		for _, r := range s.Rooms {
 			v.Use[r.ID] = booked[adapters.RoomSessionKey{Room: r.ID, Opens: s.Opens.UTC()}]
+			if s.Opens.After(now) {
+				v.OnOffer[r.ID] = len(w.OnOffer(s.Pattern.ID, r.ID, now))
+			}
 		}
 		out = append(out, v)
 	}

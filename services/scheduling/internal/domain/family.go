@@ -1584,7 +1584,13 @@ func (f *Family) Depart(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	}
 	arrived, ok := b.Arrived[party]
 	if !ok && !calledOff {
-		return nil, nil, ErrNotArrived
+		// The way on (review 87: a visiting parent checked in at the door, counted in on the day
+		// sheet, could not be recorded leaving, and the refusal said nothing more): a check-in
+		// admits one person; the party's arrival, with who came in, is recorded apart.
+		return nil, nil, problem.Rule(ErrNotArrived.Reason, fmt.Sprintf("%s: no arrival of %s is recorded (a check-in at the door "+
+			"admits one person; the party's arrival records who came in, and when). If they came, record their arrival first "+
+			"(familytime schedule arrive %s --party %s --at HH:MM --person ...), then the departure", ErrNotArrived.Message,
+			partyWords(party), b.ID, partyFlag(party)))
 	}
 	if _, ok := b.Departed[party]; ok {
 		return nil, nil, ErrAlreadyDeparted

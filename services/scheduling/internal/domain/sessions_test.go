@@ -605,6 +605,9 @@ func TestArrivalPeopleAndTimes(t *testing.T) {
 	rule(t, err, "MAY_NOT_COLLECT") // the escort may bring but not collect
 	_, _, err = g.family.Depart(b.ID, schedulingv1.Party_PARTY_VISITING, at(2026, 1, 10, 10, 18), nil, false, now)
 	rule(t, err, "NOT_ARRIVED")
+	// The way on (review 87 L3): the arrival to record first, with the party's flag.
+	require.Contains(t, err.Error(), "no arrival of the visiting parent is recorded")
+	require.Contains(t, err.Error(), "familytime schedule arrive "+b.ID.String()+" --party visiting --at HH:MM")
 }
 
 func TestCompleteSessionCarriesWhatReportingNeeds(t *testing.T) {

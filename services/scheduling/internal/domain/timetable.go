@@ -125,6 +125,15 @@ func (t *Timetable) Rooms() []Room {
 	return out
 }
 
+// Patterns are the centre's patterns, in no order.
+func (t *Timetable) Patterns() []*Pattern {
+	out := make([]*Pattern, 0, len(t.patterns))
+	for _, p := range t.patterns {
+		out = append(out, p)
+	}
+	return out
+}
+
 // Pattern is one of the centre's patterns.
 func (t *Timetable) Pattern(id uuid.UUID) (*Pattern, bool) {
 	p, ok := t.patterns[id]
@@ -289,7 +298,9 @@ func keepsThePast(old, p *Pattern, today time.Time) error {
 	if old != nil && !p.First.Equal(old.First) && p.First.Before(today) {
 		// As for a new pattern: a first date before today would open sessions in the past
 		// (review 13 moved a pattern not yet opened to July, into a closed quarter).
-		return problem.Invalid("first_date", "must not move to a day before today ("+dates.String(today)+"): the sessions before today are history")
+		// The first date it has, which a redefinition gives again (review 87: the refusal did not say).
+		return problem.Invalid("first_date", "must not move to a day before today ("+dates.String(today)+"): the sessions before today "+
+			"are history; the pattern's first date is "+dates.String(old.First)+" (familytime schedule patterns prints it whole)")
 	}
 	if old == nil || !old.openedBefore(today) {
 		return nil

@@ -41,6 +41,7 @@ var Policy = auth.Policy{
 	"/familytime.scheduling.v1.SchedulingService/ListRooms":            {Roles: centreStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern": {Roles: setUp, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/ListOpeningSessions":  {Roles: centreStaff, CentreScoped: true},
+	"/familytime.scheduling.v1.SchedulingService/ListOpeningPatterns":  {Roles: centreStaff, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/BookSession":          {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/RescheduleBooking":    {Roles: casework, CentreScoped: true},
 	"/familytime.scheduling.v1.SchedulingService/CancelBooking":        {Roles: casework, CentreScoped: true},

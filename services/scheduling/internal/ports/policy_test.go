@@ -89,6 +89,7 @@ func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
 		"AddRoom":              &schedulingv1.AddRoomRequest{CentreId: c},
 		"DefineOpeningPattern": &schedulingv1.DefineOpeningPatternRequest{CentreId: c},
 		"ListRooms":            &schedulingv1.ListRoomsRequest{CentreId: c},
+		"ListOpeningPatterns":  &schedulingv1.ListOpeningPatternsRequest{CentreId: c},
 		"GetDaySheet":          &schedulingv1.GetDaySheetRequest{CentreId: c},
 		"ListFamilyBookings":   &schedulingv1.ListFamilyBookingsRequest{CentreId: c},
 	}
@@ -99,13 +100,13 @@ func TestCaseworkIsTheCoordinatorsAlone(t *testing.T) {
 		centre  uuid.UUID
 		allowed []string
 	}{
-		{auth.RoleCoordinator, centre, append(append([]string{"ListRooms", "GetDaySheet", "ListFamilyBookings"}, casework...), setUp...)},
-		{auth.RoleAdmin, uuid.Nil, append([]string{"ListRooms"}, setUp...)},
-		{auth.RoleService, uuid.Nil, []string{"ListRooms"}},
+		{auth.RoleCoordinator, centre, append(append([]string{"ListRooms", "ListOpeningPatterns", "GetDaySheet", "ListFamilyBookings"}, casework...), setUp...)},
+		{auth.RoleAdmin, uuid.Nil, append([]string{"ListRooms", "ListOpeningPatterns"}, setUp...)},
+		{auth.RoleService, uuid.Nil, []string{"ListRooms", "ListOpeningPatterns"}},
 		{auth.RoleNationalAnalyst, uuid.Nil, nil},
-		{auth.RoleVolunteer, centre, []string{"ListRooms", "GetDaySheet"}},
-		{auth.RoleSupervisor, centre, []string{"ListRooms", "GetDaySheet"}},
-		{auth.RoleSafeguardingLead, centre, []string{"ListRooms", "GetDaySheet", "ListFamilyBookings"}},
+		{auth.RoleVolunteer, centre, []string{"ListRooms", "ListOpeningPatterns", "GetDaySheet"}},
+		{auth.RoleSupervisor, centre, []string{"ListRooms", "ListOpeningPatterns", "GetDaySheet"}},
+		{auth.RoleSafeguardingLead, centre, []string{"ListRooms", "ListOpeningPatterns", "GetDaySheet", "ListFamilyBookings"}},
 		{auth.RoleReferrer, centre, nil},
 		{auth.RoleCoordinator, other, nil},
 	}

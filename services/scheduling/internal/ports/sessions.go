@@ -115,6 +115,23 @@ func (s *Server) DefineOpeningPattern(ctx context.Context, req *schedulingv1.Def
 	})
 }
 
+// ListOpeningPatterns lists a centre's opening patterns as defined now.
+func (s *Server) ListOpeningPatterns(ctx context.Context, req *schedulingv1.ListOpeningPatternsRequest) (*schedulingv1.ListOpeningPatternsResponse, error) {
+	centre, err := id("centre_id", req.GetCentreId())
+	if err != nil {
+		return nil, err
+	}
+	patterns, err := s.app.ListOpeningPatterns(ctx, centre)
+	if err != nil {
+		return nil, err
+	}
+	resp := &schedulingv1.ListOpeningPatternsResponse{}
+	for _, p := range patterns {
+		resp.Patterns = append(resp.Patterns, domain.PatternToProto(centre, p))
+	}
+	return resp, nil
+}
+
 // ListOpeningSessions lists a centre's sessions in a date range.
 func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.ListOpeningSessionsRequest) (*schedulingv1.ListOpeningSessionsResponse, error) {
 	// Left out, from is the centre's today by the service's clock, and to four weeks on from it.
@@ -144,7 +161,7 @@ func (s *Server) ListOpeningSessions(ctx context.Context, req *schedulingv1.List
 			use := v.Use[r.ID]
 			os.Rooms = append(os.Rooms, &schedulingv1.RoomPlaces{RoomId: r.ID.String(), Name: r.Name, Capacity: int32(r.Capacity),
 				SupervisedSuitable: r.Supervised, Booked: int32(use.Booked), TakenBySupervised: use.Supervised,
-				NoOutcome: int32(use.NoOutcome)})
+				NoOutcome: int32(use.NoOutcome), OnOffer: int32(v.OnOffer[r.ID])})
 		}
 		resp.Sessions = append(resp.Sessions, os)
 	}

@@ -986,6 +986,98 @@ func (x *DefineOpeningPatternResponse) GetOffersWithdrawn() []string {
 	return nil
 }
 
+// ListOpeningPatternsRequest asks for a centre's opening patterns.
+type ListOpeningPatternsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The centre (UUID).
+	CentreId      string `protobuf:"bytes,1,opt,name=centre_id,json=centreId,proto3" json:"centre_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpeningPatternsRequest) Reset() {
+	*x = ListOpeningPatternsRequest{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpeningPatternsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpeningPatternsRequest) ProtoMessage() {}
+
+func (x *ListOpeningPatternsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpeningPatternsRequest.ProtoReflect.Descriptor instead.
+func (*ListOpeningPatternsRequest) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *ListOpeningPatternsRequest) GetCentreId() string {
+	if x != nil {
+		return x.CentreId
+	}
+	return ""
+}
+
+// ListOpeningPatternsResponse is a centre's opening patterns, by first date, then start time.
+type ListOpeningPatternsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The patterns, ended ones too (their last date passed); none for a centre with none yet.
+	Patterns      []*OpeningPattern `protobuf:"bytes,1,rep,name=patterns,proto3" json:"patterns,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListOpeningPatternsResponse) Reset() {
+	*x = ListOpeningPatternsResponse{}
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpeningPatternsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpeningPatternsResponse) ProtoMessage() {}
+
+func (x *ListOpeningPatternsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpeningPatternsResponse.ProtoReflect.Descriptor instead.
+func (*ListOpeningPatternsResponse) Descriptor() ([]byte, []int) {
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListOpeningPatternsResponse) GetPatterns() []*OpeningPattern {
+	if x != nil {
+		return x.Patterns
+	}
+	return nil
+}
+
 // ListOpeningSessionsRequest asks for a centre's opening sessions between two dates.
 type ListOpeningSessionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1002,7 +1094,7 @@ type ListOpeningSessionsRequest struct {
 
 func (x *ListOpeningSessionsRequest) Reset() {
 	*x = ListOpeningSessionsRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1014,7 +1106,7 @@ func (x *ListOpeningSessionsRequest) String() string {
 func (*ListOpeningSessionsRequest) ProtoMessage() {}
 
 func (x *ListOpeningSessionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[14]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1027,7 +1119,7 @@ func (x *ListOpeningSessionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpeningSessionsRequest.ProtoReflect.Descriptor instead.
 func (*ListOpeningSessionsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{14}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListOpeningSessionsRequest) GetCentreId() string {
@@ -1062,7 +1154,7 @@ type ListOpeningSessionsResponse struct {
 
 func (x *ListOpeningSessionsResponse) Reset() {
 	*x = ListOpeningSessionsResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1074,7 +1166,7 @@ func (x *ListOpeningSessionsResponse) String() string {
 func (*ListOpeningSessionsResponse) ProtoMessage() {}
 
 func (x *ListOpeningSessionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[15]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1087,7 +1179,7 @@ func (x *ListOpeningSessionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListOpeningSessionsResponse.ProtoReflect.Descriptor instead.
 func (*ListOpeningSessionsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{15}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListOpeningSessionsResponse) GetSessions() []*OpeningSession {
@@ -1122,7 +1214,7 @@ type BookSessionRequest struct {
 
 func (x *BookSessionRequest) Reset() {
 	*x = BookSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1134,7 +1226,7 @@ func (x *BookSessionRequest) String() string {
 func (*BookSessionRequest) ProtoMessage() {}
 
 func (x *BookSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[16]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1147,7 +1239,7 @@ func (x *BookSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookSessionRequest.ProtoReflect.Descriptor instead.
 func (*BookSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{16}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *BookSessionRequest) GetCentreId() string {
@@ -1242,7 +1334,7 @@ type BookSessionResponse struct {
 
 func (x *BookSessionResponse) Reset() {
 	*x = BookSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1254,7 +1346,7 @@ func (x *BookSessionResponse) String() string {
 func (*BookSessionResponse) ProtoMessage() {}
 
 func (x *BookSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[17]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1267,7 +1359,7 @@ func (x *BookSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookSessionResponse.ProtoReflect.Descriptor instead.
 func (*BookSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{17}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *BookSessionResponse) GetBooking() *Booking {
@@ -1344,7 +1436,7 @@ type RescheduleBookingRequest struct {
 
 func (x *RescheduleBookingRequest) Reset() {
 	*x = RescheduleBookingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1356,7 +1448,7 @@ func (x *RescheduleBookingRequest) String() string {
 func (*RescheduleBookingRequest) ProtoMessage() {}
 
 func (x *RescheduleBookingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[18]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1369,7 +1461,7 @@ func (x *RescheduleBookingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleBookingRequest.ProtoReflect.Descriptor instead.
 func (*RescheduleBookingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{18}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *RescheduleBookingRequest) GetCentreId() string {
@@ -1462,7 +1554,7 @@ type RescheduleBookingResponse struct {
 
 func (x *RescheduleBookingResponse) Reset() {
 	*x = RescheduleBookingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1474,7 +1566,7 @@ func (x *RescheduleBookingResponse) String() string {
 func (*RescheduleBookingResponse) ProtoMessage() {}
 
 func (x *RescheduleBookingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[19]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1579,7 @@ func (x *RescheduleBookingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleBookingResponse.ProtoReflect.Descriptor instead.
 func (*RescheduleBookingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{19}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RescheduleBookingResponse) GetBooking() *Booking {
@@ -1571,7 +1663,7 @@ type CancelBookingRequest struct {
 
 func (x *CancelBookingRequest) Reset() {
 	*x = CancelBookingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1583,7 +1675,7 @@ func (x *CancelBookingRequest) String() string {
 func (*CancelBookingRequest) ProtoMessage() {}
 
 func (x *CancelBookingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[20]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1596,7 +1688,7 @@ func (x *CancelBookingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelBookingRequest.ProtoReflect.Descriptor instead.
 func (*CancelBookingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{20}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *CancelBookingRequest) GetCentreId() string {
@@ -1664,7 +1756,7 @@ type CancelBookingResponse struct {
 
 func (x *CancelBookingResponse) Reset() {
 	*x = CancelBookingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1676,7 +1768,7 @@ func (x *CancelBookingResponse) String() string {
 func (*CancelBookingResponse) ProtoMessage() {}
 
 func (x *CancelBookingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[21]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1689,7 +1781,7 @@ func (x *CancelBookingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelBookingResponse.ProtoReflect.Descriptor instead.
 func (*CancelBookingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{21}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *CancelBookingResponse) GetBooking() *Booking {
@@ -1744,7 +1836,7 @@ type CheckInRequest struct {
 
 func (x *CheckInRequest) Reset() {
 	*x = CheckInRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +1848,7 @@ func (x *CheckInRequest) String() string {
 func (*CheckInRequest) ProtoMessage() {}
 
 func (x *CheckInRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[22]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +1861,7 @@ func (x *CheckInRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInRequest.ProtoReflect.Descriptor instead.
 func (*CheckInRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{22}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *CheckInRequest) GetCentreId() string {
@@ -1850,7 +1942,7 @@ type CheckInResponse struct {
 
 func (x *CheckInResponse) Reset() {
 	*x = CheckInResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1862,7 +1954,7 @@ func (x *CheckInResponse) String() string {
 func (*CheckInResponse) ProtoMessage() {}
 
 func (x *CheckInResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[23]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1875,7 +1967,7 @@ func (x *CheckInResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInResponse.ProtoReflect.Descriptor instead.
 func (*CheckInResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{23}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CheckInResponse) GetAdmitted() bool {
@@ -1976,7 +2068,7 @@ type CheckInCaution struct {
 
 func (x *CheckInCaution) Reset() {
 	*x = CheckInCaution{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1988,7 +2080,7 @@ func (x *CheckInCaution) String() string {
 func (*CheckInCaution) ProtoMessage() {}
 
 func (x *CheckInCaution) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[24]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2001,7 +2093,7 @@ func (x *CheckInCaution) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CheckInCaution.ProtoReflect.Descriptor instead.
 func (*CheckInCaution) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{24}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *CheckInCaution) GetCode() string {
@@ -2039,7 +2131,7 @@ type RecordArrivalRequest struct {
 
 func (x *RecordArrivalRequest) Reset() {
 	*x = RecordArrivalRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2051,7 +2143,7 @@ func (x *RecordArrivalRequest) String() string {
 func (*RecordArrivalRequest) ProtoMessage() {}
 
 func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[25]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2064,7 +2156,7 @@ func (x *RecordArrivalRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalRequest.ProtoReflect.Descriptor instead.
 func (*RecordArrivalRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{25}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *RecordArrivalRequest) GetCentreId() string {
@@ -2138,7 +2230,7 @@ type RecordArrivalResponse struct {
 
 func (x *RecordArrivalResponse) Reset() {
 	*x = RecordArrivalResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2150,7 +2242,7 @@ func (x *RecordArrivalResponse) String() string {
 func (*RecordArrivalResponse) ProtoMessage() {}
 
 func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[26]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2163,7 +2255,7 @@ func (x *RecordArrivalResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordArrivalResponse.ProtoReflect.Descriptor instead.
 func (*RecordArrivalResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{26}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *RecordArrivalResponse) GetBooking() *Booking {
@@ -2233,7 +2325,7 @@ type RecordDepartureRequest struct {
 
 func (x *RecordDepartureRequest) Reset() {
 	*x = RecordDepartureRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2245,7 +2337,7 @@ func (x *RecordDepartureRequest) String() string {
 func (*RecordDepartureRequest) ProtoMessage() {}
 
 func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[27]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2258,7 +2350,7 @@ func (x *RecordDepartureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureRequest.ProtoReflect.Descriptor instead.
 func (*RecordDepartureRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{27}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *RecordDepartureRequest) GetCentreId() string {
@@ -2339,7 +2431,7 @@ type RecordDepartureResponse struct {
 
 func (x *RecordDepartureResponse) Reset() {
 	*x = RecordDepartureResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2351,7 +2443,7 @@ func (x *RecordDepartureResponse) String() string {
 func (*RecordDepartureResponse) ProtoMessage() {}
 
 func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[28]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2364,7 +2456,7 @@ func (x *RecordDepartureResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordDepartureResponse.ProtoReflect.Descriptor instead.
 func (*RecordDepartureResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{28}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *RecordDepartureResponse) GetBooking() *Booking {
@@ -2426,7 +2518,7 @@ type CorrectMovementRequest struct {
 
 func (x *CorrectMovementRequest) Reset() {
 	*x = CorrectMovementRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2438,7 +2530,7 @@ func (x *CorrectMovementRequest) String() string {
 func (*CorrectMovementRequest) ProtoMessage() {}
 
 func (x *CorrectMovementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[29]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2451,7 +2543,7 @@ func (x *CorrectMovementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectMovementRequest.ProtoReflect.Descriptor instead.
 func (*CorrectMovementRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{29}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CorrectMovementRequest) GetCentreId() string {
@@ -2532,7 +2624,7 @@ type CorrectMovementResponse struct {
 
 func (x *CorrectMovementResponse) Reset() {
 	*x = CorrectMovementResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2544,7 +2636,7 @@ func (x *CorrectMovementResponse) String() string {
 func (*CorrectMovementResponse) ProtoMessage() {}
 
 func (x *CorrectMovementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[30]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2557,7 +2649,7 @@ func (x *CorrectMovementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectMovementResponse.ProtoReflect.Descriptor instead.
 func (*CorrectMovementResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{30}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *CorrectMovementResponse) GetBooking() *Booking {
@@ -2611,7 +2703,7 @@ type CorrectCheckInRequest struct {
 
 func (x *CorrectCheckInRequest) Reset() {
 	*x = CorrectCheckInRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2623,7 +2715,7 @@ func (x *CorrectCheckInRequest) String() string {
 func (*CorrectCheckInRequest) ProtoMessage() {}
 
 func (x *CorrectCheckInRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[31]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2636,7 +2728,7 @@ func (x *CorrectCheckInRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCheckInRequest.ProtoReflect.Descriptor instead.
 func (*CorrectCheckInRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{31}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *CorrectCheckInRequest) GetCentreId() string {
@@ -2701,7 +2793,7 @@ type CorrectCheckInResponse struct {
 
 func (x *CorrectCheckInResponse) Reset() {
 	*x = CorrectCheckInResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2713,7 +2805,7 @@ func (x *CorrectCheckInResponse) String() string {
 func (*CorrectCheckInResponse) ProtoMessage() {}
 
 func (x *CorrectCheckInResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[32]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2726,7 +2818,7 @@ func (x *CorrectCheckInResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CorrectCheckInResponse.ProtoReflect.Descriptor instead.
 func (*CorrectCheckInResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{32}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *CorrectCheckInResponse) GetBooking() *Booking {
@@ -2776,7 +2868,7 @@ type CompleteSessionRequest struct {
 
 func (x *CompleteSessionRequest) Reset() {
 	*x = CompleteSessionRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2788,7 +2880,7 @@ func (x *CompleteSessionRequest) String() string {
 func (*CompleteSessionRequest) ProtoMessage() {}
 
 func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[33]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2801,7 +2893,7 @@ func (x *CompleteSessionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionRequest.ProtoReflect.Descriptor instead.
 func (*CompleteSessionRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{33}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CompleteSessionRequest) GetCentreId() string {
@@ -2862,7 +2954,7 @@ type CompleteSessionResponse struct {
 
 func (x *CompleteSessionResponse) Reset() {
 	*x = CompleteSessionResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2874,7 +2966,7 @@ func (x *CompleteSessionResponse) String() string {
 func (*CompleteSessionResponse) ProtoMessage() {}
 
 func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[34]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2887,7 +2979,7 @@ func (x *CompleteSessionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteSessionResponse.ProtoReflect.Descriptor instead.
 func (*CompleteSessionResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{34}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CompleteSessionResponse) GetBooking() *Booking {
@@ -2962,7 +3054,7 @@ type RecordNoShowRequest struct {
 
 func (x *RecordNoShowRequest) Reset() {
 	*x = RecordNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2974,7 +3066,7 @@ func (x *RecordNoShowRequest) String() string {
 func (*RecordNoShowRequest) ProtoMessage() {}
 
 func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[35]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2987,7 +3079,7 @@ func (x *RecordNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowRequest.ProtoReflect.Descriptor instead.
 func (*RecordNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{35}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RecordNoShowRequest) GetCentreId() string {
@@ -3067,7 +3159,7 @@ type RecordNoShowResponse struct {
 
 func (x *RecordNoShowResponse) Reset() {
 	*x = RecordNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3079,7 +3171,7 @@ func (x *RecordNoShowResponse) String() string {
 func (*RecordNoShowResponse) ProtoMessage() {}
 
 func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[36]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3092,7 +3184,7 @@ func (x *RecordNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordNoShowResponse.ProtoReflect.Descriptor instead.
 func (*RecordNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{36}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *RecordNoShowResponse) GetBooking() *Booking {
@@ -3166,7 +3258,7 @@ type WithdrawNoShowRequest struct {
 
 func (x *WithdrawNoShowRequest) Reset() {
 	*x = WithdrawNoShowRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3178,7 +3270,7 @@ func (x *WithdrawNoShowRequest) String() string {
 func (*WithdrawNoShowRequest) ProtoMessage() {}
 
 func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[37]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3191,7 +3283,7 @@ func (x *WithdrawNoShowRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{37}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *WithdrawNoShowRequest) GetCentreId() string {
@@ -3234,7 +3326,7 @@ type WithdrawNoShowResponse struct {
 
 func (x *WithdrawNoShowResponse) Reset() {
 	*x = WithdrawNoShowResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3246,7 +3338,7 @@ func (x *WithdrawNoShowResponse) String() string {
 func (*WithdrawNoShowResponse) ProtoMessage() {}
 
 func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[38]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3259,7 +3351,7 @@ func (x *WithdrawNoShowResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawNoShowResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawNoShowResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{38}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *WithdrawNoShowResponse) GetBooking() *Booking {
@@ -3309,7 +3401,7 @@ type JoinWaitingListRequest struct {
 
 func (x *JoinWaitingListRequest) Reset() {
 	*x = JoinWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3321,7 +3413,7 @@ func (x *JoinWaitingListRequest) String() string {
 func (*JoinWaitingListRequest) ProtoMessage() {}
 
 func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[39]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3334,7 +3426,7 @@ func (x *JoinWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{39}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *JoinWaitingListRequest) GetCentreId() string {
@@ -3382,7 +3474,7 @@ type JoinWaitingListResponse struct {
 
 func (x *JoinWaitingListResponse) Reset() {
 	*x = JoinWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3394,7 +3486,7 @@ func (x *JoinWaitingListResponse) String() string {
 func (*JoinWaitingListResponse) ProtoMessage() {}
 
 func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[40]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3407,7 +3499,7 @@ func (x *JoinWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JoinWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*JoinWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{40}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *JoinWaitingListResponse) GetPosition() int32 {
@@ -3453,7 +3545,7 @@ type OfferPlaceRequest struct {
 
 func (x *OfferPlaceRequest) Reset() {
 	*x = OfferPlaceRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3465,7 +3557,7 @@ func (x *OfferPlaceRequest) String() string {
 func (*OfferPlaceRequest) ProtoMessage() {}
 
 func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[41]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3478,7 +3570,7 @@ func (x *OfferPlaceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceRequest.ProtoReflect.Descriptor instead.
 func (*OfferPlaceRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{41}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *OfferPlaceRequest) GetCentreId() string {
@@ -3545,7 +3637,7 @@ type OfferPlaceResponse struct {
 
 func (x *OfferPlaceResponse) Reset() {
 	*x = OfferPlaceResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3557,7 +3649,7 @@ func (x *OfferPlaceResponse) String() string {
 func (*OfferPlaceResponse) ProtoMessage() {}
 
 func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[42]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3570,7 +3662,7 @@ func (x *OfferPlaceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OfferPlaceResponse.ProtoReflect.Descriptor instead.
 func (*OfferPlaceResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{42}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *OfferPlaceResponse) GetFamilyId() string {
@@ -3612,7 +3704,7 @@ type ListWaitingListRequest struct {
 
 func (x *ListWaitingListRequest) Reset() {
 	*x = ListWaitingListRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3624,7 +3716,7 @@ func (x *ListWaitingListRequest) String() string {
 func (*ListWaitingListRequest) ProtoMessage() {}
 
 func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[43]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3637,7 +3729,7 @@ func (x *ListWaitingListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListRequest.ProtoReflect.Descriptor instead.
 func (*ListWaitingListRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{43}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *ListWaitingListRequest) GetCentreId() string {
@@ -3681,7 +3773,7 @@ type WaitingFamily struct {
 
 func (x *WaitingFamily) Reset() {
 	*x = WaitingFamily{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3693,7 +3785,7 @@ func (x *WaitingFamily) String() string {
 func (*WaitingFamily) ProtoMessage() {}
 
 func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[44]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3706,7 +3798,7 @@ func (x *WaitingFamily) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitingFamily.ProtoReflect.Descriptor instead.
 func (*WaitingFamily) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{44}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *WaitingFamily) GetFamilyId() string {
@@ -3790,7 +3882,7 @@ type ListWaitingListResponse struct {
 
 func (x *ListWaitingListResponse) Reset() {
 	*x = ListWaitingListResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3802,7 +3894,7 @@ func (x *ListWaitingListResponse) String() string {
 func (*ListWaitingListResponse) ProtoMessage() {}
 
 func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[45]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3815,7 +3907,7 @@ func (x *ListWaitingListResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListWaitingListResponse.ProtoReflect.Descriptor instead.
 func (*ListWaitingListResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{45}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListWaitingListResponse) GetFamilies() []*WaitingFamily {
@@ -3839,7 +3931,7 @@ type GetDaySheetRequest struct {
 
 func (x *GetDaySheetRequest) Reset() {
 	*x = GetDaySheetRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3851,7 +3943,7 @@ func (x *GetDaySheetRequest) String() string {
 func (*GetDaySheetRequest) ProtoMessage() {}
 
 func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[46]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3864,7 +3956,7 @@ func (x *GetDaySheetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetRequest.ProtoReflect.Descriptor instead.
 func (*GetDaySheetRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{46}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetDaySheetRequest) GetCentreId() string {
@@ -3894,7 +3986,7 @@ type GetDaySheetResponse struct {
 
 func (x *GetDaySheetResponse) Reset() {
 	*x = GetDaySheetResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3906,7 +3998,7 @@ func (x *GetDaySheetResponse) String() string {
 func (*GetDaySheetResponse) ProtoMessage() {}
 
 func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[47]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3919,7 +4011,7 @@ func (x *GetDaySheetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetDaySheetResponse.ProtoReflect.Descriptor instead.
 func (*GetDaySheetResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{47}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetDaySheetResponse) GetEntries() []*DaySheetEntry {
@@ -3952,7 +4044,7 @@ type ListFamilyBookingsRequest struct {
 
 func (x *ListFamilyBookingsRequest) Reset() {
 	*x = ListFamilyBookingsRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3964,7 +4056,7 @@ func (x *ListFamilyBookingsRequest) String() string {
 func (*ListFamilyBookingsRequest) ProtoMessage() {}
 
 func (x *ListFamilyBookingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[48]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3977,7 +4069,7 @@ func (x *ListFamilyBookingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFamilyBookingsRequest.ProtoReflect.Descriptor instead.
 func (*ListFamilyBookingsRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{48}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListFamilyBookingsRequest) GetCentreId() string {
@@ -4017,7 +4109,7 @@ type FamilyBooking struct {
 
 func (x *FamilyBooking) Reset() {
 	*x = FamilyBooking{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4029,7 +4121,7 @@ func (x *FamilyBooking) String() string {
 func (*FamilyBooking) ProtoMessage() {}
 
 func (x *FamilyBooking) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[49]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4042,7 +4134,7 @@ func (x *FamilyBooking) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FamilyBooking.ProtoReflect.Descriptor instead.
 func (*FamilyBooking) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{49}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *FamilyBooking) GetBooking() *Booking {
@@ -4082,7 +4174,7 @@ type ContactEnding struct {
 
 func (x *ContactEnding) Reset() {
 	*x = ContactEnding{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4094,7 +4186,7 @@ func (x *ContactEnding) String() string {
 func (*ContactEnding) ProtoMessage() {}
 
 func (x *ContactEnding) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[50]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4107,7 +4199,7 @@ func (x *ContactEnding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContactEnding.ProtoReflect.Descriptor instead.
 func (*ContactEnding) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{50}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *ContactEnding) GetReferralId() string {
@@ -4147,7 +4239,7 @@ type ListFamilyBookingsResponse struct {
 
 func (x *ListFamilyBookingsResponse) Reset() {
 	*x = ListFamilyBookingsResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4159,7 +4251,7 @@ func (x *ListFamilyBookingsResponse) String() string {
 func (*ListFamilyBookingsResponse) ProtoMessage() {}
 
 func (x *ListFamilyBookingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[51]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4172,7 +4264,7 @@ func (x *ListFamilyBookingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFamilyBookingsResponse.ProtoReflect.Descriptor instead.
 func (*ListFamilyBookingsResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{51}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ListFamilyBookingsResponse) GetBookings() []*FamilyBooking {
@@ -4204,7 +4296,7 @@ type GetCapacityRequest struct {
 
 func (x *GetCapacityRequest) Reset() {
 	*x = GetCapacityRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4216,7 +4308,7 @@ func (x *GetCapacityRequest) String() string {
 func (*GetCapacityRequest) ProtoMessage() {}
 
 func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[52]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4229,7 +4321,7 @@ func (x *GetCapacityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityRequest.ProtoReflect.Descriptor instead.
 func (*GetCapacityRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{52}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *GetCapacityRequest) GetCentreId() string {
@@ -4264,7 +4356,7 @@ type GetCapacityResponse struct {
 
 func (x *GetCapacityResponse) Reset() {
 	*x = GetCapacityResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4276,7 +4368,7 @@ func (x *GetCapacityResponse) String() string {
 func (*GetCapacityResponse) ProtoMessage() {}
 
 func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[53]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4289,7 +4381,7 @@ func (x *GetCapacityResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCapacityResponse.ProtoReflect.Descriptor instead.
 func (*GetCapacityResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{53}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *GetCapacityResponse) GetCapacity() *CentreCapacity {
@@ -4328,7 +4420,7 @@ type AddStaffMemberRequest struct {
 
 func (x *AddStaffMemberRequest) Reset() {
 	*x = AddStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4340,7 +4432,7 @@ func (x *AddStaffMemberRequest) String() string {
 func (*AddStaffMemberRequest) ProtoMessage() {}
 
 func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[54]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4353,7 +4445,7 @@ func (x *AddStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{54}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *AddStaffMemberRequest) GetCentreId() string {
@@ -4422,7 +4514,7 @@ type AddStaffMemberResponse struct {
 
 func (x *AddStaffMemberResponse) Reset() {
 	*x = AddStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4434,7 +4526,7 @@ func (x *AddStaffMemberResponse) String() string {
 func (*AddStaffMemberResponse) ProtoMessage() {}
 
 func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[55]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4447,7 +4539,7 @@ func (x *AddStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AddStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*AddStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{55}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *AddStaffMemberResponse) GetMember() *StaffMember {
@@ -4490,7 +4582,7 @@ type RecordStaffCheckRequest struct {
 
 func (x *RecordStaffCheckRequest) Reset() {
 	*x = RecordStaffCheckRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4502,7 +4594,7 @@ func (x *RecordStaffCheckRequest) String() string {
 func (*RecordStaffCheckRequest) ProtoMessage() {}
 
 func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[56]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4515,7 +4607,7 @@ func (x *RecordStaffCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckRequest.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{56}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *RecordStaffCheckRequest) GetCentreId() string {
@@ -4570,7 +4662,7 @@ type RecordStaffCheckResponse struct {
 
 func (x *RecordStaffCheckResponse) Reset() {
 	*x = RecordStaffCheckResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4582,7 +4674,7 @@ func (x *RecordStaffCheckResponse) String() string {
 func (*RecordStaffCheckResponse) ProtoMessage() {}
 
 func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[57]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4595,7 +4687,7 @@ func (x *RecordStaffCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordStaffCheckResponse.ProtoReflect.Descriptor instead.
 func (*RecordStaffCheckResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{57}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *RecordStaffCheckResponse) GetMember() *StaffMember {
@@ -4636,7 +4728,7 @@ type RemoveStaffMemberRequest struct {
 
 func (x *RemoveStaffMemberRequest) Reset() {
 	*x = RemoveStaffMemberRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4648,7 +4740,7 @@ func (x *RemoveStaffMemberRequest) String() string {
 func (*RemoveStaffMemberRequest) ProtoMessage() {}
 
 func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[58]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4661,7 +4753,7 @@ func (x *RemoveStaffMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberRequest.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{58}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *RemoveStaffMemberRequest) GetCentreId() string {
@@ -4718,7 +4810,7 @@ type RemoveStaffMemberResponse struct {
 
 func (x *RemoveStaffMemberResponse) Reset() {
 	*x = RemoveStaffMemberResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4730,7 +4822,7 @@ func (x *RemoveStaffMemberResponse) String() string {
 func (*RemoveStaffMemberResponse) ProtoMessage() {}
 
 func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[59]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4743,7 +4835,7 @@ func (x *RemoveStaffMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemoveStaffMemberResponse.ProtoReflect.Descriptor instead.
 func (*RemoveStaffMemberResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{59}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *RemoveStaffMemberResponse) GetMember() *StaffMember {
@@ -4796,7 +4888,7 @@ type WithdrawStaffLeavingRequest struct {
 
 func (x *WithdrawStaffLeavingRequest) Reset() {
 	*x = WithdrawStaffLeavingRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4808,7 +4900,7 @@ func (x *WithdrawStaffLeavingRequest) String() string {
 func (*WithdrawStaffLeavingRequest) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[60]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4821,7 +4913,7 @@ func (x *WithdrawStaffLeavingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{60}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *WithdrawStaffLeavingRequest) GetCentreId() string {
@@ -4862,7 +4954,7 @@ type WithdrawStaffLeavingResponse struct {
 
 func (x *WithdrawStaffLeavingResponse) Reset() {
 	*x = WithdrawStaffLeavingResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4874,7 +4966,7 @@ func (x *WithdrawStaffLeavingResponse) String() string {
 func (*WithdrawStaffLeavingResponse) ProtoMessage() {}
 
 func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[61]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4887,7 +4979,7 @@ func (x *WithdrawStaffLeavingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawStaffLeavingResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawStaffLeavingResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{61}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *WithdrawStaffLeavingResponse) GetMember() *StaffMember {
@@ -4926,7 +5018,7 @@ type ListStaffRequest struct {
 
 func (x *ListStaffRequest) Reset() {
 	*x = ListStaffRequest{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4938,7 +5030,7 @@ func (x *ListStaffRequest) String() string {
 func (*ListStaffRequest) ProtoMessage() {}
 
 func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[62]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4951,7 +5043,7 @@ func (x *ListStaffRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffRequest.ProtoReflect.Descriptor instead.
 func (*ListStaffRequest) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{62}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *ListStaffRequest) GetCentreId() string {
@@ -4986,7 +5078,7 @@ type ListStaffResponse struct {
 
 func (x *ListStaffResponse) Reset() {
 	*x = ListStaffResponse{}
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4998,7 +5090,7 @@ func (x *ListStaffResponse) String() string {
 func (*ListStaffResponse) ProtoMessage() {}
 
 func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[63]
+	mi := &file_familytime_scheduling_v1_scheduling_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5011,7 +5103,7 @@ func (x *ListStaffResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListStaffResponse.ProtoReflect.Descriptor instead.
 func (*ListStaffResponse) Descriptor() ([]byte, []int) {
-	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{63}
+	return file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *ListStaffResponse) GetMembers() []*StaffMember {
@@ -5105,7 +5197,11 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\vanswered_at\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"answeredAt\x12\x1a\n" +
 	"\breplayed\x18\x03 \x01(\bR\breplayed\x12)\n" +
-	"\x10offers_withdrawn\x18\x04 \x03(\tR\x0foffersWithdrawn\"\x9f\x01\n" +
+	"\x10offers_withdrawn\x18\x04 \x03(\tR\x0foffersWithdrawn\"C\n" +
+	"\x1aListOpeningPatternsRequest\x12%\n" +
+	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\"c\n" +
+	"\x1bListOpeningPatternsResponse\x12D\n" +
+	"\bpatterns\x18\x01 \x03(\v2(.familytime.scheduling.v1.OpeningPatternR\bpatterns\"\x9f\x01\n" +
 	"\x1aListOpeningSessionsRequest\x12%\n" +
 	"\tcentre_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\bcentreId\x12.\n" +
 	"\x04from\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x04from\x12*\n" +
@@ -5446,7 +5542,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\x02on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x02on\x12!\n" +
 	"\finclude_left\x18\x03 \x01(\bR\vincludeLeft\"T\n" +
 	"\x11ListStaffResponse\x12?\n" +
-	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x8f\x1d\n" +
+	"\amembers\x18\x01 \x03(\v2%.familytime.scheduling.v1.StaffMemberR\amembers2\x94\x1e\n" +
 	"\x11SchedulingService\x12s\n" +
 	"\x0eRegisterCentre\x12/.familytime.scheduling.v1.RegisterCentreRequest\x1a0.familytime.scheduling.v1.RegisterCentreResponse\x12m\n" +
 	"\fUpdateCentre\x12-.familytime.scheduling.v1.UpdateCentreRequest\x1a..familytime.scheduling.v1.UpdateCentreResponse\x12d\n" +
@@ -5455,6 +5551,7 @@ const file_familytime_scheduling_v1_scheduling_proto_rawDesc = "" +
 	"\aAddRoom\x12(.familytime.scheduling.v1.AddRoomRequest\x1a).familytime.scheduling.v1.AddRoomResponse\x12d\n" +
 	"\tListRooms\x12*.familytime.scheduling.v1.ListRoomsRequest\x1a+.familytime.scheduling.v1.ListRoomsResponse\x12\x85\x01\n" +
 	"\x14DefineOpeningPattern\x125.familytime.scheduling.v1.DefineOpeningPatternRequest\x1a6.familytime.scheduling.v1.DefineOpeningPatternResponse\x12\x82\x01\n" +
+	"\x13ListOpeningPatterns\x124.familytime.scheduling.v1.ListOpeningPatternsRequest\x1a5.familytime.scheduling.v1.ListOpeningPatternsResponse\x12\x82\x01\n" +
 	"\x13ListOpeningSessions\x124.familytime.scheduling.v1.ListOpeningSessionsRequest\x1a5.familytime.scheduling.v1.ListOpeningSessionsResponse\x12j\n" +
 	"\vBookSession\x12,.familytime.scheduling.v1.BookSessionRequest\x1a-.familytime.scheduling.v1.BookSessionResponse\x12|\n" +
 	"\x11RescheduleBooking\x122.familytime.scheduling.v1.RescheduleBookingRequest\x1a3.familytime.scheduling.v1.RescheduleBookingResponse\x12p\n" +
@@ -5495,7 +5592,7 @@ func file_familytime_scheduling_v1_scheduling_proto_rawDescGZIP() []byte {
 	return file_familytime_scheduling_v1_scheduling_proto_rawDescData
 }
 
-var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 64)
+var file_familytime_scheduling_v1_scheduling_proto_msgTypes = make([]protoimpl.MessageInfo, 66)
 var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*RegisterCentreRequest)(nil),        // 0: familytime.scheduling.v1.RegisterCentreRequest
 	(*RegisterCentreResponse)(nil),       // 1: familytime.scheduling.v1.RegisterCentreResponse
@@ -5511,263 +5608,268 @@ var file_familytime_scheduling_v1_scheduling_proto_goTypes = []any{
 	(*ListRoomsResponse)(nil),            // 11: familytime.scheduling.v1.ListRoomsResponse
 	(*DefineOpeningPatternRequest)(nil),  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest
 	(*DefineOpeningPatternResponse)(nil), // 13: familytime.scheduling.v1.DefineOpeningPatternResponse
-	(*ListOpeningSessionsRequest)(nil),   // 14: familytime.scheduling.v1.ListOpeningSessionsRequest
-	(*ListOpeningSessionsResponse)(nil),  // 15: familytime.scheduling.v1.ListOpeningSessionsResponse
-	(*BookSessionRequest)(nil),           // 16: familytime.scheduling.v1.BookSessionRequest
-	(*BookSessionResponse)(nil),          // 17: familytime.scheduling.v1.BookSessionResponse
-	(*RescheduleBookingRequest)(nil),     // 18: familytime.scheduling.v1.RescheduleBookingRequest
-	(*RescheduleBookingResponse)(nil),    // 19: familytime.scheduling.v1.RescheduleBookingResponse
-	(*CancelBookingRequest)(nil),         // 20: familytime.scheduling.v1.CancelBookingRequest
-	(*CancelBookingResponse)(nil),        // 21: familytime.scheduling.v1.CancelBookingResponse
-	(*CheckInRequest)(nil),               // 22: familytime.scheduling.v1.CheckInRequest
-	(*CheckInResponse)(nil),              // 23: familytime.scheduling.v1.CheckInResponse
-	(*CheckInCaution)(nil),               // 24: familytime.scheduling.v1.CheckInCaution
-	(*RecordArrivalRequest)(nil),         // 25: familytime.scheduling.v1.RecordArrivalRequest
-	(*RecordArrivalResponse)(nil),        // 26: familytime.scheduling.v1.RecordArrivalResponse
-	(*RecordDepartureRequest)(nil),       // 27: familytime.scheduling.v1.RecordDepartureRequest
-	(*RecordDepartureResponse)(nil),      // 28: familytime.scheduling.v1.RecordDepartureResponse
-	(*CorrectMovementRequest)(nil),       // 29: familytime.scheduling.v1.CorrectMovementRequest
-	(*CorrectMovementResponse)(nil),      // 30: familytime.scheduling.v1.CorrectMovementResponse
-	(*CorrectCheckInRequest)(nil),        // 31: familytime.scheduling.v1.CorrectCheckInRequest
-	(*CorrectCheckInResponse)(nil),       // 32: familytime.scheduling.v1.CorrectCheckInResponse
-	(*CompleteSessionRequest)(nil),       // 33: familytime.scheduling.v1.CompleteSessionRequest
-	(*CompleteSessionResponse)(nil),      // 34: familytime.scheduling.v1.CompleteSessionResponse
-	(*RecordNoShowRequest)(nil),          // 35: familytime.scheduling.v1.RecordNoShowRequest
-	(*RecordNoShowResponse)(nil),         // 36: familytime.scheduling.v1.RecordNoShowResponse
-	(*WithdrawNoShowRequest)(nil),        // 37: familytime.scheduling.v1.WithdrawNoShowRequest
-	(*WithdrawNoShowResponse)(nil),       // 38: familytime.scheduling.v1.WithdrawNoShowResponse
-	(*JoinWaitingListRequest)(nil),       // 39: familytime.scheduling.v1.JoinWaitingListRequest
-	(*JoinWaitingListResponse)(nil),      // 40: familytime.scheduling.v1.JoinWaitingListResponse
-	(*OfferPlaceRequest)(nil),            // 41: familytime.scheduling.v1.OfferPlaceRequest
-	(*OfferPlaceResponse)(nil),           // 42: familytime.scheduling.v1.OfferPlaceResponse
-	(*ListWaitingListRequest)(nil),       // 43: familytime.scheduling.v1.ListWaitingListRequest
-	(*WaitingFamily)(nil),                // 44: familytime.scheduling.v1.WaitingFamily
-	(*ListWaitingListResponse)(nil),      // 45: familytime.scheduling.v1.ListWaitingListResponse
-	(*GetDaySheetRequest)(nil),           // 46: familytime.scheduling.v1.GetDaySheetRequest
-	(*GetDaySheetResponse)(nil),          // 47: familytime.scheduling.v1.GetDaySheetResponse
-	(*ListFamilyBookingsRequest)(nil),    // 48: familytime.scheduling.v1.ListFamilyBookingsRequest
-	(*FamilyBooking)(nil),                // 49: familytime.scheduling.v1.FamilyBooking
-	(*ContactEnding)(nil),                // 50: familytime.scheduling.v1.ContactEnding
-	(*ListFamilyBookingsResponse)(nil),   // 51: familytime.scheduling.v1.ListFamilyBookingsResponse
-	(*GetCapacityRequest)(nil),           // 52: familytime.scheduling.v1.GetCapacityRequest
-	(*GetCapacityResponse)(nil),          // 53: familytime.scheduling.v1.GetCapacityResponse
-	(*AddStaffMemberRequest)(nil),        // 54: familytime.scheduling.v1.AddStaffMemberRequest
-	(*AddStaffMemberResponse)(nil),       // 55: familytime.scheduling.v1.AddStaffMemberResponse
-	(*RecordStaffCheckRequest)(nil),      // 56: familytime.scheduling.v1.RecordStaffCheckRequest
-	(*RecordStaffCheckResponse)(nil),     // 57: familytime.scheduling.v1.RecordStaffCheckResponse
-	(*RemoveStaffMemberRequest)(nil),     // 58: familytime.scheduling.v1.RemoveStaffMemberRequest
-	(*RemoveStaffMemberResponse)(nil),    // 59: familytime.scheduling.v1.RemoveStaffMemberResponse
-	(*WithdrawStaffLeavingRequest)(nil),  // 60: familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	(*WithdrawStaffLeavingResponse)(nil), // 61: familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	(*ListStaffRequest)(nil),             // 62: familytime.scheduling.v1.ListStaffRequest
-	(*ListStaffResponse)(nil),            // 63: familytime.scheduling.v1.ListStaffResponse
-	(*CentreDetails)(nil),                // 64: familytime.scheduling.v1.CentreDetails
-	(*Centre)(nil),                       // 65: familytime.scheduling.v1.Centre
-	(*timestamppb.Timestamp)(nil),        // 66: google.protobuf.Timestamp
-	(v1.Region)(0),                       // 67: familytime.common.v1.Region
-	(*Room)(nil),                         // 68: familytime.scheduling.v1.Room
-	(Recurrence)(0),                      // 69: familytime.scheduling.v1.Recurrence
-	(Weekday)(0),                         // 70: familytime.scheduling.v1.Weekday
-	(*LocalTime)(nil),                    // 71: familytime.scheduling.v1.LocalTime
-	(*v1.Date)(nil),                      // 72: familytime.common.v1.Date
-	(*OpeningPattern)(nil),               // 73: familytime.scheduling.v1.OpeningPattern
-	(*OpeningSession)(nil),               // 74: familytime.scheduling.v1.OpeningSession
-	(*Booking)(nil),                      // 75: familytime.scheduling.v1.Booking
-	(CancelledBy)(0),                     // 76: familytime.scheduling.v1.CancelledBy
-	(CallOffReason)(0),                   // 77: familytime.scheduling.v1.CallOffReason
-	(Party)(0),                           // 78: familytime.scheduling.v1.Party
-	(PersonRole)(0),                      // 79: familytime.scheduling.v1.PersonRole
-	(Movement)(0),                        // 80: familytime.scheduling.v1.Movement
-	(v1.ServiceType)(0),                  // 81: familytime.common.v1.ServiceType
-	(OutOfTurnReason)(0),                 // 82: familytime.scheduling.v1.OutOfTurnReason
-	(*DaySheetEntry)(nil),                // 83: familytime.scheduling.v1.DaySheetEntry
-	(*CentreCapacity)(nil),               // 84: familytime.scheduling.v1.CentreCapacity
-	(StaffRole)(0),                       // 85: familytime.scheduling.v1.StaffRole
-	(*StaffMember)(nil),                  // 86: familytime.scheduling.v1.StaffMember
-	(StaffCheck)(0),                      // 87: familytime.scheduling.v1.StaffCheck
-	(*KeepFamiliesApartRequest)(nil),     // 88: familytime.scheduling.v1.KeepFamiliesApartRequest
-	(*EndKeepingApartRequest)(nil),       // 89: familytime.scheduling.v1.EndKeepingApartRequest
-	(*KeepFamiliesApartResponse)(nil),    // 90: familytime.scheduling.v1.KeepFamiliesApartResponse
-	(*EndKeepingApartResponse)(nil),      // 91: familytime.scheduling.v1.EndKeepingApartResponse
+	(*ListOpeningPatternsRequest)(nil),   // 14: familytime.scheduling.v1.ListOpeningPatternsRequest
+	(*ListOpeningPatternsResponse)(nil),  // 15: familytime.scheduling.v1.ListOpeningPatternsResponse
+	(*ListOpeningSessionsRequest)(nil),   // 16: familytime.scheduling.v1.ListOpeningSessionsRequest
+	(*ListOpeningSessionsResponse)(nil),  // 17: familytime.scheduling.v1.ListOpeningSessionsResponse
+	(*BookSessionRequest)(nil),           // 18: familytime.scheduling.v1.BookSessionRequest
+	(*BookSessionResponse)(nil),          // 19: familytime.scheduling.v1.BookSessionResponse
+	(*RescheduleBookingRequest)(nil),     // 20: familytime.scheduling.v1.RescheduleBookingRequest
+	(*RescheduleBookingResponse)(nil),    // 21: familytime.scheduling.v1.RescheduleBookingResponse
+	(*CancelBookingRequest)(nil),         // 22: familytime.scheduling.v1.CancelBookingRequest
+	(*CancelBookingResponse)(nil),        // 23: familytime.scheduling.v1.CancelBookingResponse
+	(*CheckInRequest)(nil),               // 24: familytime.scheduling.v1.CheckInRequest
+	(*CheckInResponse)(nil),              // 25: familytime.scheduling.v1.CheckInResponse
+	(*CheckInCaution)(nil),               // 26: familytime.scheduling.v1.CheckInCaution
+	(*RecordArrivalRequest)(nil),         // 27: familytime.scheduling.v1.RecordArrivalRequest
+	(*RecordArrivalResponse)(nil),        // 28: familytime.scheduling.v1.RecordArrivalResponse
+	(*RecordDepartureRequest)(nil),       // 29: familytime.scheduling.v1.RecordDepartureRequest
+	(*RecordDepartureResponse)(nil),      // 30: familytime.scheduling.v1.RecordDepartureResponse
+	(*CorrectMovementRequest)(nil),       // 31: familytime.scheduling.v1.CorrectMovementRequest
+	(*CorrectMovementResponse)(nil),      // 32: familytime.scheduling.v1.CorrectMovementResponse
+	(*CorrectCheckInRequest)(nil),        // 33: familytime.scheduling.v1.CorrectCheckInRequest
+	(*CorrectCheckInResponse)(nil),       // 34: familytime.scheduling.v1.CorrectCheckInResponse
+	(*CompleteSessionRequest)(nil),       // 35: familytime.scheduling.v1.CompleteSessionRequest
+	(*CompleteSessionResponse)(nil),      // 36: familytime.scheduling.v1.CompleteSessionResponse
+	(*RecordNoShowRequest)(nil),          // 37: familytime.scheduling.v1.RecordNoShowRequest
+	(*RecordNoShowResponse)(nil),         // 38: familytime.scheduling.v1.RecordNoShowResponse
+	(*WithdrawNoShowRequest)(nil),        // 39: familytime.scheduling.v1.WithdrawNoShowRequest
+	(*WithdrawNoShowResponse)(nil),       // 40: familytime.scheduling.v1.WithdrawNoShowResponse
+	(*JoinWaitingListRequest)(nil),       // 41: familytime.scheduling.v1.JoinWaitingListRequest
+	(*JoinWaitingListResponse)(nil),      // 42: familytime.scheduling.v1.JoinWaitingListResponse
+	(*OfferPlaceRequest)(nil),            // 43: familytime.scheduling.v1.OfferPlaceRequest
+	(*OfferPlaceResponse)(nil),           // 44: familytime.scheduling.v1.OfferPlaceResponse
+	(*ListWaitingListRequest)(nil),       // 45: familytime.scheduling.v1.ListWaitingListRequest
+	(*WaitingFamily)(nil),                // 46: familytime.scheduling.v1.WaitingFamily
+	(*ListWaitingListResponse)(nil),      // 47: familytime.scheduling.v1.ListWaitingListResponse
+	(*GetDaySheetRequest)(nil),           // 48: familytime.scheduling.v1.GetDaySheetRequest
+	(*GetDaySheetResponse)(nil),          // 49: familytime.scheduling.v1.GetDaySheetResponse
+	(*ListFamilyBookingsRequest)(nil),    // 50: familytime.scheduling.v1.ListFamilyBookingsRequest
+	(*FamilyBooking)(nil),                // 51: familytime.scheduling.v1.FamilyBooking
+	(*ContactEnding)(nil),                // 52: familytime.scheduling.v1.ContactEnding
+	(*ListFamilyBookingsResponse)(nil),   // 53: familytime.scheduling.v1.ListFamilyBookingsResponse
+	(*GetCapacityRequest)(nil),           // 54: familytime.scheduling.v1.GetCapacityRequest
+	(*GetCapacityResponse)(nil),          // 55: familytime.scheduling.v1.GetCapacityResponse
+	(*AddStaffMemberRequest)(nil),        // 56: familytime.scheduling.v1.AddStaffMemberRequest
+	(*AddStaffMemberResponse)(nil),       // 57: familytime.scheduling.v1.AddStaffMemberResponse
+	(*RecordStaffCheckRequest)(nil),      // 58: familytime.scheduling.v1.RecordStaffCheckRequest
+	(*RecordStaffCheckResponse)(nil),     // 59: familytime.scheduling.v1.RecordStaffCheckResponse
+	(*RemoveStaffMemberRequest)(nil),     // 60: familytime.scheduling.v1.RemoveStaffMemberRequest
+	(*RemoveStaffMemberResponse)(nil),    // 61: familytime.scheduling.v1.RemoveStaffMemberResponse
+	(*WithdrawStaffLeavingRequest)(nil),  // 62: familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	(*WithdrawStaffLeavingResponse)(nil), // 63: familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	(*ListStaffRequest)(nil),             // 64: familytime.scheduling.v1.ListStaffRequest
+	(*ListStaffResponse)(nil),            // 65: familytime.scheduling.v1.ListStaffResponse
+	(*CentreDetails)(nil),                // 66: familytime.scheduling.v1.CentreDetails
+	(*Centre)(nil),                       // 67: familytime.scheduling.v1.Centre
+	(*timestamppb.Timestamp)(nil),        // 68: google.protobuf.Timestamp
+	(v1.Region)(0),                       // 69: familytime.common.v1.Region
+	(*Room)(nil),                         // 70: familytime.scheduling.v1.Room
+	(Recurrence)(0),                      // 71: familytime.scheduling.v1.Recurrence
+	(Weekday)(0),                         // 72: familytime.scheduling.v1.Weekday
+	(*LocalTime)(nil),                    // 73: familytime.scheduling.v1.LocalTime
+	(*v1.Date)(nil),                      // 74: familytime.common.v1.Date
+	(*OpeningPattern)(nil),               // 75: familytime.scheduling.v1.OpeningPattern
+	(*OpeningSession)(nil),               // 76: familytime.scheduling.v1.OpeningSession
+	(*Booking)(nil),                      // 77: familytime.scheduling.v1.Booking
+	(CancelledBy)(0),                     // 78: familytime.scheduling.v1.CancelledBy
+	(CallOffReason)(0),                   // 79: familytime.scheduling.v1.CallOffReason
+	(Party)(0),                           // 80: familytime.scheduling.v1.Party
+	(PersonRole)(0),                      // 81: familytime.scheduling.v1.PersonRole
+	(Movement)(0),                        // 82: familytime.scheduling.v1.Movement
+	(v1.ServiceType)(0),                  // 83: familytime.common.v1.ServiceType
+	(OutOfTurnReason)(0),                 // 84: familytime.scheduling.v1.OutOfTurnReason
+	(*DaySheetEntry)(nil),                // 85: familytime.scheduling.v1.DaySheetEntry
+	(*CentreCapacity)(nil),               // 86: familytime.scheduling.v1.CentreCapacity
+	(StaffRole)(0),                       // 87: familytime.scheduling.v1.StaffRole
+	(*StaffMember)(nil),                  // 88: familytime.scheduling.v1.StaffMember
+	(StaffCheck)(0),                      // 89: familytime.scheduling.v1.StaffCheck
+	(*KeepFamiliesApartRequest)(nil),     // 90: familytime.scheduling.v1.KeepFamiliesApartRequest
+	(*EndKeepingApartRequest)(nil),       // 91: familytime.scheduling.v1.EndKeepingApartRequest
+	(*KeepFamiliesApartResponse)(nil),    // 92: familytime.scheduling.v1.KeepFamiliesApartResponse
+	(*EndKeepingApartResponse)(nil),      // 93: familytime.scheduling.v1.EndKeepingApartResponse
 }
 var file_familytime_scheduling_v1_scheduling_proto_depIdxs = []int32{
-	64,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	65,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	66,  // 2: familytime.scheduling.v1.RegisterCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
-	64,  // 3: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
-	65,  // 4: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	66,  // 5: familytime.scheduling.v1.UpdateCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
-	65,  // 6: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
-	67,  // 7: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
-	65,  // 8: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
-	68,  // 9: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
-	66,  // 10: familytime.scheduling.v1.AddRoomResponse.answered_at:type_name -> google.protobuf.Timestamp
-	68,  // 11: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
-	69,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
-	70,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
-	71,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	71,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
-	72,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
-	72,  // 17: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
-	72,  // 18: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
-	72,  // 19: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
-	73,  // 20: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
-	66,  // 21: familytime.scheduling.v1.DefineOpeningPatternResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 22: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
-	72,  // 23: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
-	74,  // 24: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
-	72,  // 25: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
-	71,  // 26: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	75,  // 27: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 28: familytime.scheduling.v1.BookSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 29: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
-	71,  // 30: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
-	76,  // 31: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
-	75,  // 32: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	75,  // 33: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
-	66,  // 34: familytime.scheduling.v1.RescheduleBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	76,  // 35: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
-	77,  // 36: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
-	75,  // 37: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	78,  // 38: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
-	66,  // 39: familytime.scheduling.v1.CancelBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	79,  // 40: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
-	24,  // 41: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	75,  // 42: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 43: familytime.scheduling.v1.CheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 44: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
-	71,  // 45: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	75,  // 46: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 47: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	66,  // 48: familytime.scheduling.v1.RecordArrivalResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 49: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
-	71,  // 50: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	75,  // 51: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	24,  // 52: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	66,  // 53: familytime.scheduling.v1.RecordDepartureResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 54: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
-	80,  // 55: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
-	71,  // 56: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
-	75,  // 57: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 58: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
-	24,  // 59: familytime.scheduling.v1.CorrectMovementResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
-	75,  // 60: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 61: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 62: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 63: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
-	78,  // 64: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
-	75,  // 65: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	72,  // 66: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
-	66,  // 67: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	75,  // 68: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
-	66,  // 69: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
-	81,  // 70: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	66,  // 71: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
-	82,  // 72: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
-	72,  // 73: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
-	66,  // 74: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
-	81,  // 75: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
-	72,  // 76: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
-	66,  // 77: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
-	66,  // 78: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
-	44,  // 79: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
-	72,  // 80: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
-	83,  // 81: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
-	72,  // 82: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
-	72,  // 83: familytime.scheduling.v1.ListFamilyBookingsRequest.from:type_name -> familytime.common.v1.Date
-	75,  // 84: familytime.scheduling.v1.FamilyBooking.booking:type_name -> familytime.scheduling.v1.Booking
-	72,  // 85: familytime.scheduling.v1.ContactEnding.ended_on:type_name -> familytime.common.v1.Date
-	49,  // 86: familytime.scheduling.v1.ListFamilyBookingsResponse.bookings:type_name -> familytime.scheduling.v1.FamilyBooking
-	50,  // 87: familytime.scheduling.v1.ListFamilyBookingsResponse.ending:type_name -> familytime.scheduling.v1.ContactEnding
-	72,  // 88: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
-	72,  // 89: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
-	84,  // 90: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
-	85,  // 91: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
-	72,  // 92: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
-	72,  // 93: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
-	72,  // 94: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
-	86,  // 95: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 96: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	87,  // 97: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
-	72,  // 98: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
-	86,  // 99: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 100: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 101: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
-	86,  // 102: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 103: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
-	86,  // 104: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
-	66,  // 105: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
-	72,  // 106: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
-	86,  // 107: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
-	0,   // 108: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
-	2,   // 109: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
-	4,   // 110: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
-	6,   // 111: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
-	8,   // 112: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
-	10,  // 113: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
-	12,  // 114: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
-	14,  // 115: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
-	16,  // 116: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
-	18,  // 117: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
-	20,  // 118: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
-	22,  // 119: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
-	25,  // 120: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
-	27,  // 121: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
-	29,  // 122: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
-	31,  // 123: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
-	33,  // 124: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
-	35,  // 125: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
-	37,  // 126: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
-	39,  // 127: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
-	41,  // 128: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
-	43,  // 129: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
-	46,  // 130: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
-	48,  // 131: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:input_type -> familytime.scheduling.v1.ListFamilyBookingsRequest
-	52,  // 132: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
-	54,  // 133: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
-	56,  // 134: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
-	58,  // 135: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
-	60,  // 136: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
-	62,  // 137: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
-	88,  // 138: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:input_type -> familytime.scheduling.v1.KeepFamiliesApartRequest
-	89,  // 139: familytime.scheduling.v1.SchedulingService.EndKeepingApart:input_type -> familytime.scheduling.v1.EndKeepingApartRequest
-	1,   // 140: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
-	3,   // 141: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
-	5,   // 142: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
-	7,   // 143: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
-	9,   // 144: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
-	11,  // 145: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
-	13,  // 146: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
-	15,  // 147: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
-	17,  // 148: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
-	19,  // 149: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
-	21,  // 150: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
-	23,  // 151: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
-	26,  // 152: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
-	28,  // 153: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
-	30,  // 154: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
-	32,  // 155: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
-	34,  // 156: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
-	36,  // 157: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
-	38,  // 158: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
-	40,  // 159: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
-	42,  // 160: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
-	45,  // 161: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
-	47,  // 162: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
-	51,  // 163: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
-	53,  // 164: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
-	55,  // 165: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
-	57,  // 166: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
-	59,  // 167: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
-	61,  // 168: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
-	63,  // 169: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
-	90,  // 170: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:output_type -> familytime.scheduling.v1.KeepFamiliesApartResponse
-	91,  // 171: familytime.scheduling.v1.SchedulingService.EndKeepingApart:output_type -> familytime.scheduling.v1.EndKeepingApartResponse
-	140, // [140:172] is the sub-list for method output_type
-	108, // [108:140] is the sub-list for method input_type
-	108, // [108:108] is the sub-list for extension type_name
-	108, // [108:108] is the sub-list for extension extendee
-	0,   // [0:108] is the sub-list for field type_name
+	66,  // 0: familytime.scheduling.v1.RegisterCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	67,  // 1: familytime.scheduling.v1.RegisterCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	68,  // 2: familytime.scheduling.v1.RegisterCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	66,  // 3: familytime.scheduling.v1.UpdateCentreRequest.details:type_name -> familytime.scheduling.v1.CentreDetails
+	67,  // 4: familytime.scheduling.v1.UpdateCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	68,  // 5: familytime.scheduling.v1.UpdateCentreResponse.answered_at:type_name -> google.protobuf.Timestamp
+	67,  // 6: familytime.scheduling.v1.GetCentreResponse.centre:type_name -> familytime.scheduling.v1.Centre
+	69,  // 7: familytime.scheduling.v1.ListCentresRequest.region:type_name -> familytime.common.v1.Region
+	67,  // 8: familytime.scheduling.v1.ListCentresResponse.centres:type_name -> familytime.scheduling.v1.Centre
+	70,  // 9: familytime.scheduling.v1.AddRoomResponse.room:type_name -> familytime.scheduling.v1.Room
+	68,  // 10: familytime.scheduling.v1.AddRoomResponse.answered_at:type_name -> google.protobuf.Timestamp
+	70,  // 11: familytime.scheduling.v1.ListRoomsResponse.rooms:type_name -> familytime.scheduling.v1.Room
+	71,  // 12: familytime.scheduling.v1.DefineOpeningPatternRequest.recurrence:type_name -> familytime.scheduling.v1.Recurrence
+	72,  // 13: familytime.scheduling.v1.DefineOpeningPatternRequest.weekday:type_name -> familytime.scheduling.v1.Weekday
+	73,  // 14: familytime.scheduling.v1.DefineOpeningPatternRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	73,  // 15: familytime.scheduling.v1.DefineOpeningPatternRequest.end_time:type_name -> familytime.scheduling.v1.LocalTime
+	74,  // 16: familytime.scheduling.v1.DefineOpeningPatternRequest.first_date:type_name -> familytime.common.v1.Date
+	74,  // 17: familytime.scheduling.v1.DefineOpeningPatternRequest.last_date:type_name -> familytime.common.v1.Date
+	74,  // 18: familytime.scheduling.v1.DefineOpeningPatternRequest.closed_dates:type_name -> familytime.common.v1.Date
+	74,  // 19: familytime.scheduling.v1.DefineOpeningPatternRequest.extra_dates:type_name -> familytime.common.v1.Date
+	75,  // 20: familytime.scheduling.v1.DefineOpeningPatternResponse.pattern:type_name -> familytime.scheduling.v1.OpeningPattern
+	68,  // 21: familytime.scheduling.v1.DefineOpeningPatternResponse.answered_at:type_name -> google.protobuf.Timestamp
+	75,  // 22: familytime.scheduling.v1.ListOpeningPatternsResponse.patterns:type_name -> familytime.scheduling.v1.OpeningPattern
+	74,  // 23: familytime.scheduling.v1.ListOpeningSessionsRequest.from:type_name -> familytime.common.v1.Date
+	74,  // 24: familytime.scheduling.v1.ListOpeningSessionsRequest.to:type_name -> familytime.common.v1.Date
+	76,  // 25: familytime.scheduling.v1.ListOpeningSessionsResponse.sessions:type_name -> familytime.scheduling.v1.OpeningSession
+	74,  // 26: familytime.scheduling.v1.BookSessionRequest.date:type_name -> familytime.common.v1.Date
+	73,  // 27: familytime.scheduling.v1.BookSessionRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	77,  // 28: familytime.scheduling.v1.BookSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 29: familytime.scheduling.v1.BookSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 30: familytime.scheduling.v1.RescheduleBookingRequest.date:type_name -> familytime.common.v1.Date
+	73,  // 31: familytime.scheduling.v1.RescheduleBookingRequest.start_time:type_name -> familytime.scheduling.v1.LocalTime
+	78,  // 32: familytime.scheduling.v1.RescheduleBookingRequest.requested_by:type_name -> familytime.scheduling.v1.CancelledBy
+	77,  // 33: familytime.scheduling.v1.RescheduleBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	77,  // 34: familytime.scheduling.v1.RescheduleBookingResponse.replaced:type_name -> familytime.scheduling.v1.Booking
+	68,  // 35: familytime.scheduling.v1.RescheduleBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	78,  // 36: familytime.scheduling.v1.CancelBookingRequest.cancelled_by:type_name -> familytime.scheduling.v1.CancelledBy
+	79,  // 37: familytime.scheduling.v1.CancelBookingRequest.call_off_reason:type_name -> familytime.scheduling.v1.CallOffReason
+	77,  // 38: familytime.scheduling.v1.CancelBookingResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	80,  // 39: familytime.scheduling.v1.CancelBookingResponse.notice_to:type_name -> familytime.scheduling.v1.Party
+	68,  // 40: familytime.scheduling.v1.CancelBookingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	81,  // 41: familytime.scheduling.v1.CheckInResponse.role:type_name -> familytime.scheduling.v1.PersonRole
+	26,  // 42: familytime.scheduling.v1.CheckInResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	77,  // 43: familytime.scheduling.v1.CheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 44: familytime.scheduling.v1.CheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	80,  // 45: familytime.scheduling.v1.RecordArrivalRequest.party:type_name -> familytime.scheduling.v1.Party
+	73,  // 46: familytime.scheduling.v1.RecordArrivalRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	77,  // 47: familytime.scheduling.v1.RecordArrivalResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	26,  // 48: familytime.scheduling.v1.RecordArrivalResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	68,  // 49: familytime.scheduling.v1.RecordArrivalResponse.answered_at:type_name -> google.protobuf.Timestamp
+	80,  // 50: familytime.scheduling.v1.RecordDepartureRequest.party:type_name -> familytime.scheduling.v1.Party
+	73,  // 51: familytime.scheduling.v1.RecordDepartureRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	77,  // 52: familytime.scheduling.v1.RecordDepartureResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	26,  // 53: familytime.scheduling.v1.RecordDepartureResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	68,  // 54: familytime.scheduling.v1.RecordDepartureResponse.answered_at:type_name -> google.protobuf.Timestamp
+	80,  // 55: familytime.scheduling.v1.CorrectMovementRequest.party:type_name -> familytime.scheduling.v1.Party
+	82,  // 56: familytime.scheduling.v1.CorrectMovementRequest.movement:type_name -> familytime.scheduling.v1.Movement
+	73,  // 57: familytime.scheduling.v1.CorrectMovementRequest.time:type_name -> familytime.scheduling.v1.LocalTime
+	77,  // 58: familytime.scheduling.v1.CorrectMovementResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 59: familytime.scheduling.v1.CorrectMovementResponse.answered_at:type_name -> google.protobuf.Timestamp
+	26,  // 60: familytime.scheduling.v1.CorrectMovementResponse.cautions:type_name -> familytime.scheduling.v1.CheckInCaution
+	77,  // 61: familytime.scheduling.v1.CorrectCheckInResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 62: familytime.scheduling.v1.CorrectCheckInResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 63: familytime.scheduling.v1.CompleteSessionResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 64: familytime.scheduling.v1.CompleteSessionResponse.answered_at:type_name -> google.protobuf.Timestamp
+	80,  // 65: familytime.scheduling.v1.RecordNoShowRequest.party:type_name -> familytime.scheduling.v1.Party
+	77,  // 66: familytime.scheduling.v1.RecordNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	74,  // 67: familytime.scheduling.v1.RecordNoShowResponse.place_kept_attended_on:type_name -> familytime.common.v1.Date
+	68,  // 68: familytime.scheduling.v1.RecordNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	77,  // 69: familytime.scheduling.v1.WithdrawNoShowResponse.booking:type_name -> familytime.scheduling.v1.Booking
+	68,  // 70: familytime.scheduling.v1.WithdrawNoShowResponse.answered_at:type_name -> google.protobuf.Timestamp
+	83,  // 71: familytime.scheduling.v1.JoinWaitingListRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	68,  // 72: familytime.scheduling.v1.JoinWaitingListResponse.answered_at:type_name -> google.protobuf.Timestamp
+	84,  // 73: familytime.scheduling.v1.OfferPlaceRequest.out_of_turn_reason:type_name -> familytime.scheduling.v1.OutOfTurnReason
+	74,  // 74: familytime.scheduling.v1.OfferPlaceResponse.first_free_on:type_name -> familytime.common.v1.Date
+	68,  // 75: familytime.scheduling.v1.OfferPlaceResponse.answered_at:type_name -> google.protobuf.Timestamp
+	83,  // 76: familytime.scheduling.v1.WaitingFamily.service_type:type_name -> familytime.common.v1.ServiceType
+	74,  // 77: familytime.scheduling.v1.WaitingFamily.joined_on:type_name -> familytime.common.v1.Date
+	68,  // 78: familytime.scheduling.v1.WaitingFamily.offered_at:type_name -> google.protobuf.Timestamp
+	68,  // 79: familytime.scheduling.v1.WaitingFamily.lapses_at:type_name -> google.protobuf.Timestamp
+	46,  // 80: familytime.scheduling.v1.ListWaitingListResponse.families:type_name -> familytime.scheduling.v1.WaitingFamily
+	74,  // 81: familytime.scheduling.v1.GetDaySheetRequest.date:type_name -> familytime.common.v1.Date
+	85,  // 82: familytime.scheduling.v1.GetDaySheetResponse.entries:type_name -> familytime.scheduling.v1.DaySheetEntry
+	74,  // 83: familytime.scheduling.v1.GetDaySheetResponse.date:type_name -> familytime.common.v1.Date
+	74,  // 84: familytime.scheduling.v1.ListFamilyBookingsRequest.from:type_name -> familytime.common.v1.Date
+	77,  // 85: familytime.scheduling.v1.FamilyBooking.booking:type_name -> familytime.scheduling.v1.Booking
+	74,  // 86: familytime.scheduling.v1.ContactEnding.ended_on:type_name -> familytime.common.v1.Date
+	51,  // 87: familytime.scheduling.v1.ListFamilyBookingsResponse.bookings:type_name -> familytime.scheduling.v1.FamilyBooking
+	52,  // 88: familytime.scheduling.v1.ListFamilyBookingsResponse.ending:type_name -> familytime.scheduling.v1.ContactEnding
+	74,  // 89: familytime.scheduling.v1.GetCapacityRequest.from:type_name -> familytime.common.v1.Date
+	74,  // 90: familytime.scheduling.v1.GetCapacityRequest.to:type_name -> familytime.common.v1.Date
+	86,  // 91: familytime.scheduling.v1.GetCapacityResponse.capacity:type_name -> familytime.scheduling.v1.CentreCapacity
+	87,  // 92: familytime.scheduling.v1.AddStaffMemberRequest.role:type_name -> familytime.scheduling.v1.StaffRole
+	74,  // 93: familytime.scheduling.v1.AddStaffMemberRequest.joined_on:type_name -> familytime.common.v1.Date
+	74,  // 94: familytime.scheduling.v1.AddStaffMemberRequest.dbs_checked_on:type_name -> familytime.common.v1.Date
+	74,  // 95: familytime.scheduling.v1.AddStaffMemberRequest.trained_on:type_name -> familytime.common.v1.Date
+	88,  // 96: familytime.scheduling.v1.AddStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	68,  // 97: familytime.scheduling.v1.AddStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	89,  // 98: familytime.scheduling.v1.RecordStaffCheckRequest.check:type_name -> familytime.scheduling.v1.StaffCheck
+	74,  // 99: familytime.scheduling.v1.RecordStaffCheckRequest.checked_on:type_name -> familytime.common.v1.Date
+	88,  // 100: familytime.scheduling.v1.RecordStaffCheckResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	68,  // 101: familytime.scheduling.v1.RecordStaffCheckResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 102: familytime.scheduling.v1.RemoveStaffMemberRequest.left_on:type_name -> familytime.common.v1.Date
+	88,  // 103: familytime.scheduling.v1.RemoveStaffMemberResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	68,  // 104: familytime.scheduling.v1.RemoveStaffMemberResponse.answered_at:type_name -> google.protobuf.Timestamp
+	88,  // 105: familytime.scheduling.v1.WithdrawStaffLeavingResponse.member:type_name -> familytime.scheduling.v1.StaffMember
+	68,  // 106: familytime.scheduling.v1.WithdrawStaffLeavingResponse.answered_at:type_name -> google.protobuf.Timestamp
+	74,  // 107: familytime.scheduling.v1.ListStaffRequest.on:type_name -> familytime.common.v1.Date
+	88,  // 108: familytime.scheduling.v1.ListStaffResponse.members:type_name -> familytime.scheduling.v1.StaffMember
+	0,   // 109: familytime.scheduling.v1.SchedulingService.RegisterCentre:input_type -> familytime.scheduling.v1.RegisterCentreRequest
+	2,   // 110: familytime.scheduling.v1.SchedulingService.UpdateCentre:input_type -> familytime.scheduling.v1.UpdateCentreRequest
+	4,   // 111: familytime.scheduling.v1.SchedulingService.GetCentre:input_type -> familytime.scheduling.v1.GetCentreRequest
+	6,   // 112: familytime.scheduling.v1.SchedulingService.ListCentres:input_type -> familytime.scheduling.v1.ListCentresRequest
+	8,   // 113: familytime.scheduling.v1.SchedulingService.AddRoom:input_type -> familytime.scheduling.v1.AddRoomRequest
+	10,  // 114: familytime.scheduling.v1.SchedulingService.ListRooms:input_type -> familytime.scheduling.v1.ListRoomsRequest
+	12,  // 115: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:input_type -> familytime.scheduling.v1.DefineOpeningPatternRequest
+	14,  // 116: familytime.scheduling.v1.SchedulingService.ListOpeningPatterns:input_type -> familytime.scheduling.v1.ListOpeningPatternsRequest
+	16,  // 117: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:input_type -> familytime.scheduling.v1.ListOpeningSessionsRequest
+	18,  // 118: familytime.scheduling.v1.SchedulingService.BookSession:input_type -> familytime.scheduling.v1.BookSessionRequest
+	20,  // 119: familytime.scheduling.v1.SchedulingService.RescheduleBooking:input_type -> familytime.scheduling.v1.RescheduleBookingRequest
+	22,  // 120: familytime.scheduling.v1.SchedulingService.CancelBooking:input_type -> familytime.scheduling.v1.CancelBookingRequest
+	24,  // 121: familytime.scheduling.v1.SchedulingService.CheckIn:input_type -> familytime.scheduling.v1.CheckInRequest
+	27,  // 122: familytime.scheduling.v1.SchedulingService.RecordArrival:input_type -> familytime.scheduling.v1.RecordArrivalRequest
+	29,  // 123: familytime.scheduling.v1.SchedulingService.RecordDeparture:input_type -> familytime.scheduling.v1.RecordDepartureRequest
+	31,  // 124: familytime.scheduling.v1.SchedulingService.CorrectMovement:input_type -> familytime.scheduling.v1.CorrectMovementRequest
+	33,  // 125: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:input_type -> familytime.scheduling.v1.CorrectCheckInRequest
+	35,  // 126: familytime.scheduling.v1.SchedulingService.CompleteSession:input_type -> familytime.scheduling.v1.CompleteSessionRequest
+	37,  // 127: familytime.scheduling.v1.SchedulingService.RecordNoShow:input_type -> familytime.scheduling.v1.RecordNoShowRequest
+	39,  // 128: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:input_type -> familytime.scheduling.v1.WithdrawNoShowRequest
+	41,  // 129: familytime.scheduling.v1.SchedulingService.JoinWaitingList:input_type -> familytime.scheduling.v1.JoinWaitingListRequest
+	43,  // 130: familytime.scheduling.v1.SchedulingService.OfferPlace:input_type -> familytime.scheduling.v1.OfferPlaceRequest
+	45,  // 131: familytime.scheduling.v1.SchedulingService.ListWaitingList:input_type -> familytime.scheduling.v1.ListWaitingListRequest
+	48,  // 132: familytime.scheduling.v1.SchedulingService.GetDaySheet:input_type -> familytime.scheduling.v1.GetDaySheetRequest
+	50,  // 133: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:input_type -> familytime.scheduling.v1.ListFamilyBookingsRequest
+	54,  // 134: familytime.scheduling.v1.SchedulingService.GetCapacity:input_type -> familytime.scheduling.v1.GetCapacityRequest
+	56,  // 135: familytime.scheduling.v1.SchedulingService.AddStaffMember:input_type -> familytime.scheduling.v1.AddStaffMemberRequest
+	58,  // 136: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:input_type -> familytime.scheduling.v1.RecordStaffCheckRequest
+	60,  // 137: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:input_type -> familytime.scheduling.v1.RemoveStaffMemberRequest
+	62,  // 138: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:input_type -> familytime.scheduling.v1.WithdrawStaffLeavingRequest
+	64,  // 139: familytime.scheduling.v1.SchedulingService.ListStaff:input_type -> familytime.scheduling.v1.ListStaffRequest
+	90,  // 140: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:input_type -> familytime.scheduling.v1.KeepFamiliesApartRequest
+	91,  // 141: familytime.scheduling.v1.SchedulingService.EndKeepingApart:input_type -> familytime.scheduling.v1.EndKeepingApartRequest
+	1,   // 142: familytime.scheduling.v1.SchedulingService.RegisterCentre:output_type -> familytime.scheduling.v1.RegisterCentreResponse
+	3,   // 143: familytime.scheduling.v1.SchedulingService.UpdateCentre:output_type -> familytime.scheduling.v1.UpdateCentreResponse
+	5,   // 144: familytime.scheduling.v1.SchedulingService.GetCentre:output_type -> familytime.scheduling.v1.GetCentreResponse
+	7,   // 145: familytime.scheduling.v1.SchedulingService.ListCentres:output_type -> familytime.scheduling.v1.ListCentresResponse
+	9,   // 146: familytime.scheduling.v1.SchedulingService.AddRoom:output_type -> familytime.scheduling.v1.AddRoomResponse
+	11,  // 147: familytime.scheduling.v1.SchedulingService.ListRooms:output_type -> familytime.scheduling.v1.ListRoomsResponse
+	13,  // 148: familytime.scheduling.v1.SchedulingService.DefineOpeningPattern:output_type -> familytime.scheduling.v1.DefineOpeningPatternResponse
+	15,  // 149: familytime.scheduling.v1.SchedulingService.ListOpeningPatterns:output_type -> familytime.scheduling.v1.ListOpeningPatternsResponse
+	17,  // 150: familytime.scheduling.v1.SchedulingService.ListOpeningSessions:output_type -> familytime.scheduling.v1.ListOpeningSessionsResponse
+	19,  // 151: familytime.scheduling.v1.SchedulingService.BookSession:output_type -> familytime.scheduling.v1.BookSessionResponse
+	21,  // 152: familytime.scheduling.v1.SchedulingService.RescheduleBooking:output_type -> familytime.scheduling.v1.RescheduleBookingResponse
+	23,  // 153: familytime.scheduling.v1.SchedulingService.CancelBooking:output_type -> familytime.scheduling.v1.CancelBookingResponse
+	25,  // 154: familytime.scheduling.v1.SchedulingService.CheckIn:output_type -> familytime.scheduling.v1.CheckInResponse
+	28,  // 155: familytime.scheduling.v1.SchedulingService.RecordArrival:output_type -> familytime.scheduling.v1.RecordArrivalResponse
+	30,  // 156: familytime.scheduling.v1.SchedulingService.RecordDeparture:output_type -> familytime.scheduling.v1.RecordDepartureResponse
+	32,  // 157: familytime.scheduling.v1.SchedulingService.CorrectMovement:output_type -> familytime.scheduling.v1.CorrectMovementResponse
+	34,  // 158: familytime.scheduling.v1.SchedulingService.CorrectCheckIn:output_type -> familytime.scheduling.v1.CorrectCheckInResponse
+	36,  // 159: familytime.scheduling.v1.SchedulingService.CompleteSession:output_type -> familytime.scheduling.v1.CompleteSessionResponse
+	38,  // 160: familytime.scheduling.v1.SchedulingService.RecordNoShow:output_type -> familytime.scheduling.v1.RecordNoShowResponse
+	40,  // 161: familytime.scheduling.v1.SchedulingService.WithdrawNoShow:output_type -> familytime.scheduling.v1.WithdrawNoShowResponse
+	42,  // 162: familytime.scheduling.v1.SchedulingService.JoinWaitingList:output_type -> familytime.scheduling.v1.JoinWaitingListResponse
+	44,  // 163: familytime.scheduling.v1.SchedulingService.OfferPlace:output_type -> familytime.scheduling.v1.OfferPlaceResponse
+	47,  // 164: familytime.scheduling.v1.SchedulingService.ListWaitingList:output_type -> familytime.scheduling.v1.ListWaitingListResponse
+	49,  // 165: familytime.scheduling.v1.SchedulingService.GetDaySheet:output_type -> familytime.scheduling.v1.GetDaySheetResponse
+	53,  // 166: familytime.scheduling.v1.SchedulingService.ListFamilyBookings:output_type -> familytime.scheduling.v1.ListFamilyBookingsResponse
+	55,  // 167: familytime.scheduling.v1.SchedulingService.GetCapacity:output_type -> familytime.scheduling.v1.GetCapacityResponse
+	57,  // 168: familytime.scheduling.v1.SchedulingService.AddStaffMember:output_type -> familytime.scheduling.v1.AddStaffMemberResponse
+	59,  // 169: familytime.scheduling.v1.SchedulingService.RecordStaffCheck:output_type -> familytime.scheduling.v1.RecordStaffCheckResponse
+	61,  // 170: familytime.scheduling.v1.SchedulingService.RemoveStaffMember:output_type -> familytime.scheduling.v1.RemoveStaffMemberResponse
+	63,  // 171: familytime.scheduling.v1.SchedulingService.WithdrawStaffLeaving:output_type -> familytime.scheduling.v1.WithdrawStaffLeavingResponse
+	65,  // 172: familytime.scheduling.v1.SchedulingService.ListStaff:output_type -> familytime.scheduling.v1.ListStaffResponse
+	92,  // 173: familytime.scheduling.v1.SchedulingService.KeepFamiliesApart:output_type -> familytime.scheduling.v1.KeepFamiliesApartResponse
+	93,  // 174: familytime.scheduling.v1.SchedulingService.EndKeepingApart:output_type -> familytime.scheduling.v1.EndKeepingApartResponse
+	142, // [142:175] is the sub-list for method output_type
+	109, // [109:142] is the sub-list for method input_type
+	109, // [109:109] is the sub-list for extension type_name
+	109, // [109:109] is the sub-list for extension extendee
+	0,   // [0:109] is the sub-list for field type_name
 }
 
 func init() { file_familytime_scheduling_v1_scheduling_proto_init() }
@@ -5785,7 +5887,7 @@ func file_familytime_scheduling_v1_scheduling_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_familytime_scheduling_v1_scheduling_proto_rawDesc), len(file_familytime_scheduling_v1_scheduling_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   64,
+			NumMessages:   66,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -26,6 +26,7 @@ const (
 	SchedulingService_AddRoom_FullMethodName              = "/familytime.scheduling.v1.SchedulingService/AddRoom"
 	SchedulingService_ListRooms_FullMethodName            = "/familytime.scheduling.v1.SchedulingService/ListRooms"
 	SchedulingService_DefineOpeningPattern_FullMethodName = "/familytime.scheduling.v1.SchedulingService/DefineOpeningPattern"
+	SchedulingService_ListOpeningPatterns_FullMethodName  = "/familytime.scheduling.v1.SchedulingService/ListOpeningPatterns"
 	SchedulingService_ListOpeningSessions_FullMethodName  = "/familytime.scheduling.v1.SchedulingService/ListOpeningSessions"
 	SchedulingService_BookSession_FullMethodName          = "/familytime.scheduling.v1.SchedulingService/BookSession"
 	SchedulingService_RescheduleBooking_FullMethodName    = "/familytime.scheduling.v1.SchedulingService/RescheduleBooking"
@@ -76,6 +77,9 @@ type SchedulingServiceClient interface {
 	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
 	// Coordinators and administrators.
 	DefineOpeningPattern(ctx context.Context, in *DefineOpeningPatternRequest, opts ...grpc.CallOption) (*DefineOpeningPatternResponse, error)
+	// ListOpeningPatterns lists a centre's opening patterns as defined now: what a redefinition
+	// gives again (docs/decisions.md 418). Everyone who works at the centre, and administrators.
+	ListOpeningPatterns(ctx context.Context, in *ListOpeningPatternsRequest, opts ...grpc.CallOption) (*ListOpeningPatternsResponse, error)
 	// ListOpeningSessions lists a centre's opening sessions in a date range, with each room's places.
 	ListOpeningSessions(ctx context.Context, in *ListOpeningSessionsRequest, opts ...grpc.CallOption) (*ListOpeningSessionsResponse, error)
 	// BookSession books a family ready for contact into a room of an opening session, working out
@@ -266,6 +270,16 @@ func (c *schedulingServiceClient) DefineOpeningPattern(ctx context.Context, in *
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(DefineOpeningPatternResponse)
 	err := c.cc.Invoke(ctx, SchedulingService_DefineOpeningPattern_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) ListOpeningPatterns(ctx context.Context, in *ListOpeningPatternsRequest, opts ...grpc.CallOption) (*ListOpeningPatternsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListOpeningPatternsResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListOpeningPatterns_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -545,6 +559,9 @@ type SchedulingServiceServer interface {
 	// DefineOpeningPattern defines (or, naming its id, redefines) when a centre opens.
 	// Coordinators and administrators.
 	DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error)
+	// ListOpeningPatterns lists a centre's opening patterns as defined now: what a redefinition
+	// gives again (docs/decisions.md 418). Everyone who works at the centre, and administrators.
+	ListOpeningPatterns(context.Context, *ListOpeningPatternsRequest) (*ListOpeningPatternsResponse, error)
 	// ListOpeningSessions lists a centre's opening sessions in a date range, with each room's places.
 	ListOpeningSessions(context.Context, *ListOpeningSessionsRequest) (*ListOpeningSessionsResponse, error)
 	// BookSession books a family ready for contact into a room of an opening session, working out
@@ -691,6 +708,9 @@ func (UnimplementedSchedulingServiceServer) ListRooms(context.Context, *ListRoom
 }
 func (UnimplementedSchedulingServiceServer) DefineOpeningPattern(context.Context, *DefineOpeningPatternRequest) (*DefineOpeningPatternResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method DefineOpeningPattern not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListOpeningPatterns(context.Context, *ListOpeningPatternsRequest) (*ListOpeningPatternsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOpeningPatterns not implemented")
 }
 func (UnimplementedSchedulingServiceServer) ListOpeningSessions(context.Context, *ListOpeningSessionsRequest) (*ListOpeningSessionsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListOpeningSessions not implemented")
@@ -910,6 +930,24 @@ func _SchedulingService_DefineOpeningPattern_Handler(srv interface{}, ctx contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(SchedulingServiceServer).DefineOpeningPattern(ctx, req.(*DefineOpeningPatternRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _SchedulingService_ListOpeningPatterns_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOpeningPatternsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListOpeningPatterns(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListOpeningPatterns_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListOpeningPatterns(ctx, req.(*ListOpeningPatternsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1398,6 +1436,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "DefineOpeningPattern",
 			Handler:    _SchedulingService_DefineOpeningPattern_Handler,
+		},
+		{
+			MethodName: "ListOpeningPatterns",
+			Handler:    _SchedulingService_ListOpeningPatterns_Handler,
 		},
 		{
 			MethodName: "ListOpeningSessions",

@@ -1237,7 +1237,12 @@ type RoomPlaces struct {
 	// How many of those bookings are of a session ended with no outcome recorded (still booked:
 	// neither completed, a no-show nor called off; the day sheet alerts them
 	// ALERT_NO_OUTCOME_RECORDED).
-	NoOutcome     int32 `protobuf:"varint,7,opt,name=no_outcome,json=noOutcome,proto3" json:"no_outcome,omitempty"`
+	NoOutcome int32 `protobuf:"varint,7,opt,name=no_outcome,json=noOutcome,proto3" json:"no_outcome,omitempty"`
+	// In a session not yet begun: how many of the room's places are held for families offered a
+	// place of the pattern's room from the waiting list (the offers standing now, not yet taken,
+	// declined or lapsed): booking another family into them is refused PLACE_ON_OFFER (decision
+	// 362), so they are not free (docs/decisions.md 418).
+	OnOffer       int32 `protobuf:"varint,8,opt,name=on_offer,json=onOffer,proto3" json:"on_offer,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1317,6 +1322,13 @@ func (x *RoomPlaces) GetTakenBySupervised() bool {
 func (x *RoomPlaces) GetNoOutcome() int32 {
 	if x != nil {
 		return x.NoOutcome
+	}
+	return 0
+}
+
+func (x *RoomPlaces) GetOnOffer() int32 {
+	if x != nil {
+		return x.OnOffer
 	}
 	return 0
 }
@@ -2065,7 +2077,7 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	" \x03(\v2\x1a.familytime.common.v1.DateR\vclosedDates\x12;\n" +
 	"\vextra_dates\x18\v \x03(\v2\x1a.familytime.common.v1.DateR\n" +
 	"extraDates\x12\x1b\n" +
-	"\ttime_zone\x18\f \x01(\tR\btimeZone\"\xed\x01\n" +
+	"\ttime_zone\x18\f \x01(\tR\btimeZone\"\x88\x02\n" +
 	"\n" +
 	"RoomPlaces\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x12\n" +
@@ -2075,7 +2087,8 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x06booked\x18\x05 \x01(\x05R\x06booked\x12.\n" +
 	"\x13taken_by_supervised\x18\x06 \x01(\bR\x11takenBySupervised\x12\x1d\n" +
 	"\n" +
-	"no_outcome\x18\a \x01(\x05R\tnoOutcome\"\xaa\x03\n" +
+	"no_outcome\x18\a \x01(\x05R\tnoOutcome\x12\x19\n" +
+	"\bon_offer\x18\b \x01(\x05R\aonOffer\"\xaa\x03\n" +
 	"\x0eOpeningSession\x12\x1d\n" +
 	"\n" +
 	"pattern_id\x18\x01 \x01(\tR\tpatternId\x12.\n" +

@@ -183,13 +183,15 @@ func replayNote(r *referralv1.Referral) string {
 // warnComeOfAge warns, on standard error, that every child on the referral comes of age for
 // contact on a day within the weeks a referral takes to reach a session (decision 416): the
 // referral was recorded all the same.
-func warnComeOfAge(cmd *cobra.Command, on *commonv1.Date) {
+func warnComeOfAge(cmd *cobra.Command, on *commonv1.Date, referral, centre string) {
 	if on == nil {
 		return
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "warning: every child on the referral is 18 for contact from %s (sessions count a child as 18 "+
 		"from the first day of the month of their 18th birthday): from that day the family can be neither accepted nor "+
-		"waitlisted, and no session booked; screen and decide it before then, or tell the referrer\n", dateString(on))
+		"waitlisted, and no session booked. Screen and decide it before then, or tell the referrer; if that day has come, the "+
+		"family cannot be taken into contact at all: decline the referral, saying so (familytime referral decline %s --centre %s "+
+		"--reason other --note \"the child is 18\"%s), or the referrer withdraws it\n", dateString(on), referral, centre, dataFlag(cmd))
 }
 
 // warnAccreditation warns, on standard error, that the directory says the centre's accreditation

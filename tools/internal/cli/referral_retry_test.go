@@ -155,11 +155,14 @@ func TestSubmitWarnsOfChildrenComingOfAge(t *testing.T) {
 	var stderr strings.Builder
 	cmd := &cobra.Command{}
 	cmd.SetErr(&stderr)
-	warnComeOfAge(cmd, nil)
+	warnComeOfAge(cmd, nil, "r1", "c1")
 	require.Empty(t, stderr.String())
-	warnComeOfAge(cmd, &commonv1.Date{Year: 2027, Month: 3, Day: 1})
+	warnComeOfAge(cmd, &commonv1.Date{Year: 2027, Month: 3, Day: 1}, "r1", "c1")
 	require.Contains(t, stderr.String(), "warning: every child on the referral is 18 for contact from 2027-03-01")
 	require.Contains(t, stderr.String(), "neither accepted nor waitlisted, and no session booked")
+	// Review 88 L1: the day may have come already; the way on then is a decline, ready to run.
+	require.Contains(t, stderr.String(), `if that day has come, the family cannot be taken into contact at all: decline the referral, `+
+		`saying so (familytime referral decline r1 --centre c1 --reason other --note "the child is 18")`)
 
 	help, err := run(t, "referral", "submit", "--help")
 	require.NoError(t, err)

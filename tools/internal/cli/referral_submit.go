@@ -115,7 +115,7 @@ duplicate whose family was erased since is said to be so, with nothing to do abo
 			if err := r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
-				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn())
+				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn(), resp.GetReferral().GetReferralId(), centre)
 				got = resp.GetReferral()
 				if err == nil {
 					earlier = readEarlier(cmd.Context(), c, got)
@@ -329,7 +329,7 @@ The amended referral's adults are matched again, as at submission (decision 357)
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.AmendReferral(cmd.Context(), req)
 				warnSameAdult(cmd, centre, resp.GetReferral()) // review 67: the one who typed the number in is told
-				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn())
+				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn(), referral, centre)
 				return resp.GetReferral(), err
 			})
 		},

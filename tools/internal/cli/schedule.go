@@ -185,15 +185,24 @@ dropped). --json prints the patterns as the API gives them.`,
 			if err := out.table(cmd.OutOrStdout(), msgs, []string{"PATTERN", "WHEN", "FROM", "UNTIL", "ROOMS", "CLOSED", "EXTRA"}, rows); err != nil || out.json {
 				return err
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), "\nTo redefine a pattern, give all of it again (as it is now):")
+			fmt.Fprintln(cmd.OutOrStdout(), "\nTo redefine a pattern, give all of it again (as it is now; with your --token):")
 			for _, p := range patterns {
-				fmt.Fprintf(cmd.OutOrStdout(), "  %s\n", redefinition(s.centre, p))
+				fmt.Fprintf(cmd.OutOrStdout(), "  %s%s\n", redefinition(s.centre, p), dataFlag(cmd))
 			}
 			return nil
 		},
 	}
 	out.register(cmd.Flags())
 	return cmd
+}
+
+// dataFlag is " --data D" when the command was given --data, for a command it prints to run next
+// against the same dev platform (review 88: one printed without it found no platform).
+func dataFlag(cmd *cobra.Command) string {
+	if f := cmd.Flag("data"); f != nil && f.Changed {
+		return " --data " + f.Value.String()
+	}
+	return ""
 }
 
 // patternWhen is a pattern's recurrence, weekday, times and zone, as a line.
@@ -307,10 +316,13 @@ on are a new pattern from the day after this one's --until.`,
 				return s.describe(err)
 			}
 			for _, family := range resp.GetOffersWithdrawn() {
-				// Decision 417: the place offered has no session left; the family waits again.
+				// Decision 417: the place offered has no session left; the family waits again. The
+				// place to offer is the coordinator's to choose: schedule patterns lists them.
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: family %s held an offer of a place of this pattern that it now leaves no session "+
 					"with a place for: the offer is withdrawn and the family is back at its place on the waiting list; offer it "+
-					"another place (familytime schedule waitlist offer --centre %s --family %s --pattern P --room R)\n", family, s.centre, family)
+					"another place (familytime schedule waitlist offer --centre %s --family %s --pattern <pattern> --room <room>%s; "+
+					"familytime schedule patterns --centre %s%s lists the patterns and their rooms)\n", family, s.centre, family, dataFlag(cmd),
+					s.centre, dataFlag(cmd))
 			}
 			p := resp.GetPattern()
 			return printAnswer(cmd, &out, resp, p, [][2]string{{"pattern", p.GetPatternId()},

@@ -405,8 +405,10 @@ func ChildrenComeOfAgeOn(children []Child) time.Time {
 		if c.DateOfBirth.IsZero() {
 			return time.Time{}
 		}
-		eighteen := c.DateOfBirth.AddDate(OldestChildAge+1, 0, 0)
-		if first := time.Date(eighteen.Year(), eighteen.Month(), 1, 0, 0, 0, 0, time.UTC); first.After(last) {
+		// From the birth month, not the date: 29 February plus 18 years is 1 March, and review 88
+		// found the child counted 18 a month after scheduling counts them, from February.
+		born := c.DateOfBirth
+		if first := time.Date(born.Year()+OldestChildAge+1, born.Month(), 1, 0, 0, 0, 0, time.UTC); first.After(last) {
 			last = first
 		}
 	}

@@ -446,4 +446,7 @@ func TestChildrenComeOfAgeOnTheFirstOfTheYoungestsBirthdayMonth(t *testing.T) {
 	require.Equal(t, date(2027, 12, 1), domain.ComeOfAgeSoon([]domain.Child{younger, older}, date(2027, 6, 2)), "26 weeks ahead")
 	require.True(t, domain.ComeOfAgeSoon([]domain.Child{younger, older}, date(2027, 6, 1)).IsZero(), "26 weeks and a day")
 	require.Equal(t, date(2027, 2, 1), domain.ComeOfAgeSoon([]domain.Child{older}, date(2027, 2, 10)), "of age for contact already")
+	// Born on 29 February: 18 for contact from 1 February, as scheduling counts the birth month
+	// (review 88 M1: 18 years on from the date is 1 March).
+	require.Equal(t, date(2030, 2, 1), domain.ChildrenComeOfAgeOn([]domain.Child{child(date(2012, 2, 29))}))
 }

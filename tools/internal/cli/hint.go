@@ -28,11 +28,7 @@ func hintRefusals(root *cobra.Command) {
 	}
 	if run := root.RunE; run != nil {
 		root.RunE = func(cmd *cobra.Command, args []string) error {
-			var dataDir string
-			if f := cmd.Flag("data"); f != nil && f.Changed {
-				dataDir = f.Value.String()
-			}
-			return refusalHint(run(cmd, args), cmd.CommandPath(), senderToken(cmd), flagValue(cmd, "centre"), dataDir)
+			return refusalHint(run(cmd, args), cmd.CommandPath(), senderToken(cmd), flagValue(cmd, "centre"), dataDir(cmd))
 		}
 	}
 }

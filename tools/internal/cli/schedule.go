@@ -196,11 +196,19 @@ dropped). --json prints the patterns as the API gives them.`,
 	return cmd
 }
 
+// dataDir is the --data the command was given, empty when none was.
+func dataDir(cmd *cobra.Command) string {
+	if f := cmd.Flag("data"); f != nil && f.Changed {
+		return f.Value.String()
+	}
+	return ""
+}
+
 // dataFlag is " --data D" when the command was given --data, for a command it prints to run next
 // against the same dev platform (review 88: one printed without it found no platform).
 func dataFlag(cmd *cobra.Command) string {
-	if f := cmd.Flag("data"); f != nil && f.Changed {
-		return " --data " + f.Value.String()
+	if d := dataDir(cmd); d != "" {
+		return " --data " + d
 	}
 	return ""
 }

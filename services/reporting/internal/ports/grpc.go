@@ -222,7 +222,8 @@ func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.Verif
 	}
 	// An administrator (not the centre's coordinator: the policy's first role wins) checks the
 	// streams are whole, and is not told the family's records (decision 415, review 86).
-	if auth.ActingRoleFrom(ctx) == auth.RoleAdmin {
+	admin := auth.ActingRoleFrom(ctx) == auth.RoleAdmin
+	if admin {
 		v = v.ToAdministrator()
 	}
 	resp := &reportingv1.VerifyFamilyHistoryResponse{Verified: v.Broken == nil, StreamsChecked: int32(v.Streams), EventsChecked: v.Events,
@@ -233,7 +234,7 @@ func (s *Server) VerifyFamilyHistory(ctx context.Context, req *reportingv1.Verif
 	} else {
 		// What was checked, and what could not be: "verified" is true of that much only.
 		resp.Reason = v.Checked()
-		if auth.ActingRoleFrom(ctx) == auth.RoleAdmin {
+		if admin {
 			resp.Reason = app.CheckedToAdministrator
 		}
 	}

@@ -14,6 +14,21 @@ import (
 // output prints results as readable tables for people, or as JSON (--json) for scripts.
 type output struct {
 	json bool
+	// besides are fields printed beside a single message's own under --json: an answer's
+	// warnings, which a script reads there (review 88, L4); people read them on standard error.
+	besides map[string]proto.Message
+}
+
+// beside adds a field, named as the answer names it, to the JSON of the message one prints; an
+// unset message (a warning not given) adds nothing.
+func (o *output) beside(name string, m proto.Message) {
+	if m == nil || !m.ProtoReflect().IsValid() {
+		return
+	}
+	if o.besides == nil {
+		o.besides = map[string]proto.Message{}
+	}
+	o.besides[name] = m
 }
 
 func (o *output) register(flags interface {
@@ -47,6 +62,9 @@ func (o *output) table(w io.Writer, messages []proto.Message, header []string, r
 
 // one prints a single message as "field: value" lines, or as JSON.
 func (o *output) one(w io.Writer, m proto.Message, fields [][2]string) error {
+	if o.json && len(o.besides) > 0 {
+		return o.oneBeside(w, m)
+	}
 	if o.json {
 		b, err := protojson.MarshalOptions{UseProtoNames: true, Multiline: true}.Marshal(m)
 		if err != nil {
@@ -60,4 +78,25 @@ func (o *output) one(w io.Writer, m proto.Message, fields [][2]string) error {
 		fmt.Fprintf(tw, "%s:\t%s\n", f[0], f[1])
 	}
 	return tw.Flush()
+}
+
+// oneBeside prints a message's JSON object with the fields beside it added at its top level.
+func (o *output) oneBeside(w io.Writer, m proto.Message) error {
+	marshal := protojson.MarshalOptions{UseProtoNames: true}
+	b, err := marshal.Marshal(m)
+	if err != nil {
+		return err
+	}
+	fields := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return err
+	}
+	for name, v := range o.besides {
+		if fields[name], err = marshal.Marshal(v); err != nil {
+			return err
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(fields)
 }

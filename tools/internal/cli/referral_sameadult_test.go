@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
 	referralv1 "github.com/familytime/familytime/proto/gen/go/familytime/referral/v1"
 	schedulingv1 "github.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1"
 )
@@ -99,4 +101,29 @@ func TestReferralAmendWarnsOfTheSameAdultInAnotherFamily(t *testing.T) {
 	require.Contains(t, said, "familytime schedule keep-apart --centre "+centre+" --family "+first.GetFamilyId()+
 		" --family "+second.GetFamilyId()+" --reason same-adult")
 	require.NotContains(t, said, "Sunday", "ids only")
+
+	// Review 88 L4: under --json the warning that every child comes of age for contact soon is
+	// in the JSON too, beside the referral's fields, for a script; people read it on stderr.
+	out, _, err = referral("family", second.GetReferralId(), "--purpose", "correct a date of birth", "--json")
+	require.NoError(t, err)
+	require.NoError(t, protojson.Unmarshal([]byte(out), &opened))
+	details = opened.GetDetails()
+	soon := time.Now().AddDate(-18, 3, 0)
+	for _, c := range details.GetChildren() {
+		c.DateOfBirth = &commonv1.Date{Year: int32(soon.Year()), Month: int32(soon.Month()), Day: 1}
+	}
+	amendFile = writeMessage(t, t.TempDir(), "amend.yaml", &referralv1.AmendReferralRequest{Details: details})
+	out, said, err = referral("amend", second.GetReferralId(), "--file", amendFile, "--expected-version",
+		strconv.FormatInt(opened.GetVersion(), 10), "--json")
+	require.NoError(t, err)
+	require.Contains(t, said, "warning: every child on the referral is 18 for contact from")
+	var answer struct {
+		ReferralID string `json:"referral_id"`
+		ComeOfAge  struct {
+			Year, Month, Day int
+		} `json:"children_come_of_age_on"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &answer), out)
+	require.Equal(t, second.GetReferralId(), answer.ReferralID, "the referral's fields are where they were")
+	require.Equal(t, []int{soon.Year() + 18, int(soon.Month()), 1}, []int{answer.ComeOfAge.Year, answer.ComeOfAge.Month, answer.ComeOfAge.Day})
 }

@@ -45,7 +45,9 @@ in the directory (registered with familytime centre register), and its accredita
 suspended nor lapsed; one whose three years ran out with no renewal recorded is warned of (on
 standard error). So is a referral whose every child comes of age for contact within 26 weeks (from
 the first day of the month of the youngest's 18th birthday no session can be booked, and the
-family can no longer be accepted or waitlisted): it is recorded all the same. Names, addresses, phones and other details of people hold no control characters;
+family can no longer be accepted or waitlisted): it is recorded all the same. Under --json
+these two warnings are also in the JSON, beside the referral's fields, as the answer names them:
+centre_accreditation_ran_out_on and children_come_of_age_on (a date), present only when given. Names, addresses, phones and other details of people hold no control characters;
 phones are 10 to 13 digits (07700 900123, +44 161 496 0732) and postcodes UK ones (M1 4BT). A self-referral
 (source REFERRAL_SOURCE_SELF) names one parent and waits for the other's application
 (familytime referral second-party). The centre must offer the kind of contact asked for
@@ -116,6 +118,8 @@ duplicate whose family was erased since is said to be so, with nothing to do abo
 				resp, err := c.SubmitReferral(cmd.Context(), req)
 				warnAccreditation(cmd, centre, resp.GetCentreAccreditationRanOutOn())
 				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn(), resp.GetReferral().GetReferralId(), centre)
+				out.beside("centre_accreditation_ran_out_on", resp.GetCentreAccreditationRanOutOn())
+				out.beside("children_come_of_age_on", resp.GetChildrenComeOfAgeOn())
 				got = resp.GetReferral()
 				if err == nil {
 					earlier = readEarlier(cmd.Context(), c, got)
@@ -279,7 +283,8 @@ again, refer it again. An erased family has nothing left to correct (FAMILY_ERAS
 
 An open referral whose every child, as amended, comes of age for contact within 26 weeks is warned
 of on standard error, as at submission (decision 416): from the first day of the month of the
-youngest's 18th birthday no session can be booked.
+youngest's 18th birthday no session can be booked. Under --json it is also in the JSON, beside
+the referral's fields, as children_come_of_age_on (a date), present only when given.
 
 The amended referral's adults are matched again, as at submission (decision 357):
 
@@ -330,6 +335,7 @@ The amended referral's adults are matched again, as at submission (decision 357)
 				resp, err := c.AmendReferral(cmd.Context(), req)
 				warnSameAdult(cmd, centre, resp.GetReferral()) // review 67: the one who typed the number in is told
 				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn(), referral, centre)
+				out.beside("children_come_of_age_on", resp.GetChildrenComeOfAgeOn())
 				return resp.GetReferral(), err
 			})
 		},

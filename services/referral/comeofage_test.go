@@ -34,7 +34,7 @@ func TestASubmissionWarnsWhenEveryChildComesOfAgeSoon(t *testing.T) {
 		return resp
 	}
 	// Each referral's children are new ones, not possible duplicates of another's.
-	names := []string{"Amelia Kestrel", "Rowan Birch", "Ivy Marsh", "Tobias Reed", "Nell Hawthorn", "Otto Fenwick"}
+	names := []string{"Amelia Kestrel", "Rowan Birch", "Ivy Marsh", "Tobias Reed", "Nell Hawthorn", "Otto Fenwick", "Wren Ashby", "Florence Tate", "Jasper Lowe"}
 	withChildren := func(born ...time.Time) *referralv1.SubmitReferralRequest {
 		d := details(resident(), nonResident())
 		d.Children = nil
@@ -80,6 +80,30 @@ func TestASubmissionWarnsWhenEveryChildComesOfAgeSoon(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, amend(ref, "The child's needs were left out").GetChildrenComeOfAgeOn(), "a closed referral corrected")
 	require.Nil(t, submit(withChildren(bornFor18In(8))).GetChildrenComeOfAgeOn(), "18 more than 26 weeks away")
+
+	// A self-referral's screening starts with the second parent's application, which is warned
+	// of too, from the referral's children: a coordinator enters a paper application without
+	// them (decision 421). Its retry is warned as the first answer was.
+	selfDetails := withChildren(bornFor18In(3)).GetDetails()
+	selfDetails.Adults, selfDetails.Referrer = selfDetails.Adults[:1], nil
+	self := submit(submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, selfDetails))
+	require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_AWAITING_SECOND_PARTY, self.GetReferral().GetState())
+	require.True(t, proto.Equal(want, self.GetChildrenComeOfAgeOn()), "the first parent's submission")
+	application := &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(), ReferralId: self.GetReferral().GetReferralId(),
+		CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true}
+	for _, what := range []string{"the application", "its retry"} {
+		applied, err := c.SubmitSecondPartyApplication(t.Context(), application)
+		require.NoError(t, err)
+		require.Equal(t, referralv1.ReferralState_REFERRAL_STATE_RECEIVED, applied.GetReferral().GetState())
+		require.True(t, proto.Equal(want, applied.GetChildrenComeOfAgeOn()), "%s: %v", what, applied.GetChildrenComeOfAgeOn())
+	}
+	youngDetails := withChildren(now.AddDate(-6, 0, 0)).GetDetails()
+	youngDetails.Adults, youngDetails.Referrer = youngDetails.Adults[:1], nil
+	young := submit(submitRequest(centre, commonv1.ReferralSource_REFERRAL_SOURCE_SELF, supported, youngDetails))
+	applied, err := c.SubmitSecondPartyApplication(t.Context(), &referralv1.SubmitSecondPartyApplicationRequest{RequestId: uuid.NewString(),
+		ReferralId: young.GetReferral().GetReferralId(), CentreId: centre.String(), Parent: nonResident(), Risk: &referralv1.RiskAnswers{}, ConsentGiven: true})
+	require.NoError(t, err)
+	require.Nil(t, applied.GetChildrenComeOfAgeOn(), "a six-year-old's family comes for years")
 
 	// Born 18 years ago later this month: under 18 when referred, of age for the sessions now.
 	later := time.Date(now.Year()-18, now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)

@@ -181,7 +181,10 @@ and, when the children they give do not match, told which (APPLICATION_DOES_NOT_
 children[i]: no child on the referral has this name and date of birth, and how many the referral
 names; decision 342). The referral and centre come from the command line. The applying parent's
 phone and email are matched as submit matches the adults': a coordinator is warned of an open
-referral of another family at the centre naming an adult with the same (decision 350).`,
+referral of another family at the centre naming an adult with the same (decision 350). As at
+submission, a referral whose every child comes of age for contact within 26 weeks is warned of on
+standard error (and under --json beside the referral's fields, as children_come_of_age_on): its
+screening starts only now (decision 421).`,
 		Example: `  familytime referral second-party $REFERRAL --centre $CENTRE --file second-parent.yaml
 
   # second-parent.yaml
@@ -215,6 +218,8 @@ referral of another family at the centre naming an adult with the same (decision
 			return r.mutation(cmd, &out, func(c referralv1.ReferralServiceClient) (*referralv1.Referral, error) {
 				resp, err := c.SubmitSecondPartyApplication(cmd.Context(), req)
 				warnSameAdult(cmd, centre, resp.GetReferral())
+				warnComeOfAge(cmd, resp.GetChildrenComeOfAgeOn(), referral, centre)
+				out.beside("children_come_of_age_on", resp.GetChildrenComeOfAgeOn())
 				return resp.GetReferral(), err
 			})
 		},

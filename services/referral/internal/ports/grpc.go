@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -193,12 +194,19 @@ func (s *Server) SubmitSecondPartyApplication(ctx context.Context, req *referral
 		return nil, &bad
 	}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.SubmitSecondPartyApplicationResponse {
+		resp := &referralv1.SubmitSecondPartyApplicationResponse{}
+		if open(r.GetState()) {
+			// From the referral's children: a coordinator may enter a paper application without
+			// them. The answer is kept, so a retry is warned as the first answer was (decision 421).
+			resp.ChildrenComeOfAgeOn = dates.Proto(domain.ComeOfAgeSoon(bornIn(r.GetChildren()), s.app.Today()))
+		}
 		if referrer {
 			// The applicant needs to know the application arrived and where the referral stands;
 			// the family's person ids and the children's birth months are the centre's.
 			r = forReferrer(r)
 		}
-		return &referralv1.SubmitSecondPartyApplicationResponse{Referral: r}
+		resp.Referral = r
+		return resp
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		return s.app.SubmitSecondParty(ctx, id(req.GetReferralId()), id(req.GetCentreId()), a, md)
 	})
@@ -212,11 +220,8 @@ func (s *Server) AmendReferral(ctx context.Context, req *referralv1.AmendReferra
 	}
 	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.AmendReferralResponse {
 		resp := &referralv1.AmendReferralResponse{Referral: r}
-		switch r.GetState() {
-		case referralv1.ReferralState_REFERRAL_STATE_DECLINED, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN,
-			referralv1.ReferralState_REFERRAL_STATE_ENDED:
+		if open(r.GetState()) {
 			// A closed referral's correction takes no family into contact.
-		default:
 			resp.ChildrenComeOfAgeOn = dates.Proto(domain.ComeOfAgeSoon(d.Children, s.app.Today()))
 		}
 		return resp
@@ -531,6 +536,29 @@ func (s *Server) GetReferralStanding(ctx context.Context, req *referralv1.GetRef
 		return nil, translate(err)
 	}
 	return &referralv1.GetReferralStandingResponse{Standing: st}, nil
+}
+
+// bornIn are the children of a referral's summary with the month each was born in, which is all
+// coming of age for contact counts from (domain.ChildrenComeOfAgeOn).
+func bornIn(children []*referralv1.ChildSummary) []domain.Child {
+	born := make([]domain.Child, len(children))
+	for i, c := range children {
+		if c.GetBirthYear() > 0 && c.GetBirthMonth() > 0 {
+			born[i].DateOfBirth = time.Date(int(c.GetBirthYear()), time.Month(c.GetBirthMonth()), 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return born
+}
+
+// open says whether a referral in state may still take the family into contact: not declined,
+// withdrawn or ended. Only an open referral is warned of children coming of age (decision 416).
+func open(state referralv1.ReferralState) bool {
+	switch state {
+	case referralv1.ReferralState_REFERRAL_STATE_DECLINED, referralv1.ReferralState_REFERRAL_STATE_WITHDRAWN,
+		referralv1.ReferralState_REFERRAL_STATE_ENDED:
+		return false
+	}
+	return true
 }
 
 // translate puts the domain's invalid input in the form grpcx maps; the domain already names

@@ -2285,9 +2285,14 @@ func (x *SubmitSecondPartyApplicationRequest) GetChildren() []*Child {
 type SubmitSecondPartyApplicationResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The referral, now received.
-	Referral      *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Referral *Referral `protobuf:"bytes,1,opt,name=referral,proto3" json:"referral,omitempty"`
+	// A warning, as SubmitReferralResponse's: set when the referral, now received, is open and every
+	// child the application names (the referral's, which it must match) comes of age for contact
+	// within 26 weeks of the centre's today (decision 421): the referral waited for this
+	// application, and its screening starts only now.
+	ChildrenComeOfAgeOn *v1.Date `protobuf:"bytes,2,opt,name=children_come_of_age_on,json=childrenComeOfAgeOn,proto3" json:"children_come_of_age_on,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *SubmitSecondPartyApplicationResponse) Reset() {
@@ -2323,6 +2328,13 @@ func (*SubmitSecondPartyApplicationResponse) Descriptor() ([]byte, []int) {
 func (x *SubmitSecondPartyApplicationResponse) GetReferral() *Referral {
 	if x != nil {
 		return x.Referral
+	}
+	return nil
+}
+
+func (x *SubmitSecondPartyApplicationResponse) GetChildrenComeOfAgeOn() *v1.Date {
+	if x != nil {
+		return x.ChildrenComeOfAgeOn
 	}
 	return nil
 }
@@ -5824,9 +5836,10 @@ const file_familytime_referral_v1_referral_proto_rawDesc = "" +
 	"risk_notes\x18\x06 \x01(\tB\b\xbaH\x05r\x03\x18\xa0\x1fR\triskNotes\x12,\n" +
 	"\rconsent_given\x18\a \x01(\bB\a\xbaH\x04j\x02\b\x01R\fconsentGiven\x12C\n" +
 	"\bchildren\x18\b \x03(\v2\x1d.familytime.referral.v1.ChildB\b\xbaH\x05\x92\x01\x02\x10\n" +
-	"R\bchildren\"d\n" +
+	"R\bchildren\"\xb6\x01\n" +
 	"$SubmitSecondPartyApplicationResponse\x12<\n" +
-	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\"\xbd\x02\n" +
+	"\breferral\x18\x01 \x01(\v2 .familytime.referral.v1.ReferralR\breferral\x12P\n" +
+	"\x17children_come_of_age_on\x18\x02 \x01(\v2\x1a.familytime.common.v1.DateR\x13childrenComeOfAgeOn\"\xbd\x02\n" +
 	"\x14AmendReferralRequest\x12'\n" +
 	"\n" +
 	"request_id\x18\x01 \x01(\tB\b\xbaH\x05r\x03\xb0\x01\x01R\trequestId\x12)\n" +
@@ -6293,110 +6306,111 @@ var file_familytime_referral_v1_referral_proto_depIdxs = []int32{
 	73,  // 66: familytime.referral.v1.SubmitSecondPartyApplicationRequest.risk:type_name -> familytime.referral.v1.RiskAnswers
 	2,   // 67: familytime.referral.v1.SubmitSecondPartyApplicationRequest.children:type_name -> familytime.referral.v1.Child
 	8,   // 68: familytime.referral.v1.SubmitSecondPartyApplicationResponse.referral:type_name -> familytime.referral.v1.Referral
-	5,   // 69: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
-	8,   // 70: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 71: familytime.referral.v1.AmendReferralResponse.children_come_of_age_on:type_name -> familytime.common.v1.Date
-	78,  // 72: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
-	8,   // 73: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
-	77,  // 74: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 75: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 76: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	77,  // 77: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
-	8,   // 78: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 79: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
-	87,  // 80: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
-	8,   // 81: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 82: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 83: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
-	88,  // 84: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
-	8,   // 85: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 86: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
-	8,   // 87: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
-	79,  // 88: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 89: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	79,  // 90: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
-	8,   // 91: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 92: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
-	89,  // 93: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
-	8,   // 94: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
-	81,  // 95: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 96: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 97: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
-	75,  // 98: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
-	8,   // 99: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
-	13,  // 100: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
-	70,  // 101: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
-	70,  // 102: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
-	70,  // 103: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
-	80,  // 104: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
-	54,  // 105: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
-	86,  // 106: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
-	8,   // 107: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
-	58,  // 108: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
-	75,  // 109: familytime.referral.v1.DuplicateNotErased.state:type_name -> familytime.referral.v1.ReferralState
-	81,  // 110: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
-	8,   // 111: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
-	8,   // 112: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
-	70,  // 113: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
-	65,  // 114: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
-	70,  // 115: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
-	69,  // 116: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
-	68,  // 117: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
-	90,  // 118: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
-	91,  // 119: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
-	17,  // 120: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
-	19,  // 121: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
-	21,  // 122: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
-	23,  // 123: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
-	25,  // 124: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
-	27,  // 125: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
-	31,  // 126: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
-	33,  // 127: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
-	29,  // 128: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
-	35,  // 129: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
-	37,  // 130: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
-	39,  // 131: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
-	41,  // 132: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
-	43,  // 133: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
-	45,  // 134: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
-	59,  // 135: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
-	61,  // 136: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
-	47,  // 137: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
-	49,  // 138: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
-	51,  // 139: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
-	53,  // 140: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
-	56,  // 141: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
-	63,  // 142: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
-	66,  // 143: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
-	18,  // 144: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
-	20,  // 145: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
-	22,  // 146: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
-	24,  // 147: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
-	26,  // 148: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
-	28,  // 149: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
-	32,  // 150: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
-	34,  // 151: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
-	30,  // 152: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
-	36,  // 153: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
-	38,  // 154: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
-	40,  // 155: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
-	42,  // 156: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
-	44,  // 157: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
-	46,  // 158: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
-	60,  // 159: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
-	62,  // 160: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
-	48,  // 161: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
-	50,  // 162: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
-	52,  // 163: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
-	55,  // 164: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
-	57,  // 165: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
-	64,  // 166: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
-	67,  // 167: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
-	144, // [144:168] is the sub-list for method output_type
-	120, // [120:144] is the sub-list for method input_type
-	120, // [120:120] is the sub-list for extension type_name
-	120, // [120:120] is the sub-list for extension extendee
-	0,   // [0:120] is the sub-list for field type_name
+	70,  // 69: familytime.referral.v1.SubmitSecondPartyApplicationResponse.children_come_of_age_on:type_name -> familytime.common.v1.Date
+	5,   // 70: familytime.referral.v1.AmendReferralRequest.details:type_name -> familytime.referral.v1.ReferralDetails
+	8,   // 71: familytime.referral.v1.AmendReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 72: familytime.referral.v1.AmendReferralResponse.children_come_of_age_on:type_name -> familytime.common.v1.Date
+	78,  // 73: familytime.referral.v1.RecordScreeningRequest.rating:type_name -> familytime.referral.v1.RiskRating
+	8,   // 74: familytime.referral.v1.RecordScreeningResponse.referral:type_name -> familytime.referral.v1.Referral
+	77,  // 75: familytime.referral.v1.AcceptReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 76: familytime.referral.v1.AcceptReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 77: familytime.referral.v1.AcceptReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	77,  // 78: familytime.referral.v1.WaitlistReferralRequest.service_type:type_name -> familytime.common.v1.ServiceType
+	8,   // 79: familytime.referral.v1.WaitlistReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 80: familytime.referral.v1.WaitlistReferralResponse.centre_accreditation_ran_out_on:type_name -> familytime.common.v1.Date
+	87,  // 81: familytime.referral.v1.DeclineReferralRequest.reason:type_name -> familytime.referral.v1.DeclineReason
+	8,   // 82: familytime.referral.v1.DeclineReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 83: familytime.referral.v1.CheckPossibleDuplicateResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 84: familytime.referral.v1.ConfirmSameChildResponse.referral:type_name -> familytime.referral.v1.Referral
+	88,  // 85: familytime.referral.v1.WithdrawReferralRequest.withdrawn_by:type_name -> familytime.referral.v1.WithdrawnBy
+	8,   // 86: familytime.referral.v1.WithdrawReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 87: familytime.referral.v1.RecordPreVisitRequest.visited_on:type_name -> familytime.common.v1.Date
+	8,   // 88: familytime.referral.v1.RecordPreVisitResponse.referral:type_name -> familytime.referral.v1.Referral
+	79,  // 89: familytime.referral.v1.AgreeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 90: familytime.referral.v1.AgreeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	79,  // 91: familytime.referral.v1.ChangeArrangementRequest.arrangement:type_name -> familytime.referral.v1.Arrangement
+	8,   // 92: familytime.referral.v1.ChangeArrangementResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 93: familytime.referral.v1.RecordReviewRequest.held_on:type_name -> familytime.common.v1.Date
+	89,  // 94: familytime.referral.v1.RecordReviewRequest.decision:type_name -> familytime.referral.v1.ReviewDecision
+	8,   // 95: familytime.referral.v1.RecordReviewResponse.referral:type_name -> familytime.referral.v1.Referral
+	81,  // 96: familytime.referral.v1.EndCaseRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 97: familytime.referral.v1.EndCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 98: familytime.referral.v1.GetReferralResponse.referral:type_name -> familytime.referral.v1.Referral
+	75,  // 99: familytime.referral.v1.ListReferralsRequest.state:type_name -> familytime.referral.v1.ReferralState
+	8,   // 100: familytime.referral.v1.ListReferralsResponse.referrals:type_name -> familytime.referral.v1.Referral
+	13,  // 101: familytime.referral.v1.GetFamilyResponse.family:type_name -> familytime.referral.v1.Family
+	70,  // 102: familytime.referral.v1.ListReviewsDueRequest.due_by:type_name -> familytime.common.v1.Date
+	70,  // 103: familytime.referral.v1.ReviewDue.due_on:type_name -> familytime.common.v1.Date
+	70,  // 104: familytime.referral.v1.ReviewDue.first_session_on:type_name -> familytime.common.v1.Date
+	80,  // 105: familytime.referral.v1.ReviewDue.supported_contact_term:type_name -> familytime.referral.v1.SupportedContactTerm
+	54,  // 106: familytime.referral.v1.ListReviewsDueResponse.reviews:type_name -> familytime.referral.v1.ReviewDue
+	86,  // 107: familytime.referral.v1.EraseFamilyRequest.reason:type_name -> familytime.referral.v1.ErasureReason
+	8,   // 108: familytime.referral.v1.EraseFamilyResponse.referral:type_name -> familytime.referral.v1.Referral
+	58,  // 109: familytime.referral.v1.EraseFamilyResponse.duplicates_not_erased:type_name -> familytime.referral.v1.DuplicateNotErased
+	75,  // 110: familytime.referral.v1.DuplicateNotErased.state:type_name -> familytime.referral.v1.ReferralState
+	81,  // 111: familytime.referral.v1.CorrectCaseEndingRequest.outcome:type_name -> familytime.referral.v1.CaseOutcome
+	8,   // 112: familytime.referral.v1.CorrectCaseEndingResponse.referral:type_name -> familytime.referral.v1.Referral
+	8,   // 113: familytime.referral.v1.ReopenCaseResponse.referral:type_name -> familytime.referral.v1.Referral
+	70,  // 114: familytime.referral.v1.GetDoorNamesRequest.day:type_name -> familytime.common.v1.Date
+	65,  // 115: familytime.referral.v1.GetDoorNamesResponse.names:type_name -> familytime.referral.v1.DoorName
+	70,  // 116: familytime.referral.v1.GetDoorNamesResponse.day:type_name -> familytime.common.v1.Date
+	69,  // 117: familytime.referral.v1.DoorName.role:type_name -> familytime.referral.v1.AdultRole
+	68,  // 118: familytime.referral.v1.GetReferralStandingResponse.standing:type_name -> familytime.referral.v1.ReferralStanding
+	90,  // 119: familytime.referral.v1.ReferralStanding.state:type_name -> familytime.referral.v1.StandingState
+	91,  // 120: familytime.referral.v1.ReferralStanding.decline_reason:type_name -> familytime.referral.v1.StandingDeclineReason
+	17,  // 121: familytime.referral.v1.ReferralService.SubmitReferral:input_type -> familytime.referral.v1.SubmitReferralRequest
+	19,  // 122: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:input_type -> familytime.referral.v1.SubmitSecondPartyApplicationRequest
+	21,  // 123: familytime.referral.v1.ReferralService.AmendReferral:input_type -> familytime.referral.v1.AmendReferralRequest
+	23,  // 124: familytime.referral.v1.ReferralService.RecordScreening:input_type -> familytime.referral.v1.RecordScreeningRequest
+	25,  // 125: familytime.referral.v1.ReferralService.AcceptReferral:input_type -> familytime.referral.v1.AcceptReferralRequest
+	27,  // 126: familytime.referral.v1.ReferralService.WaitlistReferral:input_type -> familytime.referral.v1.WaitlistReferralRequest
+	31,  // 127: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:input_type -> familytime.referral.v1.CheckPossibleDuplicateRequest
+	33,  // 128: familytime.referral.v1.ReferralService.ConfirmSameChild:input_type -> familytime.referral.v1.ConfirmSameChildRequest
+	29,  // 129: familytime.referral.v1.ReferralService.DeclineReferral:input_type -> familytime.referral.v1.DeclineReferralRequest
+	35,  // 130: familytime.referral.v1.ReferralService.WithdrawReferral:input_type -> familytime.referral.v1.WithdrawReferralRequest
+	37,  // 131: familytime.referral.v1.ReferralService.RecordPreVisit:input_type -> familytime.referral.v1.RecordPreVisitRequest
+	39,  // 132: familytime.referral.v1.ReferralService.AgreeArrangement:input_type -> familytime.referral.v1.AgreeArrangementRequest
+	41,  // 133: familytime.referral.v1.ReferralService.ChangeArrangement:input_type -> familytime.referral.v1.ChangeArrangementRequest
+	43,  // 134: familytime.referral.v1.ReferralService.RecordReview:input_type -> familytime.referral.v1.RecordReviewRequest
+	45,  // 135: familytime.referral.v1.ReferralService.EndCase:input_type -> familytime.referral.v1.EndCaseRequest
+	59,  // 136: familytime.referral.v1.ReferralService.CorrectCaseEnding:input_type -> familytime.referral.v1.CorrectCaseEndingRequest
+	61,  // 137: familytime.referral.v1.ReferralService.ReopenCase:input_type -> familytime.referral.v1.ReopenCaseRequest
+	47,  // 138: familytime.referral.v1.ReferralService.GetReferral:input_type -> familytime.referral.v1.GetReferralRequest
+	49,  // 139: familytime.referral.v1.ReferralService.ListReferrals:input_type -> familytime.referral.v1.ListReferralsRequest
+	51,  // 140: familytime.referral.v1.ReferralService.GetFamily:input_type -> familytime.referral.v1.GetFamilyRequest
+	53,  // 141: familytime.referral.v1.ReferralService.ListReviewsDue:input_type -> familytime.referral.v1.ListReviewsDueRequest
+	56,  // 142: familytime.referral.v1.ReferralService.EraseFamily:input_type -> familytime.referral.v1.EraseFamilyRequest
+	63,  // 143: familytime.referral.v1.ReferralService.GetDoorNames:input_type -> familytime.referral.v1.GetDoorNamesRequest
+	66,  // 144: familytime.referral.v1.ReferralService.GetReferralStanding:input_type -> familytime.referral.v1.GetReferralStandingRequest
+	18,  // 145: familytime.referral.v1.ReferralService.SubmitReferral:output_type -> familytime.referral.v1.SubmitReferralResponse
+	20,  // 146: familytime.referral.v1.ReferralService.SubmitSecondPartyApplication:output_type -> familytime.referral.v1.SubmitSecondPartyApplicationResponse
+	22,  // 147: familytime.referral.v1.ReferralService.AmendReferral:output_type -> familytime.referral.v1.AmendReferralResponse
+	24,  // 148: familytime.referral.v1.ReferralService.RecordScreening:output_type -> familytime.referral.v1.RecordScreeningResponse
+	26,  // 149: familytime.referral.v1.ReferralService.AcceptReferral:output_type -> familytime.referral.v1.AcceptReferralResponse
+	28,  // 150: familytime.referral.v1.ReferralService.WaitlistReferral:output_type -> familytime.referral.v1.WaitlistReferralResponse
+	32,  // 151: familytime.referral.v1.ReferralService.CheckPossibleDuplicate:output_type -> familytime.referral.v1.CheckPossibleDuplicateResponse
+	34,  // 152: familytime.referral.v1.ReferralService.ConfirmSameChild:output_type -> familytime.referral.v1.ConfirmSameChildResponse
+	30,  // 153: familytime.referral.v1.ReferralService.DeclineReferral:output_type -> familytime.referral.v1.DeclineReferralResponse
+	36,  // 154: familytime.referral.v1.ReferralService.WithdrawReferral:output_type -> familytime.referral.v1.WithdrawReferralResponse
+	38,  // 155: familytime.referral.v1.ReferralService.RecordPreVisit:output_type -> familytime.referral.v1.RecordPreVisitResponse
+	40,  // 156: familytime.referral.v1.ReferralService.AgreeArrangement:output_type -> familytime.referral.v1.AgreeArrangementResponse
+	42,  // 157: familytime.referral.v1.ReferralService.ChangeArrangement:output_type -> familytime.referral.v1.ChangeArrangementResponse
+	44,  // 158: familytime.referral.v1.ReferralService.RecordReview:output_type -> familytime.referral.v1.RecordReviewResponse
+	46,  // 159: familytime.referral.v1.ReferralService.EndCase:output_type -> familytime.referral.v1.EndCaseResponse
+	60,  // 160: familytime.referral.v1.ReferralService.CorrectCaseEnding:output_type -> familytime.referral.v1.CorrectCaseEndingResponse
+	62,  // 161: familytime.referral.v1.ReferralService.ReopenCase:output_type -> familytime.referral.v1.ReopenCaseResponse
+	48,  // 162: familytime.referral.v1.ReferralService.GetReferral:output_type -> familytime.referral.v1.GetReferralResponse
+	50,  // 163: familytime.referral.v1.ReferralService.ListReferrals:output_type -> familytime.referral.v1.ListReferralsResponse
+	52,  // 164: familytime.referral.v1.ReferralService.GetFamily:output_type -> familytime.referral.v1.GetFamilyResponse
+	55,  // 165: familytime.referral.v1.ReferralService.ListReviewsDue:output_type -> familytime.referral.v1.ListReviewsDueResponse
+	57,  // 166: familytime.referral.v1.ReferralService.EraseFamily:output_type -> familytime.referral.v1.EraseFamilyResponse
+	64,  // 167: familytime.referral.v1.ReferralService.GetDoorNames:output_type -> familytime.referral.v1.GetDoorNamesResponse
+	67,  // 168: familytime.referral.v1.ReferralService.GetReferralStanding:output_type -> familytime.referral.v1.GetReferralStandingResponse
+	145, // [145:169] is the sub-list for method output_type
+	121, // [121:145] is the sub-list for method input_type
+	121, // [121:121] is the sub-list for extension type_name
+	121, // [121:121] is the sub-list for extension extendee
+	0,   // [0:121] is the sub-list for field type_name
 }
 
 func init() { file_familytime_referral_v1_referral_proto_init() }

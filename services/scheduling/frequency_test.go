@@ -79,6 +79,29 @@ func TestAFamilyIsBookedNoCloserThanItsArrangementsFrequency(t *testing.T) {
 			Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: 60, Stagger: &referralv1.Stagger{}}})
 	_, err = bookOn(5)
 	require.NoError(t, err, "weekly from now on")
+
+	// Review 89: "other" (another pattern agreed with the family) checks no gap. It was carried as
+	// unspecified, which an arrangement change reads as "the frequency agreed stands": a family
+	// changed from monthly to "other" was still refused as monthly. A change to "other" is now
+	// noted, and taken, once.
+	change := func(frequency referralv1.ContactFrequency) {
+		g.publishReferral(t, f, g.centre, &referralv1.ArrangementChanged{ReferralId: f.referral.String(), FamilyId: f.id.String(),
+			CentreId: g.centre.String(), ChangedOn: date(saturday(0)),
+			Arrangement: &referralv1.Arrangement{ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPPORTED,
+				Frequency: frequency, SessionMinutes: 60, Stagger: &referralv1.Stagger{}}})
+	}
+	change(referralv1.ContactFrequency_CONTACT_FREQUENCY_MONTHLY)
+	_, err = bookOn(4)
+	code, reason := field(err)
+	require.Equal(t, codes.FailedPrecondition, code, "%v", err)
+	require.Equal(t, "TOO_SOON_FOR_FREQUENCY", reason, "monthly: a week after the session of 31 January")
+	change(referralv1.ContactFrequency_CONTACT_FREQUENCY_OTHER)
+	_, err = bookOn(4)
+	require.NoError(t, err, "another pattern agreed: no gap checked")
+	noted := g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1 AND event_type LIKE '%ArrangementChangeNoted'", "family-"+f.id.String())
+	change(referralv1.ContactFrequency_CONTACT_FREQUENCY_OTHER)
+	require.Equal(t, noted, g.count(t, "SELECT count(*) FROM events WHERE stream_id = $1 AND event_type LIKE '%ArrangementChangeNoted'",
+		"family-"+f.id.String()), "the same arrangement again notes nothing")
 }
 
 // Review 52: the dates TOO_SOON_FOR_FREQUENCY suggested were the near session's date plus or

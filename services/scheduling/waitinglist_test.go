@@ -574,9 +574,11 @@ func TestAPlaceIsOfferedToNoMoreFamiliesThanItTakes(t *testing.T) {
 func TestAFamilyPutBackForAnotherKindJoinsAtTheEndAndTheListShowsOffers(t *testing.T) {
 	g := newRig(t, monday)
 	pattern, rooms := g.timetable(t, saturday(0), true, 1)
-	supervised := g.ready(t, 1, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)[0]
+	// Only waitlisted: a family accepted or ready waits only for the kind it was accepted for,
+	// and is never put back for another (decision 422).
+	waitlisted, referral := g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED)
+	supervised := family{id: waitlisted, referral: referral}
 	supported := g.ready(t, 2, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
-	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, supervised)
 	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, supported...)
 	c := g.client(t, auth.RoleCoordinator)
 	g.clock.Set(london(2026, 1, 12, 10, 0))
@@ -802,8 +804,13 @@ func TestAFamilyWaitsOnlyForAKindTheCentreOffers(t *testing.T) {
 // kind could not be put right); left out, the kind it waits for is kept.
 func TestAFamilyWaitingForTheWrongKindIsPutRightAtTheEnd(t *testing.T) {
 	g := newRig(t, monday)
-	fams := g.ready(t, 3, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
-	g.joinAs(t, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED, fams...)
+	// Only waitlisted: a family accepted or ready waits only for the kind it was accepted for
+	// (decision 422).
+	fams := make([]family, 3)
+	for i := range fams {
+		g.clock.Set(g.clock.Now().AddDate(0, 0, 1))
+		fams[i].id, fams[i].referral = g.waitlist(t, g.centre, commonv1.ServiceType_SERVICE_TYPE_SUPPORTED)
+	}
 	c := g.client(t, auth.RoleCoordinator)
 	resp, err := c.JoinWaitingList(t.Context(), &schedulingv1.JoinWaitingListRequest{CentreId: g.centre.String(), FamilyId: fams[0].id.String(),
 		ServiceType: commonv1.ServiceType_SERVICE_TYPE_SUPERVISED, RequestId: uuid.NewString()})

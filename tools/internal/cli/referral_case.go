@@ -533,7 +533,7 @@ and bookings already made keep their times.`,
 	})
 	f := cmd.Flags()
 	f.StringVar(&serviceFlag, "service", "", "the kind of contact: "+enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
-	f.StringVar(&frequencyFlag, "frequency", "", "how often: "+enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name))
+	f.StringVar(&frequencyFlag, "frequency", "", frequencyUsage)
 	f.Int32Var(&minutes, "minutes", 0, "how long each session lasts, in minutes (15-480)")
 	f.Int32Var(&arrive, "arrive-before", 15, "minutes the visiting parent arrives before the children (10-60)")
 	f.Int32Var(&leave, "leave-after", 15, "minutes the visiting parent leaves after the children (10-60)")
@@ -547,6 +547,10 @@ and bookings already made keep their times.`,
 
 // arrangementFlags are the flags that change an agreed arrangement, each optional: what is not given
 // stays as agreed.
+// frequencyUsage says what each frequency lets scheduling book (decision 422).
+var frequencyUsage = "how often: " + enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name) +
+	" (sessions booked at least 7, 14 or 28 days apart; other: another pattern agreed with the family, no gap checked beyond one session a day)"
+
 var arrangementFlags = []string{"service", "frequency", "minutes", "arrive-before", "leave-after"}
 
 func (r *referralCommand) changeArrangementCommand() *cobra.Command {
@@ -651,7 +655,7 @@ with familytime referral arrangement.`,
 	f := cmd.Flags()
 	f.StringVar(&serviceFlag, "service", "", "the kind of contact, which must stay the one agreed (a step down is a case outcome): "+
 		enumNames("SERVICE_TYPE_", commonv1.ServiceType_name))
-	f.StringVar(&frequencyFlag, "frequency", "", "how often: "+enumNames("CONTACT_FREQUENCY_", referralv1.ContactFrequency_name))
+	f.StringVar(&frequencyFlag, "frequency", "", frequencyUsage)
 	f.Int32Var(&minutes, "minutes", 0, "how long each session lasts, in minutes (15-480)")
 	f.Int32Var(&arrive, "arrive-before", 0, "minutes the visiting parent arrives before the children (10-60)")
 	f.Int32Var(&leave, "leave-after", 0, "minutes the visiting parent leaves after the children (10-60)")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/protobuf/proto"
 
 	commonv1 "github.com/familytime/familytime/proto/gen/go/familytime/common/v1"
@@ -455,7 +456,7 @@ its sections without their text: each says "text erased with the family's person
 				index := recipient - 1
 				req.RecipientIndex = &index
 			}
-			return s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
+			err := s.call(cmd, func(c safeguardingv1.SafeguardingServiceClient) error {
 				resp, err := c.GetReport(cmd.Context(), req)
 				if err != nil {
 					return err
@@ -511,6 +512,10 @@ its sections without their text: each says "text erased with the family's person
 				}
 				return nil
 			})
+			if req.RecipientIndex != nil {
+				return noSuchRecipient(err, recipient)
+			}
+			return err
 		},
 	}
 	cmd.Flags().StringVar(&purpose, "purpose", "", "why you read it, in words (at least 3 letters or digits, one a letter; recorded)")
@@ -692,4 +697,14 @@ func printLeftOut(cmd *cobra.Command, w io.Writer, out *output, sections []*safe
 	for _, warning := range warnings {
 		warnOnStderr(cmd, warning)
 	}
+}
+
+// noSuchRecipient says, of a refusal naming no recipient at the number --recipient gave, where the
+// numbers are read (review 89 L4: "recipient not found" alone left the reader guessing them).
+func noSuchRecipient(err error, recipient int32) error {
+	if r, ok := err.(*refusal); ok && r.status.Code() == codes.NotFound && strings.HasPrefix(r.status.Message(), "recipient") {
+		r.text += fmt.Sprintf("; the distribution list has no recipient %d: the whole report (the same command without "+
+			"--recipient) lists them, numbered in its # column", recipient)
+	}
+	return err
 }

@@ -1845,7 +1845,10 @@ orders it), not to the end, when it waits for the same kind of contact, which it
 place was kept for the kind it waited for. A family accepted by referral while holding an offer
 declines it the same way, back at its place; once its offer has lapsed it joins at the end, as
 any accepted family put on the list. Without --service a family holding no offer waits for the
-kind its referral was accepted or waitlisted for. A centre whose accreditation is suspended or
+kind its referral was accepted or waitlisted for. A family accepted, or made ready, waits only
+for the kind it was accepted for, the only kind it can be booked for: --service naming another is
+refused (NOT_THE_KIND_ACCEPTED, decision 422); a family only waitlisted may be put on the list for
+another kind. A centre whose accreditation is suspended or
 lapsed puts no family on its list (CENTRE_SUSPENDED, CENTRE_ACCREDITATION_LAPSED, as referral
 waitlist is refused there); a family declining a place offered to it still goes back to its place.`,
 		Args: cobra.NoArgs,

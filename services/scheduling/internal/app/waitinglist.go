@@ -81,6 +81,10 @@ func (a *App) JoinWaitingList(ctx context.Context, centre, family uuid.UUID, st 
 		// domestic-abuse finding on the list for handover; decision 168).
 		return 0, nil, domain.ErrSupportedContactRuledOut
 	}
+	if err := f.NotTheKindAccepted(st); err != nil {
+		// Nor one it could never be booked into (review 89; decision 422).
+		return 0, nil, err
+	}
 	expected := w.Version()
 	pos, events, err := w.Join(family, st, a.now())
 	if err != nil {

@@ -132,6 +132,13 @@ var (
 		"assessment, the family has supervised contact only, so this contact does not go ahead. Ask the centre's safeguarding lead for "+
 		"a risk assessment of the family (familytime safeguarding risk --family); sessions already booked stand and go ahead once it "+
 		"is recorded, unless it finds domestic abuse, which cancels them")
+	// ErrNotTheKindAccepted means the family would wait for a kind of contact other than the one it
+	// was accepted for: its arrangement must be of that kind, and once ready it keeps it (referral's
+	// SERVICE_TYPE_FIXED), so a place of another kind could be offered to it and never booked
+	// (review 89 put a family accepted for supervised contact after a domestic-abuse finding on the
+	// list for supported contact, and the shared room's place was offered to it). KindAccepted words it.
+	ErrNotTheKindAccepted = problem.Rule("NOT_THE_KIND_ACCEPTED", "the family was accepted for another kind of contact, "+
+		"which is the only kind it can be booked for")
 )
 
 // Stagger is how many minutes the visiting parent arrives before and leaves after the children.
@@ -618,6 +625,34 @@ func (f *Family) WaitsFor(listed commonv1.ServiceType) commonv1.ServiceType {
 	return commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
 }
 
+// KindAccepted is the only kind of contact the family can be booked for once accepted: the kind
+// it was made ready for, else the kind referral accepted it for. Unspecified while the family is
+// only waitlisted (its acceptance may name another kind, which referral checks against the
+// screening) or its kind is not known (events from before kinds were recorded).
+func (f *Family) KindAccepted() commonv1.ServiceType {
+	switch {
+	case f.ready != nil:
+		return f.ready.ServiceType
+	case f.referred != nil && f.referred.Decision == schedulingv1.ReferralDecision_REFERRAL_DECISION_ACCEPTED:
+		return f.referred.ServiceType
+	}
+	return commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED
+}
+
+// NotTheKindAccepted refuses a family waiting for kind st when it was accepted for another
+// (ErrNotTheKindAccepted, naming both and the way on); nil for the kind accepted, or when either
+// kind is not known.
+func (f *Family) NotTheKindAccepted(st commonv1.ServiceType) error {
+	accepted := f.KindAccepted()
+	if accepted == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED || st == commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED || st == accepted {
+		return nil
+	}
+	return problem.Rule(ErrNotTheKindAccepted.Reason, fmt.Sprintf("the family was accepted for %s contact, the only kind it can be "+
+		"booked for (its arrangement keeps it), so it waits only for that kind, not %s: a place of another kind offered to it could "+
+		"never be booked. Put it on the list for %s contact (leave --service out); for another kind, its case ends and the family "+
+		"is referred again", words.Enum(accepted), words.Enum(st), words.Enum(accepted)))
+}
+
 // MayBeOffered says whether the family, waiting for the kind of contact listed (unspecified: see
 // WaitsFor), may be offered a place: not while a hold suspends its contact (ErrOnHold), nor a
 // place of a kind a domestic-abuse finding rules out, every kind but supervised
@@ -628,6 +663,9 @@ func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
 		return ErrOnHold
 	case f.RuledOut(f.WaitsFor(listed)):
 		return ErrSupportedContactRuledOut
+	case f.NotTheKindAccepted(f.WaitsFor(listed)) != nil:
+		// Waiting for it since before decision 422 refused the join.
+		return f.NotTheKindAccepted(f.WaitsFor(listed))
 	case f.DisclosureRulesOut(f.WaitsFor(listed)):
 		return ErrDisclosureNotWeighed
 	case !AtTheCentre(f.WaitsFor(listed)):

@@ -18,8 +18,8 @@ var ErrTooSoonForFrequency = problem.Rule("TOO_SOON_FOR_FREQUENCY", "the session
 
 // DaysApart is the fewest days between two of a family's sessions that frequency allows: 7 for
 // weekly, 14 for fortnightly, 28 for monthly (every four weeks, or once a calendar month: the
-// first Saturday of two months is 28 or 35 days apart). 0 for unspecified (not known, or another
-// pattern agreed with the family), where only one session a day is checked.
+// first Saturday of two months is 28 or 35 days apart). 0 for another pattern agreed with the
+// family ("other") or none known, where only one session a day is checked.
 func DaysApart(frequency schedulingv1.SessionFrequency) int {
 	switch frequency {
 	case schedulingv1.SessionFrequency_SESSION_FREQUENCY_WEEKLY:

@@ -50,7 +50,9 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	rule(t, err, "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED), "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")
-	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	require.False(t, g.family.RuledOut(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), "the finding leaves supervised contact")
+	// ... which this family, accepted for supported contact, cannot be booked for (decision 422).
+	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), "NOT_THE_KIND_ACCEPTED")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 
 	// Replayed, the events say the same.
@@ -108,7 +110,7 @@ func TestADomesticAbuseFindingRulesOutHandoverToo(t *testing.T) {
 	require.Contains(t, err.Error(), "leaves supervised contact only")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_VIRTUAL), "SUPPORTED_CONTACT_RULED_OUT")
-	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	require.False(t, g.family.RuledOut(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), "the finding leaves supervised contact")
 }
 
 // A disclosure carried to the family's referral (DisclosureNoted) stops supported contact until an
@@ -129,7 +131,7 @@ func TestADisclosureWaitsForAnAssessmentOnOrAfterIt(t *testing.T) {
 		schedulingv1.CancelledBy_CANCELLED_BY_CENTRE, jan)
 	rule(t, err, "DISCLOSURE_NOT_WEIGHED")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "DISCLOSURE_NOT_WEIGHED")
-	require.NoError(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED))
+	require.False(t, g.family.DisclosureRulesOut(commonv1.ServiceType_SERVICE_TYPE_SUPERVISED), "supervised contact is not stopped")
 	require.Equal(t, before, g.family.Version(), "a refusal records nothing")
 	require.True(t, g.family.DisclosureStops(booked))
 

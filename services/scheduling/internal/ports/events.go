@@ -343,9 +343,13 @@ func SafeguardingEvents(a *app.App) bus.Handler {
 }
 
 // frequency is referral's agreed frequency as scheduling checks it (domain.DaysApart): another
-// pattern agreed with the family ("other") is not checked, as none known.
+// pattern agreed with the family ("other") is not checked. It is its own value, not unspecified:
+// an arrangement change saying unspecified keeps the frequency agreed, so "other" mapped to it
+// never replaced a weekly one (review 89).
 func frequency(f referralv1.ContactFrequency) schedulingv1.SessionFrequency {
 	switch f {
+	case referralv1.ContactFrequency_CONTACT_FREQUENCY_OTHER:
+		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_OTHER
 	case referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY:
 		return schedulingv1.SessionFrequency_SESSION_FREQUENCY_WEEKLY
 	case referralv1.ContactFrequency_CONTACT_FREQUENCY_FORTNIGHTLY:

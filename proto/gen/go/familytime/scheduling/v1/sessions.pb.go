@@ -882,8 +882,9 @@ func (OutOfTurnReason) EnumDescriptor() ([]byte, []int) {
 type SessionFrequency int32
 
 const (
-	// Not known (noted before it was carried), or another pattern agreed with the family: no gap is
-	// checked beyond one session a day.
+	// Not known: no gap is checked beyond one session a day. An ArrangementChangeNoted that says none
+	// was noted before the frequency was carried, and leaves the one agreed standing; a readiness
+	// noted with none before SESSION_FREQUENCY_OTHER was carried may be of "other" (decision 422).
 	SessionFrequency_SESSION_FREQUENCY_UNSPECIFIED SessionFrequency = 0
 	// Every week: sessions at least 7 days apart.
 	SessionFrequency_SESSION_FREQUENCY_WEEKLY SessionFrequency = 1
@@ -891,6 +892,10 @@ const (
 	SessionFrequency_SESSION_FREQUENCY_FORTNIGHTLY SessionFrequency = 2
 	// Every four weeks or once a calendar month: sessions at least 28 days apart.
 	SessionFrequency_SESSION_FREQUENCY_MONTHLY SessionFrequency = 3
+	// Another pattern agreed with the family (referral's "other"): no gap is checked beyond one
+	// session a day. Told apart from unspecified so that a change to it replaces a checked frequency
+	// (decision 422, review 89).
+	SessionFrequency_SESSION_FREQUENCY_OTHER SessionFrequency = 4
 )
 
 // Enum value maps for SessionFrequency.
@@ -900,12 +905,14 @@ var (
 		1: "SESSION_FREQUENCY_WEEKLY",
 		2: "SESSION_FREQUENCY_FORTNIGHTLY",
 		3: "SESSION_FREQUENCY_MONTHLY",
+		4: "SESSION_FREQUENCY_OTHER",
 	}
 	SessionFrequency_value = map[string]int32{
 		"SESSION_FREQUENCY_UNSPECIFIED": 0,
 		"SESSION_FREQUENCY_WEEKLY":      1,
 		"SESSION_FREQUENCY_FORTNIGHTLY": 2,
 		"SESSION_FREQUENCY_MONTHLY":     3,
+		"SESSION_FREQUENCY_OTHER":       4,
 	}
 )
 
@@ -2252,12 +2259,13 @@ const file_familytime_scheduling_v1_sessions_proto_rawDesc = "" +
 	"\x1fOUT_OF_TURN_REASON_SAFEGUARDING\x10\x02\x12#\n" +
 	"\x1fOUT_OF_TURN_REASON_AVAILABILITY\x10\x03\x12\x1c\n" +
 	"\x18OUT_OF_TURN_REASON_NEEDS\x10\x04\x12\x1c\n" +
-	"\x18OUT_OF_TURN_REASON_OTHER\x10\x05*\x95\x01\n" +
+	"\x18OUT_OF_TURN_REASON_OTHER\x10\x05*\xb2\x01\n" +
 	"\x10SessionFrequency\x12!\n" +
 	"\x1dSESSION_FREQUENCY_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18SESSION_FREQUENCY_WEEKLY\x10\x01\x12!\n" +
 	"\x1dSESSION_FREQUENCY_FORTNIGHTLY\x10\x02\x12\x1d\n" +
-	"\x19SESSION_FREQUENCY_MONTHLY\x10\x03B\x84\x02\n" +
+	"\x19SESSION_FREQUENCY_MONTHLY\x10\x03\x12\x1b\n" +
+	"\x17SESSION_FREQUENCY_OTHER\x10\x04B\x84\x02\n" +
 	"\x1ccom.familytime.scheduling.v1B\rSessionsProtoP\x01ZSgithub.com/familytime/familytime/proto/gen/go/familytime/scheduling/v1;schedulingv1\xa2\x02\x03FSX\xaa\x02\x18Familytime.Scheduling.V1\xca\x02\x18Familytime\\Scheduling\\V1\xe2\x02$Familytime\\Scheduling\\V1\\GPBMetadata\xea\x02\x1aFamilytime::Scheduling::V1b\x06proto3"
 
 var (

@@ -276,6 +276,14 @@ func (r *Relay) publishing(ctx context.Context) error {
 				sentUpTo = cp
 			default:
 				r.log.WarnContext(ctx, "publish failed; retrying from checkpoint", "error", err, "backoff", backoff)
+				// A stream deleted while the service has events to send fails every publish, and
+				// only an idle relay checks its stream: review 90 saw a relay retry for minutes, a
+				// safeguarding hold never reaching scheduling, until a restart. A missing stream
+				// ends this lead; the next creates the stream (bus.EnsureStream) and publishes
+				// again from where it stands (checkStream), as at start.
+				if _, serr := r.js.Stream(ctx, r.stream); errors.Is(serr, jetstream.ErrStreamNotFound) {
+					return fmt.Errorf("publish: the stream %s is missing (deleted, or JetStream lost its store): %w", r.stream, serr)
+				}
 				wait.Sleep(ctx, backoff)
 				backoff = min(backoff*2, r.cfg.MaxBackoff)
 			}

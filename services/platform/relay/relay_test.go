@@ -723,4 +723,20 @@ func TestARelayRefillsALostStreamWithoutANewEvent(t *testing.T) {
 		}, 30*time.Second, 10*time.Millisecond, "the relay recreates its stream and publishes every event again")
 		requireExactlyOnceInOrder(t, g)
 	})
+
+	t.Run("busy", func(t *testing.T) {
+		// Review 90: the stream deleted while the service had an event to send. Every publish
+		// failed, only an idle relay checked its stream, and the relay retried until a restart.
+		// With the check a minute away, the failed publish itself finds the stream missing.
+		g.start(t)
+		caughtUp(t, g.relay, g.js, 7)
+		require.NoError(t, g.js.DeleteStream(t.Context(), bus.StreamName(service)))
+		_, err := g.store.Append(t.Context(), "counter-"+uuid.NewString(), eventstore.NoStream, event(t, 8))
+		require.NoError(t, err)
+		require.Eventually(t, func() bool {
+			s, err := g.js.Stream(t.Context(), bus.StreamName(service))
+			return err == nil && s.CachedInfo().State.Msgs == 8
+		}, 30*time.Second, 10*time.Millisecond, "the relay recreates its stream and publishes every event, the new one too")
+		requireExactlyOnceInOrder(t, g)
+	})
 }

@@ -80,7 +80,9 @@ On the dev platform it also compares each log with the service's stream on NATS:
 platform published (its bus MAC verifies) must be in the log as it was published. That finds what
 the chains cannot, a stream's last events or a whole stream deleted ("published to the bus but
 not in the log"). The other way round, every event the relay's checkpoint has passed must be on
-the bus ("in the log but never published"); those after it are the relay's lag, counted.
+the bus ("in the log but never published"); those after it are the relay's lag, counted. A bus
+stream missing or empty though the relay published to it is named as such ("the bus stream is
+missing"): JetStream lost it, and the relay publishes it again by itself within a minute.
 Messages on the subjects that the platform did not publish are counted.
 
 With the platform's bus key (the dev platform's, or --bus-key-file) it checks each event's MAC
@@ -309,8 +311,8 @@ const compareBatch = 1000
 // compare reads the service's JetStream stream and looks each event the platform published (its
 // MAC verifies) up in the log: one that is not there, or not as published, names its stream in
 // v.Broken. This sees what the chains cannot: a stream's last events deleted, or a whole stream
-// (review 18 deleted a hold's only event). A service whose stream is missing (a dev platform
-// from before reporting published its reads) has nothing to compare; a message the platform did
+// (review 18 deleted a hold's only event). A bus stream missing or empty is said lost if the relay
+// had published to it (lostStream); a message the platform did
 // not publish is counted in v.Foreign (consumers dead-letter it).
 func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.Pool, v *verifiedLog, progress io.Writer) error {
 	// Where the relay stood before the stream is read: everything up to there is in the stream
@@ -326,7 +328,8 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 	}
 	stream, err := b.js.Stream(ctx, bus.StreamName(service))
 	if errors.Is(err, jetstream.ErrStreamNotFound) {
-		return nil
+		// Review 90: a stream deleted was passed over without a word, and verify said all was well.
+		return lostStream(ctx, pool, relayed, bus.StreamName(service), "missing", v)
 	}
 	if err != nil {
 		return err
@@ -336,7 +339,7 @@ func (b *busCopies) compare(ctx context.Context, service string, pool *pgxpool.P
 		return err
 	}
 	if info.State.Msgs == 0 {
-		return onTheBus(ctx, pool, relayed, nil, v)
+		return lostStream(ctx, pool, relayed, bus.StreamName(service), "empty", v)
 	}
 	cons, err := b.js.OrderedConsumer(ctx, bus.StreamName(service), jetstream.OrderedConsumerConfig{})
 	if err != nil {
@@ -500,6 +503,28 @@ func onTheBus(ctx context.Context, pool *pgxpool.Pool, relayed checkpointText, s
 	return rows.Err()
 }
 
+// lostStream says of a service's bus stream found missing or empty (how) whether it lost events
+// the relay had published: those its checkpoint has passed, one finding for the whole stream, not
+// one per event stream the log holds; the others are the relay's lag. A service whose relay never
+// published (a dev platform from before reporting published its reads) has nothing to lose.
+func lostStream(ctx context.Context, pool *pgxpool.Pool, relayed checkpointText, busStream, how string, v *verifiedLog) error {
+	var passed, after int64
+	err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE $3 AND (tx_id, position) <= ($1::xid8, $2)),
+		count(*) FILTER (WHERE NOT ($3 AND (tx_id, position) <= ($1::xid8, $2))) FROM events`,
+		relayed.tx, relayed.position, relayed.found).Scan(&passed, &after)
+	if err != nil {
+		return err
+	}
+	v.Unpublished += after
+	if passed > 0 {
+		v.Broken = append(v.Broken, brokenStream{Stream: busStream, Reason: fmt.Sprintf("the bus stream is %s, though the relay "+
+			"published %d events of the log to it: JetStream lost them (the stream deleted, or its store lost). The relay creates "+
+			"the stream again and publishes them again by itself, within a minute; run verify again (docs/runbook.md, \"JetStream lost events\")",
+			how, passed)})
+	}
+	return nil
+}
+
 // bar is a progress bar of done out of total, with the count.
 func bar(done, total int64) string {
 	const width = 20
@@ -553,6 +578,10 @@ func printVerified(w io.Writer, logs []verifiedLog) {
 		}
 		fmt.Fprintf(w, "%s: %d events in %d streams%s: %d stream(s) BROKEN\n", v.Service, v.Events, v.Streams, compared, len(v.Broken))
 		for _, b := range v.Broken {
+			if b.Version == 0 { // a bus stream, not one of the log's (lostStream)
+				fmt.Fprintf(w, "  stream %s: %s\n", b.Stream, b.Reason)
+				continue
+			}
 			fmt.Fprintf(w, "  stream %s version %d: %s\n", b.Stream, b.Version, b.Reason)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +162,19 @@ func TestVerifyNamesAnEventTheRelayWasMovedPast(t *testing.T) {
 	require.NoError(t, onTheBus(t.Context(), db.OwnerPool(t), checkpointText{tx: "0"}, nil, &v))
 	require.Empty(t, v.Broken, "before the relay's first checkpoint nothing is missing")
 	require.Equal(t, int64(4), v.Unpublished)
+
+	// Review 90: a bus stream deleted was passed over, and verify said all was well. Missing (or
+	// empty) with the checkpoint past three events, it is one finding, naming the bus stream.
+	v = verifiedLog{}
+	require.NoError(t, lostStream(t.Context(), db.OwnerPool(t), relayed, "SCHEDULING", "missing", &v))
+	require.Len(t, v.Broken, 1)
+	require.Equal(t, "SCHEDULING", v.Broken[0].Stream)
+	require.Contains(t, v.Broken[0].Reason, "the bus stream is missing, though the relay published 3 events of the log to it: JetStream lost them")
+	require.Equal(t, int64(1), v.Unpublished, "%s is the relay's lag", after.StreamID)
+	var printed strings.Builder
+	printVerified(&printed, []verifiedLog{{Service: "scheduling", Events: 4, Streams: 4, Broken: v.Broken}})
+	require.Contains(t, printed.String(), "  stream SCHEDULING: the bus stream is missing")
+	v = verifiedLog{}
+	require.NoError(t, lostStream(t.Context(), db.OwnerPool(t), checkpointText{tx: "0"}, "SCHEDULING", "missing", &v))
+	require.Empty(t, v.Broken, "a relay that never published lost nothing")
 }

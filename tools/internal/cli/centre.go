@@ -297,6 +297,11 @@ func describe(err error) error {
 	if errors.As(err, &u) {
 		return &refusal{text: u.words(), status: u.GRPCStatus()}
 	}
+	var n *unreached
+	if errors.As(err, &n) {
+		// Its words end with its reason already (review 90 L1 read it twice).
+		return &refusal{text: n.words(), status: n.GRPCStatus()}
+	}
 	st := status.Convert(err)
 	var b strings.Builder
 	switch st.Code() {

@@ -155,7 +155,18 @@ func rotateDevKEK(ctx context.Context, info devserver.Info, progress func(servic
 		result.Services[svc] = st
 		return err
 	})
-	return result, err
+	if err != nil {
+		// Review 90 L5: a driver's "unexpected EOF" alone left the operator to guess what state the
+		// keys were in. Each key is re-wrapped in a transaction of its batch: it is under the old
+		// key or the new, never neither, and both key files are kept; each service re-wraps what is
+		// left by itself too (seal.RewrapLoop).
+		return result, fmt.Errorf("%w\nthe rotation stopped part-way: new key-encryption key %s is in place and wraps new family keys; "+
+			"the keys re-wrapped so far are under it, the others still under the old one, which is kept, so every family's data "+
+			"still opens and nothing is lost. The running services re-wrap what is left by themselves within 10 minutes; "+
+			"familytime keys status shows how many keys each key-encryption key still wraps (running keys rotate again adds "+
+			"another key and re-wraps every key under it)", err, id)
+	}
+	return result, nil
 }
 
 func devKeyStatus(ctx context.Context, info devserver.Info) ([]keyStoreStatus, error) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -127,5 +128,6 @@ func TestACommandThatNeverReachedThePlatformSaysNothingWasRecorded(t *testing.T)
 	require.Contains(t, err.Error(), "nothing was sent, so nothing was recorded")
 	require.NotContains(t, err.Error(), "may have been recorded")
 	require.Contains(t, err.Error(), "["+ReasonNotReached+"]")
+	require.Equal(t, 1, strings.Count(err.Error(), ReasonNotReached), "the reason once (review 90 L1): %s", err)
 	require.Equal(t, codes.Unavailable, status.Code(err))
 }

@@ -29,8 +29,9 @@ func TestAReplayAfterTheErasureGivesNothingOfTheFamilyBack(t *testing.T) {
 	ref := first.GetReferral()
 	require.NotZero(t, ref.GetChildren()[0].GetBirthMonth(), "the answer then gave the child's birth month")
 	w.withdraw(ref.GetReferralId())
-	_, err = admin.EraseFamily(ctx, &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: ref.GetFamilyId(),
-		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED})
+	erase := &referralv1.EraseFamilyRequest{RequestId: uuid.NewString(), FamilyId: ref.GetFamilyId(),
+		CentreId: w.centre.String(), Reason: referralv1.ErasureReason_ERASURE_REASON_ERASURE_REQUESTED}
+	_, err = admin.EraseFamily(ctx, erase)
 	require.NoError(t, err)
 
 	// Until referral's consumer carries the erasure out, the answer kept is masked as a read would
@@ -61,4 +62,21 @@ func TestAReplayAfterTheErasureGivesNothingOfTheFamilyBack(t *testing.T) {
 		(SELECT request_id::uuid FROM events WHERE family_id = $1)`, ref.GetFamilyId()), "no answer about the family is kept")
 	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM events WHERE event_type LIKE '%ReferralReceived' AND family_id = $1", ref.GetFamilyId()),
 		"the retry appended nothing")
+
+	// Review 90 L3: the erasure retried with its own request id (after OUTCOME_UNKNOWN, as the
+	// runbook says) is the same erasure, done: answered as a read gives the referral now, not
+	// told of "a new referral of the family". Another request id is told it was erased already.
+	require.Equal(t, 1, g.count(t, "SELECT count(*) FROM requests WHERE request_id = $1 AND outcome IS NULL", erase.GetRequestId()),
+		"the erasure's own answer went with the details it erased")
+	events := g.count(t, "SELECT count(*) FROM events")
+	retried, err := admin.EraseFamily(ctx, erase)
+	require.NoError(t, err)
+	require.True(t, retried.GetReferral().GetReplayed())
+	require.Equal(t, ref.GetReferralId(), retried.GetReferral().GetReferralId())
+	require.NotNil(t, retried.GetReferral().GetErasedOn(), "it says the family was erased, and when")
+	require.Equal(t, events, g.count(t, "SELECT count(*) FROM events"), "the retry appended nothing")
+	erase.RequestId = uuid.NewString()
+	_, err = admin.EraseFamily(ctx, erase)
+	refused(t, err, codes.FailedPrecondition, "FAMILY_ERASED")
+	require.Contains(t, status.Convert(err).Message(), "erased already")
 }

@@ -95,6 +95,16 @@ func Once[R proto.Message](ctx context.Context, store *eventstore.Store, req Req
 	}
 }
 
+// AnswerErasedError is a retry of a request carried out before the family's erasure, whose
+// recorded answer went with the family's personal details (decision 278): to its caller, the rule
+// FAMILY_ERASED. A service whose request is the erasure itself answers its retry as the erasure
+// done instead (review 90 L3: the retry was told of "a new referral of the family").
+type AnswerErasedError struct{ Rule *problem.RuleError }
+
+func (e *AnswerErasedError) Error() string { return e.Rule.Error() }
+
+func (e *AnswerErasedError) Unwrap() error { return e.Rule }
+
 func answered[R proto.Message](ctx context.Context, store *eventstore.Store, id uuid.UUID, fingerprint []byte) (R, bool, error) {
 	var zero R
 	outcome, found, err := store.Answered(ctx, id, fingerprint)
@@ -107,9 +117,9 @@ func answered[R proto.Message](ctx context.Context, store *eventstore.Store, id 
 		// same referral file sent again for the family, whose id the CLI makes from the file:
 		// review 64 finding 3, decision 348) is made with a new one. No record is named: the
 		// answer that named it is gone, and the id says nothing of the family.
-		return zero, false, problem.Rule("FAMILY_ERASED", "this request was carried out before the family's personal details were erased, and its answer went with them: "+
+		return zero, false, &AnswerErasedError{Rule: problem.Rule("FAMILY_ERASED", "this request was carried out before the family's personal details were erased, and its answer went with them: "+
 			"it is not carried out again, and its request id answers nothing more; a new request (a new referral of the family, say) "+
-			"is made with a new request id")
+			"is made with a new request id")}
 	}
 	if err != nil || !found {
 		return zero, false, err

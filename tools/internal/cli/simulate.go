@@ -42,7 +42,12 @@ cancels the family's bookings until it is lifted) and closes them all.
 
 It needs a dev platform on a simulated clock (familytime dev --clock simulated): it sets the
 date it books and records by moving that clock forward, and never waits in real time; each move
-first lets every event be published and consumed. The same --seed makes the same choices.
+first lets every event be published and consumed. The same --seed makes the same choices. The
+platform must hold no centres (a new data folder, not started with --seed): the simulation's
+ground truth is compared with the platform's national figures, so a platform already in use is
+refused before anything is recorded. Where the platform cannot give a place as asked (a room held
+for a family offered it from the waiting list, or no session left with room), the simulation
+waits, as a coordinator would, and tries again the next day.
 
 At the end it prints its own ground truth beside reporting's figures (GetFigures, exact) for
 every quarter and year it covers, nationally, by region and by centre, and exits non-zero if any

@@ -107,6 +107,35 @@ func TestSmallSimulationAgreesExactlyWithReporting(t *testing.T) {
 		require.Equal(t, 4.0, volunteers+supervisors/2, "%s: one volunteer or two supervisors a centre", c.Period)
 		require.Equal(t, 8+volunteers+supervisors, c.Truth[simulate.Key{Measure: "staff_at_end", Scope: "national"}], "%s: each centre's coordinator, door staff and lead", c.Period)
 	}
+
+	// Review 90 L2: a second simulation on the same platform would count the first's centres in
+	// the national figures it compares with. It is refused before anything is recorded.
+	_, err = simulate.Run(t.Context(), cfg, p, nil)
+	require.ErrorContains(t, err, "the platform already holds centres")
+	cs, err = simulate.Compare(t.Context(), p, res.Truth, cfg.From, cfg.To)
+	require.NoError(t, err)
+	for _, c := range cs {
+		require.Empty(t, c.Differ, "%s: the refused run changed nothing", c.Period)
+	}
+}
+
+// Review 90 M1: the simulation stopped on a place the platform would not give as the model
+// expected: released by no-shows when every session of it still to come was full, scheduling
+// offered it to nobody (NO_PLACE), and the model expected the first family waiting to be offered
+// it; at larger scales a family's own room, held for another family's offer, refused its next
+// booking (PLACE_ON_OFFER). Both now wait, as a coordinator would, and the figures still agree.
+// These six centres over two months stopped on 19 January before.
+func TestASimulationWaitsForAPlaceTheCentreCannotGiveYet(t *testing.T) {
+	_, p := startSimulated(t)
+	cfg := simulate.Config{Centres: 6, From: time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC),
+		Scale: 1, Seed: 7, Concurrency: 4}
+	res, err := simulate.Run(t.Context(), cfg, p, nil)
+	require.NoError(t, err)
+	cs, err := simulate.Compare(t.Context(), p, res.Truth, cfg.From, cfg.To)
+	require.NoError(t, err)
+	for _, c := range cs {
+		require.Empty(t, c.Differ, "%s: cells where reporting differs from the truth", c.Period)
+	}
 }
 
 // The demo seed's simulation (OpenAhead, decision 272): the centres' patterns stay open after

@@ -30,6 +30,19 @@ func (a *App) ErasedOn(ctx context.Context, id uuid.UUID) (*commonv1.Date, error
 	return s.GetErasedOn(), nil
 }
 
+// FamilysReferral is the family's referral (a family has one: docs/decisions.md 35) as
+// GetReferral reads it.
+func (a *App) FamilysReferral(ctx context.Context, family, centre uuid.UUID) (*referralv1.Referral, error) {
+	ids, err := a.referrals.ReferralsOfFamily(ctx, family)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, domain.ErrFamilyNotFound
+	}
+	return a.GetReferral(ctx, ids[0], centre)
+}
+
 // GetReferral reads a referral of the centre (no personal details).
 func (a *App) GetReferral(ctx context.Context, id, centre uuid.UUID) (*referralv1.Referral, error) {
 	s, owner, err := a.referrals.Get(ctx, id)

@@ -394,7 +394,7 @@ func (s *Server) ReopenCase(ctx context.Context, req *referralv1.ReopenCaseReque
 // EraseFamily records the erasure of a family's personal data; the keys are destroyed on the event.
 func (s *Server) EraseFamily(ctx context.Context, req *referralv1.EraseFamilyRequest) (*referralv1.EraseFamilyResponse, error) {
 	var others []*referralv1.DuplicateNotErased
-	return once(ctx, s, req, func(r *referralv1.Referral) *referralv1.EraseFamilyResponse {
+	resp, err := once(ctx, s, req, func(r *referralv1.Referral) *referralv1.EraseFamilyResponse {
 		return &referralv1.EraseFamilyResponse{Referral: r, DuplicatesNotErased: others}
 	}, func(ctx context.Context, md eventstore.Metadata) (app.Decision, error) {
 		dec, err := s.app.EraseFamily(ctx, id(req.GetFamilyId()), id(req.GetCentreId()), req.GetReason(), md)
@@ -405,6 +405,20 @@ func (s *Server) EraseFamily(ctx context.Context, req *referralv1.EraseFamilyReq
 		}
 		return dec, err
 	})
+	if gone, ok := errors.AsType[*command.AnswerErasedError](err); ok {
+		// This erasure, retried with its request id (after OUTCOME_UNKNOWN, as the runbook says):
+		// the answer it recorded went with the details it erased (decision 278). It is the same
+		// erasure, done, and answered as a read gives the referral now: erased, and when (review
+		// 90 L3 was told of "a new referral of the family"). The possible duplicates not erased
+		// went with the answer: the family's referral names them to a read no more.
+		r, rerr := s.app.FamilysReferral(ctx, id(req.GetFamilyId()), id(req.GetCentreId()))
+		if rerr != nil || r.GetErasedOn() == nil {
+			return nil, gone
+		}
+		r.Replayed = true
+		return &referralv1.EraseFamilyResponse{Referral: r}, nil
+	}
+	return resp, err
 }
 
 // GetReferral reads one referral, without personal details.

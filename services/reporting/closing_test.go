@@ -111,6 +111,21 @@ func TestAClosedPeriodsPublishedFiguresAreFixedAtItsCutoff(t *testing.T) {
 	complete(late)
 	g.settle(t)
 	require.NoError(t, sim.Set(time.Date(2027, 1, 9, 10, 0, 0, 0, time.UTC)))
+
+	// Review 90 M3: while reporting is behind the services' streams (here a source stream parked
+	// at an event it could not handle), the closing would keep the month without what it has not
+	// handled, for good. It is refused, changing nothing, until reporting has caught up.
+	parked := uuid.NewString()
+	_, err = g.owner.Exec(t.Context(), `INSERT INTO parked_streams (consumer, stream_id, event_id, version, reason)
+		VALUES ('reporting-scheduling', $1, $2, 1, 'a test poison')`, "family-"+parked, parked)
+	require.NoError(t, err)
+	_, err = ask(quarter, 4, true)
+	require.Equal(t, "FIGURES_CATCHING_UP", reasonOf(err), "%v", err)
+	require.Contains(t, err.Error(), "each month from January 2026 to December 2026 is published once")
+	require.Contains(t, err.Error(), "1 source streams parked")
+	require.Zero(t, g.count(t, "SELECT count(*) FROM public.month_closings"), "nothing closed")
+	_, err = g.owner.Exec(t.Context(), "UPDATE parked_streams SET released_at = now() WHERE stream_id = $1", "family-"+parked)
+	require.NoError(t, err)
 	q4, december := published(quarter, 4), published(month, 12)
 	require.Equal(t, "9", shown(quarter, 4, true, "sessions_attended", a), "A's 8 sessions of 12 December and the one typed in within the grace")
 	require.Equal(t, "11", shown(quarter, 4, true, "sessions_booked", a))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 
@@ -48,6 +49,9 @@ type Service struct {
 	api       *ports.Server
 	consumers []*bus.Consumer
 	relay     *relay.Relay
+	// pool and consumerNames are what behind reads the parked streams with.
+	pool          *pgxpool.Pool
+	consumerNames []string
 }
 
 // New builds the service on its dependencies: a consumer of every event of each service's
@@ -76,22 +80,42 @@ func New(d host.Deps) (host.Service, error) {
 			return staff.Kept(ctx, d.Pool, centre)
 		},
 		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories and figures"}
-	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate, relay: r}
+	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate, relay: r, pool: d.Pool}
 	for _, svc := range app.Services {
 		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
 		if err != nil {
 			return nil, err
 		}
-		s.consumers = append(s.consumers, c)
+		s.consumers, s.consumerNames = append(s.consumers, c), append(s.consumerNames, ports.Consumer(svc))
 	}
 	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
 		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(true))
 	if err != nil {
 		return nil, err
 	}
-	s.consumers = append(s.consumers, c)
+	s.consumers, s.consumerNames = append(s.consumers, c), append(s.consumerNames, ports.StaffConsumer)
+	a.WatchConsumers(s.behind)
 	return s, nil
+}
+
+// behind is how far the live consumers are from the services' streams (app.Behind): their
+// unacknowledged events (bus.Consumer.Lag) and their parked source streams.
+func (s *Service) behind(ctx context.Context) (app.Behind, error) {
+	var b app.Behind
+	for i, c := range s.consumers {
+		lag, err := c.Lag(ctx)
+		if err != nil {
+			return b, err
+		}
+		parked, err := bus.Parked(ctx, s.pool, s.consumerNames[i])
+		if err != nil {
+			return b, err
+		}
+		b.Events += lag
+		b.Parked += len(parked)
+	}
+	return b, nil
 }
 
 // Register adds ReportingService to the server.

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -24,7 +25,22 @@ type App struct {
 	log      *eventstore.Store
 	today    func() time.Time
 	now      func() time.Time
+	// behind says how far the live consumers are from the services' streams (WatchConsumers);
+	// nil: not known, taken as caught up.
+	behind func(context.Context) (Behind, error)
 }
+
+// Behind is how far reporting's live consumers are from the services' streams: events published
+// and not yet handled, and source streams parked at a poison event until an operator releases
+// them (docs/runbook.md, "A parked stream").
+type Behind struct {
+	Events int64
+	Parked int
+}
+
+// WatchConsumers gives the app what says how far its live consumers are behind, once they exist
+// (they are made after it): a month is closed for publication only once they have caught up.
+func (a *App) WatchConsumers(behind func(context.Context) (Behind, error)) { a.behind = behind }
 
 // Deps are what the use cases work on.
 type Deps struct {

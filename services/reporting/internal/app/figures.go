@@ -334,7 +334,63 @@ func (a *App) closeMonths(ctx context.Context, year Period, today time.Time) err
 	if err != nil || len(open) == 0 {
 		return err
 	}
+	if err := a.caughtUp(ctx, open); err != nil {
+		return err
+	}
 	return a.figures.Close(ctx, open, a.now(), today)
+}
+
+// closeWait is how long a closing waits for the live consumers to catch up before it is refused.
+const closeWait = 5 * time.Second
+
+// caughtUp holds a month's closing until the live consumers have handled every event the
+// services published, none of their source streams parked: the closing keeps the month's
+// sessions as the projections hold them, for good (a rebuild never changes what was published),
+// so sessions recorded before it but not yet handled would never be published, and nothing would
+// say so (review 90 M3, with a relay stuck on a lost stream). A healthy platform is a moment
+// behind at most: the closing waits for it, up to closeWait, then is refused FIGURES_CATCHING_UP,
+// changing nothing; the next read after the consumers catch up closes the month.
+func (a *App) caughtUp(ctx context.Context, months []time.Time) error {
+	if a.behind == nil {
+		return nil
+	}
+	deadline := time.Now().Add(closeWait)
+	for {
+		b, err := a.behind(ctx)
+		if err != nil {
+			return fmt.Errorf("how far the consumers are behind: %w", err)
+		}
+		if b == (Behind{}) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return problem.Rule(ErrFiguresCatchingUp.Reason, fmt.Sprintf("%s is published once, as it stands when its figures are "+
+				"first read after its cutoff, and reporting has not yet handled everything the services recorded (%d events "+
+				"still to handle, %d source streams parked at an event it could not handle): it is not published until it has, "+
+				"so that nothing recorded for it is left out for good. Try again in a few minutes; if this persists, an "+
+				"operator sees docs/runbook.md (\"A parked stream\", \"JetStream lost events\")",
+				monthWords(months), b.Events, b.Parked))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// ErrFiguresCatchingUp refuses the first publication after a month's cutoff while the live
+// consumers are behind the services' streams (caughtUp words it).
+var ErrFiguresCatchingUp = problem.Rule("FIGURES_CATCHING_UP", "reporting has not yet handled everything the services recorded")
+
+// monthWords names the months to close, first to last: "December 2026", or "each month from
+// January 2026 to December 2026".
+func monthWords(months []time.Time) string {
+	first, last := slices.MinFunc(months, time.Time.Compare), slices.MaxFunc(months, time.Time.Compare)
+	if len(months) == 1 {
+		return first.Format("January 2006")
+	}
+	return "each month from " + first.Format("January 2006") + " to " + last.Format("January 2006")
 }
 
 // dated marks m's Source as selecting d, the date each row is counted on.

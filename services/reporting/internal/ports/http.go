@@ -180,6 +180,11 @@ func Dashboard(a *app.App) http.Handler {
 		case errors.As(err, &missing):
 			http.Error(w, "centre: reporting knows no centre "+centre.String(), http.StatusNotFound)
 			return
+		case errors.Is(err, app.ErrFiguresCatchingUp):
+			// Its words hold counts and a month, nothing about anyone.
+			w.Header().Set("Retry-After", "60")
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
 		case err != nil:
 			http.Error(w, "figures are unavailable", http.StatusServiceUnavailable)
 			return

@@ -338,6 +338,11 @@
       showError("The figures for " + periodName(p) + " are not published yet. The server said: " + said);
       return;
     }
+    if (res.status === 503 && res.headers.get("Retry-After")) {
+      // FIGURES_CATCHING_UP (decision 423): the month is fixed once reporting has caught up.
+      showError("The figures for " + periodName(p) + " are not published yet. The server said: " + text.trim());
+      return;
+    }
     if (res.status === 503) {
       showError("The figures are unavailable just now: the reporting service could not read them. Try again in a moment.");
       return;

@@ -6,6 +6,7 @@ package reporting
 import (
 	"context"
 	"embed"
+	"errors"
 	"io/fs"
 	"net/http"
 	"sync"
@@ -51,7 +52,10 @@ type Service struct {
 	relay     *relay.Relay
 	// pool and consumerNames are what behind reads the parked streams with.
 	pool          *pgxpool.Pool
+	js            jetstream.JetStream
 	consumerNames []string
+	// consumerStreams are the streams the consumers read, by the same index.
+	consumerStreams []string
 }
 
 // New builds the service on its dependencies: a consumer of every event of each service's
@@ -80,7 +84,7 @@ func New(d host.Deps) (host.Service, error) {
 			return staff.Kept(ctx, d.Pool, centre)
 		},
 		Today: func() time.Time { return dates.InUK(d.Now()) }, Work: "on the centre's families' histories and figures"}
-	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate, relay: r, pool: d.Pool}
+	s := &Service{app: a, api: ports.NewServer(a, gate.Staff), gate: gate, relay: r, pool: d.Pool, js: js}
 	for _, svc := range app.Services {
 		c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.Consumer(svc), Stream: bus.StreamName(svc),
 			FilterSubjects: ports.Subjects(svc), Logger: d.Logger, DeadLetterStream: d.Streams}, ports.Events(a, svc))
@@ -88,6 +92,7 @@ func New(d host.Deps) (host.Service, error) {
 			return nil, err
 		}
 		s.consumers, s.consumerNames = append(s.consumers, c), append(s.consumerNames, ports.Consumer(svc))
+		s.consumerStreams = append(s.consumerStreams, bus.StreamName(svc))
 	}
 	c, err := bus.NewConsumer(d.NATS, store, bus.ConsumerConfig{Key: d.BusKey, Name: ports.StaffConsumer, Stream: bus.StreamName("scheduling"),
 		FilterSubjects: staff.Subjects, Logger: d.Logger, DeadLetterStream: d.Streams}, staff.KeepEvents(true))
@@ -95,8 +100,21 @@ func New(d host.Deps) (host.Service, error) {
 		return nil, err
 	}
 	s.consumers, s.consumerNames = append(s.consumers, c), append(s.consumerNames, ports.StaffConsumer)
+	s.consumerStreams = append(s.consumerStreams, bus.StreamName("scheduling"))
 	a.WatchConsumers(s.behind)
 	return s, nil
+}
+
+// published is how many events the service's stream holds; none when it is missing.
+func (s *Service) published(ctx context.Context, stream string) (int64, error) {
+	st, err := s.js.Stream(ctx, stream)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return int64(st.CachedInfo().State.Msgs), nil
 }
 
 // behind is how far the live consumers are from the services' streams (app.Behind): their
@@ -105,7 +123,18 @@ func (s *Service) behind(ctx context.Context) (app.Behind, error) {
 	var b app.Behind
 	for i, c := range s.consumers {
 		lag, err := c.Lag(ctx)
-		if err != nil {
+		switch {
+		case errors.Is(err, jetstream.ErrStreamNotFound):
+			// Nothing published yet (a new platform), or the stream lost: its relay creates it
+			// again and publishes (decision 423); nothing of it is before the consumer yet.
+			lag = 0
+		case errors.Is(err, jetstream.ErrConsumerNotFound):
+			// The durable not made yet (the consumer starts), or gone with its stream: as far as
+			// anyone can tell, every event of the stream is still ahead of it.
+			if lag, err = s.published(ctx, s.consumerStreams[i]); err != nil {
+				return b, err
+			}
+		case err != nil:
 			return b, err
 		}
 		parked, err := bus.Parked(ctx, s.pool, s.consumerNames[i])

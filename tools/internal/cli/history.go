@@ -48,7 +48,9 @@ and departures no clock time and no event id, as exact times could tell one pare
 other is (DOMAIN.md); --as-of stands at the end of its day; and safeguarding's steps, and what
 the family's risk was found or said to be, are left out, as what the other party disclosed is not
 the parent's to be given: of the holds, it says only when contact was suspended and when it may
-resume, and a step it gives bare (a booking cancelled, a decision) names neither why nor who.
+resume, and a step it gives bare (a booking cancelled, a decision) names neither why nor who; a
+change of arrangement is said, without the minutes the visiting parent arrives before and leaves
+after the children, which with the children's times would give that parent's door times.
 No step of it names an account (a parent's own, which may be their e-mail address, or the
 staff's): only the role it was taken in, "the centre" for a step given bare.
 Its check says only that the centre's history is complete and untampered, with no count of

@@ -192,8 +192,10 @@ resident parent to book the pre-visit"), as you would to the family, in at least
 
 --for PERSON_ID opens only what that adult may be shown, for a letter or an export to them: their
 own contact details and never the other parent's (whose address could reveal where they live),
-and the children without their needs, which the referrer wrote, often from one parent's side (the
-copy says they are held by the centre; --json: childrens_needs_withheld).
+the other adults by name and role only (not their relationship in words, nor their language), and
+the children without their needs, which the referrer wrote, often from one parent's side (the
+copy says they are held by the centre; --json: childrens_needs_withheld). An empty --for is
+refused, not taken as none.
 
 Court orders show when each was made and, where the referral gives it, its last day in force
 (EXPIRES ON): "expired on D" once that day has passed by the centre's today as the service
@@ -218,6 +220,12 @@ Coordinators and the centre's safeguarding lead may open families; administrator
 			}
 			if n := utf8.RuneCountInString(purpose); n > 500 {
 				return fmt.Errorf("--purpose is %d characters; at most 500", n)
+			}
+			if cmd.Flags().Changed("for") && forP == "" {
+				// Review 91: --for "$FATHER" with the variable unset opened the whole family, the
+				// other parent's address with it, as if --for were not given.
+				return fmt.Errorf("--for is empty: give the person id of the adult the copy is for (from the people table of " +
+					"referral show), or leave --for out for the centre's whole view; an empty --for is not taken as none")
 			}
 			if forP != "" {
 				if _, err := uuid.Parse(forP); err != nil {

@@ -121,6 +121,9 @@ func TestReferralBadInputRefusedBeforeAnyCall(t *testing.T) {
 		{[]string{"family", ref, "--centre", centre, "--purpose", "."}, `--purpose must say why the family's details are opened, in words (at least 3 letters or digits, one a letter)`},
 		{[]string{"family", ref, "--centre", centre, "--purpose", "..."}, `--purpose must say why`},
 		{[]string{"family", ref, "--centre", centre, "--purpose", "letter", "--for", "mum"}, `--for "mum" is not a person id`},
+		// Review 91: --for "$FATHER" with the variable unset opened the whole family.
+		{[]string{"family", ref, "--centre", centre, "--purpose", "letter", "--for", ""}, `--for is empty: give the person id of the adult the copy is for`},
+		{[]string{"family", ref, "--centre", centre, "--purpose", "letter", "--for="}, `--for is empty`},
 		{[]string{"waitlist", ref, "--centre", centre, "--request-id", "again"}, `--request-id "again" is not a UUID`},
 		{[]string{"submit", "--centre", centre}, `required flag(s) "file" not set`},
 		{[]string{"submit", "--centre", centre, "--file", filepath.Join(dir, "missing.yaml")}, `no such file`},

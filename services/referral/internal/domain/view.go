@@ -47,7 +47,10 @@ func (r *Referral) ViewFor(person uuid.UUID) (View, error) {
 			continue
 		}
 		other := a.Adult
-		other.Contact = ContactDetails{}
+		// Names and roles only: a relationship in words ("mother's new partner", "the aunt she
+		// lives with") can say where the other party lives, and a language is theirs (review 91
+		// found both in a parent's copy).
+		other.Contact, other.Relationship, other.Language = ContactDetails{}, "", ""
 		v.Others = append(v.Others, other)
 	}
 	for _, c := range r.children {

@@ -44,6 +44,11 @@ func TestViewFor(t *testing.T) {
 			for _, o := range v.Others {
 				require.Equal(t, domain.ContactDetails{}, o.Contact)
 				require.NotEmpty(t, o.Name, "names and roles are known to the family")
+				require.Empty(t, o.Relationship, "a relationship in words may say where they live (review 91)")
+				require.Empty(t, o.Language)
+			}
+			if tc.viewer.ID != gran.ID {
+				require.NotContains(t, all, "paternal grandmother")
 			}
 			require.NotContains(t, all, "worry about arguments", "risk notes are staff's")
 			require.NotContains(t, all, "Sam Solicitor", "so is the referrer")

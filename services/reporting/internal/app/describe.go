@@ -1186,6 +1186,13 @@ func parentsWords(service, eventType, words string) (string, bool) {
 		// Not the outcome: "ended for safety" tells what was found. The day it ended stays.
 		ended, _, _ := strings.Cut(words, ": ")
 		return ended, true
+	case "familytime.referral.v1.ArrangementChanged":
+		// Not the stagger: the resident parent knows the children's times, so the visiting parent's
+		// minutes before and after give their door times (review 91); referral's view shows the
+		// stagger to the visiting parent alone. Nor the rest: the parents were told it.
+		return "Contact arrangement changed for sessions booked from now on", true
+	case "familytime.scheduling.v1.ArrangementChangeNoted":
+		return "Scheduling noted the changed arrangement; bookings already made keep their times", true
 	case "familytime.referral.v1.CaseEndingCorrected":
 		return "", false // the outcome, which the copy's "Case ended" leaves out, is all it corrects
 	case "familytime.referral.v1.CaseReopened":

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -433,4 +434,29 @@ func TestADecisionUndoneOnTheWaitingListSaysNotWhy(t *testing.T) {
 	said := Describe(envelopeOf(t, &schedulingv1.WaitingListLeft{Reason: schedulingv1.WaitingListLeaveReason_WAITING_LIST_LEAVE_REASON_DECISION_UNDONE}))
 	require.Equal(t, "Left the centre's waiting list without an offer: the referral's decision was undone, so it is decided again", said)
 	require.NotContains(t, said, "risk")
+}
+
+// Review 91: a parent's copy said, after a change of arrangement, "the visiting parent arriving
+// 30 minutes before the children and leaving 25 after": the resident parent knows the children's
+// times, so that gave the visiting parent's door times to the minute. A parent's copy says the
+// arrangement changed, not its times; the centre's copy keeps them.
+func TestAParentsCopyGivesNoStaggerOfAChangedArrangement(t *testing.T) {
+	arr := func(arrive, leave int32) *referralv1.Arrangement {
+		return &referralv1.Arrangement{Frequency: referralv1.ContactFrequency_CONTACT_FREQUENCY_WEEKLY, SessionMinutes: 60,
+			Stagger: &referralv1.Stagger{ArrivalMinutes: arrive, DepartureMinutes: leave}}
+	}
+	for _, ev := range []proto.Message{
+		&referralv1.ArrangementChanged{Arrangement: arr(30, 25), PreviousArrangement: arr(15, 15)},
+		&schedulingv1.ArrangementChangeNoted{SessionMinutes: 60, ArrivalStaggerMinutes: 30, DepartureStaggerMinutes: 25},
+	} {
+		env := envelopeOf(t, ev)
+		centres := Describe(env)
+		require.Contains(t, centres, "arriving 30 minutes before the children and leaving 25 after", "the centre's copy")
+		service, _, _ := strings.Cut(strings.TrimPrefix(env.GetEventType(), "familytime."), ".")
+		parents, given := parentsWords(service, env.GetEventType(), centres)
+		require.True(t, given, "%s: that it changed is the parents'", env.GetEventType())
+		require.NotContains(t, parents, "30")
+		require.NotContains(t, parents, "25")
+		require.NotContains(t, parents, "minutes")
+	}
 }

@@ -1250,6 +1250,10 @@ func checkInVerdict(resp *schedulingv1.CheckInResponse, booking, person string) 
 	case resp.GetRefusal() == "DISCLOSURE_NOT_WEIGHED":
 		return "REFUSED (" + resp.GetRefusal() + "): do not admit; tell the coordinator, who asks the centre's safeguarding " +
 			"lead for a risk assessment of the family (contact other than supervised waits for it)" + stopped
+	case resp.GetRefusal() == "SUPPORTED_CONTACT_RULED_OUT":
+		// Decision 425: a finding of domestic abuse made once the session had begun.
+		return "REFUSED (" + resp.GetRefusal() + "): do not admit; the safeguarding lead's risk assessment found domestic abuse, " +
+			"which rules out this kind of contact (supervised contact only); tell the coordinator" + stopped
 	case resp.GetRefusal() == "NOT_PERMITTED":
 		// Named on the referral, but not to come (review 53 read NOT_NAMED of such a parent).
 		return "REFUSED (" + resp.GetRefusal() + "): named on the referral, but not to attend this contact (nor to bring or " +

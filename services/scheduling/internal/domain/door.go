@@ -113,7 +113,7 @@ func (f *Family) comesToCollect(b *Booking, person uuid.UUID, refusal string) bo
 			return false
 		}
 	}
-	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == RefusalCaseEnded ||
+	return (refusal == "ON_HOLD" || refusal == "BOOKING_CANCELLED" || refusal == ErrDisclosureNotWeighed.Reason || refusal == ErrSupportedContactRuledOut.Reason || refusal == RefusalCaseEnded ||
 		refusal == RefusalNoShow) &&
 		f.mayCollect(person) && f.childrenInside(b)
 }

@@ -1194,6 +1194,12 @@ func (f *Family) CheckIn(id, person uuid.UUID, now time.Time) (admitted bool, ro
 		refusal = RefusalCaseEnded
 	case f.DisclosureStops(b):
 		refusal = ErrDisclosureNotWeighed.Reason
+	case f.RuledOut(b.ServiceType):
+		// A finding of domestic abuse made once the session had begun leaves its booking (decision
+		// 80: the families may be in the room), but admits nobody more to contact it rules out:
+		// review 92 saw the whole family let into supported contact an hour after the finding,
+		// nobody of it having come before (decision 425). Who comes for children inside takes them.
+		refusal = ErrSupportedContactRuledOut.Reason
 	case !named:
 		refusal = RefusalNotPermitted
 	case f.left(b, person, role):
@@ -1533,6 +1539,10 @@ func (f *Family) Arrive(id uuid.UUID, party schedulingv1.Party, at time.Time, pe
 	if f.DisclosureStops(b) {
 		// Nobody is admitted to it (CheckIn): no party's arrival is recorded either.
 		return nil, nil, ErrDisclosureNotWeighed
+	}
+	if f.RuledOut(b.ServiceType) && !b.came(party) {
+		// Nor to contact a finding rules out (decision 425); a party already in may be recorded.
+		return nil, nil, ErrSupportedContactRuledOut
 	}
 	if f.endedBefore(b) && !b.came(party) {
 		// Nor to a session of an ended case whose contact had not begun when it ended (decisions

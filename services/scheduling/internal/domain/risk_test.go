@@ -40,13 +40,19 @@ func TestADomesticAbuseFindingRulesOutSupportedContact(t *testing.T) {
 	require.Equal(t, schedulingv1.CancelledBy_CANCELLED_BY_SYSTEM, c.GetCancelledBy())
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, past.Status, "a past session is not cancelled")
 	require.Equal(t, schedulingv1.BookingStatus_BOOKING_STATUS_BOOKED, underWay.Status, "a session under way is left to be completed")
+	// ... but nobody more is admitted to it (review 92: the whole family was let into supported
+	// contact an hour after the finding, nobody having come before; decision 425).
+	admitted, _, refusal, _, err := g.family.CheckIn(underWay.ID, visiting, at(2026, 1, 24, 10, 6))
+	require.NoError(t, err)
+	require.False(t, admitted)
+	require.Equal(t, "SUPPORTED_CONTACT_RULED_OUT", refusal)
 	require.True(t, g.family.SupportedContactRuledOut())
 	dated(t, g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 25)}, now), true)
 	require.True(t, g.family.SupportedContactRuledOut(), "the same finding again changes no finding")
 	require.Empty(t, g.family.NoteRiskAssessed(centre, true, weighing.Moment{On: day(2026, 1, 24)}, now), "an earlier one changes nothing")
 
 	before := g.family.Version()
-	_, _, err := g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, now)
+	_, _, err = g.family.Book(uuid.New(), centre, g.session(t, day(2026, 2, 7)), g.shared.ID, nil, now)
 	rule(t, err, "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_SUPPORTED), "SUPPORTED_CONTACT_RULED_OUT")
 	rule(t, g.family.MayBeOffered(commonv1.ServiceType_SERVICE_TYPE_UNSPECIFIED), "SUPPORTED_CONTACT_RULED_OUT")

@@ -26,13 +26,14 @@ type DoorRefusal struct {
 
 // stopsContact reports whether a check-in refused for reason turned the person away because the
 // family's contact was stopped, by the centre's rule and not by anything the family did: a
-// safeguarding hold in force (ON_HOLD), or a disclosure of domestic abuse the safeguarding lead has
-// not weighed (DISCLOSURE_NOT_WEIGHED, decision 225). Not NOT_PERMITTED (someone named but not
+// safeguarding hold in force (ON_HOLD), a disclosure of domestic abuse the safeguarding lead has
+// not weighed (DISCLOSURE_NOT_WEIGHED, decision 225), or a finding of domestic abuse that rules the
+// booking's kind out (SUPPORTED_CONTACT_RULED_OUT, decision 425). Not NOT_PERMITTED (someone named but not
 // to come, NOT_NAMED as recorded before: no proof that the family came), nor ALREADY_LEFT (the
 // party had come and gone), nor BOOKING_CANCELLED (the booking's cancellation already says why it
 // did not take place, and a cancelled booking takes no no-show).
 func stopsContact(reason string) bool {
-	return reason == ErrOnHold.Reason || reason == ErrDisclosureNotWeighed.Reason
+	return reason == ErrOnHold.Reason || reason == ErrDisclosureNotWeighed.Reason || reason == ErrSupportedContactRuledOut.Reason
 }
 
 // noteTurnedAway keeps, on booking b, a refusal e of someone named for the family for a reason
@@ -101,8 +102,11 @@ func (b *Booking) turnedAwayWords(r DoorRefusal) string {
 		who = "the children's party (the children, or who brings them)"
 	}
 	why := "a safeguarding hold suspends the family's contact"
-	if r.Reason == ErrDisclosureNotWeighed.Reason {
+	switch r.Reason {
+	case ErrDisclosureNotWeighed.Reason:
 		why = "a disclosure of domestic abuse waits for the safeguarding lead's risk assessment"
+	case ErrSupportedContactRuledOut.Reason:
+		why = "a risk assessment found domestic abuse, which rules out this kind of contact"
 	}
 	return fmt.Sprintf("%s came at %s and was turned away at the door (%s)", who, ClockAt(r.At, b.loc), why)
 }

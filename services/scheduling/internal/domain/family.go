@@ -658,20 +658,21 @@ func (f *Family) NotTheKindAccepted(st commonv1.ServiceType) error {
 // place of a kind a domestic-abuse finding rules out, every kind but supervised
 // (ErrSupportedContactRuledOut).
 func (f *Family) MayBeOffered(listed commonv1.ServiceType) error {
+	kind := f.WaitsFor(listed)
+	notAccepted := f.NotTheKindAccepted(kind) // waiting for it since before decision 422 refused the join
 	switch {
 	case f.OnHold():
 		return ErrOnHold
-	case f.RuledOut(f.WaitsFor(listed)):
+	case f.RuledOut(kind):
 		return ErrSupportedContactRuledOut
-	case f.NotTheKindAccepted(f.WaitsFor(listed)) != nil:
-		// Waiting for it since before decision 422 refused the join.
-		return f.NotTheKindAccepted(f.WaitsFor(listed))
-	case f.DisclosureRulesOut(f.WaitsFor(listed)):
+	case notAccepted != nil:
+		return notAccepted
+	case f.DisclosureRulesOut(kind):
 		return ErrDisclosureNotWeighed
-	case !AtTheCentre(f.WaitsFor(listed)):
+	case !AtTheCentre(kind):
 		// decision 324: a place offered to a family waiting for indirect or virtual contact could
 		// not be booked (decision 316 refuses it NOT_AT_THE_CENTRE): passed over, saying why.
-		return notAtTheCentre(f.WaitsFor(listed))
+		return notAtTheCentre(kind)
 	}
 	return nil
 }
